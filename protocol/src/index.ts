@@ -1,0 +1,3 @@
+export * from './jobs.js';
+export * from './principals.js';
+export * from './mqtt.js';

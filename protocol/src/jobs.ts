@@ -1,0 +1,193 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+/** Media ids are content hashes (sha256, hex) assigned by the appliance. */
+export const MediaId = Type.String({ pattern: '^[a-f0-9]{64}$', description: 'id of a media item in the gallery' });
+
+const Prompt = Type.String({ minLength: 1, maxLength: 2000, description: 'what to make, in words' });
+const Strict = { additionalProperties: false } as const;
+
+export const UpscaleInput = Type.Object(
+  {
+    mediaId: MediaId,
+    scale: Type.Union([Type.Literal(2), Type.Literal(4)], { default: 2, description: 'how many times larger' }),
+  },
+  { ...Strict, title: 'Upscale a photo' },
+);
+
+export const ModerateInput = Type.Object({ mediaId: MediaId }, { ...Strict, title: 'Check a picture for nudity' });
+
+export const GifInput = Type.Object(
+  {
+    mediaIds: Type.Array(MediaId, { minItems: 2, maxItems: 60, description: 'frames, in order' }),
+    frameDelayMs: Type.Integer({ minimum: 20, maximum: 5000, default: 200 }),
+    width: Type.Integer({ minimum: 64, maximum: 1024, default: 480 }),
+    loop: Type.Boolean({ default: true }),
+  },
+  { ...Strict, title: 'Make an animated GIF' },
+);
+
+const Dimension = Type.Integer({ minimum: 256, maximum: 2048, multipleOf: 64, default: 1024 });
+const Seed = Type.Integer({ minimum: 0, maximum: 4294967295, description: 'same seed, same picture' });
+
+export const GenerateInput = Type.Object(
+  {
+    prompt: Prompt,
+    negativePrompt: Type.Optional(Type.String({ maxLength: 2000 })),
+    width: Dimension,
+    height: Dimension,
+    steps: Type.Integer({ minimum: 1, maximum: 100, default: 25 }),
+    seed: Type.Optional(Seed),
+  },
+  { ...Strict, title: 'Generate a picture' },
+);
+
+export const StylizeInput = Type.Object(
+  {
+    mediaId: MediaId,
+    prompt: Prompt,
+    strength: Type.Number({ minimum: 0.05, maximum: 1, default: 0.6, description: 'how far from the original' }),
+    steps: Type.Integer({ minimum: 1, maximum: 100, default: 25 }),
+    seed: Type.Optional(Seed),
+  },
+  { ...Strict, title: 'Restyle a photo' },
+);
+
+export const VideoInput = Type.Object(
+  {
+    prompt: Prompt,
+    frames: Type.Integer({ minimum: 8, maximum: 64, default: 16 }),
+    fps: Type.Integer({ minimum: 4, maximum: 30, default: 8 }),
+    format: Type.Union([Type.Literal('mp4'), Type.Literal('webp'), Type.Literal('gif')], { default: 'webp' }),
+    seed: Type.Optional(Seed),
+  },
+  { ...Strict, title: 'Make a short animation' },
+);
+
+const Name = Type.String({ minLength: 1, maxLength: 60 });
+
+export const DialogueInput = Type.Object(
+  {
+    characters: Type.Array(
+      Type.Object({ name: Name, description: Type.String({ maxLength: 500 }) }, Strict),
+      { minItems: 1, maxItems: 6 },
+    ),
+    panels: Type.Array(
+      Type.Object(
+        { description: Type.String({ minLength: 1, maxLength: 1000 }), characters: Type.Array(Name, { maxItems: 6 }) },
+        Strict,
+      ),
+      { minItems: 1, maxItems: 12 },
+    ),
+    tone: Type.Optional(Type.String({ maxLength: 200, description: 'e.g. "funny, for a 7-year-old"' })),
+  },
+  { ...Strict, title: 'Write comic dialogue' },
+);
+
+export const DialogueLine = Type.Object(
+  { speaker: Name, text: Type.String({ minLength: 1, maxLength: 300 }) },
+  Strict,
+);
+
+/** What a `text.dialogue` job returns; the LLM is asked for exactly this shape. */
+export const DialogueResult = Type.Object(
+  {
+    panels: Type.Array(
+      Type.Object({ index: Type.Integer({ minimum: 0, maximum: 11 }), lines: Type.Array(DialogueLine, { maxItems: 8 }) }, Strict),
+      { minItems: 1, maxItems: 12 },
+    ),
+  },
+  Strict,
+);
+export type DialogueResult = Static<typeof DialogueResult>;
+
+export const ComicInput = Type.Object(
+  {
+    title: Type.Optional(Type.String({ maxLength: 120 })),
+    panels: Type.Array(
+      Type.Object({ mediaId: MediaId, lines: Type.Array(DialogueLine, { maxItems: 8 }) }, Strict),
+      { minItems: 1, maxItems: 12 },
+    ),
+    pdf: Type.Boolean({ default: false, description: 'also produce a PDF' }),
+  },
+  { ...Strict, title: 'Lay out a comic page' },
+);
+
+/** Which kind of worker can run a job; one bee-queue per capability. */
+export const CAPABILITIES = ['builtin', 'comfyui', 'llm'] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+interface JobTypeSpec<S extends TSchema> {
+  input: S;
+  capability: Capability;
+  /** Attempts in total (1 = no retry) and the base of the exponential backoff. */
+  attempts: number;
+  backoffMs: number;
+  /** The broker fails a job that runs longer than this. */
+  timeoutMs: number;
+}
+
+const spec = <S extends TSchema>(s: JobTypeSpec<S>) => s;
+
+export const JOB_TYPES = {
+  'image.upscale': spec({ input: UpscaleInput, capability: 'builtin', attempts: 3, backoffMs: 2000, timeoutMs: 15 * 60_000 }),
+  'image.moderate': spec({ input: ModerateInput, capability: 'builtin', attempts: 3, backoffMs: 1000, timeoutMs: 2 * 60_000 }),
+  'gif.create': spec({ input: GifInput, capability: 'builtin', attempts: 2, backoffMs: 1000, timeoutMs: 5 * 60_000 }),
+  'comic.compose': spec({ input: ComicInput, capability: 'builtin', attempts: 2, backoffMs: 1000, timeoutMs: 5 * 60_000 }),
+  'image.generate': spec({ input: GenerateInput, capability: 'comfyui', attempts: 2, backoffMs: 5000, timeoutMs: 20 * 60_000 }),
+  'image.stylize': spec({ input: StylizeInput, capability: 'comfyui', attempts: 2, backoffMs: 5000, timeoutMs: 20 * 60_000 }),
+  'video.generate': spec({ input: VideoInput, capability: 'comfyui', attempts: 2, backoffMs: 5000, timeoutMs: 60 * 60_000 }),
+  'text.dialogue': spec({ input: DialogueInput, capability: 'llm', attempts: 2, backoffMs: 3000, timeoutMs: 10 * 60_000 }),
+} as const;
+
+export type JobType = keyof typeof JOB_TYPES;
+export const JOB_TYPE_NAMES = Object.keys(JOB_TYPES) as JobType[];
+export type JobInput<T extends JobType> = Static<(typeof JOB_TYPES)[T]['input']>;
+
+export const JOB_STATUSES = ['queued', 'waiting_for_gpu', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+export const FINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled'];
+
+export const JobProgress = Type.Object(
+  {
+    fraction: Type.Number({ minimum: 0, maximum: 1 }),
+    stage: Type.String({ maxLength: 80, description: 'e.g. "tile 3/12", "sampling"' }),
+    message: Type.Optional(Type.String({ maxLength: 500 })),
+    /** A small preview picture (base64), throttled by the runner. */
+    preview: Type.Optional(
+      Type.Object(
+        {
+          contentType: Type.Union([Type.Literal('image/jpeg'), Type.Literal('image/png'), Type.Literal('image/webp')]),
+          data: Type.String({ maxLength: 350_000, contentEncoding: 'base64' }),
+        },
+        Strict,
+      ),
+    ),
+  },
+  Strict,
+);
+export type JobProgress = Static<typeof JobProgress>;
+
+/** What travels through bee-queue: ids only; bytes go over HTTP. */
+export const BrokerJobData = Type.Object(
+  {
+    jobId: Type.String({ minLength: 1, maxLength: 64 }),
+    type: Type.Union(JOB_TYPE_NAMES.map((t) => Type.Literal(t))),
+    input: Type.Unknown(),
+  },
+  Strict,
+);
+export type BrokerJobData = Static<typeof BrokerJobData>;
+
+/** What an agent hands back to bee-queue when a runner finishes. */
+export const BrokerJobResult = Type.Object(
+  {
+    artifacts: Type.Array(Type.String({ maxLength: 128 }), { maxItems: 64, description: 'artifact names uploaded this attempt' }),
+    data: Type.Optional(Type.Unknown()),
+  },
+  Strict,
+);
+export type BrokerJobResult = Static<typeof BrokerJobResult>;
+
+/** Redis key prefix and queue name of a capability's bee-queue. */
+export const QUEUE_PREFIX = 'hearth';
+export const queueName = (capability: Capability) => `jobs:${capability}`;

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what Hearth's tests need on a fresh Debian machine, then the npm workspaces.
+# Idempotent: anything already present is left alone.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# binary -> Debian package
+declare -A wanted=(
+  [redis-server]=redis-server
+  [mosquitto]=mosquitto
+  [chromium]=chromium
+  [shellcheck]=shellcheck
+  [systemd-analyze]=systemd
+  [nft]=nftables
+)
+missing=()
+for bin in "${!wanted[@]}"; do
+  command -v "$bin" >/dev/null 2>&1 || missing+=("${wanted[$bin]}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  echo "installing Debian packages: ${missing[*]}"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+npm ci --no-audit --no-fund
+
+# The real Home Assistant for integration tests lives in a cached venv outside the repo.
+if [ -x ha-integration/scripts/ha-venv.sh ]; then
+  ha-integration/scripts/ha-venv.sh
+fi

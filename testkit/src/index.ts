@@ -1,0 +1,5 @@
+export { freePort } from './ports.js';
+export { startRedis, type RedisInstance } from './redis.js';
+export { startMosquitto, type MosquittoInstance } from './mosquitto.js';
+export { tempDir } from './temp.js';
+export { waitFor } from './wait.js';
