@@ -1,0 +1,54 @@
+import type { Capability, JobProgress, JobType } from '@hearth/protocol';
+
+/** A job as a runner sees it: input already validated against its protocol schema. */
+export interface RunnerJob {
+  id: string;
+  type: JobType;
+  input: unknown;
+}
+
+export interface Artifact {
+  /** File name, unique within the job: `[a-z0-9._-]{1,128}`. */
+  name: string;
+  contentType: string;
+  bytes: Buffer;
+}
+
+export interface RunContext {
+  /** Report progress; the worker relays it (throttling is the runner's business for previews). */
+  progress(p: JobProgress): void;
+  /** Aborted when the job is cancelled or times out; runners must stop promptly (≤ 2 s). */
+  signal: AbortSignal;
+  /** Fetch an input media item's bytes from the appliance. */
+  fetchMedia(mediaId: string): Promise<{ bytes: Buffer; contentType: string }>;
+  /** Upload an artifact to the appliance; returns when stored. */
+  upload(artifact: Artifact): Promise<void>;
+}
+
+export interface RunResult {
+  /** Names of the artifacts uploaded (in order). */
+  artifacts: string[];
+  /** JSON result data (e.g. dialogue for `text.dialogue`). */
+  data?: unknown;
+}
+
+export interface Runner {
+  readonly capability: Capability;
+  /** Job types this runner handles. */
+  readonly types: readonly JobType[];
+  canRun(job: RunnerJob): boolean;
+  run(job: RunnerJob, ctx: RunContext): Promise<RunResult>;
+  /** Whether the backend this runner needs answers (built-in runners: always). */
+  healthy?(): Promise<boolean>;
+  /** Release GPU/CPU memory held by models (the "free VRAM" button). */
+  freeMemory?(): Promise<void>;
+  close?(): Promise<void>;
+}
+
+/** Thrown by runners for errors a person can act on; the message is shown to the family. */
+export class JobError extends Error {
+  constructor(message: string, readonly retryable = false) {
+    super(message);
+    this.name = 'JobError';
+  }
+}
