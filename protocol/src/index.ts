@@ -1,3 +1,4 @@
 export * from './jobs.js';
 export * from './principals.js';
 export * from './mqtt.js';
+export * from './ha-discovery.js';

@@ -1,0 +1,52 @@
+import type { Capability } from '@hearth/protocol';
+import type { AgentBus, JobEvent } from './bus.js';
+import type { GpuSample, HostLoadSample } from './telemetry/gpu-sample.js';
+
+export type TelemetryStatus = 'starting' | 'running' | 'restarting' | 'unavailable';
+
+/**
+ * What the agent currently is: capabilities (set by the worker), whether it accepts jobs, the GPUs it
+ * sees, the job in flight. Changes to capabilities / accepting are announced on the bus.
+ */
+export class AgentState {
+  #capabilities: Capability[] = ['builtin'];
+  #accepting = true;
+  gpus: GpuSample[] = [];
+  host: HostLoadSample | null = null;
+  /** Whether the GPU list is known yet (first telemetry arrived, or telemetry is unavailable). */
+  gpusKnown = false;
+  telemetry: { status: TelemetryStatus; detail: string | null } = { status: 'starting', detail: null };
+  currentJob: JobEvent | null = null;
+  jobsDone = 0;
+
+  constructor(private readonly bus: AgentBus) {
+    bus.on('job.started', (job) => (this.currentJob = { jobId: job.jobId, type: job.type }));
+    const finished = (job: JobEvent) => {
+      if (this.currentJob?.jobId === job.jobId) this.currentJob = null;
+      this.jobsDone += 1;
+    };
+    bus.on('job.succeeded', finished);
+    bus.on('job.failed', finished);
+  }
+
+  get capabilities(): readonly Capability[] {
+    return this.#capabilities;
+  }
+
+  setCapabilities(caps: Capability[]): void {
+    const next = [...new Set(caps)].sort();
+    if (next.join() === [...this.#capabilities].sort().join()) return;
+    this.#capabilities = next;
+    this.bus.emit('capabilities.changed', next);
+  }
+
+  get accepting(): boolean {
+    return this.#accepting;
+  }
+
+  setAccepting(accepting: boolean): void {
+    if (accepting === this.#accepting) return;
+    this.#accepting = accepting;
+    this.bus.emit('accepting.changed', accepting);
+  }
+}
