@@ -1,0 +1,34 @@
+import type { JobInput, JobType } from '@hearth/protocol';
+import type { RunContext, Runner, RunnerJob, RunResult } from '../../runner.js';
+import type { NsfwModerator } from './nsfw-moderator.js';
+
+/** `image.moderate`: classifies one gallery picture; the result data is the `Moderation`. */
+export class ModerateRunner implements Runner {
+  readonly capability = 'builtin';
+  readonly types: readonly JobType[] = ['image.moderate'];
+
+  constructor(private readonly moderator: NsfwModerator) {}
+
+  canRun(job: RunnerJob): boolean {
+    return job.type === 'image.moderate';
+  }
+
+  async run(job: RunnerJob, ctx: RunContext): Promise<RunResult> {
+    const { mediaId } = job.input as JobInput<'image.moderate'>;
+    const { bytes } = await ctx.fetchMedia(mediaId);
+    ctx.signal.throwIfAborted();
+    ctx.progress({ fraction: 0.1, stage: 'classifying' });
+    const moderation = await this.moderator.moderate(bytes);
+    ctx.signal.throwIfAborted();
+    ctx.progress({ fraction: 1, stage: 'done' });
+    return { artifacts: [], data: moderation };
+  }
+
+  freeMemory(): Promise<void> {
+    return this.moderator.dispose();
+  }
+
+  close(): Promise<void> {
+    return this.moderator.dispose();
+  }
+}
