@@ -1,0 +1,175 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type {} from '@fastify/swagger';
+import cookie from '@fastify/cookie';
+import session from '@fastify/session';
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Db } from './db/database.js';
+import type { SettingsStore } from './settings/settings-store.js';
+import { Users } from './accounts/users.js';
+import { AccountLinks } from './accounts/account-links.js';
+import { DEFAULT_THROTTLE, LoginThrottle, type ThrottlePolicy } from './accounts/login-throttle.js';
+import { AccountExport } from './accounts/account-export.js';
+import { authRoutes } from './accounts/auth-routes.js';
+import { meRoutes } from './accounts/me-routes.js';
+import { adminUserRoutes } from './accounts/admin-routes.js';
+import { Devices } from './devices/device-tokens.js';
+import { deviceRoutes } from './devices/routes.js';
+import { AuditLog } from './audit/audit-log.js';
+import { auditRoutes } from './audit/routes.js';
+import { SqliteSessionStore } from './sessions/sqlite-session-store.js';
+import { DEFAULT_SESSION_POLICY, Sessions, type SessionPolicy } from './sessions/sessions.js';
+import { accessControl } from './http/access.js';
+import { settingsRoutes } from './settings/routes.js';
+import { Readiness } from './health/readiness.js';
+import { healthRoutes } from './health/routes.js';
+import { metricsPlugin } from './metrics/metrics.js';
+import { LOG_REDACT } from './http/log-redaction.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Db;
+    settings: SettingsStore;
+    users: Users;
+    links: AccountLinks;
+    devices: Devices;
+    audit: AuditLog;
+    sessions: Sessions;
+    throttle: LoginThrottle;
+    accountExport: AccountExport;
+    readiness: Readiness;
+  }
+}
+
+export interface AppOptions {
+  db: Db;
+  settings: SettingsStore;
+  version: string;
+  trustProxy?: boolean;
+  publicUrl?: string;
+  /** pino level, or false for silence (tests). Secrets are always redacted. */
+  logLevel?: string | false;
+  sessionPolicy?: SessionPolicy;
+  throttlePolicy?: ThrottlePolicy;
+  /** Capabilities beyond the core (jobs, home assistant, kiosk…), registered after it. */
+  capabilities?: Array<(app: HearthApp) => Promise<void>>;
+}
+
+export type HearthApp = FastifyInstance & { withTypeProvider(): FastifyInstance };
+
+const JSON_BODY_LIMIT = 64 * 1024;
+
+/** The appliance's HTTP service: core services decorated, every route behind an access rule. */
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logLevel ? { level: opts.logLevel, redact: LOG_REDACT } : false,
+    trustProxy: opts.trustProxy ?? false,
+    bodyLimit: JSON_BODY_LIMIT,
+    // Unknown fields are rejected (schemas say additionalProperties: false), not silently dropped.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    routerOptions: { ignoreTrailingSlash: true },
+    schemaErrorFormatter: describeValidationError,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const { db, settings } = opts;
+  const users = new Users(db);
+  const devices = new Devices(db);
+  const store = new SqliteSessionStore(db, (opts.sessionPolicy ?? DEFAULT_SESSION_POLICY).idleMs);
+  const sessions = new Sessions(users, devices, store, opts.sessionPolicy ?? DEFAULT_SESSION_POLICY);
+  const readiness = new Readiness();
+  readiness.add('sqlite', () => db.prepare('SELECT 1 AS ok').get() !== undefined);
+
+  app.decorate('db', db);
+  app.decorate('settings', settings);
+  app.decorate('users', users);
+  app.decorate('links', new AccountLinks(db));
+  app.decorate('devices', devices);
+  app.decorate('audit', new AuditLog(db));
+  app.decorate('sessions', sessions);
+  app.decorate('throttle', new LoginThrottle(db, opts.throttlePolicy ?? DEFAULT_THROTTLE));
+  app.decorate('accountExport', new AccountExport());
+  app.decorate('readiness', readiness);
+
+  app.setErrorHandler((err: Error & { statusCode?: number; headers?: Record<string, string>; validation?: unknown }, request, reply) => {
+    const status = err.statusCode ?? 500;
+    if (status >= 500) request.log.error({ err }, 'request failed');
+    if (err.headers) reply.headers(err.headers);
+    reply.code(status).send({
+      statusCode: status,
+      error: httpReason(status),
+      message: status >= 500 ? 'Something went wrong on the appliance; the details are in its log' : err.message,
+    });
+  });
+  app.setNotFoundHandler({ preValidation: async () => undefined }, async (request, reply) =>
+    reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `No such page: ${request.method} ${request.url.split('?')[0]}` }));
+
+  const sweep = setInterval(() => store.sweepExpired(), 3600_000);
+  sweep.unref();
+  app.addHook('onClose', async () => clearInterval(sweep));
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    // Plain-HTTP LAN installs are normal; HSTS would lock a family out of their own box.
+    strictTransportSecurity: false,
+  });
+  await app.register(cookie);
+  await app.register(session, {
+    secret: settings.get().secrets.sessionSecret,
+    cookieName: 'hearth_session',
+    store,
+    saveUninitialized: false,
+    rolling: false,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', path: '/', maxAge: (opts.sessionPolicy ?? DEFAULT_SESSION_POLICY).absoluteMs },
+  });
+  await app.register(accessControl, { resolver: sessions, publicPrefixes: ['/api/docs'] });
+  await app.register(metricsPlugin);
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Hearth appliance API', version: opts.version, description: 'The family home-lab appliance. Cookie sessions for people (send x-csrf-token on changes), bearer tokens for devices.' },
+      components: { securitySchemes: { device: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'hearth_session' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+  await app.register(healthRoutes, { version: opts.version });
+  await app.register(authRoutes);
+  await app.register(meRoutes);
+  await app.register(adminUserRoutes, { publicUrl: opts.publicUrl });
+  await app.register(deviceRoutes);
+  await app.register(auditRoutes);
+  await app.register(settingsRoutes);
+  for (const capability of opts.capabilities ?? []) await capability(app as unknown as HearthApp);
+
+  return app;
+}
+
+/** "body.scale must be equal to one of the allowed values": the field first, so a person can find it. */
+function describeValidationError(errors: Array<{ instancePath: string; keyword: string; message?: string; params: Record<string, unknown> }>, dataVar: string): Error {
+  const e = errors[0];
+  if (!e) return new Error(`${dataVar} is not valid`);
+  const field = `${dataVar}${e.instancePath.replaceAll('/', '.')}`;
+  if (e.keyword === 'additionalProperties') return new Error(`${field} has an unknown field "${String(e.params.additionalProperty)}"`);
+  if (e.keyword === 'required') return new Error(`${field}.${String(e.params.missingProperty)} is required`);
+  return new Error(`${field} ${e.message ?? 'is not valid'}`);
+}
+
+function httpReason(status: number): string {
+  return ({ 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 410: 'Gone', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 503: 'Service Unavailable' } as Record<number, string>)[status] ?? 'Error';
+}

@@ -1,0 +1,17 @@
+import type { Logger } from 'pino';
+import type { HearthApp } from './app.js';
+import type { ApplianceConfig } from './config.js';
+import type { Connections } from './embedded/connections.js';
+
+export type Capability = (app: HearthApp) => Promise<void>;
+
+/**
+ * The product's capabilities beyond the core (accounts, sessions, devices, audit, settings),
+ * registered in this order once Redis and MQTT are connected. Add a capability with one line here.
+ */
+export function productCapabilities(config: ApplianceConfig, connections: Connections, log: Logger): Capability[] {
+  void config;
+  void connections;
+  void log;
+  return [];
+}

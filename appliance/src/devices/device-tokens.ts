@@ -1,0 +1,78 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { DeviceKind, Principal } from '@hearth/protocol';
+import type { Db } from '../db/database.js';
+
+export interface Device {
+  id: number;
+  kind: DeviceKind;
+  name: string;
+  createdBy: number | null;
+  createdAt: number;
+  revokedAt: number | null;
+  lastSeenAt: number | null;
+}
+
+interface DeviceRow {
+  id: number;
+  kind: DeviceKind;
+  name: string;
+  token_hash: string;
+  created_by: number | null;
+  created_at: number;
+  revoked_at: number | null;
+  last_seen_at: number | null;
+}
+
+const toDevice = (r: DeviceRow): Device => ({
+  id: r.id, kind: r.kind, name: r.name, createdBy: r.created_by, createdAt: r.created_at,
+  revokedAt: r.revoked_at, lastSeenAt: r.last_seen_at,
+});
+
+const TOKEN = /^hd_(\d{1,12})_([A-Za-z0-9_-]{43})$/;
+const digest = (secret: string) => createHash('sha256').update(secret).digest();
+const LAST_SEEN_RESOLUTION_MS = 60_000;
+
+/**
+ * Device principals (kiosk, agent, home-assistant) and their bearer tokens. A token is
+ * `hd_<id>_<secret>`; only sha256(secret) is stored (the secret has 256 bits, so a slow hash
+ * adds nothing), and it is shown exactly once, when created.
+ */
+export class Devices {
+  constructor(private readonly db: Db) {}
+
+  create(kind: DeviceKind, name: string, createdBy: number | null): { device: Device; token: string } {
+    const secret = randomBytes(32).toString('base64url');
+    const info = this.db
+      .prepare('INSERT INTO devices (kind, name, token_hash, created_by, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(kind, name, digest(secret).toString('hex'), createdBy, Date.now());
+    const id = Number(info.lastInsertRowid);
+    return { device: this.byId(id)!, token: `hd_${id}_${secret}` };
+  }
+
+  byId(id: number): Device | undefined {
+    const row = this.db.prepare<[number], DeviceRow>('SELECT * FROM devices WHERE id = ?').get(id);
+    return row && toDevice(row);
+  }
+
+  list(): Device[] {
+    return this.db.prepare<[], DeviceRow>('SELECT * FROM devices ORDER BY id').all().map(toDevice);
+  }
+
+  revoke(id: number): boolean {
+    return this.db.prepare('UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(Date.now(), id).changes === 1;
+  }
+
+  authenticate(token: string): Principal | null {
+    const m = TOKEN.exec(token);
+    if (!m) return null;
+    const row = this.db.prepare<[number], DeviceRow>('SELECT * FROM devices WHERE id = ? AND revoked_at IS NULL').get(Number(m[1]));
+    if (!row) return null;
+    const expected = Buffer.from(row.token_hash, 'hex');
+    if (!timingSafeEqual(expected, digest(m[2]!))) return null;
+    const now = Date.now();
+    if (!row.last_seen_at || now - row.last_seen_at > LAST_SEEN_RESOLUTION_MS) {
+      this.db.prepare('UPDATE devices SET last_seen_at = ? WHERE id = ?').run(now, row.id);
+    }
+    return { kind: 'device', id: row.id, deviceKind: row.kind, name: row.name };
+  }
+}

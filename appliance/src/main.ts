@@ -1,0 +1,27 @@
+import { loadConfig } from './config.js';
+import { startAppliance } from './server.js';
+import { productCapabilities } from './capabilities.js';
+
+/** `npm start` on the Pi: start the appliance, print where to open it, stop cleanly on Ctrl-C. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  let running;
+  try {
+    running = await startAppliance(config, { capabilities: (connections, log) => productCapabilities(config, connections, log) });
+  } catch (err) {
+    console.error(`\nHearth could not start: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  console.log(`\n  Hearth is running: open ${running.url}\n`);
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n  ${signal}: stopping Hearth…`);
+    running.stop().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+void main();

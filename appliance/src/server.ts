@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pino, { type Logger } from 'pino';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type AppOptions } from './app.js';
+import type { ApplianceConfig } from './config.js';
+import { openDatabase } from './db/database.js';
+import { SettingsStore } from './settings/settings-store.js';
+import { EmbeddedRedis } from './embedded/redis-server.js';
+import { EmbeddedMqttBroker } from './embedded/mqtt-broker.js';
+import { connect, redactUrl, type Connections } from './embedded/connections.js';
+import { LOG_REDACT } from './http/log-redaction.js';
+
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export interface RunningAppliance {
+  app: FastifyInstance;
+  url: string;
+  connections: Connections;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions extends Pick<AppOptions, 'sessionPolicy' | 'throttlePolicy'> {
+  /** Extra capabilities (tests use this to add nothing; main adds the product's). */
+  capabilities?: (c: Connections, log: Logger) => NonNullable<AppOptions['capabilities']>;
+}
+
+/**
+ * Start everything the appliance needs: SQLite and settings under the data dir, Redis and MQTT
+ * (embedded when no URL is given), then the HTTP service. `stop()` undoes it in reverse order.
+ */
+export async function startAppliance(config: ApplianceConfig, opts: StartOptions = {}): Promise<RunningAppliance> {
+  const log = pino({ level: config.logLevel, redact: LOG_REDACT });
+  const cleanups: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.reverse()) {
+      await cleanup().catch((err: Error) => log.error({ err: err.message }, 'error while stopping'));
+    }
+    cleanups.length = 0;
+  };
+  try {
+    const db = openDatabase(join(config.dataDir, 'hearth.db'));
+    cleanups.push(async () => { db.close(); });
+    const settings = await SettingsStore.open(join(config.dataDir, 'settings.json'));
+
+    let redisUrl = config.redisUrl;
+    if (!redisUrl) {
+      const embedded = new EmbeddedRedis(join(config.dataDir, 'redis'), 6380, log);
+      redisUrl = await embedded.start();
+      cleanups.push(() => embedded.stop());
+    }
+    let mqttUrl = config.mqttUrl;
+    if (!mqttUrl) {
+      const broker = new EmbeddedMqttBroker(config.host, 1883, log);
+      mqttUrl = await broker.start();
+      cleanups.push(() => broker.stop());
+    }
+
+    let connections: Connections | undefined;
+    const app = await buildApp({
+      db,
+      settings,
+      version: VERSION,
+      trustProxy: config.trustProxy,
+      publicUrl: config.publicUrl,
+      logLevel: config.logLevel === 'silent' ? false : config.logLevel,
+      sessionPolicy: opts.sessionPolicy,
+      throttlePolicy: opts.throttlePolicy,
+      capabilities: [
+        async (a) => {
+          connections = await connect(redisUrl, mqttUrl, a.readiness, log);
+          cleanups.push(() => connections!.close());
+          for (const capability of opts.capabilities?.(connections, log) ?? []) await capability(a);
+        },
+      ],
+    });
+    cleanups.push(() => app.close());
+    await app.listen({ host: config.host, port: config.port });
+    const addr = app.server.address();
+    const port = addr && typeof addr === 'object' ? addr.port : config.port;
+    const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    const url = `http://${shownHost}:${port}`;
+    log.info({ url, redis: redactUrl(redisUrl), mqtt: redactUrl(mqttUrl), dataDir: config.dataDir }, 'Hearth appliance is up');
+    return { app, url, connections: connections!, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

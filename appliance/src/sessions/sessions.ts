@@ -1,0 +1,97 @@
+import type {} from '@fastify/session';
+import { randomBytes } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import type { Principal } from '@hearth/protocol';
+import type { PrincipalResolver } from '../http/access.js';
+import type { Devices } from '../devices/device-tokens.js';
+import type { User, Users } from '../accounts/users.js';
+import type { SqliteSessionStore } from './sqlite-session-store.js';
+
+declare module 'fastify' {
+  interface Session {
+    userId?: number;
+    csrf?: string;
+    createdAt?: number;
+    lastSeen?: number;
+    /** When the store may forget this session: the earlier of idle and absolute expiry. */
+    expiresAt?: number;
+  }
+}
+
+export interface SessionPolicy {
+  /** A session unused this long ends. */
+  idleMs: number;
+  /** A session ends this long after login, however busy. */
+  absoluteMs: number;
+}
+
+export const DEFAULT_SESSION_POLICY: SessionPolicy = { idleMs: 14 * 24 * 3600_000, absoluteMs: 30 * 24 * 3600_000 };
+
+/** Bump lastSeen at most this often, so a busy portal does not rewrite its session on every request. */
+const TOUCH_EVERY_MS = 60_000;
+
+/** Logging in and out, and turning a request's cookie or token into a principal. */
+export class Sessions implements PrincipalResolver {
+  constructor(
+    private readonly users: Users,
+    private readonly devices: Devices,
+    private readonly store: SqliteSessionStore,
+    readonly policy: SessionPolicy,
+  ) {}
+
+  /** Start a fresh session for `user` (a new id, so a planted cookie is worthless); returns the CSRF token. */
+  async login(request: FastifyRequest, user: User): Promise<string> {
+    await request.session.regenerate();
+    const now = Date.now();
+    const csrf = randomBytes(24).toString('base64url');
+    request.session.userId = user.id;
+    request.session.csrf = csrf;
+    request.session.createdAt = now;
+    request.session.lastSeen = now;
+    request.session.expiresAt = this.expiry(now, now);
+    request.principal = principalOf(user);
+    request.authMethod = 'session';
+    return csrf;
+  }
+
+  async logout(request: FastifyRequest): Promise<void> {
+    await request.session.destroy();
+  }
+
+  endAllForUser(userId: number): number {
+    return this.store.destroyAllForUser(userId);
+  }
+
+  fromBearer(token: string): Principal | null {
+    return this.devices.authenticate(token);
+  }
+
+  async fromSession(request: FastifyRequest): Promise<Principal> {
+    const s = request.session;
+    const userId = s?.userId;
+    if (!userId) return { kind: 'anonymous' };
+    const now = Date.now();
+    const createdAt = s.createdAt ?? 0;
+    const lastSeen = s.lastSeen ?? 0;
+    const user = this.users.byId(userId);
+    if (!user || user.disabled || now - createdAt > this.policy.absoluteMs || now - lastSeen > this.policy.idleMs) {
+      await s.destroy();
+      return { kind: 'anonymous' };
+    }
+    if (now - lastSeen > TOUCH_EVERY_MS) {
+      s.lastSeen = now;
+      s.expiresAt = this.expiry(createdAt, now);
+    }
+    return principalOf(user);
+  }
+
+  csrfToken(request: FastifyRequest): string | undefined {
+    return request.session?.csrf;
+  }
+
+  private expiry(createdAt: number, lastSeen: number): number {
+    return Math.min(createdAt + this.policy.absoluteMs, lastSeen + this.policy.idleMs);
+  }
+}
+
+export const principalOf = (u: User): Principal => ({ kind: 'user', id: u.id, role: u.role, name: u.displayName });
