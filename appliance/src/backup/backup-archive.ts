@@ -1,0 +1,65 @@
+import { createReadStream, existsSync } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import tar from 'tar-stream';
+import { backupName } from './backup-names.js';
+import { hashingStream } from './checksum.js';
+import { listMediaFiles } from './media-files.js';
+import { DB_FILE, MANIFEST_FILE, MEDIA_DIR, SETTINGS_FILE, type Manifest, type ManifestEntry } from './manifest.js';
+import { BackupError } from './errors.js';
+import { snapshotDatabase } from './sqlite-snapshot.js';
+
+export interface ArchiveOptions {
+  /** Where the temporary database copy is made (default: the OS temp dir). */
+  scratchDir?: string;
+  now?: () => Date;
+}
+
+/**
+ * Stream a backup of a live data dir as a .tar.gz (for an admin-only download). The archive
+ * holds one folder laid out like a backup folder — `tar xzf` it and `restore` that folder.
+ * Only the database is copied to disk first (online backup); settings and media are streamed,
+ * hashed on the way, and the manifest is the archive's last entry.
+ */
+export async function writeBackupArchive(dataDir: string, out: Writable, opts: ArchiveOptions = {}): Promise<Manifest> {
+  const dbPath = join(dataDir, DB_FILE);
+  if (!existsSync(dbPath)) throw new BackupError(`${dataDir} holds no ${DB_FILE}: is it a Hearth data dir?`);
+  const at = (opts.now ?? (() => new Date()))();
+  const root = backupName(at);
+  const scratch = await mkdtemp(join(opts.scratchDir ?? tmpdir(), 'hearth-archive-'));
+  const pack = tar.pack();
+  const done = pipeline(pack, createGzip(), out);
+  try {
+    const dbCopy = join(scratch, DB_FILE);
+    const database = await snapshotDatabase(dbPath, dbCopy);
+    const files: ManifestEntry[] = [];
+    const add = async (path: string, from: string): Promise<void> => {
+      const { size, mtime } = await stat(from);
+      const h = hashingStream();
+      const entry = pack.entry({ name: `${root}/${path}`, size, mode: 0o600, mtime });
+      await pipeline(createReadStream(from), h.stream, entry);
+      const written = h.result();
+      if (written.size !== size) throw new BackupError(`${path} changed size while it was archived`);
+      files.push({ path, ...written });
+    };
+    await add(DB_FILE, dbCopy);
+    if (existsSync(join(dataDir, SETTINGS_FILE))) await add(SETTINGS_FILE, join(dataDir, SETTINGS_FILE));
+    for (const rel of await listMediaFiles(join(dataDir, MEDIA_DIR))) await add(`${MEDIA_DIR}/${rel}`, join(dataDir, MEDIA_DIR, rel));
+
+    const manifest: Manifest = { format: 'hearth-backup', version: 1, createdAt: at.toISOString(), database, files };
+    pack.entry({ name: `${root}/${MANIFEST_FILE}`, mode: 0o600, mtime: at }, `${JSON.stringify(manifest, null, 2)}\n`);
+    pack.finalize();
+    await done;
+    return manifest;
+  } catch (err) {
+    pack.destroy(err as Error);
+    await done.catch(() => undefined);
+    throw err;
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}

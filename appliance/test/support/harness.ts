@@ -1,0 +1,76 @@
+import { startMosquitto, startRedis, tempDir, type MosquittoInstance, type RedisInstance } from '@hearth/testkit';
+import { startAppliance, type RunningAppliance, type StartOptions } from '../../src/server.js';
+import type { ApplianceConfig } from '../../src/config.js';
+import { HttpClient } from './http-client.js';
+
+export interface TestAppliance {
+  running: RunningAppliance;
+  url: string;
+  dataDir: string;
+  redis: RedisInstance;
+  mosquitto: MosquittoInstance;
+  config: ApplianceConfig;
+  /** Stop the appliance (keeping Redis, Mosquitto and the data dir) and start it again. */
+  restart(): Promise<void>;
+  /** Stop everything and delete the data dir. */
+  close(): Promise<void>;
+  /** An HTTP client for this appliance with its own cookie jar. */
+  client(): HttpClient;
+  /** Create the admin (first run) and return a logged-in client. */
+  admin(): Promise<HttpClient>;
+  /** A logged-in client for a new user of `role`, invited by `admin`. */
+  user(admin: HttpClient, role: 'admin' | 'member' | 'child', username?: string): Promise<HttpClient>;
+}
+
+const PASSWORD = 'family password 123';
+let counter = 0;
+
+/** A real appliance on a free port with a private Redis, a private Mosquitto and a temp data dir. */
+export async function startTestAppliance(opts: StartOptions & { redis?: RedisInstance; mosquitto?: MosquittoInstance } = {}): Promise<TestAppliance> {
+  const redis = opts.redis ?? (await startRedis());
+  const mosquitto = opts.mosquitto ?? (await startMosquitto());
+  const dir = await tempDir('hearth-appliance-');
+  const config: ApplianceConfig = {
+    host: '127.0.0.1', port: 0, dataDir: dir.path, redisUrl: redis.url, mqttUrl: mosquitto.url,
+    trustProxy: false, publicUrl: undefined, logLevel: process.env.HEARTH_TEST_LOG ?? 'silent',
+  };
+  let running = await startAppliance(config, opts);
+  const t: TestAppliance = {
+    get running() { return running; },
+    get url() { return running.url; },
+    dataDir: dir.path,
+    redis,
+    mosquitto,
+    config,
+    async restart() {
+      const port = Number(new URL(running.url).port);
+      await running.stop();
+      running = await startAppliance({ ...config, port }, opts);
+    },
+    async close() {
+      await running.stop();
+      if (!opts.redis) await redis.close();
+      if (!opts.mosquitto) await mosquitto.close();
+      await dir.remove();
+    },
+    client: () => new HttpClient(running.url),
+    async admin() {
+      const c = new HttpClient(running.url);
+      const res = await c.post('/api/onboarding', { username: 'admin', displayName: 'Admin', password: PASSWORD });
+      if (res.status !== 201) throw new Error(`onboarding failed: ${res.status} ${res.text}`);
+      return c;
+    },
+    async user(admin, role, username = `${role}${++counter}`) {
+      const invite = await admin.post('/api/admin/invites', { role });
+      if (invite.status !== 201) throw new Error(`invite failed: ${invite.status} ${invite.text}`);
+      const token = String(invite.json.url).split('#')[1];
+      const c = new HttpClient(running.url);
+      const res = await c.post('/api/invites/accept', { token, username, displayName: username, password: PASSWORD });
+      if (res.status !== 201) throw new Error(`accept failed: ${res.status} ${res.text}`);
+      return c;
+    },
+  };
+  return t;
+}
+
+export { PASSWORD as TEST_PASSWORD };
