@@ -2,3 +2,4 @@ export * from './jobs.js';
 export * from './principals.js';
 export * from './mqtt.js';
 export * from './ha-discovery.js';
+export * from './broker.js';
