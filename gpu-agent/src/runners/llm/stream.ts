@@ -6,16 +6,21 @@ export async function* lines(body: ReadableStream<Uint8Array>): AsyncGenerator<s
   const decoder = new TextDecoder();
   let buffer = '';
   const reader = body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    buffer += decoder.decode(value, { stream: true });
-    let nl: number;
-    while ((nl = buffer.indexOf('\n')) >= 0) {
-      yield buffer.slice(0, nl).replace(/\r$/, '');
-      buffer = buffer.slice(nl + 1);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      let nl: number;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        yield buffer.slice(0, nl).replace(/\r$/, '');
+        buffer = buffer.slice(nl + 1);
+      }
+      if (buffer.length > MAX_LINE) throw new Error('the server sent a line longer than 1 MiB');
     }
-    if (buffer.length > MAX_LINE) throw new Error('the server sent a line longer than 1 MiB');
+  } finally {
+    // Stopping early (an error line, a bad chunk) must close the connection, not leave it streaming.
+    void reader.cancel().catch(() => {});
   }
   buffer += decoder.decode();
   if (buffer) yield buffer;
