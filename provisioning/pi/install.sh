@@ -96,11 +96,13 @@ if [ "$FILE_CHANGED" = 1 ] || [ ! -s "$(rp "$MQ_DIR/passwd")" ]; then
     printf '[plan] build %s/passwd with mosquitto_passwd (users: appliance homeassistant%s)\n' "$MQ_DIR" "$(printf ' agent-%s' "${AGENTS[@]}")"
   else
     hearth_mqtt_passwd "$(rp "$MQ_DIR/passwd")" "${creds[@]}"
-    chmod 0640 "$(rp "$MQ_DIR/passwd")"
-    is_prefixed || chown root:mosquitto "$(rp "$MQ_DIR/passwd")"
     log "wrote $MQ_DIR/passwd"
   fi
   MQ_CHANGED=1
+fi
+if ! is_dry; then
+  chmod 0640 "$(rp "$MQ_DIR/passwd")"
+  set_owner root:mosquitto "$(rp "$MQ_DIR/passwd")"
 fi
 
 log "7/9 Redis: AOF, password, bound to loopback + ${LAN_ADDR:-loopback only}"
@@ -119,7 +121,7 @@ for a in "${AGENTS[@]}"; do
   # Copied to the GPU PC by hand (see docs/install.md); root-only here.
   {
     printf '# Hearth gpu-agent %s: copy to the PC and pass to provisioning/pc/install.sh --env-file\n' "$a"
-    printf 'HEARTH_AGENT_ID=%s\n' "$a"
+    printf 'AGENT_ID=%s\n' "$a"
     printf 'MQTT_URL=mqtt://agent-%s:%s@%s:1883\n' "$a" "${MQTT_AGENT_PASS[$a]}" "$HUB"
     printf 'REDIS_URL=redis://:%s@%s:6379\n' "$REDIS_PASS" "$HUB"
     printf 'APPLIANCE_URL=http://%s:8080\n' "$HUB"
