@@ -1,0 +1,44 @@
+import type { JobInput, JobType } from '@hearth/protocol';
+import type { RunContext, Runner, RunnerJob, RunResult } from '../../runner.js';
+import { readImageSize } from '../decode-image.js';
+import type { ComicFonts } from './font.js';
+import { layoutComic } from './layout.js';
+import { renderComicPdf } from './render-pdf.js';
+import { renderComicPng } from './render-png.js';
+
+/** `comic.compose`: panel pictures and their dialogue laid out on one page, PNG and optionally PDF. */
+export class ComicRunner implements Runner {
+  readonly capability = 'builtin';
+  readonly types: readonly JobType[] = ['comic.compose'];
+
+  constructor(private readonly fonts: ComicFonts) {}
+
+  canRun(job: RunnerJob): boolean {
+    return job.type === 'comic.compose';
+  }
+
+  async run(job: RunnerJob, ctx: RunContext): Promise<RunResult> {
+    const input = job.input as JobInput<'comic.compose'>;
+    const pictures: Buffer[] = [];
+    for (const [i, panel] of input.panels.entries()) {
+      ctx.signal.throwIfAborted();
+      const { bytes } = await ctx.fetchMedia(panel.mediaId);
+      await readImageSize(bytes);
+      pictures.push(bytes);
+      ctx.progress({ fraction: (0.5 * (i + 1)) / input.panels.length, stage: `panel ${i + 1}/${input.panels.length}` });
+    }
+    const layout = layoutComic(this.fonts, input);
+    ctx.progress({ fraction: 0.6, stage: 'drawing' });
+    const png = await renderComicPng(layout, this.fonts, pictures);
+    const pdf = input.pdf ? await renderComicPdf(layout, this.fonts, pictures, input.title) : undefined;
+    ctx.signal.throwIfAborted();
+    ctx.progress({ fraction: 0.9, stage: 'saving' });
+    await ctx.upload({ name: 'comic.png', contentType: 'image/png', bytes: png });
+    const artifacts = ['comic.png'];
+    if (pdf) {
+      await ctx.upload({ name: 'comic.pdf', contentType: 'application/pdf', bytes: pdf });
+      artifacts.push('comic.pdf');
+    }
+    return { artifacts, data: { width: layout.width, height: layout.height, textSize: layout.textSize } };
+  }
+}
