@@ -117,9 +117,9 @@ export class MqttPresence implements Extension {
     await client.subscribeAsync([this.#t.commandWildcard, `${config.haDiscoveryPrefix}/status`], { qos: 1 });
     this.#asleep = false;
     await client.publishAsync(this.#t.availability, 'online', { qos: 1, retain: true });
-    await this.#publishAnnouncement();
     await this.#waitForGpuList();
     await this.#queueDiscovery();
+    await this.#publishAnnouncement();
     await this.#publishState();
   }
 

@@ -1,0 +1,206 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Value } from '@sinclair/typebox/value';
+import { AgentAnnouncement, HA_COMPONENTS } from '@hearth/protocol';
+import { startMosquitto, tempDir, waitFor, type MosquittoInstance } from '@hearth/testkit';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from './fixtures.js';
+import { observe, retained, standinWith, startAgent, type AgentProcess } from './helpers.js';
+
+let broker: MosquittoInstance;
+let dir: Awaited<ReturnType<typeof tempDir>>;
+const running: AgentProcess[] = [];
+
+beforeAll(async () => {
+  broker = await startMosquitto();
+  dir = await tempDir('hearth-presence-');
+});
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((a) => a.stop('SIGKILL')));
+});
+afterAll(async () => {
+  await broker?.close();
+  await dir?.remove();
+});
+
+async function agent(id: string, opts: { gpus?: number; env?: Record<string, string>; dataDir?: string } = {}) {
+  const nvidiaSmi = await standinWith(dir.path, { NVSMI_GPUS: String(opts.gpus ?? 1), NVSMI_VARY: '1' }, `nvsmi-${id}-${opts.gpus ?? 1}`);
+  const a = startAgent({
+    AGENT_ID: id,
+    AGENT_NAME: `PC ${id}`,
+    MQTT_URL: broker.url,
+    NVIDIA_SMI: nvidiaSmi,
+    AGENT_DATA_DIR: opts.dataDir ?? join(dir.path, `data-${id}`),
+    TELEMETRY_INTERVAL_MS: '200',
+    TELEMETRY_DEADBAND: '{"cpuPercent":101,"memoryPercent":101}',
+    ...opts.env,
+  });
+  running.push(a);
+  return a;
+}
+
+const discoveredBy = async (id: string) => retained(broker.url, `homeassistant/+/hearth_${id}/+/config`);
+const waitDiscovery = (a: AgentProcess) => waitFor(() => a.output().includes('published Home Assistant discovery'), { timeoutMs: 20_000, what: `discovery\n${a.output()}` });
+
+describe('agent presence on a real Mosquitto', () => {
+  it('publishes retained, well-formed HA discovery and a valid announcement', async () => {
+    const a = await agent('disc', { gpus: 2 });
+    await waitDiscovery(a);
+    const configs = await discoveredBy('disc');
+    const byObject = new Map([...configs].map(([topic, payload]) => [topic.split('/')[3]!, { component: topic.split('/')[1]!, cfg: JSON.parse(payload) }]));
+    expect(byObject.size).toBe(11 + 2 * 11);
+    for (const [objectId, { component, cfg }] of byObject) {
+      expect(HA_COMPONENTS).toContain(component);
+      expect(cfg.unique_id).toBe(objectId);
+      expect(cfg.object_id).toBe(objectId);
+      expect(cfg.device.identifiers).toEqual(['hearth_agent_disc']);
+      expect(cfg.device.name).toBe('PC disc');
+      expect(cfg.origin).toMatchObject({ name: 'hearth-gpu-agent', sw_version: expect.any(String) });
+      if (component === 'sensor' || component === 'event') expect(cfg.state_topic).toMatch(/^hearth\/agent\/disc\//);
+      if (component === 'button' || component === 'switch') expect(cfg.command_topic).toMatch(/^hearth\/agent\/disc\/cmd\//);
+    }
+    expect(byObject.get('hearth_disc_gpu1_temperature')?.cfg).toMatchObject({ device_class: 'temperature', unit_of_measurement: '°C', state_class: 'measurement' });
+    expect(byObject.get('hearth_disc_gpu0_vram_used')?.cfg).toMatchObject({ device_class: 'data_size', unit_of_measurement: 'MiB' });
+    expect(byObject.get('hearth_disc_jobs_done')?.cfg.state_class).toBe('total_increasing');
+    expect(byObject.get('hearth_disc_job')).toMatchObject({ component: 'event', cfg: { event_types: ['job_started', 'job_succeeded', 'job_failed'] } });
+    expect(byObject.get('hearth_disc_accepting_jobs')?.component).toBe('switch');
+    // power state is always available and reads the availability topic itself
+    expect(byObject.get('hearth_disc_power_state')?.cfg).toMatchObject({ state_topic: 'hearth/agent/disc/availability', options: ['online', 'asleep', 'offline'] });
+    expect(byObject.get('hearth_disc_power_state')?.cfg.availability).toBeUndefined();
+
+    const hearth = await retained(broker.url, 'hearth/agent/disc/#');
+    expect(hearth.get('hearth/agent/disc/availability')).toBe('online');
+    const announcement = JSON.parse(hearth.get('hearth/agent/disc/announce')!);
+    expect(Value.Check(AgentAnnouncement, announcement)).toBe(true);
+    expect(announcement).toMatchObject({ agentId: 'disc', capabilities: ['builtin'], acceptingJobs: true, gpus: [{ index: 0 }, { index: 1 }] });
+  });
+
+  it('telemetry changes reach the retained state topic', async () => {
+    const o = await observe(broker.url, ['hearth/agent/tele/state']);
+    try {
+      await agent('tele');
+      await waitFor(() => new Set(o.messages.map((m) => JSON.parse(m.payload).gpus.gpu0?.utilization_percent)).size >= 3, { timeoutMs: 20_000, what: 'varying utilization' });
+      const last = JSON.parse(o.messages.at(-1)!.payload);
+      expect(last).toMatchObject({ telemetry: { status: 'running' }, gpus: { gpu0: { name: 'NVIDIA GeForce RTX 2080 SUPER', memory_total_mib: 8192, throttle_reasons: ['sw_power_cap'] } } });
+    } finally {
+      await o.close();
+    }
+  });
+
+  it('the broker publishes the LWT offline when the agent is killed -9', async () => {
+    const a = await agent('lwt');
+    await waitDiscovery(a);
+    const o = await observe(broker.url, ['hearth/agent/lwt/availability']);
+    try {
+      await waitFor(() => o.latest('hearth/agent/lwt/availability')?.payload === 'online', { what: 'online' });
+      a.child.kill('SIGKILL');
+      await waitFor(() => o.latest('hearth/agent/lwt/availability')?.payload === 'offline', { timeoutMs: 10_000, what: 'LWT offline' });
+      expect((await retained(broker.url, 'hearth/agent/lwt/availability')).get('hearth/agent/lwt/availability')).toBe('offline');
+    } finally {
+      await o.close();
+    }
+  });
+
+  it('suspend: publishes asleep first, then runs the suspend command', async () => {
+    // The fake suspend records what the broker holds as the agent's availability at the moment it runs.
+    const marker = join(dir.path, 'availability-at-suspend');
+    const script = join(dir.path, 'fake-suspend.mjs');
+    await writeFile(
+      script,
+      `import { createRequire } from 'node:module';
+import { writeFileSync } from 'node:fs';
+const mqtt = createRequire(${JSON.stringify(join(REPO_ROOT, 'gpu-agent/package.json'))})('mqtt');
+const c = await mqtt.connectAsync(${JSON.stringify(broker.url)});
+c.on('message', (_t, p) => { writeFileSync(${JSON.stringify(marker)}, p.toString()); c.end(); });
+await c.subscribeAsync('hearth/agent/sleep/availability');
+`,
+    );
+    const a = await agent('sleep', { env: { SUSPEND_COMMAND: `${process.execPath} ${script}` } });
+    await waitDiscovery(a);
+    const o = await observe(broker.url, ['hearth/agent/sleep/availability']);
+    try {
+      await o.client.publishAsync('hearth/agent/sleep/cmd/suspend', 'PRESS', { qos: 1 });
+      await waitFor(() => existsSync(marker) && readFileSync(marker, 'utf8'), { timeoutMs: 10_000, what: `suspend command\n${a.output()}` });
+      expect(readFileSync(marker, 'utf8')).toBe('asleep');
+      expect(o.messages.map((m) => m.payload)).toContain('asleep');
+      expect((await retained(broker.url, 'hearth/agent/sleep/availability')).get('hearth/agent/sleep/availability')).toBe('asleep');
+      expect(a.child.exitCode).toBeNull();
+    } finally {
+      await o.close();
+    }
+  });
+
+  it('re-announces discovery and state when Home Assistant says online', async () => {
+    const a = await agent('birth', { env: { HA_ANNOUNCE_JITTER_MS: '300' } });
+    await waitDiscovery(a);
+    const o = await observe(broker.url, ['homeassistant/+/hearth_birth/+/config', 'hearth/agent/birth/availability']);
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      const before = o.messages.length;
+      await o.client.publishAsync('homeassistant/status', 'online', { qos: 1 });
+      // live (not retained-replay) copies of every config arrive again
+      await waitFor(() => o.messages.slice(before).filter((m) => !m.retain && m.topic.endsWith('/config')).length >= 22, { timeoutMs: 10_000, what: 're-announced discovery' });
+      expect(o.messages.slice(before).some((m) => !m.retain && m.topic === 'hearth/agent/birth/availability' && m.payload === 'online')).toBe(true);
+    } finally {
+      await o.close();
+    }
+  });
+
+  it('clears the discovery of a GPU that is gone after a restart', async () => {
+    const dataDir = join(dir.path, 'data-stale');
+    const first = await agent('stale', { gpus: 2, dataDir });
+    await waitDiscovery(first);
+    expect([...(await discoveredBy('stale')).keys()].filter((t) => t.includes('_gpu1_'))).toHaveLength(11);
+    await first.stop('SIGTERM');
+    expect((await retained(broker.url, 'hearth/agent/stale/availability')).get('hearth/agent/stale/availability')).toBe('offline');
+
+    const second = await agent('stale', { gpus: 1, dataDir });
+    await waitDiscovery(second);
+    const now = await discoveredBy('stale');
+    expect([...now.keys()].filter((t) => t.includes('_gpu1_'))).toEqual([]);
+    expect([...now.keys()].filter((t) => t.includes('_gpu0_'))).toHaveLength(11);
+    expect(second.output()).toContain('"cleared":11');
+  });
+
+  it('ignores garbage commands and stays up; a valid command still works', async () => {
+    const marker = join(dir.path, 'must-not-exist');
+    const o = await observe(broker.url, ['hearth/agent/garbage/#']);
+    const send = (cmd: string, payload: string | Buffer, retain = false) => o.client.publishAsync(`hearth/agent/garbage/cmd/${cmd}`, payload, { qos: 1, retain });
+    // A retained command would replay on every reconnect (suspending forever): the agent must ignore it.
+    await send('suspend', 'PRESS', true);
+    const a = await agent('garbage', { env: { SUSPEND_COMMAND: `touch ${marker}` } });
+    await waitDiscovery(a);
+    try {
+      await send('suspend', 'yes please');
+      await send('suspend', Buffer.from([0, 255, 1, 2]));
+      await send('accepting', JSON.stringify({ on: true }));
+      await send('format-disk', 'PRESS');
+      await send('free-vram', 'x'.repeat(100_000));
+      await o.client.publishAsync('homeassistant/status', '\u0000garbage', { qos: 1 });
+      await waitFor(() => (a.output().match(/ignored an invalid command/g) ?? []).length >= 4, { what: `4 rejections\n${a.output()}` });
+      await waitFor(() => a.output().includes('ignored a retained command'), { what: 'retained command ignored' });
+      expect(a.output()).toContain('unknown command \\"format-disk\\"');
+      expect(existsSync(marker)).toBe(false);
+      expect(a.child.exitCode).toBeNull();
+      expect(o.latest('hearth/agent/garbage/availability')?.payload ?? 'online').toBe('online');
+
+      await send('accepting', 'OFF');
+      await waitFor(() => o.messages.some((m) => m.topic === 'hearth/agent/garbage/announce' && JSON.parse(m.payload).acceptingJobs === false), { what: 'announce acceptingJobs=false' });
+      await waitFor(() => o.messages.some((m) => m.topic === 'hearth/agent/garbage/state' && JSON.parse(m.payload).accepting === false), { what: 'state accepting=false' });
+    } finally {
+      await send('suspend', '', true);
+      await o.close();
+    }
+  });
+
+  it('runs without nvidia-smi: CPU capabilities only, says so in its state', async () => {
+    const a = await agent('nogpu', { env: { NVIDIA_SMI: join(dir.path, 'no-such-nvidia-smi') } });
+    await waitDiscovery(a);
+    expect(a.output()).toMatch(/not found or not executable.*CPU \(builtin\) capabilities only/);
+    const hearth = await retained(broker.url, 'hearth/agent/nogpu/#');
+    expect(JSON.parse(hearth.get('hearth/agent/nogpu/state')!)).toMatchObject({ telemetry: { status: 'unavailable' }, gpus: {}, capabilities: ['builtin'] });
+    expect(JSON.parse(hearth.get('hearth/agent/nogpu/announce')!)).toMatchObject({ gpus: [], capabilities: ['builtin'] });
+    expect([...(await discoveredBy('nogpu')).keys()].some((t) => /_gpu\d+_/.test(t))).toBe(false);
+  });
+});
