@@ -70,7 +70,7 @@ describe('nvidia-smi parser on recorded real outputs', () => {
     const samples = lines.map((line, i) => parseLine(`${i % 4}, ${line}`, ['index', ...fields]));
     expect(samples.every((r) => r.ok)).toBe(true);
     expect(new Set(busIds).size).toBe(4);
-    const utils = samples.map((r) => (r.ok ? r.sample.utilizationPercent : -1));
+    const utils = samples.map((r) => (r.ok ? (r.sample.utilizationPercent ?? -1) : -1));
     expect(utils).toContain(13);
     expect(Math.max(...utils)).toBeGreaterThan(0);
     expect(samples[0]!.ok && samples[0]!.sample).toMatchObject({ memoryTotalMiB: 40960, memoryUsedMiB: 4, temperatureC: 42, name: 'NVIDIA A100-SXM4-40GB' });
