@@ -55,7 +55,7 @@ export interface NextRun {
   failAt?: { classType: string; exceptionType: string; message: string };
   /** Close every websocket after this many sampler steps… */
   dropWsAfterStep?: number;
-  /** …and refuse websocket connections for this long. */
+  /** …and refuse websocket connections for this long (at most until the run ends). */
   refuseWsMs?: number;
   /** Answer /history with outputs that are not lists of files. */
   malformedHistory?: boolean;
@@ -395,6 +395,7 @@ export class ComfyStandin {
       meta,
     });
     this.history.set(prompt_id, history);
+    this.refuseWsUntil = 0; // a scripted refusal lasts at most until the run ends
     this.send(sid, fill(WS.executing_done, { prompt_id }));
   }
 
