@@ -74,6 +74,16 @@ describe('LLM runner via Ollama', () => {
     expect(progress.some((p) => p.stage === 'rewriting')).toBe(true);
   });
 
+  it('retries once when the answer fails the DialogueResult schema', async () => {
+    ollama.script.push('bad-schema', 'ok');
+    const { ctx } = recordingContext();
+    expectGoodDialogue((await viaOllama.run(job, ctx)).data);
+    expect(ollama.chats).toHaveLength(2);
+    const feedback = (ollama.chats[1]!.messages as { content: string }[])[3]!.content;
+    expect(feedback).toContain('/panels/0/lines: Expected required property');
+    expect(feedback).toContain('/panels/1/lines/0/mood: Unexpected property');
+  });
+
   it('fails clearly when the retry fails too', async () => {
     ollama.script.push('invalid', 'invalid');
     const { ctx } = recordingContext();

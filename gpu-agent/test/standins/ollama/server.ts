@@ -1,7 +1,8 @@
 /**
  * Ollama stand-in for tests: replays the recorded NDJSON transcripts in test/fixtures/ollama/
  * line by line with a delay, like `ollama serve` streams /api/chat. Scenarios are queued per
- * request (`standin.script.push('invalid', 'ok')`, default 'ok'): ok, invalid (well-formed but
+ * request (`standin.script.push('invalid', 'ok')`, default 'ok'): ok, bad-schema (fails the
+ * DialogueResult schema), invalid (well-formed but
  * wrong dialogue), error (an {"error"} line mid-stream), disconnect (the socket is cut halfway).
  */
 import { readFileSync } from 'node:fs';
@@ -18,7 +19,7 @@ const json = (name: string) => {
   return v;
 };
 
-export type OllamaScenario = 'ok' | 'invalid' | 'error' | 'disconnect';
+export type OllamaScenario = 'ok' | 'invalid' | 'bad-schema' | 'error' | 'disconnect';
 
 export class OllamaStandin {
   url = '';
