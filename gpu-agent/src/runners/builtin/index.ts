@@ -1,0 +1,36 @@
+import type { Runner } from '../runner.js';
+import { ComicRunner } from './comic/comic-runner.js';
+import { loadDejaVuSans } from './comic/font.js';
+import { GifRunner } from './gif/gif-runner.js';
+import { ModerateRunner } from './moderate/moderate-runner.js';
+import { NsfwModerator } from './moderate/nsfw-moderator.js';
+import { TfjsRuntime } from './tfjs/runtime.js';
+import { EsrganModels } from './upscale/esrgan-models.js';
+import { UpscaleRunner } from './upscale/upscale-runner.js';
+
+export { moderateImage, NsfwModerator, UNSAFE_THRESHOLD, type Moderation } from './moderate/nsfw-moderator.js';
+export { MAX_INPUT_PIXELS as UPSCALE_MAX_INPUT_PIXELS } from './upscale/upscale-runner.js';
+export { TfjsRuntime } from './tfjs/runtime.js';
+
+export interface BuiltinRunners {
+  runners: Runner[];
+  /** The loaded classifier, for code that moderates pictures outside a job. */
+  moderator: NsfwModerator;
+}
+
+/**
+ * The runners that need no server: they run on the CPU of any machine. Models load lazily on
+ * first use and are dropped by `freeMemory()`; all share one TensorFlow.js WASM runtime.
+ */
+export function createBuiltinRunners(runtime = new TfjsRuntime('wasm')): BuiltinRunners {
+  const moderator = new NsfwModerator(runtime);
+  return {
+    moderator,
+    runners: [
+      new UpscaleRunner({ models: new EsrganModels(runtime) }),
+      new ModerateRunner(moderator),
+      new GifRunner(),
+      new ComicRunner(loadDejaVuSans()),
+    ],
+  };
+}
