@@ -13,7 +13,7 @@ type Preview = NonNullable<JobProgress['preview']>;
 export const MAX_PREVIEW_BYTES = Math.floor(350_000 / 4) * 3;
 
 export class PreviewThrottle {
-  private last = 0;
+  private last = Number.NEGATIVE_INFINITY;
   private busy = false;
 
   constructor(private readonly intervalMs: number, private readonly now: () => number = Date.now) {}
