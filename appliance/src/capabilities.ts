@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { HearthApp } from './app.js';
 import type { ApplianceConfig } from './config.js';
 import type { Connections } from './embedded/connections.js';
+import { portalPlugin } from './web/index.js';
 
 export type Capability = (app: HearthApp) => Promise<void>;
 
@@ -13,5 +14,7 @@ export function productCapabilities(config: ApplianceConfig, connections: Connec
   void config;
   void connections;
   void log;
-  return [];
+  return [
+    async (app) => { await app.register(portalPlugin); },
+  ];
 }

@@ -22,7 +22,7 @@ export interface RunningAppliance {
 
 export interface StartOptions extends Pick<AppOptions, 'sessionPolicy' | 'throttlePolicy'> {
   /** Extra capabilities (tests use this to add nothing; main adds the product's). */
-  capabilities?: (c: Connections, log: Logger) => NonNullable<AppOptions['capabilities']>;
+  capabilities?: (c: Connections, log: Logger, config: ApplianceConfig) => NonNullable<AppOptions['capabilities']>;
 }
 
 /**
@@ -70,7 +70,7 @@ export async function startAppliance(config: ApplianceConfig, opts: StartOptions
         async (a) => {
           connections = await connect(redisUrl, mqttUrl, a.readiness, log);
           cleanups.push(() => connections!.close());
-          for (const capability of opts.capabilities?.(connections, log) ?? []) await capability(a);
+          for (const capability of opts.capabilities?.(connections, log, config) ?? []) await capability(a);
         },
       ],
     });

@@ -29,6 +29,18 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return { user: user ? toView(user) : null, csrfToken: user ? (sessions.csrfToken(request) ?? null) : null, needsOnboarding: users.count() === 0 };
   });
 
+  app.get('/api/whoami', {
+    config: { access: ['admin', 'member', 'child', 'kiosk', 'agent', 'home-assistant'] },
+    schema: {
+      tags: ['auth'], summary: 'The principal behind this cookie or token (devices use it to check their token)',
+      response: { 200: Type.Object({ kind: Type.String(), id: Type.Integer(), name: Type.String(), role: Type.String() }) },
+    },
+  }, async (request) => {
+    const p = request.principal;
+    if (p.kind === 'anonymous') throw new HttpError(401, 'Log in first');
+    return { kind: p.kind, id: p.id, name: p.name, role: p.kind === 'user' ? p.role : p.deviceKind };
+  });
+
   app.post('/api/onboarding', {
     config: { access: 'public' },
     schema: { tags: ['auth'], summary: 'Create the first admin (only while no account exists)', body: NewAccount, response: { 201: SessionView } },
@@ -143,7 +155,6 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return reply.code(204).send();
   });
 
-  void verifyPassword;
 };
 
 function tooMany(waitMs: number): HttpError {

@@ -82,4 +82,73 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX audit_actor ON audit_log(actor_kind, actor_id, id);
     `,
   },
+  {
+    version: 2,
+    name: 'jobs, media, artifacts, presets',
+    sql: `
+      -- Deleting an account deletes its jobs and media (CASCADE); the files are swept afterwards.
+      -- A job owned by a device (home-assistant preset run) or by Hearth itself (moderation) has no user.
+      CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        type TEXT NOT NULL,
+        capability TEXT NOT NULL,
+        title TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('queued','waiting_for_gpu','running','succeeded','failed','cancelled')),
+        input TEXT NOT NULL,
+        owner_kind TEXT NOT NULL CHECK (owner_kind IN ('user','device','system')),
+        owner_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+        owner_device_id INTEGER REFERENCES devices(id) ON DELETE SET NULL,
+        owner_name TEXT NOT NULL,
+        preset_id INTEGER,
+        progress TEXT,
+        result TEXT,
+        error TEXT,
+        attempts INTEGER NOT NULL DEFAULT 1,
+        created_at INTEGER NOT NULL,
+        started_at INTEGER,
+        finished_at INTEGER
+      );
+      CREATE INDEX jobs_owner ON jobs(owner_id, id);
+      CREATE INDEX jobs_status ON jobs(status, capability);
+      CREATE INDEX jobs_owner_day ON jobs(owner_id, created_at);
+
+      CREATE TABLE media (
+        id TEXT PRIMARY KEY,
+        owner_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+        owner_name TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        width INTEGER,
+        height INTEGER,
+        bytes INTEGER NOT NULL,
+        privacy TEXT NOT NULL CHECK (privacy IN ('private','family','kiosk')),
+        moderation TEXT NOT NULL CHECK (moderation IN ('pending','safe','unsafe')),
+        job_id TEXT REFERENCES jobs(id) ON DELETE SET NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX media_created ON media(created_at, id);
+      CREATE INDEX media_owner ON media(owner_id, created_at);
+
+      -- Files an agent uploaded for one attempt of a job, before the job's result links them.
+      CREATE TABLE job_artifacts (
+        job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        attempt INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        moderation TEXT NOT NULL CHECK (moderation IN ('pending','safe','unsafe')),
+        uploaded_at INTEGER NOT NULL,
+        PRIMARY KEY (job_id, attempt, name)
+      );
+
+      CREATE TABLE presets (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        type TEXT NOT NULL,
+        input TEXT NOT NULL,
+        created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+        created_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];

@@ -83,6 +83,7 @@ export const accessControl = fp(async (app: FastifyInstance, opts: { resolver: P
       request.authMethod = request.principal.kind === 'anonymous' ? 'none' : 'session';
     }
 
+    if (request.is404) return;
     const access = request.routeOptions.config.access;
     if (access === undefined) throw new HttpError(404, 'Not found');
     if (access !== 'public' && !access.includes(principalName(request.principal))) {

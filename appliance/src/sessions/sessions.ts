@@ -27,8 +27,8 @@ export interface SessionPolicy {
 
 export const DEFAULT_SESSION_POLICY: SessionPolicy = { idleMs: 14 * 24 * 3600_000, absoluteMs: 30 * 24 * 3600_000 };
 
-/** Bump lastSeen at most this often, so a busy portal does not rewrite its session on every request. */
-const TOUCH_EVERY_MS = 60_000;
+/** Bump lastSeen at most this often (a tenth of the idle limit, at most a minute), so a busy portal does not rewrite its session on every request. */
+const touchEvery = (p: SessionPolicy) => Math.min(60_000, p.idleMs / 10);
 
 /** Logging in and out, and turning a request's cookie or token into a principal. */
 export class Sessions implements PrincipalResolver {
@@ -78,7 +78,7 @@ export class Sessions implements PrincipalResolver {
       await s.destroy();
       return { kind: 'anonymous' };
     }
-    if (now - lastSeen > TOUCH_EVERY_MS) {
+    if (now - lastSeen > touchEvery(this.policy)) {
       s.lastSeen = now;
       s.expiresAt = this.expiry(createdAt, now);
     }

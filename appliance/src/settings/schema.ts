@@ -17,11 +17,35 @@ export const SecretSettings = Type.Object(
   { additionalProperties: false },
 );
 
+const DailyQuota = Type.Union([Type.Integer({ minimum: 0, maximum: 100_000 }), Type.Null()], { description: 'jobs per day; null = unlimited' });
+
+/** Jobs: how many jobs each role may submit per day (system and device jobs are not counted). */
+export const JobSettings = Type.Object(
+  { quotas: Type.Object({ admin: DailyQuota, member: DailyQuota, child: DailyQuota }, { additionalProperties: false }) },
+  { additionalProperties: false },
+);
+export type JobSettings = Static<typeof JobSettings>;
+export const DEFAULT_JOB_SETTINGS: JobSettings = { quotas: { admin: null, member: 50, child: 10 } };
+
+/** Wake-on-LAN: where magic packets go, plus MACs to wake that no agent has announced (yet). */
+export const WakeOnLanSettings = Type.Object(
+  {
+    broadcastAddress: Type.String({ minLength: 1, maxLength: 253, default: '255.255.255.255' }),
+    port: Type.Integer({ minimum: 1, maximum: 65535, default: 9 }),
+    extraTargets: Type.Array(Type.String({ pattern: '^[0-9a-f]{2}(:[0-9a-f]{2}){5}$' }), { maxItems: 16, default: [] }),
+  },
+  { additionalProperties: false },
+);
+export type WakeOnLanSettings = Static<typeof WakeOnLanSettings>;
+export const DEFAULT_WAKE_ON_LAN: WakeOnLanSettings = { broadcastAddress: '255.255.255.255', port: 9, extraTargets: [] };
+
 export const SettingsSchema = Type.Object(
   {
     version: Type.Literal(1),
     general: GeneralSettings,
     secrets: SecretSettings,
+    jobs: Type.Optional(JobSettings),
+    wakeOnLan: Type.Optional(WakeOnLanSettings),
   },
   { additionalProperties: true },
 );

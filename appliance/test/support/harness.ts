@@ -2,6 +2,7 @@ import { startMosquitto, startRedis, tempDir, type MosquittoInstance, type Redis
 import { startAppliance, type RunningAppliance, type StartOptions } from '../../src/server.js';
 import type { ApplianceConfig } from '../../src/config.js';
 import { HttpClient } from './http-client.js';
+import { productCapabilities } from '../../src/capabilities.js';
 
 export interface TestAppliance {
   running: RunningAppliance;
@@ -25,8 +26,14 @@ export interface TestAppliance {
 const PASSWORD = 'family password 123';
 let counter = 0;
 
-/** A real appliance on a free port with a private Redis, a private Mosquitto and a temp data dir. */
-export async function startTestAppliance(opts: StartOptions & { redis?: RedisInstance; mosquitto?: MosquittoInstance } = {}): Promise<TestAppliance> {
+/**
+ * A real appliance on a free port with a private Redis, a private Mosquitto and a temp data dir.
+ * `product: true` registers every product capability (as `npm start` does).
+ */
+export async function startTestAppliance(options: StartOptions & { redis?: RedisInstance; mosquitto?: MosquittoInstance; product?: boolean } = {}): Promise<TestAppliance> {
+  const opts: StartOptions & { redis?: RedisInstance; mosquitto?: MosquittoInstance } = options.product
+    ? { ...options, capabilities: (c, log, config) => productCapabilities(config, c, log) }
+    : options;
   const redis = opts.redis ?? (await startRedis());
   const mosquitto = opts.mosquitto ?? (await startMosquitto());
   const dir = await tempDir('hearth-appliance-');

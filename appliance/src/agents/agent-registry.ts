@@ -1,0 +1,113 @@
+import { EventEmitter } from 'node:events';
+import type { MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import { AGENT_ANNOUNCE_WILDCARD, AGENT_AVAILABILITY_WILDCARD, HEARTH_ROOT, type AgentAnnouncement, type AgentView, type Availability, type Capability } from '@hearth/protocol';
+import { parseAgentMessage, type AgentStatePayload } from './agent-messages.js';
+
+const AGENT_STATE_WILDCARD = `${HEARTH_ROOT}/agent/+/state`;
+
+interface AgentRecord {
+  announcement: AgentAnnouncement | null;
+  availability: Availability | null;
+  state: AgentStatePayload | null;
+  lastSeen: number | null;
+}
+
+export interface AgentRegistryEvents {
+  /** An agent's view changed (for the SSE stream). */
+  change: [AgentView];
+  /** An agent that serves `capabilities` has become able to take jobs. */
+  online: [AgentView];
+}
+
+/**
+ * What the appliance knows about GPU agents, learned from their retained MQTT topics:
+ * announcement (capabilities, MACs), availability (online | asleep | offline) and telemetry.
+ * Every payload is validated; garbage is logged and ignored.
+ */
+export class AgentRegistry extends EventEmitter<AgentRegistryEvents> {
+  private readonly agents = new Map<string, AgentRecord>();
+  private readonly onMessage = (topic: string, payload: Buffer) => this.handle(topic, payload);
+
+  constructor(private readonly mqtt: MqttClient, private readonly log: Logger, private readonly now: () => number = Date.now) {
+    super();
+  }
+
+  start(): void {
+    this.mqtt.on('message', this.onMessage);
+    this.mqtt.subscribe([AGENT_ANNOUNCE_WILDCARD, AGENT_AVAILABILITY_WILDCARD, AGENT_STATE_WILDCARD], { qos: 1 }, (err) => {
+      if (err) this.log.error({ err: err.message }, 'could not subscribe to agent topics');
+    });
+  }
+
+  stop(): void {
+    this.mqtt.off('message', this.onMessage);
+    if (this.mqtt.connected) this.mqtt.unsubscribe([AGENT_ANNOUNCE_WILDCARD, AGENT_AVAILABILITY_WILDCARD, AGENT_STATE_WILDCARD]);
+  }
+
+  list(): AgentView[] {
+    return [...this.agents.keys()].sort().map((id) => this.view(id)!).filter((v) => v !== null);
+  }
+
+  view(agentId: string): AgentView | null {
+    const r = this.agents.get(agentId);
+    if (!r?.announcement) return null;
+    const a = r.announcement;
+    const telemetry = Object.values(r.state?.gpus ?? {});
+    return {
+      agentId,
+      name: a.name,
+      availability: r.availability ?? 'offline',
+      capabilities: [...a.capabilities],
+      acceptingJobs: r.state?.accepting ?? a.acceptingJobs,
+      gpus: a.gpus.map((g) => {
+        const t = telemetry.find((s) => s.index === g.index);
+        return {
+          index: g.index,
+          name: g.name,
+          utilizationPct: t?.utilization_percent ?? null,
+          memoryUsedMiB: t?.memory_used_mib ?? null,
+          memoryTotalMiB: t?.memory_total_mib ?? g.memoryTotalMiB,
+          temperatureC: t?.temperature_c ?? null,
+          powerW: t?.power_draw_w ?? null,
+        };
+      }),
+      lastSeen: r.lastSeen,
+    };
+  }
+
+  /** Whether some online agent that accepts jobs serves `capability` right now. */
+  serves(capability: Capability): boolean {
+    return this.list().some((a) => a.availability === 'online' && a.acceptingJobs && a.capabilities.includes(capability));
+  }
+
+  /** Every MAC any agent has announced, for Wake-on-LAN. */
+  macs(): string[] {
+    return [...new Set([...this.agents.values()].flatMap((r) => r.announcement?.macs ?? []))];
+  }
+
+  private handle(topic: string, payload: Buffer): void {
+    let msg;
+    try {
+      msg = parseAgentMessage(topic, payload);
+    } catch (err) {
+      this.log.warn({ topic, err: (err as Error).message }, 'ignored an invalid agent message');
+      return;
+    }
+    if (!msg) return;
+    const before = this.view(msg.agentId);
+    const record = this.agents.get(msg.agentId) ?? { announcement: null, availability: null, state: null, lastSeen: null };
+    if (msg.kind === 'announce') record.announcement = msg.announcement;
+    else if (msg.kind === 'availability') record.availability = msg.availability;
+    else record.state = msg.state;
+    if (msg.kind !== 'availability' || msg.availability === 'online') record.lastSeen = this.now();
+    if (!record.announcement && !record.availability && !record.state) this.agents.delete(msg.agentId);
+    else this.agents.set(msg.agentId, record);
+
+    const after = this.view(msg.agentId);
+    if (!after) return;
+    this.emit('change', after);
+    const couldWork = (v: AgentView | null) => v?.availability === 'online' && v.acceptingJobs;
+    if (couldWork(after) && !couldWork(before)) this.emit('online', after);
+  }
+}

@@ -1,0 +1,32 @@
+import fp from 'fastify-plugin';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { MqttClient } from 'mqtt';
+import { AgentView } from '@hearth/protocol';
+import { everyone } from '../events/audiences.js';
+import { AgentRegistry } from './agent-registry.js';
+import { Waker } from './waker.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    agents: AgentRegistry;
+    waker: Waker;
+  }
+}
+
+/** GPU agents as learned from MQTT, Wake-on-LAN, `GET /api/agents` and SSE `agent` events. */
+export const agentsPlugin = fp(async (app: FastifyInstance, opts: { mqtt: MqttClient; log: Logger; wakeIntervalMs?: number }) => {
+  const registry = new AgentRegistry(opts.mqtt, opts.log);
+  const waker = new Waker(registry, app.settings, opts.log, opts.wakeIntervalMs);
+  app.decorate('agents', registry);
+  app.decorate('waker', waker);
+  registry.on('change', (agent) => app.events.publish({ type: 'agent', data: agent }, everyone));
+  registry.start();
+  app.addHook('onClose', async () => registry.stop());
+
+  app.get('/api/agents', {
+    config: { access: ['admin', 'member', 'child', 'kiosk'] },
+    schema: { tags: ['agents'], summary: 'GPU agents and their state', response: { 200: Type.Object({ agents: Type.Array(AgentView) }) } },
+  }, async () => ({ agents: registry.list() }));
+}, { name: 'hearth-agents', dependencies: ['hearth-events'] });
