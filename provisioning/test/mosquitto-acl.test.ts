@@ -50,7 +50,7 @@ async function connect(username: string | undefined, password: string | undefine
 async function publishReason(c: MqttClient, topic: string, payload: string): Promise<number> {
   try {
     const packet = await c.publishAsync(topic, payload, { qos: 1 });
-    return packet?.reasonCode ?? 0;
+    return (packet as { reasonCode?: number } | undefined)?.reasonCode ?? 0;
   } catch (err) {
     // mqtt.js rejects on a failure reason code and puts the code on the error.
     const code = (err as { code?: unknown }).code;
