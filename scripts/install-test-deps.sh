@@ -12,6 +12,8 @@ declare -A wanted=(
   [shellcheck]=shellcheck
   [systemd-analyze]=systemd
   [nft]=nftables
+  [sqlite3]=sqlite3
+  [ip]=iproute2
 )
 missing=()
 for bin in "${!wanted[@]}"; do
