@@ -34,7 +34,9 @@ describe('ComfyUI runner', () => {
   it('generates a picture: progress in order, a throttled preview, the PNG uploaded', async () => {
     const { ctx, progress, uploads } = recordingContext();
     const job = { id: 'job-gen-1', type: 'image.generate' as const, input: { prompt: 'a red fox in snow', width: 512, height: 768, steps: 12, seed: 42 } };
+    const t0 = Date.now();
     const result = await runner.run(job, ctx);
+    const elapsed = Date.now() - t0;
 
     expect(result).toEqual({ artifacts: ['image.png'], data: { seed: 42 } });
     expect(uploads).toHaveLength(1);
@@ -58,9 +60,10 @@ describe('ComfyUI runner', () => {
     expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
     expect(progress.some((p) => p.stage === 'sampling step 6/12')).toBe(true);
     expect(progress.at(-1)).toEqual({ fraction: 1, stage: 'done' });
-    // 12 steps × 20 ms with one preview per second: exactly one forwarded, a real JPEG.
+    // 12 previews sent (one per step), at most one per second forwarded, each a real JPEG.
     const previews = progress.filter((p) => p.preview);
-    expect(previews).toHaveLength(1);
+    expect(previews.length).toBeGreaterThanOrEqual(1);
+    expect(previews.length).toBeLessThanOrEqual(1 + Math.floor(elapsed / 1000));
     expect(previews[0]!.preview!.contentType).toBe('image/jpeg');
     expect((await sharp(Buffer.from(previews[0]!.preview!.data, 'base64')).metadata()).format).toBe('jpeg');
   });
