@@ -13,7 +13,8 @@ export interface ImageSize {
 /** Reads only the header; throws a JobError a person understands when the bytes are no picture. */
 export async function readImageSize(bytes: Buffer): Promise<ImageSize> {
   try {
-    const meta = await sharp(bytes, { limitInputPixels: MAX_DECODE_PIXELS }).metadata();
+    // Header only, so no pixel limit here: callers compare the size against their own bounds.
+    const meta = await sharp(bytes, { limitInputPixels: false }).metadata();
     // autoOrient dimensions: a portrait phone photo is stored landscape with an EXIF rotation.
     const { width, height } = meta.autoOrient;
     return { width, height, hasAlpha: meta.hasAlpha };

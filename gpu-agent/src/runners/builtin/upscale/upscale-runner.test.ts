@@ -98,6 +98,12 @@ describe('image.upscale', () => {
       'This picture is 1100×1000 (1.1 MP); ×4 upscaling takes pictures up to 1.0 MP. Choose ×2 or a smaller picture.',
     );
     expect(uploads).toEqual([]);
+
+    const huge = await sharp({ create: { width: 2100, height: 2000, channels: 3, background: '#808080' } }).jpeg().toBuffer();
+    const atTwo = recordingContext([huge]);
+    await expect(runner.run(job(huge, 2), atTwo.ctx)).rejects.toThrow(
+      'This picture is 2100×2000 (4.2 MP); ×2 upscaling takes pictures up to 4.0 MP. Choose a smaller picture.',
+    );
   });
 
   it('refuses bytes that are not a picture', async () => {

@@ -42,7 +42,8 @@ export class UpscaleRunner implements Runner {
     if (size.width * size.height > limit) {
       throw new JobError(
         `This picture is ${size.width}×${size.height} (${megapixels(size.width * size.height)} MP); ` +
-          `×${scale} upscaling takes pictures up to ${megapixels(limit)} MP. Choose ×2 or a smaller picture.`,
+          `×${scale} upscaling takes pictures up to ${megapixels(limit)} MP. ` +
+          (scale === 4 ? 'Choose ×2 or a smaller picture.' : 'Choose a smaller picture.'),
       );
     }
     ctx.signal.throwIfAborted();
