@@ -10,6 +10,7 @@ import { SuspendExtension } from './power/suspend.js';
 import { DiscoveryRecordFile } from './presence/discovery-record.js';
 import { MqttPresence } from './presence/mqtt-presence.js';
 import { TelemetryExtension } from './telemetry/telemetry-extension.js';
+import { createWorkerExtensions } from './worker/create-worker.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -42,6 +43,7 @@ async function main() {
       deadband: config.deadband, bus, state, log: log.child('telemetry'),
     }),
     presence,
+    ...(await createWorkerExtensions(config, { bus, state, log: log.child('worker') })),
     new SuspendExtension(config.suspendCommand, bus, { beforeSuspend: () => presence.publishAsleep(), suspendFailed: () => presence.publishAwake() }, log.child('power')),
   ];
 

@@ -1,0 +1,65 @@
+import { readFile } from 'node:fs/promises';
+import { BackendWatcher, type HealthCheck } from '../backends/watcher.js';
+import { parseBackendSettings, type BackendSettings } from '../backends/settings.js';
+import { ComicRunner } from '../runners/builtin/comic/comic-runner.js';
+import { loadDejaVuSans } from '../runners/builtin/comic/font.js';
+import { GifRunner } from '../runners/builtin/gif/gif-runner.js';
+import { ModerateRunner } from '../runners/builtin/moderate/moderate-runner.js';
+import { NsfwModerator } from '../runners/builtin/moderate/nsfw-moderator.js';
+import { TfjsRuntime } from '../runners/builtin/tfjs/runtime.js';
+import { EsrganModels } from '../runners/builtin/upscale/esrgan-models.js';
+import { UpscaleRunner } from '../runners/builtin/upscale/upscale-runner.js';
+import { ComfyUiRunner } from '../runners/comfyui/runner.js';
+import { OllamaChat } from '../runners/llm/ollama.js';
+import { OpenAiChat } from '../runners/llm/openai.js';
+import { LlmRunner } from '../runners/llm/runner.js';
+import type { Runner } from '../runners/runner.js';
+import { RunnerRegistry } from './runner-registry.js';
+
+export interface AgentRunners {
+  registry: RunnerRegistry;
+  /** Present when a server backend is configured: it says which of them answer. */
+  watcher: BackendWatcher | undefined;
+  /** The classifier shared by `image.moderate` jobs and the check of every image artifact. */
+  moderator: NsfwModerator;
+}
+
+/**
+ * Every runner this agent has: the built-in ones always (CPU, one TensorFlow.js WASM runtime for
+ * all of them), ComfyUI and the LLM when their backends are configured.
+ */
+export function createAgentRunners(backends: BackendSettings = {}): AgentRunners {
+  const runtime = new TfjsRuntime('wasm');
+  const moderator = new NsfwModerator(runtime);
+  const runners: Runner[] = [
+    new UpscaleRunner({ models: new EsrganModels(runtime) }),
+    new ModerateRunner(moderator),
+    new GifRunner(),
+    new ComicRunner(loadDejaVuSans()),
+  ];
+  const checks: Partial<Record<'comfyui' | 'llm', HealthCheck>> = {};
+  if (backends.comfyui) {
+    const comfy = new ComfyUiRunner({ settings: backends.comfyui });
+    runners.push(comfy);
+    checks.comfyui = (signal) => comfy.healthy(signal);
+  }
+  if (backends.llm) {
+    const llm = new LlmRunner(backends.llm.kind === 'ollama' ? new OllamaChat(backends.llm) : new OpenAiChat(backends.llm));
+    runners.push(llm);
+    checks.llm = (signal) => llm.healthy(signal);
+  }
+  const watcher = Object.keys(checks).length ? new BackendWatcher({ checks }) : undefined;
+  return { registry: new RunnerRegistry(runners), watcher, moderator };
+}
+
+/** Backend settings from a JSON file (`{ "comfyui": {...}, "llm": {...} }`); no path, no backends. */
+export async function loadBackendSettings(path: string | undefined): Promise<BackendSettings> {
+  if (!path) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`cannot read backend settings ${path}: ${(err as Error).message}`);
+  }
+  return parseBackendSettings(value);
+}
