@@ -49,5 +49,9 @@ echo "ha-venv: installing Home Assistant into $venv (takes a few minutes the fir
 "$venv/bin/pip" check >&2
 "$venv/bin/hass" --version >/dev/null
 date -u +%FT%TZ >"$marker"
+# Each venv is ~800 MB: venvs of older lock files are dropped (a lock change back just reinstalls).
+for old in "$cache"/ha-venv-*; do
+  case "$old" in "$venv" | "$venv.lock") ;; *) rm -rf "$old" ;; esac
+done
 echo "ha-venv: ready in $(($(date +%s) - started)) s" >&2
 echo "$venv"

@@ -1,0 +1,80 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+/** Output kept in memory: enough for a long test file, bounded so a chatty HA cannot eat the heap. */
+const MAX_LOG_CHARS = 8 * 1024 * 1024;
+
+/**
+ * One `hass` process in its own process group, so stop() also ends whatever it spawned.
+ * Output is collected for logs(); a crash of the test process still kills the group.
+ */
+export class HassProcess {
+  private child: ChildProcess | undefined;
+  private output = '';
+  private readonly killOnExit = () => this.signalGroup('SIGKILL');
+
+  constructor(
+    private readonly venv: string,
+    private readonly configDir: string,
+  ) {}
+
+  start(): void {
+    if (this.running) throw new Error('hass is already running');
+    const child = spawn(join(this.venv, 'bin', 'hass'), ['-c', this.configDir, '--skip-pip', '--log-no-color'], {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, PYTHONUNBUFFERED: '1' },
+    });
+    const collect = (chunk: Buffer) => {
+      this.output += chunk.toString();
+      if (this.output.length > MAX_LOG_CHARS) this.output = this.output.slice(-MAX_LOG_CHARS / 2);
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    child.on('error', (err) => collect(Buffer.from(`\nspawn error: ${err.message}\n`)));
+    this.child = child;
+    process.once('exit', this.killOnExit);
+  }
+
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Why it is not running, for error messages; undefined while it runs. */
+  get exitReason(): string | undefined {
+    if (!this.child) return 'not started';
+    if (this.running) return undefined;
+    return `hass exited (code ${this.child.exitCode}, signal ${this.child.signalCode})`;
+  }
+
+  logs(): string {
+    return this.output;
+  }
+
+  /** SIGTERM to the group (HA shuts down cleanly and saves .storage), SIGKILL after `graceMs`. */
+  async stop(graceMs = 30_000): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    process.removeListener('exit', this.killOnExit);
+    if (this.running) {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      this.signalGroup('SIGTERM');
+      const timer = setTimeout(() => this.signalGroup('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    }
+    // Leftover children of hass (none expected) go with the group.
+    this.signalGroup('SIGKILL');
+    this.child = undefined;
+  }
+
+  private signalGroup(signal: NodeJS.Signals): void {
+    const pid = this.child?.pid;
+    if (pid === undefined) return;
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      // the group is already gone
+    }
+  }
+}

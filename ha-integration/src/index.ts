@@ -1,0 +1,6 @@
+export { startHomeAssistant, type HomeAssistant, type StartHomeAssistantOptions } from './harness/home-assistant.js';
+export { HomeAssistantClient, connectWebSocket, ensureGlobalWebSocket } from './harness/client.js';
+export { writeConfigDir, hearthBlueprints, hearthPackage, MQTT_ENTRY_ID, type ConfigDirOptions } from './harness/config-dir.js';
+export { checkConfig, parseCheckConfigOutput, type ConfigCheck } from './harness/check-config.js';
+export { homeAssistantVenv } from './harness/venv.js';
+export { createOwnerToken } from './harness/onboarding.js';
