@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads';
 import si from 'systeminformation';
 import type { Logger } from '../log.js';
 
@@ -14,15 +15,36 @@ export interface HostInventory {
 const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
 
 /**
- * Host facts from systeminformation. si.graphics() is deliberately not used: it runs nvidia-smi
- * synchronously and blocks the event loop (telemetry has its own streaming child).
+ * Host facts, gathered in a worker thread: systeminformation calls execSync on Linux (hostname -f,
+ * /proc/mounts, ip/ethtool for interfaces, ~150 ms in all), which would block the agent's event loop.
  */
-export async function readInventory(log: Logger): Promise<HostInventory> {
+export function readInventory(log: Logger): Promise<HostInventory> {
+  return new Promise((resolve, reject) => {
+    // The agent runs from TypeScript through tsx (no build step); a worker does not inherit tsx's
+    // loader on Node 20, so the worker registers it before importing its .ts entry.
+    const entry = new URL('./inventory-worker.ts', import.meta.url).href;
+    const tsx = import.meta.resolve('tsx/esm/api');
+    const bootstrap = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+    const worker = new Worker(bootstrap, { eval: true });
+    worker.once('message', (msg: { inventory: HostInventory; warnings: string[] }) => {
+      for (const w of msg.warnings) log.warn(w);
+      resolve(msg.inventory);
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => code !== 0 && reject(new Error(`inventory worker exited with ${code}`)));
+  });
+}
+
+/**
+ * The systeminformation queries themselves (run inside the worker). si.graphics() is deliberately not
+ * used: it runs nvidia-smi synchronously (telemetry has its own streaming child).
+ */
+export async function gatherInventory(warn: (msg: string) => void): Promise<HostInventory> {
   const settle = async <T>(what: string, p: Promise<T>, fallback: T): Promise<T> => {
     try {
       return await p;
     } catch (err) {
-      log.warn(`inventory: ${what} unavailable`, { error: String(err) });
+      warn(`inventory: ${what} unavailable: ${String(err)}`);
       return fallback;
     }
   };
