@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CANCEL_CHANNEL, type Capability, type JobProgress } from '@hearth/protocol';
+import { brokerResultsKey, CANCEL_CHANNEL, queueName, type Capability, type JobProgress } from '@hearth/protocol';
 import { startRedis, waitFor, type RedisInstance } from '@hearth/testkit';
 import { AgentState } from '../src/agent-state.js';
 import { AgentBus, type AgentEvents } from '../src/bus.js';
@@ -97,7 +97,10 @@ describe('job worker (real Redis, real bee-queue producer, agent routes as the p
     await addJob(q, { jobId: id, type: 'image.upscale', input: { mediaId: MEDIA_ID } });
     await waitFor(() => rec.of(id, 'succeeded').length, { what: 'succeeded event' });
     expect(rec.of(id, 'succeeded')[0]!.data).toEqual({ artifacts: ['upscaled-x2.png'], data: { width: 2, height: 2 } });
-    expect(rec.of(id, 'progress').map((e) => (e.data as JobProgress).stage)).toEqual(['tile 1/4', 'tile 2/4', 'tile 3/4', 'tile 4/4']);
+    expect(rec.of(id, 'progress').map((e) => (e.data as JobProgress).stage)).toEqual(['started', 'tile 1/4', 'tile 2/4', 'tile 3/4', 'tile 4/4']);
+    const kept = new Redis(redis.url);
+    expect(JSON.parse((await kept.hget(brokerResultsKey(queueName('builtin')), id))!)).toEqual({ artifacts: ['upscaled-x2.png'], data: { width: 2, height: 2 } });
+    kept.disconnect();
     const stored = api.artifacts.get(`${id}/1/upscaled-x2.png`)!;
     expect(stored.bytes.length).toBe('input picture'.length + 600_000);
     expect(stored.moderation).toBe('safe');
@@ -124,10 +127,10 @@ describe('job worker (real Redis, real bee-queue producer, agent routes as the p
     expect(String(rec.of(bad, 'failed')[0]!.data)).toMatch(/invalid job data/);
   });
 
-  it('numbers attempts from bee-queue retries: a retryable failure comes back as attempt 2, a JobError is final', async () => {
+  it('numbers attempts from firstAttempt and bee-queue retries: a retryable failure comes back as the next attempt, a JobError is final', async () => {
     const { worker, builtin } = setup();
     builtin.script = async (_job, ctx, call) => {
-      if (call === 1) throw new Error('model file went missing');
+      if (call % 2 === 1) throw new Error('model file went missing');
       await ctx.upload({ name: 'out.txt', contentType: 'text/plain', bytes: Buffer.from('second time lucky') });
       return { artifacts: ['out.txt'] };
     };
@@ -139,6 +142,12 @@ describe('job worker (real Redis, real bee-queue producer, agent routes as the p
     expect(rec.of(id, 'retrying')).toHaveLength(1);
     expect([...api.artifacts.keys()].filter((k) => k.startsWith(`${id}/`))).toEqual([`${id}/2/out.txt`]);
     expect(api.artifacts.get(`${id}/2/out.txt`)!.moderation).toBeUndefined();
+
+    // A manual retry by the appliance starts at its own attempt count (firstAttempt).
+    const again = nextId();
+    await addJob(q, { jobId: again, type: 'image.upscale', input: { mediaId: MEDIA_ID, scale: 2 }, firstAttempt: 4 });
+    await waitFor(() => rec.of(again, 'succeeded').length);
+    expect([...api.artifacts.keys()].filter((k) => k.startsWith(`${again}/`))).toEqual([`${again}/5/out.txt`]);
 
     builtin.script = async () => {
       throw new JobError('This picture is too big.');

@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import Queue from 'bee-queue';
 import {
-  ARTIFACT_NAME, BrokerJobResult, JOB_TYPES, MAX_ARTIFACT_BYTES, MODERATION_HEADER, QUEUE_PREFIX, queueName,
-  type BrokerJobData, type Capability,
+  ARTIFACT_NAME, BrokerJobResult, JOB_TYPES, MAX_ARTIFACT_BYTES, MODERATION_HEADER, WORKER_QUEUE_SETTINGS, brokerAttempt, brokerResultsKey,
+  queueName, type BrokerJobData, type Capability,
 } from '@hearth/protocol';
 import { Value } from '@sinclair/typebox/value';
 import type { AgentState } from '../agent-state.js';
@@ -11,7 +11,6 @@ import type { Extension } from '../extension.js';
 import type { Logger } from '../log.js';
 import { JobError, type Artifact, type RunContext, type RunnerJob } from '../runners/runner.js';
 import type { ApplianceClient } from './appliance-client.js';
-import { attemptOf } from './attempt.js';
 import { parseBrokerJob } from './broker-job.js';
 import { CancelListener } from './cancel-listener.js';
 import { ProgressRelay } from './progress-relay.js';
@@ -37,7 +36,10 @@ export interface JobWorkerOptions {
   log: Logger;
   /** Jobs at once per queue; GPU servers take one at a time. */
   concurrency?: Partial<Record<Capability, number>>;
-  /** bee-queue's stall window: a job whose worker is silent this long is handed to another. */
+  /**
+   * bee-queue's stall window: a job whose worker is silent this long is handed to another. Every
+   * worker and the appliance must agree on it (WORKER_QUEUE_SETTINGS); tests shorten it.
+   */
   stallIntervalMs?: number;
   progressIntervalMs?: number;
   /** After aborting a runner, how long to wait for it before the job is settled without it. */
@@ -92,7 +94,7 @@ export class JobWorker implements Extension {
 
   constructor(private readonly o: JobWorkerOptions) {
     this.#cancel = new CancelListener(o.redisUrl, o.log.child('cancel'));
-    this.#stallMs = o.stallIntervalMs ?? 5000;
+    this.#stallMs = o.stallIntervalMs ?? WORKER_QUEUE_SETTINGS.stallInterval;
   }
 
   async start(): Promise<void> {
@@ -150,7 +152,7 @@ export class JobWorker implements Extension {
   #open(capability: Capability): void {
     const { log } = this.o;
     const queue = new Queue<BrokerJobData>(queueName(capability), {
-      prefix: QUEUE_PREFIX,
+      ...WORKER_QUEUE_SETTINGS,
       redis: { url: this.o.redisUrl, retry_strategy: ({ attempt }: { attempt: number }) => Math.min(attempt * 200, 5000) } as Queue.QueueSettings['redis'],
       isWorker: true,
       getEvents: false,
@@ -158,8 +160,6 @@ export class JobWorker implements Extension {
       storeJobs: false,
       // Retries with backoff sit in the delayed set until some queue activates them.
       activateDelayedJobs: true,
-      removeOnSuccess: false,
-      removeOnFailure: false,
       stallInterval: this.#stallMs,
       autoConnect: false,
     });
@@ -226,7 +226,7 @@ export class JobWorker implements Extension {
     const runner = registry.find(job);
     if (!runner) throw new Error(`This agent has no runner for ${job.type} jobs.`);
     const spec = JOB_TYPES[job.type];
-    const attempt = attemptOf(job.type, bee.options.retries);
+    const attempt = brokerAttempt(bee.data, (bee.options as { retries?: number }).retries);
     const controller = new AbortController();
     const running: Running = { job, controller };
     this.#running.add(running);
@@ -249,12 +249,15 @@ export class JobWorker implements Extension {
     };
     log.info(`job ${job.id} started`, { type: job.type, attempt });
     bus.emit('job.started', ev);
+    // bee-queue has no "started" event: this first report is how the appliance learns the job runs.
+    relay.push({ fraction: 0, stage: 'started' });
     try {
       const result = await settleOrGiveUp(runner.run(job, ctx), controller.signal, this.o.abortGraceMs ?? 2000, () =>
         log.warn(`the ${job.type} runner did not stop within its grace time after an abort`),
       );
       relay.close();
       const out = checkedResult(result, uploaded);
+      await keepResult(bee, capability, out);
       log.info(`job ${job.id} succeeded`, { artifacts: out.artifacts.length });
       bus.emit('job.succeeded', ev);
       return out;
@@ -312,6 +315,17 @@ export class JobWorker implements Extension {
 
 const maxTimeoutMs = (capability: Capability) =>
   Math.max(...(Object.values(JOB_TYPES) as Array<{ capability: Capability; timeoutMs: number }>).filter((s) => s.capability === capability).map((s) => s.timeoutMs));
+
+/**
+ * bee-queue hands a result only to its pub/sub event, which an appliance that is away misses; a
+ * copy beside the queue (brokerResultsKey) lets it find the result when it reconciles.
+ */
+function keepResult(bee: Queue.Job<BrokerJobData>, capability: Capability, result: BrokerJobResult): Promise<void> {
+  const client = (bee.queue as unknown as { client: { hset(k: string, f: string, v: string, cb: (err: Error | null) => void): void } }).client;
+  return new Promise((resolve, reject) =>
+    client.hset(brokerResultsKey(queueName(capability)), bee.id, JSON.stringify(result), (err) => (err ? reject(err) : resolve())),
+  );
+}
 
 /** Fails the job for good: bee-queue retries only while `retries` is above zero. */
 function noRetry(bee: Queue.Job<BrokerJobData>, message: string): Promise<never> {
