@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import type { HearthApp } from './app.js';
 import type { ApplianceConfig } from './config.js';
 import type { Connections } from './embedded/connections.js';
+import { jobCapabilities } from './jobs/capabilities.js';
+import { VERSION } from './server.js';
 import { portalPlugin } from './web/index.js';
 
 export type Capability = (app: HearthApp) => Promise<void>;
@@ -15,6 +17,7 @@ export function productCapabilities(config: ApplianceConfig, connections: Connec
   void connections;
   void log;
   return [
+    ...jobCapabilities({ dataDir: config.dataDir, version: VERSION, connections, log }),
     async (app) => { await app.register(portalPlugin); },
   ];
 }

@@ -3,3 +3,4 @@ export * from './principals.js';
 export * from './mqtt.js';
 export * from './ha-discovery.js';
 export * from './broker.js';
+export * from './api.js';

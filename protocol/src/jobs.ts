@@ -173,6 +173,8 @@ export const BrokerJobData = Type.Object(
     jobId: Type.String({ minLength: 1, maxLength: 64 }),
     type: Type.Union(JOB_TYPE_NAMES.map((t) => Type.Literal(t))),
     input: Type.Unknown(),
+    /** Attempt number of the first bee-queue try of this enqueue (see brokerAttempt); absent = 1. */
+    firstAttempt: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
   },
   Strict,
 );

@@ -1,0 +1,51 @@
+import { Value, ValueErrorType, type ValueError } from '@sinclair/typebox/value';
+import type { TSchema } from '@sinclair/typebox';
+import { JOB_TYPES, JOB_TYPE_NAMES, type JobType } from '@hearth/protocol';
+import { badRequest } from '../http/errors.js';
+
+export function isJobType(type: string): type is JobType {
+  return (JOB_TYPE_NAMES as readonly string[]).includes(type);
+}
+
+/**
+ * Check a job's input against its protocol schema and fill in defaults. Throws 400 with a
+ * message that names the field: "input.scale must be 2 or 4".
+ */
+export function validateJobInput(type: string, input: unknown): { type: JobType; input: Record<string, unknown> } {
+  if (!isJobType(type)) throw badRequest(`body.type "${type.slice(0, 40)}" is not a job type (one of ${JOB_TYPE_NAMES.join(', ')})`);
+  const schema = JOB_TYPES[type].input as TSchema;
+  const filled = Value.Default(schema, structuredClone(input));
+  const error = Value.Errors(schema, filled).First();
+  if (error) throw badRequest(describe(error));
+  return { type, input: filled as Record<string, unknown> };
+}
+
+function describe(e: ValueError): string {
+  const field = `input${e.path.replaceAll('/', '.')}`;
+  const s = e.schema as TSchema & { anyOf?: Array<{ const?: unknown }> };
+  switch (e.type) {
+    case ValueErrorType.ObjectAdditionalProperties: {
+      const parent = field.slice(0, field.lastIndexOf('.'));
+      return `${parent} has an unknown field "${e.path.split('/').pop()}"`;
+    }
+    case ValueErrorType.ObjectRequiredProperty:
+      return `${field} is required`;
+    case ValueErrorType.Union:
+      if (s.anyOf?.every((v) => v.const !== undefined)) return `${field} must be ${s.anyOf.map((v) => JSON.stringify(v.const)).join(' or ')}`;
+      return `${field} is not valid`;
+    default:
+      return `${field} ${e.message.replace(/^Expected/, 'must be').replace(/^Unexpected/, 'has an unexpected')}`.replace(/ to be /, ' ');
+  }
+}
+
+/** Media ids an input refers to (mediaId, mediaIds, panels[].mediaId…), wherever they sit. */
+export function referencedMedia(input: unknown): string[] {
+  const out = new Set<string>();
+  const walk = (v: unknown, key: string | undefined) => {
+    if (typeof v === 'string' && (key === 'mediaId' || key === 'mediaIds')) out.add(v);
+    else if (Array.isArray(v)) for (const item of v) walk(item, key === 'mediaIds' ? 'mediaIds' : undefined);
+    else if (v && typeof v === 'object') for (const [k, child] of Object.entries(v)) walk(child, k);
+  };
+  walk(input, undefined);
+  return [...out];
+}

@@ -1,0 +1,289 @@
+import { Value } from '@sinclair/typebox/value';
+import type { Logger } from 'pino';
+import {
+  BrokerJobResult, JOB_TYPES, JobProgress, type Capability, type JobType, type JobView, type MediaModeration, type MediaPrivacy, type Principal,
+} from '@hearth/protocol';
+import type { Db } from '../db/database.js';
+import type { EventHub } from '../events/event-hub.js';
+import { userAndAdmins } from '../events/audiences.js';
+import type { AgentRegistry } from '../agents/agent-registry.js';
+import type { Waker } from '../agents/waker.js';
+import type { MediaService } from '../media/media-service.js';
+import type { MediaRow } from '../media/media-repo.js';
+import { isImage } from '../media/sniff.js';
+import { canSee } from '../media/visibility.js';
+import type { SettingsStore } from '../settings/settings-store.js';
+import type { JobSettings } from '../settings/schema.js';
+import { HttpError, badRequest, conflict, notFound } from '../http/errors.js';
+import type { Broker } from './broker.js';
+import { JobIds } from './job-id.js';
+import { referencedMedia, validateJobInput } from './job-input.js';
+import { dayBounds, quotaFor, roleMaySubmit, type Quota } from './job-policy.js';
+import { JobStore, LIVE_STATUSES, toJobView, type JobOwner, type JobResult, type JobRow } from './job-store.js';
+import type { ArtifactStore } from './artifact-store.js';
+
+export interface JobServiceDeps {
+  db: Db;
+  store: JobStore;
+  artifacts: ArtifactStore;
+  broker: Broker;
+  media: MediaService;
+  agents: AgentRegistry;
+  waker: Waker;
+  events: EventHub;
+  settings: SettingsStore;
+  log: Logger;
+  /** Called on every status a job reaches (metrics). */
+  onStatus?: (type: JobType, status: string) => void;
+}
+
+export interface SubmitOptions {
+  presetId?: number;
+  /** Hearth's own jobs (moderation): no owner, no role or quota checks. */
+  system?: boolean;
+}
+
+const SYSTEM_OWNER: JobOwner = { kind: 'system', userId: null, deviceId: null, name: 'Hearth' };
+
+/**
+ * Jobs from submission to result. SQLite is the truth the family sees; bee-queue carries the
+ * work to agents. Every transition is guarded by the row's status, so events that arrive twice,
+ * late, or after a cancel change nothing.
+ */
+export class JobService {
+  private readonly ids = new JobIds();
+  private readonly d: JobServiceDeps;
+
+  constructor(deps: JobServiceDeps) {
+    this.d = deps;
+  }
+
+  get store(): JobStore {
+    return this.d.store;
+  }
+
+  /** Who sees a job: its owner and admins (device- and system-owned jobs: admins only). */
+  canView(p: Principal, row: JobRow): boolean {
+    if (p.kind !== 'user') return false;
+    return p.role === 'admin' || (row.owner_kind === 'user' && row.owner_id === p.id);
+  }
+
+  quota(p: Extract<Principal, { kind: 'user' }>, now = Date.now()): Quota {
+    const used = this.d.store.countCreatedBy(p.id, dayBounds(now).start);
+    return quotaFor(this.d.settings.section<JobSettings | undefined>('jobs', undefined), p.role, used, now);
+  }
+
+  async submit(principal: Principal, body: { type: string; input: unknown; title?: string }, opts: SubmitOptions = {}): Promise<JobView> {
+    const { type, input } = validateJobInput(body.type, body.input);
+    const owner = opts.system ? SYSTEM_OWNER : this.ownerOf(principal);
+    if (!opts.system && principal.kind === 'user' && !roleMaySubmit(principal.role, type)) {
+      throw new HttpError(403, principal.role === 'child' ? `Children can run only the built-in picture jobs, not ${type}` : `Only admins can run ${type} jobs`);
+    }
+    if (!opts.system) this.checkMedia(principal, input);
+
+    const capability = JOB_TYPES[type].capability;
+    const status = this.d.agents.serves(capability) ? 'queued' : 'waiting_for_gpu';
+    const now = Date.now();
+    const row = this.d.db.transaction(() => {
+      // Quota check and insert in one transaction: two racing submissions cannot both take the last slot.
+      if (!opts.system && principal.kind === 'user') {
+        const q = this.quota(principal, now);
+        if (q.remaining !== null && q.remaining <= 0) {
+          throw new HttpError(429, `You have used all ${q.limit} jobs for today; more from ${new Date(q.resetsAt).toLocaleString('en-GB')}`, {
+            'retry-after': String(Math.ceil((q.resetsAt - now) / 1000)),
+          });
+        }
+      }
+      const title = body.title?.trim() || (JOB_TYPES[type].input as { title?: string }).title || type;
+      return this.d.store.insert({ id: this.ids.next(now), type, title, input, owner, presetId: opts.presetId ?? null, status, now });
+    })();
+    this.d.onStatus?.(type, 'created');
+    await this.enqueue(row);
+    if (status === 'waiting_for_gpu') void this.d.waker.wake(`job ${row.id} (${type}) needs a ${capability} agent`);
+    this.publish(row);
+    return toJobView(row);
+  }
+
+  async cancel(actor: Principal, id: string): Promise<JobView> {
+    const row = this.viewable(actor, id);
+    if (!LIVE_STATUSES.includes(row.status)) throw conflict(`The job is already ${row.status}`);
+    if (!this.d.store.finish(id, 'cancelled', { error: `Cancelled by ${nameOf(actor)}` }, Date.now())) throw conflict('The job finished meanwhile');
+    this.d.onStatus?.(row.type, 'cancelled');
+    // Both, always: the job may have been picked up between our read and the removal.
+    await this.d.broker.remove(row.capability, id).catch((err: Error) => this.d.log.warn({ job: id, err: err.message }, 'could not remove a cancelled job from Redis; reconciliation will'));
+    await this.d.broker.cancelRunning(id).catch((err: Error) => this.d.log.warn({ job: id, err: err.message }, 'could not announce a cancel'));
+    const after = this.d.store.get(id)!;
+    this.publish(after);
+    return toJobView(after);
+  }
+
+  async retry(actor: Principal, id: string): Promise<JobView> {
+    const row = this.viewable(actor, id);
+    if (row.status !== 'failed' && row.status !== 'cancelled') throw conflict(`Only failed or cancelled jobs can be retried; this one is ${row.status}`);
+    const status = this.d.agents.serves(row.capability) ? 'queued' : 'waiting_for_gpu';
+    if (!this.d.store.requeue(id, status)) throw conflict('The job changed meanwhile; reload and try again');
+    // A stale copy (a finished attempt) would make the add a no-op.
+    await this.d.broker.remove(row.capability, id).catch(() => undefined);
+    const after = this.d.store.get(id)!;
+    await this.enqueue(after);
+    if (status === 'waiting_for_gpu') void this.d.waker.wake(`job ${id} retried`);
+    this.publish(after);
+    return toJobView(after);
+  }
+
+  viewable(p: Principal, id: string): JobRow {
+    const row = this.d.store.get(id);
+    if (!row || !this.canView(p, row)) throw notFound('Job');
+    return row;
+  }
+
+  /** Add a live job to bee-queue; when Redis is away the row stays and reconciliation adds it. */
+  async enqueue(row: JobRow): Promise<void> {
+    await this.d.broker
+      .add({ id: row.id, data: { jobId: row.id, type: row.type, input: JSON.parse(row.input) as unknown, firstAttempt: row.attempts } })
+      .catch((err: Error) => this.d.log.warn({ job: row.id, err: err.message }, 'job saved but not yet queued in Redis; reconciliation will add it'));
+  }
+
+  // ---- events from bee-queue ----
+
+  onProgress(id: string, raw: unknown): void {
+    if (!Value.Check(JobProgress, raw)) {
+      this.d.log.warn({ job: id }, 'ignored progress that does not match the protocol');
+      return;
+    }
+    const before = this.d.store.get(id);
+    if (!before || !this.d.store.setProgress(id, raw, Date.now())) return;
+    const after = this.d.store.get(id)!;
+    if (before.status !== 'running') {
+      this.d.onStatus?.(after.type, 'running');
+      this.publish(after);
+    }
+    this.d.events.publish({ type: 'job.progress', data: { jobId: id, progress: raw } }, this.audience(after));
+  }
+
+  onRetrying(id: string, message: string): void {
+    if (!this.d.store.nextAttempt(id, message)) return;
+    this.publish(this.d.store.get(id)!);
+  }
+
+  async onFailed(id: string, message: string): Promise<void> {
+    const row = this.d.store.get(id);
+    if (row && this.d.store.finish(id, 'failed', { error: message.slice(0, 2000) }, Date.now())) {
+      this.d.onStatus?.(row.type, 'failed');
+      this.publish(this.d.store.get(id)!);
+    }
+    if (row) await this.forget(row);
+  }
+
+  /**
+   * A job's result: link the uploaded artifacts as media and mark the job succeeded, in one
+   * transaction guarded by the job's status, so a result delivered twice (event + reconciliation,
+   * or a retried attempt) links its media exactly once.
+   */
+  async onSucceeded(id: string, raw: unknown): Promise<void> {
+    const row = this.d.store.get(id);
+    if (!row) return;
+    if (!LIVE_STATUSES.includes(row.status)) return this.forget(row);
+    if (!Value.Check(BrokerJobResult, raw)) {
+      const first = Value.Errors(BrokerJobResult, raw).First();
+      return this.onFailed(id, `The agent returned a result Hearth cannot read (result${first?.path.replaceAll('/', '.') ?? ''}: ${first?.message ?? 'invalid'})`);
+    }
+    const planned: MediaRow[] = [];
+    for (const name of raw.artifacts) {
+      const a = this.d.artifacts.latest(id, name);
+      if (!a) return this.onFailed(id, `The agent reported an artifact "${name}" it never uploaded`);
+      const size = isImage(a.content_type) ? await this.d.media.imageSize(this.d.media.files.pathOf(a.sha256)).catch(() => ({ width: null, height: null })) : { width: null, height: null };
+      planned.push({
+        id: a.sha256, owner_id: row.owner_id, owner_name: row.owner_name, content_type: a.content_type, ...size, bytes: a.bytes,
+        privacy: this.outputPrivacy(row), moderation: a.moderation, job_id: id, created_at: Date.now(),
+      });
+    }
+    const mediaIds = [...new Set(planned.map((m) => m.id))];
+    const result: JobResult = raw.data === undefined ? { mediaIds } : { mediaIds, data: raw.data };
+    const created = this.d.db.transaction(() => {
+      if (!this.d.store.finish(id, 'succeeded', { result }, Date.now())) return null;
+      const inserted = planned.filter((m) => this.d.media.repo.insert(m));
+      this.d.artifacts.clear(id);
+      return inserted;
+    })();
+    if (created === null) return this.forget(row);
+    this.d.onStatus?.(row.type, 'succeeded');
+    this.publish(this.d.store.get(id)!);
+    for (const m of created) {
+      this.d.media.published(m);
+      if (m.moderation === 'pending' && isImage(m.content_type)) this.d.media.emit('pending', m.id);
+    }
+    if (row.type === 'image.moderate') this.applyVerdict(row, raw.data);
+    await this.forget(row);
+  }
+
+  /** A job waiting for a GPU becomes queued once an agent that serves it is online. */
+  onAgentOnline(capabilities: readonly Capability[]): void {
+    for (const cap of capabilities) {
+      for (const row of this.d.store.withStatus('waiting_for_gpu', cap)) {
+        if (this.d.store.setLiveStatus(row.id, 'queued', Date.now())) this.publish(this.d.store.get(row.id)!);
+      }
+    }
+  }
+
+  /** Jobs an agent has taken (in bee-queue's active list) are running, even before their first progress. */
+  async markActive(capability: Capability): Promise<void> {
+    for (const id of await this.d.broker.activeIds(capability)) {
+      const row = this.d.store.get(id);
+      if (row && row.status !== 'running' && this.d.store.setLiveStatus(id, 'running', Date.now())) {
+        this.d.onStatus?.(row.type, 'running');
+        this.publish(this.d.store.get(id)!);
+      }
+    }
+  }
+
+  /** Moderation jobs Hearth runs for every new picture. */
+  async moderate(mediaId: string): Promise<void> {
+    await this.submit({ kind: 'anonymous' }, { type: 'image.moderate', input: { mediaId } }, { system: true })
+      .catch((err: Error) => this.d.log.error({ mediaId, err: err.message }, 'could not queue moderation'));
+  }
+
+  publish(row: JobRow): void {
+    this.d.events.publish({ type: 'job', data: toJobView(row) }, this.audience(row));
+  }
+
+  private audience(row: JobRow) {
+    return userAndAdmins(row.owner_kind === 'user' ? row.owner_id : null);
+  }
+
+  /** A finished job has no business in Redis any more (workers keep finished jobs for us). */
+  private async forget(row: JobRow): Promise<void> {
+    await this.d.broker.remove(row.capability, row.id).catch((err: Error) => this.d.log.debug({ job: row.id, err: err.message }, 'finished job not yet removed from Redis'));
+  }
+
+  private applyVerdict(row: JobRow, data: unknown): void {
+    const verdict = (data as { verdict?: unknown } | undefined)?.verdict;
+    const mediaId = (JSON.parse(row.input) as { mediaId: string }).mediaId;
+    if (verdict === 'safe' || verdict === 'unsafe') this.d.media.setModeration(mediaId, verdict as MediaModeration);
+    else this.d.log.warn({ job: row.id }, 'moderation result without a verdict; the picture stays pending');
+  }
+
+  private outputPrivacy(row: JobRow): MediaPrivacy {
+    if (row.owner_kind !== 'user') return 'family';
+    // A child only ever sees family items (see media/visibility.ts), so their results go there.
+    return this.d.db.prepare("SELECT role FROM users WHERE id = ?").pluck().get(row.owner_id) === 'child' ? 'family' : 'private';
+  }
+
+  private ownerOf(p: Principal): JobOwner {
+    if (p.kind === 'user') return { kind: 'user', userId: p.id, deviceId: null, name: p.name };
+    if (p.kind === 'device') return { kind: 'device', userId: null, deviceId: p.id, name: p.name };
+    throw new HttpError(401, 'Log in first');
+  }
+
+  private checkMedia(p: Principal, input: unknown): void {
+    for (const id of referencedMedia(input)) {
+      const m = this.d.media.get(id);
+      // A device (Home Assistant) runs presets an admin wrote; it only needs the item to exist.
+      if (!m || (p.kind === 'user' && !canSee(p, m))) throw badRequest(`input refers to media ${id.slice(0, 12)}… that does not exist or that you cannot see`);
+    }
+  }
+}
+
+function nameOf(p: Principal): string {
+  return p.kind === 'anonymous' ? 'someone' : p.name;
+}

@@ -1,0 +1,172 @@
+import { JOB_TYPES, type Capability, type JobProgress, type JobStatus, type JobType, type JobView } from '@hearth/protocol';
+import type { Db } from '../db/database.js';
+
+export const LIVE_STATUSES: readonly JobStatus[] = ['queued', 'waiting_for_gpu', 'running'];
+
+export interface JobRow {
+  id: string;
+  type: JobType;
+  capability: Capability;
+  title: string;
+  status: JobStatus;
+  input: string;
+  owner_kind: 'user' | 'device' | 'system';
+  owner_id: number | null;
+  owner_device_id: number | null;
+  owner_name: string;
+  preset_id: number | null;
+  progress: string | null;
+  result: string | null;
+  error: string | null;
+  attempts: number;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+export interface JobOwner {
+  kind: 'user' | 'device' | 'system';
+  userId: number | null;
+  deviceId: number | null;
+  name: string;
+}
+
+export interface NewJob {
+  id: string;
+  type: JobType;
+  title: string;
+  input: unknown;
+  owner: JobOwner;
+  presetId: number | null;
+  status: 'queued' | 'waiting_for_gpu';
+  now: number;
+}
+
+export interface JobResult {
+  mediaIds: string[];
+  data?: unknown;
+}
+
+const LIVE_SQL = `status IN ('queued','waiting_for_gpu','running')`;
+
+/** The jobs table: SQLite is the source of truth for what the family sees. */
+export class JobStore {
+  constructor(private readonly db: Db) {}
+
+  insert(j: NewJob): JobRow {
+    this.db
+      .prepare(`INSERT INTO jobs (id, type, capability, title, status, input, owner_kind, owner_id, owner_device_id, owner_name, preset_id, attempts, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`)
+      .run(j.id, j.type, JOB_TYPES[j.type].capability, j.title, j.status, JSON.stringify(j.input), j.owner.kind, j.owner.userId, j.owner.deviceId, j.owner.name, j.presetId, j.now);
+    return this.get(j.id)!;
+  }
+
+  get(id: string): JobRow | undefined {
+    return this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
+  }
+
+  list(q: { ownerId?: number; status?: JobStatus; before?: string; limit: number }): { rows: JobRow[]; nextBefore: string | null } {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (q.ownerId !== undefined) { where.push("owner_kind = 'user' AND owner_id = ?"); args.push(q.ownerId); }
+    if (q.status) { where.push('status = ?'); args.push(q.status); }
+    if (q.before) { where.push('id < ?'); args.push(q.before); }
+    const rows = this.db
+      .prepare(`SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`)
+      .all(...args, q.limit + 1) as JobRow[];
+    const page = rows.slice(0, q.limit);
+    return { rows: page, nextBefore: rows.length > q.limit ? page[page.length - 1]!.id : null };
+  }
+
+  live(capability?: Capability): JobRow[] {
+    return (capability
+      ? this.db.prepare(`SELECT * FROM jobs WHERE ${LIVE_SQL} AND capability = ? ORDER BY id`).all(capability)
+      : this.db.prepare(`SELECT * FROM jobs WHERE ${LIVE_SQL} ORDER BY id`).all()) as JobRow[];
+  }
+
+  withStatus(status: JobStatus, capability?: Capability): JobRow[] {
+    return (capability
+      ? this.db.prepare('SELECT * FROM jobs WHERE status = ? AND capability = ? ORDER BY id').all(status, capability)
+      : this.db.prepare('SELECT * FROM jobs WHERE status = ? ORDER BY id').all(status)) as JobRow[];
+  }
+
+  countsByStatus(): Array<{ type: string; status: string; n: number }> {
+    return this.db.prepare('SELECT type, status, COUNT(*) AS n FROM jobs GROUP BY type, status').all() as Array<{ type: string; status: string; n: number }>;
+  }
+
+  /** Jobs a user created since `since` (their daily quota). */
+  countCreatedBy(userId: number, since: number): number {
+    return (this.db.prepare("SELECT COUNT(*) AS n FROM jobs WHERE owner_kind = 'user' AND owner_id = ? AND created_at >= ?").get(userId, since) as { n: number }).n;
+  }
+
+  /** Move a live job to another live status; false when it is no longer live or already there. */
+  setLiveStatus(id: string, status: 'queued' | 'waiting_for_gpu' | 'running', now: number): boolean {
+    const started = status === 'running' ? ', started_at = COALESCE(started_at, ?)' : '';
+    const args: unknown[] = status === 'running' ? [status, now, id, status] : [status, id, status];
+    return this.db.prepare(`UPDATE jobs SET status = ?${started} WHERE id = ? AND ${LIVE_SQL} AND status != ?`).run(...args).changes === 1;
+  }
+
+  setProgress(id: string, progress: JobProgress, now: number): boolean {
+    // Previews are relayed live but not stored: they are large and stale a second later.
+    const { preview: _preview, ...stored } = progress;
+    return this.db
+      .prepare(`UPDATE jobs SET progress = ?, status = 'running', started_at = COALESCE(started_at, ?) WHERE id = ? AND ${LIVE_SQL}`)
+      .run(JSON.stringify(stored), now, id).changes === 1;
+  }
+
+  /** A bee-queue retry: a new attempt of a live job. */
+  nextAttempt(id: string, error: string): boolean {
+    return this.db
+      .prepare(`UPDATE jobs SET attempts = attempts + 1, status = 'queued', error = ?, progress = NULL WHERE id = ? AND ${LIVE_SQL}`)
+      .run(error, id).changes === 1;
+  }
+
+  /** At least `attempt`: an agent's upload may announce a retry before its event arrives. */
+  raiseAttempt(id: string, attempt: number): void {
+    this.db.prepare(`UPDATE jobs SET attempts = ? WHERE id = ? AND attempts < ? AND ${LIVE_SQL}`).run(attempt, id, attempt);
+  }
+
+  /** Make a live job final; false when it already was (events and reconciliation may race). */
+  finish(id: string, status: 'succeeded' | 'failed' | 'cancelled', fields: { result?: JobResult; error?: string | null }, now: number): boolean {
+    return this.db
+      .prepare(`UPDATE jobs SET status = ?, result = ?, error = ?, finished_at = ? WHERE id = ? AND ${LIVE_SQL}`)
+      .run(status, fields.result ? JSON.stringify(fields.result) : null, fields.error ?? null, now, id).changes === 1;
+  }
+
+  /** A failed or cancelled job goes back to the queue as a new attempt. */
+  requeue(id: string, status: 'queued' | 'waiting_for_gpu'): boolean {
+    return this.db
+      .prepare(`UPDATE jobs SET status = ?, attempts = attempts + 1, error = NULL, result = NULL, progress = NULL, started_at = NULL, finished_at = NULL
+                WHERE id = ? AND status IN ('failed','cancelled')`)
+      .run(status, id).changes === 1;
+  }
+
+  /** Whether a live job's input mentions this media id (an agent may then fetch it). */
+  liveJobUsesMedia(mediaId: string): boolean {
+    return this.db.prepare(`SELECT 1 FROM jobs WHERE ${LIVE_SQL} AND input LIKE ?`).get(`%"${mediaId}"%`) !== undefined;
+  }
+
+  exportFor(userId: number): JobView[] {
+    return (this.db.prepare("SELECT * FROM jobs WHERE owner_kind = 'user' AND owner_id = ? ORDER BY id").all(userId) as JobRow[]).map(toJobView);
+  }
+}
+
+export function toJobView(r: JobRow): JobView {
+  return {
+    id: r.id,
+    type: r.type,
+    title: r.title,
+    status: r.status,
+    input: JSON.parse(r.input) as Record<string, unknown>,
+    ownerId: r.owner_id,
+    ownerName: r.owner_name,
+    presetId: r.preset_id,
+    progress: r.progress ? (JSON.parse(r.progress) as JobProgress) : null,
+    result: r.result ? (JSON.parse(r.result) as JobResult) : null,
+    error: r.error,
+    attempts: r.attempts,
+    createdAt: r.created_at,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+  };
+}

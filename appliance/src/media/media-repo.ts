@@ -1,0 +1,91 @@
+import type { MediaModeration, MediaPrivacy, MediaView, Principal } from '@hearth/protocol';
+import type { Db } from '../db/database.js';
+import { visibleSql } from './visibility.js';
+
+export interface MediaRow {
+  id: string;
+  owner_id: number | null;
+  owner_name: string;
+  content_type: string;
+  width: number | null;
+  height: number | null;
+  bytes: number;
+  privacy: MediaPrivacy;
+  moderation: MediaModeration;
+  job_id: string | null;
+  created_at: number;
+}
+
+export type MediaScope = 'mine' | 'family' | 'kiosk';
+
+/** The media table: one row per stored file (id = sha256 of its bytes). */
+export class MediaRepo {
+  constructor(private readonly db: Db) {}
+
+  get(id: string): MediaRow | undefined {
+    return this.db.prepare('SELECT * FROM media WHERE id = ?').get(id) as MediaRow | undefined;
+  }
+
+  /** Insert unless the id exists; true when this call created the row. */
+  insert(row: MediaRow): boolean {
+    return this.db
+      .prepare(`INSERT OR IGNORE INTO media (id, owner_id, owner_name, content_type, width, height, bytes, privacy, moderation, job_id, created_at)
+                VALUES (@id, @owner_id, @owner_name, @content_type, @width, @height, @bytes, @privacy, @moderation, @job_id, @created_at)`)
+      .run(row).changes === 1;
+  }
+
+  list(p: Principal, q: { scope: MediaScope; before?: string; limit: number }): { rows: MediaRow[]; nextBefore: string | null } {
+    const vis = visibleSql(p);
+    const where = [vis.sql];
+    const args: unknown[] = [...vis.args];
+    if (q.scope === 'mine') {
+      where.push('owner_id = ?');
+      args.push(p.kind === 'user' ? p.id : -1);
+    } else if (q.scope === 'family') {
+      where.push("privacy IN ('family','kiosk')");
+    } else {
+      where.push("privacy = 'kiosk'");
+    }
+    if (q.before) {
+      const cursor = this.get(q.before);
+      if (cursor) {
+        where.push('(created_at < ? OR (created_at = ? AND id < ?))');
+        args.push(cursor.created_at, cursor.created_at, cursor.id);
+      }
+    }
+    const rows = this.db
+      .prepare(`SELECT * FROM media WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ?`)
+      .all(...args, q.limit + 1) as MediaRow[];
+    const page = rows.slice(0, q.limit);
+    return { rows: page, nextBefore: rows.length > q.limit ? page[page.length - 1]!.id : null };
+  }
+
+  setPrivacy(id: string, privacy: MediaPrivacy): void {
+    this.db.prepare('UPDATE media SET privacy = ? WHERE id = ?').run(privacy, id);
+  }
+
+  setModeration(id: string, moderation: MediaModeration): boolean {
+    return this.db.prepare('UPDATE media SET moderation = ? WHERE id = ? AND moderation != ?').run(moderation, id, moderation).changes === 1;
+  }
+
+  delete(id: string): void {
+    this.db.prepare('DELETE FROM media WHERE id = ?').run(id);
+  }
+
+  /** Ids of every file something still refers to (media rows and unlinked job artifacts). */
+  referencedIds(): Set<string> {
+    const rows = this.db.prepare('SELECT id FROM media UNION SELECT sha256 FROM job_artifacts').all() as Array<{ id: string }>;
+    return new Set(rows.map((r) => r.id));
+  }
+
+  exportFor(userId: number): MediaView[] {
+    return (this.db.prepare('SELECT * FROM media WHERE owner_id = ? ORDER BY created_at').all(userId) as MediaRow[]).map(toMediaView);
+  }
+}
+
+export function toMediaView(r: MediaRow): MediaView {
+  return {
+    id: r.id, contentType: r.content_type, width: r.width, height: r.height, bytes: r.bytes, privacy: r.privacy,
+    moderation: r.moderation, ownerId: r.owner_id, ownerName: r.owner_name, jobId: r.job_id, createdAt: r.created_at,
+  };
+}

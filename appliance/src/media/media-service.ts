@@ -1,0 +1,120 @@
+import { EventEmitter } from 'node:events';
+import sharp, { type Metadata } from 'sharp';
+import type { MediaModeration, MediaPrivacy, MediaView, Principal } from '@hearth/protocol';
+import type { EventHub } from '../events/event-hub.js';
+import { HttpError } from '../http/errors.js';
+import { MediaFiles, type StagedFile } from './media-files.js';
+import { MediaRepo, toMediaView, type MediaRow } from './media-repo.js';
+import { isImage, sniffType, UPLOAD_TYPES } from './sniff.js';
+import { Thumbnails } from './thumbnails.js';
+import { canSee } from './visibility.js';
+
+export interface MediaLimits {
+  uploadBytes: number;
+  maxPixels: number;
+}
+
+export const DEFAULT_MEDIA_LIMITS: MediaLimits = { uploadBytes: 25 * 1024 * 1024, maxPixels: 40_000_000 };
+
+export interface MediaServiceEvents {
+  /** A new item needs moderation before children or the kiosk may see it. */
+  pending: [mediaId: string];
+}
+
+/** The gallery: stored files, their rows, who sees them, and live updates. */
+export class MediaService extends EventEmitter<MediaServiceEvents> {
+  readonly thumbnails: Thumbnails;
+
+  constructor(
+    readonly repo: MediaRepo,
+    readonly files: MediaFiles,
+    private readonly events: EventHub,
+    readonly limits: MediaLimits,
+    dataDir: string,
+  ) {
+    super();
+    this.thumbnails = new Thumbnails(dataDir, limits.maxPixels);
+  }
+
+  get(id: string): MediaRow | undefined {
+    return this.repo.get(id);
+  }
+
+  /** Width and height of an image file; 413 past the pixel limit, 415 when it does not decode. */
+  async imageSize(path: string): Promise<{ width: number | null; height: number | null }> {
+    let meta: Metadata;
+    try {
+      meta = await sharp(path, { limitInputPixels: this.limits.maxPixels }).metadata();
+    } catch {
+      throw new HttpError(415, 'The picture could not be read; it may be damaged');
+    }
+    const width = meta.width ?? null;
+    const height = meta.pageHeight ?? meta.height ?? null;
+    if (width && height && width * height > this.limits.maxPixels) {
+      throw new HttpError(413, `The picture is ${width}×${height} pixels; at most ${Math.round(this.limits.maxPixels / 1e6)} megapixels are accepted`);
+    }
+    return { width, height };
+  }
+
+  /**
+   * Store a person's upload: the bytes decide the type (JPEG, PNG, WebP or GIF only). New items
+   * start `pending` and are handed to moderation. The same picture uploaded again by its owner
+   * returns the existing item; one that someone else uploaded is returned only if the caller may see it.
+   */
+  async addUpload(owner: Extract<Principal, { kind: 'user' }>, staged: StagedFile, privacy: MediaPrivacy | undefined): Promise<{ view: MediaView; created: boolean }> {
+    try {
+      const type = await sniffType(staged.tempPath);
+      if (!type || !(UPLOAD_TYPES as readonly string[]).includes(type)) {
+        throw new HttpError(415, `Only JPEG, PNG, WebP and GIF pictures can be uploaded${type ? ` (this file is ${type})` : ''}`);
+      }
+      const size = await this.imageSize(staged.tempPath);
+      const existing = this.repo.get(staged.sha256);
+      if (existing) {
+        await this.files.discard(staged);
+        if (existing.owner_id === owner.id || canSee(owner, existing)) return { view: toMediaView(existing), created: false };
+        throw new HttpError(409, 'This picture is already in the gallery, uploaded by someone else');
+      }
+      await this.files.commit(staged);
+      const row: MediaRow = {
+        id: staged.sha256, owner_id: owner.id, owner_name: owner.name, content_type: type, ...size, bytes: staged.bytes,
+        privacy: privacy ?? (owner.role === 'child' ? 'family' : 'private'), moderation: 'pending', job_id: null, created_at: Date.now(),
+      };
+      if (!this.repo.insert(row)) return { view: toMediaView(this.repo.get(row.id)!), created: false };
+      this.published(row);
+      this.emit('pending', row.id);
+      return { view: toMediaView(row), created: true };
+    } finally {
+      await this.files.discard(staged);
+    }
+  }
+
+  setModeration(id: string, verdict: MediaModeration): void {
+    if (!this.repo.setModeration(id, verdict)) return;
+    this.published(this.repo.get(id)!);
+  }
+
+  setPrivacy(row: MediaRow, privacy: MediaPrivacy): MediaRow {
+    const before = { ...row };
+    this.repo.setPrivacy(row.id, privacy);
+    const after = this.repo.get(row.id)!;
+    // Those who lose sight of it are told it is gone; the rest get the new view.
+    this.events.publish({ type: 'media.deleted', data: { id: row.id } }, (p) => canSee(p, before) && !canSee(p, after));
+    this.published(after);
+    return after;
+  }
+
+  async delete(row: MediaRow): Promise<void> {
+    this.repo.delete(row.id);
+    await this.files.remove(row.id);
+    this.events.publish({ type: 'media.deleted', data: { id: row.id } }, (p) => canSee(p, row));
+  }
+
+  /** Tell every stream that may see the item about it. */
+  published(row: MediaRow): void {
+    this.events.publish({ type: 'media', data: toMediaView(row) }, (p) => canSee(p, row));
+  }
+
+  canThumbnail(row: MediaRow): boolean {
+    return isImage(row.content_type);
+  }
+}

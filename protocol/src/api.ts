@@ -1,0 +1,135 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { CAPABILITIES, JOB_STATUSES, JOB_TYPE_NAMES, JobProgress } from './jobs.js';
+import { AVAILABILITY } from './mqtt.js';
+
+/** The views the appliance's HTTP API and SSE stream hand to the portal and the kiosk. */
+
+const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
+const Nullable = <S extends Parameters<typeof Type.Union>[0][number]>(s: S) => Type.Union([s, Type.Null()]);
+
+export const JobTypeName = literals(JOB_TYPE_NAMES);
+export const JobStatusName = literals(JOB_STATUSES);
+export const CapabilityName = literals(CAPABILITIES);
+
+export const JobView = Type.Object(
+  {
+    id: Type.String(),
+    type: JobTypeName,
+    title: Type.String(),
+    status: JobStatusName,
+    input: Type.Record(Type.String(), Type.Unknown()),
+    ownerId: Nullable(Type.Integer()),
+    ownerName: Type.String(),
+    presetId: Nullable(Type.Integer()),
+    progress: Nullable(JobProgress),
+    result: Nullable(Type.Object({ mediaIds: Type.Array(Type.String()), data: Type.Optional(Type.Unknown()) })),
+    error: Nullable(Type.String()),
+    attempts: Type.Integer(),
+    createdAt: Type.Number(),
+    startedAt: Nullable(Type.Number()),
+    finishedAt: Nullable(Type.Number()),
+  },
+  { additionalProperties: false },
+);
+export type JobView = Static<typeof JobView>;
+
+export const MEDIA_PRIVACY = ['private', 'family', 'kiosk'] as const;
+export type MediaPrivacy = (typeof MEDIA_PRIVACY)[number];
+export const MEDIA_MODERATION = ['pending', 'safe', 'unsafe'] as const;
+export type MediaModeration = (typeof MEDIA_MODERATION)[number];
+export const MediaPrivacyName = literals(MEDIA_PRIVACY);
+
+export const MediaView = Type.Object(
+  {
+    id: Type.String({ pattern: '^[a-f0-9]{64}$' }),
+    contentType: Type.String(),
+    width: Nullable(Type.Integer()),
+    height: Nullable(Type.Integer()),
+    bytes: Type.Integer(),
+    privacy: MediaPrivacyName,
+    moderation: literals(MEDIA_MODERATION),
+    ownerId: Nullable(Type.Integer()),
+    ownerName: Type.String(),
+    jobId: Nullable(Type.String()),
+    createdAt: Type.Number(),
+  },
+  { additionalProperties: false },
+);
+export type MediaView = Static<typeof MediaView>;
+
+export const AgentGpuView = Type.Object(
+  {
+    index: Type.Integer(),
+    name: Type.String(),
+    utilizationPct: Nullable(Type.Number()),
+    memoryUsedMiB: Nullable(Type.Number()),
+    memoryTotalMiB: Nullable(Type.Number()),
+    temperatureC: Nullable(Type.Number()),
+    powerW: Nullable(Type.Number()),
+  },
+  { additionalProperties: false },
+);
+
+export const AgentView = Type.Object(
+  {
+    agentId: Type.String(),
+    name: Type.String(),
+    availability: literals(AVAILABILITY),
+    capabilities: Type.Array(CapabilityName),
+    acceptingJobs: Type.Boolean(),
+    gpus: Type.Array(AgentGpuView),
+    lastSeen: Nullable(Type.Number()),
+  },
+  { additionalProperties: false },
+);
+export type AgentView = Static<typeof AgentView>;
+
+export const QuotaView = Type.Object(
+  {
+    /** Jobs per day for the caller's role; null = unlimited. */
+    limit: Nullable(Type.Integer()),
+    used: Type.Integer(),
+    remaining: Nullable(Type.Integer()),
+    /** When the count starts again (ms since the epoch, the appliance's local midnight). */
+    resetsAt: Type.Number(),
+  },
+  { additionalProperties: false },
+);
+export type QuotaView = Static<typeof QuotaView>;
+
+export const PresetView = Type.Object(
+  {
+    id: Type.Integer(),
+    name: Type.String(),
+    type: JobTypeName,
+    input: Type.Record(Type.String(), Type.Unknown()),
+    createdAt: Type.Number(),
+  },
+  { additionalProperties: false },
+);
+export type PresetView = Static<typeof PresetView>;
+
+export const KioskControl = Type.Object({ nightMode: Type.Boolean(), page: Type.String({ maxLength: 80 }) }, { additionalProperties: false });
+export type KioskControl = Static<typeof KioskControl>;
+
+export const HaStateEvent = Type.Object(
+  { entityId: Type.String(), state: Type.String(), attributes: Type.Record(Type.String(), Type.Unknown()), lastChanged: Type.String() },
+  { additionalProperties: false },
+);
+
+const event = <T extends string, S extends Parameters<typeof Type.Union>[0][number]>(type: T, data: S) =>
+  Type.Object({ type: Type.Literal(type), data }, { additionalProperties: false });
+
+/** Everything `GET /api/events` sends; the SSE `event:` field is `type`, `data:` is JSON of `data`. */
+export const ServerEvent = Type.Union([
+  event('hello', Type.Object({ version: Type.String() }, { additionalProperties: false })),
+  event('job', JobView),
+  event('job.progress', Type.Object({ jobId: Type.String(), progress: JobProgress }, { additionalProperties: false })),
+  event('agent', AgentView),
+  event('media', MediaView),
+  event('media.deleted', Type.Object({ id: Type.String() }, { additionalProperties: false })),
+  event('ha.state', HaStateEvent),
+  event('kiosk.control', KioskControl),
+]);
+export type ServerEvent = Static<typeof ServerEvent>;
+export type ServerEventType = ServerEvent['type'];
