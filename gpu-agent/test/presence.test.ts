@@ -194,6 +194,19 @@ await c.subscribeAsync('hearth/agent/sleep/availability');
     }
   });
 
+  it('device-based discovery (HA >= 2024.11): one retained payload with dev, o and cmps', async () => {
+    const a = await agent('devmode', { gpus: 1, env: { HA_DISCOVERY_MODE: 'device' } });
+    await waitDiscovery(a);
+    const all = await retained(broker.url, 'homeassistant/#');
+    expect([...all.keys()].filter((t) => t.includes('hearth_devmode'))).toEqual(['homeassistant/device/hearth_devmode/config']);
+    const payload = JSON.parse(all.get('homeassistant/device/hearth_devmode/config')!);
+    expect(payload.dev).toMatchObject({ identifiers: ['hearth_agent_devmode'], name: 'PC devmode' });
+    expect(payload.o.name).toBe('hearth-gpu-agent');
+    expect(Object.keys(payload.cmps)).toHaveLength(22);
+    expect(payload.cmps.hearth_devmode_suspend).toMatchObject({ p: 'button', command_topic: 'hearth/agent/devmode/cmd/suspend', default_entity_id: 'button.hearth_devmode_suspend' });
+    expect(payload.cmps.hearth_devmode_gpu0_power).toMatchObject({ p: 'sensor', device_class: 'power', unit_of_measurement: 'W' });
+  });
+
   it('runs without nvidia-smi: CPU capabilities only, says so in its state', async () => {
     const a = await agent('nogpu', { env: { NVIDIA_SMI: join(dir.path, 'no-such-nvidia-smi') } });
     await waitDiscovery(a);
