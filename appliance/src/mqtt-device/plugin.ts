@@ -1,0 +1,75 @@
+import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
+import type { MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import { HA_DISCOVERY_PREFIX } from '@hearth/protocol';
+import { JobStore } from '../jobs/job-store.js';
+import { readDeviceSettings, updateDeviceSettings } from './device-settings.js';
+import { homeAssistantPrincipal } from './ha-principal.js';
+import { MqttDevice } from './mqtt-device.js';
+import { jobCounts } from './state-payload.js';
+
+/** Pages the kiosk can show, offered by HA's "Kiosk page" select. */
+export const KIOSK_PAGES = ['home', 'gallery', 'clock'] as const;
+
+export interface MqttDevicePluginOptions {
+  mqtt: MqttClient;
+  log: Logger;
+  version: string;
+  kioskPages?: readonly string[];
+  /** Default: the `mqttDevice.discoveryMode` setting, else `component` (the only form HA ≤ 2024.10 reads). */
+  discoveryMode?: 'component' | 'device';
+  discoveryPrefix?: string;
+  announceJitterMs?: number;
+  pollMs?: number;
+  configurationUrl?: string;
+}
+
+/** The appliance as an MQTT device in Home Assistant (queue sensors, preset buttons, kiosk controls). */
+export const mqttDevicePlugin = fp(async (app: FastifyInstance, opts: MqttDevicePluginOptions) => {
+  const jobs = new JobStore(app.db);
+  // Lookups run one at a time so two presses cannot both create the principal.
+  let lookups: Promise<unknown> = Promise.resolve();
+  const principal = () => {
+    const next = lookups.then(() => homeAssistantPrincipal(app.devices, app.settings, app.audit));
+    lookups = next.catch(() => undefined);
+    return next;
+  };
+
+  const device = new MqttDevice({
+    mqtt: opts.mqtt,
+    log: opts.log,
+    version: opts.version,
+    kioskPages: opts.kioskPages ?? KIOSK_PAGES,
+    discoveryMode: opts.discoveryMode ?? readDeviceSettings(app.settings).discoveryMode ?? 'component',
+    discoveryPrefix: opts.discoveryPrefix ?? HA_DISCOVERY_PREFIX,
+    announceJitterMs: opts.announceJitterMs ?? 5000,
+    pollMs: opts.pollMs ?? 2000,
+    configurationUrl: opts.configurationUrl,
+    ports: {
+      presets: { list: () => app.presets.store.list(), run: (id, p) => app.presets.runPreset(id, p) },
+      kiosk: app.kioskControl,
+      state: () => ({ ...jobCounts(jobs.live()), agentsOnline: app.agents.list().filter((a) => a.availability === 'online').length }),
+      onAgentsChange: (listener) => {
+        app.agents.on('change', listener);
+        return () => app.agents.off('change', listener);
+      },
+      // Looked up on each press: an admin may have revoked it meanwhile.
+      principal,
+      record: {
+        read: () => readDeviceSettings(app.settings).published ?? null,
+        write: async (published) => { await updateDeviceSettings(app.settings, { published }); },
+      },
+      audit: (entry) => app.audit.record(entry),
+    },
+  });
+  app.addHook('onReady', async () => {
+    // Made up front so admins see (and may revoke) it before HA ever presses a button.
+    await principal();
+    device.start();
+  });
+  app.addHook('onClose', async () => {
+    await device.stop();
+    await lookups;
+  });
+}, { name: 'hearth-mqtt-device', dependencies: ['hearth-agents', 'hearth-presets', 'hearth-kiosk-feed'] });
