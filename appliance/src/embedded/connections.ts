@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
+import { applianceTopics } from '@hearth/protocol';
 import type { Readiness } from '../health/readiness.js';
 
 /** The appliance's own clients of Redis and MQTT, shared by its capabilities. */
@@ -17,7 +18,14 @@ export async function connect(redisUrl: string, mqttUrl: string, readiness: Read
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection problem'));
   await redis.connect().catch((err: Error) => log.error({ err: err.message, redisUrl: redactUrl(redisUrl) }, 'redis unreachable at start; retrying'));
 
-  const client = mqtt.connect(mqttUrl, { clientId: `hearth-appliance-${process.pid}`, reconnectPeriod: 2000, connectTimeout: 5000 });
+  // The broker says `offline` for us when we vanish (Home Assistant greys the appliance's entities out);
+  // the mqtt-device capability publishes `online` on every connect.
+  const client = mqtt.connect(mqttUrl, {
+    clientId: `hearth-appliance-${process.pid}`,
+    reconnectPeriod: 2000,
+    connectTimeout: 5000,
+    will: { topic: applianceTopics().availability, payload: Buffer.from('offline'), retain: true, qos: 1 },
+  });
   client.on('error', (err) => log.warn({ err: err.message }, 'mqtt connection problem'));
 
   readiness.add('redis', async () => (await redis.ping()) === 'PONG');
