@@ -141,7 +141,7 @@ await c.subscribeAsync('hearth/agent/sleep/availability');
       await o.client.publishAsync('homeassistant/status', 'online', { qos: 1 });
       // live (not retained-replay) copies of every config arrive again
       await waitFor(() => o.messages.slice(before).filter((m) => !m.retain && m.topic.endsWith('/config')).length >= 22, { timeoutMs: 10_000, what: 're-announced discovery' });
-      expect(o.messages.slice(before).some((m) => !m.retain && m.topic === 'hearth/agent/birth/availability' && m.payload === 'online')).toBe(true);
+      await waitFor(() => o.messages.slice(before).some((m) => !m.retain && m.topic === 'hearth/agent/birth/availability' && m.payload === 'online'), { what: 're-published availability' });
     } finally {
       await o.close();
     }
