@@ -1,6 +1,7 @@
 import { loadConfig } from './config.js';
 import { startAppliance } from './server.js';
 import { productCapabilities } from './capabilities.js';
+import { writeLocalAgentFiles } from './local-agent.js';
 
 /** `npm start` on the Pi: start the appliance, print where to open it, stop cleanly on Ctrl-C. */
 async function main(): Promise<void> {
@@ -12,6 +13,8 @@ async function main(): Promise<void> {
     console.error(`\nHearth could not start: ${(err as Error).message}\n`);
     process.exit(1);
   }
+  // One-machine home lab (scripts/start.mjs): a token and the effective URLs for the local gpu-agent.
+  if (process.env.HEARTH_LOCAL_AGENT === '1') await writeLocalAgentFiles(running, config.dataDir);
   console.log(`\n  Hearth is running: open ${running.url}\n`);
   let stopping = false;
   const shutdown = (signal: string) => {

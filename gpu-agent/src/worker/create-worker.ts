@@ -30,7 +30,6 @@ export async function createWorkerExtensions(
     registry,
     moderateImage: async (bytes) => (await moderator.moderate(bytes)).verdict,
     backends: watcher,
-    stallIntervalMs: positiveInt(env.HEARTH_STALL_INTERVAL_MS),
     ...deps,
   });
   if (!watcher) return [worker];
@@ -42,7 +41,3 @@ export async function createWorkerExtensions(
   return [watching, worker];
 }
 
-function positiveInt(raw: string | undefined): number | undefined {
-  const n = Number(raw);
-  return raw && Number.isInteger(n) && n > 0 ? n : undefined;
-}

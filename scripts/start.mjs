@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+// `npm start`: the whole home lab on one machine — the appliance (with its own Redis and MQTT
+// broker unless REDIS_URL / MQTT_URL are set) and, once it is up, a local gpu-agent with the
+// built-in runners. Ctrl-C stops both. HEARTH_LOCAL_AGENT=0 starts the appliance alone.
+import { spawn } from 'node:child_process';
+import { readFile, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const dataDir = resolve(process.env.HEARTH_DATA_DIR ?? 'data');
+const withAgent = process.env.HEARTH_LOCAL_AGENT !== '0';
+const runtimeFile = join(dataDir, 'runtime.json');
+const tokenFile = join(dataDir, 'local-agent.token');
+const AGENT_RESTART_MS = 5000;
+
+const children = new Set();
+let stopping = false;
+let agent;
+
+function run(name, script, env) {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: root, env, stdio: 'inherit' });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  child.once('error', (err) => console.error(`  ${name} could not start: ${err.message}`));
+  return child;
+}
+
+async function waitForRuntime(appliance) {
+  // The appliance writes runtime.json once it listens; an old one is removed before it starts.
+  for (;;) {
+    if (appliance.exitCode !== null || appliance.signalCode !== null) return null;
+    try {
+      if ((await stat(runtimeFile)).isFile() && (await stat(tokenFile)).isFile()) return JSON.parse(await readFile(runtimeFile, 'utf8'));
+    } catch {
+      // not there yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function startAgent(runtime) {
+  const token = (await readFile(tokenFile, 'utf8')).trim();
+  const env = {
+    ...process.env,
+    REDIS_URL: runtime.redisUrl,
+    MQTT_URL: runtime.mqttUrl,
+    APPLIANCE_URL: runtime.url,
+    AGENT_TOKEN: token,
+    AGENT_DATA_DIR: process.env.AGENT_DATA_DIR ?? join(dataDir, 'agent'),
+    // The hub must not put itself to sleep when Home Assistant presses "suspend" on the local agent.
+    SUSPEND_COMMAND: process.env.SUSPEND_COMMAND ?? 'false',
+  };
+  agent = run('gpu-agent', 'gpu-agent/src/main.ts', env);
+  agent.once('exit', (code, signal) => {
+    if (stopping) return;
+    console.error(`\n  the local gpu-agent stopped (${signal ?? `exit ${code}`}); restarting it in ${AGENT_RESTART_MS / 1000} s\n`);
+    setTimeout(() => void (stopping || startAgent(runtime)), AGENT_RESTART_MS).unref();
+  });
+}
+
+function stopAll(signal) {
+  if (stopping) return;
+  stopping = true;
+  // The agent first, so it hands back its job before Redis (embedded in the appliance) goes away.
+  if (agent && agent.exitCode === null) agent.kill(signal);
+  const next = () => {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  };
+  if (agent && agent.exitCode === null) agent.once('exit', next);
+  else next();
+  setTimeout(() => {
+    for (const child of children) child.kill('SIGKILL');
+    process.exit(1);
+  }, 20_000).unref();
+}
+
+async function main() {
+  await rm(runtimeFile, { force: true });
+  const appliance = run('appliance', 'appliance/src/main.ts', { ...process.env, HEARTH_LOCAL_AGENT: withAgent ? '1' : '0' });
+  appliance.once('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`\n  the appliance stopped (${signal ?? `exit ${code}`})`);
+      stopAll('SIGTERM');
+    }
+    const finish = () => process.exit(code ?? (signal === 'SIGINT' || signal === 'SIGTERM' ? 0 : 1));
+    if (children.size === 0) finish();
+    else for (const child of children) child.once('exit', () => children.size === 0 && finish());
+  });
+  // Ctrl-C reaches every process of the terminal's group; a service manager's SIGTERM reaches only us.
+  process.on('SIGINT', () => stopAll('SIGINT'));
+  process.on('SIGTERM', () => stopAll('SIGTERM'));
+  if (!withAgent) return;
+  const runtime = await waitForRuntime(appliance);
+  if (!runtime || stopping) return;
+  await startAgent(runtime);
+  console.log(`\n  Hearth home lab: open ${runtime.url}  (appliance + local gpu-agent; Ctrl-C stops both)\n`);
+}
+
+main().catch((err) => {
+  console.error(`npm start failed: ${err.stack ?? err}`);
+  stopAll('SIGTERM');
+  process.exitCode = 1;
+});
