@@ -5,6 +5,7 @@ import type { Connections } from './embedded/connections.js';
 import { jobCapabilities } from './jobs/capabilities.js';
 import { VERSION } from './server.js';
 import { portalPlugin } from './web/index.js';
+import { kioskFeedPlugin } from './kiosk-feed/index.js';
 
 export type Capability = (app: HearthApp) => Promise<void>;
 
@@ -18,6 +19,7 @@ export function productCapabilities(config: ApplianceConfig, connections: Connec
   void log;
   return [
     ...jobCapabilities({ dataDir: config.dataDir, version: VERSION, connections, log }),
+    async (app) => { await app.register(kioskFeedPlugin, { version: VERSION, publicUrl: config.publicUrl }); },
     async (app) => { await app.register(portalPlugin); },
   ];
 }

@@ -4,3 +4,4 @@ export * from './mqtt.js';
 export * from './ha-discovery.js';
 export * from './broker.js';
 export * from './api.js';
+export * from './kiosk.js';

@@ -151,4 +151,21 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'kiosk pairing codes',
+    sql: `
+      -- One-time codes an admin makes to pair a wall display; only an HMAC of the code is kept.
+      CREATE TABLE kiosk_pairing_codes (
+        id INTEGER PRIMARY KEY,
+        code_hash TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        used_at INTEGER,
+        device_id INTEGER REFERENCES devices(id) ON DELETE SET NULL
+      );
+    `,
+  },
 ];

@@ -3,13 +3,15 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '@hearth/protocol';
 import type { PrincipalResolver } from '../http/access.js';
-import type { Devices } from '../devices/device-tokens.js';
+import type { Device, Devices } from '../devices/device-tokens.js';
 import type { User, Users } from '../accounts/users.js';
 import type { SqliteSessionStore } from './sqlite-session-store.js';
 
 declare module 'fastify' {
   interface Session {
     userId?: number;
+    /** A device's cookie session (the kiosk: EventSource cannot send a bearer token). */
+    deviceId?: number;
     csrf?: string;
     createdAt?: number;
     lastSeen?: number;
@@ -23,12 +25,15 @@ export interface SessionPolicy {
   idleMs: number;
   /** A session ends this long after login, however busy. */
   absoluteMs: number;
+  /** The same two limits for device sessions (a wall display runs for months); defaults below. */
+  device?: { idleMs: number; absoluteMs: number };
 }
 
 export const DEFAULT_SESSION_POLICY: SessionPolicy = { idleMs: 14 * 24 * 3600_000, absoluteMs: 30 * 24 * 3600_000 };
+export const DEFAULT_DEVICE_SESSION_LIMITS = { idleMs: 30 * 24 * 3600_000, absoluteMs: 365 * 24 * 3600_000 };
 
 /** Bump lastSeen at most this often (a tenth of the idle limit, at most a minute), so a busy portal does not rewrite its session on every request. */
-const touchEvery = (p: SessionPolicy) => Math.min(60_000, p.idleMs / 10);
+const touchEvery = (p: { idleMs: number }) => Math.min(60_000, p.idleMs / 10);
 
 /** Logging in and out, and turning a request's cookie or token into a principal. */
 export class Sessions implements PrincipalResolver {
@@ -54,6 +59,23 @@ export class Sessions implements PrincipalResolver {
     return csrf;
   }
 
+  /** Start a fresh cookie session for a device; it lives as long as the device is not revoked, up to the device limits. */
+  async loginDevice(request: FastifyRequest, device: Device): Promise<string> {
+    await request.session.regenerate();
+    const now = Date.now();
+    const csrf = randomBytes(24).toString('base64url');
+    const limits = this.deviceLimits;
+    request.session.deviceId = device.id;
+    request.session.csrf = csrf;
+    request.session.createdAt = now;
+    request.session.lastSeen = now;
+    request.session.expiresAt = Math.min(now + limits.absoluteMs, now + limits.idleMs);
+    request.session.cookie.maxAge = limits.absoluteMs;
+    request.principal = { kind: 'device', id: device.id, deviceKind: device.kind, name: device.name };
+    request.authMethod = 'session';
+    return csrf;
+  }
+
   async logout(request: FastifyRequest): Promise<void> {
     await request.session.destroy();
   }
@@ -68,6 +90,7 @@ export class Sessions implements PrincipalResolver {
 
   async fromSession(request: FastifyRequest): Promise<Principal> {
     const s = request.session;
+    if (s?.deviceId) return this.fromDeviceSession(request);
     const userId = s?.userId;
     if (!userId) return { kind: 'anonymous' };
     const now = Date.now();
@@ -83,6 +106,29 @@ export class Sessions implements PrincipalResolver {
       s.expiresAt = this.expiry(createdAt, now);
     }
     return principalOf(user);
+  }
+
+  private async fromDeviceSession(request: FastifyRequest): Promise<Principal> {
+    const s = request.session;
+    const limits = this.deviceLimits;
+    const now = Date.now();
+    const createdAt = s.createdAt ?? 0;
+    const lastSeen = s.lastSeen ?? 0;
+    const device = this.devices.byId(s.deviceId!);
+    // Revoking the device in the admin page ends its cookie session on the next request.
+    if (!device || device.revokedAt !== null || now - createdAt > limits.absoluteMs || now - lastSeen > limits.idleMs) {
+      await s.destroy();
+      return { kind: 'anonymous' };
+    }
+    if (now - lastSeen > touchEvery(limits)) {
+      s.lastSeen = now;
+      s.expiresAt = Math.min(createdAt + limits.absoluteMs, now + limits.idleMs);
+    }
+    return { kind: 'device', id: device.id, deviceKind: device.kind, name: device.name };
+  }
+
+  private get deviceLimits(): { idleMs: number; absoluteMs: number } {
+    return this.policy.device ?? DEFAULT_DEVICE_SESSION_LIMITS;
   }
 
   csrfToken(request: FastifyRequest): string | undefined {

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { KioskControl, KioskLayout } from '@hearth/protocol';
 
 /**
  * settings.json: what admins configure, plus the appliance's own secrets.
@@ -39,6 +40,13 @@ export const WakeOnLanSettings = Type.Object(
 export type WakeOnLanSettings = Static<typeof WakeOnLanSettings>;
 export const DEFAULT_WAKE_ON_LAN: WakeOnLanSettings = { broadcastAddress: '255.255.255.255', port: 9, extraTargets: [] };
 
+/** The wall display: the layout admins edit, and the last control state Home Assistant set (kept across restarts). */
+export const KioskSettings = Type.Object(
+  { layout: Type.Optional(KioskLayout), control: Type.Optional(KioskControl) },
+  { additionalProperties: false },
+);
+export type KioskSettings = Static<typeof KioskSettings>;
+
 export const SettingsSchema = Type.Object(
   {
     version: Type.Literal(1),
@@ -46,6 +54,7 @@ export const SettingsSchema = Type.Object(
     secrets: SecretSettings,
     jobs: Type.Optional(JobSettings),
     wakeOnLan: Type.Optional(WakeOnLanSettings),
+    kiosk: Type.Optional(KioskSettings),
   },
   { additionalProperties: true },
 );

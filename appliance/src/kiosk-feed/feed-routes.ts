@@ -1,0 +1,45 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { AgentView, JobView, KioskControl as KioskControlSchema, KioskLayout } from '@hearth/protocol';
+import { HttpError } from '../http/errors.js';
+import type { KioskControl } from './kiosk-control.js';
+import { currentLayout } from './kiosk-settings.js';
+
+export const KioskFeed = Type.Object({
+  kiosk: Type.Object({ id: Type.Integer(), name: Type.String() }),
+  /** The appliance's version and the kiosk bundle's build: the page reloads itself when either changes. */
+  version: Type.String(),
+  build: Type.Union([Type.String(), Type.Null()]),
+  layout: KioskLayout,
+  control: KioskControlSchema,
+  /** For the kiosk's own changes (entity toggles) over its cookie session. */
+  csrfToken: Type.String(),
+  /** Jobs in progress, as the wall may show them (no inputs, previews or results). */
+  jobs: Type.Array(JobView),
+  /** Present when the agents capability is running. */
+  agents: Type.Optional(Type.Array(AgentView)),
+});
+
+/** `GET /api/kiosk/feed`: everything a paired wall display needs to draw itself from scratch. */
+export const feedRoutes: FastifyPluginAsyncTypebox<{ control: KioskControl; version: string; build: () => string | null; jobs: () => JobView[] }> = async (app, opts) => {
+  app.get('/api/kiosk/feed', {
+    config: { access: ['kiosk'] },
+    schema: { tags: ['kiosk'], summary: 'Layout, control state and first data for the wall display', response: { 200: KioskFeed } },
+  }, async (request, reply) => {
+    const p = request.principal;
+    if (p.kind !== 'device') throw new HttpError(403, 'Only a paired wall display reads its feed');
+    const csrfToken = app.sessions.csrfToken(request);
+    // A bearer-token kiosk has no cookie session and so needs no CSRF token.
+    reply.header('cache-control', 'no-store');
+    return {
+      kiosk: { id: p.id, name: p.name },
+      version: opts.version,
+      build: opts.build(),
+      layout: currentLayout(app.settings),
+      control: opts.control.get(),
+      csrfToken: csrfToken ?? '',
+      jobs: opts.jobs(),
+      agents: app.hasDecorator('agents') ? app.agents.list() : undefined,
+    };
+  });
+};

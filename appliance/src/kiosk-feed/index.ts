@@ -1,0 +1,2 @@
+export { kioskFeedPlugin, type KioskFeedOptions } from './plugin.js';
+export { KioskControl } from './kiosk-control.js';

@@ -1,0 +1,45 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { KioskControl as KioskControlSchema, KioskLayout } from '@hearth/protocol';
+import { ADMIN } from '../http/access.js';
+import { badRequest } from '../http/errors.js';
+import type { KioskControl } from './kiosk-control.js';
+import { layoutProblem } from './layout.js';
+import { currentLayout } from './kiosk-settings.js';
+
+/** Admins arrange the wall display and can drive it by hand (Home Assistant drives it over MQTT). */
+export const layoutRoutes: FastifyPluginAsyncTypebox<{ control: KioskControl }> = async (app, { control }) => {
+  const { audit, settings } = app;
+
+  app.get('/api/admin/kiosk/layout', {
+    config: { access: ADMIN },
+    schema: { tags: ['kiosk'], summary: 'The wall display’s layout', response: { 200: KioskLayout } },
+  }, async () => currentLayout(settings));
+
+  app.put('/api/admin/kiosk/layout', {
+    config: { access: ADMIN },
+    schema: { tags: ['kiosk'], summary: 'Replace the wall display’s layout (kiosks pick it up within a minute)', body: KioskLayout, response: { 200: KioskLayout } },
+  }, async (request) => {
+    const problem = layoutProblem(request.body);
+    if (problem) throw badRequest(problem);
+    await settings.update((draft) => {
+      draft.kiosk = { ...draft.kiosk, layout: request.body };
+    });
+    audit.record({ actor: request.principal, action: 'kiosk.layout.changed', ip: request.ip, detail: { tiles: request.body.tiles.length } });
+    return currentLayout(settings);
+  });
+
+  app.get('/api/admin/kiosk/control', {
+    config: { access: ADMIN },
+    schema: { tags: ['kiosk'], summary: 'Night mode and page of the wall display, as last set', response: { 200: KioskControlSchema } },
+  }, async () => control.get());
+
+  app.put('/api/admin/kiosk/control', {
+    config: { access: ADMIN },
+    schema: { tags: ['kiosk'], summary: 'Set night mode or the page by hand', body: Type.Partial(KioskControlSchema, { additionalProperties: false }), response: { 200: KioskControlSchema } },
+  }, async (request) => {
+    const next = await control.set(request.body);
+    audit.record({ actor: request.principal, action: 'kiosk.control.changed', ip: request.ip, detail: request.body });
+    return next;
+  });
+};

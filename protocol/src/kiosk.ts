@@ -1,0 +1,75 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/**
+ * The wall display's layout, as admins edit it (`GET/PUT /api/admin/kiosk/layout`) and the kiosk
+ * reads it (`GET /api/kiosk/feed`). Tiles sit on a grid of `columns` × `rows` cells.
+ */
+
+const Strict = { additionalProperties: false } as const;
+const EntityId = Type.String({ pattern: '^[a-z_]+\\.[a-z0-9_]{1,100}$', maxLength: 120, description: 'a Home Assistant entity id, e.g. light.kitchen' });
+const Title = Type.String({ minLength: 1, maxLength: 40 });
+/** "HH:MM", 24-hour clock, the appliance's local time. */
+const TimeOfDay = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'HH:MM (24-hour)' });
+
+const cell = { x: Type.Integer({ minimum: 0, maximum: 11 }), y: Type.Integer({ minimum: 0, maximum: 11 }), w: Type.Integer({ minimum: 1, maximum: 12 }), h: Type.Integer({ minimum: 1, maximum: 12 }) };
+const tile = <T extends string, O extends Parameters<typeof Type.Object>[0]>(type: T, options: O) =>
+  Type.Object({ type: Type.Literal(type), ...cell, options: Type.Object(options, Strict) }, Strict);
+
+export const KIOSK_TILE_TYPES = ['clock', 'weather', 'entities', 'jobs', 'agents', 'slideshow'] as const;
+export type KioskTileType = (typeof KIOSK_TILE_TYPES)[number];
+
+export const KioskTile = Type.Union([
+  tile('clock', { seconds: Type.Optional(Type.Boolean()), date: Type.Optional(Type.Boolean()) }),
+  tile('weather', { entityId: EntityId }),
+  tile('entities', { title: Type.Optional(Title), entityIds: Type.Array(EntityId, { minItems: 1, maxItems: 12, uniqueItems: true }) }),
+  tile('jobs', { max: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })) }),
+  tile('agents', {}),
+  tile('slideshow', {}),
+]);
+export type KioskTile = Static<typeof KioskTile>;
+
+export const KioskLayout = Type.Object(
+  {
+    columns: Type.Integer({ minimum: 1, maximum: 12 }),
+    rows: Type.Integer({ minimum: 1, maximum: 12 }),
+    tiles: Type.Array(KioskTile, { maxItems: 24 }),
+    /** A BCP 47 tag for dates and times; absent = the browser's. */
+    locale: Type.Optional(Type.String({ pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$', maxLength: 35 })),
+    night: Type.Object(
+      {
+        /** Night by the clock, besides Home Assistant's switch. Equal times = no schedule. */
+        from: TimeOfDay,
+        to: TimeOfDay,
+        scheduled: Type.Boolean(),
+        /** How bright the night clock is, 0.05–1. */
+        brightness: Type.Number({ minimum: 0.05, maximum: 1 }),
+      },
+      Strict,
+    ),
+    slideshow: Type.Object({ intervalS: Type.Integer({ minimum: 5, maximum: 3600 }) }, Strict),
+    /** Against burn-in the whole layout moves by up to `shiftPx` every `everyS` seconds. */
+    burnIn: Type.Object({ shiftPx: Type.Integer({ minimum: 0, maximum: 40 }), everyS: Type.Integer({ minimum: 10, maximum: 3600 }) }, Strict),
+    /** Tiles grey out after this long without news from the appliance. */
+    staleAfterS: Type.Integer({ minimum: 10, maximum: 3600 }),
+  },
+  Strict,
+);
+export type KioskLayout = Static<typeof KioskLayout>;
+
+export const DEFAULT_KIOSK_LAYOUT: KioskLayout = {
+  columns: 4,
+  rows: 3,
+  tiles: [
+    { type: 'clock', x: 0, y: 0, w: 2, h: 1, options: { date: true } },
+    { type: 'slideshow', x: 2, y: 0, w: 2, h: 2, options: {} },
+    { type: 'jobs', x: 0, y: 1, w: 2, h: 1, options: {} },
+    { type: 'agents', x: 0, y: 2, w: 4, h: 1, options: {} },
+  ],
+  night: { from: '22:00', to: '06:30', scheduled: true, brightness: 0.35 },
+  slideshow: { intervalS: 30 },
+  burnIn: { shiftPx: 8, everyS: 180 },
+  staleAfterS: 90,
+};
+
+export const KioskPairingCode = Type.Object({ code: Type.String(), url: Type.String(), expiresAt: Type.Integer() }, Strict);
+export type KioskPairingCode = Static<typeof KioskPairingCode>;
