@@ -44,7 +44,8 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
   async imageSize(path: string): Promise<{ width: number | null; height: number | null }> {
     let meta: Metadata;
     try {
-      meta = await sharp(path, { limitInputPixels: this.limits.maxPixels }).metadata();
+      // Only the header is read here; the pixel limit is checked below with a clear message.
+      meta = await sharp(path, { limitInputPixels: false }).metadata();
     } catch {
       throw new HttpError(415, 'The picture could not be read; it may be damaged');
     }

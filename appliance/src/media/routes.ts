@@ -81,11 +81,11 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<{ media: MediaService }> = a
 
   app.get('/api/media/:id', {
     config: { access: VIEWERS },
-    schema: { tags: ['media'], summary: 'The bytes of a media item', params: MediaIdParam, querystring: Type.Object({ download: Type.Optional(Type.Boolean()) }, { additionalProperties: false }) },
+    schema: { tags: ['media'], summary: 'The bytes of a media item', params: MediaIdParam, querystring: Type.Object({ download: Type.Optional(Type.Union(['1', '0', 'true', 'false'].map((v) => Type.Literal(v)))) }, { additionalProperties: false }) },
   }, async (request, reply) => {
     const row = visible(request.params.id, request.principal);
     reply.type(row.content_type).header('cache-control', 'private, max-age=3600').header('etag', `"${row.id}"`).header('x-content-type-options', 'nosniff');
-    if (request.query.download) reply.header('content-disposition', `attachment; filename="hearth-${row.id.slice(0, 12)}.${row.content_type.split('/')[1]}"`);
+    if (request.query.download === '1' || request.query.download === 'true') reply.header('content-disposition', `attachment; filename="hearth-${row.id.slice(0, 12)}.${row.content_type.split('/')[1]}"`);
     return reply.send(createReadStream(media.files.pathOf(row.id)));
   });
 
