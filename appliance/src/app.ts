@@ -22,11 +22,12 @@ import { auditRoutes } from './audit/routes.js';
 import { SqliteSessionStore } from './sessions/sqlite-session-store.js';
 import { DEFAULT_SESSION_POLICY, Sessions, type SessionPolicy } from './sessions/sessions.js';
 import { accessControl } from './http/access.js';
+import { HttpError } from './http/errors.js';
 import { settingsRoutes } from './settings/routes.js';
 import { Readiness } from './health/readiness.js';
 import { healthRoutes } from './health/routes.js';
 import { metricsPlugin } from './metrics/metrics.js';
-import { LOG_REDACT } from './http/log-redaction.js';
+import type { Logger } from 'pino';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -49,8 +50,8 @@ export interface AppOptions {
   version: string;
   trustProxy?: boolean;
   publicUrl?: string;
-  /** pino level, or false for silence (tests). Secrets are always redacted. */
-  logLevel?: string | false;
+  /** The appliance's pino logger (secrets redacted); none means silence. */
+  logger?: Logger;
   sessionPolicy?: SessionPolicy;
   throttlePolicy?: ThrottlePolicy;
   /** Capabilities beyond the core (jobs, home assistant, kiosk…), registered after it. */
@@ -64,7 +65,7 @@ const JSON_BODY_LIMIT = 64 * 1024;
 /** The appliance's HTTP service: core services decorated, every route behind an access rule. */
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logLevel ? { level: opts.logLevel, redact: LOG_REDACT } : false,
+    ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
     trustProxy: opts.trustProxy ?? false,
     bodyLimit: JSON_BODY_LIMIT,
     // Unknown fields are rejected (schemas say additionalProperties: false), not silently dropped.
@@ -92,14 +93,16 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('accountExport', new AccountExport());
   app.decorate('readiness', readiness);
 
-  app.setErrorHandler((err: Error & { statusCode?: number; headers?: Record<string, string>; validation?: unknown }, request, reply) => {
+  app.setErrorHandler((err: Error & { statusCode?: number; headers?: Record<string, string> }, request, reply) => {
     const status = err.statusCode ?? 500;
-    if (status >= 500) request.log.error({ err }, 'request failed');
+    // Deliberate errors (HttpError, Fastify's 4xx) carry a message for people; anything else stays in the log.
+    const unexpected = status >= 500 && !(err instanceof HttpError);
+    if (unexpected) request.log.error({ err }, 'request failed');
     if (err.headers) reply.headers(err.headers);
     reply.code(status).send({
       statusCode: status,
       error: httpReason(status),
-      message: status >= 500 ? 'Something went wrong on the appliance; the details are in its log' : err.message,
+      message: unexpected ? 'Something went wrong on the appliance; the details are in its log' : err.message,
     });
   });
   app.setNotFoundHandler({ preValidation: async () => undefined }, async (request, reply) =>
@@ -157,7 +160,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(settingsRoutes);
   for (const capability of opts.capabilities ?? []) await capability(app as unknown as HearthApp);
 
-  return app;
+  return app as unknown as FastifyInstance;
 }
 
 /** "body.scale must be equal to one of the allowed values": the field first, so a person can find it. */

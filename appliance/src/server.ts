@@ -21,6 +21,8 @@ export interface RunningAppliance {
 }
 
 export interface StartOptions extends Pick<AppOptions, 'sessionPolicy' | 'throttlePolicy'> {
+  /** Where log lines go (default stdout); tests capture them to prove secrets stay out. */
+  logDestination?: NodeJS.WritableStream;
   /** Extra capabilities (tests use this to add nothing; main adds the product's). */
   capabilities?: (c: Connections, log: Logger, config: ApplianceConfig) => NonNullable<AppOptions['capabilities']>;
 }
@@ -30,7 +32,7 @@ export interface StartOptions extends Pick<AppOptions, 'sessionPolicy' | 'thrott
  * (embedded when no URL is given), then the HTTP service. `stop()` undoes it in reverse order.
  */
 export async function startAppliance(config: ApplianceConfig, opts: StartOptions = {}): Promise<RunningAppliance> {
-  const log = pino({ level: config.logLevel, redact: LOG_REDACT });
+  const log = pino({ level: config.logLevel, redact: LOG_REDACT }, opts.logDestination ?? process.stdout);
   const cleanups: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const cleanup of cleanups.reverse()) {
@@ -63,7 +65,7 @@ export async function startAppliance(config: ApplianceConfig, opts: StartOptions
       version: VERSION,
       trustProxy: config.trustProxy,
       publicUrl: config.publicUrl,
-      logLevel: config.logLevel === 'silent' ? false : config.logLevel,
+      logger: log,
       sessionPolicy: opts.sessionPolicy,
       throttlePolicy: opts.throttlePolicy,
       capabilities: [

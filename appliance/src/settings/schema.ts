@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { KioskControl, KioskLayout } from '@hearth/protocol';
+import { HomeAssistantSettings } from '../home-assistant/settings.js';
 
 /**
  * settings.json: what admins configure, plus the appliance's own secrets.
@@ -54,6 +55,7 @@ export const SettingsSchema = Type.Object(
     secrets: SecretSettings,
     jobs: Type.Optional(JobSettings),
     wakeOnLan: Type.Optional(WakeOnLanSettings),
+    homeAssistant: Type.Optional(HomeAssistantSettings),
     kiosk: Type.Optional(KioskSettings),
   },
   { additionalProperties: true },

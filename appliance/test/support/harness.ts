@@ -30,7 +30,7 @@ let counter = 0;
  * A real appliance on a free port with a private Redis, a private Mosquitto and a temp data dir.
  * `product: true` registers every product capability (as `npm start` does).
  */
-export async function startTestAppliance(options: StartOptions & { redis?: RedisInstance; mosquitto?: MosquittoInstance; product?: boolean } = {}): Promise<TestAppliance> {
+export async function startTestAppliance(options: StartOptions & { redis?: RedisInstance; mosquitto?: MosquittoInstance; product?: boolean; logLevel?: string } = {}): Promise<TestAppliance> {
   const opts: StartOptions & { redis?: RedisInstance; mosquitto?: MosquittoInstance } = options.product
     ? { ...options, capabilities: (c, log, config) => productCapabilities(config, c, log) }
     : options;
@@ -39,7 +39,7 @@ export async function startTestAppliance(options: StartOptions & { redis?: Redis
   const dir = await tempDir('hearth-appliance-');
   const config: ApplianceConfig = {
     host: '127.0.0.1', port: 0, dataDir: dir.path, redisUrl: redis.url, mqttUrl: mosquitto.url,
-    trustProxy: false, publicUrl: undefined, logLevel: process.env.HEARTH_TEST_LOG ?? 'silent',
+    trustProxy: false, publicUrl: undefined, logLevel: options.logLevel ?? process.env.HEARTH_TEST_LOG ?? 'silent',
   };
   let running = await startAppliance(config, opts);
   const t: TestAppliance = {
