@@ -13,6 +13,8 @@ export interface PortalOptions {
 export const DEFAULT_DIST_DIR = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
 const YEAR_S = 365 * 24 * 3600;
+/** Extensions of files a browser fetches as such; other paths (even "/jobs/new/image.upscale") are client routes. */
+const STATIC_FILE = /^\.(js|mjs|css|map|json|png|jpe?g|gif|webp|svg|ico|txt|woff2?|webmanifest)$/i;
 
 /**
  * Serves the family portal built by Vite: hashed files under /assets/ are cached forever, every
@@ -45,7 +47,7 @@ export const portalPlugin: FastifyPluginAsync<PortalOptions> = async (app, opts)
       return reply.sendFile(file, root, hashed ? { maxAge: YEAR_S * 1000, immutable: true } : { maxAge: 3600 * 1000 });
     }
     // A missing asset is a 404, not the app shell: HTML served as a script only confuses the browser.
-    if (path.startsWith('/assets/') || (extname(path) !== '' && extname(path) !== '.html')) {
+    if (path.startsWith('/assets/') || STATIC_FILE.test(extname(path))) {
       return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `No such file: ${path}` });
     }
     return sendIndex(reply);

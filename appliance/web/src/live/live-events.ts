@@ -1,8 +1,10 @@
+import type { ServerEventType } from '@hearth/protocol';
+
 export type LiveStatus = 'connecting' | 'open' | 'down';
 type Handler = (data: unknown) => void;
 
-/** The events the appliance streams (APPLIANCE.md, GET /api/events). */
-export const EVENT_TYPES = ['hello', 'job', 'job.progress', 'agent', 'media', 'ha.state', 'kiosk.control'] as const;
+/** The events the appliance streams (protocol ServerEvent, GET /api/events). */
+export const EVENT_TYPES: readonly ServerEventType[] = ['hello', 'job', 'job.progress', 'agent', 'media', 'media.deleted', 'ha.state', 'kiosk.control'];
 
 /**
  * One EventSource per tab. The browser retries a dropped stream by itself, but gives up for good

@@ -62,6 +62,7 @@ export function GalleryPage() {
     return belongs ? [m, ...old] : old;
   }));
 
+  useLiveEvent<{ id: string }>('media.deleted', ({ id }) => setItems((old) => old.filter((o) => o.id !== id)));
   // The server only sends children moderated pictures; this keeps a stale live event from showing one.
   const visible = user.role === 'child' ? items.filter((m) => m.moderation === 'safe') : items;
   return (

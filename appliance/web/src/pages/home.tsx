@@ -58,7 +58,9 @@ function QuotaCard() {
       {quota.missing ? <NotAvailable /> : <ErrorNotice error={quota.error} />}
       {quota.data && (
         <>
-          <p class="big" data-testid="quota-remaining">{t('home.quotaRemaining', { remaining: quota.data.remaining, limit: quota.data.limit })}</p>
+          <p class="big" data-testid="quota-remaining">
+            {quota.data.limit === null ? t('home.quotaUnlimited', { used: quota.data.used }) : t('home.quotaRemaining', { remaining: quota.data.remaining ?? 0, limit: quota.data.limit })}
+          </p>
           <p class="muted small">{t('home.quotaResets', { when: formatDate(quota.data.resetsAt) })}</p>
         </>
       )}

@@ -55,7 +55,7 @@ export function AuditPage() {
       <ErrorNotice error={log.error} />
       {log.loading && <Loading />}
       {log.data && (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0} role="region" aria-label={t('admin.audit')}>
           <table>
             <caption class="sr-only">{t('admin.audit')}</caption>
             <thead><tr>

@@ -65,7 +65,7 @@ function GeneralForm({ familyName }: { familyName: string }) {
 function HomeAssistantForm() {
   const { t } = useI18n();
   const { api } = useSession();
-  const current = useResource<{ url: string | null; tokenSet?: boolean }>('/api/admin/home-assistant');
+  const current = useResource<{ url: string | null; tokenSet: boolean; state: string; lastError: string | null }>('/api/admin/home-assistant');
   const [url, setUrl] = useState('');
   const [token, setToken] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
@@ -101,6 +101,7 @@ function HomeAssistantForm() {
       <Field id="ha-token" label={t('admin.haToken')} hint={current.data?.tokenSet ? t('admin.haTokenSet') : t('admin.haTokenHint')}>
         <input id="ha-token" type="password" autocomplete="off" value={token} aria-describedby="ha-token-hint" onInput={(e) => setToken(e.currentTarget.value)} />
       </Field>
+      {current.data?.tokenSet && <p class="muted small">{t('admin.haState', { state: current.data.state })}</p>}
       <ErrorNotice error={error ?? current.error} />
       {saved && <Notice kind="success">{t('common.saved')}</Notice>}
       <button type="submit">{t('common.save')}</button>

@@ -4,6 +4,7 @@ import { ErrorNotice, Loading, NotAvailable } from '../../components/notice.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { useLiveEvent } from '../../live/use-live.js';
 import { useSession } from '../../session.js';
+import { Link } from '../../router.js';
 import { useResource } from '../../use-resource.js';
 
 export interface Entity {
@@ -11,53 +12,32 @@ export interface Entity {
   name: string;
   state: string;
   attributes: Record<string, unknown>;
+  controllable: boolean;
 }
-interface Area { id: string; name: string; entities: Entity[] }
-
-/**
- * Accepts `{ areas: [{ areaId|id, name, entities }] }` or `{ areas: [{ …, domains: { light: [...] } }] }`:
- * the entities grouped by area (and domain), flattened per area for the cards.
- */
-export function toAreas(body: unknown): Area[] {
-  const raw = (body as { areas?: unknown[] } | undefined)?.areas ?? [];
-  return raw.map((a) => {
-    const o = a as { id?: string; areaId?: string | null; name?: string; entities?: unknown[]; domains?: Record<string, unknown[]> };
-    const list = o.entities ?? Object.values(o.domains ?? {}).flat();
-    return {
-      id: String(o.areaId ?? o.id ?? 'none'),
-      name: o.name ?? '',
-      entities: list.map((e) => {
-        const x = e as { entityId?: string; entity_id?: string; name?: string; state?: string; attributes?: Record<string, unknown> };
-        const id = x.entityId ?? x.entity_id ?? '';
-        return { entityId: id, name: x.name ?? String(x.attributes?.friendly_name ?? id), state: x.state ?? 'unknown', attributes: x.attributes ?? {} };
-      }),
-    };
-  });
-}
+interface Area { areaId: string | null; name: string; domains: Array<{ domain: string; entities: Entity[] }> }
+interface Status { configured: boolean; state: string; lastError: string | null }
 
 /** Areas → entity cards: toggles for lights and switches, sliders for brightness and temperature. */
 export function SmartHomePage() {
   const { t } = useI18n();
-  const status = useResource<{ connected?: boolean; state?: string; message?: string }>('/api/ha/status');
-  const entities = useResource<unknown>('/api/ha/entities');
-  const [areas, setAreas] = useState<Area[] | null>(null);
-  const shown = areas ?? (entities.data ? toAreas(entities.data) : null);
-  useLiveEvent<{ entityId: string; state: string; attributes: Record<string, unknown> }>('ha.state', (s) => {
-    if (!shown) return;
-    setAreas(shown.map((a) => ({ ...a, entities: a.entities.map((e) => (e.entityId === s.entityId ? { ...e, state: s.state, attributes: s.attributes } : e)) })));
-  });
+  const status = useResource<Status>('/api/ha/status');
+  const entities = useResource<{ areas: Area[] }>(status.data?.configured ? '/api/ha/entities' : null);
+  const [changed, setChanged] = useState<Record<string, Pick<Entity, 'state' | 'attributes'>>>({});
+  const update = (s: Pick<Entity, 'entityId' | 'state' | 'attributes'>) => setChanged((c) => ({ ...c, [s.entityId]: { state: s.state, attributes: s.attributes } }));
+  useLiveEvent<Entity>('ha.state', update);
   if (status.missing || entities.missing) return <section><h1 tabIndex={-1}>{t('admin.smartHome')}</h1><NotAvailable /></section>;
   return (
     <section class="stack">
       <h1 tabIndex={-1}>{t('admin.smartHome')}</h1>
-      {status.data && status.data.connected === false && <p class="notice notice-warning">{t('ha.disconnected')} {status.data.message ?? ''}</p>}
-      <ErrorNotice error={entities.error} />
-      {!shown && entities.loading && <Loading />}
-      {shown?.map((a) => (
-        <section key={a.id} class="stack" aria-labelledby={`area-${a.id}`}>
-          <h2 id={`area-${a.id}`}>{a.name || t('ha.noArea')}</h2>
+      {status.data && !status.data.configured && <p class="notice notice-info">{t('ha.notConfigured')} <Link href="/admin/settings">{t('admin.settings')}</Link></p>}
+      {status.data?.configured && status.data.state !== 'connected' && <p class="notice notice-warning">{t('ha.disconnected')} {status.data.lastError ?? ''}</p>}
+      <ErrorNotice error={status.error ?? entities.error} />
+      {(status.loading || entities.loading) && <Loading />}
+      {entities.data?.areas.map((a, i) => (
+        <section key={a.areaId ?? 'none'} class="stack" aria-labelledby={`area-${i}`}>
+          <h2 id={`area-${i}`}>{a.name || t('ha.noArea')}</h2>
           <ul class="plain entity-grid">
-            {a.entities.map((e) => <EntityCard key={e.entityId} entity={e} />)}
+            {a.domains.flatMap((d) => d.entities).map((e) => <EntityCard key={e.entityId} entity={{ ...e, ...changed[e.entityId] }} onStates={(states) => states.forEach(update)} />)}
           </ul>
         </section>
       ))}
@@ -65,7 +45,7 @@ export function SmartHomePage() {
   );
 }
 
-function EntityCard({ entity }: { entity: Entity }) {
+function EntityCard({ entity, onStates }: { entity: Entity; onStates(states: Entity[]): void }) {
   const { t } = useI18n();
   const { api } = useSession();
   const [error, setError] = useState<ApiError | null>(null);
@@ -74,7 +54,8 @@ function EntityCard({ entity }: { entity: Entity }) {
   const call = async (service: string, data?: Record<string, unknown>) => {
     setBusy(true);
     try {
-      await api.post(`/api/ha/services/${domain}/${service}`, { entityId: entity.entityId, ...(data ? { data } : {}) });
+      const answer = await api.post<{ states: Entity[] }>(`/api/ha/services/${domain}/${service}`, { entityId: entity.entityId, ...(data ? { data } : {}) });
+      onStates(answer.states);
       setError(null);
     } catch (e) {
       setError(e as ApiError);
@@ -83,7 +64,7 @@ function EntityCard({ entity }: { entity: Entity }) {
     }
   };
   const on = entity.state === 'on';
-  const toggleable = ['light', 'switch', 'fan', 'input_boolean'].includes(domain);
+  const toggleable = entity.controllable && ['light', 'switch', 'fan', 'input_boolean'].includes(domain);
   const brightness = typeof entity.attributes.brightness === 'number' ? Math.round((entity.attributes.brightness / 255) * 100) : null;
   const temperature = typeof entity.attributes.temperature === 'number' ? entity.attributes.temperature : null;
   const id = `ent-${entity.entityId.replace(/\W/g, '-')}`;
@@ -100,14 +81,14 @@ function EntityCard({ entity }: { entity: Entity }) {
           <span class="muted">{entity.state}{typeof entity.attributes.unit_of_measurement === 'string' ? ` ${entity.attributes.unit_of_measurement}` : ''}</span>
         )}
       </div>
-      {domain === 'light' && on && (
+      {entity.controllable && domain === 'light' && on && (
         <div class="field">
           <label for={`${id}-brightness`}>{t('ha.brightness')}</label>
           <input id={`${id}-brightness`} type="range" min={1} max={100} value={brightness ?? 100}
             onChange={(e) => void call('turn_on', { brightness_pct: Number(e.currentTarget.value) })} />
         </div>
       )}
-      {domain === 'climate' && (
+      {entity.controllable && domain === 'climate' && (
         <div class="field">
           <label for={`${id}-temp`}>{t('ha.temperature', { value: temperature ?? '–' })}</label>
           <input id={`${id}-temp`} type="range" min={Number(entity.attributes.min_temp ?? 7)} max={Number(entity.attributes.max_temp ?? 35)} step={Number(entity.attributes.target_temp_step ?? 0.5)}

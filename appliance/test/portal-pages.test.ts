@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startTestAppliance, type TestAppliance } from './support/harness.js';
+import type { HttpClient } from './support/http-client.js';
+import { ensurePortalBuilt } from './portal-support/build.js';
+import { DESKTOP, launchChromium, PHONE, screenshot, seriousViolations, watch, type PageWatch } from './portal-support/browser.js';
+import { apiLogin, invited, loginInBrowser, onboardInBrowser, photo, upload } from './portal-support/flows.js';
+
+const SCRIPT_NAME = '<script>alert("name")</script>';
+const IMG_TITLE = '<img src=x onerror=alert("title")>';
+const IMG_DEVICE = '<img src=x onerror=alert("device")>';
+const SCRIPT_PRESET = '<script>alert(1)</script>';
+
+/** Wait until the page shows its heading and nothing is loading any more. */
+async function settled(page: Page): Promise<void> {
+  await page.locator('main h1').first().waitFor();
+  await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'));
+}
+
+describe('portal pages in Chromium', () => {
+  let t: TestAppliance;
+  let browser: Browser;
+  let admin: HttpClient;
+  let member: HttpClient;
+  let jobId: string;
+  const contexts: BrowserContext[] = [];
+
+  const open = async (viewport = DESKTOP): Promise<{ page: Page; seen: PageWatch }> => {
+    const context = await browser.newContext({ viewport });
+    contexts.push(context);
+    const page = await context.newPage();
+    return { page, seen: watch(page) };
+  };
+
+  /** axe (no serious/critical findings) and a screenshot, at phone and desktop sizes. */
+  const audit = async (page: Page, name: string) => {
+    for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+      await page.setViewportSize(viewport);
+      await settled(page);
+      const found = await seriousViolations(page);
+      expect(found.map((v) => `${name}/${size}: ${v.id} (${v.impact}) ${v.help} at ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`)).toEqual([]);
+      await screenshot(page, `${name}-${size}`);
+    }
+  };
+
+  beforeAll(async () => {
+    await ensurePortalBuilt();
+    [t, browser] = await Promise.all([startTestAppliance({ product: true }), launchChromium()]);
+  }, 120_000);
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('first run, login, invitation and reset pages pass axe and are screenshotted', async () => {
+    const { page, seen } = await open();
+    await page.goto(`${t.url}/`);
+    await audit(page, 'onboarding');
+    await onboardInBrowser(page, t.url);
+    admin = await apiLogin(t.url, 'admin');
+    member = await invited(admin, 'member', 'mia', SCRIPT_NAME);
+
+    const anon = await open();
+    await anon.page.goto(`${t.url}/`);
+    await audit(anon.page, 'login');
+    const invite = await admin.post('/api/admin/invites', { role: 'member' });
+    await anon.page.goto(`${t.url}/invite#${String(invite.json.url).split('#')[1]}`);
+    await anon.page.getByText('You are invited as member').waitFor();
+    await audit(anon.page, 'invite');
+    const reset = await admin.post(`/api/admin/users/${member.csrf ? (await member.get('/api/me')).json.user.id : 0}/reset-link`);
+    expect(reset.status).toBe(201);
+    await anon.page.goto(`${t.url}/reset#${String(reset.json.url).split('#')[1]}`);
+    await anon.page.getByLabel('New password').waitFor();
+    await audit(anon.page, 'reset');
+    expect(seen.errors).toEqual([]);
+    expect(anon.seen.errors).toEqual([]);
+  });
+
+  it('every signed-in page passes axe in light and dark themes and is screenshotted', { timeout: 120_000 }, async () => {
+    // A scene with untrusted strings everywhere: names, a job title, a device and a preset.
+    const mediaId = await upload(member, await photo(1), 'family');
+    const job = await member.post('/api/jobs', { type: 'image.upscale', input: { mediaId, scale: 2 }, title: IMG_TITLE });
+    expect(job.status, job.text).toBe(201);
+    jobId = job.json.id;
+    expect((await admin.post('/api/admin/devices', { kind: 'agent', name: IMG_DEVICE })).status).toBe(201);
+    expect((await admin.post('/api/admin/presets', { name: SCRIPT_PRESET, type: 'image.upscale', input: { mediaId, scale: 4 } })).status).toBe(201);
+
+    const { page, seen } = await open();
+    await loginInBrowser(page, t.url, 'admin');
+    const pages: Array<[string, string]> = [
+      ['home', '/'], ['new-job', '/jobs/new/image.upscale'], ['job', `/jobs/${jobId}`], ['gallery', '/gallery'], ['profile', '/profile'],
+      ['admin-users', '/admin/users'], ['admin-devices', '/admin/devices'], ['admin-presets', '/admin/presets'],
+      ['admin-smart-home', '/admin/smart-home'], ['admin-audit', '/admin/audit'], ['admin-settings', '/admin/settings'],
+    ];
+    for (const [name, path] of pages) {
+      await page.goto(`${t.url}${path}`);
+      await audit(page, name);
+    }
+    await page.getByLabel('Theme').selectOption('dark');
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    for (const [name, path] of pages.slice(0, 5)) {
+      await page.goto(`${t.url}${path}`);
+      await audit(page, `${name}-dark`);
+    }
+    expect(seen.errors).toEqual([]);
+  });
+
+  it('renders <script> and <img onerror> payloads as text', async () => {
+    const { page, seen } = await open();
+    await loginInBrowser(page, t.url, 'admin');
+    const checks: Array<[string, string]> = [
+      ['/admin/users', SCRIPT_NAME], ['/admin/devices', IMG_DEVICE], ['/admin/presets', SCRIPT_PRESET], [`/jobs/${jobId}`, IMG_TITLE], ['/gallery', SCRIPT_NAME],
+    ];
+    for (const [path, payload] of checks) {
+      await page.goto(`${t.url}${path}`);
+      await settled(page);
+      await page.getByText(payload, { exact: false }).first().waitFor();
+      expect(await page.locator('img[src="x"]').count(), path).toBe(0);
+      expect(await page.locator('body script').count(), path).toBe(0);
+    }
+    // The member sees their own job title on Home.
+    const m = await open();
+    await loginInBrowser(m.page, t.url, 'mia');
+    await m.page.getByRole('link', { name: IMG_TITLE }).waitFor();
+    expect(await m.page.locator('img[src="x"]').count()).toBe(0);
+    expect(seen.dialogs).toEqual([]);
+    expect(m.seen.dialogs).toEqual([]);
+    expect([...seen.errors, ...m.seen.errors]).toEqual([]);
+  });
+
+  it('a child gets no admin pages (UI and API) and sees only moderated family pictures', async () => {
+    const child = await invited(admin, 'child', 'kid', 'Kid');
+    const pending = await upload(member, await photo(2), 'family');
+    const safe = await upload(member, await photo(3), 'family');
+    const unsafe = await upload(member, await photo(4), 'family');
+    t.running.app.media.setModeration(safe, 'safe');
+    t.running.app.media.setModeration(unsafe, 'unsafe');
+
+    for (const path of ['/api/admin/users', '/api/admin/devices', '/api/admin/audit', '/api/admin/settings', '/api/admin/presets']) {
+      expect((await child.get(path)).status, path).toBe(403);
+    }
+
+    const { page, seen } = await open(PHONE);
+    await loginInBrowser(page, t.url, 'kid');
+    await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents()).resolves.not.toContain('Admin');
+    await page.goto(`${t.url}/admin/users`);
+    await page.getByRole('heading', { name: 'Admins only' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Create invitation link' }).count()).toBe(0);
+
+    await page.goto(`${t.url}/gallery`);
+    await settled(page);
+    const shown = await page.locator('.gallery-grid img').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).src));
+    expect(shown.some((s) => s.includes(safe))).toBe(true);
+    expect(shown.some((s) => s.includes(pending) || s.includes(unsafe))).toBe(false);
+    // Nothing here is the child's to manage: no privacy or delete controls.
+    expect(await page.locator('.gallery-grid select').count()).toBe(0);
+    expect(await page.locator('.gallery-grid button').count()).toBe(0);
+    await screenshot(page, 'child-gallery-phone');
+    expect(seen.errors).toEqual([]);
+  });
+});
