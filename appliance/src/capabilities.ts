@@ -5,7 +5,9 @@ import type { Connections } from './embedded/connections.js';
 import { jobCapabilities } from './jobs/capabilities.js';
 import { VERSION } from './server.js';
 import { portalPlugin } from './web/index.js';
+import { homeAssistantPlugin } from './home-assistant/plugin.js';
 import { kioskFeedPlugin } from './kiosk-feed/index.js';
+import { mqttDevicePlugin } from './mqtt-device/plugin.js';
 
 export type Capability = (app: HearthApp) => Promise<void>;
 
@@ -14,12 +16,11 @@ export type Capability = (app: HearthApp) => Promise<void>;
  * registered in this order once Redis and MQTT are connected. Add a capability with one line here.
  */
 export function productCapabilities(config: ApplianceConfig, connections: Connections, log: Logger): Capability[] {
-  void config;
-  void connections;
-  void log;
   return [
     ...jobCapabilities({ dataDir: config.dataDir, version: VERSION, connections, log }),
+    async (app) => { await app.register(homeAssistantPlugin, { log }); },
     async (app) => { await app.register(kioskFeedPlugin, { version: VERSION, publicUrl: config.publicUrl }); },
+    async (app) => { await app.register(mqttDevicePlugin, { mqtt: connections.mqtt, log, version: VERSION, configurationUrl: config.publicUrl }); },
     async (app) => { await app.register(portalPlugin); },
   ];
 }
