@@ -1,0 +1,199 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import mqtt, { type MqttClient } from 'mqtt';
+import { startMosquitto, tempDir, waitFor, type MosquittoInstance } from '@hearth/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHomeAssistant, type HomeAssistant } from '../src/index.js';
+// The real appliance (every product capability, as `npm start` runs it) and the real agent process.
+import { startTestAppliance, type TestAppliance } from '../../appliance/test/support/harness.js';
+import type { HttpClient } from '../../appliance/test/support/http-client.js';
+import { deviceClient, png, uploadForm } from '../../appliance/test/jobs-fixtures.js';
+import { REPO_ROOT } from '../../gpu-agent/test/fixtures.js';
+import { startAgent, type AgentProcess } from '../../gpu-agent/test/helpers.js';
+
+/**
+ * The appliance as an MQTT device in a real Home Assistant 2024.3.3: queue sensors, preset buttons
+ * that start jobs owned by the home-assistant principal (run by a real agent), kiosk controls, and
+ * commands that are garbage.
+ */
+
+const applianceVersion = (JSON.parse(readFileSync(join(REPO_ROOT, 'appliance/package.json'), 'utf8')) as { version: string }).version;
+const HA_PRINCIPAL = 'Home Assistant (MQTT)';
+
+interface JobView { id: string; type: string; status: string; presetId: number | null; ownerId: number | null; ownerName: string }
+interface AuditEntry { action: string; actorKind: string; actorName: string | null; target: string | null; outcome: string; detail: Record<string, unknown> | null }
+interface DeviceEntry { id: string; identifiers: Array<[string, string]>; name: string; model: string | null; sw_version: string | null; manufacturer: string | null }
+
+describe('the appliance in a real Home Assistant', () => {
+  let broker: MosquittoInstance;
+  let ha: HomeAssistant;
+  let t: TestAppliance;
+  let admin: HttpClient;
+  let client: MqttClient;
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  let agent: AgentProcess | undefined;
+  let photoId: string;
+  let presetId: number;
+
+  const count = (objectId: string, value: number) => ha.waitForState(`sensor.${objectId}`, (s) => s.state === String(value), 30_000);
+  const jobs = async (): Promise<JobView[]> => (await admin.get('/api/jobs?scope=all&limit=100')).json.jobs;
+  const presetJobs = async () => (await jobs()).filter((j) => j.presetId === presetId);
+  const audit = async (action: string): Promise<AuditEntry[]> => (await admin.get(`/api/admin/audit?action=${encodeURIComponent(action)}&limit=200`)).json.entries;
+  const kiosk = () => t.running.app.kioskControl.get();
+  const command = (sub: string, payload: string | Buffer, retain = false) => client.publishAsync(`hearth/appliance/cmd/${sub}`, payload, { qos: 1, retain });
+
+  beforeAll(async () => {
+    broker = await startMosquitto();
+    dir = await tempDir('hearth-appliance-in-ha-');
+    const started = Date.now();
+    ha = await startHomeAssistant({ mqttPort: broker.port });
+    console.info(`Home Assistant started in ${Date.now() - started} ms`);
+    t = await startTestAppliance({ product: true, mosquitto: broker });
+    admin = await t.admin();
+    client = await mqtt.connectAsync(broker.url, { clientId: 'hearth-appliance-in-ha-test' });
+  });
+
+  afterAll(async () => {
+    await agent?.stop('SIGKILL');
+    await client?.endAsync();
+    await t?.close();
+    await ha?.stop();
+    await broker?.close();
+    await dir?.remove();
+  });
+
+  it('its entities appear with classes, units and states, on a device with model and version', async () => {
+    for (const cap of ['builtin', 'comfyui', 'llm']) {
+      const queue = await count(`hearth_queue_${cap}`, 0);
+      expect(queue.attributes).toMatchObject({ unit_of_measurement: 'jobs', state_class: 'measurement', friendly_name: `Hearth Queue ${cap}` });
+    }
+    expect((await count('hearth_jobs_waiting_for_gpu', 0)).attributes).toMatchObject({ unit_of_measurement: 'jobs', friendly_name: 'Hearth Jobs waiting for GPU' });
+    expect((await count('hearth_agents_online', 0)).attributes).toMatchObject({ unit_of_measurement: 'agents', state_class: 'measurement' });
+    expect((await ha.waitForState('switch.hearth_kiosk_night_mode', (s) => s.state === 'off')).attributes.friendly_name).toBe('Hearth Kiosk night mode');
+    const page = await ha.waitForState('select.hearth_kiosk_page', (s) => s.state === 'home');
+    expect(page.attributes.options).toEqual(['home', 'gallery', 'clock']);
+
+    const devices = await ha.sendWs<DeviceEntry[]>({ type: 'config/device_registry/list' });
+    expect(devices.find((d) => d.identifiers.some(([domain, id]) => domain === 'mqtt' && id === 'hearth_appliance'))).toMatchObject({
+      name: 'Hearth', manufacturer: 'Hearth', model: 'Hearth appliance', sw_version: applianceVersion,
+    });
+    // The principal that will own HA's preset jobs exists from the start (admins can see and revoke it).
+    const listed = (await admin.get('/api/admin/devices')).json.devices as Array<{ kind: string; name: string }>;
+    expect(listed).toContainEqual(expect.objectContaining({ kind: 'home-assistant', name: HA_PRINCIPAL }));
+    expect((await audit('device.created')).filter((e) => e.detail?.name === HA_PRINCIPAL)).toHaveLength(1);
+  });
+
+  it('queue depth and waiting-for-GPU follow jobs queued while no agent serves them', async () => {
+    const up = await admin.post('/api/media', uploadForm(await png(64, 48)));
+    expect(up.status, up.text).toBe(201);
+    photoId = up.json.id;
+    // Every upload is moderated: a builtin job that waits, as no agent is online.
+    await count('hearth_queue_builtin', 1);
+    const generate = await admin.post('/api/jobs', { type: 'image.generate', input: { prompt: 'a lighthouse at dusk', width: 512, height: 512 } });
+    expect(generate.status, generate.text).toBe(201);
+    await count('hearth_queue_comfyui', 1);
+    await count('hearth_jobs_waiting_for_gpu', 2);
+    expect((await ha.getState('sensor.hearth_queue_llm'))!.state).toBe('0');
+    expect((await jobs()).map((j) => j.status)).toEqual(['waiting_for_gpu', 'waiting_for_gpu']);
+  });
+
+  it('a preset made in the portal appears as a button', async () => {
+    const res = await admin.post('/api/admin/presets', { name: 'Check the photo', type: 'image.moderate', input: { mediaId: photoId } });
+    expect(res.status, res.text).toBe(201);
+    presetId = res.json.id;
+    const button = await ha.waitForState(`button.hearth_preset_${presetId}`, (s) => s.state === 'unknown', 15_000);
+    expect(button.attributes.friendly_name).toBe('Hearth Preset Check the photo');
+  });
+
+  it('pressing it in HA enqueues a job owned by the home-assistant principal', async () => {
+    await ha.callService('button', 'press', { entity_id: `button.hearth_preset_${presetId}` });
+    const [job] = await waitFor(async () => ((await presetJobs()).length ? presetJobs() : null), { timeoutMs: 10_000, what: 'the preset job' });
+    expect(job).toMatchObject({ type: 'image.moderate', ownerName: HA_PRINCIPAL, ownerId: null, status: 'waiting_for_gpu' });
+    await count('hearth_queue_builtin', 2);
+    await count('hearth_jobs_waiting_for_gpu', 3);
+    const runs = await audit('presets.run');
+    expect(runs[0]).toMatchObject({ actorKind: 'home-assistant', actorName: HA_PRINCIPAL, target: `job:${job!.id}`, outcome: 'ok', detail: { via: 'mqtt', preset: presetId } });
+  });
+
+  it('garbage commands are ignored, the appliance stays up, and a valid command after them works', async () => {
+    const before = (await jobs()).length;
+    await command(`preset/${presetId}`, 'yes please');
+    await command(`preset/${presetId}`, Buffer.from([0, 255, 1, 2]));
+    await command(`preset/${presetId}`, 'PRESS', true); // retained: would replay on every reconnect
+    await command(`preset/${presetId}`, '', true);
+    await command('preset/999999', 'PRESS');
+    await command('preset/-1', 'PRESS');
+    await command('kiosk/night_mode', 'maybe');
+    await command('kiosk/night_mode', JSON.stringify({ on: true }));
+    await command('kiosk/page', 'settings');
+    await command('kiosk/page', 'x'.repeat(100_000));
+    await command('format-disk', 'PRESS');
+    await client.publishAsync('homeassistant/status', '\u0000garbage', { qos: 1 });
+    // Same client, same subscriber, QoS 1: this arrives after all of the above.
+    await command('kiosk/page', 'gallery');
+    await waitFor(() => kiosk().page === 'gallery', { what: 'the valid page command' });
+    await ha.waitForState('select.hearth_kiosk_page', (s) => s.state === 'gallery');
+
+    expect(kiosk().nightMode).toBe(false);
+    expect((await jobs()).length).toBe(before);
+    expect((await admin.get('/healthz')).status).toBe(200);
+    // A press for a preset that does not exist is refused and written down.
+    const failed = await waitFor(async () => (await audit('presets.run')).find((e) => e.outcome === 'failed'), { what: 'the failed press in the audit log' });
+    expect(failed).toMatchObject({ actorKind: 'home-assistant', target: 'preset:999999' });
+    expect((await ha.getState('switch.hearth_kiosk_night_mode'))!.state).toBe('off');
+  });
+
+  it('kiosk controls: HA drives app.kioskControl, and changes made in the appliance show in HA', async () => {
+    await ha.callService('switch', 'turn_on', { entity_id: 'switch.hearth_kiosk_night_mode' });
+    await waitFor(() => kiosk().nightMode === true, { what: 'night mode on' });
+    await ha.waitForState('switch.hearth_kiosk_night_mode', (s) => s.state === 'on');
+
+    await ha.callService('select', 'select_option', { entity_id: 'select.hearth_kiosk_page', option: 'clock' });
+    await waitFor(() => kiosk().page === 'clock', { what: 'page clock' });
+
+    await t.running.app.kioskControl.set({ nightMode: false });
+    await ha.waitForState('switch.hearth_kiosk_night_mode', (s) => s.state === 'off');
+    expect(kiosk()).toEqual({ nightMode: false, page: 'clock' });
+  });
+
+  it('a real agent with the builtin runners comes online and runs the preset job; the sensors follow', async () => {
+    const token = (await deviceClient(t, admin, 'agent')).bearer!;
+    agent = startAgent({
+      AGENT_ID: 'pc',
+      MQTT_URL: broker.url,
+      REDIS_URL: t.redis.url,
+      APPLIANCE_URL: t.url,
+      AGENT_TOKEN: token,
+      AGENT_DATA_DIR: join(dir.path, 'agent'),
+      NVIDIA_SMI: join(dir.path, 'no-nvidia-smi'),
+      LOG_LEVEL: 'info',
+    });
+    await count('hearth_agents_online', 1);
+    const [job] = await waitFor(async () => {
+      const found = await presetJobs();
+      return found[0]?.status === 'succeeded' ? found : null;
+    }, { timeoutMs: 120_000, intervalMs: 250, what: 'the preset job to succeed' });
+    expect(job).toMatchObject({ ownerName: HA_PRINCIPAL, status: 'succeeded' });
+    await count('hearth_queue_builtin', 0);
+    // The comfyui job still has no agent that serves it.
+    await count('hearth_queue_comfyui', 1);
+    await count('hearth_jobs_waiting_for_gpu', 1);
+    expect(agent.child.exitCode).toBeNull();
+  });
+
+  it('deleting the preset removes its button from HA and clears its retained config', async () => {
+    expect((await admin.delete(`/api/admin/presets/${presetId}`)).status).toBe(204);
+    await waitFor(async () => (await ha.getState(`button.hearth_preset_${presetId}`)) === null, { timeoutMs: 15_000, what: 'the button gone' });
+    const entities = await ha.sendWs<Array<{ entity_id: string }>>({ type: 'config/entity_registry/list' });
+    expect(entities.map((e) => e.entity_id)).not.toContain(`button.hearth_preset_${presetId}`);
+    expect(entities.map((e) => e.entity_id)).toContain('sensor.hearth_queue_builtin');
+  });
+
+  it('a dropped connection: the will makes the entities unavailable, the reconnect makes them available again', async () => {
+    // Cut the socket under the appliance's MQTT client, as a crash or a network fault would.
+    t.running.connections.mqtt.stream.destroy();
+    await ha.waitForState('sensor.hearth_queue_builtin', (s) => s.state === 'unavailable', 15_000);
+    await ha.waitForState('sensor.hearth_queue_builtin', (s) => s.state === '0', 15_000);
+    expect((await ha.getState('select.hearth_kiosk_page'))!.state).toBe('clock');
+  });
+});
