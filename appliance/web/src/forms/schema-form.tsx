@@ -141,8 +141,10 @@ function ListField({ schema, path, name, value, errors, onChange }: NodeProps) {
 }
 
 function MediaField({ schema, path, name, value, required, errors, onChange, multiple }: NodeProps & { multiple: boolean }) {
-  const { label, hint } = useLabel(schema, name);
-  const { t } = useI18n();
+  const { label } = useLabel(schema, name);
+  const { t, maybe } = useI18n();
+  // The schema's description of a media id speaks of ids; people get the picker's own words instead.
+  const hint = maybe(`hint.${name}`);
   const selected = multiple ? ((value ?? []) as string[]) : typeof value === 'string' && value ? [value] : [];
   return (
     <MediaPicker id={idOf(path)} label={required ? label : `${label} (${t('form.optional')})`} hint={hint} error={errors[path]} multiple={multiple}
