@@ -119,8 +119,6 @@ describe('the appliance in a real Home Assistant', () => {
     const before = (await jobs()).length;
     await command(`preset/${presetId}`, 'yes please');
     await command(`preset/${presetId}`, Buffer.from([0, 255, 1, 2]));
-    await command(`preset/${presetId}`, 'PRESS', true); // retained: would replay on every reconnect
-    await command(`preset/${presetId}`, '', true);
     await command('preset/999999', 'PRESS');
     await command('preset/-1', 'PRESS');
     await command('kiosk/night_mode', 'maybe');
@@ -181,19 +179,33 @@ describe('the appliance in a real Home Assistant', () => {
     expect(agent.child.exitCode).toBeNull();
   });
 
+  it('a dropped connection: the will makes the entities unavailable, the reconnect makes them available; a retained press is never acted on', async () => {
+    const before = (await presetJobs()).length;
+    // Cut the socket under the appliance's MQTT client, as a crash or a network fault would.
+    t.running.connections.mqtt.stream.destroy();
+    // While it is away (it reconnects after 2 s), someone leaves a retained press: on resubscribe it arrives
+    // flagged retained, and acting on it would start a job on every reconnect.
+    await command(`preset/${presetId}`, 'PRESS', true);
+    try {
+      await ha.waitForState('sensor.hearth_queue_builtin', (s) => s.state === 'unavailable', 15_000);
+      await ha.waitForState('sensor.hearth_queue_builtin', (s) => s.state === '0', 15_000);
+      expect((await ha.getState('select.hearth_kiosk_page'))!.state).toBe('clock');
+      // It was received (refused, in the audit log) and not acted on.
+      const refused = await waitFor(async () => (await audit('presets.run')).find((e) => e.outcome === 'denied'), { what: 'the refused retained press' });
+      expect(refused).toMatchObject({ actorKind: 'home-assistant', target: `preset:${presetId}`, detail: { via: 'mqtt', reason: 'retained command' } });
+      await command('kiosk/page', 'home');
+      await waitFor(() => kiosk().page === 'home', { what: 'page home after the reconnect' });
+      expect((await presetJobs()).length).toBe(before);
+    } finally {
+      await command(`preset/${presetId}`, '', true);
+    }
+  });
+
   it('deleting the preset removes its button from HA and clears its retained config', async () => {
     expect((await admin.delete(`/api/admin/presets/${presetId}`)).status).toBe(204);
     await waitFor(async () => (await ha.getState(`button.hearth_preset_${presetId}`)) === null, { timeoutMs: 15_000, what: 'the button gone' });
     const entities = await ha.sendWs<Array<{ entity_id: string }>>({ type: 'config/entity_registry/list' });
     expect(entities.map((e) => e.entity_id)).not.toContain(`button.hearth_preset_${presetId}`);
     expect(entities.map((e) => e.entity_id)).toContain('sensor.hearth_queue_builtin');
-  });
-
-  it('a dropped connection: the will makes the entities unavailable, the reconnect makes them available again', async () => {
-    // Cut the socket under the appliance's MQTT client, as a crash or a network fault would.
-    t.running.connections.mqtt.stream.destroy();
-    await ha.waitForState('sensor.hearth_queue_builtin', (s) => s.state === 'unavailable', 15_000);
-    await ha.waitForState('sensor.hearth_queue_builtin', (s) => s.state === '0', 15_000);
-    expect((await ha.getState('select.hearth_kiosk_page'))!.state).toBe('clock');
   });
 });

@@ -118,12 +118,15 @@ export class MqttDevice {
     }
     if (!topic.startsWith(this.#cmdPrefix)) return; // the shared client also carries other capabilities' topics
     const sub = topic.slice(this.#cmdPrefix.length);
+    const parsed = parseCommand(sub, payload, this.#pages());
     if (packet.retain) {
       // A retained command would replay on every reconnect (a preset job each restart): never act on one.
       log.warn({ command: sub.slice(0, 40) }, 'mqtt device: ignored a retained command');
+      if (parsed.ok && parsed.command.name === 'preset') {
+        this.#refusePress(parsed.command.presetId, 'retained command').catch((err: Error) => log.warn({ err: err.message }, 'mqtt device: could not audit a refused press'));
+      }
       return;
     }
-    const parsed = parseCommand(sub, payload, this.#pages());
     if (!parsed.ok) {
       log.warn({ error: parsed.error }, 'mqtt device: ignored an invalid command');
       return;
@@ -144,8 +147,8 @@ export class MqttDevice {
     const { principal, revoked } = await ports.principal();
     const target = `preset:${cmd.presetId}`;
     if (revoked) {
-      ports.audit({ actor: principal, action: 'presets.run', target, outcome: 'denied', detail: { via: 'mqtt', reason: 'device revoked' } });
       log.warn({ preset: cmd.presetId }, 'mqtt device: preset button pressed but the Home Assistant device is revoked');
+      await this.#refusePress(cmd.presetId, 'device revoked');
       return;
     }
     try {
@@ -156,6 +159,12 @@ export class MqttDevice {
       ports.audit({ actor: principal, action: 'presets.run', target, outcome: 'failed', detail: { via: 'mqtt', error: (err as Error).message.slice(0, 200) } });
       throw err;
     }
+  }
+
+  /** A press that is not acted on still goes into the audit log: someone or something tried. */
+  async #refusePress(presetId: number, reason: string): Promise<void> {
+    const { principal } = await this.o.ports.principal();
+    this.o.ports.audit({ actor: principal, action: 'presets.run', target: `preset:${presetId}`, outcome: 'denied', detail: { via: 'mqtt', reason } });
   }
 
   #poll(): void {
