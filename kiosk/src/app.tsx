@@ -1,0 +1,194 @@
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { api, NotPaired } from './api.js';
+import { Live } from './live.js';
+import { Pairing } from './pairing.js';
+import { isScheduledNight, shiftAt } from './schedule.js';
+import type { Tuning } from './tuning.js';
+import type { AgentView, JobView, KioskControl, KioskEntity, KioskFeed, KioskTile, MediaView } from './types.js';
+import { Agents } from './tiles/agents.js';
+import { Clock } from './tiles/clock.js';
+import { Entities } from './tiles/entities.js';
+import { Jobs } from './tiles/jobs.js';
+import { Slideshow } from './tiles/slideshow.js';
+import { Weather } from './tiles/weather.js';
+
+type Phase = 'loading' | 'unpaired' | 'ready';
+const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
+const byKey = <T,>(items: T[], key: (t: T) => string) => new Map(items.map((i) => [key(i), i]));
+const sameIds = (a: MediaView[], b: MediaView[]) => a.length === b.length && a.every((m, i) => m.id === b[i]!.id);
+
+/** The wall display: pairing, then the admin's layout fed live by the appliance, calm at night. */
+export function App({ tuning }: { tuning: Tuning }) {
+  const [phase, setPhase] = useState<Phase>('loading');
+  const [feed, setFeed] = useState<KioskFeed | null>(null);
+  const [control, setControl] = useState<KioskControl>({ nightMode: false, page: 'home' });
+  const [entities, setEntities] = useState(new Map<string, KioskEntity>());
+  const [jobs, setJobs] = useState(new Map<string, JobView>());
+  const [agents, setAgents] = useState(new Map<string, AgentView>());
+  const [slides, setSlides] = useState<MediaView[]>([]);
+  const [online, setOnline] = useState(false);
+  const [lastDataAt, setLastDataAt] = useState(() => Date.now());
+  const [now, setNow] = useState(() => Date.now());
+  const [shiftStep, setShiftStep] = useState(0);
+  const boot = useRef<{ version: string; build: string | null } | null>(null);
+
+  const fresh = () => setLastDataAt(Date.now());
+
+  const refreshSlides = useCallback(async () => {
+    const next = await api.slides().catch(() => null);
+    if (next) setSlides((prev) => (sameIds(prev, next) ? prev : next));
+  }, []);
+
+  /** Fetch everything again: at start, after every (re)connect, and now and then for layout edits. */
+  const resync = useCallback(async () => {
+    let f: KioskFeed;
+    try {
+      f = await api.feed();
+    } catch (err) {
+      if (err instanceof NotPaired) setPhase('unpaired');
+      return;
+    }
+    // A new appliance version or kiosk build: load the new bundle instead of running the old one for months.
+    const b = boot.current;
+    if (b && (b.version !== f.version || b.build !== f.build)) {
+      location.reload();
+      return;
+    }
+    boot.current ??= { version: f.version, build: f.build };
+    setFeed(f);
+    setControl(f.control);
+    setJobs(byKey(f.jobs.filter((j) => !FINISHED.has(j.status)), (j) => j.id));
+    if (f.agents) setAgents(byKey(f.agents, (a) => a.agentId));
+    setPhase('ready');
+    fresh();
+    const list = await api.entities().catch(() => null);
+    if (list) setEntities(byKey(list, (e) => e.entityId));
+    await refreshSlides();
+  }, [refreshSlides]);
+
+  useEffect(() => { void resync(); }, [resync]);
+
+  const staleMs = tuning.staleMs ?? (feed?.layout.staleAfterS ?? 90) * 1000;
+
+  // The live stream, and a slow poll of the feed (layout edits; proof of life when the house is quiet).
+  useEffect(() => {
+    if (phase !== 'ready') return;
+    const live = new Live();
+    live.onStatus(setOnline);
+    live.on('hello', (d) => {
+      const version = (d as { version?: unknown }).version;
+      if (boot.current && typeof version === 'string' && version !== boot.current.version) location.reload();
+      else void resync();
+    });
+    live.on('kiosk.control', (d) => { setControl(d as KioskControl); fresh(); });
+    live.on('ha.state', (d) => {
+      const s = d as { entityId: string; state: string; attributes: Record<string, unknown>; lastChanged: string };
+      setEntities((prev) => {
+        const old = prev.get(s.entityId);
+        if (!old) return prev;
+        const next = new Map(prev);
+        next.set(s.entityId, { ...old, state: s.state, attributes: s.attributes, lastChanged: s.lastChanged, available: s.state !== 'unavailable' });
+        return next;
+      });
+      fresh();
+    });
+    live.on('job', (d) => {
+      const job = d as JobView;
+      setJobs((prev) => {
+        const next = new Map(prev);
+        if (FINISHED.has(job.status)) next.delete(job.id);
+        else next.set(job.id, job);
+        return next;
+      });
+      fresh();
+    });
+    live.on('job.progress', (d) => {
+      const { jobId, progress } = d as { jobId: string; progress: JobView['progress'] };
+      setJobs((prev) => {
+        const old = prev.get(jobId);
+        if (!old) return prev;
+        return new Map(prev).set(jobId, { ...old, status: 'running', progress });
+      });
+      fresh();
+    });
+    live.on('agent', (d) => {
+      const a = d as AgentView;
+      setAgents((prev) => new Map(prev).set(a.agentId, a));
+      fresh();
+    });
+    live.on('media', () => { void refreshSlides(); });
+    live.on('media.deleted', () => { void refreshSlides(); });
+    live.start();
+    const pollMs = tuning.pollMs ?? Math.min(60_000, staleMs / 3);
+    const poll = setInterval(() => { void resync(); }, pollMs);
+    return () => {
+      clearInterval(poll);
+      live.stop();
+    };
+  }, [phase, resync, refreshSlides, staleMs, tuning.pollMs]);
+
+  // A coarse tick for the night schedule and the stale check.
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), Math.min(15_000, staleMs / 4));
+    return () => clearInterval(t);
+  }, [staleMs]);
+
+  const shiftMs = tuning.shiftMs ?? (feed?.layout.burnIn.everyS ?? 180) * 1000;
+  useEffect(() => {
+    const t = setInterval(() => setShiftStep((n) => n + 1), shiftMs);
+    return () => clearInterval(t);
+  }, [shiftMs]);
+
+  if (phase === 'loading') return <div class="kiosk kiosk-loading" />;
+  if (phase === 'unpaired' || !feed) return <Pairing onPaired={() => { setPhase('loading'); void resync(); }} />;
+
+  const layout = feed.layout;
+  const night = control.nightMode || isScheduledNight(layout.night, new Date(now));
+  const stale = now - lastDataAt > staleMs;
+  const shift = shiftAt(shiftStep, layout.burnIn.shiftPx);
+  const rootStyle = { transform: `translate(${shift.x}px, ${shift.y}px)` };
+  const badge = !online && <div class="offline-badge" role="status">offline</div>;
+  const slideMs = tuning.slideMs ?? layout.slideshow.intervalS * 1000;
+
+  if (night) {
+    return (
+      <div class="kiosk night" data-night="true" style={rootStyle}>
+        <div class="night-clock" style={{ opacity: layout.night.brightness }}><Clock locale={layout.locale} big /></div>
+        {badge}
+      </div>
+    );
+  }
+
+  if (control.page === 'photos') {
+    return (
+      <div class="kiosk photos" data-night="false" style={rootStyle}>
+        <Slideshow slides={slides} intervalMs={slideMs} />
+        {badge}
+      </div>
+    );
+  }
+
+  const tile = (t: KioskTile) => {
+    switch (t.type) {
+      case 'clock': return <Clock locale={layout.locale} seconds={t.options.seconds} date={t.options.date ?? true} />;
+      case 'weather': return <Weather entity={entities.get(t.options.entityId)} locale={layout.locale} />;
+      case 'entities': return <Entities title={t.options.title} ids={t.options.entityIds} entities={entities} onToggle={(id) => { void api.toggle(id, feed.csrfToken).catch(() => undefined); }} />;
+      case 'jobs': return <Jobs jobs={[...jobs.values()]} max={t.options.max} />;
+      case 'agents': return <Agents agents={[...agents.values()]} />;
+      case 'slideshow': return <Slideshow slides={slides} intervalMs={slideMs} />;
+    }
+  };
+
+  return (
+    <div class={stale ? 'kiosk day stale' : 'kiosk day'} data-night="false" data-stale={String(stale)} style={rootStyle}>
+      <div class="grid" style={{ gridTemplateColumns: `repeat(${layout.columns}, 1fr)`, gridTemplateRows: `repeat(${layout.rows}, 1fr)` }}>
+        {layout.tiles.map((t, i) => (
+          <section key={`${i}-${t.type}`} class={`tile tile-${t.type}`} style={{ gridColumn: `${t.x + 1} / span ${t.w}`, gridRow: `${t.y + 1} / span ${t.h}` }}>
+            {tile(t)}
+          </section>
+        ))}
+      </div>
+      {badge}
+    </div>
+  );
+}

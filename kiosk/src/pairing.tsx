@@ -1,0 +1,57 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api } from './api.js';
+
+const KEYS = '23456789ABCDEFGHJKMNPQRSTVWXYZ'.split('');
+
+/** The code in the link the portal makes: /kiosk#pair=CODE. */
+export const codeFromHash = (hash: string) => new URLSearchParams(hash.replace(/^#/, '')).get('pair') ?? '';
+
+/**
+ * All an unpaired screen shows: how to pair it. Codes come from the portal (Admin → Kiosk); they
+ * can be typed on the touch keypad, on a keyboard, or arrive in the link's #pair= part.
+ */
+export function Pairing({ onPaired }: { onPaired: () => void }) {
+  const [code, setCode] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (value: string) => {
+    setBusy(true);
+    setError('');
+    try {
+      await api.pair(value);
+      history.replaceState(null, '', location.pathname + location.search);
+      onPaired();
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  useEffect(() => {
+    const fromLink = codeFromHash(location.hash);
+    if (fromLink) {
+      setCode(fromLink);
+      void submit(fromLink);
+    }
+  }, []);
+
+  const type = (k: string) => setCode((c) => (c + k).slice(0, 8));
+  return (
+    <main class="pairing" data-screen="pairing">
+      <h1>Pair this screen</h1>
+      <p>In the Hearth portal, open Admin → Kiosk and make a pairing code. Open its link on this screen, or type the code here.</p>
+      <form onSubmit={(e) => { e.preventDefault(); void submit(code); }}>
+        <input class="pairing-code" name="code" value={code} maxLength={9} autoComplete="off" spellcheck={false} aria-label="Pairing code"
+          onInput={(e) => setCode((e.target as HTMLInputElement).value.toUpperCase())} />
+        <div class="keypad">
+          {KEYS.map((k) => <button type="button" key={k} onClick={() => type(k)}>{k}</button>)}
+          <button type="button" class="keypad-wide" onClick={() => setCode((c) => c.slice(0, -1))}>⌫</button>
+          <button type="submit" class="keypad-wide" disabled={busy || code.length < 8}>Pair</button>
+        </div>
+      </form>
+      {error && <p class="pairing-error" role="alert">{error}</p>}
+    </main>
+  );
+}

@@ -1,0 +1,24 @@
+import type { AgentView } from '../types.js';
+
+const gib = (mib: number | null) => (mib === null ? '–' : (mib / 1024).toFixed(1));
+
+/** GPU machines: online / asleep / offline, and per GPU its load, temperature and memory. */
+export function Agents({ agents }: { agents: AgentView[] }) {
+  if (agents.length === 0) return <div class="tile-empty" data-tile="agents">No GPU machine has joined yet</div>;
+  return (
+    <ul class="agents" data-tile="agents">
+      {agents.map((a) => (
+        <li key={a.agentId} class={`agent agent-${a.availability}`} data-agent={a.agentId}>
+          <div class="agent-line"><span class="agent-name">{a.name}</span><span class="agent-state">{a.availability}</span></div>
+          {a.availability === 'online' && a.gpus.map((g) => (
+            <div key={g.index} class="gpu">
+              <span class="gpu-util">{g.utilizationPct ?? '–'}%</span>
+              <span class="gpu-temp">{g.temperatureC ?? '–'}°C</span>
+              <span class="gpu-mem">{gib(g.memoryUsedMiB)}/{gib(g.memoryTotalMiB)} GiB</span>
+            </div>
+          ))}
+        </li>
+      ))}
+    </ul>
+  );
+}
