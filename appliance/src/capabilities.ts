@@ -6,6 +6,7 @@ import { jobCapabilities } from './jobs/capabilities.js';
 import { VERSION } from './server.js';
 import { portalPlugin } from './web/index.js';
 import { homeAssistantPlugin } from './home-assistant/plugin.js';
+import { backupRoutes } from './backup/routes.js';
 import { kioskFeedPlugin } from './kiosk-feed/index.js';
 import { mqttDevicePlugin } from './mqtt-device/plugin.js';
 
@@ -19,6 +20,7 @@ export function productCapabilities(config: ApplianceConfig, connections: Connec
   return [
     ...jobCapabilities({ dataDir: config.dataDir, version: VERSION, connections, log }),
     async (app) => { await app.register(homeAssistantPlugin, { log }); },
+    async (app) => { await app.register(backupRoutes, { dataDir: config.dataDir }); },
     async (app) => { await app.register(kioskFeedPlugin, { version: VERSION, publicUrl: config.publicUrl }); },
     async (app) => { await app.register(mqttDevicePlugin, { mqtt: connections.mqtt, log, version: VERSION, configurationUrl: config.publicUrl }); },
     async (app) => { await app.register(portalPlugin); },

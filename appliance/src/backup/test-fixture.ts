@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { listMediaFiles } from './media-files.js';
 
 /**
- * The schema the fixture uses. Its own tables for now; when the appliance's migrations settle,
- * point this at them (`migrate` from ../db/database.js) and adapt fillDatabase's inserts.
+ * Generic tables for exercising the backup mechanism (WAL contents, blobs, unicode). The round
+ * trip on the appliance's real schema is appliance/test/backup-restore.test.ts.
  */
 export function applySchema(db: Database.Database): void {
   db.exec(`
