@@ -68,7 +68,7 @@ describe('portal pages in Chromium', () => {
     await anon.page.goto(`${t.url}/invite#${String(invite.json.url).split('#')[1]}`);
     await anon.page.getByText('You are invited as member').waitFor();
     await audit(anon.page, 'invite');
-    const reset = await admin.post(`/api/admin/users/${member.csrf ? (await member.get('/api/me')).json.user.id : 0}/reset-link`);
+    const reset = await admin.post(`/api/admin/users/${(await member.get('/api/me')).json.user.id}/reset-link`);
     expect(reset.status).toBe(201);
     await anon.page.goto(`${t.url}/reset#${String(reset.json.url).split('#')[1]}`);
     await anon.page.getByLabel('New password').waitFor();
@@ -157,6 +157,40 @@ describe('portal pages in Chromium', () => {
     expect(await page.locator('.gallery-grid select').count()).toBe(0);
     expect(await page.locator('.gallery-grid button').count()).toBe(0);
     await screenshot(page, 'child-gallery-phone');
+    expect(seen.errors).toEqual([]);
+  });
+
+  it('reset link → new password → login; profile password change and log out; Polish persists', { timeout: 60_000 }, async () => {
+    const sam = await invited(admin, 'member', 'sam', 'Sam');
+    const samId = (await sam.get('/api/me')).json.user.id;
+    const link = await admin.post(`/api/admin/users/${samId}/reset-link`);
+    const { page, seen } = await open();
+    await page.goto(`${t.url}/reset#${String(link.json.url).split('#')[1]}`);
+    await page.getByLabel('New password').fill('short');
+    await page.getByLabel('Password again').fill('short');
+    await page.getByRole('button', { name: 'Set password' }).click();
+    await page.getByText('At least 10 characters', { exact: true }).last().waitFor();
+    await page.getByLabel('New password').fill('a brand new password');
+    await page.getByLabel('Password again').fill('a brand new password');
+    await page.getByRole('button', { name: 'Set password' }).click();
+    await page.getByText('Your password is set.').waitFor();
+
+    await loginInBrowser(page, t.url, 'sam', 'a brand new password');
+    await page.getByRole('link', { name: 'Profile' }).click();
+    await page.getByLabel('Current password').fill('a brand new password');
+    await page.getByLabel('New password').fill('yet another password');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('Password changed.', { exact: false }).waitFor();
+    // The session survives the change (new CSRF token from the answer), then logging out ends it.
+    await page.getByRole('button', { name: 'Log out', exact: true }).click();
+    await page.getByRole('heading', { name: 'Log in' }).waitFor();
+    expect((await apiLogin(t.url, 'sam', 'yet another password')).csrf).toBeTruthy();
+
+    await page.getByLabel('Language').selectOption('pl');
+    await page.getByRole('heading', { name: 'Zaloguj się' }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: 'Zaloguj się' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('pl');
     expect(seen.errors).toEqual([]);
   });
 });
