@@ -57,11 +57,13 @@ export class MqttDevice {
   #signature: string | null = null;
   #lastState: string | null = null;
   #stopped = false;
+  #mode: HaDiscoveryMode;
   readonly #onMessage = (topic: string, payload: Buffer, packet: IPublishPacket) => this.#handle(topic, payload, packet);
   readonly #onConnect = () => void this.#announce().catch((err: Error) => this.o.log.error({ err: err.message }, 'mqtt device: announcing failed'));
 
   constructor(private readonly o: MqttDeviceOptions) {
     this.#statusTopic = `${o.discoveryPrefix}/status`;
+    this.#mode = o.discoveryMode;
   }
 
   start(): void {
@@ -88,6 +90,16 @@ export class MqttDevice {
     await this.#discoveryChain;
     // A clean stop sends no LWT: say offline ourselves so HA greys the entities out.
     if (mqtt.connected) await withTimeout(mqtt.publishAsync(this.#t.availability, 'offline', { qos: 1, retain: true }), 2000).catch(() => undefined);
+  }
+
+  get discoveryMode(): HaDiscoveryMode {
+    return this.#mode;
+  }
+
+  /** Switch the discovery form; what the other form published is cleared (per the record). */
+  async setDiscoveryMode(mode: HaDiscoveryMode): Promise<void> {
+    this.#mode = mode;
+    await this.#queueDiscovery(true);
   }
 
   /** On every (re)connect: subscriptions, availability, discovery, state. */
@@ -202,11 +214,11 @@ export class MqttDevice {
       const plan = planDiscovery(ports.record.read(), {
         prefix: this.o.discoveryPrefix, nodeId: NODE_ID, device: this.#device(), origin: this.#origin(),
         entities: applianceEntities({ presets, kioskPages: pages }),
-      }, this.o.discoveryMode);
+      }, this.#mode);
       for (const m of plan.messages) await mqtt.publishAsync(m.topic, m.payload, { qos: 1, retain: true });
       await ports.record.write(plan.record);
       this.#signature = signature;
-      log.info({ mode: this.o.discoveryMode, entities: plan.record.entities.length, cleared: plan.messages.filter((m) => m.payload === '').length }, 'mqtt device: published Home Assistant discovery');
+      log.info({ mode: this.#mode, entities: plan.record.entities.length, cleared: plan.messages.filter((m) => m.payload === '').length }, 'mqtt device: published Home Assistant discovery');
     };
     this.#discoveryChain = this.#discoveryChain.then(run, run);
     return this.#discoveryChain;

@@ -7,6 +7,7 @@ import { JobStore } from '../jobs/job-store.js';
 import { readDeviceSettings, updateDeviceSettings } from './device-settings.js';
 import { homeAssistantPrincipal } from './ha-principal.js';
 import { MqttDevice } from './mqtt-device.js';
+import { mqttDeviceRoutes } from './routes.js';
 import { jobCounts } from './state-payload.js';
 
 /** Pages the kiosk can show, offered by HA's "Kiosk page" select. */
@@ -72,4 +73,5 @@ export const mqttDevicePlugin = fp(async (app: FastifyInstance, opts: MqttDevice
     await device.stop();
     await lookups;
   });
+  await app.register(mqttDeviceRoutes, { device });
 }, { name: 'hearth-mqtt-device', dependencies: ['hearth-agents', 'hearth-presets', 'hearth-kiosk-feed'] });
