@@ -15,6 +15,7 @@ import {
   applianceDiscovery,
   applianceTopics,
   initialApplianceState,
+  publishApplianceState,
   publishDiscovery,
   publishJson,
   type ApplianceState,
@@ -68,8 +69,9 @@ describe('Hearth blueprints and package running in a real Home Assistant', () =>
 
   async function setAppliance(patch: Partial<ApplianceState>) {
     Object.assign(applianceState, patch);
-    await publishJson(client, appliance.state, applianceState);
+    await publishApplianceState(client, applianceState);
   }
+  const setWaiting = (n: number) => setAppliance({ jobsWaitingForGpu: n });
 
   beforeAll(async () => {
     udp = createSocket('udp4');
@@ -120,7 +122,7 @@ describe('Hearth blueprints and package running in a real Home Assistant', () =>
   it('wake_gpu_pc: jobs waiting 0 -> 2 sends a magic packet to the PC', async () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect(packets).toEqual([]); // nothing while no job waits
-    await setAppliance({ jobs_waiting_for_gpu: 2 });
+    await setWaiting(2);
     const [packet] = await waitFor(() => (packets.length ? packets : undefined), { timeoutMs: 20_000, what: 'a magic packet' });
     expect(packet!.length).toBe(102);
     expect(packet!.equals(magicPacket(MAC))).toBe(true);
@@ -129,20 +131,20 @@ describe('Hearth blueprints and package running in a real Home Assistant', () =>
   });
 
   it('package: the GPU PC state follows the agent and the queue', async () => {
-    await setAppliance({ jobs_waiting_for_gpu: 0 });
+    await setWaiting(0);
     await ha.waitForState('sensor.hearth_gpu_pc_state', (s) => s.state === 'idle');
     await publishJson(client, pc.state, agentState({ type: 'image.upscale' }));
     await ha.waitForState('sensor.hearth_gpu_pc_state', (s) => s.state === 'busy' && s.attributes.current_job === 'image.upscale');
     await ha.waitForState('sensor.hearth_gpu_vram_used', (s) => s.state === String(Math.round((9000 / 12288) * 100)));
     await client.publishAsync(pc.availability, 'asleep', { retain: true, qos: 1 });
     await ha.waitForState('sensor.hearth_gpu_pc_state', (s) => s.state === 'asleep');
-    await setAppliance({ jobs_waiting_for_gpu: 3 });
+    await setWaiting(3);
     await ha.waitForState('sensor.hearth_gpu_pc_state', (s) => s.state === 'waking');
     await ha.waitForState('binary_sensor.hearth_jobs_waiting_for_gpu', (s) => s.state === 'on');
     // Asleep is not a fault: the agent's entities stay available.
     expect((await ha.getState('sensor.hearth_pc_current_job'))?.state).toBe('image.upscale');
     await client.publishAsync(pc.availability, 'offline', { retain: true, qos: 1 });
-    await setAppliance({ jobs_waiting_for_gpu: 0 });
+    await setWaiting(0);
     await ha.waitForState('sensor.hearth_gpu_pc_state', (s) => s.state === 'offline');
     await ha.waitForState('sensor.hearth_pc_current_job', (s) => s.state === 'unavailable');
     await client.publishAsync(pc.availability, 'online', { retain: true, qos: 1 });
@@ -181,7 +183,7 @@ describe('Hearth blueprints and package running in a real Home Assistant', () =>
     client.on('message', (topic, payload) => {
       if (topic !== commandTopic) return;
       commands.push(payload.toString());
-      void setAppliance({ kiosk_night_mode: payload.toString() === 'ON' });
+      void setAppliance({ kiosk: { ...applianceState.kiosk, nightMode: payload.toString() === 'ON' } });
     });
     await client.subscribeAsync(commandTopic, { qos: 1 });
     await ha.waitForState('switch.hearth_kiosk_night_mode', (s) => s.state === 'off');
@@ -191,6 +193,51 @@ describe('Hearth blueprints and package running in a real Home Assistant', () =>
     await ha.callService('automation', 'reload');
     await ha.waitForState('switch.hearth_kiosk_night_mode', (s) => s.state === 'on', 30_000);
     expect(commands).toEqual(['ON']);
+  });
+
+  it('suspend_idle_pc: presses Suspend only when the PC is online, idle and no job waits', async () => {
+    const presses: string[] = [];
+    const suspendTopic = pc.command('suspend');
+    client.on('message', (topic, payload) => {
+      if (topic === suspendTopic) presses.push(payload.toString());
+    });
+    await client.subscribeAsync(suspendTopic, { qos: 1 });
+    // Busy before the 0-minute instance exists, so its minute tick cannot press early. Every step
+    // below changes one thing at a time and never passes through "all conditions met".
+    await publishJson(client, pc.state, agentState({ type: 'llm.chat' }));
+    await ha.waitForState('sensor.hearth_pc_current_job', (s) => s.state === 'llm.chat');
+    await writeFile(join(ha.configDir, 'automations.yaml'), JSON.stringify(blueprintAutomations(wake, undefined, 0)));
+    await ha.callService('automation', 'reload');
+    const suspend = AUTOMATION_IDS['automation/hearth/suspend_idle_pc.yaml'];
+    await ha.waitForState(suspend, (s) => s.state === 'on');
+    // Runs the automation now, conditions included (as the minute tick does).
+    const check = async () => {
+      await ha.callService('automation', 'trigger', { entity_id: suspend, skip_condition: false });
+      await new Promise((r) => setTimeout(r, 1500));
+    };
+
+    await check();
+    expect(presses).toEqual([]); // busy
+
+    await setWaiting(1);
+    await ha.waitForState('sensor.hearth_jobs_waiting_for_gpu', (s) => s.state === '1');
+    await publishJson(client, pc.state, agentState(null));
+    await ha.waitForState('sensor.hearth_pc_current_job', (s) => s.state === 'idle');
+    await check();
+    expect(presses).toEqual([]); // a job waits
+
+    await client.publishAsync(pc.availability, 'asleep', { retain: true, qos: 1 });
+    await ha.waitForState('sensor.hearth_pc_power_state', (s) => s.state === 'asleep');
+    await setWaiting(0);
+    await ha.waitForState('sensor.hearth_jobs_waiting_for_gpu', (s) => s.state === '0');
+    await check();
+    expect(presses).toEqual([]); // already asleep
+
+    await client.publishAsync(pc.availability, 'online', { retain: true, qos: 1 });
+    await ha.waitForState('sensor.hearth_pc_power_state', (s) => s.state === 'online');
+    await ha.callService('automation', 'trigger', { entity_id: suspend, skip_condition: false });
+    await waitFor(() => presses.length > 0, { timeoutMs: 10_000, what: 'the suspend command' });
+    expect(presses[0]).toBe('PRESS');
   });
 
   it('dashboard: loads in Lovelace and every entity it shows exists', async () => {
@@ -210,7 +257,7 @@ describe('Hearth blueprints and package running in a real Home Assistant', () =>
     }
     await ha.waitForState('sensor.hearth_jobs_waiting_for_gpu', (s) => s.state === '0');
     packets.length = 0;
-    await setAppliance({ jobs_waiting_for_gpu: 1 });
+    await setWaiting(1);
     await waitFor(() => packets.length > 0, { timeoutMs: 20_000, what: 'a magic packet after restart' });
     expect(ha.logs()).not.toMatch(/ ERROR \(/);
   });

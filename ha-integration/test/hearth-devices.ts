@@ -1,67 +1,42 @@
 import {
-  CAPABILITIES,
   agentTopics,
   applianceTopics,
   componentDiscoveryMessages,
-  haButton,
-  haSelect,
-  haSensor,
-  haSwitch,
   HA_DISCOVERY_PREFIX,
   type HaDeviceDiscovery,
 } from '@hearth/protocol';
 import type { MqttClient } from 'mqtt';
-// The agent's real entity list, so the blueprints, package and dashboard are tested against the
-// entity ids the gpu-agent actually publishes.
+// The appliance's and the agent's real entity lists and state JSON, so the blueprints, package and
+// dashboard are tested against the entity ids and templates they actually publish.
+import { applianceEntities } from '../../appliance/src/mqtt-device/entities.js';
+import { statePayload, type ApplianceState } from '../../appliance/src/mqtt-device/state-payload.js';
 import { agentEntities } from '../../gpu-agent/src/presence/entities.js';
 
 /**
  * The tests play the appliance's and the agent's part on MQTT, in the per-component discovery
- * form that HA 2024.3 understands. The appliance's entities follow the object ids and state JSON
- * that README.md documents (hearth_jobs_waiting_for_gpu, hearth_queue_<capability>, ...).
+ * form that HA 2024.3 understands (device and origin as the real processes would send them).
  */
 const origin = { name: 'hearth-tests' };
 
 export function applianceDiscovery(): HaDeviceDiscovery {
-  const t = applianceTopics();
-  const availability = [{ topic: t.availability, payload_available: 'online', payload_not_available: 'offline' }];
-  const count = (objectId: string, name: string, key: string, unit: string) =>
-    haSensor(objectId, { name, unique_id: objectId, state_topic: t.state, value_template: `{{ value_json.${key} }}`, unit_of_measurement: unit, state_class: 'measurement', availability });
   return {
     prefix: HA_DISCOVERY_PREFIX,
     nodeId: 'hearth_appliance',
     device: { identifiers: ['hearth_appliance'], name: 'Hearth', manufacturer: 'Hearth' },
     origin,
-    entities: [
-      ...CAPABILITIES.map((c) => count(`hearth_queue_${c}`, `Queue ${c}`, `queue.${c}`, 'jobs')),
-      count('hearth_jobs_waiting_for_gpu', 'Jobs waiting for GPU', 'jobs_waiting_for_gpu', 'jobs'),
-      count('hearth_agents_online', 'Agents online', 'agents_online', 'agents'),
-      haButton('hearth_preset_1', { name: 'Preset Birthday card', unique_id: 'hearth_preset_1', command_topic: t.command('preset/1'), payload_press: 'PRESS', availability }),
-      haSwitch('hearth_kiosk_night_mode', {
-        name: 'Kiosk night mode',
-        unique_id: 'hearth_kiosk_night_mode',
-        command_topic: t.command('kiosk/night_mode'),
-        state_topic: t.state,
-        value_template: "{{ 'ON' if value_json.kiosk_night_mode else 'OFF' }}",
-        payload_on: 'ON',
-        payload_off: 'OFF',
-        availability,
-      }),
-      haSelect('hearth_kiosk_page', { name: 'Kiosk page', unique_id: 'hearth_kiosk_page', command_topic: t.command('kiosk/page'), options: ['gallery', 'clock'], state_topic: t.state, value_template: '{{ value_json.kiosk_page }}', availability }),
-    ],
+    entities: applianceEntities({ presets: [{ id: 1, name: 'Birthday card' }], kioskPages: ['gallery', 'clock'] }),
   };
 }
 
-export interface ApplianceState {
-  queue: Record<(typeof CAPABILITIES)[number], number>;
-  jobs_waiting_for_gpu: number;
-  agents_online: number;
-  kiosk_night_mode: boolean;
-  kiosk_page: string;
-}
+export type { ApplianceState };
 
 export function initialApplianceState(): ApplianceState {
-  return { queue: { builtin: 0, comfyui: 0, llm: 0 }, jobs_waiting_for_gpu: 0, agents_online: 1, kiosk_night_mode: false, kiosk_page: 'gallery' };
+  const zero = { builtin: 0, comfyui: 0, llm: 0 };
+  return { queue: { ...zero }, running: { ...zero }, jobsWaitingForGpu: 0, agentsOnline: 1, kiosk: { nightMode: false, page: 'gallery' } };
+}
+
+export async function publishApplianceState(client: MqttClient, state: ApplianceState): Promise<void> {
+  await client.publishAsync(applianceTopics().state, statePayload(state), { retain: true, qos: 1 });
 }
 
 export function agentDiscovery(agentId: string): HaDeviceDiscovery {
