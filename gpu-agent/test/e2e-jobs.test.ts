@@ -78,7 +78,8 @@ async function mediaOfJob(jobId: string): Promise<Array<{ id: string; width: num
   return (res.json.media as Array<{ id: string; width: number; height: number; jobId: string }>).filter((m) => m.jobId === jobId);
 }
 
-describe('AI jobs end to end (appliance + real gpu-agent processes)', () => {
+// Real models on a shared 2-core CI box: generous per-test limits, though each usually takes 10–25 s.
+describe('AI jobs end to end (appliance + real gpu-agent processes)', { timeout: 240_000 }, () => {
   it('upscales a photo ×2 with ESRGAN: result twice the size, in the gallery, progress in order over SSE', async () => {
     const events = openEvents(admin);
     agent();
@@ -139,8 +140,9 @@ describe('AI jobs end to end (appliance + real gpu-agent processes)', () => {
     const cancelledAt = Date.now();
     const res = await admin.post(`/api/jobs/${id}/cancel`);
     expect(res.status, res.text).toBe(200);
-    await waitFor(() => a.output().includes(`job ${id} failed: cancelled`), { timeoutMs: 5000, intervalMs: 20, what: 'runner aborted' });
-    expect(Date.now() - cancelledAt).toBeLessThan(2000);
+    const line = await waitFor(() => a.output().split('\n').find((l) => l.includes(`job ${id} failed: cancelled`)), { timeoutMs: 10_000, intervalMs: 20, what: 'runner aborted' });
+    // The agent's own timestamp of the settled job; the runner stops at its next tile boundary.
+    expect(Date.parse(line.split(' ')[0]!) - cancelledAt).toBeLessThan(2000);
     expect((await job(id)).status).toBe('cancelled');
     // Give a misbehaving agent the chance to upload anyway before checking that nothing came.
     await new Promise((r) => setTimeout(r, 1500));
