@@ -1,5 +1,4 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
 import { HA_COMPONENTS, HA_DISCOVERY_MODES } from '@hearth/protocol';
 import type { SettingsStore } from '../settings/settings-store.js';
 
@@ -30,18 +29,13 @@ export const MqttDeviceSettings = Type.Object(
 );
 export type MqttDeviceSettings = Static<typeof MqttDeviceSettings>;
 
-export const SECTION = 'mqttDevice';
-
-/** The section, or `{}` when absent or unreadable (a hand-edited file must not stop the appliance). */
+/** The section (validated with the rest of settings.json), or `{}` when absent. */
 export function readDeviceSettings(settings: SettingsStore): MqttDeviceSettings {
-  const raw = settings.section<unknown>(SECTION, {});
-  return Value.Check(MqttDeviceSettings, raw) ? raw : {};
+  return settings.get().mqttDevice ?? {};
 }
 
 export function updateDeviceSettings(settings: SettingsStore, change: Partial<MqttDeviceSettings>): Promise<unknown> {
-  const next = { ...readDeviceSettings(settings), ...change };
-  if (!Value.Check(MqttDeviceSettings, next)) throw new Error(`${SECTION} settings: ${[...Value.Errors(MqttDeviceSettings, next)][0]?.message}`);
   return settings.update((draft) => {
-    (draft as Record<string, unknown>)[SECTION] = next;
+    draft.mqttDevice = { ...draft.mqttDevice, ...change };
   });
 }

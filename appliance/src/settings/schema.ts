@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { KioskControl, KioskLayout } from '@hearth/protocol';
 import { HomeAssistantSettings } from '../home-assistant/settings.js';
+import { MqttDeviceSettings } from '../mqtt-device/device-settings.js';
 
 /**
  * settings.json: what admins configure, plus the appliance's own secrets.
@@ -57,6 +58,7 @@ export const SettingsSchema = Type.Object(
     wakeOnLan: Type.Optional(WakeOnLanSettings),
     homeAssistant: Type.Optional(HomeAssistantSettings),
     kiosk: Type.Optional(KioskSettings),
+    mqttDevice: Type.Optional(MqttDeviceSettings),
   },
   { additionalProperties: true },
 );
