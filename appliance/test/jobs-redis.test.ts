@@ -23,7 +23,7 @@ afterAll(async () => {
 /** How many times each id appears across bee-queue's job hash and its lists (each live job: hash once, lists once). */
 async function occurrences(redis: Redis, cap = 'builtin') {
   const k = (s: string) => `hearth:jobs:${cap}:${s}`;
-  const [hash, waiting, active, delayed] = await Promise.all([redis.hkeys(k('jobs')), redis.lrange(k('waiting'), 0, -1), redis.lrange(k('active'), 0, -1), redis.zrange(k('delayed'), 0, -1)]);
+  const [hash, waiting, active, delayed] = await Promise.all([redis.hkeys(k('jobs')), redis.lrange(k('waiting'), 0, -1), redis.lrange(k('active'), 0, -1), redis.zrange(k('delayed'), '0', '-1')]);
   const lists = new Map<string, number>();
   for (const id of [...waiting, ...active, ...delayed]) lists.set(id, (lists.get(id) ?? 0) + 1);
   return { hash: new Set(hash), lists };
