@@ -9,6 +9,7 @@ import { createLogger } from './log.js';
 import { SuspendExtension } from './power/suspend.js';
 import { DiscoveryRecordFile } from './presence/discovery-record.js';
 import { MqttPresence } from './presence/mqtt-presence.js';
+import { MetricsServer } from './metrics/metrics-server.js';
 import { TelemetryExtension } from './telemetry/telemetry-extension.js';
 import { createWorkerExtensions } from './worker/create-worker.js';
 
@@ -44,6 +45,7 @@ async function main() {
     }),
     presence,
     ...(await createWorkerExtensions(config, { bus, state, log: log.child('worker') })),
+    ...(config.metricsPort === undefined ? [] : [new MetricsServer({ port: config.metricsPort, version, bus, state, log: log.child('metrics') })]),
     new SuspendExtension(config.suspendCommand, bus, { beforeSuspend: () => presence.publishAsleep(), suspendFailed: () => presence.publishAwake() }, log.child('power')),
   ];
 
