@@ -71,7 +71,7 @@ describe('the appliance in a real Home Assistant', () => {
     expect((await count('hearth_agents_online', 0)).attributes).toMatchObject({ unit_of_measurement: 'agents', state_class: 'measurement' });
     expect((await ha.waitForState('switch.hearth_kiosk_night_mode', (s) => s.state === 'off')).attributes.friendly_name).toBe('Hearth Kiosk night mode');
     const page = await ha.waitForState('select.hearth_kiosk_page', (s) => s.state === 'home');
-    expect(page.attributes.options).toEqual(['home', 'gallery', 'clock']);
+    expect(page.attributes.options).toEqual(['home', 'photos']);
 
     const devices = await ha.sendWs<DeviceEntry[]>({ type: 'config/device_registry/list' });
     expect(devices.find((d) => d.identifiers.some(([domain, id]) => domain === 'mqtt' && id === 'hearth_appliance'))).toMatchObject({
@@ -128,9 +128,9 @@ describe('the appliance in a real Home Assistant', () => {
     await command('format-disk', 'PRESS');
     await client.publishAsync('homeassistant/status', '\u0000garbage', { qos: 1 });
     // Same client, same subscriber, QoS 1: this arrives after all of the above.
-    await command('kiosk/page', 'gallery');
-    await waitFor(() => kiosk().page === 'gallery', { what: 'the valid page command' });
-    await ha.waitForState('select.hearth_kiosk_page', (s) => s.state === 'gallery');
+    await command('kiosk/page', 'photos');
+    await waitFor(() => kiosk().page === 'photos', { what: 'the valid page command' });
+    await ha.waitForState('select.hearth_kiosk_page', (s) => s.state === 'photos');
 
     expect(kiosk().nightMode).toBe(false);
     expect((await jobs()).length).toBe(before);
@@ -146,12 +146,12 @@ describe('the appliance in a real Home Assistant', () => {
     await waitFor(() => kiosk().nightMode === true, { what: 'night mode on' });
     await ha.waitForState('switch.hearth_kiosk_night_mode', (s) => s.state === 'on');
 
-    await ha.callService('select', 'select_option', { entity_id: 'select.hearth_kiosk_page', option: 'clock' });
-    await waitFor(() => kiosk().page === 'clock', { what: 'page clock' });
+    await ha.callService('select', 'select_option', { entity_id: 'select.hearth_kiosk_page', option: 'home' });
+    await waitFor(() => kiosk().page === 'home', { what: 'page home' });
 
     await t.running.app.kioskControl.set({ nightMode: false });
     await ha.waitForState('switch.hearth_kiosk_night_mode', (s) => s.state === 'off');
-    expect(kiosk()).toEqual({ nightMode: false, page: 'clock' });
+    expect(kiosk()).toEqual({ nightMode: false, page: 'home' });
   });
 
   it('a real agent with the builtin runners comes online and runs the preset job; the sensors follow', async () => {
@@ -189,12 +189,12 @@ describe('the appliance in a real Home Assistant', () => {
     try {
       await ha.waitForState('sensor.hearth_queue_builtin', (s) => s.state === 'unavailable', 15_000);
       await ha.waitForState('sensor.hearth_queue_builtin', (s) => s.state === '0', 15_000);
-      expect((await ha.getState('select.hearth_kiosk_page'))!.state).toBe('clock');
+      expect((await ha.getState('select.hearth_kiosk_page'))!.state).toBe('home');
       // It was received (refused, in the audit log) and not acted on.
       const refused = await waitFor(async () => (await audit('presets.run')).find((e) => e.outcome === 'denied'), { what: 'the refused retained press' });
       expect(refused).toMatchObject({ actorKind: 'home-assistant', target: `preset:${presetId}`, detail: { via: 'mqtt', reason: 'retained command' } });
-      await command('kiosk/page', 'home');
-      await waitFor(() => kiosk().page === 'home', { what: 'page home after the reconnect' });
+      await command('kiosk/page', 'photos');
+      await waitFor(() => kiosk().page === 'photos', { what: 'page photos after the reconnect' });
       expect((await presetJobs()).length).toBe(before);
     } finally {
       await command(`preset/${presetId}`, '', true);

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from './commands.js';
 
-const pages = ['home', 'gallery', 'clock'];
+const pages = ['home', 'photos'];
 
 describe('appliance command payloads', () => {
   it('accepts a preset press, the night-mode switch and a known page', () => {
     expect(parseCommand('preset/12', Buffer.from('PRESS'), pages)).toEqual({ ok: true, command: { name: 'preset', presetId: 12 } });
     expect(parseCommand('kiosk/night_mode', Buffer.from('ON\n'), pages)).toEqual({ ok: true, command: { name: 'night_mode', on: true } });
     expect(parseCommand('kiosk/night_mode', Buffer.from('OFF'), pages)).toEqual({ ok: true, command: { name: 'night_mode', on: false } });
-    expect(parseCommand('kiosk/page', Buffer.from('gallery'), pages)).toEqual({ ok: true, command: { name: 'page', page: 'gallery' } });
+    expect(parseCommand('kiosk/page', Buffer.from('photos'), pages)).toEqual({ ok: true, command: { name: 'page', page: 'photos' } });
   });
 
   it.each([
@@ -17,7 +17,7 @@ describe('appliance command payloads', () => {
     ['preset/abc', 'PRESS', /unknown command/],
     ['preset/3', 'press', /payload must be "PRESS", got "press"/],
     ['kiosk/night_mode', 'true', /payload must be "ON" or "OFF"/],
-    ['kiosk/page', 'settings', /payload must be one of home, gallery, clock, got "settings"/],
+    ['kiosk/page', 'settings', /payload must be one of home, photos, got "settings"/],
     ['kiosk/page', 'x'.repeat(500), /500 bytes is over 128/],
     ['reboot', 'PRESS', /unknown command "reboot"/],
     ['kiosk/night_mode', '\u0000\u00ff', /payload must be/],

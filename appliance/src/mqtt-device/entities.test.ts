@@ -8,7 +8,7 @@ const discovery = (presets: Array<{ id: number; name: string }>) => ({
   nodeId: 'hearth_appliance',
   device: { identifiers: ['hearth_appliance'], name: 'Hearth' },
   origin: { name: 'hearth-appliance' },
-  entities: applianceEntities({ presets, kioskPages: ['home', 'clock'] }),
+  entities: applianceEntities({ presets, kioskPages: ['home', 'photos'] }),
 });
 
 describe('appliance entities and their discovery', () => {

@@ -10,8 +10,8 @@ import { MqttDevice } from './mqtt-device.js';
 import { mqttDeviceRoutes } from './routes.js';
 import { jobCounts } from './state-payload.js';
 
-/** Pages the kiosk can show, offered by HA's "Kiosk page" select. */
-export const KIOSK_PAGES = ['home', 'gallery', 'clock'] as const;
+/** Pages the kiosk shows (kiosk/src/app.tsx: the tile grid, or full-screen photos), offered by HA's "Kiosk page" select. */
+export const KIOSK_PAGES = ['home', 'photos'] as const;
 
 export interface MqttDevicePluginOptions {
   mqtt: MqttClient;
