@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     name: 'kiosk',
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts'],
+    // The browser tests load the built kiosk, exactly what the appliance serves: build it once first.
+    globalSetup: ['test/build-kiosk.ts'],
     testTimeout: 120000,
     hookTimeout: 120000,
   },
