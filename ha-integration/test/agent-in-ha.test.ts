@@ -6,6 +6,7 @@ import { startHomeAssistant, type HomeAssistant } from '../src/index.js';
 // The real agent process and the stand-in nvidia-smi, exactly as the agent's own presence tests run them.
 import { observe, standinWith, startAgent, type AgentProcess } from '../../gpu-agent/test/helpers.js';
 import { REPO_ROOT } from '../../gpu-agent/test/fixtures.js';
+import { agentEntities } from '../../gpu-agent/src/presence/entities.js';
 
 /**
  * The real gpu-agent as an MQTT device in a real Home Assistant 2024.3.3: discovery, classes and
@@ -79,7 +80,7 @@ describe('the real gpu-agent in a real Home Assistant', () => {
     const entities = await ha.sendWs<EntityEntry[]>({ type: 'config/entity_registry/list' });
     const ofDevice = entities.filter((e) => e.device_id === device!.id).map((e) => e.entity_id);
     expect(ofDevice).toEqual(expect.arrayContaining([sensor('gpu0_temperature'), 'button.hearth_pc_suspend', 'switch.hearth_pc_accepting_jobs', sensor('gpu0_throttle')]));
-    expect(ofDevice).toHaveLength(22);
+    expect(ofDevice.sort()).toEqual(agentEntities(AGENT, [{ index: 0 }]).map((e) => `${e.component}.${e.objectId}`).sort());
   });
 
   it('telemetry changes from nvidia-smi reach the entity state', async () => {
