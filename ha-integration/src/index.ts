@@ -4,3 +4,4 @@ export { writeConfigDir, hearthBlueprints, hearthPackage, MQTT_ENTRY_ID, type Co
 export { checkConfig, parseCheckConfigOutput, type ConfigCheck } from './harness/check-config.js';
 export { homeAssistantVenv } from './harness/venv.js';
 export { createOwnerToken } from './harness/onboarding.js';
+export { problemLogLines } from './harness/log-lines.js';
