@@ -59,7 +59,10 @@ export const mqttDevicePlugin = fp(async (app: FastifyInstance, opts: MqttDevice
       principal,
       record: {
         read: () => readDeviceSettings(app.settings).published ?? null,
-        write: async (published) => { await updateDeviceSettings(app.settings, { published }); },
+        write: async (published) => {
+          // HA's birth message re-publishes the same set: no need to rewrite settings.json each time.
+          if (JSON.stringify(readDeviceSettings(app.settings).published) !== JSON.stringify(published)) await updateDeviceSettings(app.settings, { published });
+        },
       },
       audit: (entry) => app.audit.record(entry),
     },
