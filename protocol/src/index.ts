@@ -5,3 +5,4 @@ export * from './ha-discovery.js';
 export * from './broker.js';
 export * from './api.js';
 export * from './kiosk.js';
+export * from './ha-discovery-plan.js';

@@ -1,20 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { HA_COMPONENTS, HA_DISCOVERY_MODES } from '@hearth/protocol';
+import { DiscoveryRecord, HA_DISCOVERY_MODES } from '@hearth/protocol';
 import type { SettingsStore } from '../settings/settings-store.js';
 
-const TopicId = Type.String({ pattern: '^[a-zA-Z0-9_-]{1,128}$' });
 
-/** What discovery configs the appliance last published, so those of deleted presets can be cleared after a restart. */
-export const DiscoveryRecord = Type.Object(
-  {
-    mode: Type.Union(HA_DISCOVERY_MODES.map((m) => Type.Literal(m))),
-    prefix: Type.String({ minLength: 1, maxLength: 200 }),
-    nodeId: TopicId,
-    entities: Type.Array(Type.Object({ component: Type.Union(HA_COMPONENTS.map((c) => Type.Literal(c))), objectId: TopicId }, { additionalProperties: false }), { maxItems: 5000 }),
-  },
-  { additionalProperties: false },
-);
-export type DiscoveryRecord = Static<typeof DiscoveryRecord>;
 
 /** settings.json section `mqttDevice`. */
 export const MqttDeviceSettings = Type.Object(

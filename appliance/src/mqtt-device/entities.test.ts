@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { componentDiscoveryMessages, HA_DISCOVERY_PREFIX } from '@hearth/protocol';
-import { planDiscovery } from './discovery-plan.js';
+import { componentDiscoveryMessages, HA_DISCOVERY_PREFIX, planDiscovery } from '@hearth/protocol';
 import { applianceEntities } from './entities.js';
 
 const discovery = (presets: Array<{ id: number; name: string }>) => ({

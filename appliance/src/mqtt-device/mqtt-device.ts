@@ -1,9 +1,7 @@
 import type { IPublishPacket, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { APPLIANCE_NODE_ID, applianceTopics, type HaDevice, type HaDiscoveryMode, type HaOrigin, type JobView, type KioskControl, type Principal } from '@hearth/protocol';
+import { APPLIANCE_NODE_ID, applianceTopics, planDiscovery, type DiscoveryRecord, type HaDevice, type HaDiscoveryMode, type HaOrigin, type JobView, type KioskControl, type Principal } from '@hearth/protocol';
 import { parseCommand, type DeviceCommand } from './commands.js';
-import type { DiscoveryRecord } from './device-settings.js';
-import { planDiscovery } from './discovery-plan.js';
 import { applianceEntities } from './entities.js';
 import { statePayload, type ApplianceState } from './state-payload.js';
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HaDeviceDiscovery } from '@hearth/protocol';
-import { planDiscovery } from './discovery-plan.js';
+import { planDiscovery, type HaDeviceDiscovery } from '@hearth/protocol';
 import { agentEntities } from './entities.js';
 
 const device = (gpus: number[]): HaDeviceDiscovery => ({

@@ -1,21 +1,8 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { HA_COMPONENTS, HA_DISCOVERY_MODES } from '@hearth/protocol';
+import { DiscoveryRecord } from '@hearth/protocol';
 import type { Logger } from '../log.js';
-
-const TopicId = Type.String({ pattern: '^[a-zA-Z0-9_-]{1,128}$' });
-export const DiscoveryRecord = Type.Object(
-  {
-    mode: Type.Union(HA_DISCOVERY_MODES.map((m) => Type.Literal(m))),
-    prefix: Type.String({ minLength: 1, maxLength: 200 }),
-    nodeId: TopicId,
-    entities: Type.Array(Type.Object({ component: Type.Union(HA_COMPONENTS.map((c) => Type.Literal(c))), objectId: TopicId }, { additionalProperties: false }), { maxItems: 2000 }),
-  },
-  { additionalProperties: false },
-);
-export type DiscoveryRecord = Static<typeof DiscoveryRecord>;
 
 /** What discovery configs this agent last published, kept in its data dir so stale ones can be cleared after a restart. */
 export class DiscoveryRecordFile {

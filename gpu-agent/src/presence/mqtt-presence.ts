@@ -1,5 +1,5 @@
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
-import { agentTopics, type AgentAnnouncement, type HaDevice, type HaOrigin } from '@hearth/protocol';
+import { agentTopics, planDiscovery, type AgentAnnouncement, type HaDevice, type HaOrigin } from '@hearth/protocol';
 import type { AgentState } from '../agent-state.js';
 import type { AgentBus, JobEvent } from '../bus.js';
 import type { AgentConfig } from '../config.js';
@@ -7,7 +7,6 @@ import type { Extension } from '../extension.js';
 import type { HostInventory } from '../inventory/inventory.js';
 import type { Logger } from '../log.js';
 import { parseCommand, type Command } from './commands.js';
-import { planDiscovery } from './discovery-plan.js';
 import type { DiscoveryRecordFile } from './discovery-record.js';
 import { agentEntities } from './entities.js';
 import { statePayload } from './state-payload.js';

@@ -1,4 +1,7 @@
+import { Type, type Static } from '@sinclair/typebox';
 import {
+  HA_COMPONENTS,
+  HA_DISCOVERY_MODES,
   componentDiscoveryMessages,
   componentDiscoveryTopic,
   deviceDiscoveryMessage,
@@ -6,13 +9,26 @@ import {
   type HaDeviceDiscovery,
   type HaDiscoveryMessage,
   type HaDiscoveryMode,
-} from '@hearth/protocol';
-import type { DiscoveryRecord } from './device-settings.js';
+} from './ha-discovery.js';
+
+const TopicId = Type.String({ pattern: '^[a-zA-Z0-9_-]{1,128}$' });
+
+/** What discovery configs a device last published, kept so stale ones can be cleared after a restart. */
+export const DiscoveryRecord = Type.Object(
+  {
+    mode: Type.Union(HA_DISCOVERY_MODES.map((m) => Type.Literal(m))),
+    prefix: Type.String({ minLength: 1, maxLength: 200 }),
+    nodeId: TopicId,
+    entities: Type.Array(Type.Object({ component: Type.Union(HA_COMPONENTS.map((c) => Type.Literal(c))), objectId: TopicId }, { additionalProperties: false }), { maxItems: 5000 }),
+  },
+  { additionalProperties: false },
+);
+export type DiscoveryRecord = Static<typeof DiscoveryRecord>;
 
 /**
- * The messages that bring HA's view of the appliance to `next`: the current configs plus empty retained
- * payloads for configs published earlier (per the record) that no longer exist, e.g. a deleted preset's button.
- * Same rules as the agent's plan (gpu-agent/src/presence/discovery-plan.ts).
+ * The messages that bring HA's view of a device (an agent, the appliance) to `next`: the current
+ * configs plus empty retained payloads for configs published earlier (per the record) that no
+ * longer exist — a GPU that left, a deleted preset's button — so HA drops them.
  */
 export function planDiscovery(prev: DiscoveryRecord | null, next: HaDeviceDiscovery, mode: HaDiscoveryMode): { messages: HaDiscoveryMessage[]; record: DiscoveryRecord } {
   const key = (e: { component: string; objectId: string }) => `${e.component}/${e.objectId}`;
