@@ -1,6 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
+/**
+ * Runs hass with PR_SET_PDEATHSIG, so HA is killed when the process that started it dies without
+ * cleaning up (a crashed or killed test runner); the flag survives the exec.
+ */
+const EXEC_WITH_PARENT_DEATH_SIGNAL = `
+import ctypes, os, signal, sys
+if sys.platform.startswith("linux"):
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+    if os.getppid() != int(os.environ.pop("HEARTH_PARENT_PID")):
+        sys.exit("parent already gone")
+os.execv(sys.argv[1], sys.argv[1:])
+`;
+
 /** Output kept in memory: enough for a long test file, bounded so a chatty HA cannot eat the heap. */
 const MAX_LOG_CHARS = 8 * 1024 * 1024;
 
@@ -20,10 +33,12 @@ export class HassProcess {
 
   start(): void {
     if (this.running) throw new Error('hass is already running');
-    const child = spawn(join(this.venv, 'bin', 'hass'), ['-c', this.configDir, '--skip-pip', '--log-no-color'], {
+    const hass = join(this.venv, 'bin', 'hass');
+    const args = ['-c', EXEC_WITH_PARENT_DEATH_SIGNAL, hass, '-c', this.configDir, '--skip-pip', '--log-no-color'];
+    const child = spawn(join(this.venv, 'bin', 'python'), args, {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, PYTHONUNBUFFERED: '1' },
+      env: { ...process.env, PYTHONUNBUFFERED: '1', HEARTH_PARENT_PID: String(process.pid) },
     });
     const collect = (chunk: Buffer) => {
       this.output += chunk.toString();
