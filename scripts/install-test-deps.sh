@@ -19,6 +19,8 @@ missing=()
 for bin in "${!wanted[@]}"; do
   command -v "$bin" >/dev/null 2>&1 || missing+=("${wanted[$bin]}")
 done
+# The real Home Assistant 2024.3 needs Python 3.11 with venv support (Debian 12's default Python).
+python3.11 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3.11 python3.11-venv)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"

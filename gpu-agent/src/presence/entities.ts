@@ -118,7 +118,8 @@ export function agentEntities(agentId: string, gpus: ReadonlyArray<Pick<GpuSampl
         // A comma list fits HA's 255-char state; the list itself is an attribute for automations.
         value_template: `{{ (value_json${g}.throttle_reasons or ['none']) | join(', ') if value_json${g}.throttle_reasons is not none else 'None' }}`,
         json_attributes_topic: t.state,
-        json_attributes_template: `{{ {'reasons': value_json${g}.throttle_reasons, 'name': value_json${g}.name, 'uuid': value_json${g}.uuid} | tojson }}`,
+        // A field the driver does not report is absent from the state JSON; default(none) keeps tojson from failing on it.
+        json_attributes_template: `{{ {'reasons': value_json${g}.throttle_reasons | default(none), 'name': value_json${g}.name | default(none), 'uuid': value_json${g}.uuid | default(none)} | tojson }}`,
         entity_category: 'diagnostic',
         icon: 'mdi:speedometer-slow',
       }),
