@@ -4,6 +4,7 @@ import { useI18n, type Lang } from './i18n/i18n.js';
 import { useLiveStatus } from './live/use-live.js';
 import { AuditPage } from './pages/admin/audit.js';
 import { DevicesPage } from './pages/admin/devices.js';
+import { KioskPage } from './pages/admin/kiosk.js';
 import { PresetsPage } from './pages/admin/presets.js';
 import { SettingsPage } from './pages/admin/settings.js';
 import { SmartHomePage } from './pages/admin/smart-home.js';
@@ -60,7 +61,7 @@ function SignedInPage({ path, user }: { path: string; user: User }) {
     if (user.role !== 'admin') return <section><h1 tabIndex={-1}>{t('admin.forbiddenTitle')}</h1><p>{t('admin.forbidden')}</p></section>;
     const admin: Record<string, () => preact.JSX.Element> = {
       '/admin': UsersPage, '/admin/users': UsersPage, '/admin/devices': DevicesPage, '/admin/presets': PresetsPage,
-      '/admin/smart-home': SmartHomePage, '/admin/audit': AuditPage, '/admin/settings': SettingsPage,
+      '/admin/smart-home': SmartHomePage, '/admin/kiosk': KioskPage, '/admin/audit': AuditPage, '/admin/settings': SettingsPage,
     };
     const Page = admin[path.replace(/\/$/, '')];
     if (Page) return <><AdminNav /><Page /></>;
@@ -112,7 +113,7 @@ function AdminNav() {
   const { t } = useI18n();
   const items: Array<[string, Parameters<typeof t>[0]]> = [
     ['/admin/users', 'admin.users'], ['/admin/devices', 'admin.devices'], ['/admin/presets', 'admin.presets'],
-    ['/admin/smart-home', 'admin.smartHome'], ['/admin/audit', 'admin.audit'], ['/admin/settings', 'admin.settings'],
+    ['/admin/smart-home', 'admin.smartHome'], ['/admin/kiosk', 'admin.kiosk'], ['/admin/audit', 'admin.audit'], ['/admin/settings', 'admin.settings'],
   ];
   return (
     <nav aria-label={t('nav.admin')} class="admin-nav">

@@ -2,9 +2,10 @@
  * The shapes the portal reads from the appliance: the protocol's views, imported as types only
  * so that no schema library ends up in the browser bundle.
  */
-import type { AgentView, JobProgress, JobStatus, JobType, JobView, MediaModeration, MediaPrivacy, MediaView, PresetView, QuotaView, UserRole } from '@hearth/protocol';
+import type { AgentView, JobProgress, JobStatus, JobType, JobView, KioskControl, KioskLayout, KioskTileType, MediaModeration, MediaPrivacy, MediaView, PresetView, QuotaView, UserRole } from '@hearth/protocol';
 
-export type { JobProgress, JobStatus, JobType, UserRole };
+export type { JobProgress, JobStatus, JobType, KioskControl, KioskLayout, KioskTileType, UserRole };
+export type KioskTile = KioskLayout['tiles'][number];
 
 export interface User {
   id: number;
