@@ -91,7 +91,7 @@ describe('portal pages in Chromium', () => {
     const pages: Array<[string, string]> = [
       ['home', '/'], ['new-job', '/jobs/new/image.upscale'], ['job', `/jobs/${jobId}`], ['gallery', '/gallery'], ['profile', '/profile'],
       ['admin-users', '/admin/users'], ['admin-devices', '/admin/devices'], ['admin-presets', '/admin/presets'],
-      ['admin-smart-home', '/admin/smart-home'], ['admin-audit', '/admin/audit'], ['admin-settings', '/admin/settings'],
+      ['admin-smart-home', '/admin/smart-home'], ['admin-kiosk', '/admin/kiosk'], ['admin-audit', '/admin/audit'], ['admin-settings', '/admin/settings'],
     ];
     for (const [name, path] of pages) {
       await page.goto(`${t.url}${path}`);
@@ -103,6 +103,64 @@ describe('portal pages in Chromium', () => {
       await page.goto(`${t.url}${path}`);
       await audit(page, `${name}-dark`);
     }
+    expect(seen.errors).toEqual([]);
+  });
+
+  it('the wall display page edits the layout with the keyboard, shows the server’s refusal beside the tile, and drives night mode', async () => {
+    const { page, seen } = await open();
+    await loginInBrowser(page, t.url, 'admin');
+    page.setDefaultTimeout(8000);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
+    await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Wall display' }).click();
+    await settled(page);
+    const before = (await admin.get('/api/admin/kiosk/layout')).json;
+    const tiles = page.locator('.kiosk-tiles > li');
+    await expect(tiles.count()).resolves.toBe(before.tiles.length);
+
+    // A new clock where the default layout has no room: the appliance refuses, and says so at that tile.
+    await page.getByLabel('Kind of new tile').selectOption('clock');
+    await page.getByRole('button', { name: 'Add tile' }).click();
+    const added = before.tiles.length;
+    await page.waitForFunction((id) => document.activeElement?.id === id, `tile-${added}-type`);
+    await page.getByRole('button', { name: 'Save layout' }).click();
+    const problem = tiles.nth(added).locator('.field-error');
+    await problem.waitFor();
+    expect(await problem.textContent()).toMatch(new RegExp(`^body\\.tiles\\.${added} \\(clock\\) overlaps body\\.tiles\\.0`));
+    expect(await page.getByLabel('Column (from 0)').nth(added).getAttribute('aria-describedby')).toBe(`tile-${added}-problem`);
+    expect((await admin.get('/api/admin/kiosk/layout')).json).toEqual(before);
+
+    // Make room: one more row, the clock on it, then move it to the top of the list.
+    await page.getByLabel('Rows', { exact: true }).fill(String(before.rows + 1));
+    await page.getByLabel('Row (from 0)').nth(added).fill(String(before.rows));
+    await page.getByLabel('Width').nth(added).fill('2');
+    await page.getByRole('button', { name: `Move tile ${added + 1} up` }).press('Enter');
+    await page.waitForFunction((id) => document.activeElement?.id === id, `tile-${added - 1}-up`);
+    await page.getByRole('button', { name: 'Save layout' }).click();
+    await page.getByRole('form', { name: 'Layout' }).getByText('Saved.').waitFor();
+    const saved = (await admin.get('/api/admin/kiosk/layout')).json;
+    expect(saved.rows).toBe(before.rows + 1);
+    expect(saved.tiles[added - 1]).toEqual({ type: 'clock', x: 0, y: before.rows, w: 2, h: 1, options: { date: true } });
+    expect(saved.tiles[added]).toEqual(before.tiles[added - 1]);
+
+    // Removing it again puts the layout back as it was.
+    await page.getByRole('button', { name: `Remove tile ${added}` }).click();
+    await page.getByLabel('Rows', { exact: true }).fill(String(before.rows));
+    await page.getByRole('button', { name: 'Save layout' }).click();
+    await page.getByRole('form', { name: 'Layout' }).getByText('Saved.').waitFor();
+    expect((await admin.get('/api/admin/kiosk/layout')).json).toEqual(before);
+
+    // Night mode by hand reaches the appliance; a change from elsewhere (Home Assistant) shows up live.
+    const night = page.getByLabel('Night mode');
+    await night.check();
+    await expect.poll(async () => (await admin.get('/api/admin/kiosk/control')).json.nightMode).toBe(true);
+    await t.running.app.kioskControl.set({ nightMode: false, page: 'photos' });
+    await expect.poll(() => night.isChecked()).toBe(false);
+    await expect(page.getByLabel('Page', { exact: true }).inputValue()).resolves.toBe('photos');
+    await page.getByLabel('Page', { exact: true }).selectOption('home');
+    await expect.poll(async () => (await admin.get('/api/admin/kiosk/control')).json.page).toBe('home');
+    // Pairing codes live on the devices page; this page links there.
+    await page.getByRole('link', { name: 'Pair a wall display' }).click();
+    await page.getByRole('heading', { name: 'Devices', level: 1 }).waitFor();
     expect(seen.errors).toEqual([]);
   });
 
@@ -137,7 +195,7 @@ describe('portal pages in Chromium', () => {
     t.running.app.media.setModeration(safe, 'safe');
     t.running.app.media.setModeration(unsafe, 'unsafe');
 
-    for (const path of ['/api/admin/users', '/api/admin/devices', '/api/admin/audit', '/api/admin/settings', '/api/admin/presets']) {
+    for (const path of ['/api/admin/users', '/api/admin/devices', '/api/admin/audit', '/api/admin/settings', '/api/admin/presets', '/api/admin/kiosk/layout', '/api/admin/kiosk/control']) {
       expect((await child.get(path)).status, path).toBe(403);
     }
 
