@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { DEFAULT_KIOSK_LAYOUT } from '@hearth/protocol';
+import { waitFor } from '@hearth/testkit';
 import type { TestAppliance } from '../../appliance/test/support/harness.js';
 import type { HttpClient } from '../../appliance/test/support/http-client.js';
 import { kioskPictures, launchChromium, memoryOf, pairedPage, pairingCode, screenshot, startKioskAppliance } from './support.js';
@@ -88,14 +89,18 @@ describe('the wall display', () => {
     const { context, page } = await pairedPage(browser, t, admin);
     await page.evaluate(() => { (window as unknown as { bootMark: number }).bootMark = 42; });
     await t.restart();
-    await page.waitForSelector('.offline-badge', { timeout: 10_000 }).catch(() => undefined);
-    // Something only a live stream can bring: the new appliance process switches night mode on.
-    await page.waitForFunction(() => !document.querySelector('.offline-badge'), undefined, { timeout: 30_000 });
-    await t.running.app.kioskControl.set({ nightMode: true });
-    await page.waitForSelector('.kiosk[data-night="true"]', { timeout: 10_000 });
-    expect(await page.evaluate(() => (window as unknown as { bootMark?: number }).bootMark)).toBe(42);
-    await t.running.app.kioskControl.set({ nightMode: false });
-    await context.close();
+    try {
+      // The kiosk's stream reaches the new appliance process by itself (backoff, not a reload)...
+      await waitFor(() => t.running.app.events.size > 0, { timeoutMs: 45_000, what: 'the kiosk to reconnect' });
+      await page.waitForFunction(() => !document.querySelector('.offline-badge'), undefined, { timeout: 30_000 });
+      // ...and something only a live stream can bring arrives: the new process switches night mode on.
+      await t.running.app.kioskControl.set({ nightMode: true });
+      await page.waitForSelector('.kiosk[data-night="true"]', { timeout: 10_000 });
+      expect(await page.evaluate(() => (window as unknown as { bootMark?: number }).bootMark)).toBe(42);
+    } finally {
+      await t.running.app.kioskControl.set({ nightMode: false });
+      await context.close();
+    }
   });
 
   it('keeps memory flat over 1,000 slideshow rotations, with at most two pictures alive', async () => {
