@@ -4,7 +4,7 @@ import { startHomeAssistant, type HomeAssistant } from '@hearth/ha-integration';
 import { startTestAppliance, type TestAppliance } from './support/harness.js';
 import type { HttpClient } from './support/http-client.js';
 import { ensurePortalBuilt } from './portal-support/build.js';
-import { DESKTOP, launchChromium, screenshot, watch, type PageWatch } from './portal-support/browser.js';
+import { DESKTOP, launchChromium, screenshot, seriousViolations, watch, type PageWatch } from './portal-support/browser.js';
 import { apiLogin, invited, loginInBrowser, onboardInBrowser } from './portal-support/flows.js';
 
 /** A kitchen light in a real HA: a template light over an input_boolean, so HA itself can flip it. */
@@ -103,6 +103,7 @@ describe('smart home in the portal, against a real Home Assistant', () => {
     const show = page.getByRole('checkbox', { name: 'Show Kitchen light on the wall display' });
     const allow = page.getByRole('checkbox', { name: 'The wall display may switch Kitchen light' });
     await show.waitFor();
+    expect((await seriousViolations(page)).map((v) => `${v.id}: ${v.help}`)).toEqual([]);
     // Switching needs showing first; the input_boolean is shown, read-only.
     expect(await allow.isDisabled()).toBe(true);
     await show.check();
@@ -114,6 +115,7 @@ describe('smart home in the portal, against a real Home Assistant', () => {
       { entityId: 'light.kitchen', allowToggle: true },
       { entityId: 'input_boolean.kitchen_power', allowToggle: false },
     ]);
+    await screenshot(page, 'admin-kiosk-entities');
     await page.reload();
     await expect.poll(() => page.getByRole('checkbox', { name: 'The wall display may switch Kitchen light' }).isChecked()).toBe(true);
     expect(seen.errors).toEqual([]);

@@ -94,7 +94,7 @@ export function KioskEntitiesForm() {
       )}
       {error && <ErrorNotice error={error} />}
       {saved && <Notice kind="success">{t('common.saved')}</Notice>}
-      <button type="submit">{t('kiosk.saveEntities')}</button>
+      {rows.length > 0 && <button type="submit">{t('kiosk.saveEntities')}</button>}
     </form>
   );
 }

@@ -105,7 +105,8 @@ export function KioskLayoutForm() {
       </fieldset>
       <ol class="plain stack kiosk-tiles">
         {layout.tiles.map((tile, i) => (
-          <li key={`${i}-${tile.type}`}>
+          // Keyed by place, so that changing a tile's kind keeps the keyboard in its select.
+          <li key={i}>
             <TileEditor tile={tile} index={i} count={layout.tiles.length} t={t} problem={badTile === i ? error!.message : undefined}
               onChange={(next) => setTile(i, next)} onMove={(by) => move(i, by)} onRemove={() => remove(i)} />
           </li>
