@@ -81,6 +81,12 @@ export class AgentRegistry extends EventEmitter<AgentRegistryEvents> {
     return this.list().some((a) => a.availability === 'online' && a.acceptingJobs && a.capabilities.includes(capability));
   }
 
+  /** Each announced MAC with the agent that announced it (admins see where a wake packet goes). */
+  announcedMacs(): Array<{ mac: string; agentId: string; name: string }> {
+    return [...this.agents.entries()].sort(([a], [b]) => a.localeCompare(b))
+      .flatMap(([agentId, r]) => (r.announcement?.macs ?? []).map((mac) => ({ mac, agentId, name: r.announcement!.name })));
+  }
+
   /** Every MAC any agent has announced, for Wake-on-LAN. */
   macs(): string[] {
     return [...new Set([...this.agents.values()].flatMap((r) => r.announcement?.macs ?? []))];

@@ -7,6 +7,7 @@ import { agentsPlugin } from '../agents/plugin.js';
 import { mediaPlugin } from '../media/plugin.js';
 import type { MediaLimits } from '../media/media-service.js';
 import { presetsPlugin } from '../presets/plugin.js';
+import { settingsSectionRoutes } from '../settings/section-routes.js';
 import { jobsPlugin, type JobsPluginOptions } from './plugin.js';
 
 export interface JobCapabilityTuning {
@@ -22,6 +23,7 @@ export function jobCapabilities(o: { dataDir: string; version: string; connectio
   return [
     async (app) => { await app.register(eventsPlugin, { version: o.version, hub: t.events }); },
     async (app) => { await app.register(agentsPlugin, { mqtt: o.connections.mqtt, log: o.log, wakeIntervalMs: t.wakeIntervalMs }); },
+    async (app) => { await app.register(settingsSectionRoutes, { learnedTargets: () => app.agents.announcedMacs() }); },
     async (app) => { await app.register(mediaPlugin, { dataDir: o.dataDir, log: o.log, limits: t.media }); },
     async (app) => { await app.register(jobsPlugin, { redisUrl: o.connections.redisUrl, redis: o.connections.redis, log: o.log, ...t.jobs }); },
     async (app) => { await app.register(presetsPlugin); },
