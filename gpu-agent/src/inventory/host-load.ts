@@ -2,13 +2,14 @@ import { cpus, freemem, totalmem } from 'node:os';
 import type { HostLoadSample } from '../telemetry/gpu-sample.js';
 
 /**
- * CPU % (from kernel tick counters) and memory in use %; cheap, no child process. CPU is averaged over
- * at least `minWindowMs` so a 10 Hz caller does not see tick-granularity noise.
+ * CPU % (from kernel tick counters) and memory in use %; cheap, no child process. Both are read at most
+ * once per `minWindowMs` (a 10 Hz caller gets the cached values): CPU so that it is not tick-granularity
+ * noise, memory because each read parses /proc/meminfo.
  */
 export class HostLoad {
   #prev = HostLoad.#ticks();
   #prevAt = Date.now();
-  #cpuPercent = 0;
+  #last: HostLoadSample = { cpuPercent: 0, memoryPercent: HostLoad.#memoryPercent() };
 
   constructor(private readonly minWindowMs = 1000) {}
 
@@ -22,6 +23,10 @@ export class HostLoad {
     return { idle, total };
   }
 
+  static #memoryPercent() {
+    return round1(100 * (1 - freemem() / totalmem()));
+  }
+
   sample(): HostLoadSample {
     if (Date.now() - this.#prevAt >= this.minWindowMs) {
       const now = HostLoad.#ticks();
@@ -29,9 +34,9 @@ export class HostLoad {
       const dIdle = now.idle - this.#prev.idle;
       this.#prev = now;
       this.#prevAt = Date.now();
-      if (dTotal > 0) this.#cpuPercent = round1(100 * (1 - dIdle / dTotal));
+      this.#last = { cpuPercent: dTotal > 0 ? round1(100 * (1 - dIdle / dTotal)) : this.#last.cpuPercent, memoryPercent: HostLoad.#memoryPercent() };
     }
-    return { cpuPercent: this.#cpuPercent, memoryPercent: round1(100 * (1 - freemem() / totalmem())) };
+    return this.#last;
   }
 }
 

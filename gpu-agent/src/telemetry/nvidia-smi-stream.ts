@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Logger } from '../log.js';
 import type { GpuSample } from './gpu-sample.js';
-import { parseLine } from './parse.js';
+import { lineParser } from './parse.js';
 import { invalidFieldIn } from './probe.js';
 
 export interface StreamOptions {
@@ -63,6 +63,7 @@ export class NvidiaSmiStream {
   #spawn(): void {
     const args = [`--query-gpu=${this.#fields.join(',')}`, '--format=csv,noheader,nounits', `-lms`, String(this.o.intervalMs)];
     const child = spawn(this.o.bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const parse = lineParser(this.#fields);
     this.#child = child;
     let gotSample = false;
     let diagnostics = '';
@@ -74,7 +75,7 @@ export class NvidiaSmiStream {
     const lines = createInterface({ input: child.stdout!, crlfDelay: Infinity });
     lines.on('line', (line) => {
       this.stats.lines++;
-      const parsed = line.length > MAX_LINE ? { ok: false as const, reason: 'line too long' } : parseLine(line, this.#fields);
+      const parsed = line.length > MAX_LINE ? { ok: false as const, reason: 'line too long' } : parse(line);
       if (parsed.ok) {
         if (!gotSample) {
           gotSample = true;

@@ -83,47 +83,82 @@ export function splitLine(line: string, expectedColumns: number): string[] | nul
 
 export type LineResult = { ok: true; sample: GpuSample } | { ok: false; reason: string };
 
-const EMPTY_SAMPLE: Omit<GpuSample, 'index'> = {
-  uuid: null, name: null, utilizationPercent: null, memoryUsedMiB: null, memoryTotalMiB: null, temperatureC: null,
+const emptySample = (): GpuSample => ({
+  index: 0, uuid: null, name: null, utilizationPercent: null, memoryUsedMiB: null, memoryTotalMiB: null, temperatureC: null,
   powerDrawW: null, powerLimitW: null, fanPercent: null, clockGraphicsMHz: null, clockMemoryMHz: null, pstate: null,
   throttleReasons: null,
-};
+});
+const NUMBER = /^-?\d+(\.\d+)?$/;
+
+/** The field name a spec reads among those available (its preferred one first), if any. */
+const nameFor = (spec: FieldSpec, has: (name: string) => boolean) => spec.names.find(has);
 
 /**
- * Builds a sample from raw values keyed by field name (any of a spec's names). A value that should be a
- * number but is not makes the whole line invalid: such a line is garbage, not a reading.
+ * Stores one raw value into the sample; returns the reason when the value makes the line invalid.
+ * A value that should be a number but is not makes the whole line invalid: such a line is garbage, not a reading.
  */
-export function sampleFromRecord(record: ReadonlyMap<string, string>): LineResult {
-  const sample: Record<string, unknown> = { ...EMPTY_SAMPLE };
-  for (const spec of FIELD_SPECS) {
-    const name = spec.names.find((n) => record.has(n));
-    const raw = name === undefined ? undefined : record.get(name);
-    const value = raw === undefined ? null : cleanValue(raw);
-    if (value === null) {
-      if (spec.required) return { ok: false, reason: `no ${spec.names[0]}` };
-      continue;
-    }
-    if (spec.kind === 'string') sample[spec.key] = value;
-    else if (spec.kind === 'bitmask') {
-      const reasons = decodeThrottleReasons(value);
-      if (!reasons) return { ok: false, reason: `${name} is not a hex bitmask: ${value.slice(0, 40)}` };
-      sample[spec.key] = reasons;
-    } else {
-      const n = Number(value);
-      if (!/^-?\d+(\.\d+)?$/.test(value) || (spec.kind === 'int' && !Number.isInteger(n))) {
-        return { ok: false, reason: `${name} is not a number: ${value.slice(0, 40)}` };
-      }
-      sample[spec.key] = n;
-    }
+function store(sample: GpuSample, spec: FieldSpec, name: string | undefined, raw: string | undefined, decode: (hex: string) => string[] | null): string | null {
+  const value = raw === undefined ? null : cleanValue(raw);
+  if (value === null) return spec.required ? `no ${spec.names[0]}` : null;
+  const out = sample as unknown as Record<string, unknown>;
+  if (spec.kind === 'string') out[spec.key] = value;
+  else if (spec.kind === 'bitmask') {
+    const reasons = decode(value);
+    if (!reasons) return `${name} is not a hex bitmask: ${value.slice(0, 40)}`;
+    out[spec.key] = reasons;
+  } else {
+    const n = Number(value);
+    if (!NUMBER.test(value) || (spec.kind === 'int' && !Number.isInteger(n))) return `${name} is not a number: ${value.slice(0, 40)}`;
+    out[spec.key] = n;
   }
-  return { ok: true, sample: sample as unknown as GpuSample };
+  return null;
+}
+
+/** Builds a sample from raw values keyed by field name (any of a spec's names). */
+export function sampleFromRecord(record: ReadonlyMap<string, string>): LineResult {
+  const sample = emptySample();
+  for (const spec of FIELD_SPECS) {
+    const name = nameFor(spec, (n) => record.has(n));
+    const reason = store(sample, spec, name, name === undefined ? undefined : record.get(name), decodeThrottleReasons);
+    if (reason) return { ok: false, reason };
+  }
+  return { ok: true, sample };
+}
+
+/**
+ * A parser for streamed lines of one query field list (noheader output). The column of each metric is
+ * worked out once, not per line: at 10 Hz the stream is the agent's hottest path. Never throws.
+ */
+export function lineParser(fields: readonly string[]): (line: string) => LineResult {
+  const plan = FIELD_SPECS.map((spec) => {
+    const name = nameFor(spec, (n) => fields.includes(n));
+    return { spec, name, column: name === undefined ? -1 : fields.lastIndexOf(name) };
+  });
+  // The reasons bitmask rarely changes between rounds: decode it once per distinct value.
+  let lastHex = '';
+  let lastReasons: string[] | null = null;
+  const decode = (hex: string) => {
+    if (hex !== lastHex) {
+      lastHex = hex;
+      lastReasons = decodeThrottleReasons(hex);
+    }
+    return lastReasons && [...lastReasons];
+  };
+  return (line) => {
+    const cols = splitLine(line, fields.length);
+    if (!cols) return { ok: false, reason: `expected ${fields.length} columns` };
+    const sample = emptySample();
+    for (const { spec, name, column } of plan) {
+      const reason = store(sample, spec, name, column < 0 ? undefined : cols[column], decode);
+      if (reason) return { ok: false, reason };
+    }
+    return { ok: true, sample };
+  };
 }
 
 /** Parses one streamed line for the given query field list (noheader output). Never throws. */
 export function parseLine(line: string, fields: readonly string[]): LineResult {
-  const cols = splitLine(line, fields.length);
-  if (!cols) return { ok: false, reason: `expected ${fields.length} columns` };
-  return sampleFromRecord(new Map(fields.map((f, i) => [f, cols[i]!])));
+  return lineParser(fields)(line);
 }
 
 /**

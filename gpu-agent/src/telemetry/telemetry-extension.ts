@@ -19,7 +19,11 @@ export interface TelemetryOptions {
   log: Logger;
 }
 
-/** Lines of one nvidia-smi round arrive together; this short quiet gap closes the round. */
+/**
+ * Lines of one nvidia-smi round arrive together. A round closes as soon as as many GPUs reported as the
+ * last round had (no extra wake-up per round); the first round, or one with a GPU missing, closes after
+ * this short quiet gap.
+ */
 const ROUND_GAP_MS = 15;
 
 /**
@@ -33,6 +37,9 @@ export class TelemetryExtension implements Extension {
   #hostTimer: NodeJS.Timeout | null = null;
   #roundTimer: NodeJS.Timeout | null = null;
   #round = new Map<number, { sample: GpuSample; seenAt: number }>();
+  /** GPUs that reported since the last flush, and how many the last flushed round had. */
+  #reported = new Set<number>();
+  #expected = 0;
   readonly #host = new HostLoad();
   readonly #policy: PublishPolicy;
 
@@ -83,6 +90,13 @@ export class TelemetryExtension implements Extension {
 
   #onSample(sample: GpuSample) {
     this.#round.set(sample.index, { sample, seenAt: Date.now() });
+    this.#reported.add(sample.index);
+    if (this.#expected > 0 && this.#reported.size >= this.#expected) {
+      if (this.#roundTimer) clearTimeout(this.#roundTimer);
+      this.#roundTimer = null;
+      this.#flush();
+      return;
+    }
     this.#roundTimer ??= setTimeout(() => {
       this.#roundTimer = null;
       this.#flush();
@@ -90,11 +104,13 @@ export class TelemetryExtension implements Extension {
   }
 
   #flush() {
+    this.#reported.clear();
     const now = Date.now();
     // A GPU missing from three rounds in a row has gone (fell off the bus, driver reset).
     const staleAfter = Math.max(3 * this.o.intervalMs, 1000);
     for (const [index, { seenAt }] of this.#round) if (now - seenAt > staleAfter) this.#round.delete(index);
     const gpus = [...this.#round.values()].map((r) => r.sample).sort((a, b) => a.index - b.index);
+    this.#expected = gpus.length;
     const snapshot = { at: now, gpus, host: this.#host.sample() };
     this.o.state.gpus = gpus;
     this.o.state.host = snapshot.host;
