@@ -1,9 +1,20 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ADMIN } from '../http/access.js';
+import { HttpError } from '../http/errors.js';
 import { DEFAULT_JOB_SETTINGS, DEFAULT_WAKE_ON_LAN, type JobSettings, type WakeOnLanSettings } from './schema.js';
 
-const DailyLimit = Type.Union([Type.Integer({ minimum: 0, maximum: 100_000 }), Type.Null()], { description: 'jobs per day; null = unlimited' });
+// A type list, not anyOf: with the app's type coercion, anyOf [integer, null] would turn null into 0.
+const DailyLimit = Type.Unsafe<number | null>({ type: ['integer', 'null'], minimum: 0, maximum: 100_000, description: 'jobs per day; null = unlimited' });
+
+/** The app coerces types, which would read "" as null (unlimited): a limit must come as a number or null. */
+async function refuseTextLimits(request: { body: unknown }): Promise<void> {
+  const body = request.body;
+  if (!body || typeof body !== 'object') return;
+  for (const [field, value] of Object.entries(body)) {
+    if (typeof value === 'string') throw new HttpError(400, `body.${field} must be a whole number or null, not text`);
+  }
+}
 
 /** Jobs each role may submit per local day. */
 export const QuotaSettingsBody = Type.Object(
@@ -53,6 +64,7 @@ export const settingsSectionRoutes: FastifyPluginAsyncTypebox<SettingsSectionOpt
 
   app.put('/api/admin/settings/quotas', {
     config: { access: ADMIN },
+    preValidation: refuseTextLimits,
     schema: { tags: ['admin'], summary: 'Change the daily job quotas', body: QuotaSettingsBody, response: { 200: QuotaSettingsBody } },
   }, async (request) => {
     const before = quotas();
