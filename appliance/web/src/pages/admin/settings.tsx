@@ -5,18 +5,21 @@ import { ErrorNotice, NotAvailable, Notice } from '../../components/notice.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { useSession } from '../../session.js';
 import { useResource } from '../../use-resource.js';
+import { QuotaForm, WakeOnLanForm } from './settings-sections.js';
 
 export function SettingsPage() {
   const { t } = useI18n();
   const settings = useResource<Record<string, unknown>>('/api/admin/settings');
   const general = settings.data?.general as { familyName?: string } | undefined;
-  const others = Object.keys(settings.data ?? {}).filter((k) => !['general', 'version', 'homeAssistant'].includes(k));
+  const others = Object.keys(settings.data ?? {}).filter((k) => !['general', 'version', 'homeAssistant', 'jobs', 'wakeOnLan'].includes(k));
   return (
     <section class="stack">
       <h1 tabIndex={-1}>{t('admin.settings')}</h1>
       <ErrorNotice error={settings.error} />
       {general && <GeneralForm familyName={general.familyName ?? ''} />}
       <HomeAssistantForm />
+      <QuotaForm />
+      <WakeOnLanForm />
       {others.length > 0 && (
         <section class="card stack" aria-labelledby="other-h">
           <h2 id="other-h">{t('admin.otherSettings')}</h2>
