@@ -7,7 +7,7 @@
  *   SIGUSR2        end the loop window and write both as JSON to $BENCH_PROBE_OUT.
  */
 import { writeFileSync } from 'node:fs';
-import { monitorEventLoopDelay, performance, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, performance, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 
 export interface ProbeWindow {
   wallMs: number;
@@ -16,6 +16,8 @@ export interface ProbeWindow {
   gcCount: number;
   gcTotalMs: number;
   gcMaxMs: number;
+  /** full (mark-compact) collections among them */
+  gcMajor: number;
 }
 export interface ProbeReport {
   cpu: ProbeWindow;
@@ -25,8 +27,11 @@ export interface ProbeReport {
 const out = process.env.BENCH_PROBE_OUT;
 if (out) {
   const delay = monitorEventLoopDelay({ resolution: 1 });
-  let gcs: number[] = [];
-  const gcObserver = new PerformanceObserver((list) => gcs.push(...list.getEntries().map((e: PerformanceEntry) => e.duration)));
+  let gcs: Array<{ ms: number; major: boolean }> = [];
+  const kindOf = (e: PerformanceEntry) => (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcs.push({ ms: e.duration, major: kindOf(e) === constants.NODE_PERFORMANCE_GC_MAJOR });
+  });
   let start = { cpu: process.cpuUsage(), at: 0 };
   let cpuWindow: ProbeWindow | null = null;
 
@@ -41,8 +46,9 @@ if (out) {
       wallMs,
       cpuPercent: (100 * (cpu.user + cpu.system)) / 1000 / wallMs,
       gcCount: gcs.length,
-      gcTotalMs: gcs.reduce((a, b) => a + b, 0),
-      gcMaxMs: Math.max(0, ...gcs),
+      gcTotalMs: gcs.reduce((a, b) => a + b.ms, 0),
+      gcMaxMs: Math.max(0, ...gcs.map((g) => g.ms)),
+      gcMajor: gcs.filter((g) => g.major).length,
     };
   };
 

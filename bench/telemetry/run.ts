@@ -6,13 +6,14 @@
  * Made to give figures that hold on a busy shared machine:
  *   - anchor and agent run alternately, A/B/A/B… (BENCH_ROUNDS rounds), and the report gives medians, so
  *     a burst of load from elsewhere hits one run, not one side;
- *   - each process first runs BENCH_WARMUP_S (default 25 s): start-up, tsx's on-the-fly compile and
- *     V8's one-off memory-reducing GCs after start-up are over before anything is measured;
+ *   - each process first runs BENCH_WARMUP_S (default 45 s): start-up and tsx's on-the-fly compile are
+ *     over before anything is measured, and usually also V8's one-off memory-reducing full GCs, which
+ *     come 15–40 s after start-up (the GC columns show it when one falls into a window);
  *   - CPU window (BENCH_SECONDS): the process's own utime+stime from /proc/<pid>/stat (all its threads,
  *     its nvidia-smi child excluded), no loop monitor running; GC pauses recorded by the probe;
  *   - loop window (BENCH_SECONDS): perf_hooks.monitorEventLoopDelay at 1 ms inside the process — max
  *     and p99. The anchor gets the same probe: a stall caused by the machine shows in both.
- *   node --import tsx bench/telemetry/run.ts      (BENCH_ROUNDS=2 BENCH_WARMUP_S=25 BENCH_SECONDS=30)
+ *   node --import tsx bench/telemetry/run.ts      (BENCH_ROUNDS=2 BENCH_WARMUP_S=45 BENCH_SECONDS=30)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -27,7 +28,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const STANDIN = join(ROOT, 'gpu-agent/test/standins/nvidia-smi');
 const PROBE = join(ROOT, 'bench/telemetry/loop-probe.ts');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
-const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 25);
+const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 45);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const INTERVAL_MS = 100;
 /** Linux USER_HZ: /proc stat times are in these ticks. */
@@ -123,7 +124,7 @@ try {
 
   const f = (n: number, unit: string) => `${n.toFixed(2)}${unit}`;
   const perRun = (name: string, runs: Run[]) => runs.map((x, i) =>
-    `| ${name} #${i + 1} | ${f(x.cpuPercent, ' %')} | ${f(x.probe.cpu.gcTotalMs, ' ms')} (${x.probe.cpu.gcCount}, max ${f(x.probe.cpu.gcMaxMs, ' ms')}) | ${f(x.probe.loop.delayMaxMs, ' ms')} | ${f(x.probe.loop.delayP99Ms, ' ms')} |`);
+    `| ${name} #${i + 1} | ${f(x.cpuPercent, ' %')} | ${f(x.probe.cpu.gcTotalMs, ' ms')} (${x.probe.cpu.gcCount}, ${x.probe.cpu.gcMajor} full, max ${f(x.probe.cpu.gcMaxMs, ' ms')}) | ${f(x.probe.loop.gcMaxMs, ' ms')} (${x.probe.loop.gcMajor} full) | ${f(x.probe.loop.delayMaxMs, ' ms')} | ${f(x.probe.loop.delayP99Ms, ' ms')} |`);
   const med = (runs: Run[]) => ({
     cpu: median(runs.map((x) => x.cpuPercent)),
     max: median(runs.map((x) => x.probe.loop.delayMaxMs)),
@@ -132,7 +133,7 @@ try {
   const a = med(anchor);
   const g = med(agent);
   console.log(`telemetry loop, ${1000 / INTERVAL_MS} Hz stand-in nvidia-smi (1 GPU, values change every round); ${ROUNDS} rounds A/B, ${WARMUP_S} s warm-up, ${SECONDS} s per window; node ${process.version}, ${availableParallelism()} CPUs, load average ${load0[0]!.toFixed(1)} → ${load1[0]!.toFixed(1)}`);
-  console.log('| run | CPU (own, /proc) | GC in CPU window (count, longest) | longest loop delay | p99 loop delay |\n|---|---|---|---|---|');
+  console.log('| run | CPU (own, /proc) | GC in CPU window (count, full, longest) | longest GC in loop window | longest loop delay | p99 loop delay |\n|---|---|---|---|---|---|');
   console.log([...perRun('anchor', anchor), ...perRun('agent', agent)].join('\n'));
   console.log('\nmedians:\n| process | CPU | longest loop delay | p99 loop delay |\n|---|---|---|---|');
   console.log(`| anchor: raw line reader | ${f(a.cpu, ' %')} | ${f(a.max, ' ms')} | ${f(a.p99, ' ms')} |`);
