@@ -164,6 +164,37 @@ describe('portal pages in Chromium', () => {
     expect(seen.errors).toEqual([]);
   });
 
+  it('the settings page saves daily job limits, showing the server’s refusal beside the field it names', async () => {
+    const { page, seen } = await open();
+    await loginInBrowser(page, t.url, 'admin');
+    page.setDefaultTimeout(8000);
+    await page.goto(`${t.url}/admin/settings`);
+    await settled(page);
+    const form = page.getByRole('form', { name: 'Daily job limits' });
+    const members = form.getByLabel('Members: jobs per day');
+    await expect(members.inputValue()).resolves.toBe('50');
+    await expect(form.getByLabel('Admins: jobs per day').inputValue()).resolves.toBe('');
+
+    await members.fill('-1');
+    await form.getByRole('button', { name: 'Save limits' }).click();
+    const problem = page.locator('#quota-member-error');
+    await problem.waitFor();
+    expect(await problem.textContent()).toBe('body.member must be >= 0');
+    expect(await members.getAttribute('aria-describedby')).toBe('quota-member-hint quota-member-error');
+    expect((await admin.get('/api/admin/settings/quotas')).json.member).toBe(50);
+
+    await members.fill('3');
+    await form.getByLabel('Children: jobs per day').fill('');
+    await form.getByRole('button', { name: 'Save limits' }).click();
+    await form.getByText('Saved.').waitFor();
+    expect(await page.locator('#quota-member-error').count()).toBe(0);
+    expect((await admin.get('/api/admin/settings/quotas')).json).toEqual({ admin: null, member: 3, child: null });
+    expect((await member.get('/api/quota')).json.limit).toBe(3);
+    // Back to the defaults, so later tests' jobs are not limited by this one.
+    expect((await admin.put('/api/admin/settings/quotas', { admin: null, member: 50, child: 10 })).status).toBe(200);
+    expect(seen.errors).toEqual([]);
+  });
+
   it('renders <script> and <img onerror> payloads as text', async () => {
     const { page, seen } = await open();
     await loginInBrowser(page, t.url, 'admin');

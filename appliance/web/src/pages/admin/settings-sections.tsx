@@ -15,6 +15,9 @@ interface WakeOnLan {
   learnedTargets: Array<{ mac: string; agentId: string; name: string }>;
 }
 
+/** A typed number as a number (the server judges its range); anything else as the text, which the server refuses by name. */
+const numberOrText = (v: string): number | string => (/^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v);
+
 /** The server names the field it refuses ("body.port must be >= 1", "body.extraTargets.2 …"): which one. */
 export function fieldOfMessage(message: string): string | null {
   return /^body\.([A-Za-z]+)/.exec(message)?.[1] ?? null;
@@ -56,7 +59,7 @@ export function QuotaForm() {
     e.preventDefault();
     const body = Object.fromEntries(ROLES.map((r) => {
       const v = values[r].trim();
-      return [r, v === '' ? null : /^\d+$/.test(v) ? Number(v) : v];
+      return [r, v === '' ? null : numberOrText(v)];
     }));
     try {
       await api.put('/api/admin/settings/quotas', body);
@@ -110,7 +113,7 @@ export function WakeOnLanForm() {
     const p = port.trim();
     // People paste MACs as AA-BB-…; the appliance keeps the lowercase colon form.
     const extraTargets = extra.split('\n').map((l) => l.trim().toLowerCase().replaceAll('-', ':')).filter(Boolean);
-    const body = { broadcastAddress: address.trim(), ...(p === '' ? {} : { port: /^\d+$/.test(p) ? Number(p) : p }), extraTargets };
+    const body = { broadcastAddress: address.trim(), ...(p === '' ? {} : { port: numberOrText(p) }), extraTargets };
     try {
       const saved = await api.put<WakeOnLan>('/api/admin/settings/wake-on-lan', body);
       current.set(() => saved);
