@@ -35,25 +35,34 @@ export const hashToken = (token: string) => createHash('sha256').update(token).d
 
 /** One-time links for invites and password resets. Only a hash of the token is stored. */
 export class AccountLinks {
-  constructor(private readonly db: Db) {}
+  private readonly stmts;
+
+  constructor(db: Db) {
+    this.stmts = {
+      insert: db.prepare('INSERT INTO account_links (kind, token_hash, role, user_id, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      byId: db.prepare<[number], LinkRow>('SELECT * FROM account_links WHERE id = ?'),
+      byToken: db.prepare<[string, LinkKind], LinkRow>('SELECT * FROM account_links WHERE token_hash = ? AND kind = ?'),
+      consume: db.prepare('UPDATE account_links SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL AND expires_at > ?'),
+      pendingInvites: db.prepare<[number], LinkRow>("SELECT * FROM account_links WHERE kind = 'invite' AND used_at IS NULL AND expires_at > ? ORDER BY id DESC"),
+      revoke: db.prepare('DELETE FROM account_links WHERE id = ? AND used_at IS NULL'),
+    };
+  }
 
   create(l: { kind: LinkKind; role?: UserRole; userId?: number; createdBy: number; ttlMs: number }): { token: string; link: AccountLink } {
     const token = randomBytes(32).toString('base64url');
     const now = Date.now();
-    const info = this.db
-      .prepare('INSERT INTO account_links (kind, token_hash, role, user_id, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(l.kind, hashToken(token), l.role ?? null, l.userId ?? null, l.createdBy, now, now + l.ttlMs);
+    const info = this.stmts.insert.run(l.kind, hashToken(token), l.role ?? null, l.userId ?? null, l.createdBy, now, now + l.ttlMs);
     return { token, link: this.byId(Number(info.lastInsertRowid))! };
   }
 
   byId(id: number): AccountLink | undefined {
-    const row = this.db.prepare<[number], LinkRow>('SELECT * FROM account_links WHERE id = ?').get(id);
+    const row = this.stmts.byId.get(id);
     return row && toLink(row);
   }
 
   /** A link that is unused and unexpired, or why not. */
   lookup(kind: LinkKind, token: string): { link: AccountLink } | { problem: string } {
-    const row = this.db.prepare<[string, LinkKind], LinkRow>('SELECT * FROM account_links WHERE token_hash = ? AND kind = ?').get(hashToken(token), kind);
+    const row = this.stmts.byToken.get(hashToken(token), kind);
     const what = kind === 'invite' ? 'invitation' : 'password reset link';
     if (!row) return { problem: `This ${what} is not valid. Ask an admin for a new one.` };
     if (row.used_at !== null) return { problem: `This ${what} has already been used. Ask an admin for a new one.` };
@@ -63,17 +72,14 @@ export class AccountLinks {
 
   /** Mark used; false if another request used it first (the update is the race's referee). */
   consume(id: number, usedBy: number): boolean {
-    return this.db.prepare('UPDATE account_links SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL AND expires_at > ?').run(Date.now(), usedBy, id, Date.now()).changes === 1;
+    return this.stmts.consume.run(Date.now(), usedBy, id, Date.now()).changes === 1;
   }
 
   pendingInvites(): AccountLink[] {
-    return this.db
-      .prepare<[number], LinkRow>("SELECT * FROM account_links WHERE kind = 'invite' AND used_at IS NULL AND expires_at > ? ORDER BY id DESC")
-      .all(Date.now())
-      .map(toLink);
+    return this.stmts.pendingInvites.all(Date.now()).map(toLink);
   }
 
   revoke(id: number): boolean {
-    return this.db.prepare('DELETE FROM account_links WHERE id = ? AND used_at IS NULL').run(id).changes === 1;
+    return this.stmts.revoke.run(id).changes === 1;
   }
 }

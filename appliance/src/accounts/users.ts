@@ -34,40 +34,52 @@ const toUser = (r: UserRow): User => ({
 
 /** The users table. Password hashes never leave this module except to the login check. */
 export class Users {
-  constructor(private readonly db: Db) {}
+  // Prepared once: byId runs on every signed-in request.
+  private readonly stmts;
+
+  constructor(private readonly db: Db) {
+    this.stmts = {
+      count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users'),
+      byId: db.prepare<[number], UserRow>('SELECT * FROM users WHERE id = ?'),
+      byUsername: db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?'),
+      passwordHash: db.prepare<[number], { password_hash: string }>('SELECT password_hash FROM users WHERE id = ?'),
+      list: db.prepare<[], UserRow>('SELECT * FROM users ORDER BY id'),
+      insert: db.prepare('INSERT INTO users (username, display_name, password_hash, role, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      otherActiveAdmins: db.prepare<[number], { n: number }>("SELECT count(*) AS n FROM users WHERE role = 'admin' AND disabled = 0 AND id != ?"),
+      delete: db.prepare('DELETE FROM users WHERE id = ?'),
+    };
+  }
 
   count(): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
+    return this.stmts.count.get()!.n;
   }
 
   byId(id: number): User | undefined {
-    const row = this.db.prepare<[number], UserRow>('SELECT * FROM users WHERE id = ?').get(id);
+    const row = this.stmts.byId.get(id);
     return row && toUser(row);
   }
 
   /** For login only: the user and their password hash. */
   credentials(username: string): { user: User; passwordHash: string } | undefined {
-    const row = this.db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?').get(username);
+    const row = this.stmts.byUsername.get(username);
     return row && { user: toUser(row), passwordHash: row.password_hash };
   }
 
   passwordHash(id: number): string | undefined {
-    return this.db.prepare<[number], { password_hash: string }>('SELECT password_hash FROM users WHERE id = ?').get(id)?.password_hash;
+    return this.stmts.passwordHash.get(id)?.password_hash;
   }
 
   list(): User[] {
-    return this.db.prepare<[], UserRow>('SELECT * FROM users ORDER BY id').all().map(toUser);
+    return this.stmts.list.all().map(toUser);
   }
 
   usernameTaken(username: string): boolean {
-    return this.db.prepare('SELECT 1 FROM users WHERE username = ?').get(username) !== undefined;
+    return this.stmts.byUsername.get(username) !== undefined;
   }
 
   create(u: { username: string; displayName: string; passwordHash: string; role: UserRole }): User {
     const now = Date.now();
-    const info = this.db
-      .prepare('INSERT INTO users (username, display_name, password_hash, role, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(u.username, u.displayName, u.passwordHash, u.role, now, now);
+    const info = this.stmts.insert.run(u.username, u.displayName, u.passwordHash, u.role, now, now);
     return this.byId(Number(info.lastInsertRowid))!;
   }
 
@@ -91,10 +103,10 @@ export class Users {
 
   /** Active admins other than `exceptId` — the guard against locking the family out. */
   otherActiveAdmins(exceptId: number): number {
-    return (this.db.prepare("SELECT count(*) AS n FROM users WHERE role = 'admin' AND disabled = 0 AND id != ?").get(exceptId) as { n: number }).n;
+    return this.stmts.otherActiveAdmins.get(exceptId)!.n;
   }
 
   delete(id: number): void {
-    this.db.prepare('DELETE FROM users WHERE id = ?').run(id);
+    this.stmts.delete.run(id);
   }
 }

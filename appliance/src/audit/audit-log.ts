@@ -41,16 +41,19 @@ function scrub(value: unknown): unknown {
 
 /** Who did what, when, from where, and how it ended. Append-only. */
 export class AuditLog {
-  constructor(private readonly db: Db) {}
+  // Prepared once: an entry is written on most changing requests.
+  private readonly insert;
+
+  constructor(private readonly db: Db) {
+    this.insert = db.prepare('INSERT INTO audit_log (at, actor_kind, actor_id, actor_name, action, target, outcome, ip, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  }
 
   record(e: { actor: Principal; action: string; target?: string; outcome?: AuditOutcome; ip?: string; detail?: Record<string, unknown> }): void {
     const a = e.actor;
     const actorId = a.kind === 'anonymous' ? null : a.id;
     const actorName = a.kind === 'anonymous' ? null : a.name;
     const actorKind = a.kind === 'anonymous' ? 'anonymous' : a.kind === 'user' ? 'user' : a.deviceKind;
-    this.db
-      .prepare('INSERT INTO audit_log (at, actor_kind, actor_id, actor_name, action, target, outcome, ip, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(Date.now(), actorKind, actorId, actorName, e.action, e.target ?? null, e.outcome ?? 'ok', e.ip ?? null, e.detail ? JSON.stringify(scrub(e.detail)) : null);
+    this.insert.run(Date.now(), actorKind, actorId, actorName, e.action, e.target ?? null, e.outcome ?? 'ok', e.ip ?? null, e.detail ? JSON.stringify(scrub(e.detail)) : null);
   }
 
   query(q: AuditQuery): { entries: AuditEntry[]; nextBefore: number | null } {

@@ -38,40 +38,50 @@ const LAST_SEEN_RESOLUTION_MS = 60_000;
  * adds nothing), and it is shown exactly once, when created.
  */
 export class Devices {
-  constructor(private readonly db: Db) {}
+  // Prepared once: authenticate runs on every agent and Home Assistant request.
+  private readonly stmts;
+
+  constructor(db: Db) {
+    this.stmts = {
+      insert: db.prepare('INSERT INTO devices (kind, name, token_hash, created_by, created_at) VALUES (?, ?, ?, ?, ?)'),
+      byId: db.prepare<[number], DeviceRow>('SELECT * FROM devices WHERE id = ?'),
+      list: db.prepare<[], DeviceRow>('SELECT * FROM devices ORDER BY id'),
+      revoke: db.prepare('UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
+      live: db.prepare<[number], DeviceRow>('SELECT * FROM devices WHERE id = ? AND revoked_at IS NULL'),
+      seen: db.prepare('UPDATE devices SET last_seen_at = ? WHERE id = ?'),
+    };
+  }
 
   create(kind: DeviceKind, name: string, createdBy: number | null): { device: Device; token: string } {
     const secret = randomBytes(32).toString('base64url');
-    const info = this.db
-      .prepare('INSERT INTO devices (kind, name, token_hash, created_by, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(kind, name, digest(secret).toString('hex'), createdBy, Date.now());
+    const info = this.stmts.insert.run(kind, name, digest(secret).toString('hex'), createdBy, Date.now());
     const id = Number(info.lastInsertRowid);
     return { device: this.byId(id)!, token: `hd_${id}_${secret}` };
   }
 
   byId(id: number): Device | undefined {
-    const row = this.db.prepare<[number], DeviceRow>('SELECT * FROM devices WHERE id = ?').get(id);
+    const row = this.stmts.byId.get(id);
     return row && toDevice(row);
   }
 
   list(): Device[] {
-    return this.db.prepare<[], DeviceRow>('SELECT * FROM devices ORDER BY id').all().map(toDevice);
+    return this.stmts.list.all().map(toDevice);
   }
 
   revoke(id: number): boolean {
-    return this.db.prepare('UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(Date.now(), id).changes === 1;
+    return this.stmts.revoke.run(Date.now(), id).changes === 1;
   }
 
   authenticate(token: string): Principal | null {
     const m = TOKEN.exec(token);
     if (!m) return null;
-    const row = this.db.prepare<[number], DeviceRow>('SELECT * FROM devices WHERE id = ? AND revoked_at IS NULL').get(Number(m[1]));
+    const row = this.stmts.live.get(Number(m[1]));
     if (!row) return null;
     const expected = Buffer.from(row.token_hash, 'hex');
     if (!timingSafeEqual(expected, digest(m[2]!))) return null;
     const now = Date.now();
     if (!row.last_seen_at || now - row.last_seen_at > LAST_SEEN_RESOLUTION_MS) {
-      this.db.prepare('UPDATE devices SET last_seen_at = ? WHERE id = ?').run(now, row.id);
+      this.stmts.seen.run(now, row.id);
     }
     return { kind: 'device', id: row.id, deviceKind: row.kind, name: row.name };
   }

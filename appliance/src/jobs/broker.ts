@@ -79,8 +79,11 @@ export class Broker extends EventEmitter<BrokerEvents> {
 
   /** Remove a job and any stored result from Redis, wherever it is (waiting, active, delayed, finished). */
   async remove(capability: Capability, jobId: string): Promise<void> {
-    await withTimeout(this.queue(capability).removeJob(jobId), this.addTimeoutMs, `removing job ${jobId}`);
-    await this.opts.redis.hdel(brokerResultsKey(queueName(capability)), jobId);
+    // Independent deletes: sent together, they cost one round trip (and one AOF fsync) instead of two.
+    await Promise.all([
+      withTimeout(this.queue(capability).removeJob(jobId), this.addTimeoutMs, `removing job ${jobId}`),
+      this.opts.redis.hdel(brokerResultsKey(queueName(capability)), jobId),
+    ]);
   }
 
   /** Tell the agent running `jobId` to abort it. */

@@ -1,4 +1,4 @@
-import { Value } from '@sinclair/typebox/value';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { Logger } from 'pino';
 import {
   BrokerJobResult, JOB_TYPES, JobProgress, type Capability, type JobType, type JobView, type MediaModeration, type MediaPrivacy, type Principal,
@@ -41,9 +41,14 @@ export interface SubmitOptions {
   presetId?: number;
   /** Hearth's own jobs (moderation): no owner, no role or quota checks. */
   system?: boolean;
+  /** Runs inside the transaction that inserts the row (the audit entry): both commit together, in one write. */
+  alongside?: (row: JobRow) => void;
 }
 
 const SYSTEM_OWNER: JobOwner = { kind: 'system', userId: null, deviceId: null, name: 'Hearth' };
+// Compiled once: every progress event and every result is checked against these.
+const progressCheck = TypeCompiler.Compile(JobProgress);
+const resultCheck = TypeCompiler.Compile(BrokerJobResult);
 
 /**
  * Jobs from submission to result. SQLite is the truth the family sees; bee-queue carries the
@@ -53,9 +58,11 @@ const SYSTEM_OWNER: JobOwner = { kind: 'system', userId: null, deviceId: null, n
 export class JobService {
   private readonly ids = new JobIds();
   private readonly d: JobServiceDeps;
+  private readonly roleOf;
 
   constructor(deps: JobServiceDeps) {
     this.d = deps;
+    this.roleOf = deps.db.prepare<[number | null], string>('SELECT role FROM users WHERE id = ?').pluck();
   }
 
   get store(): JobStore {
@@ -70,7 +77,7 @@ export class JobService {
 
   quota(p: Extract<Principal, { kind: 'user' }>, now = Date.now()): Quota {
     const used = this.d.store.countCreatedBy(p.id, dayBounds(now).start);
-    return quotaFor(this.d.settings.section<JobSettings | undefined>('jobs', undefined), p.role, used, now);
+    return quotaFor(this.jobSettings(), p.role, used, now);
   }
 
   async submit(principal: Principal, body: { type: string; input: unknown; title?: string }, opts: SubmitOptions = {}): Promise<JobView> {
@@ -86,7 +93,8 @@ export class JobService {
     const now = Date.now();
     const row = this.d.db.transaction(() => {
       // Quota check and insert in one transaction: two racing submissions cannot both take the last slot.
-      if (!opts.system && principal.kind === 'user') {
+      // A role without a limit needs no count.
+      if (!opts.system && principal.kind === 'user' && quotaFor(this.jobSettings(), principal.role, 0, now).limit !== null) {
         const q = this.quota(principal, now);
         if (q.remaining !== null && q.remaining <= 0) {
           throw new HttpError(429, `You have used all ${q.limit} jobs for today; more from ${new Date(q.resetsAt).toLocaleString('en-GB')}`, {
@@ -95,13 +103,16 @@ export class JobService {
         }
       }
       const title = body.title?.trim() || (JOB_TYPES[type].input as { title?: string }).title || type;
-      return this.d.store.insert({ id: this.ids.next(now), type, title, input, owner, presetId: opts.presetId ?? null, status, now });
+      const inserted = this.d.store.insert({ id: this.ids.next(now), type, title, input, owner, presetId: opts.presetId ?? null, status, now });
+      opts.alongside?.(inserted);
+      return inserted;
     })();
     this.d.onStatus?.(type, 'created');
-    await this.enqueue(row);
+    await this.enqueue(row, input);
     if (status === 'waiting_for_gpu') void this.d.waker.wake(`job ${row.id} (${type}) needs a ${capability} agent`);
-    this.publish(row);
-    return toJobView(row);
+    const view = toJobView(row);
+    this.publishView(row, view);
+    return view;
   }
 
   async cancel(actor: Principal, id: string): Promise<JobView> {
@@ -112,9 +123,9 @@ export class JobService {
     // Both, always: the job may have been picked up between our read and the removal.
     await this.d.broker.remove(row.capability, id).catch((err: Error) => this.d.log.warn({ job: id, err: err.message }, 'could not remove a cancelled job from Redis; reconciliation will'));
     await this.d.broker.cancelRunning(id).catch((err: Error) => this.d.log.warn({ job: id, err: err.message }, 'could not announce a cancel'));
-    const after = this.d.store.get(id)!;
-    this.publish(after);
-    return toJobView(after);
+    const view = toJobView(this.d.store.get(id)!);
+    this.publishView(row, view);
+    return view;
   }
 
   async retry(actor: Principal, id: string): Promise<JobView> {
@@ -127,8 +138,9 @@ export class JobService {
     const after = this.d.store.get(id)!;
     await this.enqueue(after);
     if (status === 'waiting_for_gpu') void this.d.waker.wake(`job ${id} retried`);
-    this.publish(after);
-    return toJobView(after);
+    const view = toJobView(after);
+    this.publishView(after, view);
+    return view;
   }
 
   viewable(p: Principal, id: string): JobRow {
@@ -138,39 +150,38 @@ export class JobService {
   }
 
   /** Add a live job to bee-queue; when Redis is away the row stays and reconciliation adds it. */
-  async enqueue(row: JobRow): Promise<void> {
+  async enqueue(row: JobRow, input: unknown = JSON.parse(row.input)): Promise<void> {
     await this.d.broker
-      .add({ id: row.id, data: { jobId: row.id, type: row.type, input: JSON.parse(row.input) as unknown, firstAttempt: row.attempts } })
+      .add({ id: row.id, data: { jobId: row.id, type: row.type, input, firstAttempt: row.attempts } })
       .catch((err: Error) => this.d.log.warn({ job: row.id, err: err.message }, 'job saved but not yet queued in Redis; reconciliation will add it'));
   }
 
   // ---- events from bee-queue ----
 
   onProgress(id: string, raw: unknown): void {
-    if (!Value.Check(JobProgress, raw)) {
+    if (!progressCheck.Check(raw)) {
       this.d.log.warn({ job: id }, 'ignored progress that does not match the protocol');
       return;
     }
     const before = this.d.store.get(id);
     if (!before || !this.d.store.setProgress(id, raw, Date.now())) return;
-    const after = this.d.store.get(id)!;
     if (before.status !== 'running') {
-      this.d.onStatus?.(after.type, 'running');
-      this.publish(after);
+      this.d.onStatus?.(before.type, 'running');
+      this.publishLatest(id);
     }
-    this.d.events.publish({ type: 'job.progress', data: { jobId: id, progress: raw } }, this.audience(after));
+    // The audience depends only on the owner, which a progress event does not change.
+    this.d.events.publish({ type: 'job.progress', data: { jobId: id, progress: raw } }, this.audience(before));
   }
 
   onRetrying(id: string, message: string): void {
-    if (!this.d.store.nextAttempt(id, message)) return;
-    this.publish(this.d.store.get(id)!);
+    if (this.d.store.nextAttempt(id, message)) this.publishLatest(id);
   }
 
   async onFailed(id: string, message: string): Promise<void> {
     const row = this.d.store.get(id);
     if (row && this.d.store.finish(id, 'failed', { error: message.slice(0, 2000) }, Date.now())) {
       this.d.onStatus?.(row.type, 'failed');
-      this.publish(this.d.store.get(id)!);
+      this.publishLatest(id);
     }
     if (row) await this.forget(row);
   }
@@ -184,8 +195,8 @@ export class JobService {
     const row = this.d.store.get(id);
     if (!row) return;
     if (!LIVE_STATUSES.includes(row.status)) return this.forget(row);
-    if (!Value.Check(BrokerJobResult, raw)) {
-      const first = Value.Errors(BrokerJobResult, raw).First();
+    if (!resultCheck.Check(raw)) {
+      const first = resultCheck.Errors(raw).First();
       return this.onFailed(id, `The agent returned a result Hearth cannot read (result${first?.path.replaceAll('/', '.') ?? ''}: ${first?.message ?? 'invalid'})`);
     }
     const planned: MediaRow[] = [];
@@ -208,7 +219,7 @@ export class JobService {
     })();
     if (created === null) return this.forget(row);
     this.d.onStatus?.(row.type, 'succeeded');
-    this.publish(this.d.store.get(id)!);
+    this.publishLatest(id);
     for (const m of created) {
       this.d.media.published(m);
       if (m.moderation === 'pending' && isImage(m.content_type)) this.d.media.emit('pending', m.id);
@@ -221,7 +232,7 @@ export class JobService {
   onAgentOnline(capabilities: readonly Capability[]): void {
     for (const cap of capabilities) {
       for (const row of this.d.store.withStatus('waiting_for_gpu', cap)) {
-        if (this.d.store.setLiveStatus(row.id, 'queued', Date.now())) this.publish(this.d.store.get(row.id)!);
+        if (this.d.store.setLiveStatus(row.id, 'queued', Date.now())) this.publishLatest(row.id);
       }
     }
   }
@@ -232,7 +243,7 @@ export class JobService {
       const row = this.d.store.get(id);
       if (row && row.status !== 'running' && this.d.store.setLiveStatus(id, 'running', Date.now())) {
         this.d.onStatus?.(row.type, 'running');
-        this.publish(this.d.store.get(id)!);
+        this.publishLatest(id);
       }
     }
   }
@@ -244,7 +255,23 @@ export class JobService {
   }
 
   publish(row: JobRow): void {
-    this.d.events.publish({ type: 'job', data: toJobView(row) }, this.audience(row));
+    // Building the view parses three JSON columns: not worth it when no one is listening.
+    if (this.d.events.size > 0) this.publishView(row, toJobView(row));
+  }
+
+  /** Publish a job as it is now in SQLite (read only when someone listens). */
+  private publishLatest(id: string): void {
+    if (this.d.events.size === 0) return;
+    const row = this.d.store.get(id);
+    if (row) this.publishView(row, toJobView(row));
+  }
+
+  private publishView(row: JobRow, view: JobView): void {
+    this.d.events.publish({ type: 'job', data: view }, this.audience(row));
+  }
+
+  private jobSettings(): JobSettings | undefined {
+    return this.d.settings.section<JobSettings | undefined>('jobs', undefined);
   }
 
   private audience(row: JobRow) {
@@ -266,7 +293,7 @@ export class JobService {
   private outputPrivacy(row: JobRow): MediaPrivacy {
     if (row.owner_kind !== 'user') return 'family';
     // A child only ever sees family items (see media/visibility.ts), so their results go there.
-    return this.d.db.prepare("SELECT role FROM users WHERE id = ?").pluck().get(row.owner_id) === 'child' ? 'family' : 'private';
+    return this.roleOf.get(row.owner_id) === 'child' ? 'family' : 'private';
   }
 
   private ownerOf(p: Principal): JobOwner {

@@ -51,18 +51,46 @@ const LIVE_SQL = `status IN ('queued','waiting_for_gpu','running')`;
 
 /** The jobs table: SQLite is the source of truth for what the family sees. */
 export class JobStore {
-  constructor(private readonly db: Db) {}
+  // Prepared once: submission and every job event run several of these.
+  private readonly stmts;
 
+  constructor(private readonly db: Db) {
+    this.stmts = {
+      insert: db.prepare(`INSERT INTO jobs (id, type, capability, title, status, input, owner_kind, owner_id, owner_device_id, owner_name, preset_id, attempts, created_at)
+                          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`),
+      get: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?'),
+      live: db.prepare<[], JobRow>(`SELECT * FROM jobs WHERE ${LIVE_SQL} ORDER BY id`),
+      liveOf: db.prepare<[Capability], JobRow>(`SELECT * FROM jobs WHERE ${LIVE_SQL} AND capability = ? ORDER BY id`),
+      withStatus: db.prepare<[JobStatus], JobRow>('SELECT * FROM jobs WHERE status = ? ORDER BY id'),
+      withStatusOf: db.prepare<[JobStatus, Capability], JobRow>('SELECT * FROM jobs WHERE status = ? AND capability = ? ORDER BY id'),
+      countsByStatus: db.prepare<[], { type: string; status: string; n: number }>('SELECT type, status, COUNT(*) AS n FROM jobs GROUP BY type, status'),
+      countCreatedBy: db.prepare<[number, number], { n: number }>("SELECT COUNT(*) AS n FROM jobs WHERE owner_kind = 'user' AND owner_id = ? AND created_at >= ?"),
+      setQueued: db.prepare(`UPDATE jobs SET status = ? WHERE id = ? AND ${LIVE_SQL} AND status != ?`),
+      setRunning: db.prepare(`UPDATE jobs SET status = 'running', started_at = COALESCE(started_at, ?) WHERE id = ? AND ${LIVE_SQL} AND status != 'running'`),
+      setProgress: db.prepare(`UPDATE jobs SET progress = ?, status = 'running', started_at = COALESCE(started_at, ?) WHERE id = ? AND ${LIVE_SQL}`),
+      nextAttempt: db.prepare(`UPDATE jobs SET attempts = attempts + 1, status = 'queued', error = ?, progress = NULL WHERE id = ? AND ${LIVE_SQL}`),
+      raiseAttempt: db.prepare(`UPDATE jobs SET attempts = ? WHERE id = ? AND attempts < ? AND ${LIVE_SQL}`),
+      finish: db.prepare(`UPDATE jobs SET status = ?, result = ?, error = ?, finished_at = ? WHERE id = ? AND ${LIVE_SQL}`),
+      requeue: db.prepare(`UPDATE jobs SET status = ?, attempts = attempts + 1, error = NULL, result = NULL, progress = NULL, started_at = NULL, finished_at = NULL
+                           WHERE id = ? AND status IN ('failed','cancelled')`),
+      usesMedia: db.prepare(`SELECT 1 FROM jobs WHERE ${LIVE_SQL} AND input LIKE ?`),
+      exportFor: db.prepare<[number], JobRow>("SELECT * FROM jobs WHERE owner_kind = 'user' AND owner_id = ? ORDER BY id"),
+    };
+  }
+
+  /** Insert and return the new row (built here, not read back: every column is known). */
   insert(j: NewJob): JobRow {
-    this.db
-      .prepare(`INSERT INTO jobs (id, type, capability, title, status, input, owner_kind, owner_id, owner_device_id, owner_name, preset_id, attempts, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`)
-      .run(j.id, j.type, JOB_TYPES[j.type].capability, j.title, j.status, JSON.stringify(j.input), j.owner.kind, j.owner.userId, j.owner.deviceId, j.owner.name, j.presetId, j.now);
-    return this.get(j.id)!;
+    const row: JobRow = {
+      id: j.id, type: j.type, capability: JOB_TYPES[j.type].capability, title: j.title, status: j.status, input: JSON.stringify(j.input),
+      owner_kind: j.owner.kind, owner_id: j.owner.userId, owner_device_id: j.owner.deviceId, owner_name: j.owner.name, preset_id: j.presetId,
+      progress: null, result: null, error: null, attempts: 1, created_at: j.now, started_at: null, finished_at: null,
+    };
+    this.stmts.insert.run(row.id, row.type, row.capability, row.title, row.status, row.input, row.owner_kind, row.owner_id, row.owner_device_id, row.owner_name, row.preset_id, row.created_at);
+    return row;
   }
 
   get(id: string): JobRow | undefined {
-    return this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
+    return this.stmts.get.get(id);
   }
 
   list(q: { ownerId?: number; status?: JobStatus; before?: string; limit: number }): { rows: JobRow[]; nextBefore: string | null } {
@@ -79,75 +107,61 @@ export class JobStore {
   }
 
   live(capability?: Capability): JobRow[] {
-    return (capability
-      ? this.db.prepare(`SELECT * FROM jobs WHERE ${LIVE_SQL} AND capability = ? ORDER BY id`).all(capability)
-      : this.db.prepare(`SELECT * FROM jobs WHERE ${LIVE_SQL} ORDER BY id`).all()) as JobRow[];
+    return capability ? this.stmts.liveOf.all(capability) : this.stmts.live.all();
   }
 
   withStatus(status: JobStatus, capability?: Capability): JobRow[] {
-    return (capability
-      ? this.db.prepare('SELECT * FROM jobs WHERE status = ? AND capability = ? ORDER BY id').all(status, capability)
-      : this.db.prepare('SELECT * FROM jobs WHERE status = ? ORDER BY id').all(status)) as JobRow[];
+    return capability ? this.stmts.withStatusOf.all(status, capability) : this.stmts.withStatus.all(status);
   }
 
   countsByStatus(): Array<{ type: string; status: string; n: number }> {
-    return this.db.prepare('SELECT type, status, COUNT(*) AS n FROM jobs GROUP BY type, status').all() as Array<{ type: string; status: string; n: number }>;
+    return this.stmts.countsByStatus.all();
   }
 
   /** Jobs a user created since `since` (their daily quota). */
   countCreatedBy(userId: number, since: number): number {
-    return (this.db.prepare("SELECT COUNT(*) AS n FROM jobs WHERE owner_kind = 'user' AND owner_id = ? AND created_at >= ?").get(userId, since) as { n: number }).n;
+    return this.stmts.countCreatedBy.get(userId, since)!.n;
   }
 
   /** Move a live job to another live status; false when it is no longer live or already there. */
   setLiveStatus(id: string, status: 'queued' | 'waiting_for_gpu' | 'running', now: number): boolean {
-    const started = status === 'running' ? ', started_at = COALESCE(started_at, ?)' : '';
-    const args: unknown[] = status === 'running' ? [status, now, id, status] : [status, id, status];
-    return this.db.prepare(`UPDATE jobs SET status = ?${started} WHERE id = ? AND ${LIVE_SQL} AND status != ?`).run(...args).changes === 1;
+    const info = status === 'running' ? this.stmts.setRunning.run(now, id) : this.stmts.setQueued.run(status, id, status);
+    return info.changes === 1;
   }
 
   setProgress(id: string, progress: JobProgress, now: number): boolean {
     // Previews are relayed live but not stored: they are large and stale a second later.
     const { preview: _preview, ...stored } = progress;
-    return this.db
-      .prepare(`UPDATE jobs SET progress = ?, status = 'running', started_at = COALESCE(started_at, ?) WHERE id = ? AND ${LIVE_SQL}`)
-      .run(JSON.stringify(stored), now, id).changes === 1;
+    return this.stmts.setProgress.run(JSON.stringify(stored), now, id).changes === 1;
   }
 
   /** A bee-queue retry: a new attempt of a live job. */
   nextAttempt(id: string, error: string): boolean {
-    return this.db
-      .prepare(`UPDATE jobs SET attempts = attempts + 1, status = 'queued', error = ?, progress = NULL WHERE id = ? AND ${LIVE_SQL}`)
-      .run(error, id).changes === 1;
+    return this.stmts.nextAttempt.run(error, id).changes === 1;
   }
 
   /** At least `attempt`: an agent's upload may announce a retry before its event arrives. */
   raiseAttempt(id: string, attempt: number): void {
-    this.db.prepare(`UPDATE jobs SET attempts = ? WHERE id = ? AND attempts < ? AND ${LIVE_SQL}`).run(attempt, id, attempt);
+    this.stmts.raiseAttempt.run(attempt, id, attempt);
   }
 
   /** Make a live job final; false when it already was (events and reconciliation may race). */
   finish(id: string, status: 'succeeded' | 'failed' | 'cancelled', fields: { result?: JobResult; error?: string | null }, now: number): boolean {
-    return this.db
-      .prepare(`UPDATE jobs SET status = ?, result = ?, error = ?, finished_at = ? WHERE id = ? AND ${LIVE_SQL}`)
-      .run(status, fields.result ? JSON.stringify(fields.result) : null, fields.error ?? null, now, id).changes === 1;
+    return this.stmts.finish.run(status, fields.result ? JSON.stringify(fields.result) : null, fields.error ?? null, now, id).changes === 1;
   }
 
   /** A failed or cancelled job goes back to the queue as a new attempt. */
   requeue(id: string, status: 'queued' | 'waiting_for_gpu'): boolean {
-    return this.db
-      .prepare(`UPDATE jobs SET status = ?, attempts = attempts + 1, error = NULL, result = NULL, progress = NULL, started_at = NULL, finished_at = NULL
-                WHERE id = ? AND status IN ('failed','cancelled')`)
-      .run(status, id).changes === 1;
+    return this.stmts.requeue.run(status, id).changes === 1;
   }
 
   /** Whether a live job's input mentions this media id (an agent may then fetch it). */
   liveJobUsesMedia(mediaId: string): boolean {
-    return this.db.prepare(`SELECT 1 FROM jobs WHERE ${LIVE_SQL} AND input LIKE ?`).get(`%"${mediaId}"%`) !== undefined;
+    return this.stmts.usesMedia.get(`%"${mediaId}"%`) !== undefined;
   }
 
   exportFor(userId: number): JobView[] {
-    return (this.db.prepare("SELECT * FROM jobs WHERE owner_kind = 'user' AND owner_id = ? ORDER BY id").all(userId) as JobRow[]).map(toJobView);
+    return this.stmts.exportFor.all(userId).map(toJobView);
   }
 }
 

@@ -38,8 +38,9 @@ export const jobRoutes: FastifyPluginAsyncTypebox<{ jobs: JobService }> = async 
       response: { 201: JobView },
     },
   }, async (request, reply) => {
-    const job = await jobs.submit(request.principal, request.body);
-    app.audit.record({ actor: request.principal, action: 'jobs.created', target: `job:${job.id}`, ip: request.ip, detail: { type: job.type } });
+    const job = await jobs.submit(request.principal, request.body, {
+      alongside: (row) => app.audit.record({ actor: request.principal, action: 'jobs.created', target: `job:${row.id}`, ip: request.ip, detail: { type: row.type } }),
+    });
     return reply.code(201).send(job);
   });
 

@@ -20,18 +20,28 @@ export type MediaScope = 'mine' | 'family' | 'kiosk';
 
 /** The media table: one row per stored file (id = sha256 of its bytes). */
 export class MediaRepo {
-  constructor(private readonly db: Db) {}
+  private readonly stmts;
+
+  constructor(private readonly db: Db) {
+    this.stmts = {
+      get: db.prepare<[string], MediaRow>('SELECT * FROM media WHERE id = ?'),
+      insert: db.prepare<[MediaRow]>(`INSERT OR IGNORE INTO media (id, owner_id, owner_name, content_type, width, height, bytes, privacy, moderation, job_id, created_at)
+                                      VALUES (@id, @owner_id, @owner_name, @content_type, @width, @height, @bytes, @privacy, @moderation, @job_id, @created_at)`),
+      setPrivacy: db.prepare('UPDATE media SET privacy = ? WHERE id = ?'),
+      setModeration: db.prepare('UPDATE media SET moderation = ? WHERE id = ? AND moderation != ?'),
+      delete: db.prepare('DELETE FROM media WHERE id = ?'),
+      referencedIds: db.prepare<[], { id: string }>('SELECT id FROM media UNION SELECT sha256 FROM job_artifacts'),
+      exportFor: db.prepare<[number], MediaRow>('SELECT * FROM media WHERE owner_id = ? ORDER BY created_at'),
+    };
+  }
 
   get(id: string): MediaRow | undefined {
-    return this.db.prepare('SELECT * FROM media WHERE id = ?').get(id) as MediaRow | undefined;
+    return this.stmts.get.get(id);
   }
 
   /** Insert unless the id exists; true when this call created the row. */
   insert(row: MediaRow): boolean {
-    return this.db
-      .prepare(`INSERT OR IGNORE INTO media (id, owner_id, owner_name, content_type, width, height, bytes, privacy, moderation, job_id, created_at)
-                VALUES (@id, @owner_id, @owner_name, @content_type, @width, @height, @bytes, @privacy, @moderation, @job_id, @created_at)`)
-      .run(row).changes === 1;
+    return this.stmts.insert.run(row).changes === 1;
   }
 
   list(p: Principal, q: { scope: MediaScope; before?: string; limit: number }): { rows: MediaRow[]; nextBefore: string | null } {
@@ -61,25 +71,24 @@ export class MediaRepo {
   }
 
   setPrivacy(id: string, privacy: MediaPrivacy): void {
-    this.db.prepare('UPDATE media SET privacy = ? WHERE id = ?').run(privacy, id);
+    this.stmts.setPrivacy.run(privacy, id);
   }
 
   setModeration(id: string, moderation: MediaModeration): boolean {
-    return this.db.prepare('UPDATE media SET moderation = ? WHERE id = ? AND moderation != ?').run(moderation, id, moderation).changes === 1;
+    return this.stmts.setModeration.run(moderation, id, moderation).changes === 1;
   }
 
   delete(id: string): void {
-    this.db.prepare('DELETE FROM media WHERE id = ?').run(id);
+    this.stmts.delete.run(id);
   }
 
   /** Ids of every file something still refers to (media rows and unlinked job artifacts). */
   referencedIds(): Set<string> {
-    const rows = this.db.prepare('SELECT id FROM media UNION SELECT sha256 FROM job_artifacts').all() as Array<{ id: string }>;
-    return new Set(rows.map((r) => r.id));
+    return new Set(this.stmts.referencedIds.all().map((r) => r.id));
   }
 
   exportFor(userId: number): MediaView[] {
-    return (this.db.prepare('SELECT * FROM media WHERE owner_id = ? ORDER BY created_at').all(userId) as MediaRow[]).map(toMediaView);
+    return this.stmts.exportFor.all(userId).map(toMediaView);
   }
 }
 

@@ -1,0 +1,94 @@
+/**
+ * The broker benchmark's load generator, run as a child process of run.ts so that making
+ * requests (HTTP clients, or the bee-queue producer for the anchor) does not share an event
+ * loop with the appliance or the worker it measures. Driven by IPC messages from run.ts.
+ */
+import Queue from 'bee-queue';
+import type { BrokerJobData } from '@hearth/protocol';
+import { HttpClient } from '../../appliance/test/support/http-client.js';
+import { clock, type FromLoad, type ToLoad } from './messages.js';
+
+const send = (m: FromLoad) => process.send!(m);
+
+/** The next message of a kind from run.ts; `started` notices go to the waiters below instead. */
+const waiting = new Map<string, (m: ToLoad) => void>();
+const started = new Set<string>();
+const startWaiters = new Map<string, () => void>();
+process.on('message', (m: ToLoad) => {
+  if (m.cmd === 'started') {
+    started.add(m.id);
+    startWaiters.get(m.id)?.();
+    return;
+  }
+  const w = waiting.get(m.cmd);
+  waiting.delete(m.cmd);
+  w?.(m);
+});
+const next = <K extends ToLoad['cmd']>(cmd: K) => new Promise<Extract<ToLoad, { cmd: K }>>((r) => waiting.set(cmd, r as (m: ToLoad) => void));
+
+async function pool(n: number, concurrency: number, task: (i: number) => Promise<void>) {
+  let i = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (i < n) await task(i++);
+  }));
+}
+
+/**
+ * One job at a time: submit, wait until run.ts says the worker started it, then the next. Only
+ * the submit times are kept here; run.ts has the worker's start times on the same clock.
+ */
+async function paced(n: number, submit: (i: number) => Promise<string>): Promise<Array<{ id: string; at: number; replied: number }>> {
+  const out: Array<{ id: string; at: number; replied: number }> = [];
+  for (let i = 0; i < n; i++) {
+    const at = clock();
+    const id = await submit(i);
+    out.push({ id, at, replied: clock() });
+    if (!started.has(id)) await new Promise<void>((r) => startWaiters.set(id, r));
+    startWaiters.delete(id);
+  }
+  return out;
+}
+
+async function raw(m: Extract<ToLoad, { cmd: 'raw' }>) {
+  const producer = new Queue<BrokerJobData>(m.queue, { prefix: 'hearth', redis: { url: m.redisUrl } as never, isWorker: false, getEvents: true, storeJobs: false });
+  await producer.ready();
+  let done = 0;
+  producer.on('job succeeded', (id) => { if (id.startsWith('raw-') && ++done === m.n) send({ event: 'done' }); });
+  const add = (id: string, prompt: string) =>
+    producer.createJob({ jobId: id, type: 'image.generate', input: { prompt } }).setId(id).retries(1).timeout(60_000).save();
+  const warm = new Promise((r) => producer.once('job succeeded', r));
+  await add('warm-up', 'warm-up');
+  await warm;
+  send({ event: 'ready' });
+  await next('go');
+  await pool(m.n, m.concurrency, async (i) => { await add(`raw-${i}`, `bench ${i}`); });
+  await next('paced');
+  send({ event: 'submits', submits: await paced(m.paced, async (i) => (await add(`paced-${i}`, `paced ${i}`)).id) });
+  await producer.close(5000);
+}
+
+async function hearth(m: Extract<ToLoad, { cmd: 'hearth' }>) {
+  // One signed-in browser session per concurrent request, all of the same admin.
+  const clients = Array.from({ length: m.concurrency }, () => {
+    const c = new HttpClient(m.url);
+    c.cookie = m.cookie;
+    c.csrf = m.csrf;
+    return c;
+  });
+  const submit = async (c: HttpClient, prompt: string) => {
+    const res = await c.post('/api/jobs', { type: 'image.generate', input: { prompt } });
+    if (res.status !== 201) throw new Error(`submit: ${res.status} ${res.text}`);
+    return res.json.id as string;
+  };
+  await submit(clients[0]!, 'warm-up');
+  send({ event: 'ready' });
+  await next('go');
+  let c = 0;
+  await pool(m.n, m.concurrency, async (i) => { await submit(clients[c++ % clients.length]!, `bench ${i}`); });
+  await next('paced');
+  send({ event: 'submits', submits: await paced(m.paced, (i) => submit(clients[0]!, `paced ${i}`)) });
+}
+
+const first = await new Promise<ToLoad>((r) => process.once('message', r));
+await (first.cmd === 'raw' ? raw(first) : first.cmd === 'hearth' ? hearth(first) : Promise.reject(new Error(`unexpected ${first.cmd}`)));
+process.disconnect();
