@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '@hearth/testkit';
 import { createBackup, listBackups, restoreBackup, verifyBackup, writeBackupArchive } from './index.js';
 import { applySchema, dumpDatabase, dumpFiles, fillDatabase, openLiveDatabase, writeMedia, writeSettings } from './test-fixture.js';
-import type Database from 'better-sqlite3';
+import type { Database } from '../db/sqlite-driver.js';
 
 const run = promisify(execFile);
 const CLI = join(import.meta.dirname, 'cli.ts');
@@ -16,7 +16,7 @@ const CLI = join(import.meta.dirname, 'cli.ts');
 let root: { path: string; remove(): Promise<void> };
 let dataDir: string;
 let backups: string;
-let live: Database.Database | undefined;
+let live: Database | undefined;
 
 beforeEach(async () => {
   root = await tempDir('hearth-backup-');

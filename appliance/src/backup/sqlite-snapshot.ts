@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { Database } from '../db/sqlite-driver.js';
 import { BackupError } from './errors.js';
 
 export interface SnapshotInfo {
@@ -12,7 +12,7 @@ export interface SnapshotInfo {
  * appliance writes, and includes what is still only in the WAL. The copy is then checked.
  */
 export async function snapshotDatabase(source: string, destination: string): Promise<SnapshotInfo> {
-  let db: Database.Database;
+  let db: Database;
   try {
     db = new Database(source, { fileMustExist: true });
   } catch (err) {

@@ -2,7 +2,7 @@
  * Test data for the backup tests: a live data dir with a WAL-mode database, settings.json and
  * media files, plus helpers that dump everything for exact comparison.
  */
-import Database from 'better-sqlite3';
+import { Database } from '../db/sqlite-driver.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { listMediaFiles } from './media-files.js';
  * Generic tables for exercising the backup mechanism (WAL contents, blobs, unicode). The round
  * trip on the appliance's real schema is appliance/test/backup-restore.test.ts.
  */
-export function applySchema(db: Database.Database): void {
+export function applySchema(db: Database): void {
   db.exec(`
     CREATE TABLE users (id INTEGER PRIMARY KEY, username TEXT NOT NULL UNIQUE, role TEXT NOT NULL, avatar BLOB);
     CREATE TABLE sessions (sid TEXT PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id), expires_at INTEGER NOT NULL);
@@ -23,7 +23,7 @@ export function applySchema(db: Database.Database): void {
 }
 
 /** Open a database the way the appliance does (WAL, no automatic checkpoints so rows stay in the WAL). */
-export function openLiveDatabase(file: string): Database.Database {
+export function openLiveDatabase(file: string): Database {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
@@ -31,7 +31,7 @@ export function openLiveDatabase(file: string): Database.Database {
   return db;
 }
 
-export function fillDatabase(db: Database.Database, rows: number, offset = 0): void {
+export function fillDatabase(db: Database, rows: number, offset = 0): void {
   const user = db.prepare('INSERT INTO users (id, username, role, avatar) VALUES (?, ?, ?, ?)');
   const session = db.prepare('INSERT INTO sessions (sid, user_id, expires_at) VALUES (?, ?, ?)');
   const job = db.prepare('INSERT INTO jobs (id, user_id, type, status, input, progress) VALUES (?, ?, ?, ?, ?, ?)');

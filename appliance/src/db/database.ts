@@ -1,9 +1,9 @@
-import Database from 'better-sqlite3';
+import { Database } from './sqlite-driver.js';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MIGRATIONS } from './migrations.js';
 
-export type Db = Database.Database;
+export type Db = Database;
 
 /** Open (creating if needed) the appliance's SQLite file with WAL and foreign keys, and migrate it. */
 export function openDatabase(file: string): Db {
