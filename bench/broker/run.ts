@@ -18,6 +18,8 @@
  */
 import { fork } from 'node:child_process';
 import dc from 'node:diagnostics_channel';
+import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import mqtt from 'mqtt';
 import { Redis } from 'ioredis';
 import { startMosquitto, startRedis, tempDir } from '@hearth/testkit';
@@ -33,7 +35,36 @@ const PACED = Number(process.argv[4] ?? 200);
 
 /** One paced job: submit began, reply came (load generator), worker started (worker), all on `clock()`. */
 type Paced = { id: string; at: number; replied: number; started: number };
-type Result = { seconds: number; paced: Paced[] };
+/** CPU time (ms) each process spent during the throughput phase. */
+type Cpu = Record<'load' | 'appliance' | 'worker' | 'redis', number>;
+type Result = { seconds: number; paced: Paced[]; cpu: Cpu };
+
+/** CPU time so far of a process (utime + stime from /proc, Linux), in ms. */
+async function cpuOf(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = 100;
+
+/** Redis's own CPU time so far (INFO cpu), in ms. */
+async function redisCpu(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const get = (k: string) => Number(new RegExp(`^${k}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 'NaN');
+  return (get('used_cpu_sys') + get('used_cpu_user')) * 1000;
+}
+
+/** Snapshot the CPU of all four processes; call the result again for the difference. */
+async function cpuMeter(redis: Redis, load: number, worker: number): Promise<() => Promise<Cpu>> {
+  const read = async () => ({ load: await cpuOf(load), worker: await cpuOf(worker), appliance: process.cpuUsage(), redis: await redisCpu(redis) });
+  const before = await read();
+  return async () => {
+    const after = await read();
+    const self = process.cpuUsage(before.appliance);
+    return { load: after.load - before.load, worker: after.worker - before.worker, appliance: (self.user + self.system) / 1000, redis: after.redis - before.redis };
+  };
+}
+
+let probe: Redis;
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -73,6 +104,7 @@ async function startPair(redisUrl: string, queue: string) {
   });
   return {
     load,
+    meter: () => cpuMeter(probe, load.proc.pid!, worker.proc.pid!),
     /** Submit `PACED` jobs one at a time; returns their timings. */
     async paced(): Promise<Paced[]> {
       worker.send({ cmd: 'notify', on: true });
@@ -94,14 +126,16 @@ async function raw(redisUrl: string): Promise<Result> {
   const pair = await startPair(redisUrl, name);
   pair.load.send({ cmd: 'raw', redisUrl, queue: name, n: N, concurrency: CONCURRENCY, paced: PACED });
   await pair.load.next('ready');
+  const meter = await pair.meter();
   const t0 = clock();
   const done = pair.load.next('done');
   pair.load.send({ cmd: 'go' });
   await done;
   const seconds = (clock() - t0) / 1000;
+  const cpu = await meter();
   const paced = await pair.paced();
   await pair.close();
-  return { seconds, paced };
+  return { seconds, paced, cpu };
 }
 
 /** Server-side times of one paced POST /api/jobs, on `clock()`. */
@@ -161,10 +195,12 @@ async function hearth(redisUrl: string, mqttUrl: string): Promise<Result & { sta
   pair.load.send({ cmd: 'hearth', url: running.url, cookie: admin.cookie, csrf: admin.csrf, n: N, concurrency: CONCURRENCY, paced: PACED });
   await pair.load.next('ready');
   await until(1); // the load generator's warm-up job
+  const meter = await pair.meter();
   const t0 = clock();
   pair.load.send({ cmd: 'go' });
   await until(1 + N);
   const seconds = (clock() - t0) / 1000;
+  const cpu = await meter();
   const stages: Stages[] = [];
   const untrace = traceStages(stages);
   const paced = await pair.paced();
@@ -172,27 +208,30 @@ async function hearth(redisUrl: string, mqttUrl: string): Promise<Result & { sta
   await pair.close();
   await running.stop();
   await data.remove();
-  return { seconds, paced, stages };
+  return { seconds, paced, stages, cpu };
 }
 
 const redis = await startRedis();
 const mosquitto = await startMosquitto();
 try {
-  const probe = new Redis(redis.url);
+  probe = new Redis(redis.url);
   const setting = async (name: string) => ((await probe.config('GET', name)) as string[])[1];
   const aof = `appendonly ${await setting('appendonly')}, appendfsync ${await setting('appendfsync')}`;
-  probe.disconnect();
   const anchor = await raw(redis.url);
   const full = await hearth(redis.url, mosquitto.url);
   const row = (label: string, r: Result) => {
     const totals = r.paced.map((p) => p.started - p.at);
     console.log(`${label.padEnd(22)} ${(N / r.seconds).toFixed(0).padStart(6)} jobs/s   submit→start p50 ${pct(totals, 50).toFixed(1)} ms  p99 ${pct(totals, 99).toFixed(1)} ms`);
   };
+  const perJob = (r: Result) => Object.entries(r.cpu).map(([k, ms]) => `${k} ${(ms / N).toFixed(2)}`).join(', ');
   console.log(`${N} no-op jobs with ${CONCURRENCY} in flight (throughput), then ${PACED} one at a time (submit→start latency)`);
   console.log(`one private Redis for both (${aof}); load generator, worker and appliance in separate processes`);
   row('raw bee-queue (anchor)', anchor);
   row('Hearth full path', full);
   console.log(`ratio (Hearth time ÷ anchor time): ${(full.seconds / anchor.seconds).toFixed(2)}`);
+  console.log(`CPU ms per job in the throughput phase (${availableParallelism()} CPUs; /proc has 10 ms ticks):`);
+  console.log(`  anchor: ${perJob(anchor)}`);
+  console.log(`  Hearth: ${perJob(full)}`);
 
   // Where a paced submission's time goes, every mark on the same monotonic clock.
   const joined = full.paced.flatMap((p, i) => {
@@ -201,16 +240,17 @@ try {
   });
   const line = (label: string, xs: number[]) => console.log(`  ${label.padEnd(70)} p50 ${pct(xs, 50).toFixed(2).padStart(6)}  p99 ${pct(xs, 99).toFixed(2).padStart(6)} ms`);
   console.log(`Hearth submit→start by stage (${joined.length} paced jobs; the last two overlap: Redis hands the job to the worker and answers the add at once):`);
-  line('client: fetch() → request arrives at the appliance', joined.map((j) => j.request - j.at));
+  line('client: request() → request arrives at the appliance', joined.map((j) => j.request - j.at));
   line('appliance: request → handler (body, session, user, CSRF, schema)', joined.map((j) => j.handler - j.request));
   line('appliance: handler → worker starts (input, quota, SQLite row + audit, add)', joined.map((j) => j.started - j.handler));
   line('appliance: handler → handler done (… and the add acknowledged)', joined.map((j) => j.handlerEnd - j.handler));
   line('appliance: handler done → response written', joined.map((j) => j.response - j.handlerEnd));
-  line('client: response written → reply read by fetch()', joined.map((j) => j.replied - j.response));
+  line('client: response written → reply read by the client', joined.map((j) => j.replied - j.response));
   console.log('raw bee-queue, for comparison:');
   line('producer: save() → worker starts', anchor.paced.map((p) => p.started - p.at));
   line('producer: save() → save() resolved', anchor.paced.map((p) => p.replied - p.at));
 } finally {
+  probe!?.disconnect();
   await mosquitto.close();
   await redis.close();
 }
