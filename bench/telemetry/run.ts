@@ -13,7 +13,7 @@
  *     its nvidia-smi child excluded), no loop monitor running; GC pauses recorded by the probe;
  *   - loop window (BENCH_SECONDS): perf_hooks.monitorEventLoopDelay at 1 ms inside the process — max
  *     and p99. The anchor gets the same probe: a stall caused by the machine shows in both.
- *   node --import tsx bench/telemetry/run.ts      (BENCH_ROUNDS=2 BENCH_WARMUP_S=45 BENCH_SECONDS=30)
+ *   node --import tsx bench/telemetry/run.ts      (BENCH_ROUNDS=3 BENCH_WARMUP_S=45 BENCH_SECONDS=30)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -27,7 +27,7 @@ import type { ProbeReport } from './loop-probe.js';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const STANDIN = join(ROOT, 'gpu-agent/test/standins/nvidia-smi');
 const PROBE = join(ROOT, 'bench/telemetry/loop-probe.ts');
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 45);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const INTERVAL_MS = 100;
