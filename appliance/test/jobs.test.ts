@@ -225,6 +225,24 @@ describe('job lifecycle', () => {
     expect((await member.get(`/api/jobs/${id}`)).json.status).toBe('cancelled');
   });
 
+  it('lets only the agent running an attempt upload into it', async () => {
+    const other = await deviceClient(h.t, admin, 'agent');
+    const res = await member.post('/api/jobs', { type: 'image.upscale', input: { mediaId: photoId } });
+    const id = res.json.id as string;
+    const bytes = await png();
+    expect((await agent.put(agentArtifactPath(id, 'out.png', 1), bytes, { 'content-type': 'image/png' })).status).toBe(201);
+    const intruder = await other.put(agentArtifactPath(id, 'other.png', 1), bytes, { 'content-type': 'image/png' });
+    expect(intruder.status).toBe(403);
+    expect(intruder.json.message).toBe(`Attempt 1 of job ${id} is being run by another agent`);
+    // The owner keeps uploading (a retried upload replaces).
+    expect((await agent.put(agentArtifactPath(id, 'out.png', 1), bytes, { 'content-type': 'image/png' })).status).toBe(201);
+    // A new attempt may go to another agent, which then owns it.
+    h.app.jobs.onRetrying(id, 'agent went away');
+    expect((await other.put(agentArtifactPath(id, 'out.png', 2), bytes, { 'content-type': 'image/png' })).status).toBe(201);
+    expect((await agent.put(agentArtifactPath(id, 'out.png', 2), bytes, { 'content-type': 'image/png' })).status).toBe(403);
+    await member.post(`/api/jobs/${id}/cancel`);
+  });
+
   it('lets an agent fetch the input media of a live job only', async () => {
     const res = await member.post('/api/jobs', { type: 'image.upscale', input: { mediaId: photoId } });
     const got = await agent.get(`/api/agent/media/${photoId}`);

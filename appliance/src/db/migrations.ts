@@ -168,4 +168,12 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'artifacts remember the agent that uploaded them',
+    sql: `
+      -- The first agent to upload for a job's attempt owns that attempt; others are refused.
+      ALTER TABLE job_artifacts ADD COLUMN agent_device_id INTEGER REFERENCES devices(id) ON DELETE SET NULL;
+    `,
+  },
 ];

@@ -79,10 +79,13 @@ export class Devices {
     if (!row) return null;
     const expected = Buffer.from(row.token_hash, 'hex');
     if (!timingSafeEqual(expected, digest(m[2]!))) return null;
-    const now = Date.now();
-    if (!row.last_seen_at || now - row.last_seen_at > LAST_SEEN_RESOLUTION_MS) {
-      this.stmts.seen.run(now, row.id);
-    }
+    this.touch(toDevice(row));
     return { kind: 'device', id: row.id, deviceKind: row.kind, name: row.name };
+  }
+
+  /** Note that a device was seen (a bearer request or a cookie session), at most once a minute. */
+  touch(device: Device): void {
+    const now = Date.now();
+    if (!device.lastSeenAt || now - device.lastSeenAt > LAST_SEEN_RESOLUTION_MS) this.stmts.seen.run(now, device.id);
   }
 }

@@ -44,6 +44,7 @@ export const agentRoutes: FastifyPluginAsyncTypebox<{ jobs: JobService; media: M
   }, async (request, reply) => {
     const { id, name } = request.params;
     const { attempt } = request.query;
+    const agentId = request.principal.kind === 'device' ? request.principal.id : null;
     const declared = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (!declared) throw new HttpError(415, 'Set the content-type of the artifact');
     const length = Number(request.headers['content-length'] ?? 0);
@@ -68,8 +69,11 @@ export const agentRoutes: FastifyPluginAsyncTypebox<{ jobs: JobService; media: M
       // The job may have been cancelled, or moved on to a later attempt, while the bytes arrived.
       const row = check(jobs.store.get(id));
       await media.files.commit(staged);
+      // An agent writes only into the attempts it runs; checked right before the write, with no await between.
+      const owner = artifacts.attemptOwner(id, attempt);
+      if (owner !== null && owner !== agentId) throw new HttpError(403, `Attempt ${attempt} of job ${id} is being run by another agent`);
       jobs.store.raiseAttempt(id, attempt);
-      artifacts.put({ job_id: id, attempt, name, sha256: staged.sha256, content_type: type, bytes: staged.bytes, moderation: (header as MediaModeration | undefined) ?? 'pending', uploaded_at: Date.now() });
+      artifacts.put({ job_id: id, attempt, name, sha256: staged.sha256, content_type: type, bytes: staged.bytes, moderation: (header as MediaModeration | undefined) ?? 'pending', uploaded_at: Date.now(), agent_device_id: agentId });
       if (row.status !== 'running' && jobs.store.setLiveStatus(id, 'running', Date.now())) jobs.publish(jobs.store.get(id)!);
       return reply.code(201).send({ name, attempt, sha256: staged.sha256, bytes: staged.bytes, contentType: type });
     } finally {

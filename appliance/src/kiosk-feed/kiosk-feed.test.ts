@@ -105,6 +105,8 @@ describe('kiosk pairing', () => {
     const devices = (await admin.get('/api/admin/devices')).json.devices.filter((d: { name: string }) => d.name === 'Kitchen');
     expect(devices).toHaveLength(1);
     expect(devices[0].kind).toBe('kiosk');
+    // The admin page tells when the screen was last heard from, cookie session or not.
+    expect(devices[0].lastSeenAt).toBeGreaterThan(Date.now() - 60_000);
   });
 
   it('refuses an expired or unknown code with 410', async () => {

@@ -124,6 +124,7 @@ export class Sessions implements PrincipalResolver {
       s.lastSeen = now;
       s.expiresAt = Math.min(createdAt + limits.absoluteMs, now + limits.idleMs);
     }
+    this.devices.touch(device);
     return { kind: 'device', id: device.id, deviceKind: device.kind, name: device.name };
   }
 
