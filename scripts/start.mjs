@@ -3,7 +3,7 @@
 // broker unless REDIS_URL / MQTT_URL are set) and, once it is up, a local gpu-agent with the
 // built-in runners. Ctrl-C stops both. HEARTH_LOCAL_AGENT=0 starts the appliance alone.
 import { spawn } from 'node:child_process';
-import { readFile, rm, stat } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -75,7 +75,37 @@ function stopAll(signal) {
   }, 20_000).unref();
 }
 
+/** Newest modification time under `dir` (0 when it does not exist). */
+async function newest(dir) {
+  let latest = 0;
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
+  for (const e of entries) if (e.isFile()) latest = Math.max(latest, (await stat(join(e.parentPath ?? e.path, e.name))).mtimeMs);
+  return latest;
+}
+
+/** Build the portal and the kiosk when their output is missing or older than their sources. */
+async function buildWebIfStale() {
+  const apps = [
+    { name: 'portal', sources: ['appliance/web/src', 'appliance/web/index.html'], output: 'appliance/web/dist/index.html' },
+    { name: 'kiosk', sources: ['kiosk/src', 'kiosk/index.html'], output: 'kiosk/dist/index.html' },
+  ];
+  for (const app of apps) {
+    const built = (await stat(join(root, app.output)).catch(() => null))?.mtimeMs ?? 0;
+    let source = 0;
+    for (const s of app.sources) {
+      const info = await stat(join(root, s)).catch(() => null);
+      source = Math.max(source, info?.isDirectory() ? await newest(join(root, s)) : info?.mtimeMs ?? 0);
+    }
+    if (built >= source) continue;
+    console.log(`  building the ${app.name} (its sources changed since the last build)…`);
+    const workspace = app.name === 'portal' ? 'appliance' : 'kiosk';
+    const code = await new Promise((resolve) => spawn('npm', ['run', 'build', '-w', workspace, '--silent'], { cwd: root, stdio: 'inherit' }).once('exit', resolve));
+    if (code !== 0) throw new Error(`building the ${app.name} failed (npm run build -w ${workspace})`);
+  }
+}
+
 async function main() {
+  await buildWebIfStale();
   await rm(runtimeFile, { force: true });
   const appliance = run('appliance', 'appliance/src/main.ts', { ...process.env, HEARTH_LOCAL_AGENT: withAgent ? '1' : '0' });
   appliance.once('exit', (code, signal) => {
