@@ -16,8 +16,12 @@ interface AgentRecord {
 export interface AgentRegistryEvents {
   /** An agent's view changed (for the SSE stream). */
   change: [AgentView];
-  /** An agent that serves `capabilities` has become able to take jobs. */
-  online: [AgentView];
+  /**
+   * The capabilities some online, job-accepting agent serves changed: `gained` are served now and
+   * were not before, `lost` were served and no longer are (last agent asleep, offline, gone, no
+   * longer accepting, or its announcement dropped them).
+   */
+  capacity: [{ gained: Capability[]; lost: Capability[] }];
 }
 
 /**
@@ -78,7 +82,12 @@ export class AgentRegistry extends EventEmitter<AgentRegistryEvents> {
 
   /** Whether some online agent that accepts jobs serves `capability` right now. */
   serves(capability: Capability): boolean {
-    return this.list().some((a) => a.availability === 'online' && a.acceptingJobs && a.capabilities.includes(capability));
+    return this.served().has(capability);
+  }
+
+  /** Every capability some online agent that accepts jobs serves right now. */
+  served(): Set<Capability> {
+    return new Set(this.list().filter((a) => a.availability === 'online' && a.acceptingJobs).flatMap((a) => a.capabilities));
   }
 
   /** Each announced MAC with the agent that announced it (admins see where a wake packet goes). */
@@ -101,7 +110,7 @@ export class AgentRegistry extends EventEmitter<AgentRegistryEvents> {
       return;
     }
     if (!msg) return;
-    const before = this.view(msg.agentId);
+    const servedBefore = this.served();
     const record = this.agents.get(msg.agentId) ?? { announcement: null, availability: null, state: null, lastSeen: null };
     if (msg.kind === 'announce') record.announcement = msg.announcement;
     else if (msg.kind === 'availability') record.availability = msg.availability;
@@ -111,9 +120,11 @@ export class AgentRegistry extends EventEmitter<AgentRegistryEvents> {
     else this.agents.set(msg.agentId, record);
 
     const after = this.view(msg.agentId);
-    if (!after) return;
-    this.emit('change', after);
-    const couldWork = (v: AgentView | null) => v?.availability === 'online' && v.acceptingJobs;
-    if (couldWork(after) && !couldWork(before)) this.emit('online', after);
+    if (after) this.emit('change', after);
+    // Compared across all agents: one agent leaving strands nothing while another still serves the same capability.
+    const servedAfter = this.served();
+    const gained = [...servedAfter].filter((c) => !servedBefore.has(c));
+    const lost = [...servedBefore].filter((c) => !servedAfter.has(c));
+    if (gained.length > 0 || lost.length > 0) this.emit('capacity', { gained, lost });
   }
 }

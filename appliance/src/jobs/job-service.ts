@@ -228,13 +228,35 @@ export class JobService {
     await this.forget(row);
   }
 
+  /** The registry's served capabilities changed: jobs follow, so none is stranded as `queued` with nobody to run it. */
+  async onCapacity(change: { gained: readonly Capability[]; lost: readonly Capability[] }): Promise<void> {
+    this.onCapabilitiesServed(change.gained);
+    for (const cap of change.lost) await this.onCapabilityLost(cap);
+  }
+
   /** A job waiting for a GPU becomes queued once an agent that serves it is online. */
-  onAgentOnline(capabilities: readonly Capability[]): void {
+  onCapabilitiesServed(capabilities: readonly Capability[]): void {
     for (const cap of capabilities) {
       for (const row of this.d.store.withStatus('waiting_for_gpu', cap)) {
         if (this.d.store.setLiveStatus(row.id, 'queued', Date.now())) this.publishLatest(row.id);
       }
     }
+  }
+
+  /**
+   * No online agent serves `capability` any more: its queued jobs wait for a GPU, and the GPU
+   * machines are woken (as for a submission). Running jobs are left to the broker's stall handling.
+   */
+  async onCapabilityLost(capability: Capability): Promise<void> {
+    if (this.d.store.withStatus('queued', capability).length === 0) return;
+    // An agent may have taken a job just before it left, before the tick marked it running: that one is running.
+    const taken = new Set(await this.d.broker.activeIds(capability).catch(() => [] as string[]));
+    // Re-read after the await: an agent may have come back meanwhile (its `gained` found nothing to requeue).
+    if (this.d.agents.serves(capability)) return;
+    const parked = this.d.store.withStatus('queued', capability).filter((row) => !taken.has(row.id) && this.d.store.park(row.id));
+    if (parked.length === 0) return;
+    for (const row of parked) this.publishLatest(row.id);
+    void this.d.waker.wake(`${parked.length} queued ${capability} job(s) lost their agent`);
   }
 
   /** Jobs an agent has taken (in bee-queue's active list) are running, even before their first progress. */

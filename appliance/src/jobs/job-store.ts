@@ -66,6 +66,7 @@ export class JobStore {
       countsByStatus: db.prepare<[], { type: string; status: string; n: number }>('SELECT type, status, COUNT(*) AS n FROM jobs GROUP BY type, status'),
       countCreatedBy: db.prepare<[number, number], { n: number }>("SELECT COUNT(*) AS n FROM jobs WHERE owner_kind = 'user' AND owner_id = ? AND created_at >= ?"),
       setQueued: db.prepare(`UPDATE jobs SET status = ? WHERE id = ? AND ${LIVE_SQL} AND status != ?`),
+      park: db.prepare(`UPDATE jobs SET status = 'waiting_for_gpu' WHERE id = ? AND status = 'queued'`),
       setRunning: db.prepare(`UPDATE jobs SET status = 'running', started_at = COALESCE(started_at, ?) WHERE id = ? AND ${LIVE_SQL} AND status != 'running'`),
       setProgress: db.prepare(`UPDATE jobs SET progress = ?, status = 'running', started_at = COALESCE(started_at, ?) WHERE id = ? AND ${LIVE_SQL}`),
       nextAttempt: db.prepare(`UPDATE jobs SET attempts = attempts + 1, status = 'queued', error = ?, progress = NULL WHERE id = ? AND ${LIVE_SQL}`),
@@ -127,6 +128,11 @@ export class JobStore {
   setLiveStatus(id: string, status: 'queued' | 'waiting_for_gpu' | 'running', now: number): boolean {
     const info = status === 'running' ? this.stmts.setRunning.run(now, id) : this.stmts.setQueued.run(status, id, status);
     return info.changes === 1;
+  }
+
+  /** A queued job waits for a GPU again; false when it is no longer queued (running, finished). */
+  park(id: string): boolean {
+    return this.stmts.park.run(id).changes === 1;
   }
 
   setProgress(id: string, progress: JobProgress, now: number): boolean {

@@ -52,7 +52,7 @@ export const jobsPlugin = fp(async (app: FastifyInstance, opts: JobsPluginOption
   broker.on('failed', (id, message) => void jobs.onFailed(id, message).catch(logged('could not record a failed job')));
   broker.on('succeeded', (id, result) => void jobs.onSucceeded(id, result).catch(logged('could not record a finished job')));
   broker.on('reconnected', () => void reconciler.run().catch(logged('reconciliation after a Redis break failed')));
-  app.agents.on('online', (agent) => jobs.onAgentOnline(agent.capabilities));
+  app.agents.on('capacity', (change) => void jobs.onCapacity(change).catch(logged('could not move jobs after an agent change')));
   app.media.on('pending', (mediaId) => void jobs.moderate(mediaId));
 
   const timers: NodeJS.Timeout[] = [];
