@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
-import { tempDir } from '@hearth/testkit';
+import { tempDir, waitFor } from '@hearth/testkit';
+import { tmpdir } from 'node:os';
 import { restoreBackup } from '../src/backup/index.js';
 import { startTestAppliance, type TestAppliance } from './support/harness.js';
 import type { HttpClient } from './support/http-client.js';
@@ -29,6 +30,20 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
+describe('backup download', () => {
+  it('stops cleanly when the admin cancels the download', async () => {
+    const scratchBefore = (await readdir(tmpdir())).filter((n) => n.startsWith('hearth-archive-'));
+    const ac = new AbortController();
+    const res = await fetch(`${t.url}/api/admin/backup`, { headers: { cookie: admin.cookie! }, signal: ac.signal });
+    expect(res.status).toBe(200);
+    ac.abort();
+    const failed = await waitFor(async () => (await admin.get('/api/admin/audit?action=backup.failed')).json.entries[0], { what: 'the failed download in the audit log' });
+    expect(failed.outcome).toBe('failed');
+    await waitFor(async () => (await readdir(tmpdir())).filter((n) => n.startsWith('hearth-archive-')).length <= scratchBefore.length, { what: 'the scratch copy removed' });
+    expect((await t.client().get('/healthz')).status).toBe(200);
+  });
+});
+
 describe('backup → wipe → restore', () => {
   it('brings back users, sessions, jobs and media identical, and the family just carries on', async () => {
     const photo = await sharp({ create: { width: 80, height: 60, channels: 3, background: { r: 200, g: 120, b: 40 } } }).png().toBuffer();
@@ -43,7 +58,8 @@ describe('backup → wipe → restore', () => {
     expect((await member.get('/api/admin/backup')).status).toBe(403);
     const res = await fetch(`${t.url}/api/admin/backup`, { headers: { cookie: admin.cookie! } });
     expect(res.status).toBe(200);
-    expect(res.headers.get('content-disposition')).toMatch(/attachment; filename="hearth-.*\.tar\.gz"/);
+    const downloadedName = /filename="(hearth-.*\.tar\.gz)"/.exec(res.headers.get('content-disposition') ?? '')?.[1];
+    expect(downloadedName).toBeDefined();
     const archive = Buffer.from(await res.arrayBuffer());
     const before = snapshot(t);
     expect((before.users as unknown[]).length).toBe(2);
@@ -76,7 +92,8 @@ describe('backup → wipe → restore', () => {
     expect(mine.json.jobs.map((j: { title: string }) => j.title)).toContain('Sunset, bigger');
     const bytes = await fetch(`${t.url}/api/media/${uploaded.json.id}`, { headers: { cookie: member.cookie! } });
     expect(Buffer.from(await bytes.arrayBuffer()).equals(photo)).toBe(true);
+    // The backup holds the record of its own download.
     const audit = await admin.get('/api/admin/audit?action=backup.downloaded');
-    expect(audit.json.entries).toHaveLength(1);
+    expect(`${audit.json.entries[0].detail.name}`).toBe(downloadedName);
   });
 });

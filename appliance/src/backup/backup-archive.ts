@@ -33,7 +33,7 @@ export async function writeBackupArchive(dataDir: string, out: Writable, opts: A
   const scratch = await mkdtemp(join(opts.scratchDir ?? tmpdir(), 'hearth-archive-'));
   const pack = tar.pack();
   const done = pipeline(pack, createGzip(), out);
-  try {
+  const work = (async (): Promise<Manifest> => {
     const dbCopy = join(scratch, DB_FILE);
     const database = await snapshotDatabase(dbPath, dbCopy);
     const files: ManifestEntry[] = [];
@@ -53,11 +53,16 @@ export async function writeBackupArchive(dataDir: string, out: Writable, opts: A
     const manifest: Manifest = { format: 'hearth-backup', version: 1, createdAt: at.toISOString(), database, files };
     pack.entry({ name: `${root}/${MANIFEST_FILE}`, mode: 0o600, mtime: at }, `${JSON.stringify(manifest, null, 2)}\n`);
     pack.finalize();
+    return manifest;
+  })();
+  try {
+    // A reader that goes away (a cancelled download) ends the pipeline early: stop archiving then.
+    const manifest = await Promise.race([work, done.then(() => new Promise<never>(() => undefined))]);
     await done;
     return manifest;
   } catch (err) {
     pack.destroy(err as Error);
-    await done.catch(() => undefined);
+    await Promise.allSettled([done, work]);
     throw err;
   } finally {
     await rm(scratch, { recursive: true, force: true });
