@@ -2,49 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startHomeAssistant, type HomeAssistant } from '@hearth/ha-integration';
+import { startHomeAssistant, type HomeAssistant, SAMPLE_HOUSE, placeInArea } from '@hearth/ha-integration';
 import { waitFor } from '@hearth/testkit';
 import { eventsPlugin } from '../src/events/plugin.js';
 import { homeAssistantPlugin } from '../src/home-assistant/plugin.js';
 import { startTestAppliance, type TestAppliance } from './support/harness.js';
 import { HttpClient, type TestResponse } from './support/http-client.js';
 import { SseStream } from './support/sse.js';
-
-/** A kitchen light (template, backed by an input_boolean) and a front door lock, in a real HA. */
-const HOUSE = `
-input_boolean:
-  kitchen_power:
-    name: Kitchen power
-light:
-  - platform: template
-    lights:
-      kitchen:
-        unique_id: hearth_test_kitchen_light
-        friendly_name: Kitchen light
-        value_template: "{{ is_state('input_boolean.kitchen_power', 'on') }}"
-        turn_on:
-          service: input_boolean.turn_on
-          target:
-            entity_id: input_boolean.kitchen_power
-        turn_off:
-          service: input_boolean.turn_off
-          target:
-            entity_id: input_boolean.kitchen_power
-lock:
-  - platform: template
-    name: Front door
-    unique_id: hearth_test_front_door
-    optimistic: true
-    value_template: "{{ 'locked' }}"
-    lock:
-      service: input_boolean.turn_on
-      target:
-        entity_id: input_boolean.kitchen_power
-    unlock:
-      service: input_boolean.turn_off
-      target:
-        entity_id: input_boolean.kitchen_power
-`;
 
 let ha: HomeAssistant;
 let t: TestAppliance;
@@ -67,11 +31,9 @@ const statusIs = async (state: string) =>
   waitFor(async () => (await admin.get('/api/ha/status')).json.state === state, { timeoutMs: 60_000, what: `HA link ${state}` });
 
 beforeAll(async () => {
-  ha = await startHomeAssistant({ packages: { house: HOUSE } });
-  // Put the light in an area, as a family would (onboarding made a Kitchen).
-  const areas = await ha.sendWs<Array<{ area_id: string; name: string }>>({ type: 'config/area_registry/list' });
-  const area = areas.find((a) => a.name === 'Kitchen') ?? (await ha.sendWs<{ area_id: string }>({ type: 'config/area_registry/create', name: 'Kitchen' }));
-  await ha.sendWs({ type: 'config/entity_registry/update', entity_id: 'light.kitchen', area_id: area.area_id });
+  ha = await startHomeAssistant({ packages: { house: SAMPLE_HOUSE } });
+  // Put the light in an area, as a family would.
+  await placeInArea(ha, 'light.kitchen', 'Kitchen');
   t = await startTestAppliance({
     capabilities: (_c, log) => [
       async (app) => { await app.register(eventsPlugin, { version: 'test' }); },

@@ -1,33 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startHomeAssistant, type HomeAssistant } from '@hearth/ha-integration';
+import { startHomeAssistant, type HomeAssistant, SAMPLE_HOUSE, placeInArea } from '@hearth/ha-integration';
 import { startTestAppliance, type TestAppliance } from './support/harness.js';
 import type { HttpClient } from './support/http-client.js';
 import { ensurePortalBuilt } from './portal-support/build.js';
 import { DESKTOP, launchChromium, screenshot, seriousViolations, watch, type PageWatch } from './portal-support/browser.js';
 import { apiLogin, invited, loginInBrowser, onboardInBrowser } from './portal-support/flows.js';
-
-/** A kitchen light in a real HA: a template light over an input_boolean, so HA itself can flip it. */
-const HOUSE = `
-input_boolean:
-  kitchen_power:
-    name: Kitchen power
-light:
-  - platform: template
-    lights:
-      kitchen:
-        unique_id: hearth_portal_kitchen_light
-        friendly_name: Kitchen light
-        value_template: "{{ is_state('input_boolean.kitchen_power', 'on') }}"
-        turn_on:
-          service: input_boolean.turn_on
-          target:
-            entity_id: input_boolean.kitchen_power
-        turn_off:
-          service: input_boolean.turn_off
-          target:
-            entity_id: input_boolean.kitchen_power
-`;
 
 describe('smart home in the portal, against a real Home Assistant', () => {
   let ha: HomeAssistant;
@@ -46,10 +24,8 @@ describe('smart home in the portal, against a real Home Assistant', () => {
 
   beforeAll(async () => {
     await ensurePortalBuilt();
-    [ha, t, browser] = await Promise.all([startHomeAssistant({ packages: { house: HOUSE } }), startTestAppliance({ product: true }), launchChromium()]);
-    const areas = await ha.sendWs<Array<{ area_id: string; name: string }>>({ type: 'config/area_registry/list' });
-    const kitchen = areas.find((a) => a.name === 'Kitchen') ?? (await ha.sendWs<{ area_id: string }>({ type: 'config/area_registry/create', name: 'Kitchen' }));
-    await ha.sendWs({ type: 'config/entity_registry/update', entity_id: 'light.kitchen', area_id: kitchen.area_id });
+    [ha, t, browser] = await Promise.all([startHomeAssistant({ packages: { house: SAMPLE_HOUSE } }), startTestAppliance({ product: true }), launchChromium()]);
+    await placeInArea(ha, 'light.kitchen', 'Kitchen');
   }, 240_000);
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => undefined);

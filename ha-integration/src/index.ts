@@ -5,3 +5,4 @@ export { checkConfig, parseCheckConfigOutput, type ConfigCheck } from './harness
 export { homeAssistantVenv } from './harness/venv.js';
 export { createOwnerToken } from './harness/onboarding.js';
 export { problemLogLines } from './harness/log-lines.js';
+export { SAMPLE_HOUSE, placeInArea } from './harness/sample-house.js';

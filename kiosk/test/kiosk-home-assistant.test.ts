@@ -1,33 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { DEFAULT_KIOSK_LAYOUT, type KioskLayout } from '@hearth/protocol';
-import { startHomeAssistant, type HomeAssistant } from '@hearth/ha-integration';
+import { startHomeAssistant, type HomeAssistant, SAMPLE_HOUSE } from '@hearth/ha-integration';
 import { waitFor } from '@hearth/testkit';
 import type { TestAppliance } from '../../appliance/test/support/harness.js';
 import type { HttpClient } from '../../appliance/test/support/http-client.js';
 import { launchChromium, pairedPage, screenshot, startKioskAppliance } from './support.js';
-
-/** A template light over an input_boolean: HA can flip it on its own, and the boolean follows it. */
-const HOUSE = `
-input_boolean:
-  kitchen_power:
-    name: Kitchen power
-light:
-  - platform: template
-    lights:
-      kitchen:
-        unique_id: hearth_kiosk_kitchen_light
-        friendly_name: Kitchen light
-        value_template: "{{ is_state('input_boolean.kitchen_power', 'on') }}"
-        turn_on:
-          service: input_boolean.turn_on
-          target:
-            entity_id: input_boolean.kitchen_power
-        turn_off:
-          service: input_boolean.turn_off
-          target:
-            entity_id: input_boolean.kitchen_power
-`;
 
 const LIGHT = 'light.kitchen';
 const POWER = 'input_boolean.kitchen_power';
@@ -39,7 +17,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   let app: { t: TestAppliance; admin: HttpClient };
-  [ha, app, browser] = await Promise.all([startHomeAssistant({ packages: { house: HOUSE } }), startKioskAppliance(), launchChromium()]);
+  [ha, app, browser] = await Promise.all([startHomeAssistant({ packages: { house: SAMPLE_HOUSE } }), startKioskAppliance(), launchChromium()]);
   ({ t, admin } = app);
   const set = await admin.put('/api/admin/home-assistant', { url: ha.url, token: ha.token });
   if (set.status !== 200) throw new Error(set.text);
