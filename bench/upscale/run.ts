@@ -1,6 +1,7 @@
 /**
  * Seconds per 128-px ESRGAN-slim tile on the TensorFlow.js WASM backend, against the pure-JS
- * `cpu` backend (the anchor), measured in the same run.
+ * `cpu` backend (the anchor), measured in the same run. Both run as the agent runs them: in the
+ * runtime's worker thread, one message round trip per tile.
  *   node --import tsx bench/upscale/run.ts [wasmTiles=10] [cpuTiles=2]
  */
 import { cpus } from 'node:os';
@@ -25,16 +26,16 @@ async function measure(backend: TfjsBackendName, scale: EsrganScale, tiles: numb
   const runtime = new TfjsRuntime(backend);
   const models = new EsrganModels(runtime);
   const loadStart = performance.now();
-  const tf = await runtime.ready();
-  const model = await models.get(scale);
+  await models.load(scale);
   const loadSeconds = (performance.now() - loadStart) / 1000;
   const image = await tilePhoto();
-  const once = () => upscalePixels(tf, model, image, { scale, tileSize: TILE, pad: 0, signal: new AbortController().signal });
+  const network = (pixels: Float32Array, width: number, height: number) => models.upscaleTile(scale, pixels, width, height);
+  const once = () => upscalePixels(network, image, { scale, tileSize: TILE, pad: 0, signal: new AbortController().signal });
   await once(); // warm-up: first inference compiles kernels and allocates
   const start = performance.now();
   for (let i = 0; i < tiles; i++) await once();
   const perTile = (performance.now() - start) / 1000 / tiles;
-  await models.dispose();
+  await runtime.close();
   return { loadSeconds, perTile };
 }
 

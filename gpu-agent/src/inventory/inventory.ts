@@ -1,6 +1,6 @@
-import { Worker } from 'node:worker_threads';
 import si from 'systeminformation';
 import type { Logger } from '../log.js';
+import { startTsWorker } from '../start-ts-worker.js';
 
 export interface HostInventory {
   hostname: string;
@@ -20,12 +20,7 @@ const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
  */
 export function readInventory(log: Logger): Promise<HostInventory> {
   return new Promise((resolve, reject) => {
-    // The agent runs from TypeScript through tsx (no build step); a worker does not inherit tsx's
-    // loader on Node 20, so the worker registers it before importing its .ts entry.
-    const entry = new URL('./inventory-worker.ts', import.meta.url).href;
-    const tsx = import.meta.resolve('tsx/esm/api');
-    const bootstrap = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-    const worker = new Worker(bootstrap, { eval: true });
+    const worker = startTsWorker(new URL('./inventory-worker.ts', import.meta.url));
     worker.once('message', (msg: { inventory: HostInventory; warnings: string[] }) => {
       for (const w of msg.warnings) log.warn(w);
       resolve(msg.inventory);

@@ -20,7 +20,8 @@ export interface BuiltinRunners {
 
 /**
  * The runners that need no server: they run on the CPU of any machine. Models load lazily on
- * first use and are dropped by `freeMemory()`; all share one TensorFlow.js WASM runtime.
+ * first use and are dropped by `freeMemory()`; all share one TensorFlow.js WASM runtime, whose
+ * worker thread does the inference off the agent's event loop.
  */
 export function createBuiltinRunners(runtime = new TfjsRuntime('wasm')): BuiltinRunners {
   const moderator = new NsfwModerator(runtime);

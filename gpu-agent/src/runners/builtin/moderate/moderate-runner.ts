@@ -18,7 +18,7 @@ export class ModerateRunner implements Runner {
     const { bytes } = await ctx.fetchMedia(mediaId);
     ctx.signal.throwIfAborted();
     ctx.progress({ fraction: 0.1, stage: 'classifying' });
-    const moderation = await this.moderator.moderate(bytes);
+    const moderation = await this.moderator.moderate(bytes, ctx.signal);
     ctx.signal.throwIfAborted();
     ctx.progress({ fraction: 1, stage: 'done' });
     return { artifacts: [], data: moderation };

@@ -1,11 +1,9 @@
-import type * as tf from '@tensorflow/tfjs';
-import { load, type NSFWJS } from 'nsfwjs';
 import sharp from 'sharp';
 import { JobError } from '../../runner.js';
 import { TfjsRuntime } from '../tfjs/runtime.js';
+import { NSFW_INPUT_SIZE, type NsfwClass } from './nsfw-network.js';
 
-export const NSFW_CLASSES = ['Drawing', 'Hentai', 'Neutral', 'Porn', 'Sexy'] as const;
-export type NsfwClass = (typeof NSFW_CLASSES)[number];
+export { NSFW_CLASSES, type NsfwClass } from './nsfw-network.js';
 
 /**
  * A picture is `unsafe` when the classes not fit for children (Porn, Hentai, Sexy) together
@@ -14,9 +12,6 @@ export type NsfwClass = (typeof NSFW_CLASSES)[number];
  */
 export const UNSAFE_THRESHOLD = 0.5;
 const UNSAFE_CLASSES: readonly NsfwClass[] = ['Porn', 'Hentai', 'Sexy'];
-
-/** MobileNetV2 looks at 224×224 pixels; nsfwjs would resize to this anyway. */
-const INPUT_SIZE = 224;
 
 export interface Moderation {
   verdict: 'safe' | 'unsafe';
@@ -31,46 +26,30 @@ export function verdictFor(probabilities: Record<NsfwClass, number>): Moderation
   return { verdict: unsafeScore >= UNSAFE_THRESHOLD ? 'unsafe' : 'safe', unsafeScore, threshold: UNSAFE_THRESHOLD, probabilities };
 }
 
-/** The nsfwjs MobileNetV2 classifier, loaded offline from the files bundled in the package. */
+/**
+ * The nsfwjs MobileNetV2 classifier, as seen from the main thread: pictures are decoded here
+ * (sharp works off the event loop anyway) and classified in the runtime's worker, where the
+ * model loads on first use and stays until `dispose()`.
+ */
 export class NsfwModerator {
-  #model: Promise<NSFWJS> | undefined;
-
   constructor(readonly runtime: TfjsRuntime) {}
 
-  async moderate(bytes: Buffer): Promise<Moderation> {
-    const [tfjs, model] = await Promise.all([this.runtime.ready(), this.#load()]);
-    const pixels = await decodeForClassifier(bytes);
-    const image = tfjs.tensor3d(new Int32Array(pixels), [INPUT_SIZE, INPUT_SIZE, 3], 'int32') as tf.Tensor3D;
-    try {
-      const predictions = await model.classify(image, NSFW_CLASSES.length);
-      const probabilities = Object.fromEntries(NSFW_CLASSES.map((c) => [c, 0])) as Record<NsfwClass, number>;
-      for (const p of predictions) probabilities[p.className as NsfwClass] = p.probability;
-      return verdictFor(probabilities);
-    } finally {
-      image.dispose();
-    }
+  async moderate(bytes: Buffer, signal?: AbortSignal): Promise<Moderation> {
+    // A copy of our own, so moving it to the worker cannot take memory sharp or Buffer pools still use.
+    const pixels = new Uint8Array(await decodeForClassifier(bytes));
+    const probabilities = await this.runtime.request({ op: 'classify', pixels }, { signal, transfer: [pixels.buffer] });
+    return verdictFor(probabilities as Record<NsfwClass, number>);
   }
 
-  async dispose(): Promise<void> {
-    const model = this.#model;
-    this.#model = undefined;
-    if (model) (await model.catch(() => undefined))?.dispose();
-  }
-
-  #load(): Promise<NSFWJS> {
-    if (!this.#model) {
-      // The backend must be up before nsfwjs allocates its first tensor.
-      this.#model = this.runtime.ready().then(() => load('MobileNetV2', { size: INPUT_SIZE }));
-      this.#model.catch(() => (this.#model = undefined));
-    }
-    return this.#model;
+  dispose(): Promise<void> {
+    return this.runtime.unload(['nsfw']);
   }
 }
 
 /**
  * Moderates one picture. Loading the classifier takes about a second, so code that moderates
- * often should keep an `NsfwModerator` and pass it in; without one, a moderator is made for
- * this call and disposed after it.
+ * often should keep an `NsfwModerator` and pass it in; without one, a moderator (and its
+ * worker) is made for this call and closed after it.
  */
 export async function moderateImage(bytes: Buffer, moderator?: NsfwModerator): Promise<Moderation> {
   if (moderator) return moderator.moderate(bytes);
@@ -78,7 +57,7 @@ export async function moderateImage(bytes: Buffer, moderator?: NsfwModerator): P
   try {
     return await once.moderate(bytes);
   } finally {
-    await once.dispose();
+    await once.runtime.close();
   }
 }
 
@@ -88,7 +67,7 @@ async function decodeForClassifier(bytes: Buffer): Promise<Buffer> {
     return await sharp(bytes, { limitInputPixels: 50_000_000 })
       .rotate()
       .flatten({ background: '#ffffff' })
-      .resize(INPUT_SIZE, INPUT_SIZE, { fit: 'fill' })
+      .resize(NSFW_INPUT_SIZE, NSFW_INPUT_SIZE, { fit: 'fill' })
       .toColourspace('srgb')
       .raw()
       .toBuffer();

@@ -1,39 +1,30 @@
-import type * as tf from '@tensorflow/tfjs';
-import { join } from 'node:path';
-import { packageDir } from '../package-dir.js';
-import { fileModel } from '../tfjs/file-model.js';
+import type { EsrganScale, ModelName } from '../tfjs/messages.js';
 import type { TfjsRuntime } from '../tfjs/runtime.js';
 
-export type EsrganScale = 2 | 4;
+export type { EsrganScale } from '../tfjs/messages.js';
+
+const MODELS: Record<EsrganScale, ModelName> = { 2: 'esrgan-x2', 4: 'esrgan-x4' };
 
 /**
- * The ESRGAN-slim networks shipped inside `@upscalerjs/esrgan-slim` (RDN architecture, standard
- * Keras layers only, pixel values 0–255 in and out), loaded once per scale and kept until freed.
+ * The ESRGAN-slim networks, as seen from the main thread: they live in the runtime's worker,
+ * load there on first use (or `load()`) and stay until `dispose()`.
  */
 export class EsrganModels {
-  readonly #loading = new Map<EsrganScale, Promise<tf.LayersModel>>();
-
   constructor(readonly runtime: TfjsRuntime) {}
 
-  get(scale: EsrganScale): Promise<tf.LayersModel> {
-    let model = this.#loading.get(scale);
-    if (!model) {
-      model = this.#load(scale);
-      this.#loading.set(scale, model);
-      model.catch(() => this.#loading.delete(scale));
-    }
-    return model;
+  load(scale: EsrganScale, signal?: AbortSignal): Promise<void> {
+    return this.runtime.request({ op: 'load', model: MODELS[scale] }, { signal }).then(() => undefined);
   }
 
-  async dispose(): Promise<void> {
-    const models = [...this.#loading.values()];
-    this.#loading.clear();
-    for (const m of await Promise.allSettled(models)) if (m.status === 'fulfilled') m.value.dispose();
+  /** One window of RGB floats (moved to the worker, not copied) in; RGB bytes `scale` times larger out. */
+  upscaleTile(scale: EsrganScale, pixels: Float32Array, width: number, height: number, signal?: AbortSignal): Promise<Uint8Array> {
+    return this.runtime.request(
+      { op: 'upscale-tile', scale, pixels, width, height },
+      { signal, transfer: [pixels.buffer as ArrayBuffer] },
+    );
   }
 
-  async #load(scale: EsrganScale): Promise<tf.LayersModel> {
-    const tf = await this.runtime.ready();
-    const path = join(packageDir('@upscalerjs/esrgan-slim'), 'models', `x${scale}`, 'model.json');
-    return tf.loadLayersModel(fileModel(path));
+  dispose(): Promise<void> {
+    return this.runtime.unload(Object.values(MODELS));
   }
 }

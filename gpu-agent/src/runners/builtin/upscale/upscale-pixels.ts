@@ -1,5 +1,3 @@
-import type * as tf from '@tensorflow/tfjs';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { planTiles } from './tiles.js';
 
 /** Interleaved 8-bit RGB. */
@@ -8,6 +6,9 @@ export interface RgbImage {
   width: number;
   height: number;
 }
+
+/** Runs the network on one window: RGB floats 0–255 in, RGB bytes `scale` times larger out. */
+export type UpscaleWindow = (pixels: Float32Array, width: number, height: number) => Promise<Uint8Array>;
 
 export interface UpscaleOptions {
   scale: number;
@@ -20,12 +21,11 @@ export interface UpscaleOptions {
 }
 
 /**
- * Runs a super-resolution network tile by tile. Between tiles it yields to the event loop and
- * checks the abort signal, so a cancelled job stops after at most one tile.
+ * Runs a super-resolution network tile by tile. The network itself runs elsewhere (the
+ * TensorFlow.js worker); here only windows are cut out and results stitched together.
  */
 export async function upscalePixels(
-  tfjs: typeof tf,
-  model: tf.LayersModel,
+  upscaleWindow: UpscaleWindow,
   image: RgbImage,
   { scale, tileSize, pad, signal, onTile }: UpscaleOptions,
 ): Promise<RgbImage> {
@@ -39,12 +39,8 @@ export async function upscalePixels(
       const from = ((window.y + row) * image.width + window.x) * 3;
       input.set(image.data.subarray(from, from + window.width * 3), row * window.width * 3);
     }
-    const result = tfjs.tidy(() => {
-      const batch = tfjs.tensor4d(input, [1, window.height, window.width, 3]);
-      return tfjs.clipByValue(model.predict(batch) as tf.Tensor, 0, 255).round().toInt();
-    });
-    const pixels = await result.data();
-    result.dispose();
+    const pixels = await upscaleWindow(input, window.width, window.height);
+    signal.throwIfAborted();
     const resultWidth = window.width * scale;
     const offsetX = (core.x - window.x) * scale;
     const offsetY = (core.y - window.y) * scale;
@@ -54,7 +50,6 @@ export async function upscalePixels(
       out.set(pixels.subarray(from, from + core.width * scale * 3), to);
     }
     onTile?.(i + 1, tiles.length);
-    await yieldToEventLoop();
   }
   return { data: out, width: outWidth, height: image.height * scale };
 }

@@ -9,10 +9,12 @@ import { UpscaleRunner } from './upscale-runner.js';
 
 const models = new EsrganModels(new TfjsRuntime('wasm'));
 const runner = new UpscaleRunner({ models });
+/** 256-px windows: ~1 s of compute each, so a tile that blocked the main thread could not go unnoticed. */
+const slowTiles = new UpscaleRunner({ models, tileSize: 256 });
 const job = (bytes: Buffer, scale: 2 | 4): RunnerJob => ({ id: 'j1', type: 'image.upscale', input: { mediaId: mediaIdOf(bytes), scale } });
 
 beforeAll(async () => {
-  await models.get(2);
+  await models.load(2);
 });
 afterAll(() => runner.close());
 
@@ -50,12 +52,11 @@ describe('image.upscale', () => {
     const photo = await testPhoto(96, 80);
     const { data, info } = await sharp(photo).removeAlpha().raw().toBuffer({ resolveWithObject: true });
     const image = { data, width: info.width, height: info.height };
-    const tf = await models.runtime.ready();
-    const model = await models.get(2);
     const signal = new AbortController().signal;
+    const network = (pixels: Float32Array, width: number, height: number) => models.upscaleTile(2, pixels, width, height, signal);
     let tiles = 0;
-    const tiled = await upscalePixels(tf, model, image, { scale: 2, tileSize: 48, pad: 12, signal, onTile: () => tiles++ });
-    const whole = await upscalePixels(tf, model, image, { scale: 2, tileSize: 128, pad: 0, signal });
+    const tiled = await upscalePixels(network, image, { scale: 2, tileSize: 48, pad: 12, signal, onTile: () => tiles++ });
+    const whole = await upscalePixels(network, image, { scale: 2, tileSize: 128, pad: 0, signal });
     expect(tiles).toBe(16);
     let worst = 0;
     for (let i = 0; i < whole.data.length; i++) worst = Math.max(worst, Math.abs(whole.data[i]! - tiled.data[i]!));
@@ -87,6 +88,60 @@ describe('image.upscale', () => {
     expect(performance.now() - abortedAt).toBeLessThan(2000);
     expect(uploads).toEqual([]);
     expect(progress.at(-1)?.stage).toBe('tile 2/35');
+  });
+
+  it('keeps the main thread responsive while the tiles run', async () => {
+    const photo = await testPhoto(460, 200);
+    const { ctx, progress } = recordingContext([photo]);
+    // A 10-ms ticker, not monitorEventLoopDelay: a loop blocked for the whole run records no sample at all there.
+    let lastTick = performance.now();
+    let longestGap = 0;
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      longestGap = Math.max(longestGap, now - lastTick);
+      lastTick = now;
+    }, 10);
+    const start = performance.now();
+    try {
+      await slowTiles.run(job(photo, 2), ctx);
+    } finally {
+      clearInterval(ticker);
+    }
+    longestGap = Math.max(longestGap, performance.now() - lastTick);
+    const elapsed = performance.now() - start;
+    expect(progress.filter((p) => p.stage.startsWith('tile ')).map((p) => p.stage)).toEqual(['tile 1/2', 'tile 2/2']);
+    // Inference on the main thread would have stalled the ticker for a whole tile, far above the bound.
+    expect(elapsed / 2).toBeGreaterThan(300);
+    expect(longestGap).toBeLessThan(100);
+  });
+
+  it('rejects at once when aborted in the middle of a tile, and the next job still runs', async () => {
+    const photo = await testPhoto(480, 240);
+    const controller = new AbortController();
+    const { ctx, uploads } = recordingContext([photo], controller.signal);
+    const seen: Record<string, number> = {};
+    let abortedAt = 0;
+    ctx.progress = (p) => {
+      seen[p.stage] = performance.now();
+      if (p.stage !== 'tile 1/6') return;
+      setTimeout(() => {
+        abortedAt = performance.now();
+        controller.abort(new Error('cancelled mid-tile'));
+      }, 100);
+    };
+    const error = await slowTiles.run(job(photo, 2), ctx).catch((e: unknown) => e);
+    const latency = performance.now() - abortedAt;
+    expect((error as Error).message).toBe('cancelled mid-tile');
+    expect(abortedAt).toBeGreaterThan(0);
+    expect(latency).toBeLessThan(50);
+    expect(uploads).toEqual([]);
+    expect(Object.keys(seen)).not.toContain('tile 2/6');
+    // A 256-px tile takes far longer than the 100 ms wait, so the abort did land mid-tile.
+    expect(seen['tile 1/6']! - seen['loading model']!).toBeGreaterThan(400);
+
+    const small = await testPhoto(40, 40);
+    const after = recordingContext([small]);
+    await expect(runner.run(job(small, 2), after.ctx)).resolves.toMatchObject({ data: { width: 80, height: 80 } });
   });
 
   it('refuses pictures above the size limit with a message a person understands', async () => {

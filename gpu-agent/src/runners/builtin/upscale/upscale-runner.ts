@@ -48,10 +48,11 @@ export class UpscaleRunner implements Runner {
     }
     ctx.signal.throwIfAborted();
     ctx.progress({ fraction: 0, stage: 'loading model' });
-    const tf = await this.#models.runtime.ready();
-    const model = await this.#models.get(scale);
+    await this.#models.load(scale, ctx.signal);
     const rgb = await decodeRgb(bytes);
-    const upscaled = await upscalePixels(tf, model, rgb, {
+    const upscaleWindow = (pixels: Float32Array, width: number, height: number) =>
+      this.#models.upscaleTile(scale, pixels, width, height, ctx.signal);
+    const upscaled = await upscalePixels(upscaleWindow, rgb, {
       scale,
       tileSize: this.#tileSize,
       pad: this.#pad,
