@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { CAPABILITIES, JOB_STATUSES, JOB_TYPE_NAMES, JobProgress } from './jobs.js';
 import { AVAILABILITY } from './mqtt.js';
+import { USER_ROLES } from './principals.js';
 
 /** The views the appliance's HTTP API and SSE stream hand to the portal and the kiosk. */
 
@@ -133,3 +134,22 @@ export const ServerEvent = Type.Union([
 ]);
 export type ServerEvent = Static<typeof ServerEvent>;
 export type ServerEventType = ServerEvent['type'];
+
+/** A person's account as the portal sees it (never the password hash). */
+export const UserView = Type.Object({
+  id: Type.Integer(),
+  username: Type.String(),
+  displayName: Type.String(),
+  role: literals(USER_ROLES),
+  disabled: Type.Boolean(),
+  createdAt: Type.Integer(),
+});
+export type UserView = Static<typeof UserView>;
+
+/** `GET /api/session`, and the answer to onboarding, login and invite acceptance. */
+export const SessionView = Type.Object({
+  user: Nullable(UserView),
+  csrfToken: Nullable(Type.String()),
+  needsOnboarding: Type.Boolean(),
+});
+export type SessionView = Static<typeof SessionView>;

@@ -3,7 +3,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { conflict, HttpError, notFound } from '../http/errors.js';
 import { ADMIN } from '../http/access.js';
-import { IdParams, Role, strict, UserView } from './schemas.js';
+import { UserView } from '@hearth/protocol';
+import { IdParams, Role, strict } from './schemas.js';
 import { toView } from './auth-routes.js';
 
 const HOUR = 3600_000;

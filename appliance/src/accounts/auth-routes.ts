@@ -3,16 +3,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { conflict, HttpError } from '../http/errors.js';
 import { SIGNED_IN_USERS } from '../http/access.js';
 import { dummyHash, hashPassword, verifyPassword } from './passwords.js';
-import { AnyPassword, DisplayName, LinkToken, Password, strict, Username, UserView } from './schemas.js';
+import { SessionView } from '@hearth/protocol';
+import { AnyPassword, DisplayName, LinkToken, Password, strict, Username } from './schemas.js';
 import type { User } from './users.js';
 
 export const toView = (u: User) => ({ id: u.id, username: u.username, displayName: u.displayName, role: u.role, disabled: u.disabled, createdAt: u.createdAt });
 
-const SessionView = Type.Object({
-  user: Type.Union([UserView, Type.Null()]),
-  csrfToken: Type.Union([Type.String(), Type.Null()]),
-  needsOnboarding: Type.Boolean(),
-});
 
 const NewAccount = Type.Object({ username: Username, displayName: DisplayName, password: Password }, strict);
 

@@ -4,7 +4,8 @@ import type { FastifyRequest } from 'fastify';
 import { conflict, HttpError } from '../http/errors.js';
 import { SIGNED_IN_USERS } from '../http/access.js';
 import { hashPassword, verifyPassword } from './passwords.js';
-import { AnyPassword, Password, strict, UserView } from './schemas.js';
+import { UserView } from '@hearth/protocol';
+import { AnyPassword, Password, strict } from './schemas.js';
 import { toView } from './auth-routes.js';
 
 function userId(request: FastifyRequest): number {

@@ -11,13 +11,5 @@ export const LinkToken = Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', descripti
 
 export const strict = { additionalProperties: false } as const;
 
-export const UserView = Type.Object({
-  id: Type.Integer(),
-  username: Type.String(),
-  displayName: Type.String(),
-  role: Role,
-  disabled: Type.Boolean(),
-  createdAt: Type.Integer(),
-});
 
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) }, strict);

@@ -2,25 +2,13 @@
  * The shapes the portal reads from the appliance: the protocol's views, imported as types only
  * so that no schema library ends up in the browser bundle.
  */
-import type { AgentView, JobProgress, JobStatus, JobType, JobView, KioskControl, KioskLayout, KioskTileType, MediaModeration, MediaPrivacy, MediaView, PresetView, QuotaView, UserRole } from '@hearth/protocol';
+import type { AgentView, JobProgress, JobStatus, JobType, JobView, KioskControl, KioskLayout, KioskTileType, MediaModeration, MediaPrivacy, MediaView, PresetView, QuotaView, SessionView, UserRole, UserView } from '@hearth/protocol';
 
 export type { JobProgress, JobStatus, JobType, KioskControl, KioskLayout, KioskTileType, UserRole };
 export type KioskTile = KioskLayout['tiles'][number];
 
-export interface User {
-  id: number;
-  username: string;
-  displayName: string;
-  role: UserRole;
-  disabled: boolean;
-  createdAt: number;
-}
-
-export interface SessionInfo {
-  user: User | null;
-  csrfToken: string | null;
-  needsOnboarding: boolean;
-}
+export type User = UserView;
+export type SessionInfo = SessionView;
 
 export type Job = JobView;
 export type Media = MediaView;
