@@ -16,13 +16,13 @@ export type Capability = (app: HearthApp) => Promise<void>;
  * The product's capabilities beyond the core (accounts, sessions, devices, audit, settings),
  * registered in this order once Redis and MQTT are connected. Add a capability with one line here.
  */
-export function productCapabilities(config: ApplianceConfig, connections: Connections, log: Logger): Capability[] {
+export function productCapabilities(config: ApplianceConfig, connections: Connections, log: Logger, version: string = VERSION): Capability[] {
   return [
-    ...jobCapabilities({ dataDir: config.dataDir, version: VERSION, connections, log }),
+    ...jobCapabilities({ dataDir: config.dataDir, version, connections, log }),
     async (app) => { await app.register(homeAssistantPlugin, { log }); },
     async (app) => { await app.register(backupRoutes, { dataDir: config.dataDir }); },
-    async (app) => { await app.register(kioskFeedPlugin, { version: VERSION, publicUrl: config.publicUrl }); },
-    async (app) => { await app.register(mqttDevicePlugin, { mqtt: connections.mqtt, log, version: VERSION, configurationUrl: config.publicUrl }); },
+    async (app) => { await app.register(kioskFeedPlugin, { version, publicUrl: config.publicUrl }); },
+    async (app) => { await app.register(mqttDevicePlugin, { mqtt: connections.mqtt, log, version, configurationUrl: config.publicUrl }); },
     async (app) => { await app.register(portalPlugin); },
   ];
 }
