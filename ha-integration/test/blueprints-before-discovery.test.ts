@@ -1,0 +1,33 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { problemLogLines, startHomeAssistant, type HomeAssistant } from '../src/index.js';
+import { AUTOMATION_IDS, blueprintAutomations } from './blueprint-instances.js';
+
+/**
+ * HA starts automations before MQTT discovery has made Hearth's entities, and the minute ticks of
+ * the wake and suspend blueprints can fire in that window. Their conditions must then be false,
+ * not errors in HA's log. Here no MQTT exists at all, and each automation is run with its
+ * conditions evaluated.
+ */
+/** The one expected line: a numeric_state trigger on an entity that does not exist yet. */
+const TRIGGER_WAITS_FOR_ENTITY = /Error initializing 'Hearth wake GPU PC' trigger: In 'numeric_state' condition: unknown entity/;
+
+let ha: HomeAssistant;
+
+beforeAll(async () => {
+  ha = await startHomeAssistant({ automations: blueprintAutomations({ mac: '3c:7c:3f:12:34:56', address: '127.0.0.1', port: 9 }, undefined, 0) });
+});
+afterAll(() => ha?.stop());
+
+describe('blueprints before their entities exist', () => {
+  it('evaluate to false without logging condition errors', async () => {
+    for (const id of [AUTOMATION_IDS['automation/hearth/wake_gpu_pc.yaml'], AUTOMATION_IDS['automation/hearth/suspend_idle_pc.yaml']]) {
+      await ha.callService('automation', 'trigger', { entity_id: id, skip_condition: false });
+    }
+    // Give HA's automation runner a moment to evaluate and log.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(problemLogLines(ha.logs(), [TRIGGER_WAITS_FOR_ENTITY])).toEqual([]);
+    for (const id of [AUTOMATION_IDS['automation/hearth/wake_gpu_pc.yaml'], AUTOMATION_IDS['automation/hearth/suspend_idle_pc.yaml']]) {
+      expect((await ha.getState(id))?.attributes.last_triggered ?? null).toBeNull();
+    }
+  });
+});
