@@ -155,7 +155,10 @@ describe('portal pages in Chromium', () => {
     await expect.poll(async () => (await admin.get('/api/admin/kiosk/control')).json.nightMode).toBe(true);
     await t.running.app.kioskControl.set({ nightMode: false, page: 'photos' });
     await expect.poll(() => night.isChecked()).toBe(false);
-    await expect(page.getByLabel('Page', { exact: true }).inputValue()).resolves.toBe('photos');
+    await expect.poll(() => page.getByLabel('Page', { exact: true }).inputValue()).toBe('photos');
+    // The answer to the earlier click must not undo the newer change.
+    await page.waitForTimeout(300);
+    expect(await night.isChecked()).toBe(false);
     await page.getByLabel('Page', { exact: true }).selectOption('home');
     await expect.poll(async () => (await admin.get('/api/admin/kiosk/control')).json.page).toBe('home');
     // Pairing codes live on the devices page; this page links there.

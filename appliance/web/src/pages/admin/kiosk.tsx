@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ApiError } from '../../api.js';
 import { Field } from '../../components/field.js';
 import { ErrorNotice, Loading, NotAvailable, Notice } from '../../components/notice.js';
@@ -38,12 +38,19 @@ function ControlForm({ initial }: { initial: KioskControl }) {
   const [control, setControl] = useState(initial);
   const [error, setError] = useState<ApiError | null>(null);
   const [saved, setSaved] = useState(false);
+  // Live events are the newest truth: an answer to our own change that arrives after one is stale.
+  const updates = useRef(0);
   useEffect(() => setControl(initial), [initial]);
-  useLiveEvent<KioskControl>('kiosk.control', (c) => setControl(c));
+  useLiveEvent<KioskControl>('kiosk.control', (c) => {
+    updates.current++;
+    setControl(c);
+  });
   const change = async (next: Partial<KioskControl>) => {
     setSaved(false);
+    const asked = ++updates.current;
     try {
-      setControl(await api.put<KioskControl>('/api/admin/kiosk/control', next));
+      const answer = await api.put<KioskControl>('/api/admin/kiosk/control', next);
+      if (updates.current === asked) setControl(answer);
       setSaved(true);
       setError(null);
     } catch (err) {
