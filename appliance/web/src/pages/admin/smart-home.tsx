@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import type { ApiError } from '../../api.js';
 import { ErrorNotice, Loading, NotAvailable } from '../../components/notice.js';
 import { useI18n } from '../../i18n/i18n.js';
@@ -24,7 +24,16 @@ export function SmartHomePage() {
   const entities = useResource<{ areas: Area[] }>(status.data?.configured ? '/api/ha/entities' : null);
   const [changed, setChanged] = useState<Record<string, Pick<Entity, 'state' | 'attributes'>>>({});
   const update = (s: Pick<Entity, 'entityId' | 'state' | 'attributes'>) => setChanged((c) => ({ ...c, [s.entityId]: { state: s.state, attributes: s.attributes } }));
-  useLiveEvent<Entity>('ha.state', update);
+  // Live events are the newest truth: a service call's answer that arrives after one is stale.
+  const liveEvents = useRef(0);
+  useLiveEvent<Entity>('ha.state', (s) => {
+    liveEvents.current++;
+    update(s);
+  });
+  const sinceNow = () => {
+    const at = liveEvents.current;
+    return () => liveEvents.current === at;
+  };
   if (status.missing || entities.missing) return <section><h1 tabIndex={-1}>{t('admin.smartHome')}</h1><NotAvailable /></section>;
   return (
     <section class="stack">
@@ -37,7 +46,7 @@ export function SmartHomePage() {
         <section key={a.areaId ?? 'none'} class="stack" aria-labelledby={`area-${i}`}>
           <h2 id={`area-${i}`}>{a.name || t('ha.noArea')}</h2>
           <ul class="plain entity-grid">
-            {a.domains.flatMap((d) => d.entities).map((e) => <EntityCard key={e.entityId} entity={{ ...e, ...changed[e.entityId] }} onStates={(states) => states.forEach(update)} />)}
+            {a.domains.flatMap((d) => d.entities).map((e) => <EntityCard key={e.entityId} entity={{ ...e, ...changed[e.entityId] }} onStates={(states) => states.forEach(update)} sinceNow={sinceNow} />)}
           </ul>
         </section>
       ))}
@@ -45,7 +54,7 @@ export function SmartHomePage() {
   );
 }
 
-function EntityCard({ entity, onStates }: { entity: Entity; onStates(states: Entity[]): void }) {
+function EntityCard({ entity, onStates, sinceNow }: { entity: Entity; onStates(states: Entity[]): void; sinceNow(): () => boolean }) {
   const { t } = useI18n();
   const { api } = useSession();
   const [error, setError] = useState<ApiError | null>(null);
@@ -53,9 +62,10 @@ function EntityCard({ entity, onStates }: { entity: Entity; onStates(states: Ent
   const domain = entity.entityId.split('.')[0] ?? '';
   const call = async (service: string, data?: Record<string, unknown>) => {
     setBusy(true);
+    const nothingNewer = sinceNow();
     try {
       const answer = await api.post<{ states: Entity[] }>(`/api/ha/services/${domain}/${service}`, { entityId: entity.entityId, ...(data ? { data } : {}) });
-      onStates(answer.states);
+      if (nothingNewer()) onStates(answer.states);
       setError(null);
     } catch (e) {
       setError(e as ApiError);
