@@ -12,6 +12,7 @@ import { Users } from './accounts/users.js';
 import { AccountLinks } from './accounts/account-links.js';
 import { DEFAULT_THROTTLE, LoginThrottle, type ThrottlePolicy } from './accounts/login-throttle.js';
 import { AccountExport } from './accounts/account-export.js';
+import { PasswordPolicy } from './accounts/password-policy.js';
 import { authRoutes } from './accounts/auth-routes.js';
 import { meRoutes } from './accounts/me-routes.js';
 import { adminUserRoutes } from './accounts/admin-routes.js';
@@ -22,12 +23,14 @@ import { auditRoutes } from './audit/routes.js';
 import { SqliteSessionStore } from './sessions/sqlite-session-store.js';
 import { DEFAULT_SESSION_POLICY, Sessions, type SessionPolicy } from './sessions/sessions.js';
 import { accessControl } from './http/access.js';
-import { HttpError } from './http/errors.js';
+import { HttpError, badRequest } from './http/errors.js';
+import { MAX_JSON_DEPTH, jsonDepthExceeds } from './http/json-depth.js';
 import { settingsRoutes } from './settings/routes.js';
 import { Readiness } from './health/readiness.js';
 import { healthRoutes } from './health/routes.js';
 import { metricsPlugin } from './metrics/metrics.js';
 import type { Logger } from 'pino';
+import type { TrustProxy } from './config.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -41,6 +44,7 @@ declare module 'fastify' {
     throttle: LoginThrottle;
     accountExport: AccountExport;
     readiness: Readiness;
+    passwordPolicy: PasswordPolicy;
   }
 }
 
@@ -48,12 +52,16 @@ export interface AppOptions {
   db: Db;
   settings: SettingsStore;
   version: string;
-  trustProxy?: boolean;
+  trustProxy?: TrustProxy;
+  /** Bearer token for /metrics; unset: only loopback callers. */
+  metricsToken?: string;
   publicUrl?: string;
   /** The appliance's pino logger (secrets redacted); none means silence. */
   logger?: Logger;
   sessionPolicy?: SessionPolicy;
   throttlePolicy?: ThrottlePolicy;
+  /** New passwords' rules beyond length (default: the shipped common-password list). */
+  passwordPolicy?: PasswordPolicy;
   /** Capabilities beyond the core (jobs, home assistant, kiosk…), registered after it. */
   capabilities?: Array<(app: HearthApp) => Promise<void>>;
 }
@@ -66,13 +74,21 @@ const JSON_BODY_LIMIT = 64 * 1024;
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
-    trustProxy: opts.trustProxy ?? false,
+    trustProxy: fastifyTrustProxy(opts.trustProxy ?? false),
     bodyLimit: JSON_BODY_LIMIT,
     // Unknown fields are rejected (schemas say additionalProperties: false), not silently dropped.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
     routerOptions: { ignoreTrailingSlash: true },
     schemaErrorFormatter: describeValidationError,
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // JSON as Fastify parses it (prototype poisoning refused), after a depth check that needs no stack.
+  const parseJson = app.getDefaultJsonParser('error', 'ignore');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (jsonDepthExceeds(String(body))) return done(badRequest(`body nests objects or arrays more than ${MAX_JSON_DEPTH} levels deep`), undefined);
+    parseJson(request, String(body), done);
+  });
 
   const { db, settings } = opts;
   const users = new Users(db);
@@ -92,6 +108,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('throttle', new LoginThrottle(db, opts.throttlePolicy ?? DEFAULT_THROTTLE));
   app.decorate('accountExport', new AccountExport());
   app.decorate('readiness', readiness);
+  app.decorate('passwordPolicy', opts.passwordPolicy ?? PasswordPolicy.load());
 
   app.setErrorHandler((err: Error & { statusCode?: number; headers?: Record<string, string> }, request, reply) => {
     const status = err.statusCode ?? 500;
@@ -141,7 +158,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', path: '/', maxAge: (opts.sessionPolicy ?? DEFAULT_SESSION_POLICY).absoluteMs },
   });
   await app.register(accessControl, { resolver: sessions, publicPrefixes: ['/api/docs'] });
-  await app.register(metricsPlugin);
+  await app.register(metricsPlugin, { token: opts.metricsToken });
 
   await app.register(swagger, {
     openapi: {
@@ -171,6 +188,15 @@ function describeValidationError(errors: Array<{ instancePath: string; keyword: 
   if (e.keyword === 'additionalProperties') return new Error(`${field} has an unknown field "${String(e.params.additionalProperty)}"`);
   if (e.keyword === 'required') return new Error(`${field}.${String(e.params.missingProperty)} is required`);
   return new Error(`${field} ${e.message ?? 'is not valid'}`);
+}
+
+/**
+ * A hop count becomes "the first N hops counted from this server" (this Fastify treats a bare number
+ * as trusting nothing); addresses stay addresses. Never `true`, which would trust every hop.
+ */
+function fastifyTrustProxy(tp: TrustProxy): false | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof tp === 'number') return tp === 0 ? false : (_address, hop) => hop < tp;
+  return tp;
 }
 
 function httpReason(status: number): string {

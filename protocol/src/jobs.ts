@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { SafeName } from './names.js';
 
 /** Media ids are content hashes (sha256, hex) assigned by the appliance. */
 export const MediaId = Type.String({ pattern: '^[a-f0-9]{64}$', description: 'id of a media item in the gallery' });
@@ -63,7 +64,7 @@ export const VideoInput = Type.Object(
   { ...Strict, title: 'Make a short animation' },
 );
 
-const Name = Type.String({ minLength: 1, maxLength: 60 });
+const Name = SafeName({ maxLength: 60 });
 
 export const DialogueInput = Type.Object(
   {
@@ -102,7 +103,7 @@ export type DialogueResult = Static<typeof DialogueResult>;
 
 export const ComicInput = Type.Object(
   {
-    title: Type.Optional(Type.String({ maxLength: 120 })),
+    title: Type.Optional(SafeName({ maxLength: 120 })),
     panels: Type.Array(
       Type.Object({ mediaId: MediaId, lines: Type.Array(DialogueLine, { maxItems: 8 }) }, Strict),
       { minItems: 1, maxItems: 12 },

@@ -33,6 +33,7 @@ export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
       audit.record({ actor: request.principal, action: 'password.change', outcome: 'denied', ip: request.ip });
       throw new HttpError(400, 'body/currentPassword is not your current password');
     }
+    app.passwordPolicy.check(request, 'body.newPassword', newPassword, users.byId(id)?.username ?? '');
     users.update(id, { passwordHash: await hashPassword(newPassword) });
     // Other browsers lose their sessions; this one gets a new id.
     sessions.endAllForUser(id);

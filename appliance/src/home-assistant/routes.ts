@@ -69,7 +69,12 @@ export const homeAssistantRoutes: FastifyPluginAsyncTypebox<HomeAssistantRoutesO
     },
   }, async (request) => {
     const url = request.body.url.replace(/\/$/, '');
-    const token = request.body.token ?? section().token;
+    const stored = section();
+    // The stored token belongs to the stored address: it never goes to a new one.
+    if (request.body.token === undefined && stored.token && stored.url && stored.url !== url) {
+      throw new HttpError(400, 'body.token is required when the address changes: the saved token is only sent to the address it was saved for');
+    }
+    const token = request.body.token ?? stored.token;
     if (!token) throw new HttpError(400, 'body.token is required the first time');
     let probe;
     try {
@@ -151,6 +156,8 @@ export const homeAssistantRoutes: FastifyPluginAsyncTypebox<HomeAssistantRoutesO
       record('denied', (err as Error).message);
       throw err;
     }
+    // Written before the call: if the audit log cannot take it, the house is not touched.
+    app.audit.record({ actor: request.principal, action: 'ha.service.requested', target, ip: request.ip, detail: { service: `${domain}.${service}`, data: request.body.data ?? {} } });
     try {
       await link.send({ type: 'call_service', domain, service, service_data: request.body.data ?? {}, target: { entity_id: entityIds } });
     } catch (err) {

@@ -4,6 +4,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { MEDIA_PRIVACY, MediaPrivacyName, MediaView, type MediaPrivacy } from '@hearth/protocol';
 import { HttpError, badRequest, notFound } from '../http/errors.js';
+import { diskFull, isDiskFull } from '../http/disk-full.js';
 import type { MediaService } from './media-service.js';
 import type { StagedFile } from './media-files.js';
 import { toMediaView } from './media-repo.js';
@@ -48,6 +49,9 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<{ media: MediaService }> = a
       const code = (err as { code?: string }).code;
       if (code === 'FST_REQ_FILE_TOO_LARGE') throw new HttpError(413, `The file is larger than ${Math.round(media.limits.uploadBytes / 1024 / 1024)} MB`);
       if (code === 'FST_PARTS_LIMIT' || code === 'FST_FILES_LIMIT' || code === 'FST_FIELDS_LIMIT') throw badRequest('Send one file and at most a privacy field');
+      if (isDiskFull(err)) throw diskFull('the picture');
+      // Anything else the multipart parser throws (no boundary, a cut-off body) is the request's fault.
+      if (!(err instanceof HttpError) && !(err as { statusCode?: number }).statusCode) throw badRequest(`body is not valid multipart/form-data: ${(err as Error).message}`);
       throw err;
     }
     if (!staged) throw badRequest('body.file is required');

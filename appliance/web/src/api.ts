@@ -26,7 +26,8 @@ export class Api {
   delete = <T>(path: string, body?: unknown) => this.request<T>('DELETE', path, body);
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    // The portal's chosen language (set on <html lang>), so the appliance's messages come back in it.
+    const headers: Record<string, string> = { accept: 'application/json', 'accept-language': document.documentElement.lang || 'en' };
     let payload: BodyInit | undefined;
     if (body instanceof FormData) payload = body;
     else if (body !== undefined) {
