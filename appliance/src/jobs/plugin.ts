@@ -9,6 +9,7 @@ import { Broker, withTimeout } from './broker.js';
 import { jobMetrics } from './job-metrics.js';
 import { JobService } from './job-service.js';
 import { JobStore } from './job-store.js';
+import { JobRuns } from './job-runs.js';
 import { Reconciler } from './reconcile.js';
 import { jobRoutes } from './routes.js';
 
@@ -35,10 +36,11 @@ export interface JobsPluginOptions {
 export const jobsPlugin = fp(async (app: FastifyInstance, opts: JobsPluginOptions) => {
   const store = new JobStore(app.db);
   const artifacts = new ArtifactStore(app.db);
+  const runs = new JobRuns(app.db);
   const broker = new Broker({ redisUrl: opts.redisUrl, redis: opts.redis, log: opts.log, stallIntervalMs: opts.stallIntervalMs });
   const metrics = jobMetrics(app.metrics, broker, store);
   const jobs = new JobService({
-    db: app.db, store, artifacts, broker, media: app.media, agents: app.agents, waker: app.waker, events: app.events,
+    db: app.db, store, artifacts, runs, broker, media: app.media, agents: app.agents, waker: app.waker, events: app.events,
     settings: app.settings, log: opts.log, onStatus: metrics.onStatus,
   });
   const reconciler = new Reconciler(store, artifacts, broker, jobs, opts.log);
@@ -72,5 +74,5 @@ export const jobsPlugin = fp(async (app: FastifyInstance, opts: JobsPluginOption
   });
 
   await app.register(jobRoutes, { jobs });
-  await app.register(agentRoutes, { jobs, media: app.media, artifacts, maxArtifactBytes: opts.maxArtifactBytes });
+  await app.register(agentRoutes, { jobs, runs, media: app.media, artifacts, maxArtifactBytes: opts.maxArtifactBytes });
 }, { name: 'hearth-jobs', dependencies: ['hearth-events', 'hearth-agents', 'hearth-media'] });

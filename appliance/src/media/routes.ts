@@ -90,7 +90,7 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<{ media: MediaService }> = a
     const row = visible(request.params.id, request.principal);
     reply.type(row.content_type).header('cache-control', 'private, max-age=3600').header('etag', `"${row.id}"`).header('x-content-type-options', 'nosniff');
     if (request.query.download === '1' || request.query.download === 'true') reply.header('content-disposition', `attachment; filename="hearth-${row.id.slice(0, 12)}.${row.content_type.split('/')[1]}"`);
-    return reply.send(createReadStream(media.files.pathOf(row.id)));
+    return reply.send(createReadStream(media.files.pathOf(row.file)));
   });
 
   app.get('/api/media/:id/thumbnail', {
@@ -102,7 +102,7 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<{ media: MediaService }> = a
   }, async (request, reply) => {
     const row = visible(request.params.id, request.principal);
     if (!media.canThumbnail(row)) throw notFound('Thumbnail');
-    const path = await media.thumbnails.get(media.files.pathOf(row.id), row.id, request.query.size as ThumbnailSize);
+    const path = await media.thumbnails.get(media.files.pathOf(row.file), row.file, request.query.size as ThumbnailSize);
     return reply.type('image/webp').header('cache-control', 'private, max-age=86400').send(createReadStream(path));
   });
 

@@ -1,4 +1,4 @@
-import { agentArtifactPath, agentMediaPath, MAX_ARTIFACT_BYTES } from '@hearth/protocol';
+import { agentArtifactPath, agentMediaPath, agentStartPath, MAX_ARTIFACT_BYTES } from '@hearth/protocol';
 import { JobError } from '../runners/runner.js';
 
 export interface ApplianceClientOptions {
@@ -19,6 +19,9 @@ const CHUNK = 256 * 1024;
 /** A 4xx answer: the request itself is wrong, retrying cannot help. */
 class Refused extends Error {}
 
+/** Another agent holds this attempt; the job itself is fine and gets a new attempt. */
+export class AttemptTaken extends Error {}
+
 /** The appliance's agent API: input media in, artifacts out, over HTTP with the agent token. */
 export class ApplianceClient {
   readonly #base: string;
@@ -33,6 +36,33 @@ export class ApplianceClient {
     this.#tries = o.tries ?? 5;
     this.#backoffMs = o.backoffMs ?? 500;
     this.#timeoutMs = o.requestTimeoutMs ?? 120_000;
+  }
+
+  /**
+   * Tell the appliance this agent starts `attempt` of a job it took from the queue; only then may
+   * it read the job's inputs and upload into the attempt. A 409 (the job moved on or ended) is
+   * final; a 403 (another agent holds this attempt: it was handed out again after a stall) fails
+   * the attempt so bee-queue's retry gives the job a fresh one.
+   */
+  async startJob(jobId: string, attempt: number, signal: AbortSignal): Promise<void> {
+    await this.#withRetry(`starting job ${jobId}`, signal, async (attemptSignal) => {
+      const res = await fetch(this.#base + agentStartPath(jobId), {
+        method: 'POST',
+        headers: { ...this.#auth(), 'content-type': 'application/json' },
+        body: JSON.stringify({ attempt }),
+        signal: attemptSignal,
+      });
+      if (res.status === 403) {
+        const text = (await res.text().catch(() => '')).slice(0, 300);
+        throw new AttemptTaken(`The appliance gave this attempt to another agent: ${text}`);
+      }
+      if (res.status === 409 || res.status === 404) {
+        const text = (await res.text().catch(() => '')).slice(0, 300);
+        throw new JobError(`The appliance no longer runs this attempt: ${text}`);
+      }
+      await this.#check(res, `starting job ${jobId}`);
+      await res.body?.cancel();
+    });
   }
 
   async fetchMedia(mediaId: string, signal: AbortSignal): Promise<{ bytes: Buffer; contentType: string }> {
@@ -96,7 +126,7 @@ export class ApplianceClient {
       try {
         return await attempt(AbortSignal.any([signal, AbortSignal.timeout(this.#timeoutMs)]));
       } catch (err) {
-        if (err instanceof JobError) throw err;
+        if (err instanceof JobError || err instanceof AttemptTaken) throw err;
         if (err instanceof Refused) throw new JobError(`The appliance refused ${err.message}`);
         signal.throwIfAborted();
         if (i >= this.#tries) throw new Error(`${what} failed after ${i} tries: ${(err as Error).message}`);
