@@ -20,7 +20,7 @@ export function productCapabilities(config: ApplianceConfig, connections: Connec
   return [
     ...jobCapabilities({ dataDir: config.dataDir, version, connections, log }),
     async (app) => { await app.register(homeAssistantPlugin, { log }); },
-    async (app) => { await app.register(backupRoutes, { dataDir: config.dataDir }); },
+    async (app) => { await app.register(backupRoutes, { dataDir: config.dataDir, key: config.backupKey }); },
     async (app) => { await app.register(kioskFeedPlugin, { version, publicUrl: config.publicUrl }); },
     async (app) => { await app.register(mqttDevicePlugin, { mqtt: connections.mqtt, log, version, configurationUrl: config.publicUrl }); },
     async (app) => { await app.register(portalPlugin); },

@@ -20,6 +20,8 @@ export interface ApplianceConfig {
   logLevel: string;
   /** Bearer token Prometheus sends for /metrics; unset: only loopback callers get metrics. */
   metricsToken?: string;
+  /** Seals settings' secrets into backups (downloads and the CLI); unset: backups leave them out. */
+  backupKey?: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApplianceConfig {
@@ -35,6 +37,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApplianceConfi
     publicUrl: env.HEARTH_PUBLIC_URL || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
     metricsToken: parseMetricsToken(env.HEARTH_METRICS_TOKEN),
+    backupKey: parseBackupKey(env.HEARTH_BACKUP_KEY),
   };
 }
 
@@ -63,6 +66,12 @@ export function parseTrustProxy(raw: string | undefined): TrustProxy {
     }
   }
   return entries;
+}
+
+function parseBackupKey(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  if (raw.length < 12) throw new Error('HEARTH_BACKUP_KEY must be at least 12 characters');
+  return raw;
 }
 
 function parseMetricsToken(raw: string | undefined): string | undefined {
