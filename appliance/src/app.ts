@@ -25,6 +25,9 @@ import { DEFAULT_SESSION_POLICY, Sessions, type SessionPolicy } from './sessions
 import { accessControl } from './http/access.js';
 import { HttpError, badRequest } from './http/errors.js';
 import { MAX_JSON_DEPTH, jsonDepthExceeds } from './http/json-depth.js';
+import { diskFull, isDiskFull } from './http/disk-full.js';
+import { DEFAULT_MIN_FREE_BYTES, diskSpaceCheck } from './health/disk-space.js';
+import { dirname } from 'node:path';
 import { settingsRoutes } from './settings/routes.js';
 import { Readiness } from './health/readiness.js';
 import { healthRoutes } from './health/routes.js';
@@ -60,6 +63,8 @@ export interface AppOptions {
   logger?: Logger;
   sessionPolicy?: SessionPolicy;
   throttlePolicy?: ThrottlePolicy;
+  /** /readyz fails below this much free space on the data disk (default 16 MiB). */
+  minFreeBytes?: number;
   /** New passwords' rules beyond length (default: the shipped common-password list). */
   passwordPolicy?: PasswordPolicy;
   /** Capabilities beyond the core (jobs, home assistant, kiosk…), registered after it. */
@@ -97,6 +102,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const sessions = new Sessions(users, devices, store, opts.sessionPolicy ?? DEFAULT_SESSION_POLICY);
   const readiness = new Readiness();
   readiness.add('sqlite', () => db.prepare('SELECT 1 AS ok').get() !== undefined);
+  if (db.name !== ':memory:') readiness.add('disk', diskSpaceCheck(dirname(db.name), opts.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES));
 
   app.decorate('db', db);
   app.decorate('settings', settings);
@@ -110,7 +116,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('readiness', readiness);
   app.decorate('passwordPolicy', opts.passwordPolicy ?? PasswordPolicy.load());
 
-  app.setErrorHandler((err: Error & { statusCode?: number; headers?: Record<string, string> }, request, reply) => {
+  app.setErrorHandler((caught: Error & { statusCode?: number; headers?: Record<string, string> }, request, reply) => {
+    // A full disk is the family's to fix, not a crash: say what to do (SQLite rolled the change back).
+    let err = caught;
+    if (isDiskFull(caught)) {
+      request.log.warn({ err: caught.message }, 'disk full');
+      err = diskFull('this change');
+    }
     const status = err.statusCode ?? 500;
     // Deliberate errors (HttpError, Fastify's 4xx) carry a message for people; anything else stays in the log.
     const unexpected = status >= 500 && !(err instanceof HttpError);
@@ -125,7 +137,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.setNotFoundHandler({ preValidation: async () => undefined }, async (request, reply) =>
     reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `No such page: ${request.method} ${request.url.split('?')[0]}` }));
 
-  const sweep = setInterval(() => store.sweepExpired(), 3600_000);
+  const sweep = setInterval(() => {
+    try {
+      store.sweepExpired();
+    } catch (err) {
+      opts.logger?.warn({ err: (err as Error).message }, 'could not sweep expired sessions; will try again');
+    }
+  }, 3600_000);
   sweep.unref();
   app.addHook('onClose', async () => clearInterval(sweep));
 
@@ -200,5 +218,5 @@ function fastifyTrustProxy(tp: TrustProxy): false | string[] | ((address: string
 }
 
 function httpReason(status: number): string {
-  return ({ 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 410: 'Gone', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 503: 'Service Unavailable' } as Record<number, string>)[status] ?? 'Error';
+  return ({ 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 410: 'Gone', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 503: 'Service Unavailable', 507: 'Insufficient Storage' } as Record<number, string>)[status] ?? 'Error';
 }

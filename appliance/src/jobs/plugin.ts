@@ -49,8 +49,16 @@ export const jobsPlugin = fp(async (app: FastifyInstance, opts: JobsPluginOption
   app.accountExport.add('jobs', (userId) => store.exportFor(userId));
 
   const logged = (what: string) => (err: Error) => opts.log.warn({ err: err.message }, what);
-  broker.on('progress', (id, data) => jobs.onProgress(id, data));
-  broker.on('retrying', (id, message) => jobs.onRetrying(id, message));
+  // Listeners must not throw: an error there (SQLITE_FULL on a full disk) would end the process.
+  const guarded = (what: string, fn: () => void) => {
+    try {
+      fn();
+    } catch (err) {
+      logged(what)(err as Error);
+    }
+  };
+  broker.on('progress', (id, data) => guarded('could not record progress', () => jobs.onProgress(id, data)));
+  broker.on('retrying', (id, message) => guarded('could not record a retry', () => jobs.onRetrying(id, message)));
   broker.on('failed', (id, message) => void jobs.onFailed(id, message).catch(logged('could not record a failed job')));
   broker.on('succeeded', (id, result) => void jobs.onSucceeded(id, result).catch(logged('could not record a finished job')));
   broker.on('reconnected', () => void reconciler.run().catch(logged('reconciliation after a Redis break failed')));

@@ -46,7 +46,7 @@ export async function startTestAppliance(options: StartOptions & { redis?: Redis
   const t: TestAppliance = {
     get running() { return running; },
     get url() { return running.url; },
-    dataDir: dir.path,
+    dataDir: config.dataDir,
     redis,
     mosquitto,
     config,
