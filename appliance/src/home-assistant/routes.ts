@@ -31,7 +31,11 @@ export interface HomeAssistantRoutesOptions {
 
 /** Turn HA's refusals into answers a person can act on; never hang on a dead Home Assistant. */
 function toHttp(err: unknown): Error {
-  if (err instanceof HomeAssistantUnavailable) return new HttpError(503, err.message);
+  if (err instanceof HomeAssistantUnavailable) {
+    return err.unconfigured
+      ? new HttpError(409, 'Home Assistant is not set up yet: an admin enters its address and token under Admin → Smart home')
+      : new HttpError(503, err.message);
+  }
   if (err instanceof HomeAssistantError) {
     const status = err.code === 'not_found' ? 404 : err.code === 'unauthorized' ? 502 : err.code === 'unknown_error' ? 502 : 400;
     return new HttpError(status, `Home Assistant: ${err.message}`);
