@@ -9,6 +9,10 @@ import { SettingsStore } from './settings/settings-store.js';
 import { EmbeddedRedis } from './embedded/redis-server.js';
 import { EmbeddedMqttBroker } from './embedded/mqtt-broker.js';
 import { connect, redactUrl, type Connections } from './embedded/connections.js';
+import { embeddedMqttAccess, newApplianceCredentials, type ApplianceMqttCredentials } from './embedded/mqtt-access.js';
+import { embeddedBrokerPort } from './embedded/broker-port.js';
+import { Devices } from './devices/device-tokens.js';
+import { AuditLog } from './audit/audit-log.js';
 import { LOG_REDACT } from './http/log-redaction.js';
 
 export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -52,8 +56,16 @@ export async function startAppliance(config: ApplianceConfig, opts: StartOptions
       cleanups.push(() => embedded.stop());
     }
     let mqttUrl = config.mqttUrl;
+    let mqttCredentials: ApplianceMqttCredentials | undefined;
     if (!mqttUrl) {
-      const broker = new EmbeddedMqttBroker(config.host, 1883, log);
+      mqttCredentials = newApplianceCredentials();
+      const host = config.mqttHost ?? '127.0.0.1';
+      const broker = new EmbeddedMqttBroker({
+        host,
+        port: await embeddedBrokerPort(settings, config.mqttPort, host),
+        access: embeddedMqttAccess({ devices: new Devices(db), audit: new AuditLog(db), appliance: mqttCredentials, log }),
+        log,
+      });
       mqttUrl = await broker.start();
       cleanups.push(() => broker.stop());
     }
@@ -70,7 +82,7 @@ export async function startAppliance(config: ApplianceConfig, opts: StartOptions
       throttlePolicy: opts.throttlePolicy,
       capabilities: [
         async (a) => {
-          connections = await connect(redisUrl, mqttUrl, a.readiness, log);
+          connections = await connect(redisUrl, mqttUrl, a.readiness, log, mqttCredentials);
           cleanups.push(() => connections!.close());
           for (const capability of opts.capabilities?.(connections, log, config) ?? []) await capability(a);
         },
