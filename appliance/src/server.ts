@@ -49,11 +49,14 @@ export async function startAppliance(config: ApplianceConfig, opts: StartOptions
     cleanups.push(async () => { db.close(); });
     const settings = await SettingsStore.open(join(config.dataDir, 'settings.json'));
 
+    // Embedded services are supervised; /readyz says so while one of them is being restarted.
+    const supervised: Array<{ name: string; problem(): string | null }> = [];
     let redisUrl = config.redisUrl;
     if (!redisUrl) {
       const embedded = new EmbeddedRedis(join(config.dataDir, 'redis'), 6380, log);
       redisUrl = await embedded.start();
       cleanups.push(() => embedded.stop());
+      supervised.push({ name: 'embedded-redis', problem: () => embedded.problem() });
     }
     let mqttUrl = config.mqttUrl;
     let mqttCredentials: ApplianceMqttCredentials | undefined;
@@ -68,6 +71,7 @@ export async function startAppliance(config: ApplianceConfig, opts: StartOptions
       });
       mqttUrl = await broker.start();
       cleanups.push(() => broker.stop());
+      supervised.push({ name: 'embedded-mqtt', problem: () => broker.problem() });
     }
 
     let connections: Connections | undefined;
@@ -82,6 +86,13 @@ export async function startAppliance(config: ApplianceConfig, opts: StartOptions
       throttlePolicy: opts.throttlePolicy,
       capabilities: [
         async (a) => {
+          for (const s of supervised) {
+            a.readiness.add(s.name, () => {
+              const problem = s.problem();
+              if (problem) throw new Error(problem);
+              return true;
+            });
+          }
           connections = await connect(redisUrl, mqttUrl, a.readiness, log, mqttCredentials);
           cleanups.push(() => connections!.close());
           for (const capability of opts.capabilities?.(connections, log, config) ?? []) await capability(a);

@@ -69,6 +69,11 @@ export class EmbeddedMqttBroker {
     return `mqtt://${urlHost(this.o.host)}:${this.o.port}`;
   }
 
+  /** Null while it listens; otherwise what happened (for /readyz). */
+  problem(): string | null {
+    return this.server?.listening ? null : 'the embedded MQTT broker is not listening; trying again';
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.relistenTimer);
