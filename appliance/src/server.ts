@@ -11,9 +11,11 @@ import { EmbeddedMqttBroker } from './embedded/mqtt-broker.js';
 import { connect, redactUrl, type Connections } from './embedded/connections.js';
 import { embeddedMqttAccess, newApplianceCredentials, type ApplianceMqttCredentials } from './embedded/mqtt-access.js';
 import { embeddedBrokerPort } from './embedded/broker-port.js';
+import { mqttBrokerRoutes } from './embedded/routes.js';
 import { Devices } from './devices/device-tokens.js';
 import { AuditLog } from './audit/audit-log.js';
 import { LOG_REDACT } from './http/log-redaction.js';
+import { MQTT_AGENT_USER_PREFIX, MQTT_HOMEASSISTANT_USER, type MqttBrokerInfo } from '@hearth/protocol';
 
 export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -60,12 +62,15 @@ export async function startAppliance(config: ApplianceConfig, opts: StartOptions
     }
     let mqttUrl = config.mqttUrl;
     let mqttCredentials: ApplianceMqttCredentials | undefined;
+    const brokerInfo: MqttBrokerInfo = { embedded: false, port: null, reachableFromLan: false, homeAssistantUser: MQTT_HOMEASSISTANT_USER, agentUserPrefix: MQTT_AGENT_USER_PREFIX };
     if (!mqttUrl) {
       mqttCredentials = newApplianceCredentials();
       const host = config.mqttHost ?? '127.0.0.1';
+      const port = await embeddedBrokerPort(settings, config.mqttPort, host);
+      Object.assign(brokerInfo, { embedded: true, port, reachableFromLan: !/^(127\.|::1$|localhost$)/.test(host) });
       const broker = new EmbeddedMqttBroker({
         host,
-        port: await embeddedBrokerPort(settings, config.mqttPort, host),
+        port,
         access: embeddedMqttAccess({ devices: new Devices(db), audit: new AuditLog(db), appliance: mqttCredentials, log }),
         log,
       });
@@ -93,6 +98,7 @@ export async function startAppliance(config: ApplianceConfig, opts: StartOptions
               return true;
             });
           }
+          await a.register(mqttBrokerRoutes, { info: brokerInfo });
           connections = await connect(redisUrl, mqttUrl, a.readiness, log, mqttCredentials);
           cleanups.push(() => connections!.close());
           for (const capability of opts.capabilities?.(connections, log, config) ?? []) await capability(a);

@@ -1,3 +1,4 @@
+import { Type, type Static } from '@sinclair/typebox';
 import { HA_DISCOVERY_PREFIX, HA_STATUS_TOPIC, HEARTH_ROOT, NodeId, APPLIANCE_NODE_ID } from './mqtt.js';
 
 /**
@@ -106,3 +107,18 @@ export function parseAgentCommandTopic(topic: string): { agentId: string; comman
   if (parts.length !== 5 || parts[0] !== HEARTH_ROOT || parts[1] !== 'agent' || parts[3] !== 'cmd') return null;
   return { agentId: parts[2]!, command: parts[4]! };
 }
+
+/** `GET /api/admin/mqtt-broker`: where Home Assistant and agents find the broker, for the portal's hints. */
+export const MqttBrokerInfo = Type.Object(
+  {
+    /** The appliance runs the broker itself (MQTT_URL unset). */
+    embedded: Type.Boolean(),
+    /** Embedded only: its port, and whether it listens beyond this machine (HEARTH_MQTT_HOST). */
+    port: Type.Union([Type.Integer(), Type.Null()]),
+    reachableFromLan: Type.Boolean(),
+    homeAssistantUser: Type.String(),
+    agentUserPrefix: Type.String(),
+  },
+  { additionalProperties: false },
+);
+export type MqttBrokerInfo = Static<typeof MqttBrokerInfo>;
