@@ -47,6 +47,8 @@ export const deviceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     if (!devices.revoke(request.params.id)) throw notFound('Active device');
     audit.record({ actor: request.principal, action: 'device.revoked', target: `device:${request.params.id}`, ip: request.ip });
+    // A revoked kiosk must blank now, not at its next reconnect.
+    app.bus.emit('device.revoked', { deviceId: request.params.id });
     return reply.code(204).send();
   });
 };

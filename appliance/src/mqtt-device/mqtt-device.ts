@@ -14,7 +14,8 @@ export interface MqttDevicePorts {
   /** Current job counts and agents (read on every poll). */
   state(): Omit<ApplianceState, 'kiosk'>;
   /** Called when agents change, so their count is published at once. */
-  onAgentsChange(listener: () => void): () => void;
+  /** Jobs, agents or the kiosk changed (domain events): the state is published at once, not at the next poll. */
+  onStateChange(listener: () => void): () => void;
   /** The home-assistant principal that owns preset jobs; `revoked` when an admin switched it off. */
   principal(): Promise<{ principal: DevicePrincipal; revoked: boolean }>;
   record: { read(): DiscoveryRecord | null; write(record: DiscoveryRecord): Promise<void> };
@@ -69,8 +70,7 @@ export class MqttDevice {
     mqtt.on('message', this.#onMessage);
     mqtt.on('connect', this.#onConnect);
     this.#unsubscribe.push(
-      this.o.ports.kiosk.onChange(() => void this.#publishState()),
-      this.o.ports.onAgentsChange(() => void this.#publishState()),
+      this.o.ports.onStateChange(() => void this.#publishState()),
     );
     const poll = setInterval(() => this.#poll(), this.o.pollMs);
     poll.unref();
