@@ -53,6 +53,7 @@ export async function startAppliance(config: ApplianceConfig, opts: StartOptions
 
     // Embedded services are supervised; /readyz says so while one of them is being restarted.
     const supervised: Array<{ name: string; problem(): string | null }> = [];
+    let embeddedBroker: EmbeddedMqttBroker | undefined;
     let redisUrl = config.redisUrl;
     if (!redisUrl) {
       const embedded = new EmbeddedRedis(join(config.dataDir, 'redis'), 6380, log);
@@ -75,6 +76,7 @@ export async function startAppliance(config: ApplianceConfig, opts: StartOptions
         log,
       });
       mqttUrl = await broker.start();
+      embeddedBroker = broker;
       cleanups.push(() => broker.stop());
       supervised.push({ name: 'embedded-mqtt', problem: () => broker.problem() });
     }
@@ -99,6 +101,10 @@ export async function startAppliance(config: ApplianceConfig, opts: StartOptions
             });
           }
           await a.register(mqttBrokerRoutes, { info: brokerInfo });
+          if (embeddedBroker) {
+            const broker = embeddedBroker;
+            a.bus.on('device.revoked', ({ deviceId }) => broker.dropDevice(deviceId));
+          }
           connections = await connect(redisUrl, mqttUrl, a.readiness, log, mqttCredentials);
           cleanups.push(() => connections!.close());
           for (const capability of opts.capabilities?.(connections, log, config) ?? []) await capability(a);

@@ -21,8 +21,6 @@ export interface MqttAccess {
   authenticate(clientId: string, username: string | undefined, password: Buffer | undefined): MqttSession | null;
   /** Runs before a publish this session may make is delivered; throwing refuses it. */
   beforeDeliver(session: MqttSession, topic: string, payload: Buffer, retain: boolean): void;
-  /** False once the device token it signed in with is revoked: the broker then drops the client. */
-  stillValid(session: MqttSession): boolean;
 }
 
 /** The appliance's own MQTT credentials for this run (in memory only: it is the only client that needs them). */
@@ -69,11 +67,6 @@ export function embeddedMqttAccess(o: { devices: Devices; audit: AuditLog; appli
       if (principal.deviceKind !== 'agent') return refuse('not an agent token', username);
       if (!o.devices.bindMqttAgent(principal.id, identity.agentId)) return refuse('this agent token belongs to another agent id, or the id to another token', username);
       return { ...session, device: principal };
-    },
-    stillValid(session) {
-      if (!session.device) return true;
-      const device = o.devices.byId(session.device.id);
-      return device !== undefined && device.revokedAt === null;
     },
     beforeDeliver(session, topic, payload, retain) {
       // Commands to agents never pass through the appliance's code: the broker is the place to audit them first.

@@ -12,7 +12,6 @@ const access: MqttAccess = {
   authenticate: (_clientId, username, password) =>
     username === 'appliance' && password?.toString() === 'pw' ? { identity: { kind: 'appliance' }, acl: mqttAcl({ kind: 'appliance' }) } : null,
   beforeDeliver: () => undefined,
-  stillValid: () => true,
 };
 
 let broker: EmbeddedMqttBroker | undefined;

@@ -5,8 +5,6 @@ import { backoffDelay, mayPublish, mayRead, maySubscribe } from '@hearth/protoco
 import type { MqttAccess, MqttSession } from './mqtt-access.js';
 
 const RELISTEN_BACKOFF = { baseMs: 500, maxMs: 30_000 };
-/** How often signed-in clients are checked against revoked device tokens. */
-const REVOCATION_SWEEP_MS = 2000;
 
 /**
  * An in-process MQTT broker (aedes) for the one-machine default, so Home Assistant and agents
@@ -18,12 +16,11 @@ const REVOCATION_SWEEP_MS = 2000;
 export class EmbeddedMqttBroker {
   private broker: Aedes | undefined;
   private server: Server | undefined;
-  /** Signed-in clients; a client leaves on disconnect (or at the next sweep once closed). */
+  /** Signed-in clients, until they disconnect. */
   private readonly sessions = new Map<Client, MqttSession>();
   private stopping = false;
   private relistens = 0;
   private relistenTimer: NodeJS.Timeout | undefined;
-  private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: { host: string; port: number; access: MqttAccess; log: Logger }) {}
 
@@ -70,9 +67,6 @@ export class EmbeddedMqttBroker {
     });
     this.broker.on('clientDisconnect', (client) => this.sessions.delete(client));
     await this.listen();
-    // A revoked token ends its MQTT sessions too, not only its next sign-in.
-    this.sweepTimer = setInterval(() => this.dropRevoked(), REVOCATION_SWEEP_MS);
-    this.sweepTimer.unref();
     log.info({ port: this.o.port, host: this.o.host }, 'embedded MQTT broker started');
     return `mqtt://${urlHost(this.o.host)}:${this.o.port}`;
   }
@@ -85,21 +79,18 @@ export class EmbeddedMqttBroker {
   async stop(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.relistenTimer);
-    clearInterval(this.sweepTimer);
     const server = this.server;
     const broker = this.broker;
     if (broker) await new Promise<void>((resolve) => broker.close(() => resolve()));
     if (server?.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  private dropRevoked(): void {
+  /** A revoked device token ends its MQTT sessions at once, not only its next sign-in. */
+  dropDevice(deviceId: number): void {
     for (const [client, session] of this.sessions) {
-      if (client.closed) {
-        this.sessions.delete(client);
-        continue;
-      }
-      if (this.o.access.stillValid(session)) continue;
+      if (session.device?.id !== deviceId) continue;
       this.o.log.warn({ client: client.id.slice(0, 60) }, 'mqtt: its device token was revoked; disconnecting it');
+      this.sessions.delete(client);
       client.close();
     }
   }
