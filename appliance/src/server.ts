@@ -23,6 +23,8 @@ export interface RunningAppliance {
   app: FastifyInstance;
   url: string;
   connections: Connections;
+  /** Where Home Assistant and agents sign in to MQTT. */
+  mqttBroker: MqttBrokerInfo;
   stop(): Promise<void>;
 }
 
@@ -118,7 +120,7 @@ export async function startAppliance(config: ApplianceConfig, opts: StartOptions
     const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     const url = `http://${shownHost}:${port}`;
     log.info({ url, redis: redactUrl(redisUrl), mqtt: redactUrl(mqttUrl), dataDir: config.dataDir }, 'Hearth appliance is up');
-    return { app, url, connections: connections!, stop };
+    return { app, url, connections: connections!, mqttBroker: brokerInfo, stop };
   } catch (err) {
     await stop();
     throw err;
