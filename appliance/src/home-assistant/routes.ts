@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ADMIN } from '../http/access.js';
-import { HttpError } from '../http/errors.js';
+import { HttpError, invalidField } from '../http/errors.js';
 import { HomeAssistantError, HomeAssistantUnavailable, probeHomeAssistant, type HomeAssistantLink } from './connection.js';
 import { entitiesByArea, listAreas, toEntityView } from './areas.js';
 import { checkServiceCall, domainOf, TOGGLEABLE_DOMAINS } from './service-policy.js';
@@ -76,10 +76,10 @@ export const homeAssistantRoutes: FastifyPluginAsyncTypebox<HomeAssistantRoutesO
     const stored = section();
     // The stored token belongs to the stored address: it never goes to a new one.
     if (request.body.token === undefined && stored.token && stored.url && stored.url !== url) {
-      throw new HttpError(400, 'body.token is required when the address changes: the saved token is only sent to the address it was saved for');
+      throw invalidField({ message: 'body.token is required when the address changes: the saved token is only sent to the address it was saved for', field: 'token', code: 'required' });
     }
     const token = request.body.token ?? stored.token;
-    if (!token) throw new HttpError(400, 'body.token is required the first time');
+    if (!token) throw invalidField({ message: 'body.token is required the first time', field: 'token', code: 'required' });
     let probe;
     try {
       probe = await probeHomeAssistant({ url, token });
