@@ -54,7 +54,8 @@ describe('API fuzzing', () => {
         '--report', 'ndjson', '--report-dir', out.path,
         '--exclude-path-regex', EXCLUDED,
       ];
-      const result = await run(join(venv, 'bin', 'schemathesis'), args, { maxBuffer: 64 << 20, timeout: 480_000 }).then(
+      // Run in the scratch dir: schemathesis keeps a cache folder in its working directory.
+      const result = await run(join(venv, 'bin', 'schemathesis'), args, { cwd: out.path, maxBuffer: 64 << 20, timeout: 480_000 }).then(
         (r) => ({ code: 0, output: r.stdout + r.stderr }),
         (err: { code?: number; stdout?: string; stderr?: string }) => ({ code: err.code ?? -1, output: `${err.stdout ?? ''}${err.stderr ?? ''}` }),
       );
