@@ -358,7 +358,8 @@ export const COMIC_CBZ_ARTIFACT = 'comic.cbz';
 export const ComicLookInput = Type.Object(
   {
     mediaId: MediaId,
-    colours: Type.Integer({ minimum: 2, maximum: 32, default: 8, description: 'how many colours the picture keeps' }),
+    // PNG bit depths (2 or 4 bits): libvips gives its palette quantiser 2^depth colours.
+    colours: Type.Union([Type.Literal(4), Type.Literal(16)], { default: 16, description: 'how many colours the picture keeps' }),
     lines: Type.Number({ minimum: 0, maximum: 1, default: 0.6, description: 'how strong the ink lines are' }),
   },
   { ...Strict, title: 'Give a photo a comic look' },

@@ -67,7 +67,7 @@ export function makeComicKind(comics: ComicService, media: MediaService): Pipeli
       const index = allPanels(content).indexOf(panel);
       if (step.job_type === 'image.comic-look') {
         const photo = input.photoIds[index % input.photoIds.length]!;
-        const job: JobInput<'image.comic-look'> = { mediaId: photo, colours: 8, lines: 0.6 };
+        const job: JobInput<'image.comic-look'> = { mediaId: photo, colours: 16, lines: 0.6 };
         return { input: job, title: `Comic look for panel ${index + 1}` };
       }
       const cast = content.characters.filter((c) => panel.characters.includes(c.id));
