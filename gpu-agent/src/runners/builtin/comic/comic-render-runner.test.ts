@@ -31,9 +31,10 @@ async function pixels(png: Buffer) {
     return [data[i]!, data[i + 1]!, data[i + 2]!] as const;
   };
 }
-const isRed = ([r, g, b]: readonly number[]) => r > 150 && g < 60 && b < 60;
-const isBlue = ([r, g, b]: readonly number[]) => b > 150 && r < 60 && g < 60;
-const isWhite = ([r, g, b]: readonly number[]) => r > 240 && g > 240 && b > 240;
+type Rgb = readonly [number, number, number];
+const isRed = ([r, g, b]: Rgb) => r > 150 && g < 60 && b < 60;
+const isBlue = ([r, g, b]: Rgb) => b > 150 && r < 60 && g < 60;
+const isWhite = ([r, g, b]: Rgb) => r > 240 && g > 240 && b > 240;
 
 describe('comic.render', () => {
   it('draws a speech bubble filled white where the editor put it, its tail toward the target, on an A4 page at 300 dpi', async () => {
@@ -71,7 +72,7 @@ describe('comic.render', () => {
   it('keeps the part of the picture the crop chose', async () => {
     const panel = (x: number) => ({ slot: 0, mediaId: mediaIdOf(halves), crop: { x, y: 0.5, zoom: 2 }, bubbles: [] });
     const { file } = await render({ title: 'Crop', pages: [{ layout: 'one', panels: [panel(0)] }, { layout: 'one', panels: [panel(1)] }] }, [halves]);
-    const centre = (at: (x: number, y: number) => readonly number[]) => at(PAGE_PX.width / 2, PAGE_PX.height / 2);
+    const centre = (at: (x: number, y: number) => Rgb) => at(PAGE_PX.width / 2, PAGE_PX.height / 2);
     expect(isRed(centre(await pixels(file('page-01.png'))))).toBe(true);
     expect(isBlue(centre(await pixels(file('page-02.png'))))).toBe(true);
   });
