@@ -9,11 +9,16 @@ import type { PipelineKind } from '../pipelines/pipeline-service.js';
 import type { NewStep } from '../pipelines/pipeline-store.js';
 import type { ComicService } from './comic-service.js';
 
-/** "Make the whole comic for me": what the family chose. */
+/** "Make the whole comic for me", or one helper of it: what the family chose. */
 export interface MakeComicInput {
   comicId: number;
-  /** Draw pictures with ComfyUI, or give the chosen photos a comic look (no GPU needed). */
+  /** Everything (then the page is drawn), or only the dialogue, or only pictures. */
+  only: 'all' | 'dialogue' | 'pictures';
+  /** Pictures for these panels (even those that have one); none named: every empty panel. */
+  panelIds?: string[];
+  /** Draw pictures with ComfyUI, or give photos a comic look (no GPU needed). */
   pictures: 'generate' | 'photos';
+  /** Photos for empty panels, in turn; a panel that has a picture restyles its own. */
   photoIds: string[];
   /** Also replace bubbles a person typed. */
   replaceTyped: boolean;
@@ -26,20 +31,23 @@ const DIALOGUE_PANELS = 12;
 
 const allPanels = (c: ComicContent): ComicPanel[] => c.pages.flatMap((p) => p.panels);
 
-/** The steps: the dialogue and each missing picture side by side, then the page drawn from all of them. */
+/** The steps: the dialogue and the pictures side by side, then (for the whole comic) the page drawn from all of them. */
 export function makeComicSteps(content: ComicContent, input: MakeComicInput): NewStep[] {
   const panels = allPanels(content);
   if (panels.length === 0) throw badRequest('The comic has no panels to fill');
-  if (panels.length > DIALOGUE_PANELS) throw badRequest(`"Make it for me" fills up to ${DIALOGUE_PANELS} panels; this comic has ${panels.length}`);
-  if (input.pictures === 'photos' && input.photoIds.length === 0 && panels.some((p) => !p.mediaId)) throw badRequest('body.photoIds: choose at least one photo');
-  const pictures: NewStep[] = panels
-    .filter((p) => !p.mediaId)
-    .map((p) => ({ key: `picture-${p.id}`, title: `Picture for panel ${panels.indexOf(p) + 1}`, jobType: input.pictures === 'generate' ? 'image.generate' : 'image.comic-look', needs: [] }));
-  return [
-    { key: 'dialogue', title: 'Write the dialogue', jobType: 'text.dialogue', needs: [] },
-    ...pictures,
-    { key: 'render', title: 'Draw the page', jobType: 'comic.render', needs: ['dialogue', ...pictures.map((p) => p.key)] },
-  ];
+  const unknown = input.panelIds?.find((id) => !panels.some((p) => p.id === id));
+  if (unknown) throw badRequest(`body.panelIds: no panel has the id "${unknown}"`);
+  const dialogue = input.only !== 'pictures';
+  if (dialogue && panels.length > DIALOGUE_PANELS) throw badRequest(`The dialogue is written for up to ${DIALOGUE_PANELS} panels; this comic has ${panels.length}`);
+  const drawn = input.only === 'dialogue' ? [] : panels.filter((p) => (input.panelIds ? input.panelIds.includes(p.id) : !p.mediaId));
+  if (input.pictures === 'photos' && input.photoIds.length === 0 && drawn.some((p) => !p.mediaId)) throw badRequest('body.photoIds: choose at least one photo for the empty panels');
+  const pictures: NewStep[] = drawn.map((p) => ({
+    key: `picture-${p.id}`, title: `Picture for panel ${panels.indexOf(p) + 1}`, jobType: input.pictures === 'generate' ? 'image.generate' : 'image.comic-look', needs: [],
+  }));
+  if (!dialogue && pictures.length === 0) throw badRequest('Every panel has a picture already: name the panels to draw again');
+  const steps: NewStep[] = [...(dialogue ? [{ key: 'dialogue', title: 'Write the dialogue', jobType: 'text.dialogue' as const, needs: [] }] : []), ...pictures];
+  if (input.only === 'all') steps.push({ key: 'render', title: 'Draw the page', jobType: 'comic.render', needs: steps.map((s) => s.key) });
+  return steps;
 }
 
 /** The comic pipeline kind: builds each step's job from the comic as it is now, and writes results back into it. */
@@ -66,7 +74,8 @@ export function makeComicKind(comics: ComicService, media: MediaService): Pipeli
       if (!panel) throw badRequest(`The panel of step ${step.key} was removed from the comic`);
       const index = allPanels(content).indexOf(panel);
       if (step.job_type === 'image.comic-look') {
-        const photo = input.photoIds[index % input.photoIds.length]!;
+        const photo = panel.mediaId ?? input.photoIds[index % input.photoIds.length];
+        if (!photo) throw badRequest(`Panel ${index + 1} has no photo to give a comic look`);
         const job: JobInput<'image.comic-look'> = { mediaId: photo, colours: 16, lines: 0.6 };
         return { input: job, title: `Comic look for panel ${index + 1}` };
       }

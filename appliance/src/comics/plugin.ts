@@ -23,10 +23,12 @@ const makeRoute: FastifyPluginAsyncTypebox<{ comics: ComicService }> = async (ap
   app.post('/api/comics/:id/make', {
     config: { access: SIGNED_IN_USERS },
     schema: {
-      tags: ['comics'], summary: 'Make the whole comic: dialogue and pictures for every empty panel, then the page (a pipeline)',
+      tags: ['comics'], summary: 'Make the whole comic (dialogue, pictures for empty panels, then the page), or only its dialogue or pictures: a pipeline',
       params: Type.Object({ id: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
       body: Type.Object({
-        pictures: Type.Union([Type.Literal('generate'), Type.Literal('photos')], { description: 'draw with ComfyUI, or give chosen photos a comic look' }),
+        only: Type.Union([Type.Literal('all'), Type.Literal('dialogue'), Type.Literal('pictures')], { default: 'all', description: 'the whole comic, or one helper' }),
+        panelIds: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$' }), { minItems: 1, maxItems: 72, description: 'draw these panels (again)' })),
+        pictures: Type.Union([Type.Literal('generate'), Type.Literal('photos')], { description: 'draw with ComfyUI, or give photos a comic look' }),
         photoIds: Type.Array(MediaId, { maxItems: 12, default: [] }),
         replaceTyped: Type.Boolean({ default: false, description: 'also replace bubbles someone typed' }),
         tone: Type.Optional(Type.String({ maxLength: 200 })),
@@ -40,7 +42,7 @@ const makeRoute: FastifyPluginAsyncTypebox<{ comics: ComicService }> = async (ap
     const content = comics.store.content(row);
     const input: MakeComicInput = { comicId: row.id, ...request.body };
     const steps = makeComicSteps(content, input);
-    const view = app.pipelines.create(p, { kind: MAKE_COMIC, title: `Make “${row.title}”`.slice(0, 120), subject: `comic:${row.id}`, input, steps }, (id) =>
+    const view = app.pipelines.create(p, { kind: MAKE_COMIC, title: `${input.only === 'all' ? 'Make' : input.only === 'dialogue' ? 'Dialogue for' : 'Pictures for'} “${row.title}”`.slice(0, 120), subject: `comic:${row.id}`, input, steps }, (id) =>
       app.audit.record({ actor: p, action: 'comics.make-started', target: `comic:${row.id}`, ip: request.ip, detail: { pipeline: id, pictures: input.pictures } }));
     return reply.code(202).send(view);
   });
