@@ -28,6 +28,7 @@ import { Readiness } from './health/readiness.js';
 import { healthRoutes } from './health/routes.js';
 import { metricsPlugin } from './metrics/metrics.js';
 import type { Logger } from 'pino';
+import { DomainBus } from './bus/domain-bus.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -41,6 +42,8 @@ declare module 'fastify' {
     throttle: LoginThrottle;
     accountExport: AccountExport;
     readiness: Readiness;
+    /** The typed domain event bus: capabilities publish what happened and subscribe to what concerns them. */
+    bus: DomainBus;
   }
 }
 
@@ -54,6 +57,8 @@ export interface AppOptions {
   logger?: Logger;
   sessionPolicy?: SessionPolicy;
   throttlePolicy?: ThrottlePolicy;
+  /** The domain event bus (tests pass one to watch events); default: a new one that logs failing listeners. */
+  bus?: DomainBus;
   /** Capabilities beyond the core (jobs, home assistant, kiosk…), registered after it. */
   capabilities?: Array<(app: HearthApp) => Promise<void>>;
 }
@@ -75,13 +80,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const { db, settings } = opts;
+  const bus = opts.bus ?? new DomainBus((event, err) => opts.logger?.error({ err, event }, 'a domain event listener failed'));
   const users = new Users(db);
   const devices = new Devices(db);
   const store = new SqliteSessionStore(db, (opts.sessionPolicy ?? DEFAULT_SESSION_POLICY).idleMs);
-  const sessions = new Sessions(users, devices, store, opts.sessionPolicy ?? DEFAULT_SESSION_POLICY);
+  const sessions = new Sessions(users, devices, store, bus, opts.sessionPolicy ?? DEFAULT_SESSION_POLICY);
   const readiness = new Readiness();
   readiness.add('sqlite', () => db.prepare('SELECT 1 AS ok').get() !== undefined);
 
+  app.decorate('bus', bus);
   app.decorate('db', db);
   app.decorate('settings', settings);
   app.decorate('users', users);
@@ -107,6 +114,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   app.setNotFoundHandler({ preValidation: async () => undefined }, async (request, reply) =>
     reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `No such page: ${request.method} ${request.url.split('?')[0]}` }));
+
+  const offSettings = settings.onChange((section) => bus.emit('settings.changed', { section }));
+  app.addHook('onClose', async () => offSettings());
 
   const sweep = setInterval(() => store.sweepExpired(), 3600_000);
   sweep.unref();

@@ -49,6 +49,8 @@ export const AgentConfig = Type.Object(
     /** Upper bound of the random delay before re-announcing when HA comes online (spreads load). */
     haAnnounceJitterMs: Type.Integer({ minimum: 0, maximum: 60_000, default: 5000 }),
     logLevel: Type.Union(LOG_LEVELS.map((l) => Type.Literal(l)), { default: 'info' }),
+    /** Longest wait between tries while the appliance is unreachable; the job's timeout bounds the whole wait. */
+    applianceRetryMaxMs: Type.Integer({ minimum: 10, maximum: 600_000, default: 30_000 }),
     /** Port of the Prometheus /metrics and /healthz server; absent = no server (systemd and compose set 9464). */
     metricsPort: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
   },
@@ -75,6 +77,7 @@ const ENV: Record<string, { key: keyof AgentConfig; kind: 'string' | 'number' | 
   HA_ANNOUNCE_JITTER_MS: { key: 'haAnnounceJitterMs', kind: 'number' },
   LOG_LEVEL: { key: 'logLevel', kind: 'string' },
   HEARTH_AGENT_METRICS_PORT: { key: 'metricsPort', kind: 'number' },
+  APPLIANCE_RETRY_MAX_MS: { key: 'applianceRetryMaxMs', kind: 'number' },
 };
 
 export class ConfigError extends Error {

@@ -8,3 +8,5 @@ export * from './broker.js';
 export * from './api.js';
 export * from './kiosk.js';
 export * from './ha-discovery-plan.js';
+export * from './mqtt-acl.js';
+export * from './backoff.js';

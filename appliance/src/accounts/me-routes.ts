@@ -35,7 +35,7 @@ export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
     users.update(id, { passwordHash: await hashPassword(newPassword) });
     // Other browsers lose their sessions; this one gets a new id.
-    sessions.endAllForUser(id);
+    sessions.endAllForUser(id, 'password-changed');
     const csrf = await sessions.login(request, users.byId(id)!);
     audit.record({ actor: request.principal, action: 'password.changed', target: `user:${id}`, ip: request.ip });
     return reply.code(204).header('x-csrf-token', csrf).send();
@@ -64,6 +64,7 @@ export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
     audit.record({ actor: request.principal, action: 'account.deleted', target: `user:${id}`, ip: request.ip, detail: { username: me.username } });
     await sessions.logout(request);
     users.delete(id);
+    sessions.endAllForUser(id, 'account-deleted');
     return reply.code(204).send();
   });
 };

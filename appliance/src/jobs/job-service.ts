@@ -4,8 +4,7 @@ import {
   BrokerJobResult, JOB_TYPES, JobProgress, type Capability, type JobType, type JobView, type MediaModeration, type MediaPrivacy, type Principal,
 } from '@hearth/protocol';
 import type { Db } from '../db/database.js';
-import type { EventHub } from '../events/event-hub.js';
-import { userAndAdmins } from '../events/audiences.js';
+import type { DomainBus, JobOwnerRef, JobTransition } from '../bus/domain-bus.js';
 import type { AgentRegistry } from '../agents/agent-registry.js';
 import type { Waker } from '../agents/waker.js';
 import type { MediaService } from '../media/media-service.js';
@@ -30,11 +29,9 @@ export interface JobServiceDeps {
   media: MediaService;
   agents: AgentRegistry;
   waker: Waker;
-  events: EventHub;
+  bus: DomainBus;
   settings: SettingsStore;
   log: Logger;
-  /** Called on every status a job reaches (metrics). */
-  onStatus?: (type: JobType, status: string) => void;
 }
 
 export interface SubmitOptions {
@@ -107,11 +104,10 @@ export class JobService {
       opts.alongside?.(inserted);
       return inserted;
     })();
-    this.d.onStatus?.(type, 'created');
     await this.enqueue(row, input);
     if (status === 'waiting_for_gpu') void this.d.waker.wake(`job ${row.id} (${type}) needs a ${capability} agent`);
     const view = toJobView(row);
-    this.publishView(row, view);
+    this.publishView(row, view, 'created');
     return view;
   }
 
@@ -119,12 +115,11 @@ export class JobService {
     const row = this.viewable(actor, id);
     if (!LIVE_STATUSES.includes(row.status)) throw conflict(`The job is already ${row.status}`);
     if (!this.d.store.finish(id, 'cancelled', { error: `Cancelled by ${nameOf(actor)}` }, Date.now())) throw conflict('The job finished meanwhile');
-    this.d.onStatus?.(row.type, 'cancelled');
     // Both, always: the job may have been picked up between our read and the removal.
     await this.d.broker.remove(row.capability, id).catch((err: Error) => this.d.log.warn({ job: id, err: err.message }, 'could not remove a cancelled job from Redis; reconciliation will'));
     await this.d.broker.cancelRunning(id).catch((err: Error) => this.d.log.warn({ job: id, err: err.message }, 'could not announce a cancel'));
     const view = toJobView(this.d.store.get(id)!);
-    this.publishView(row, view);
+    this.publishView(row, view, 'cancelled');
     return view;
   }
 
@@ -165,12 +160,8 @@ export class JobService {
     }
     const before = this.d.store.get(id);
     if (!before || !this.d.store.setProgress(id, raw, Date.now())) return;
-    if (before.status !== 'running') {
-      this.d.onStatus?.(before.type, 'running');
-      this.publishLatest(id);
-    }
-    // The audience depends only on the owner, which a progress event does not change.
-    this.d.events.publish({ type: 'job.progress', data: { jobId: id, progress: raw } }, this.audience(before));
+    if (before.status !== 'running') this.publishLatest(id, 'running');
+    this.d.bus.emit('job.progress', { jobId: id, owner: ownerRef(before), progress: raw });
   }
 
   onRetrying(id: string, message: string): void {
@@ -179,10 +170,7 @@ export class JobService {
 
   async onFailed(id: string, message: string): Promise<void> {
     const row = this.d.store.get(id);
-    if (row && this.d.store.finish(id, 'failed', { error: message.slice(0, 2000) }, Date.now())) {
-      this.d.onStatus?.(row.type, 'failed');
-      this.publishLatest(id);
-    }
+    if (row && this.d.store.finish(id, 'failed', { error: message.slice(0, 2000) }, Date.now())) this.publishLatest(id, 'failed');
     if (row) await this.forget(row);
   }
 
@@ -218,12 +206,9 @@ export class JobService {
       return inserted;
     })();
     if (created === null) return this.forget(row);
-    this.d.onStatus?.(row.type, 'succeeded');
-    this.publishLatest(id);
-    for (const m of created) {
-      this.d.media.published(m);
-      if (m.moderation === 'pending' && isImage(m.content_type)) this.d.media.emit('pending', m.id);
-    }
+    const done = this.publishLatest(id, 'succeeded');
+    if (done) this.d.bus.emit('job.succeeded', { job: done, owner: ownerRef(row), mediaIds });
+    for (const m of created) this.d.media.added(m);
     if (row.type === 'image.moderate') this.applyVerdict(row, raw.data);
     await this.forget(row);
   }
@@ -263,10 +248,7 @@ export class JobService {
   async markActive(capability: Capability): Promise<void> {
     for (const id of await this.d.broker.activeIds(capability)) {
       const row = this.d.store.get(id);
-      if (row && row.status !== 'running' && this.d.store.setLiveStatus(id, 'running', Date.now())) {
-        this.d.onStatus?.(row.type, 'running');
-        this.publishLatest(id);
-      }
+      if (row && row.status !== 'running' && this.d.store.setLiveStatus(id, 'running', Date.now())) this.publishLatest(id, 'running');
     }
   }
 
@@ -277,27 +259,29 @@ export class JobService {
   }
 
   publish(row: JobRow): void {
-    // Building the view parses three JSON columns: not worth it when no one is listening.
-    if (this.d.events.size > 0) this.publishView(row, toJobView(row));
+    this.publishView(row, toJobView(row));
   }
 
-  /** Publish a job as it is now in SQLite (read only when someone listens). */
-  private publishLatest(id: string): void {
-    if (this.d.events.size === 0) return;
+  /** Live jobs as the family sees them now, with their owners (the kiosk feed starts from these). */
+  live(): Array<{ job: JobView; owner: JobOwnerRef }> {
+    return this.d.store.live().map((row) => ({ job: toJobView(row), owner: ownerRef(row) }));
+  }
+
+  /** Tell everyone concerned (`job.changed`) about a job as it is now in SQLite; returns its view. */
+  private publishLatest(id: string, transition?: JobTransition): JobView | undefined {
     const row = this.d.store.get(id);
-    if (row) this.publishView(row, toJobView(row));
+    if (!row) return undefined;
+    const view = toJobView(row);
+    this.publishView(row, view, transition);
+    return view;
   }
 
-  private publishView(row: JobRow, view: JobView): void {
-    this.d.events.publish({ type: 'job', data: view }, this.audience(row));
+  private publishView(row: JobRow, view: JobView, transition?: JobTransition): void {
+    this.d.bus.emit('job.changed', transition ? { job: view, owner: ownerRef(row), transition } : { job: view, owner: ownerRef(row) });
   }
 
   private jobSettings(): JobSettings | undefined {
     return this.d.settings.section<JobSettings | undefined>('jobs', undefined);
-  }
-
-  private audience(row: JobRow) {
-    return userAndAdmins(row.owner_kind === 'user' ? row.owner_id : null);
   }
 
   /** A finished job has no business in Redis any more (workers keep finished jobs for us). */
@@ -332,6 +316,8 @@ export class JobService {
     }
   }
 }
+
+const ownerRef = (row: JobRow): JobOwnerRef => ({ kind: row.owner_kind, userId: row.owner_id });
 
 function nameOf(p: Principal): string {
   return p.kind === 'anonymous' ? 'someone' : p.name;

@@ -18,7 +18,7 @@ export const layoutRoutes: FastifyPluginAsyncTypebox<{ control: KioskControl }> 
 
   app.put('/api/admin/kiosk/layout', {
     config: { access: ADMIN },
-    schema: { tags: ['kiosk'], summary: 'Replace the wall display’s layout (kiosks pick it up within a minute)', body: KioskLayout, response: { 200: KioskLayout } },
+    schema: { tags: ['kiosk'], summary: 'Replace the wall display’s layout (open walls redraw at once)', body: KioskLayout, response: { 200: KioskLayout } },
   }, async (request) => {
     const problem = layoutProblem(request.body);
     if (problem) throw badRequest(problem);

@@ -1,8 +1,8 @@
 /**
- * "Jobs may have changed": the one place pipelines and comics learn that a job moved on.
- * The appliance has no domain event bus yet, so this ticks on a timer; every listener compares
- * SQLite rows (the truth) rather than trusting an event, which also makes it restart-safe.
- * When a bus with `job.changed` exists, call `notify()` from it and lengthen the tick.
+ * "Jobs may have changed": the one place pipelines and comics learn that a job moved on. The
+ * plugin calls `notify()` on the domain bus's `job.changed`; a slow tick is the safety net (and
+ * the first round after a restart). Every listener compares SQLite rows (the truth) rather than
+ * trusting the event, so an event missed or delivered twice changes nothing.
  */
 export type JobChangeListener = () => void | Promise<void>;
 
