@@ -233,6 +233,9 @@ export const ComicSummary = Type.Object(
 );
 export type ComicSummary = Static<typeof ComicSummary>;
 
+/** The ETag of a comic at a version: `GET` sends it, `PUT` wants it back in If-Match. */
+export const comicEtag = (id: number, version: number) => `"comic-${id}-v${version}"`;
+
 export interface ComicProblem {
   /** Where, as a path a person and the editor can follow: `pages.0.panels.1.bubbles.0.x`. */
   field: string;

@@ -1,5 +1,5 @@
 import {
-  comicProblems, emptyComic, renderInputOf,
+  comicEtag, comicProblems, emptyComic, renderInputOf,
   type ComicContent, type ComicLayoutName, type ComicPrivacy, type ComicSummary, type ComicView, type JobView, type Principal,
 } from '@hearth/protocol';
 import type { Db } from '../db/database.js';
@@ -20,7 +20,7 @@ export interface Actor {
 
 export type SaveOutcome = { ok: true; view: ComicView } | { ok: false; current: ComicView };
 
-export const etagOf = (row: Pick<ComicRow, 'id' | 'version'>) => `"comic-${row.id}-v${row.version}"`;
+export const etagOf = (row: Pick<ComicRow, 'id' | 'version'>) => comicEtag(row.id, row.version);
 
 /** The data a finished render job returns (the agent names its artifacts by content hash). */
 interface RenderData {
