@@ -160,8 +160,8 @@ export function ComicEditor({ id }: { id: number }) {
                 </label>
                 <GalleryButton text={text} onPick={(mediaId) => editPanel((p) => { p.mediaId = mediaId; p.crop = { ...DEFAULT_CROP }; })} />
                 {panel.mediaId && <>
-                  <button type="button" aria-label={text('zoomIn')} onClick={() => editPanel((p) => { p.crop.zoom = Math.min(4, Math.round((p.crop.zoom + 0.25) * 100) / 100); })}>＋</button>
-                  <button type="button" aria-label={text('zoomOut')} onClick={() => editPanel((p) => { p.crop.zoom = Math.max(1, Math.round((p.crop.zoom - 0.25) * 100) / 100); })}>－</button>
+                  <button type="button" aria-label={text('zoomIn')} onClick={() => editPanel((p) => { p.crop.zoom = Math.min(4, Math.round((p.crop.zoom + 0.25) * 100) / 100); })}>+</button>
+                  <button type="button" aria-label={text('zoomOut')} onClick={() => editPanel((p) => { p.crop.zoom = Math.max(1, Math.round((p.crop.zoom - 0.25) * 100) / 100); })}>-</button>
                   <button type="button" onClick={() => editPanel((p) => { p.mediaId = null; })}>{text('removePicture')}</button>
                 </>}
                 <button type="button" onClick={() => movePanel(-1)} disabled={panel.slot === 0}>{text('movePanelEarlier')}</button>

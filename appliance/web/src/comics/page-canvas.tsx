@@ -136,7 +136,14 @@ function Panel(props: { panel: ComicPanel; slot: FractionRect; selection: Select
 function Bubble({ bubble: b, panel, selected, start, actions, text }: {
   bubble: ComicBubble; panel: ComicPanel; selected: boolean; start(e: PointerEvent, kind: DragKind, bubble: string): void; actions: CanvasActions; text: StudioText;
 }) {
-  const [editing, setEditing] = useState(false);
+  const [editing, setEditingState] = useState(false);
+  // Typing is one undo step: the whole edit is a gesture.
+  const setEditing = (on: boolean) => {
+    if (on === editing) return;
+    if (on) actions.beginGesture();
+    else actions.endGesture();
+    setEditingState(on);
+  };
   const textRef = useRef<HTMLSpanElement>(null);
   const body = useRef<HTMLDivElement>(null);
   const change = (fn: (x: ComicBubble) => void) => actions.panel(panel.id, (p) => {

@@ -55,7 +55,13 @@ export function useComicDoc(api: Api, id: number) {
   const save = async (): Promise<void> => {
     if (saving.current) await saving.current;
     const body = current.current;
-    if (!body || body === lastSaved.current) return;
+    if (!body) return;
+    if (body === lastSaved.current) {
+      // Undone back to what the appliance has: nothing to send.
+      clearTimeout(timer.current);
+      setState('saved');
+      return;
+    }
     clearTimeout(timer.current);
     setState('saving');
     const run = (async () => {
