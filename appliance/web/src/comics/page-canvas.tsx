@@ -14,6 +14,7 @@ export interface CanvasActions {
   select(sel: Selection): void;
   /** Change the page's panel (one undo step, or a step of the running gesture). */
   panel(id: string, change: (p: ComicPanel) => void): void;
+  /** Typing in a bubble is one undo step. */
   beginGesture(): void;
   endGesture(): void;
 }
@@ -41,7 +42,7 @@ type DragKind = 'move' | 'resize' | 'tail' | 'pan';
 function Panel(props: { panel: ComicPanel; slot: FractionRect; selection: Selection; sizes: Map<string, { w: number; h: number }>; onSize(id: string, w: number, h: number): void; actions: CanvasActions; text: StudioText }) {
   const { panel, slot, selection, actions, text } = props;
   const ref = useRef<HTMLDivElement>(null);
-  const drag = useRef<{ kind: DragKind; bubble: string | null; x: number; y: number; start: ComicPanel; moved: boolean } | null>(null);
+  const drag = useRef<{ kind: DragKind; bubble: string | null; x: number; y: number; start: ComicPanel; now: ComicPanel | null } | null>(null);
   const selected = selection.panel === panel.id;
   const size = panel.mediaId ? props.sizes.get(panel.mediaId) : undefined;
   const frame = { width: slot.w * PAGE.width, height: slot.h * PAGE.height };
@@ -50,28 +51,27 @@ function Panel(props: { panel: ComicPanel; slot: FractionRect; selection: Select
     if (e.button !== 0) return;
     e.stopPropagation();
     (e.currentTarget as HTMLElement).setPointerCapture(e.pointerId);
-    drag.current = { kind, bubble, x: e.clientX, y: e.clientY, start: structuredClone(panel), moved: false };
+    drag.current = { kind, bubble, x: e.clientX, y: e.clientY, start: structuredClone(panel), now: null };
     actions.select({ panel: panel.id, bubble });
   };
+  // While dragging, only the dragged element's style changes (no re-render per move); the document
+  // takes the result once, at the end, as one undo step.
   const move = (e: PointerEvent) => {
     const d = drag.current;
     const box = ref.current?.getBoundingClientRect();
     if (!d || !box) return;
+    if (!d.now && Math.abs(e.clientX - d.x) + Math.abs(e.clientY - d.y) < 3) return;
     const dx = (e.clientX - d.x) / box.width;
     const dy = (e.clientY - d.y) / box.height;
-    if (!d.moved) {
-      if (Math.abs(e.clientX - d.x) + Math.abs(e.clientY - d.y) < 3) return;
-      d.moved = true;
-      actions.beginGesture();
-    }
-    actions.panel(panel.id, (p) => {
-      if (d.kind === 'pan') {
-        if (!size) return;
-        const shown = cropWindow({ width: size.w, height: size.h }, frame, d.start.crop);
-        p.crop.x = round(clamp(d.start.crop.x - (dx * frame.width) / shown.width, 0, 1));
-        p.crop.y = round(clamp(d.start.crop.y - (dy * frame.height) / shown.height, 0, 1));
-        return;
-      }
+    const p = structuredClone(d.start);
+    if (d.kind === 'pan') {
+      if (!size) return;
+      const shown = cropWindow({ width: size.w, height: size.h }, frame, d.start.crop);
+      p.crop.x = round(clamp(d.start.crop.x - (dx * frame.width) / shown.width, 0, 1));
+      p.crop.y = round(clamp(d.start.crop.y - (dy * frame.height) / shown.height, 0, 1));
+      const img = ref.current?.querySelector<HTMLElement>('.panel-picture img');
+      if (img) Object.assign(img.style, pictureStyle(size, frame, p.crop));
+    } else {
       const b = p.bubbles.find((x) => x.id === d.bubble);
       const b0 = d.start.bubbles.find((x) => x.id === d.bubble);
       if (!b || !b0) return;
@@ -84,11 +84,23 @@ function Panel(props: { panel: ComicPanel; slot: FractionRect; selection: Select
       } else if (b0.tail) {
         b.tail = { x: round(clamp(b0.tail.x + dx, 0, 1)), y: round(clamp(b0.tail.y + dy, 0, 1)) };
       }
-    });
+      const root = ref.current!;
+      const el = root.querySelector<HTMLElement>(`[data-bubble="${b.id}"]`);
+      if (el) Object.assign(el.style, { left: pct(b.x), top: pct(b.y), width: pct(b.w), height: pct(b.h) });
+      if (b.tail) {
+        root.querySelector(`[data-tail="${b.id}"]`)?.setAttribute('points', tailPoints(b));
+        const handle = root.querySelector<HTMLElement>('[data-handle="tail"]');
+        if (handle) Object.assign(handle.style, { left: pct(b.tail.x), top: pct(b.tail.y) });
+      }
+    }
+    d.now = p;
   };
   const end = () => {
-    if (drag.current?.moved) actions.endGesture();
+    const d = drag.current;
     drag.current = null;
+    if (!d?.now) return;
+    const result = d.now;
+    actions.panel(panel.id, (p) => { p.crop = result.crop; p.bubbles = result.bubbles; });
   };
 
   const panKeys = (e: KeyboardEvent) => {
@@ -124,7 +136,7 @@ function Panel(props: { panel: ComicPanel; slot: FractionRect; selection: Select
         </div>
       )}
       <svg class="panel-tails" viewBox="0 0 100 100" preserveAspectRatio="none" aria-hidden="true">
-        {panel.bubbles.map((b) => (b.tail && b.kind !== 'caption' ? <polygon key={b.id} points={tailPoints(b)} class={`tail tail-${b.kind}`} /> : null))}
+        {panel.bubbles.map((b) => (b.tail && b.kind !== 'caption' ? <polygon key={b.id} data-tail={b.id} points={tailPoints(b)} class={`tail tail-${b.kind}`} /> : null))}
       </svg>
       {panel.bubbles.map((b) => (
         <Bubble key={b.id} bubble={b} panel={panel} selected={selection.bubble === b.id} start={start} actions={actions} text={text} />
