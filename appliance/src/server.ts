@@ -23,6 +23,8 @@ export interface RunningAppliance {
   app: FastifyInstance;
   url: string;
   connections: Connections;
+  /** Where Home Assistant and agents sign in to MQTT. */
+  mqttBroker: MqttBrokerInfo;
   stop(): Promise<void>;
 }
 
@@ -53,6 +55,7 @@ export async function startAppliance(config: ApplianceConfig, opts: StartOptions
 
     // Embedded services are supervised; /readyz says so while one of them is being restarted.
     const supervised: Array<{ name: string; problem(): string | null }> = [];
+    let embeddedBroker: EmbeddedMqttBroker | undefined;
     let redisUrl = config.redisUrl;
     if (!redisUrl) {
       const embedded = new EmbeddedRedis(join(config.dataDir, 'redis'), 6380, log);
@@ -75,6 +78,7 @@ export async function startAppliance(config: ApplianceConfig, opts: StartOptions
         log,
       });
       mqttUrl = await broker.start();
+      embeddedBroker = broker;
       cleanups.push(() => broker.stop());
       supervised.push({ name: 'embedded-mqtt', problem: () => broker.problem() });
     }
@@ -99,6 +103,10 @@ export async function startAppliance(config: ApplianceConfig, opts: StartOptions
             });
           }
           await a.register(mqttBrokerRoutes, { info: brokerInfo });
+          if (embeddedBroker) {
+            const broker = embeddedBroker;
+            a.bus.on('device.revoked', ({ deviceId }) => broker.dropDevice(deviceId));
+          }
           connections = await connect(redisUrl, mqttUrl, a.readiness, log, mqttCredentials);
           cleanups.push(() => connections!.close());
           for (const capability of opts.capabilities?.(connections, log, config) ?? []) await capability(a);
@@ -112,7 +120,7 @@ export async function startAppliance(config: ApplianceConfig, opts: StartOptions
     const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     const url = `http://${shownHost}:${port}`;
     log.info({ url, redis: redactUrl(redisUrl), mqtt: redactUrl(mqttUrl), dataDir: config.dataDir }, 'Hearth appliance is up');
-    return { app, url, connections: connections!, stop };
+    return { app, url, connections: connections!, mqttBroker: brokerInfo, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -209,3 +209,15 @@ describe('the embedded MQTT broker', () => {
     expect(await audit('agent.command')).toEqual([expect.objectContaining({ actorKind: 'home-assistant', actorName: 'HA for agents', target: 'agent:office', detail: { via: 'mqtt', command: 'accepting', payload: 'OFF' } })]);
   });
 });
+
+describe('revoking a device in the portal', () => {
+  it('ends its MQTT session at once and refuses it afterwards', async () => {
+    const made = await admin.post('/api/admin/devices', { kind: 'home-assistant', name: 'HA to revoke' });
+    expect(made.status, made.text).toBe(201);
+    const ha = await connect({ username: 'homeassistant', password: made.json.token as string });
+    const gone = new Promise<void>((resolve) => ha.once('close', () => resolve()));
+    expect((await admin.delete(`/api/admin/devices/${made.json.device.id as number}`)).status).toBe(204);
+    await gone;
+    await expect(connect({ username: 'homeassistant', password: made.json.token as string })).rejects.toThrow(/Bad username or password|Not authorized/i);
+  });
+});

@@ -8,11 +8,12 @@ import {
 } from '@hearth/protocol';
 import { jobCapabilities, type JobCapabilityTuning } from '../src/jobs/capabilities.js';
 import { comicCapabilities } from '../src/comics/capabilities.js';
+import type { Capability as ApplianceCapability } from '../src/capabilities.js';
 import { startTestAppliance, type TestAppliance } from './support/harness.js';
 import { HttpClient } from './support/http-client.js';
 
 /** A real appliance with the job capabilities, tuned for tests (fast ticks, no wake throttle). */
-export async function startJobsAppliance(o: { tuning?: JobCapabilityTuning; redis?: RedisInstance; mosquitto?: MosquittoInstance; comics?: boolean } = {}) {
+export async function startJobsAppliance(o: { tuning?: JobCapabilityTuning; redis?: RedisInstance; mosquitto?: MosquittoInstance; comics?: boolean; extra?: ApplianceCapability[] } = {}) {
   const media = await tempDir('hearth-media-');
   const t = await startTestAppliance({
     redis: o.redis,
@@ -23,6 +24,7 @@ export async function startJobsAppliance(o: { tuning?: JobCapabilityTuning; redi
         tuning: { wakeIntervalMs: 0, ...o.tuning, jobs: { tickMs: 100, reconcileMs: 600_000, stallIntervalMs: 1000, ...o.tuning?.jobs } },
       }),
       ...(o.comics ? comicCapabilities({ log, pipelineTickMs: 100 }) : []),
+      ...(o.extra ?? []),
     ],
   });
   return {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { HA_DISCOVERY_MODES, HA_DISCOVERY_PREFIX, NodeId } from '@hearth/protocol';
+import { APPLIANCE_NODE_ID, HA_DISCOVERY_MODES, HA_DISCOVERY_PREFIX, NodeId } from '@hearth/protocol';
 import { LOG_LEVELS } from './log.js';
 
 const Url = (protocols: string) => Type.String({ pattern: `^(${protocols})://[^\\s]+$`, maxLength: 2048 });
@@ -137,5 +137,6 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     const lines = errors.slice(0, 10).map((e) => `  ${e.path || '/'}: ${e.message}`);
     throw new ConfigError(`invalid agent config:\n${lines.join('\n')}`);
   }
+  if ((withDefaults as AgentConfig).agentId === APPLIANCE_NODE_ID) throw new ConfigError(`invalid agent config:\n  /agentId: "${APPLIANCE_NODE_ID}" is the hub's own name in MQTT; choose another AGENT_ID`);
   return withDefaults as AgentConfig;
 }

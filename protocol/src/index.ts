@@ -10,3 +10,4 @@ export * from './kiosk.js';
 export * from './ha-discovery-plan.js';
 export * from './mqtt-acl.js';
 export * from './backoff.js';
+export * from './errors.js';

@@ -16,7 +16,8 @@ const RELISTEN_BACKOFF = { baseMs: 500, maxMs: 30_000 };
 export class EmbeddedMqttBroker {
   private broker: Aedes | undefined;
   private server: Server | undefined;
-  private readonly sessions = new WeakMap<Client, MqttSession>();
+  /** Signed-in clients, until they disconnect. */
+  private readonly sessions = new Map<Client, MqttSession>();
   private stopping = false;
   private relistens = 0;
   private relistenTimer: NodeJS.Timeout | undefined;
@@ -64,6 +65,7 @@ export class EmbeddedMqttBroker {
         return session && mayRead(session.acl, packet.topic) ? packet : null;
       },
     });
+    this.broker.on('clientDisconnect', (client) => this.sessions.delete(client));
     await this.listen();
     log.info({ port: this.o.port, host: this.o.host }, 'embedded MQTT broker started');
     return `mqtt://${urlHost(this.o.host)}:${this.o.port}`;
@@ -81,6 +83,16 @@ export class EmbeddedMqttBroker {
     const broker = this.broker;
     if (broker) await new Promise<void>((resolve) => broker.close(() => resolve()));
     if (server?.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** A revoked device token ends its MQTT sessions at once, not only its next sign-in. */
+  dropDevice(deviceId: number): void {
+    for (const [client, session] of this.sessions) {
+      if (session.device?.id !== deviceId) continue;
+      this.o.log.warn({ client: client.id.slice(0, 60) }, 'mqtt: its device token was revoked; disconnecting it');
+      this.sessions.delete(client);
+      client.close();
+    }
   }
 
   private listen(): Promise<void> {
