@@ -93,7 +93,7 @@ describe('roles and quota', () => {
     expect((await kiosk.post('/api/jobs', { type: 'image.upscale', input: { mediaId: photoId } })).status).toBe(403);
     expect((await agent.post('/api/jobs', { type: 'image.upscale', input: { mediaId: photoId } })).status).toBe(403);
     const types = await child.get('/api/job-types');
-    expect(types.json.types.map((t: { type: string }) => t.type).sort()).toEqual(['comic.compose', 'gif.create', 'image.upscale']);
+    expect(types.json.types.map((t: { type: string }) => t.type).sort()).toEqual(['comic.compose', 'comic.render', 'gif.create', 'image.comic-look', 'image.upscale']);
   });
 
   it('answers 429 with a message once the daily quota is used, and shows it in /api/quota', async () => {

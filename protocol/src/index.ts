@@ -1,4 +1,6 @@
 export * from './jobs.js';
+export * from './comics.js';
+export * from './pipelines.js';
 export * from './principals.js';
 export * from './mqtt.js';
 export * from './ha-discovery.js';
