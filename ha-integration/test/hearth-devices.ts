@@ -56,7 +56,7 @@ export function agentState(job: { type: string } | null): unknown {
     job,
     jobs_done: 7,
     accepting: true,
-    telemetry: { status: 'ok' },
+    telemetry: { status: 'running', detail: null },
     gpus: {
       gpu0: {
         index: 0,
