@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { startMosquitto, tempDir, waitFor, type MosquittoInstance } from '@hearth/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHomeAssistant, type HomeAssistant } from '../src/index.js';
+import { startHomeAssistant, testedHaVersions, type HomeAssistant } from '../src/index.js';
 // The real appliance (every product capability, as `npm start` runs it) and the real agent process.
 import { startTestAppliance, type TestAppliance } from '../../appliance/test/support/harness.js';
 import type { HttpClient } from '../../appliance/test/support/http-client.js';
@@ -12,7 +12,7 @@ import { REPO_ROOT } from '../../gpu-agent/test/fixtures.js';
 import { startAgent, type AgentProcess } from '../../gpu-agent/test/helpers.js';
 
 /**
- * The appliance as an MQTT device in a real Home Assistant 2024.3.3: queue sensors, preset buttons
+ * The appliance as an MQTT device in a real Home Assistant (each supported version): queue sensors, preset buttons
  * that start jobs owned by the home-assistant principal (run by a real agent), kiosk controls, and
  * commands that are garbage.
  */
@@ -24,7 +24,7 @@ interface JobView { id: string; type: string; status: string; presetId: number |
 interface AuditEntry { action: string; actorKind: string; actorName: string | null; target: string | null; outcome: string; detail: Record<string, unknown> | null }
 interface DeviceEntry { id: string; identifiers: Array<[string, string]>; name: string; model: string | null; sw_version: string | null; manufacturer: string | null }
 
-describe('the appliance in a real Home Assistant', () => {
+describe.each(testedHaVersions())('the appliance in a real Home Assistant %s', (version) => {
   let broker: MosquittoInstance;
   let ha: HomeAssistant;
   let t: TestAppliance;
@@ -46,7 +46,7 @@ describe('the appliance in a real Home Assistant', () => {
     broker = await startMosquitto();
     dir = await tempDir('hearth-appliance-in-ha-');
     const started = Date.now();
-    ha = await startHomeAssistant({ mqttPort: broker.port });
+    ha = await startHomeAssistant({ version, mqttPort: broker.port });
     console.info(`Home Assistant started in ${Date.now() - started} ms`);
     t = await startTestAppliance({ product: true, mosquitto: broker });
     admin = await t.admin();
