@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { startMosquitto, waitFor, type MosquittoInstance } from '@hearth/testkit';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { hearthPackage, problemLogLines, startHomeAssistant, testedHaVersions, type HomeAssistant } from '../src/index.js';
+import { hearthBlueprints, hearthPackage, problemLogLines, startHomeAssistant, testedHaVersions, type HomeAssistant } from '../src/index.js';
 import { AUTOMATION_IDS, blueprintAutomations, type WakeTarget } from './blueprint-instances.js';
 import {
   agentDiscovery,
@@ -23,6 +23,9 @@ import {
 
 const MAC = '3c:7c:3f:12:34:56';
 const dashboardFile = fileURLToPath(new URL('../dashboards/hearth.yaml', import.meta.url));
+const integrationDir = fileURLToPath(new URL('../', import.meta.url));
+/** `domain.hearth_…` ids written in a YAML file (templates, cards, targets). */
+const ENTITY_ID = /\b(?:sensor|binary_sensor|button|switch|select|event|input_number|input_boolean|script|automation|light|number)\.hearth_[a-z0-9_]+/g;
 /** Registers Hearth's dashboard the way README.md tells users to. */
 const lovelaceYaml = `lovelace:
   dashboards:
@@ -82,8 +85,8 @@ describe.each(testedHaVersions())('Hearth blueprints and package running in a re
     broker = await startMosquitto();
     client = await mqtt.connectAsync(broker.url, { clientId: 'hearth-blueprint-test' });
     // The appliance and the agent were there before HA: retained discovery and state.
-    await publishDiscovery(client, applianceDiscovery());
-    await publishDiscovery(client, agentDiscovery('pc'));
+    await publishDiscovery(client, applianceDiscovery(), version);
+    await publishDiscovery(client, agentDiscovery('pc'), version);
     await setAppliance({});
     await client.publishAsync(appliance.availability, 'online', { retain: true, qos: 1 });
     await client.publishAsync(pc.availability, 'online', { retain: true, qos: 1 });
@@ -258,6 +261,17 @@ describe.each(testedHaVersions())('Hearth blueprints and package running in a re
     expect(wanted.size).toBeGreaterThan(20);
     const existing = new Set((await ha.getStates()).map((s) => s.entity_id));
     expect([...wanted].filter((id) => !existing.has(id))).toEqual([]);
+  });
+
+  it('every entity id the package, the dashboard and the blueprints name is in the live entity registry', async () => {
+    const files = ['packages/hearth.yaml', 'dashboards/hearth.yaml', ...Object.keys(await hearthBlueprints()).map((p) => `blueprints/${p}`)];
+    const named = new Map<string, string>();
+    for (const file of files) for (const id of (await readFile(join(integrationDir, file), 'utf8')).match(ENTITY_ID) ?? []) named.set(id, file);
+    expect(named.size).toBeGreaterThan(30);
+    const registry = new Set((await ha.sendWs<Array<{ entity_id: string }>>({ type: 'config/entity_registry/list' })).map((e) => e.entity_id));
+    expect([...named].filter(([id]) => !registry.has(id)).map(([id, file]) => `${id} (${file})`)).toEqual([]);
+    // And nothing was renamed around them: no second copy of an entity (HA appends _2 on a clash).
+    expect([...registry].filter((id) => /^[a-z_]+\.hearth_.*_\d+$/.test(id) && !/preset_\d+$/.test(id))).toEqual([]);
   });
 
   it('after a restart the automations are back and still working', async () => {
