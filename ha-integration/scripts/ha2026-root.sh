@@ -112,14 +112,15 @@ if [ "$mode" = lock ]; then
   cp "$here/scripts/integration-requirements.py" "$root/tmp/integration-requirements.py"
   mapfile -t reqs < <(in_root /opt/ha/bin/python /tmp/integration-requirements.py)
   echo "ha2026-root: integration requirements: ${reqs[*]}" >&2
-  in_root "${pip[@]}" --constraint /opt/ha/lib/python3.14/site-packages/homeassistant/package_constraints.txt "${reqs[@]}" colorlog >&2
+  in_root "${pip[@]}" --constraint /opt/ha/lib/python3.14/site-packages/homeassistant/package_constraints.txt "${reqs[@]}" >&2
   in_root /opt/ha/bin/pip check >&2
   {
     echo "# The current Home Assistant used by Hearth's integration tests (Python 3.14, Debian forky root)."
     echo "# Written by scripts/ha2026-root.sh --lock: homeassistant==$HA_VERSION, the requirements that the"
-    echo "# manifests of the integrations it sets up declare (scripts/integration-requirements.py),"
-    echo "# colorlog for check_config, and their dependencies, as pip resolved them under HA's"
-    echo "# package_constraints.txt. HA runs with --skip-pip. Changing this file changes the root's cache key."
+    echo "# manifests of the integrations it sets up declare and check_config's own (colorlog), with"
+    echo "# their dependencies, as pip resolved them under HA's package_constraints.txt"
+    echo "# (scripts/integration-requirements.py). HA runs with --skip-pip. Changing this file changes"
+    echo "# the root's cache key."
     in_root /opt/ha/bin/pip freeze --all --disable-pip-version-check | grep -v -E '^(pip|setuptools|wheel)=='
   } >"$lock"
   echo "ha2026-root: wrote $lock ($(grep -c == "$lock") packages) in $(($(date +%s) - started)) s" >&2

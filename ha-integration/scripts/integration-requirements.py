@@ -1,5 +1,5 @@
 """Prints, one per line, the pip requirements of the integrations the Hearth tests make Home
-Assistant set up, read from their manifest.json. Run it with the Python of a venv that has
+Assistant set up, read from their manifest.json, and those of `hass --script check_config`. Run it with the Python of a venv that has
 homeassistant installed (ha2026-root.sh --lock does).
 
 The integrations: those HA always sets up (CORE_INTEGRATIONS and DEFAULT_INTEGRATIONS of
@@ -16,6 +16,7 @@ import sys
 
 import homeassistant.bootstrap as bootstrap
 import homeassistant.components as components
+from homeassistant.scripts import check_config
 
 # Named by ha-integration/src/harness/config-dir.ts, the package, the sample house and the tests.
 CONFIGURED = {
@@ -51,6 +52,7 @@ while todo:
     m = manifest(domain)
     todo.extend(m.get("dependencies", []) + m.get("after_dependencies", []))
 
-requirements = sorted({r for d in seen for r in manifest(d).get("requirements", [])})
+# `hass --script check_config` pins its own requirements (and would pip-install them otherwise).
+requirements = sorted({r for d in seen for r in manifest(d).get("requirements", [])} | set(check_config.REQUIREMENTS))
 print(f"{len(seen)} integrations: {' '.join(sorted(seen))}", file=sys.stderr)
 print("\n".join(requirements))
