@@ -102,13 +102,17 @@ describe.each(testedHaVersions())('the appliance in a real Home Assistant %s', (
     } else {
       expect((await configs()).length).toBe(before.length);
     }
-    // HA settles on the same entities under the same ids, on one device.
+    // HA settles on the same entities under the same ids, on one device, every one of them now
+    // discovered from the chosen form's topics (MQTT's debug info names each entity's topic).
+    const wantedTopic = expected === 'device' ? /^homeassistant\/device\/hearth_appliance\/config$/ : /^homeassistant\/(sensor|button|switch|select)\/hearth_appliance\/[a-z0-9_]+\/config$/;
     await waitFor(async () => {
       const devices = await applianceDevices();
       if (devices.length !== 1) return false;
       const now = (await registry()).filter((e) => e.device_id === devices[0]!.id).map((e) => e.entity_id).sort();
-      return JSON.stringify(now) === JSON.stringify(before);
-    }, { timeoutMs: 30_000, what: `the same ${before.length} entity ids on one device` });
+      if (JSON.stringify(now) !== JSON.stringify(before)) return false;
+      const debug = await ha.sendWs<{ entities: Array<{ entity_id: string; discovery_data: { topic: string } }> }>({ type: 'mqtt/device/debug_info', device_id: devices[0]!.id });
+      return debug.entities.length === before.length && debug.entities.every((e) => wantedTopic.test(e.discovery_data.topic));
+    }, { timeoutMs: 30_000, what: `the same ${before.length} entity ids on one device, discovered in ${expected} form` });
     expect((await registry()).filter((e) => e.entity_id.startsWith('sensor.hearth_queue_builtin'))).toHaveLength(1);
     await count('hearth_queue_builtin', 0);
   });
