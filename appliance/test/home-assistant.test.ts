@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startHomeAssistant, testedHaVersions, type HomeAssistant, SAMPLE_HOUSE, placeInArea } from '@hearth/ha-integration';
+import { startHomeAssistant, testedHaVersions, type HomeAssistant, sampleHouse, placeInArea } from '@hearth/ha-integration';
 import { waitFor } from '@hearth/testkit';
 import { eventsPlugin } from '../src/events/plugin.js';
 import { homeAssistantPlugin } from '../src/home-assistant/plugin.js';
@@ -32,7 +32,7 @@ describe.each(testedHaVersions())('admin smart-home control against a real Home 
     waitFor(async () => (await admin.get('/api/ha/status')).json.state === state, { timeoutMs: 60_000, what: `HA link ${state}` });
 
   beforeAll(async () => {
-    ha = await startHomeAssistant({ version, packages: { house: SAMPLE_HOUSE } });
+    ha = await startHomeAssistant({ version, packages: { house: sampleHouse(version) } });
     // Put the light in an area, as a family would.
     await placeInArea(ha, 'light.kitchen', 'Kitchen');
     t = await startTestAppliance({

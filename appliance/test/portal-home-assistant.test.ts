@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startHomeAssistant, testedHaVersions, type HomeAssistant, SAMPLE_HOUSE, placeInArea } from '@hearth/ha-integration';
+import { startHomeAssistant, testedHaVersions, type HomeAssistant, sampleHouse, placeInArea } from '@hearth/ha-integration';
 import { startTestAppliance, type TestAppliance } from './support/harness.js';
 import type { HttpClient } from './support/http-client.js';
 import { ensurePortalBuilt } from './portal-support/build.js';
@@ -24,7 +24,7 @@ describe.each(testedHaVersions())('smart home in the portal, against a real Home
 
   beforeAll(async () => {
     await ensurePortalBuilt();
-    [ha, t, browser] = await Promise.all([startHomeAssistant({ version, packages: { house: SAMPLE_HOUSE } }), startTestAppliance({ product: true }), launchChromium()]);
+    [ha, t, browser] = await Promise.all([startHomeAssistant({ version, packages: { house: sampleHouse(version) } }), startTestAppliance({ product: true }), launchChromium()]);
     await placeInArea(ha, 'light.kitchen', 'Kitchen');
   }, 240_000);
   afterAll(async () => {

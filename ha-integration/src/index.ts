@@ -6,4 +6,4 @@ export { homeAssistantVenv, homeAssistant2026Root } from './harness/venv.js';
 export { HA_VERSIONS, testedHaVersions, haRuntime, type HaVersion, type HaRuntime } from './harness/runtime.js';
 export { createOwnerToken } from './harness/onboarding.js';
 export { problemLogLines } from './harness/log-lines.js';
-export { SAMPLE_HOUSE, placeInArea } from './harness/sample-house.js';
+export { sampleHouse, placeInArea } from './harness/sample-house.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { DEFAULT_KIOSK_LAYOUT, type KioskLayout } from '@hearth/protocol';
-import { startHomeAssistant, testedHaVersions, type HomeAssistant, SAMPLE_HOUSE } from '@hearth/ha-integration';
+import { startHomeAssistant, testedHaVersions, type HomeAssistant, sampleHouse } from '@hearth/ha-integration';
 import { waitFor } from '@hearth/testkit';
 import type { TestAppliance } from '../../appliance/test/support/harness.js';
 import type { HttpClient } from '../../appliance/test/support/http-client.js';
@@ -18,7 +18,7 @@ describe.each(testedHaVersions())('the wall display against a real Home Assistan
 
   beforeAll(async () => {
     let app: { t: TestAppliance; admin: HttpClient };
-    [ha, app, browser] = await Promise.all([startHomeAssistant({ version, packages: { house: SAMPLE_HOUSE } }), startKioskAppliance(), launchChromium()]);
+    [ha, app, browser] = await Promise.all([startHomeAssistant({ version, packages: { house: sampleHouse(version) } }), startKioskAppliance(), launchChromium()]);
     ({ t, admin } = app);
     const set = await admin.put('/api/admin/home-assistant', { url: ha.url, token: ha.token });
     if (set.status !== 200) throw new Error(set.text);
