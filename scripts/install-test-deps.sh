@@ -33,6 +33,9 @@ fi
 
 npm ci --no-audit --no-fund
 
+# The API fuzzer (schemathesis) lives in a cached venv outside the repo too.
+scripts/schemathesis-venv.sh >/dev/null
+
 # The real Home Assistants for integration tests, cached outside the repo: 2024.3 in a venv, and
 # the current release in a Debian forky root (debootstrap and chroot need root). Built side by side.
 sudo_cmd=""
