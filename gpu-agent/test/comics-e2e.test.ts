@@ -185,6 +185,27 @@ describe('make the whole comic for me', () => {
   }, 120_000);
 });
 
+describe('sharing', () => {
+  it('a comic shared to the kiosk reaches the wall display\'s slideshow once its page is moderated', async () => {
+    agent();
+    const comic = await comicFor(mum, 'private');
+    const shared = { ...comic, privacy: 'kiosk' as const };
+    shared.pages[0]!.panels[0]!.mediaId = await photo(mum, 90);
+    const saved = await mum.put(`/api/comics/${comic.id}`, shared, { 'if-match': `"comic-${comic.id}-v${comic.version}"` });
+    expect(saved.status, saved.text).toBe(200);
+    const job = (await mum.post(`/api/comics/${comic.id}/render`)).json as { id: string };
+    await waitFor(async () => ((await mum.get(`/api/jobs/${job.id}`)).json.status === 'succeeded') || null, { timeoutMs: 90_000, intervalMs: 200, what: 'the render' });
+    const page = ((await mum.get(`/api/comics/${comic.id}`)).json as ComicView).render!.pageMediaIds[0]!;
+    const kiosk = await deviceClient(lab.t, admin, 'kiosk');
+    await waitFor(async () => ((await kiosk.get('/api/media?scope=kiosk&limit=100')).json.media as Array<{ id: string }>).some((m) => m.id === page) || null,
+      { timeoutMs: 60_000, intervalMs: 250, what: 'the page in the kiosk slideshow' });
+    // Made private again, it leaves the wall.
+    const back = await mum.put(`/api/comics/${comic.id}`, { ...shared, privacy: 'private' }, { 'if-match': saved.headers.get('etag')! });
+    expect(back.status, back.text).toBe(200);
+    expect(((await kiosk.get('/api/media?scope=kiosk&limit=100')).json.media as Array<{ id: string }>).some((m) => m.id === page)).toBe(false);
+  }, 180_000);
+});
+
 describe('children', () => {
   it('make comics from their own photos with the built-in steps; AI drawing and writing follow their rules', async () => {
     agent();

@@ -285,7 +285,7 @@ function Helpers({ api, id, doc, panel, text, flush, reload }: {
   const [comfy, setComfy] = useState(false);
   const poll = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   useEffect(() => {
-    api.get<{ agents: Array<{ availability: string; capabilities: string[] }> }>('/api/agents')
+    void api.get<{ agents: Array<{ availability: string; capabilities: string[] }> }>('/api/agents')
       .then((r) => setComfy(r.agents.some((a) => a.availability === 'online' && a.capabilities.includes('comfyui'))), () => setComfy(false));
     return () => clearTimeout(poll.current);
   }, []);
