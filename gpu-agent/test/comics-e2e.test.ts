@@ -149,6 +149,24 @@ describe('make the whole comic for me', () => {
       { timeoutMs: 30_000, intervalMs: 200, what: 'the page in the family gallery' });
   }, 300_000);
 
+  it('continues where it was after the appliance restarts in the middle, doing nothing twice', async () => {
+    agent();
+    const comic = await comicFor(mum);
+    const since = Date.now();
+    llm.chunkDelayMs = 120;
+    const made = (await mum.post(`/api/comics/${comic.id}/make`, { pictures: 'photos', photoIds: [await photo(mum, 260)] })).json as PipelineView;
+    await untilPipeline(mum, made.id, (p) => p.steps.find((s) => s.key === 'dialogue')!.status === 'running', 'the dialogue running');
+    await lab.t.restart();
+    // The restarted appliance forgot its sessions' memory but not SQLite: the same cookie still works.
+    const done = await untilPipeline(mum, made.id, (p) => p.status !== 'running', 'the pipeline finished after the restart', 180_000);
+    expect(done.status, JSON.stringify(done.steps)).toBe('succeeded');
+    const jobs = await jobsOf(mum, done);
+    expect(new Set(jobs.map((j) => j.id)).size).toBe(done.steps.length);
+    expect((await allJobsSince(mum, since)).map((j) => j.id).sort()).toEqual(jobs.map((j) => j.id).sort());
+    const after = (await mum.get(`/api/comics/${comic.id}`)).json as ComicView;
+    expect(after.version).toBe(comic.version + 1 + comic.pages[0]!.panels.length);
+  }, 240_000);
+
   it('retries a failed step alone, keeping what the other steps made', async () => {
     agent();
     const photos = [await photo(mum, 200)];
