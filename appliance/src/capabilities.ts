@@ -23,7 +23,7 @@ export function productCapabilities(config: ApplianceConfig, connections: Connec
     ...jobCapabilities({ dataDir: config.dataDir, version, connections, log }),
     ...comicCapabilities({ log }),
     async (app) => { await app.register(homeAssistantPlugin, { log }); },
-    async (app) => { await app.register(backupRoutes, { dataDir: config.dataDir }); },
+    async (app) => { await app.register(backupRoutes, { dataDir: config.dataDir, key: config.backupKey }); },
     async (app) => { await app.register(kioskFeedPlugin, { version, publicUrl: config.publicUrl }); },
     async (app) => { await app.register(mqttDevicePlugin, { mqtt: connections.mqtt, log, version, configurationUrl: config.publicUrl }); },
     // The embedded broker audits agent commands itself, before delivering them.

@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { SafeName } from './names.js';
 import { MediaId } from './media-id.js';
 import { ComicLookInput, ComicRenderInput } from './comics.js';
 
@@ -64,7 +65,7 @@ export const VideoInput = Type.Object(
   { ...Strict, title: 'Make a short animation' },
 );
 
-const Name = Type.String({ minLength: 1, maxLength: 60 });
+const Name = SafeName({ maxLength: 60 });
 
 export const DialogueInput = Type.Object(
   {
@@ -103,7 +104,7 @@ export type DialogueResult = Static<typeof DialogueResult>;
 
 export const ComicInput = Type.Object(
   {
-    title: Type.Optional(Type.String({ maxLength: 120 })),
+    title: Type.Optional(SafeName({ maxLength: 120 })),
     panels: Type.Array(
       Type.Object({ mediaId: MediaId, lines: Type.Array(DialogueLine, { maxItems: 8 }) }, Strict),
       { minItems: 1, maxItems: 12 },

@@ -177,6 +177,27 @@ export const MIGRATIONS: Migration[] = [
     `,
   },
   {
+    version: 5,
+    name: 'attempts bound to agents; media items share files',
+    sql: `
+      -- The agent that started each attempt of a job: only it uploads into the attempt or reads its inputs.
+      CREATE TABLE job_runs (
+        job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        attempt INTEGER NOT NULL,
+        agent_device_id INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+        started_at INTEGER NOT NULL,
+        PRIMARY KEY (job_id, attempt)
+      );
+      CREATE INDEX job_runs_agent ON job_runs(agent_device_id);
+
+      -- A media item's bytes (sha256, content-addressed on disk): two owners of the same picture
+      -- get two items sharing one file.
+      ALTER TABLE media ADD COLUMN file TEXT;
+      UPDATE media SET file = id;
+      CREATE INDEX media_file ON media(file);
+    `,
+  },
+  {
     version: 6,
     name: 'agent tokens are bound to one MQTT identity',
     sql: `

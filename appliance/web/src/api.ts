@@ -32,7 +32,8 @@ export class Api {
 
   /** A request with extra headers (If-Match), answering with the body and the ETag. */
   async exchange<T>(method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<{ json: T; etag: string | null }> {
-    const headers: Record<string, string> = { accept: 'application/json', ...extra };
+    // The portal's chosen language (set on <html lang>), so the appliance's messages come back in it.
+    const headers: Record<string, string> = { accept: 'application/json', 'accept-language': document.documentElement.lang || 'en', ...extra };
     let payload: BodyInit | undefined;
     if (body instanceof FormData) payload = body;
     else if (body !== undefined) {
