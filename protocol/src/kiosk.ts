@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { SafeName } from './names.js';
 
 /**
  * The wall display's layout, as admins edit it (`GET/PUT /api/admin/kiosk/layout`) and the kiosk
@@ -7,7 +8,7 @@ import { Type, type Static } from '@sinclair/typebox';
 
 const Strict = { additionalProperties: false } as const;
 const EntityId = Type.String({ pattern: '^[a-z_]+\\.[a-z0-9_]{1,100}$', maxLength: 120, description: 'a Home Assistant entity id, e.g. light.kitchen' });
-const Title = Type.String({ minLength: 1, maxLength: 40 });
+const Title = SafeName({ maxLength: 40 });
 /** "HH:MM", 24-hour clock, the appliance's local time. */
 const TimeOfDay = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'HH:MM (24-hour)' });
 

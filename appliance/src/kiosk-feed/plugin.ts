@@ -83,7 +83,13 @@ export const kioskFeedPlugin = fp(async (app: FastifyInstance, opts: KioskFeedOp
     offLayout();
   });
 
-  const sweep = setInterval(() => codes.sweep(), 3600_000);
+  const sweep = setInterval(() => {
+    try {
+      codes.sweep();
+    } catch (err) {
+      app.log.warn({ err: (err as Error).message }, 'could not sweep used pairing codes; will try again');
+    }
+  }, 3600_000);
   sweep.unref();
   app.addHook('onClose', async () => clearInterval(sweep));
 

@@ -6,6 +6,7 @@ export const en = {
   'nav.home': 'Home',
   'nav.newJob': 'New job',
   'nav.gallery': 'Gallery',
+  'nav.comics': 'Comics',
   'nav.admin': 'Admin',
   'nav.profile': 'Profile',
   'nav.logout': 'Log out',

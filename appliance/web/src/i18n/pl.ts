@@ -7,6 +7,7 @@ export const pl: Record<MessageKey, string> = {
   'nav.home': 'Start',
   'nav.newJob': 'Nowe zadanie',
   'nav.gallery': 'Galeria',
+  'nav.comics': 'Komiksy',
   'nav.admin': 'Administracja',
   'nav.profile': 'Profil',
   'nav.logout': 'Wyloguj',
