@@ -10,8 +10,9 @@ import { EmbeddedRedis } from './embedded/redis-server.js';
 import { EmbeddedMqttBroker } from './embedded/mqtt-broker.js';
 import { connect, redactUrl, type Connections } from './embedded/connections.js';
 import { LOG_REDACT } from './http/log-redaction.js';
+import { APPLIANCE_DIR } from './install-dir.js';
 
-export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const VERSION: string = (JSON.parse(readFileSync(new URL('package.json', APPLIANCE_DIR), 'utf8')) as { version: string }).version;
 
 export interface RunningAppliance {
   app: FastifyInstance;

@@ -1,6 +1,6 @@
 import si from 'systeminformation';
 import type { Logger } from '../log.js';
-import { startTsWorker } from '../start-ts-worker.js';
+import { startWorker } from '../start-worker.js';
 
 export interface HostInventory {
   hostname: string;
@@ -20,7 +20,7 @@ const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
  */
 export function readInventory(log: Logger): Promise<HostInventory> {
   return new Promise((resolve, reject) => {
-    const worker = startTsWorker(new URL('./inventory-worker.ts', import.meta.url));
+    const worker = startWorker('inventory-worker');
     worker.once('message', (msg: { inventory: HostInventory; warnings: string[] }) => {
       for (const w of msg.warnings) log.warn(w);
       resolve(msg.inventory);

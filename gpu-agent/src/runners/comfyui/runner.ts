@@ -28,11 +28,12 @@ import {
   type HistoryEntry,
 } from './protocol.js';
 import { fillWorkflow, loadTemplate, type OutputFormat, type WorkflowValues, type ApiWorkflow } from './workflow.js';
+import { AGENT_DIR } from '../../install-dir.js';
 
 const TYPES = ['image.generate', 'image.stylize', 'video.generate'] as const satisfies readonly JobType[];
 type ComfyJobType = (typeof TYPES)[number];
 
-export const DEFAULT_WORKFLOWS_DIR = fileURLToPath(new URL('../../../workflows/', import.meta.url));
+export const DEFAULT_WORKFLOWS_DIR = fileURLToPath(new URL('workflows/', AGENT_DIR));
 const DEFAULT_VIDEO = { unet: 'wan2.2_ti2v_5B_fp16.safetensors', textEncoder: 'umt5_xxl_fp8_e4m3fn_scaled.safetensors', vae: 'wan2.2_vae.safetensors', width: 832, height: 480 };
 /** gif.create takes at most 60 frames. */
 const MAX_GIF_FRAMES = 60;

@@ -1,5 +1,5 @@
 import type { Transferable, Worker } from 'node:worker_threads';
-import { startTsWorker } from '../../../start-ts-worker.js';
+import { startWorker } from '../../../start-worker.js';
 import type { ModelName, TfjsAnswers, TfjsBackendName, TfjsEnvelope, TfjsReply, TfjsRequest, TfjsWorkerData } from './messages.js';
 
 export type { TfjsBackendName } from './messages.js';
@@ -67,7 +67,7 @@ export class TfjsRuntime {
 
   #start(): Worker {
     if (this.#worker) return this.#worker;
-    const worker = startTsWorker(new URL('./runtime-worker.ts', import.meta.url), {
+    const worker = startWorker('tfjs-worker', {
       workerData: { backend: this.backend } satisfies TfjsWorkerData,
     });
     worker.unref();

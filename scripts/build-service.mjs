@@ -1,0 +1,49 @@
+// Bundles one Node service (appliance, gpu-agent) into `<workspace>/dist` with esbuild: our own
+// TypeScript and the @hearth/* workspaces are compiled into the bundle; every npm package stays an
+// import that Node resolves from the production install (`npm ci --omit=dev`), so native addons
+// (better-sqlite3, sharp, argon2), packages that read their own files at run time (tfjs .wasm,
+// model weights, bee-queue's Lua, pdfkit's fonts, swagger-ui's assets) and pino's worker
+// transports keep working untouched.
+import { build } from 'esbuild';
+import { rm } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+
+/** Bare specifiers: npm packages are external, @hearth/* workspaces are bundled. */
+const externalPackages = {
+  name: 'external-packages',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith('@hearth/')) return undefined;
+      return { path: args.path, external: true };
+    });
+  },
+};
+
+/**
+ * @param {string} workspaceDir absolute path of the workspace
+ * @param {Record<string, string>} entries output name in `dist/` (flat, so every bundle sits one level
+ *   below the workspace like the modules of `src/` that find files relative to it) -> source file
+ */
+export async function buildService(workspaceDir, entries) {
+  const outdir = join(workspaceDir, 'dist');
+  await rm(outdir, { recursive: true, force: true });
+  const result = await build({
+    absWorkingDir: workspaceDir,
+    entryPoints: Object.entries(entries).map(([out, source]) => ({ in: join('src', source), out })),
+    outdir,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20.19',
+    sourcemap: 'linked',
+    // Source maps point back at src/ so `node --enable-source-maps` prints TypeScript lines.
+    sourceRoot: relative(outdir, workspaceDir),
+    legalComments: 'none',
+    logLevel: 'warning',
+    metafile: true,
+    plugins: [externalPackages],
+  });
+  const bytes = Object.entries(result.metafile.outputs).filter(([f]) => f.endsWith('.js')).reduce((n, [, o]) => n + o.bytes, 0);
+  console.log(`  built ${relative(process.cwd(), outdir) || outdir}: ${Object.keys(entries).length} entries, ${(bytes / 1024).toFixed(0)} KiB of JS`);
+  return result;
+}
