@@ -5,7 +5,8 @@
 // model weights, bee-queue's Lua, pdfkit's fonts, swagger-ui's assets) and pino's worker
 // transports keep working untouched.
 import { build } from 'esbuild';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
 import { join, relative } from 'node:path';
 
 /** Bare specifiers: npm packages are external, @hearth/* workspaces are bundled. */
@@ -43,7 +44,32 @@ export async function buildService(workspaceDir, entries) {
     metafile: true,
     plugins: [externalPackages],
   });
+  await checkDependencies(workspaceDir, result.metafile);
   const bytes = Object.entries(result.metafile.outputs).filter(([f]) => f.endsWith('.js')).reduce((n, [, o]) => n + o.bytes, 0);
   console.log(`  built ${relative(process.cwd(), outdir) || outdir}: ${Object.keys(entries).length} entries, ${(bytes / 1024).toFixed(0)} KiB of JS`);
   return result;
+}
+
+const packageName = (specifier) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+
+/**
+ * Every package the bundle imports must be a production dependency of the workspace (or of a
+ * bundled @hearth/* workspace), or `npm ci --omit=dev` would install a release that cannot start.
+ */
+async function checkDependencies(workspaceDir, metafile) {
+  const manifest = async (dir) => JSON.parse(await readFile(join(dir, 'package.json'), 'utf8'));
+  const own = await manifest(workspaceDir);
+  const allowed = new Set(Object.keys(own.dependencies ?? {}));
+  for (const dep of [...allowed].filter((d) => d.startsWith('@hearth/'))) {
+    const dir = join(workspaceDir, '..', dep.slice('@hearth/'.length));
+    for (const d of Object.keys((await manifest(dir)).dependencies ?? {})) allowed.add(d);
+  }
+  const missing = new Set();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const { path, external } of output.imports) {
+      if (!external || path.startsWith('node:') || builtinModules.includes(path)) continue;
+      if (!allowed.has(packageName(path))) missing.add(packageName(path));
+    }
+  }
+  if (missing.size) throw new Error(`${own.name}: the build imports ${[...missing].join(', ')}, which ${missing.size > 1 ? 'are' : 'is'} not in its dependencies`);
 }
