@@ -35,6 +35,10 @@ export async function buildService(workspaceDir, entries) {
     bundle: true,
     platform: 'node',
     format: 'esm',
+    // Lazily imported modules (the agent's runners) become chunks of their own, so their packages load
+    // only when used. Flat in dist/, like the entries (see install-dir.ts).
+    splitting: true,
+    chunkNames: '[name]-[hash]',
     target: 'node20.19',
     sourcemap: 'linked',
     // Source maps point back at src/ so `node --enable-source-maps` prints TypeScript lines.
