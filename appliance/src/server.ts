@@ -42,7 +42,7 @@ export async function startAppliance(config: ApplianceConfig, opts: StartOptions
     cleanups.length = 0;
   };
   try {
-    const db = openDatabase(join(config.dataDir, 'hearth.db'));
+    const db = openDatabase(join(config.dataDir, 'hearth.db'), { cacheMiB: config.sqliteCacheMiB });
     cleanups.push(async () => { db.close(); });
     const settings = await SettingsStore.open(join(config.dataDir, 'settings.json'));
 

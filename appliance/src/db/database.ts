@@ -5,14 +5,24 @@ import { MIGRATIONS } from './migrations.js';
 
 export type Db = Database;
 
-/** Open (creating if needed) the appliance's SQLite file with WAL and foreign keys, and migrate it. */
-export function openDatabase(file: string): Db {
+/** SQLite's page cache when the caller does not choose: 8 MiB, set explicitly rather than left to the build's default. */
+export const DEFAULT_CACHE_MIB = 8;
+
+/**
+ * Open (creating if needed) the appliance's SQLite file with WAL and foreign keys, and migrate it.
+ * Memory is bounded: a page cache of `cacheMiB`, temporary tables in files, a capped mmap.
+ */
+export function openDatabase(file: string, { cacheMiB = DEFAULT_CACHE_MIB }: { cacheMiB?: number } = {}): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   db.pragma('synchronous = NORMAL');
+  // A negative cache_size is in KiB.
+  db.pragma(`cache_size = -${Math.round(cacheMiB * 1024)}`);
+  db.pragma('temp_store = FILE');
+  db.pragma('mmap_size = 0');
   migrate(db);
   return db;
 }
