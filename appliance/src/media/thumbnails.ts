@@ -16,6 +16,9 @@ export class Thumbnails {
 
   constructor(dataDir: string, private readonly maxPixels: number) {
     this.root = join(dataDir, 'thumbnails');
+    // Thumbnails are made once and kept on disk: libvips' operation cache (50 MB by default)
+    // would only hold decoded uploads in the Pi's memory.
+    sharp.cache(false);
   }
 
   async get(sourcePath: string, id: string, size: ThumbnailSize): Promise<string> {

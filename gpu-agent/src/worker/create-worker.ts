@@ -24,7 +24,7 @@ export async function createWorkerExtensions(
   const [{ createAgentRunners, loadBackendSettings }, { ApplianceClient }, { JobWorker }] = await Promise.all([
     import('./agent-runners.js'), import('./appliance-client.js'), import('./job-worker.js'),
   ]);
-  const { registry, watcher, moderator } = createAgentRunners(await loadBackendSettings(env.AGENT_BACKENDS));
+  const { registry, watcher, moderator } = createAgentRunners(await loadBackendSettings(env.AGENT_BACKENDS), { modelIdleUnloadMs: config.modelIdleUnloadMs });
   const worker = new JobWorker({
     redisUrl,
     appliance: new ApplianceClient({ baseUrl: applianceUrl, token: agentToken }),

@@ -1,6 +1,5 @@
 import type { Runner } from '../runner.js';
 import { ComicRunner } from './comic/comic-runner.js';
-import { loadDejaVuSans } from './comic/font.js';
 import { GifRunner } from './gif/gif-runner.js';
 import { ModerateRunner } from './moderate/moderate-runner.js';
 import { NsfwModerator } from './moderate/nsfw-moderator.js';
@@ -31,7 +30,7 @@ export function createBuiltinRunners(runtime = new TfjsRuntime('wasm')): Builtin
       new UpscaleRunner({ models: new EsrganModels(runtime) }),
       new ModerateRunner(moderator),
       new GifRunner(),
-      new ComicRunner(loadDejaVuSans()),
+      new ComicRunner(),
     ],
   };
 }

@@ -9,7 +9,7 @@
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import sharp from 'sharp';
+import { loadSharp } from '../load-sharp.js';
 import { Value } from '@sinclair/typebox/value';
 import { JOB_TYPES, type Capability, type JobInput, type JobType } from '@hearth/protocol';
 import { JobError, type RunContext, type Runner, type RunnerJob, type RunResult } from '../runner.js';
@@ -371,7 +371,7 @@ function interruptedError(signal: AbortSignal): Error {
 async function sniff(bytes: Buffer, filename: string): Promise<{ ext: string; contentType: string }> {
   if (bytes.length > 12 && bytes.subarray(4, 8).toString('latin1') === 'ftyp') return { ext: 'mp4', contentType: 'video/mp4' };
   try {
-    const meta = await sharp(bytes, { animated: true }).metadata();
+    const meta = await (await loadSharp())(bytes, { animated: true }).metadata();
     if (meta.format === 'png') return { ext: 'png', contentType: 'image/png' };
     if (meta.format === 'webp') return { ext: 'webp', contentType: 'image/webp' };
     if (meta.format === 'jpeg') return { ext: 'jpg', contentType: 'image/jpeg' };
