@@ -6,13 +6,13 @@
  * never load TensorFlow.js (seen through a module-load hook in every thread).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startMosquitto, startRedis, tempDir, waitFor, type MosquittoInstance, type RedisInstance } from '@hearth/testkit';
-import { REPO, runProgram } from './support.js';
+import { buildRelease, freePort, installRelease, startMosquitto, startRedis, tempDir, waitFor, type MosquittoInstance, type RedisInstance } from '@hearth/testkit';
+import { runProgram } from './support.js';
 
 // (@types/node does come along: mqtt and tfjs-data list type packages among their dependencies.)
 const DEV_ONLY = ['tsx', 'vitest', 'typescript', 'esbuild', 'vite', 'playwright-core', '@preact/preset-vite', 'axe-core'];
@@ -22,33 +22,6 @@ let work: { path: string; remove(): Promise<void> };
 let app: string; // the unpacked release, installed
 let redis: RedisInstance;
 let mosquitto: MosquittoInstance;
-
-function sh(cmd: string, args: string[], cwd: string) {
-  return runProgram(cmd, args, { cwd, env: { ...process.env, npm_config_update_notifier: 'false' } });
-}
-
-/**
- * Native addons that compile at install time (better-sqlite3 on Node 20) are taken from the
- * development install's build of the very same version: compiling SQLite again would cost CI
- * minutes and proves nothing about the release. Everything else comes from `npm ci`.
- */
-async function reuseNativeBuilds(modules: string): Promise<string[]> {
-  const reused: string[] = [];
-  for (const name of await readdir(modules)) {
-    const dir = join(modules, name);
-    const built = join(dir, 'build', 'Release');
-    if (!(await stat(join(dir, 'binding.gyp')).catch(() => null)) || (await stat(built).catch(() => null))) continue;
-    const from = join(REPO, 'node_modules', name);
-    const version = async (d: string) => (JSON.parse(await readFile(join(d, 'package.json'), 'utf8')) as { version: string }).version;
-    if ((await version(dir)) !== (await version(from))) throw new Error(`${name}: the release pins another version than the development install`);
-    await mkdir(built, { recursive: true });
-    for (const f of (await readdir(join(from, 'build', 'Release')).catch(() => [])).filter((f) => f.endsWith('.node'))) {
-      await copyFile(join(from, 'build', 'Release', f), join(built, f));
-    }
-    reused.push(name);
-  }
-  return reused;
-}
 
 interface Proc {
   child: ChildProcess;
@@ -92,15 +65,9 @@ register(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)});
 beforeAll(async () => {
   work = await tempDir('hearth-release-test-');
   const tarball = join(work.path, 'hearth.tar.gz');
-  const release = await sh('npm', ['run', 'release', '--silent', '--', '--out', tarball], REPO);
-  expect(release.code, release.stdout + release.stderr).toBe(0);
+  await buildRelease(tarball);
   app = join(work.path, 'opt-hearth');
-  await mkdir(app);
-  const untar = await sh('tar', ['-xzf', tarball, '-C', app, '--strip-components=1'], work.path);
-  expect(untar.code, untar.stderr).toBe(0);
-  const install = await sh('npm', ['ci', '--omit=dev', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', '--workspace', 'appliance', '--workspace', 'gpu-agent'], app);
-  expect(install.code, install.stdout + install.stderr).toBe(0);
-  await reuseNativeBuilds(join(app, 'node_modules'));
+  await installRelease(tarball, app, ['appliance', 'gpu-agent']);
   [redis, mosquitto] = await Promise.all([startRedis(), startMosquitto()]);
 }, 600_000);
 
