@@ -25,7 +25,7 @@ let stopping = false;
 let agent;
 
 function run(name, script, env) {
-  const args = prod ? ['--enable-source-maps', script] : ['--import', 'tsx', script];
+  const args = prod ? ['--max-semi-space-size=1', script] : ['--import', 'tsx', script];
   const child = spawn(process.execPath, args, { cwd: root, env, stdio: 'inherit' });
   children.add(child);
   child.once('exit', () => children.delete(child));

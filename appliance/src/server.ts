@@ -6,8 +6,6 @@ import { buildApp, type AppOptions } from './app.js';
 import type { ApplianceConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { SettingsStore } from './settings/settings-store.js';
-import { EmbeddedRedis } from './embedded/redis-server.js';
-import { EmbeddedMqttBroker } from './embedded/mqtt-broker.js';
 import { connect, redactUrl, type Connections } from './embedded/connections.js';
 import { LOG_REDACT } from './http/log-redaction.js';
 import { APPLIANCE_DIR } from './install-dir.js';
@@ -48,12 +46,15 @@ export async function startAppliance(config: ApplianceConfig, opts: StartOptions
 
     let redisUrl = config.redisUrl;
     if (!redisUrl) {
+      // The embedded servers (and aedes) are loaded only when no external one is configured.
+      const { EmbeddedRedis } = await import('./embedded/redis-server.js');
       const embedded = new EmbeddedRedis(join(config.dataDir, 'redis'), 6380, log);
       redisUrl = await embedded.start();
       cleanups.push(() => embedded.stop());
     }
     let mqttUrl = config.mqttUrl;
     if (!mqttUrl) {
+      const { EmbeddedMqttBroker } = await import('./embedded/mqtt-broker.js');
       const broker = new EmbeddedMqttBroker(config.host, 1883, log);
       mqttUrl = await broker.start();
       cleanups.push(() => broker.stop());

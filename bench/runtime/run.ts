@@ -84,7 +84,7 @@ try {
 
   const paths = {
     tsx: { cwd: ROOT, appliance: ['--import', 'tsx', 'appliance/src/main.ts'], agent: ['--import', 'tsx', 'gpu-agent/src/main.ts'] },
-    built: { cwd: release, appliance: ['--enable-source-maps', 'appliance/dist/main.js'], agent: ['--enable-source-maps', 'gpu-agent/dist/main.js'] },
+    built: { cwd: release, appliance: ['--max-semi-space-size=1', 'appliance/dist/main.js'], agent: ['--max-semi-space-size=1', 'gpu-agent/dist/main.js'] },
   } as const;
   type PathName = keyof typeof paths;
   let dataCount = 0;

@@ -63,11 +63,11 @@ describe('compose.yml', () => {
       expect(text).toMatch(/^USER node$/m);
       expect(text).toMatch(/^HEALTHCHECK .*\n\s+CMD .*\/healthz/m);
       // The runtime stage runs the bundle with production packages only: no tsx, no sources.
-      expect(text).toMatch(new RegExp(`^CMD \\["node", "--enable-source-maps", "${service}/dist/main\\.js"\\]$`, 'm'));
+      expect(text).toMatch(new RegExp(`^CMD \\["node", "--max-semi-space-size=1", "${service}/dist/main\\.js"\\]$`, 'm'));
       expect(text).toMatch(new RegExp(`npm ci --omit=dev .*--workspace ${service}`));
       const runtime = text.slice(text.lastIndexOf('\nFROM '));
       expect(runtime).not.toMatch(/tsx|npm ci(?! --omit)|src\//);
-      expect((compose.services[service] as { command: string[] }).command).toEqual(['node', '--enable-source-maps', `${service}/dist/main.js`]);
+      expect((compose.services[service] as { command: string[] }).command).toEqual(['node', '--max-semi-space-size=1', `${service}/dist/main.js`]);
     }
   });
 });

@@ -90,7 +90,7 @@ describe('the release, installed with production dependencies only', { timeout: 
   it('the appliance and the agent start from dist, pass /readyz, upscale a photo end to end and stop cleanly', async () => {
     const port = await freePort();
     const data = join(work.path, 'data');
-    const appliance = node(['--enable-source-maps', 'appliance/dist/main.js'], {
+    const appliance = node(['--max-semi-space-size=1', 'appliance/dist/main.js'], {
       HEARTH_PORT: String(port), HEARTH_HOST: '127.0.0.1', HEARTH_DATA_DIR: data, REDIS_URL: redis.url, MQTT_URL: mosquitto.url, LOG_LEVEL: 'warn',
     });
     const base = `http://127.0.0.1:${port}`;
@@ -129,7 +129,7 @@ describe('the release, installed with production dependencies only', { timeout: 
       expect(media.status, media.text).toBe(201);
 
       const agentData = join(work.path, 'agent');
-      agent = node(['--enable-source-maps', 'gpu-agent/dist/main.js'], {
+      agent = node(['--max-semi-space-size=1', 'gpu-agent/dist/main.js'], {
         AGENT_ID: 'release-pc', MQTT_URL: mosquitto.url, REDIS_URL: redis.url, APPLIANCE_URL: base, AGENT_TOKEN: device.json.token,
         AGENT_DATA_DIR: agentData, NVIDIA_SMI: join(agentData, 'no-nvidia-smi'), HA_ANNOUNCE_JITTER_MS: '0', SUSPEND_COMMAND: 'false',
       });
