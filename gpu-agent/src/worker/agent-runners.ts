@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { BackendWatcher, type HealthCheck } from '../backends/watcher.js';
 import { parseBackendSettings, type BackendSettings } from '../backends/settings.js';
 import { ComicRunner } from '../runners/builtin/comic/comic-runner.js';
+import { ComicRenderRunner } from '../runners/builtin/comic/comic-render-runner.js';
+import { ComicLookRunner } from '../runners/builtin/comic-look/comic-look-runner.js';
 import { GifRunner } from '../runners/builtin/gif/gif-runner.js';
 import { ModerateRunner } from '../runners/builtin/moderate/moderate-runner.js';
 import { NsfwModerator } from '../runners/builtin/moderate/nsfw-moderator.js';
@@ -36,6 +38,8 @@ export function createAgentRunners(backends: BackendSettings = {}, { modelIdleUn
     new ModerateRunner(moderator),
     new GifRunner(),
     new ComicRunner(),
+    new ComicRenderRunner(),
+    new ComicLookRunner(),
   ];
   const checks: Partial<Record<'comfyui' | 'llm', HealthCheck>> = {};
   if (backends.comfyui) {
