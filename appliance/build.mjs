@@ -5,4 +5,4 @@ import { buildService } from '../scripts/build-service.mjs';
 await buildService(fileURLToPath(new URL('.', import.meta.url)), {
   main: 'main.ts',
   'backup-cli': 'backup/cli.ts',
-});
+}, ['accounts/common-passwords.txt']);

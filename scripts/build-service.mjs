@@ -4,9 +4,9 @@
 // 249 ESM files). Packages that cannot live in a bundle stay imports that Node resolves from the
 // production install (`npm ci --omit=dev`): see KEEP_EXTERNAL.
 import { build } from 'esbuild';
-import { readFile, rm } from 'node:fs/promises';
+import { copyFile, readFile, rm, stat } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 
 /**
  * Native addons, packages that read their own files or start workers from their own folder at
@@ -46,8 +46,10 @@ const REQUIRE_SHIM = "import { createRequire as __hearthCreateRequire } from 'no
  * @param {string} workspaceDir absolute path of the workspace
  * @param {Record<string, string>} entries output name in `dist/` (flat, so every bundle sits one level
  *   below the workspace like the modules of `src/` that find files relative to it) -> source file
+ * @param {string[]} assets data files under `src/` that a module reads beside itself
+ *   (`new URL('./x', import.meta.url)`): copied flat into `dist/`, where the bundle looks for them
  */
-export async function buildService(workspaceDir, entries) {
+export async function buildService(workspaceDir, entries, assets = []) {
   const outdir = join(workspaceDir, 'dist');
   await rm(outdir, { recursive: true, force: true });
   const result = await build({
@@ -71,8 +73,10 @@ export async function buildService(workspaceDir, entries) {
     banner: { js: REQUIRE_SHIM },
     plugins: [externalPackages],
   });
+  for (const asset of assets) await copyFile(join(workspaceDir, 'src', asset), join(outdir, basename(asset)));
   await checkDependencies(workspaceDir, result.metafile);
   checkPackageChunks(result.metafile);
+  await checkBesideFiles(outdir, result.metafile);
   const bytes = Object.entries(result.metafile.outputs).filter(([f]) => f.endsWith('.js')).reduce((n, [, o]) => n + o.bytes, 0);
   console.log(`  built ${relative(process.cwd(), outdir) || outdir}: ${Object.keys(entries).length} entries, ${(bytes / 1024).toFixed(0)} KiB of JS`);
   return result;
@@ -110,6 +114,17 @@ function checkPackageChunks(metafile) {
       if (kind !== 'dynamic-import' || external) continue;
       const entry = metafile.outputs[path]?.entryPoint ?? '';
       if (entry.includes('node_modules/')) throw new Error(`a bundled package import()s ${entry}: add that package or its importer to KEEP_EXTERNAL`);
+    }
+  }
+}
+
+/** Files the bundle reads beside itself (`new URL('./x', import.meta.url)`) must be in dist/: see `assets`. */
+async function checkBesideFiles(outdir, metafile) {
+  for (const file of Object.keys(metafile.outputs).filter((f) => f.endsWith('.js'))) {
+    // Output paths are relative to the workspace (esbuild's working directory).
+    const code = await readFile(join(outdir, '..', file), 'utf8');
+    for (const [, name] of code.matchAll(/new URL\("\.\/([^"/]+)", import\.meta\.url\)/g)) {
+      if (!(await stat(join(outdir, name)).catch(() => null))) throw new Error(`${file} reads ./${name} beside itself: list it in the build's assets`);
     }
   }
 }
