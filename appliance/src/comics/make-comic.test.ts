@@ -38,6 +38,9 @@ describe('makeComicSteps', () => {
   it('one helper alone: the dialogue, or named panels drawn with ComfyUI; no page', () => {
     expect(makeComicSteps(comic(), input({ only: 'dialogue' })).map((s) => s.key)).toEqual(['dialogue']);
     expect(makeComicSteps(comic(), input({ only: 'pictures', pictures: 'generate', panelIds: ['p1-2'] })).map((s) => [s.key, s.jobType])).toEqual([['picture-p1-2', 'image.generate']]);
+    const withPhoto = comic();
+    withPhoto.pages[0]!.panels[0]!.mediaId = 'b'.repeat(64);
+    expect(makeComicSteps(withPhoto, input({ only: 'pictures', pictures: 'generate', panelIds: ['p1-1'] })).map((s) => s.jobType)).toEqual(['image.stylize']);
   });
 
   it('says what is wrong: an unknown panel, no photos for empty panels', () => {
