@@ -6,6 +6,7 @@ import type { MessageKey } from '../../i18n/en.js';
 import { useSession } from '../../session.js';
 import type { KioskLayout, KioskTile, KioskTileType } from '../../types.js';
 import { useResource } from '../../use-resource.js';
+import { PresenceFields } from './kiosk-presence.js';
 
 /** The tile kinds of protocol/src/kiosk.ts, listed here so that no schema code reaches the bundle. */
 const TILE_TYPES: readonly KioskTileType[] = ['clock', 'weather', 'entities', 'jobs', 'agents', 'slideshow'];
@@ -121,6 +122,7 @@ export function KioskLayoutForm() {
         </div>
         <button type="button" onClick={add} disabled={layout.tiles.length >= 24}>{t('kiosk.addTile')}</button>
       </div>
+      <PresenceFields value={layout.presence} onChange={(presence) => change({ ...layout, presence })} />
       {error && badTile === null && <ErrorNotice error={error} />}
       {error && badTile !== null && <p class="notice notice-error" role="alert">{t('kiosk.tileProblem', { n: badTile + 1 })}</p>}
       {saved && <Notice kind="success">{t('common.saved')}</Notice>}
