@@ -7,6 +7,7 @@ import { useSession } from '../../session.js';
 import type { KioskLayout, KioskTile, KioskTileType } from '../../types.js';
 import { useResource } from '../../use-resource.js';
 import { PresenceFields } from './kiosk-presence.js';
+import { DoorbellFields } from './kiosk-doorbell.js';
 
 /** The tile kinds of protocol/src/kiosk.ts, listed here so that no schema code reaches the bundle. */
 const TILE_TYPES: readonly KioskTileType[] = ['clock', 'weather', 'entities', 'jobs', 'agents', 'slideshow'];
@@ -123,6 +124,10 @@ export function KioskLayoutForm() {
         <button type="button" onClick={add} disabled={layout.tiles.length >= 24}>{t('kiosk.addTile')}</button>
       </div>
       <PresenceFields value={layout.presence} onChange={(presence) => change({ ...layout, presence })} />
+      <DoorbellFields value={layout.doorbell} onChange={(doorbell) => {
+        const { doorbell: _old, ...rest } = layout;
+        change(doorbell ? { ...rest, doorbell } : rest);
+      }} />
       {error && badTile === null && <ErrorNotice error={error} />}
       {error && badTile !== null && <p class="notice notice-error" role="alert">{t('kiosk.tileProblem', { n: badTile + 1 })}</p>}
       {saved && <Notice kind="success">{t('common.saved')}</Notice>}
