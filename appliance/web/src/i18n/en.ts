@@ -327,6 +327,7 @@ export const en = {
   'kiosk.doorbellEntity': 'Doorbell entity',
   'kiosk.doorbellCamera': 'Camera entity',
   'kiosk.doorbellSeconds': 'Show it for (seconds)',
+  'kiosk.previewHint': 'Drag a tile to move it, drag its corner to resize it: it is saved when you let go and the wall redraws at once. The list below does the same from the keyboard.',
   'field.mediaId': 'Picture',
   'field.mediaIds': 'Pictures',
   'field.scale': 'Scale',

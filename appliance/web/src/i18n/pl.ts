@@ -328,6 +328,7 @@ export const pl: Record<MessageKey, string> = {
   'kiosk.doorbellEntity': 'Encja dzwonka',
   'kiosk.doorbellCamera': 'Encja kamery',
   'kiosk.doorbellSeconds': 'Pokazuj przez (sekundy)',
+  'kiosk.previewHint': 'Przeciągnij kafelek, by go przesunąć, albo jego róg, by zmienić rozmiar: zapisuje się po puszczeniu, a ekran od razu się przerysowuje. Lista poniżej robi to samo z klawiatury.',
   'field.mediaId': 'Obraz',
   'field.mediaIds': 'Obrazy',
   'field.scale': 'Powiększenie',
