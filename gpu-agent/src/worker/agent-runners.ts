@@ -10,9 +10,7 @@ import { TfjsRuntime } from '../runners/builtin/tfjs/runtime.js';
 import { EsrganModels } from '../runners/builtin/upscale/esrgan-models.js';
 import { UpscaleRunner } from '../runners/builtin/upscale/upscale-runner.js';
 import { ComfyUiRunner } from '../runners/comfyui/runner.js';
-import { OllamaChat } from '../runners/llm/ollama.js';
-import { OpenAiChat } from '../runners/llm/openai.js';
-import { LlmRunner } from '../runners/llm/runner.js';
+import { LlmRunner, chatBackend } from '../runners/llm/runner.js';
 import type { Runner } from '../runners/runner.js';
 import { RunnerRegistry } from './runner-registry.js';
 
@@ -44,7 +42,7 @@ export function createAgentRunners(backends: BackendSettings = {}): AgentRunners
     checks.comfyui = (signal) => comfy.healthy(signal);
   }
   if (backends.llm) {
-    const llm = new LlmRunner(backends.llm.kind === 'ollama' ? new OllamaChat(backends.llm) : new OpenAiChat(backends.llm));
+    const llm = new LlmRunner(chatBackend(backends.llm));
     runners.push(llm);
     checks.llm = (signal) => llm.healthy(signal);
   }

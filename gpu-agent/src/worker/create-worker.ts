@@ -3,6 +3,7 @@ import type { AgentBus } from '../bus.js';
 import type { AgentConfig } from '../config.js';
 import type { Extension } from '../extension.js';
 import type { Logger } from '../log.js';
+import { parseBackendSettings } from '../backends/settings.js';
 import { createAgentRunners, loadBackendSettings } from './agent-runners.js';
 import { ApplianceClient } from './appliance-client.js';
 import { JobWorker } from './job-worker.js';
@@ -23,7 +24,10 @@ export async function createWorkerExtensions(
     deps.log.warn(`not taking jobs: ${missing.join(', ')} not set`);
     return [];
   }
-  const { registry, watcher, moderator } = createAgentRunners(await loadBackendSettings(env.AGENT_BACKENDS));
+  const backends = await loadBackendSettings(env.AGENT_BACKENDS);
+  // AGENT_LLM_GGUF: the built-in LLM on that file, unless a backends file names another LLM.
+  if (!backends.llm && env.AGENT_LLM_GGUF) backends.llm = parseBackendSettings({ llm: { kind: 'builtin', modelPath: env.AGENT_LLM_GGUF } }).llm;
+  const { registry, watcher, moderator } = createAgentRunners(backends);
   const worker = new JobWorker({
     redisUrl,
     appliance: new ApplianceClient({ baseUrl: applianceUrl, token: agentToken }),

@@ -4,7 +4,7 @@ import { Value } from '@sinclair/typebox/value';
 import { JobError } from '../runner.js';
 import { HttpStatusError, checkShape, request, requestJson } from '../../backends/http.js';
 import { baseUrl } from '../../backends/settings.js';
-import { History, PromptAccepted, PromptRejected, SystemStats, Uploaded, type FileRef, type HistoryEntry } from './protocol.js';
+import { History, PromptAccepted, PromptRejected, QueueState, SystemStats, Uploaded, type FileRef, type HistoryEntry } from './protocol.js';
 import type { ApiWorkflow } from './workflow.js';
 
 const MAX_OUTPUT_BYTES = 512 * 1024 * 1024;
@@ -38,6 +38,27 @@ export class ComfyClient {
   async history(promptId: string, signal?: AbortSignal): Promise<HistoryEntry | undefined> {
     const all = await requestJson(`${this.base}/history/${encodeURIComponent(promptId)}`, 'ComfyUI /history', History, { signal, timeoutMs: this.timeoutMs });
     return all[promptId];
+  }
+
+  /** Prompt ids ComfyUI is running and has waiting (GET /queue). */
+  async queue(signal?: AbortSignal): Promise<{ running: string[]; pending: string[] }> {
+    const q = await requestJson(`${this.base}/queue`, 'ComfyUI /queue', QueueState, { signal, timeoutMs: this.timeoutMs });
+    const ids = (items: unknown[][]) => items.map((i) => i[1]).filter((id): id is string => typeof id === 'string');
+    return { running: ids(q.queue_running), pending: ids(q.queue_pending) };
+  }
+
+  /**
+   * Where our prompt is: finished (its history entry), still queued or running, or gone — a
+   * ComfyUI that restarted forgets its queue and history. History is read again after the queue,
+   * so a prompt that finishes between the two reads is not taken for gone.
+   */
+  async locate(promptId: string, signal?: AbortSignal): Promise<{ state: 'done'; entry: HistoryEntry } | { state: 'queued' | 'gone' }> {
+    const entry = await this.history(promptId, signal);
+    if (entry) return { state: 'done', entry };
+    const { running, pending } = await this.queue(signal);
+    if (running.includes(promptId) || pending.includes(promptId)) return { state: 'queued' };
+    const late = await this.history(promptId, signal);
+    return late ? { state: 'done', entry: late } : { state: 'gone' };
   }
 
   async view(file: FileRef, signal?: AbortSignal): Promise<{ bytes: Buffer; contentType: string }> {
