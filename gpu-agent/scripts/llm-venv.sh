@@ -69,7 +69,8 @@ echo "llm-venv: building llama.cpp into $venv (about 10 minutes on 2 cores the f
 "$python" -m venv "$venv"
 export CMAKE_ARGS="-DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TESTS=OFF"
 export CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)}"
-"$venv/bin/pip" install --quiet --disable-pip-version-check --require-virtualenv -r "$lock" >&2
+# The lock pins every package, so dependency resolution is skipped; pip check proves it complete.
+"$venv/bin/pip" install --quiet --disable-pip-version-check --no-deps --require-virtualenv -r "$lock" >&2
 "$venv/bin/pip" check >&2
 "$venv/bin/python" -c 'import llama_cpp.server' >&2
 date -u +%FT%TZ >"$marker"
