@@ -6,6 +6,7 @@ import { HttpStatusError, checkShape, request, requestJson } from '../../backend
 import { baseUrl } from '../../backends/settings.js';
 import { History, PromptAccepted, PromptRejected, QueueState, SystemStats, Uploaded, type FileRef, type HistoryEntry } from './protocol.js';
 import type { ApiWorkflow } from './workflow.js';
+import type { NodeInfo, ObjectInfo } from './workflow-import.js';
 
 const MAX_OUTPUT_BYTES = 512 * 1024 * 1024;
 
@@ -59,6 +60,20 @@ export class ComfyClient {
     if (running.includes(promptId) || pending.includes(promptId)) return { state: 'queued' };
     const late = await this.history(promptId, signal);
     return late ? { state: 'done', entry: late } : { state: 'gone' };
+  }
+
+  /** GET /object_info: every node class this ComfyUI has, with its inputs (several MB; ask rarely). */
+  async objectInfo(signal?: AbortSignal): Promise<ObjectInfo> {
+    return requestJson(`${this.base}/object_info`, 'ComfyUI /object_info', Type.Record(Type.String(), Type.Unknown()), { signal, timeoutMs: Math.max(this.timeoutMs, 60_000) }) as Promise<ObjectInfo>;
+  }
+
+  /** Checkpoint file names, from CheckpointLoaderSimple's ckpt_name choices (for the generate and restyle forms). */
+  async checkpoints(signal?: AbortSignal): Promise<string[]> {
+    const info = await requestJson(`${this.base}/object_info/CheckpointLoaderSimple`, 'ComfyUI /object_info', Type.Record(Type.String(), Type.Unknown()), { signal, timeoutMs: this.timeoutMs });
+    const choices = (info.CheckpointLoaderSimple as NodeInfo | undefined)?.input?.required?.ckpt_name;
+    const list = Array.isArray(choices) ? choices[0] : undefined;
+    if (!Array.isArray(list)) throw new JobError('ComfyUI /object_info does not list checkpoints for CheckpointLoaderSimple');
+    return list.filter((n): n is string => typeof n === 'string');
   }
 
   async view(file: FileRef, signal?: AbortSignal): Promise<{ bytes: Buffer; contentType: string }> {
