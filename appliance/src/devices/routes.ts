@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { DEVICE_KINDS } from '@hearth/protocol';
+import { DEVICE_KINDS, SafeName } from '@hearth/protocol';
 import { ADMIN } from '../http/access.js';
 import { notFound } from '../http/errors.js';
 import { IdParams, strict } from '../accounts/schemas.js';
@@ -13,12 +13,14 @@ const DeviceView = Type.Object({
   createdAt: Type.Integer(),
   revokedAt: Type.Union([Type.Integer(), Type.Null()]),
   lastSeenAt: Type.Union([Type.Integer(), Type.Null()]),
+  /** Agents: the id its token signed in to the embedded MQTT broker as (`agent-<id>`), once it has. */
+  mqttAgentId: Type.Union([Type.String(), Type.Null()]),
 });
 
 /** Device principals: kiosks, GPU agents, Home Assistant. Tokens are shown once, at creation. */
 export const deviceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { devices, audit } = app;
-  const view = (d: ReturnType<typeof devices.list>[number]) => ({ id: d.id, kind: d.kind, name: d.name, createdAt: d.createdAt, revokedAt: d.revokedAt, lastSeenAt: d.lastSeenAt });
+  const view = (d: ReturnType<typeof devices.list>[number]) => ({ id: d.id, kind: d.kind, name: d.name, createdAt: d.createdAt, revokedAt: d.revokedAt, lastSeenAt: d.lastSeenAt, mqttAgentId: d.mqttAgentId });
 
   app.get('/api/admin/devices', {
     config: { access: ADMIN },
@@ -29,7 +31,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { access: ADMIN },
     schema: {
       tags: ['admin'], summary: 'Create a device and its token (shown only in this answer)',
-      body: Type.Object({ kind: DeviceKind, name: Type.String({ minLength: 1, maxLength: 60 }) }, strict),
+      body: Type.Object({ kind: DeviceKind, name: SafeName({ maxLength: 60 }) }, strict),
       response: { 201: Type.Object({ device: DeviceView, token: Type.String() }) },
     },
   }, async (request, reply) => {
@@ -45,6 +47,8 @@ export const deviceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     if (!devices.revoke(request.params.id)) throw notFound('Active device');
     audit.record({ actor: request.principal, action: 'device.revoked', target: `device:${request.params.id}`, ip: request.ip });
+    // A revoked kiosk must blank now, not at its next reconnect.
+    app.bus.emit('device.revoked', { deviceId: request.params.id });
     return reply.code(204).send();
   });
 };

@@ -4,8 +4,7 @@ import {
   BrokerJobResult, JOB_TYPES, JobProgress, type Capability, type JobType, type JobView, type MediaModeration, type MediaPrivacy, type Principal,
 } from '@hearth/protocol';
 import type { Db } from '../db/database.js';
-import type { EventHub } from '../events/event-hub.js';
-import { userAndAdmins } from '../events/audiences.js';
+import type { DomainBus, JobOwnerRef, JobTransition } from '../bus/domain-bus.js';
 import type { AgentRegistry } from '../agents/agent-registry.js';
 import type { Waker } from '../agents/waker.js';
 import type { MediaService } from '../media/media-service.js';
@@ -21,20 +20,20 @@ import { referencedMedia, validateJobInput } from './job-input.js';
 import { dayBounds, quotaFor, roleMaySubmit, type Quota } from './job-policy.js';
 import { JobStore, LIVE_STATUSES, toJobView, type JobOwner, type JobResult, type JobRow } from './job-store.js';
 import type { ArtifactStore } from './artifact-store.js';
+import type { JobRuns } from './job-runs.js';
 
 export interface JobServiceDeps {
   db: Db;
   store: JobStore;
   artifacts: ArtifactStore;
+  runs: JobRuns;
   broker: Broker;
   media: MediaService;
   agents: AgentRegistry;
   waker: Waker;
-  events: EventHub;
+  bus: DomainBus;
   settings: SettingsStore;
   log: Logger;
-  /** Called on every status a job reaches (metrics). */
-  onStatus?: (type: JobType, status: string) => void;
 }
 
 export interface SubmitOptions {
@@ -107,11 +106,10 @@ export class JobService {
       opts.alongside?.(inserted);
       return inserted;
     })();
-    this.d.onStatus?.(type, 'created');
     await this.enqueue(row, input);
     if (status === 'waiting_for_gpu') void this.d.waker.wake(`job ${row.id} (${type}) needs a ${capability} agent`);
     const view = toJobView(row);
-    this.publishView(row, view);
+    this.publishView(row, view, 'created');
     return view;
   }
 
@@ -119,12 +117,11 @@ export class JobService {
     const row = this.viewable(actor, id);
     if (!LIVE_STATUSES.includes(row.status)) throw conflict(`The job is already ${row.status}`);
     if (!this.d.store.finish(id, 'cancelled', { error: `Cancelled by ${nameOf(actor)}` }, Date.now())) throw conflict('The job finished meanwhile');
-    this.d.onStatus?.(row.type, 'cancelled');
     // Both, always: the job may have been picked up between our read and the removal.
     await this.d.broker.remove(row.capability, id).catch((err: Error) => this.d.log.warn({ job: id, err: err.message }, 'could not remove a cancelled job from Redis; reconciliation will'));
     await this.d.broker.cancelRunning(id).catch((err: Error) => this.d.log.warn({ job: id, err: err.message }, 'could not announce a cancel'));
     const view = toJobView(this.d.store.get(id)!);
-    this.publishView(row, view);
+    this.publishView(row, view, 'cancelled');
     return view;
   }
 
@@ -165,12 +162,8 @@ export class JobService {
     }
     const before = this.d.store.get(id);
     if (!before || !this.d.store.setProgress(id, raw, Date.now())) return;
-    if (before.status !== 'running') {
-      this.d.onStatus?.(before.type, 'running');
-      this.publishLatest(id);
-    }
-    // The audience depends only on the owner, which a progress event does not change.
-    this.d.events.publish({ type: 'job.progress', data: { jobId: id, progress: raw } }, this.audience(before));
+    if (before.status !== 'running') this.publishLatest(id, 'running');
+    this.d.bus.emit('job.progress', { jobId: id, owner: ownerRef(before), progress: raw });
   }
 
   onRetrying(id: string, message: string): void {
@@ -179,10 +172,7 @@ export class JobService {
 
   async onFailed(id: string, message: string): Promise<void> {
     const row = this.d.store.get(id);
-    if (row && this.d.store.finish(id, 'failed', { error: message.slice(0, 2000) }, Date.now())) {
-      this.d.onStatus?.(row.type, 'failed');
-      this.publishLatest(id);
-    }
+    if (row && this.d.store.finish(id, 'failed', { error: message.slice(0, 2000) }, Date.now())) this.publishLatest(id, 'failed');
     if (row) await this.forget(row);
   }
 
@@ -205,25 +195,31 @@ export class JobService {
       if (!a) return this.onFailed(id, `The agent reported an artifact "${name}" it never uploaded`);
       const size = isImage(a.content_type) ? await this.d.media.imageSize(this.d.media.files.pathOf(a.sha256)).catch(() => ({ width: null, height: null })) : { width: null, height: null };
       planned.push({
-        id: a.sha256, owner_id: row.owner_id, owner_name: row.owner_name, content_type: a.content_type, ...size, bytes: a.bytes,
+        id: a.sha256, file: a.sha256, owner_id: row.owner_id, owner_name: row.owner_name, content_type: a.content_type, ...size, bytes: a.bytes,
         privacy: this.outputPrivacy(row), moderation: a.moderation, job_id: id, created_at: Date.now(),
       });
     }
-    const mediaIds = [...new Set(planned.map((m) => m.id))];
-    const result: JobResult = raw.data === undefined ? { mediaIds } : { mediaIds, data: raw.data };
+    let mediaIds: string[] = [];
     const created = this.d.db.transaction(() => {
+      // Bytes already in the gallery (anyone's) become a new item of this job's own; the same
+      // bytes twice in one result are one item.
+      const byFile = new Map<string, MediaRow>();
+      for (const m of planned) {
+        if (byFile.has(m.file)) continue;
+        m.id = this.d.media.newItemId(m.file);
+        byFile.set(m.file, m);
+      }
+      mediaIds = planned.map((m) => byFile.get(m.file)!.id).filter((v, i, all) => all.indexOf(v) === i);
+      const result: JobResult = raw.data === undefined ? { mediaIds } : { mediaIds, data: raw.data };
       if (!this.d.store.finish(id, 'succeeded', { result }, Date.now())) return null;
-      const inserted = planned.filter((m) => this.d.media.repo.insert(m));
+      const inserted = [...byFile.values()].filter((m) => this.d.media.repo.insert(m));
       this.d.artifacts.clear(id);
       return inserted;
     })();
     if (created === null) return this.forget(row);
-    this.d.onStatus?.(row.type, 'succeeded');
-    this.publishLatest(id);
-    for (const m of created) {
-      this.d.media.published(m);
-      if (m.moderation === 'pending' && isImage(m.content_type)) this.d.media.emit('pending', m.id);
-    }
+    const done = this.publishLatest(id, 'succeeded');
+    if (done) this.d.bus.emit('job.succeeded', { job: done, owner: ownerRef(row), mediaIds });
+    for (const m of created) this.d.media.added(m);
     if (row.type === 'image.moderate') this.applyVerdict(row, raw.data);
     await this.forget(row);
   }
@@ -259,14 +255,35 @@ export class JobService {
     void this.d.waker.wake(`${parked.length} queued ${capability} job(s) lost their agent`);
   }
 
+  /**
+   * An agent starts an attempt it took from the queue: bind the attempt to it and mark the job
+   * running. The attempt must be the job's current one; a later one only if bee-queue (which
+   * counts retries) confirms it — the caller's number alone never moves the job on.
+   */
+  async startAttempt(jobId: string, attempt: number, agentId: number): Promise<JobRow> {
+    let row = this.d.store.get(jobId);
+    if (!row) throw notFound('Job');
+    if (!LIVE_STATUSES.includes(row.status)) throw conflict(`Job ${jobId} is ${row.status}; it cannot be started`);
+    if (attempt < row.attempts) throw conflict(`Attempt ${attempt} is older than the job's current attempt ${row.attempts}`);
+    if (attempt > row.attempts) {
+      // A retry may reach an agent before its event reaches us: ask bee-queue, not the caller.
+      const queued = await this.d.broker.attemptOf(row.capability, jobId).catch(() => null);
+      if (queued === null || attempt > queued) throw conflict(`Attempt ${attempt} is not the job's current attempt ${row.attempts}`);
+      this.d.store.catchUpAttempt(jobId, attempt);
+      row = this.d.store.get(jobId)!;
+      if (!LIVE_STATUSES.includes(row.status)) throw conflict(`Job ${jobId} is ${row.status}; it cannot be started`);
+    }
+    const holder = this.d.runs.bind(jobId, attempt, agentId, Date.now());
+    if (holder !== agentId) throw new HttpError(403, `Attempt ${attempt} of job ${jobId} is being run by another agent`);
+    if (row.status !== 'running' && this.d.store.setLiveStatus(jobId, 'running', Date.now())) this.publishLatest(jobId, 'running');
+    return row;
+  }
+
   /** Jobs an agent has taken (in bee-queue's active list) are running, even before their first progress. */
   async markActive(capability: Capability): Promise<void> {
     for (const id of await this.d.broker.activeIds(capability)) {
       const row = this.d.store.get(id);
-      if (row && row.status !== 'running' && this.d.store.setLiveStatus(id, 'running', Date.now())) {
-        this.d.onStatus?.(row.type, 'running');
-        this.publishLatest(id);
-      }
+      if (row && row.status !== 'running' && this.d.store.setLiveStatus(id, 'running', Date.now())) this.publishLatest(id, 'running');
     }
   }
 
@@ -277,27 +294,29 @@ export class JobService {
   }
 
   publish(row: JobRow): void {
-    // Building the view parses three JSON columns: not worth it when no one is listening.
-    if (this.d.events.size > 0) this.publishView(row, toJobView(row));
+    this.publishView(row, toJobView(row));
   }
 
-  /** Publish a job as it is now in SQLite (read only when someone listens). */
-  private publishLatest(id: string): void {
-    if (this.d.events.size === 0) return;
+  /** Live jobs as the family sees them now, with their owners (the kiosk feed starts from these). */
+  live(): Array<{ job: JobView; owner: JobOwnerRef }> {
+    return this.d.store.live().map((row) => ({ job: toJobView(row), owner: ownerRef(row) }));
+  }
+
+  /** Tell everyone concerned (`job.changed`) about a job as it is now in SQLite; returns its view. */
+  private publishLatest(id: string, transition?: JobTransition): JobView | undefined {
     const row = this.d.store.get(id);
-    if (row) this.publishView(row, toJobView(row));
+    if (!row) return undefined;
+    const view = toJobView(row);
+    this.publishView(row, view, transition);
+    return view;
   }
 
-  private publishView(row: JobRow, view: JobView): void {
-    this.d.events.publish({ type: 'job', data: view }, this.audience(row));
+  private publishView(row: JobRow, view: JobView, transition?: JobTransition): void {
+    this.d.bus.emit('job.changed', transition ? { job: view, owner: ownerRef(row), transition } : { job: view, owner: ownerRef(row) });
   }
 
   private jobSettings(): JobSettings | undefined {
     return this.d.settings.section<JobSettings | undefined>('jobs', undefined);
-  }
-
-  private audience(row: JobRow) {
-    return userAndAdmins(row.owner_kind === 'user' ? row.owner_id : null);
   }
 
   /** A finished job has no business in Redis any more (workers keep finished jobs for us). */
@@ -332,6 +351,8 @@ export class JobService {
     }
   }
 }
+
+const ownerRef = (row: JobRow): JobOwnerRef => ({ kind: row.owner_kind, userId: row.owner_id });
 
 function nameOf(p: Principal): string {
   return p.kind === 'anonymous' ? 'someone' : p.name;

@@ -1,6 +1,6 @@
 import type { IPublishPacket, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { APPLIANCE_NODE_ID, applianceTopics, planDiscovery, type DiscoveryRecord, type HaDevice, type HaDiscoveryMode, type HaOrigin, type JobView, type KioskControl, type Principal } from '@hearth/protocol';
+import { APPLIANCE_NODE_ID, applianceTopics, planDiscovery, type DiscoveryRecord, type HaDevice, type HaDiscoveryMode, type HaOrigin, type JobView, type KioskControl, type KioskScreenMode, type Principal } from '@hearth/protocol';
 import { parseCommand, type DeviceCommand } from './commands.js';
 import { applianceEntities } from './entities.js';
 import { statePayload, type ApplianceState } from './state-payload.js';
@@ -11,10 +11,13 @@ type DevicePrincipal = Extract<Principal, { kind: 'device' }>;
 export interface MqttDevicePorts {
   presets: { list(): Array<{ id: number; name: string }>; run(id: number, principal: DevicePrincipal): Promise<JobView> };
   kiosk: { get(): KioskControl; set(change: Partial<KioskControl>): Promise<KioskControl>; onChange(listener: (s: KioskControl) => void): () => void };
+  /** Awake / photo frame / dark, and its drivers (HA's switch, wake button, held presence). */
+  screen: { mode(): KioskScreenMode; wake(): void; sleep(): void; presence(on: boolean): void };
   /** Current job counts and agents (read on every poll). */
-  state(): Omit<ApplianceState, 'kiosk'>;
+  state(): Omit<ApplianceState, 'kiosk' | 'kioskMode'>;
   /** Called when agents change, so their count is published at once. */
-  onAgentsChange(listener: () => void): () => void;
+  /** Jobs, agents or the kiosk changed (domain events): the state is published at once, not at the next poll. */
+  onStateChange(listener: () => void): () => void;
   /** The home-assistant principal that owns preset jobs; `revoked` when an admin switched it off. */
   principal(): Promise<{ principal: DevicePrincipal; revoked: boolean }>;
   record: { read(): DiscoveryRecord | null; write(record: DiscoveryRecord): Promise<void> };
@@ -69,8 +72,7 @@ export class MqttDevice {
     mqtt.on('message', this.#onMessage);
     mqtt.on('connect', this.#onConnect);
     this.#unsubscribe.push(
-      this.o.ports.kiosk.onChange(() => void this.#publishState()),
-      this.o.ports.onAgentsChange(() => void this.#publishState()),
+      this.o.ports.onStateChange(() => void this.#publishState()),
     );
     const poll = setInterval(() => this.#poll(), this.o.pollMs);
     poll.unref();
@@ -144,14 +146,24 @@ export class MqttDevice {
     void this.#run(parsed.command).catch((err: Error) => log.warn({ command: parsed.command.name, err: err.message }, 'mqtt device: command failed'));
   }
 
+  /** Every command is in the audit log before it takes effect (the same rule as the HTTP routes). */
   async #run(cmd: DeviceCommand): Promise<void> {
     const { ports, log } = this.o;
-    if (cmd.name === 'night_mode') {
-      await ports.kiosk.set({ nightMode: cmd.on });
+    if (cmd.name === 'night_mode' || cmd.name === 'page') {
+      const change = cmd.name === 'night_mode' ? { nightMode: cmd.on } : { page: cmd.page };
+      const { principal } = await ports.principal();
+      ports.audit({ actor: principal, action: 'kiosk.control.changed', detail: { via: 'mqtt', ...change } });
+      await ports.kiosk.set(change);
       return;
     }
-    if (cmd.name === 'page') {
-      await ports.kiosk.set({ page: cmd.page });
+    if (cmd.name === 'screen' || cmd.name === 'wake' || cmd.name === 'presence') {
+      const { principal } = await ports.principal();
+      const detail = cmd.name === 'wake' ? {} : { on: cmd.on };
+      ports.audit({ actor: principal, action: `kiosk.${cmd.name}`, detail: { via: 'mqtt', ...detail } });
+      if (cmd.name === 'wake') ports.screen.wake();
+      else if (cmd.name === 'presence') ports.screen.presence(cmd.on);
+      else if (cmd.on) ports.screen.wake();
+      else ports.screen.sleep();
       return;
     }
     const { principal, revoked } = await ports.principal();
@@ -161,9 +173,9 @@ export class MqttDevice {
       await this.#refusePress(cmd.presetId, 'device revoked');
       return;
     }
+    ports.audit({ actor: principal, action: 'presets.run', target, detail: { via: 'mqtt', preset: cmd.presetId } });
     try {
       const job = await ports.presets.run(cmd.presetId, principal);
-      ports.audit({ actor: principal, action: 'presets.run', target: `job:${job.id}`, detail: { via: 'mqtt', preset: cmd.presetId } });
       log.info({ preset: cmd.presetId, job: job.id }, 'mqtt device: preset started from Home Assistant');
     } catch (err) {
       ports.audit({ actor: principal, action: 'presets.run', target, outcome: 'failed', detail: { via: 'mqtt', error: (err as Error).message.slice(0, 200) } });
@@ -188,7 +200,7 @@ export class MqttDevice {
     if (!mqtt.connected || this.#stopped) return;
     let text: string;
     try {
-      text = statePayload({ ...ports.state(), kiosk: ports.kiosk.get() });
+      text = statePayload({ ...ports.state(), kiosk: ports.kiosk.get(), kioskMode: ports.screen.mode() });
     } catch (err) {
       log.warn({ err: (err as Error).message }, 'mqtt device: could not read the state');
       return;

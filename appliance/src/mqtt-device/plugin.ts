@@ -2,13 +2,13 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { HA_DISCOVERY_PREFIX } from '@hearth/protocol';
-import { JobStore } from '../jobs/job-store.js';
+import { HA_DISCOVERY_PREFIX, JOB_TYPES } from '@hearth/protocol';
 import { readDeviceSettings, updateDeviceSettings } from './device-settings.js';
 import { homeAssistantPrincipal } from './ha-principal.js';
 import { MqttDevice } from './mqtt-device.js';
 import { mqttDeviceRoutes } from './routes.js';
 import { jobCounts } from './state-payload.js';
+import { MQTT_PRESENCE } from '../kiosk-feed/presence.js';
 
 /** Pages the kiosk shows (kiosk/src/app.tsx: the tile grid, or full-screen photos), offered by HA's "Kiosk page" select. */
 export const KIOSK_PAGES = ['home', 'photos'] as const;
@@ -28,7 +28,6 @@ export interface MqttDevicePluginOptions {
 
 /** The appliance as an MQTT device in Home Assistant (queue sensors, preset buttons, kiosk controls). */
 export const mqttDevicePlugin = fp(async (app: FastifyInstance, opts: MqttDevicePluginOptions) => {
-  const jobs = new JobStore(app.db);
   // Lookups run one at a time so two presses cannot both create the principal.
   let lookups: Promise<unknown> = Promise.resolve();
   const principal = () => {
@@ -50,10 +49,16 @@ export const mqttDevicePlugin = fp(async (app: FastifyInstance, opts: MqttDevice
     ports: {
       presets: { list: () => app.presets.store.list(), run: (id, p) => app.presets.runPreset(id, p) },
       kiosk: app.kioskControl,
-      state: () => ({ ...jobCounts(jobs.live()), agentsOnline: app.agents.list().filter((a) => a.availability === 'online').length }),
-      onAgentsChange: (listener) => {
-        app.agents.on('change', listener);
-        return () => app.agents.off('change', listener);
+      screen: {
+        mode: () => app.kioskPresence.get().mode,
+        wake: () => app.kioskPresence.wake(),
+        sleep: () => app.kioskPresence.sleep(),
+        presence: (on) => app.kioskPresence.sensor(MQTT_PRESENCE, on),
+      },
+      state: () => ({ ...jobCounts(app.jobs.live().map(({ job }) => ({ capability: JOB_TYPES[job.type].capability, status: job.status }))), agentsOnline: app.agents.list().filter((a) => a.availability === 'online').length }),
+      onStateChange: (listener) => {
+        const offs = [app.bus.on('job.changed', listener), app.bus.on('agent.changed', listener), app.bus.on('kiosk.controlChanged', listener), app.bus.on('kiosk.presenceChanged', listener)];
+        return () => offs.forEach((off) => off());
       },
       // Looked up on each press: an admin may have revoked it meanwhile.
       principal,
@@ -77,4 +82,4 @@ export const mqttDevicePlugin = fp(async (app: FastifyInstance, opts: MqttDevice
     await lookups;
   });
   await app.register(mqttDeviceRoutes, { device });
-}, { name: 'hearth-mqtt-device', dependencies: ['hearth-agents', 'hearth-presets', 'hearth-kiosk-feed'] });
+}, { name: 'hearth-mqtt-device', dependencies: ['hearth-jobs', 'hearth-agents', 'hearth-presets', 'hearth-kiosk-feed'] });

@@ -1,14 +1,15 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { KioskControl, KioskLayout } from '@hearth/protocol';
+import { KioskControl, KioskLayout, SafeName } from '@hearth/protocol';
 import { HomeAssistantSettings } from '../home-assistant/settings.js';
 import { MqttDeviceSettings } from '../mqtt-device/device-settings.js';
+import { EmbeddedMqttSettings } from '../embedded/broker-port.js';
 
 /**
  * settings.json: what admins configure, plus the appliance's own secrets.
  * Each capability owns one section; a section missing from the file takes its defaults.
  */
 export const GeneralSettings = Type.Object(
-  { familyName: Type.String({ minLength: 1, maxLength: 80, default: 'Our family' }) },
+  { familyName: SafeName({ maxLength: 80, default: 'Our family' }) },
   { additionalProperties: false },
 );
 
@@ -59,6 +60,7 @@ export const SettingsSchema = Type.Object(
     homeAssistant: Type.Optional(HomeAssistantSettings),
     kiosk: Type.Optional(KioskSettings),
     mqttDevice: Type.Optional(MqttDeviceSettings),
+    embeddedMqtt: Type.Optional(EmbeddedMqttSettings),
   },
   { additionalProperties: true },
 );

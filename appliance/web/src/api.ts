@@ -1,6 +1,7 @@
 /** An answer from the appliance that was not a success; `message` is meant for people. */
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string) {
+  /** The answer's JSON body (a 412 carries the current document). */
+  constructor(readonly status: number, message: string, readonly body?: unknown) {
     super(message);
     this.name = 'ApiError';
   }
@@ -26,7 +27,13 @@ export class Api {
   delete = <T>(path: string, body?: unknown) => this.request<T>('DELETE', path, body);
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    return (await this.exchange<T>(method, path, body)).json;
+  }
+
+  /** A request with extra headers (If-Match), answering with the body and the ETag. */
+  async exchange<T>(method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<{ json: T; etag: string | null }> {
+    // The portal's chosen language (set on <html lang>), so the appliance's messages come back in it.
+    const headers: Record<string, string> = { accept: 'application/json', 'accept-language': document.documentElement.lang || 'en', ...extra };
     let payload: BodyInit | undefined;
     if (body instanceof FormData) payload = body;
     else if (body !== undefined) {
@@ -52,10 +59,10 @@ export class Api {
     if (!res.ok) {
       if (res.status === 401 && path !== '/api/auth/login') this.onSessionLost();
       const message = (json as { message?: unknown } | undefined)?.message;
-      throw new ApiError(res.status, typeof message === 'string' ? message : `HTTP ${res.status}`);
+      throw new ApiError(res.status, typeof message === 'string' ? message : `HTTP ${res.status}`, json);
     }
     const token = (json as { csrfToken?: unknown } | undefined)?.csrfToken;
     if (typeof token === 'string' && token) this.csrf = token;
-    return json as T;
+    return { json: json as T, etag: res.headers.get('etag') };
   }
 }
