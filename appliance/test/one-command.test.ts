@@ -80,7 +80,7 @@ describe('npm start', () => {
     const done = await waitFor(async () => {
       const job = (await family.get(`/api/jobs/${submitted.json.id as string}`)).json as { status: string; error: string | null; result: { data?: { panels: { index: number; lines: { speaker: string }[] }[]; writtenBy?: string } } | null };
       if (job.status === 'failed') throw new Error(`the dialogue job failed: ${job.error}`);
-      return job.status === 'succeeded' && job;
+      return job.status === 'succeeded' ? job : null;
     }, { timeoutMs: 240_000, intervalMs: 500, what: 'the dialogue job to succeed' });
     expect(done.result!.data!.panels.map((p) => p.index)).toEqual([0]);
     expect(done.result!.data!.panels[0]!.lines.every((l) => l.speaker === 'Mum')).toBe(true);

@@ -19,6 +19,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import WebSocket from 'ws';
+import { DEFAULT_WORKFLOWS_DIR } from '../src/runners/comfyui/runner.js';
+import { fillWorkflow, loadTemplate } from '../src/runners/comfyui/workflow.js';
 
 const dir = process.env.COMFYUI_DIR;
 if (!dir) throw new Error('set COMFYUI_DIR to a ComfyUI checkout with a .venv');
@@ -141,16 +143,15 @@ function imageOnly(image: string, prefix = 'hearth/rec') {
   };
 }
 
-function textToImage(size: number, steps: number, ckpt = CHECKPOINT) {
-  return {
-    '4': { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: ckpt }, _meta: { title: 'hearth:checkpoint' } },
-    '5': { class_type: 'EmptyLatentImage', inputs: { width: size, height: size, batch_size: 1 }, _meta: { title: 'hearth:size' } },
-    '6': { class_type: 'CLIPTextEncode', inputs: { text: 'a lighthouse at dawn', clip: ['4', 1] }, _meta: { title: 'hearth:prompt' } },
-    '7': { class_type: 'CLIPTextEncode', inputs: { text: '', clip: ['4', 1] }, _meta: { title: 'hearth:negative' } },
-    '3': { class_type: 'KSampler', inputs: { seed: 1, steps, cfg: 7, sampler_name: 'euler', scheduler: 'normal', denoise: 1, model: ['4', 0], positive: ['6', 0], negative: ['7', 0], latent_image: ['5', 0] }, _meta: { title: 'hearth:sampler' } },
-    '8': { class_type: 'VAEDecode', inputs: { samples: ['3', 0], vae: ['4', 2] } },
-    '9': { class_type: 'SaveImage', inputs: { images: ['8', 0], filename_prefix: 'hearth/rec' }, _meta: { title: 'hearth:output' } },
-  };
+/** Hearth's own templates, filled as the runner fills them, so replays match the runner's node ids. */
+async function textToImage(size: number, steps: number, ckpt = CHECKPOINT) {
+  const t = await loadTemplate(DEFAULT_WORKFLOWS_DIR, 'text-to-image');
+  return fillWorkflow(t, 'text-to-image', { checkpoint: ckpt, prompt: 'a lighthouse at dawn', negative: '', seed: 1, steps, size: { width: size, height: size }, output: 'hearth/rec' }, 'png').prompt;
+}
+
+async function imageToImage(image: string, steps: number) {
+  const t = await loadTemplate(DEFAULT_WORKFLOWS_DIR, 'image-to-image');
+  return fillWorkflow(t, 'image-to-image', { checkpoint: CHECKPOINT, image, prompt: 'as a watercolour', negative: '', seed: 2, steps, denoise: 0.6, output: 'hearth/rec' }, 'png').prompt;
 }
 
 async function uploadPhoto(r: Recorder): Promise<string> {
@@ -190,11 +191,17 @@ const scenarios: Record<string, (r: Recorder) => Promise<void>> = {
   async 'sd15-ksampler'(r) {
     const clientId = 'hearth-rec-sd15';
     await r.connect(clientId);
-    await run(r, textToImage(256, 3), clientId, '22222222-2222-4222-8222-222222222222');
+    await run(r, await textToImage(256, 3), clientId, '22222222-2222-4222-8222-222222222222');
+  },
+  async 'sd15-img2img'(r) {
+    const clientId = 'hearth-rec-img2img';
+    await r.connect(clientId);
+    const image = await uploadPhoto(r);
+    await run(r, await imageToImage(image, 3), clientId, '77777777-7777-4777-8777-777777777777');
   },
   async rejected(r) {
     await r.http('POST', '/prompt', { prompt: { '1': { class_type: 'NoSuchNode', inputs: {} } }, client_id: 'x', prompt_id: '33333333-3333-4333-8333-333333333331' });
-    await r.http('POST', '/prompt', { prompt: textToImage(256, 1, 'missing.safetensors'), client_id: 'x', prompt_id: '33333333-3333-4333-8333-333333333332' });
+    await r.http('POST', '/prompt', { prompt: await textToImage(256, 1, 'missing.safetensors'), client_id: 'x', prompt_id: '33333333-3333-4333-8333-333333333332' });
     const noImage = imageOnly('hearth-photo.png') as Record<string, { inputs: Record<string, unknown> }>;
     delete noImage['2']!.inputs.width;
     await r.http('POST', '/prompt', { prompt: noImage, client_id: 'x', prompt_id: '33333333-3333-4333-8333-333333333333' });
@@ -217,7 +224,7 @@ const scenarios: Record<string, (r: Recorder) => Promise<void>> = {
     const id = '55555555-5555-4555-8555-555555555555';
     const stepped = r.until((m) => m.type === 'progress' && m.data.prompt_id === id);
     const finished = r.until(done(id));
-    await r.http('POST', '/prompt', { prompt: textToImage(512, 20), client_id: clientId, prompt_id: id });
+    await r.http('POST', '/prompt', { prompt: await textToImage(256, 10), client_id: clientId, prompt_id: id });
     await stepped;
     await r.http('POST', '/interrupt', { prompt_id: id });
     // How long the prompt stays in queue_running after the interrupt.
@@ -234,7 +241,7 @@ const scenarios: Record<string, (r: Recorder) => Promise<void>> = {
     await r.connect(clientId);
     const id = '66666666-6666-4666-8666-666666666666';
     const stepped = r.until((m) => m.type === 'progress' && m.data.prompt_id === id);
-    await r.http('POST', '/prompt', { prompt: textToImage(512, 20), client_id: clientId, prompt_id: id });
+    await r.http('POST', '/prompt', { prompt: await textToImage(256, 10), client_id: clientId, prompt_id: id });
     await stepped;
     r.note('ComfyUI killed (SIGKILL) mid-job and started again');
     r.close();

@@ -115,7 +115,7 @@ export class ComfyStandin {
 
   async start(port = 0): Promise<this> {
     // A real ComfyUI 0.3.64 sends 512-px JPEG previews of ~80 KB (noise from a random-weight model looks like this).
-    this.preview ??= await sharp({ create: { width: 512, height: 512, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).jpeg({ quality: 90 }).toBuffer();
+    this.preview ??= await sharp({ create: { width: 512, height: 512, channels: 3, background: '#3a7', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).jpeg({ quality: 90 }).toBuffer();
     await this.listen(port);
     return this;
   }
