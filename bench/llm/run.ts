@@ -2,7 +2,9 @@
  * Built-in LLM (node-llama-cpp 3.21.1 in its worker thread) against its anchor, llama.cpp's server
  * as llama-cpp-python 0.3.36 serves it, in the same run: the same GGUF (SmolLM2-135M Q4_1), the
  * same threads, the same dialogue request held to the same JSON Schema (grammar-constrained on
- * both), temperature 0. Rounds alternate A/B after one warm-up each (model load not counted).
+ * both), temperature 0. Rounds alternate A/B after one warm-up each (model load not counted);
+ * each request starts with its own number, so neither side can reuse a cached prompt prefix
+ * (llama-cpp-python's server keeps the last prompt's KV cache).
  * Prints generation tokens/s (after the first token), first-token latency, and the ratio.
  *   npm run bench -- llm        BENCH_LLM_THREADS (default 1), BENCH_LLM_ROUNDS (default 3)
  */
@@ -28,12 +30,15 @@ const input: DialogueInput = {
 
 interface Sample { tokens: number; firstMs: number; totalMs: number }
 
+let request = 0;
 async function once(backend: ChatBackend): Promise<Sample> {
+  const [system, ...rest] = dialogueMessages(input);
+  const messages = [{ ...system!, content: `Request ${++request}. ${system!.content}` }, ...rest];
   const t0 = performance.now();
   let first: number | undefined;
   let tokens = 0;
   await backend.chat({
-    messages: dialogueMessages(input),
+    messages,
     schema: dialogueSchemaFor(input),
     maxTokens: dialogueTokenBudget(input),
     signal: new AbortController().signal,
