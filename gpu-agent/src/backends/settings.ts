@@ -61,8 +61,8 @@ export const BuiltinLlmSettings = Type.Object(
     contextSize: Type.Optional(Type.Integer({ minimum: 512, maximum: 32_768 })),
     temperature: Type.Optional(Type.Number({ minimum: 0, maximum: 2 })),
     maxTokens: Type.Optional(Type.Integer({ minimum: 64, maximum: 32_768 })),
-    /** The model is unloaded (its worker thread ends) after this long without a job. */
-    idleUnloadMs: Type.Optional(Type.Integer({ minimum: 1000, maximum: 24 * 3600_000 })),
+    /** The model is unloaded (its worker thread ends) after this long without a job; 0 keeps it. Default: the agent's HEARTH_AGENT_MODEL_IDLE_MS. */
+    idleUnloadMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 24 * 3600_000 })),
   },
   { additionalProperties: false },
 );

@@ -4,7 +4,7 @@
  * preview travels through Redis and each open portal, so previews are throttled and always
  * re-encoded on the agent to at most PREVIEW_PX (a few KB), never above the protocol's cap.
  */
-import sharp from 'sharp';
+import { loadSharp } from '../load-sharp.js';
 import type { JobProgress } from '@hearth/protocol';
 import type { PreviewFrame } from './protocol.js';
 
@@ -36,6 +36,7 @@ export class PreviewThrottle {
 }
 
 async function bounded(frame: PreviewFrame): Promise<Preview | null> {
+  const sharp = await loadSharp();
   try {
     const small = await sharp(frame.bytes).resize(PREVIEW_PX, PREVIEW_PX, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 70 }).toBuffer();
     return small.length <= MAX_PREVIEW_BYTES ? { contentType: 'image/jpeg', data: small.toString('base64') } : null;

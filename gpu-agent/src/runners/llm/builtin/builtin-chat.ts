@@ -7,7 +7,7 @@
 import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { startTsWorker } from '../../../start-ts-worker.js';
+import { startWorker } from '../../../start-worker.js';
 import type { BuiltinLlmSettings } from '../../../backends/settings.js';
 import { JobError } from '../../runner.js';
 import type { ChatAnswer, ChatBackend, ChatRequest } from '../backend.js';
@@ -90,7 +90,7 @@ export class BuiltinChat implements ChatBackend {
 
   #start(): Worker {
     if (this.#worker) return this.#worker;
-    const worker = startTsWorker(new URL('./llama-worker.ts', import.meta.url), {
+    const worker = startWorker('llama-worker', {
       workerData: {
         modelPath: this.settings.modelPath,
         // llama.cpp's threads spin while they wait: more threads than free cores is many times slower
@@ -138,8 +138,9 @@ export class BuiltinChat implements ChatBackend {
 
   #scheduleUnload(): void {
     clearTimeout(this.#idleTimer);
-    if (!this.#worker) return;
-    this.#idleTimer = setTimeout(() => void this.freeMemory(), this.settings.idleUnloadMs ?? 5 * 60_000);
+    const idleMs = this.settings.idleUnloadMs ?? 5 * 60_000;
+    if (!this.#worker || idleMs <= 0) return; // 0: keep the model loaded
+    this.#idleTimer = setTimeout(() => void this.freeMemory(), idleMs);
     this.#idleTimer.unref();
   }
 
