@@ -10,6 +10,14 @@ describe('agent config', () => {
     expect(c).toMatchObject({ nvidiaSmi: 'nvidia-smi', suspendCommand: ['systemctl', 'suspend'], haDiscoveryPrefix: 'homeassistant' });
     expect(c.agentId).toMatch(/^[a-z0-9][a-z0-9_-]*$/);
     expect(c.deadband.temperatureC).toBeGreaterThan(0);
+    expect(c.modelIdleUnloadMs).toBe(300_000);
+  });
+
+  it('takes the idle time after which models are unloaded (0 keeps them)', async () => {
+    expect((await loadConfig({ HEARTH_AGENT_MODEL_IDLE_MS: '60000' })).modelIdleUnloadMs).toBe(60_000);
+    expect((await loadConfig({ HEARTH_AGENT_MODEL_IDLE_MS: '0' })).modelIdleUnloadMs).toBe(0);
+    await expect(loadConfig({ HEARTH_AGENT_MODEL_IDLE_MS: 'soon' })).rejects.toThrow(/\/modelIdleUnloadMs/);
+    await expect(loadConfig({ HEARTH_AGENT_MODEL_IDLE_MS: '-5' })).rejects.toThrow(/\/modelIdleUnloadMs/);
   });
 
   it('reads a JSON file, and the environment wins over it', async () => {

@@ -51,6 +51,8 @@ export const AgentConfig = Type.Object(
     applianceRetryMaxMs: Type.Integer({ minimum: 10, maximum: 600_000, default: 30_000 }),
     /** Port of the Prometheus /metrics and /healthz server; absent = no server (systemd and compose set 9464). */
     metricsPort: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
+    /** A runner's worker (built-in models: tfjs) is unloaded after this long without a job; 0 keeps it. */
+    modelIdleUnloadMs: Type.Integer({ minimum: 0, maximum: 86_400_000, default: 300_000 }),
   },
   { additionalProperties: false },
 );
@@ -74,6 +76,7 @@ const ENV: Record<string, { key: keyof AgentConfig; kind: 'string' | 'number' | 
   HA_ANNOUNCE_JITTER_MS: { key: 'haAnnounceJitterMs', kind: 'number' },
   LOG_LEVEL: { key: 'logLevel', kind: 'string' },
   HEARTH_AGENT_METRICS_PORT: { key: 'metricsPort', kind: 'number' },
+  HEARTH_AGENT_MODEL_IDLE_MS: { key: 'modelIdleUnloadMs', kind: 'number' },
   APPLIANCE_RETRY_MAX_MS: { key: 'applianceRetryMaxMs', kind: 'number' },
 };
 
