@@ -7,7 +7,7 @@ import { agentIdFromHostname, ConfigError, loadConfig } from './config.js';
 describe('agent config', () => {
   it('has working defaults', async () => {
     const c = await loadConfig({});
-    expect(c).toMatchObject({ nvidiaSmi: 'nvidia-smi', suspendCommand: ['systemctl', 'suspend'], haDiscoveryPrefix: 'homeassistant', haDiscoveryMode: 'component' });
+    expect(c).toMatchObject({ nvidiaSmi: 'nvidia-smi', suspendCommand: ['systemctl', 'suspend'], haDiscoveryPrefix: 'homeassistant' });
     expect(c.agentId).toMatch(/^[a-z0-9][a-z0-9_-]*$/);
     expect(c.deadband.temperatureC).toBeGreaterThan(0);
     expect(c.modelIdleUnloadMs).toBe(300_000);
@@ -34,11 +34,11 @@ describe('agent config', () => {
   });
 
   it('names the bad fields and never echoes a secret', async () => {
-    const err = await loadConfig({ AGENT_ID: 'Bad Id!', TELEMETRY_INTERVAL_MS: 'fast', HA_DISCOVERY_MODE: 'both', AGENT_TOKEN: 'short-secret' }).catch((e) => e);
+    const err = await loadConfig({ AGENT_ID: 'Bad Id!', TELEMETRY_INTERVAL_MS: 'fast', HA_ANNOUNCE_JITTER_MS: 'soon', AGENT_TOKEN: 'short-secret' }).catch((e) => e);
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.message).toContain('/agentId');
     expect(err.message).toContain('/telemetryIntervalMs');
-    expect(err.message).toContain('/haDiscoveryMode');
+    expect(err.message).toContain('/haAnnounceJitterMs');
     expect(err.message).toContain('/agentToken');
     expect(err.message).not.toContain('short-secret');
     await expect(loadConfig({ TELEMETRY_DEADBAND: '{nope' })).rejects.toThrow(/TELEMETRY_DEADBAND must be JSON/);

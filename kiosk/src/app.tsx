@@ -2,9 +2,10 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, NotPaired } from './api.js';
 import { Live } from './live.js';
 import { Pairing } from './pairing.js';
+import { DoorbellView } from './doorbell.js';
 import { isScheduledNight, shiftAt } from './schedule.js';
 import type { Tuning } from './tuning.js';
-import type { AgentView, JobView, KioskControl, KioskEntity, KioskFeed, KioskPresenceState, KioskTile, MediaView } from './types.js';
+import type { AgentView, JobView, KioskControl, KioskEntity, KioskCameraEvent, KioskFeed, KioskPresenceState, KioskTile, MediaView } from './types.js';
 import { Agents } from './tiles/agents.js';
 import { Clock } from './tiles/clock.js';
 import { Entities } from './tiles/entities.js';
@@ -23,6 +24,7 @@ export function App({ tuning }: { tuning: Tuning }) {
   const [feed, setFeed] = useState<KioskFeed | null>(null);
   const [control, setControl] = useState<KioskControl>({ nightMode: false, page: 'home' });
   const [presence, setPresence] = useState<KioskPresenceState>({ mode: 'awake', present: false, since: 0 });
+  const [camera, setCamera] = useState<{ entityId: string; showS: number; at: number } | null>(null);
   const [entities, setEntities] = useState(new Map<string, KioskEntity>());
   const [jobs, setJobs] = useState(new Map<string, JobView>());
   const [agents, setAgents] = useState(new Map<string, AgentView>());
@@ -85,6 +87,10 @@ export function App({ tuning }: { tuning: Tuning }) {
     live.on('kiosk.control', (d) => { setControl(d as KioskControl); fresh(); });
     live.on('kiosk.layout', () => { void resync(); });
     live.on('kiosk.presence', (d) => { setPresence(d as KioskPresenceState); fresh(); });
+    live.on('kiosk.camera', (d) => {
+      const c = d as KioskCameraEvent;
+      setCamera({ entityId: c.cameraEntityId, showS: c.showS, at: Date.now() });
+    });
     live.on('ha.state', (d) => {
       const s = d as { entityId: string; state: string; attributes: Record<string, unknown>; lastChanged: string };
       setEntities((prev) => {
@@ -131,6 +137,13 @@ export function App({ tuning }: { tuning: Tuning }) {
     };
   }, [phase, resync, refreshSlides, staleMs, tuning.pollMs]);
 
+  // The doorbell view ends by itself; a second ring restarts its time.
+  useEffect(() => {
+    if (!camera) return;
+    const t = setTimeout(() => setCamera(null), camera.showS * 1000);
+    return () => clearTimeout(t);
+  }, [camera]);
+
   // A coarse tick for the night schedule and the stale check.
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), Math.min(15_000, staleMs / 4));
@@ -153,6 +166,9 @@ export function App({ tuning }: { tuning: Tuning }) {
   const rootStyle = { transform: `translate(${shift.x}px, ${shift.y}px)` };
   const badge = !online && <div class="offline-badge" role="status">offline</div>;
   const slideMs = tuning.slideMs ?? layout.slideshow.intervalS * 1000;
+
+  // Someone at the door: their camera over everything (the ring also woke the wall).
+  if (camera) return <div class="kiosk" data-screen="camera" data-night="false"><DoorbellView camera={camera.entityId} />{badge}</div>;
 
   // Dark: the launcher switches HDMI off too; black is what shows if it cannot (a desktop browser).
   if (presence.mode === 'off') return <div class="kiosk screen-off" data-screen="off" data-night={String(night)}>{badge}</div>;
