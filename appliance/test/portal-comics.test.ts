@@ -178,6 +178,25 @@ describe('the comics studio', () => {
     await screenshot(page, 'comics-editor-phone');
   });
 
+  it('speaks Polish', { timeout: 60_000 }, async () => {
+    const context = await browser.newContext({ viewport: PHONE, locale: 'pl-PL' });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${t.url}/`);
+    await page.getByLabel('Nazwa użytkownika').fill('admin');
+    await page.locator('input[type="password"]').fill('family password 123');
+    await page.getByRole('button', { name: 'Zaloguj', exact: true }).click();
+    await page.getByRole('link', { name: 'Komiksy' }).click();
+    await page.getByRole('heading', { name: 'Komiksy', level: 1 }).waitFor();
+    await page.getByLabel('Cztery kadry').check();
+    await page.getByRole('button', { name: 'Utwórz' }).click();
+    await page.getByRole('button', { name: /^Kadr 1: / }).click();
+    await page.getByRole('button', { name: 'Dodaj dymek' }).click();
+    await page.locator('[data-bubble]').first().waitFor();
+    expect(await page.locator('[data-bubble]').first().innerText()).toBe('Cześć!');
+    await page.locator('[data-state="saved"]').getByText('Wszystko zapisane').waitFor({ timeout: 20_000 });
+  });
+
   it('two windows editing the same comic: the second save gets the conflict and a clear choice', { timeout: 90_000 }, async () => {
     const first = await signedIn();
     const id = await newComic(first, 'Two parents', 'Two panels');

@@ -167,6 +167,21 @@ describe('make the whole comic for me', () => {
     expect(after.version).toBe(comic.version + 1 + comic.pages[0]!.panels.length);
   }, 240_000);
 
+  it('continues after Redis restarts in the middle (AOF on), doing nothing twice', async () => {
+    agent();
+    const comic = await comicFor(mum);
+    const since = Date.now();
+    llm.chunkDelayMs = 120;
+    const made = (await mum.post(`/api/comics/${comic.id}/make`, { pictures: 'photos', photoIds: [await photo(mum, 330)] })).json as PipelineView;
+    await untilPipeline(mum, made.id, (p) => p.steps.find((s) => s.key === 'dialogue')!.status === 'running', 'the dialogue running');
+    await lab.t.redis.restart({ downMs: 500 });
+    const done = await untilPipeline(mum, made.id, (p) => p.status !== 'running', 'the pipeline finished after Redis came back', 180_000);
+    expect(done.status, JSON.stringify(done.steps)).toBe('succeeded');
+    const jobs = await jobsOf(mum, done);
+    expect((await allJobsSince(mum, since)).map((j) => j.id).sort()).toEqual(jobs.map((j) => j.id).sort());
+    expect(((await mum.get(`/api/comics/${comic.id}`)).json as ComicView).version).toBe(comic.version + 1 + comic.pages[0]!.panels.length);
+  }, 240_000);
+
   it('retries a failed step alone, keeping what the other steps made', async () => {
     agent();
     const photos = [await photo(mum, 200)];

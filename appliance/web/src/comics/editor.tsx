@@ -336,6 +336,7 @@ function Helpers({ api, id, doc, panel, text, flush, reload }: {
   const [error, setError] = useState<string | null>(null);
   const [photos, setPhotos] = useState<string[]>([]);
   const [comfy, setComfy] = useState(false);
+  const [replaceTyped, setReplaceTyped] = useState(false);
   const poll = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   useEffect(() => {
     void api.get<{ agents: Array<{ availability: string; capabilities: string[] }> }>('/api/agents')
@@ -356,7 +357,7 @@ function Helpers({ api, id, doc, panel, text, flush, reload }: {
     setError(null);
     try {
       await flush();
-      const p = await api.post<PipelineView>(`/api/comics/${id}/make`, { pictures: comfy ? 'generate' : 'photos', photoIds: photos, ...body });
+      const p = await api.post<PipelineView>(`/api/comics/${id}/make`, { pictures: comfy ? 'generate' : 'photos', photoIds: photos, replaceTyped, ...body });
       await follow(p);
     } catch (e) {
       setError((e as Error).message);
@@ -371,6 +372,10 @@ function Helpers({ api, id, doc, panel, text, flush, reload }: {
       {!comfy && hasEmpty && (
         <MediaPicker id="ai-photos" label={text('photosForAi')} hint={text('makeHint')} error={undefined} multiple selected={photos} onChange={setPhotos} />
       )}
+      <label class="row">
+        <input type="checkbox" checked={replaceTyped} onChange={(e) => setReplaceTyped(e.currentTarget.checked)} />
+        <span>{text('replaceTyped')}</span>
+      </label>
       <div class="row wrap">
         <button type="button" disabled={!!running && running.status === 'running'} onClick={() => void start({ only: 'dialogue' })}>{text('writeDialogue')}</button>
         {panel && <button type="button" disabled={!!running && running.status === 'running'} onClick={() => void start({ only: 'pictures', panelIds: [panel.id] })}>{text('drawIt')}</button>}
