@@ -44,6 +44,26 @@ describe('the wall sleeps and wakes', () => {
     }
   });
 
+  it('stale information greys out and says since when; the computers tile shrinks to one line without a GPU computer', async () => {
+    const { context, page } = await pairedPage(browser, t, admin, { width: 1280, height: 720 }, '?staleMs=1500&pollMs=600000');
+    try {
+      await page.waitForSelector('.kiosk[data-stale="true"] .stale-note', { timeout: 20_000 });
+      expect(await page.textContent('.stale-note')).toMatch(/^no news since \d{1,2}:\d{2}/);
+      expect(await page.textContent('.tile-agents')).toMatch(/^No GPU computer/);
+      const agents = (await page.locator('.tile-agents').boundingBox())!;
+      const clock = (await page.locator('.tile-clock').boundingBox())!;
+      expect(agents.height).toBeLessThan(clock.height / 2);
+      // News again: colour and the note come back and go.
+      await admin.put('/api/admin/kiosk/screen', { on: false });
+      await page.waitForSelector('.kiosk[data-screen="off"]');
+      await admin.put('/api/admin/kiosk/screen', { on: true });
+      await page.waitForSelector('.kiosk[data-stale="false"]');
+      expect(await page.locator('.stale-note').count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('refuses the screen switch to everyone but admins, and a bad body names the field', async () => {
     const member = await t.user(admin, 'member');
     expect((await member.put('/api/admin/kiosk/screen', { on: false })).status).toBe(403);
