@@ -9,7 +9,7 @@ import type { AgentView, JobView, KioskControl, KioskEntity, KioskCameraEvent, K
 import { Agents } from './tiles/agents.js';
 import { Clock, timeFormat } from './tiles/clock.js';
 import { Entities } from './tiles/entities.js';
-import { Jobs } from './tiles/jobs.js';
+import { Jobs, JUST_FINISHED_MS } from './tiles/jobs.js';
 import { Slideshow } from './tiles/slideshow.js';
 import { Weather } from './tiles/weather.js';
 
@@ -199,7 +199,7 @@ export function App({ tuning }: { tuning: Tuning }) {
       case 'clock': return <Clock locale={layout.locale} seconds={t.options.seconds} date={t.options.date ?? true} />;
       case 'weather': return <Weather entity={entities.get(t.options.entityId)} locale={layout.locale} />;
       case 'entities': return <Entities title={t.options.title} ids={t.options.entityIds} entities={entities} onToggle={(id) => { void api.toggle(id, feed.csrfToken).catch(() => undefined); }} />;
-      case 'jobs': return <Jobs jobs={[...jobs.values()]} max={t.options.max} />;
+      case 'jobs': return <Jobs jobs={[...jobs.values()]} finished={slides.filter((m) => m.jobId !== null && now - m.createdAt < JUST_FINISHED_MS)} max={t.options.max} />;
       case 'agents': return <Agents agents={[...agents.values()]} />;
       case 'slideshow': return <Slideshow slides={slides} intervalMs={slideMs} />;
     }

@@ -64,6 +64,28 @@ describe('the wall sleeps and wakes', () => {
     }
   });
 
+  it('the jobs tile shows the family’s just-finished creations as thumbnails, only moderated ones shared with the wall', async () => {
+    const [source, made, unchecked] = await kioskPictures(t, admin, 3).then((ids) => ids.slice(-3));
+    const job = await admin.post('/api/jobs', { type: 'image.upscale', input: { mediaId: source, scale: 2 } });
+    expect(job.status, job.text).toBe(201);
+    // As the job's artifacts would be: one checked by moderation, one not yet.
+    t.running.app.db.prepare('UPDATE media SET job_id = ? WHERE id IN (?, ?)').run(job.json.id, made, unchecked);
+    t.running.app.db.prepare("UPDATE media SET moderation = 'pending' WHERE id = ?").run(unchecked);
+    const res = await admin.put('/api/admin/kiosk/layout', { ...DEFAULT_KIOSK_LAYOUT, night: { ...DEFAULT_KIOSK_LAYOUT.night, scheduled: false } });
+    expect(res.status).toBe(200);
+    const { context, page } = await pairedPage(browser, t, admin, { width: 1280, height: 720 });
+    try {
+      await page.waitForSelector(`.tile-jobs .just-made li[data-media="${made}"] img`);
+      await page.waitForFunction((id) => (document.querySelector(`.just-made li[data-media="${id}"] img`) as HTMLImageElement).naturalWidth > 0, made);
+      expect(await page.locator(`.just-made li[data-media="${unchecked}"]`).count()).toBe(0);
+      expect(await page.locator(`.just-made li[data-media="${source}"]`).count()).toBe(0); // an upload, not a creation
+      await page.waitForSelector(`.tile-jobs [data-job="${job.json.id}"]`);
+      await screenshot(page, 'jobs-tile.png');
+    } finally {
+      await context.close();
+    }
+  });
+
   it('refuses the screen switch to everyone but admins, and a bad body names the field', async () => {
     const member = await t.user(admin, 'member');
     expect((await member.put('/api/admin/kiosk/screen', { on: false })).status).toBe(403);
