@@ -6,10 +6,12 @@ import type { BrowserContext } from 'playwright-core';
 import { startTestAppliance, type TestAppliance } from './support/harness.js';
 import { ensurePortalBuilt } from './portal-support/build.js';
 import { launchChromiumProfile, watch } from './portal-support/browser.js';
+import { onboardInBrowser, photo } from './portal-support/flows.js';
 
 interface Manifest {
   name: string; short_name: string; lang: string; start_url: string; display: string; theme_color: string; background_color: string;
   icons: Array<{ src: string; sizes: string; type: string; purpose?: string }>;
+  share_target?: unknown;
 }
 
 describe('installable portal (PWA) in Chromium', () => {
@@ -46,8 +48,46 @@ describe('installable portal (PWA) in Chromium', () => {
       }
       expect(m.icons.map((i) => i.sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']));
       expect(m.icons.some((i) => i.purpose === 'maskable')).toBe(true);
+      expect(m.share_target).toEqual({ action: '/share-target', method: 'POST', enctype: 'multipart/form-data', params: { files: [{ name: 'photos', accept: ['image/*'] }] } });
     }
   });
+
+  it('puts photos shared to the app into the gallery through the upload route, only for a signed-in person', async () => {
+    const page = await context.newPage();
+    await page.goto(`${t.url}/`);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 60_000 });
+    // What Android does on "Share → Hearth": a multipart POST to the manifest's share_target action.
+    const share = async (count: number) => {
+      await page.evaluate(() => {
+        const form = document.createElement('form');
+        form.method = 'post';
+        form.enctype = 'multipart/form-data';
+        form.action = '/share-target';
+        form.id = 'share';
+        const input = document.createElement('input');
+        input.type = 'file';
+        input.name = 'photos';
+        input.multiple = true;
+        form.append(input);
+        document.body.append(form);
+      });
+      const files = await Promise.all(Array.from({ length: count }, async (_, i) => ({ name: `shared-${i}.png`, mimeType: 'image/png', buffer: await photo(i + 7) })));
+      await page.setInputFiles('#share input', files);
+      await Promise.all([page.waitForNavigation(), page.evaluate(() => (document.getElementById('share') as HTMLFormElement).submit())]);
+    };
+
+    await share(1);
+    expect(new URL(page.url()).pathname).toBe('/');
+    await onboardInBrowser(page, t.url);
+    const count = () => page.evaluate(async () => ((await (await fetch('/api/media?scope=mine')).json()) as { media: unknown[] }).media.length);
+    expect(await count()).toBe(0);
+
+    await share(2);
+    expect(new URL(page.url()).pathname).toBe('/gallery');
+    expect(new URL(page.url()).search).toBe('');
+    expect(await count()).toBe(2);
+    await page.close();
+  }, 120_000);
 
   it('is installable per Chromium, follows the language, and shows the offline shell when the hub is gone', async () => {
     const page = await context.newPage();
