@@ -93,7 +93,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('accountExport', new AccountExport());
   app.decorate('readiness', readiness);
 
-  app.setErrorHandler((err: Error & { statusCode?: number; headers?: Record<string, string> }, request, reply) => {
+  app.setErrorHandler((err: Error & { statusCode?: number; headers?: Record<string, string>; code?: string }, request, reply) => {
     const status = err.statusCode ?? 500;
     // Deliberate errors (HttpError, Fastify's 4xx) carry a message for people; anything else stays in the log.
     const unexpected = status >= 500 && !(err instanceof HttpError);
@@ -103,6 +103,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       statusCode: status,
       error: httpReason(status),
       message: unexpected ? 'Something went wrong on the appliance; the details are in its log' : err.message,
+      ...(err instanceof HttpError && err.code ? { code: err.code } : {}),
     });
   });
   app.setNotFoundHandler({ preValidation: async () => undefined }, async (request, reply) =>

@@ -6,11 +6,13 @@ import type { MqttClient } from 'mqtt';
 import { AgentView } from '@hearth/protocol';
 import { everyone } from '../events/audiences.js';
 import { AgentRegistry } from './agent-registry.js';
+import { KnownAgents } from './known-agents.js';
 import { Waker } from './waker.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     agents: AgentRegistry;
+    knownAgents: KnownAgents;
     waker: Waker;
   }
 }
@@ -18,8 +20,11 @@ declare module 'fastify' {
 /** GPU agents as learned from MQTT, Wake-on-LAN, `GET /api/agents` and SSE `agent` events. */
 export const agentsPlugin = fp(async (app: FastifyInstance, opts: { mqtt: MqttClient; log: Logger; wakeIntervalMs?: number }) => {
   const registry = new AgentRegistry(opts.mqtt, opts.log);
-  const waker = new Waker(registry, app.settings, opts.log, opts.wakeIntervalMs);
+  const known = new KnownAgents(app.db);
+  registry.on('announced', (a) => known.record(a, Date.now()));
+  const waker = new Waker(registry, known, app.settings, opts.log, opts.wakeIntervalMs);
   app.decorate('agents', registry);
+  app.decorate('knownAgents', known);
   app.decorate('waker', waker);
   registry.on('change', (agent) => app.events.publish({ type: 'agent', data: agent }, everyone));
   registry.start();

@@ -1,6 +1,7 @@
 /** An error with an HTTP status and a message a person can act on; Fastify answers with both. */
 export class HttpError extends Error {
-  constructor(readonly statusCode: number, message: string, readonly headers: Record<string, string> = {}) {
+  /** `code`: a stable id the portal translates (the message stays English, for logs and scripts). */
+  constructor(readonly statusCode: number, message: string, readonly headers: Record<string, string> = {}, readonly code?: string) {
     super(message);
     this.name = 'HttpError';
   }

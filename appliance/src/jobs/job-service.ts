@@ -1,12 +1,14 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { Logger } from 'pino';
 import {
-  BrokerJobResult, JOB_TYPES, JobProgress, type Capability, type JobType, type JobView, type MediaModeration, type MediaPrivacy, type Principal,
+  BrokerJobResult, JOB_TYPES, JobProgress, type Capability, type CapabilityReadiness, type JobType, type JobView, type JobWait, type MediaModeration, type MediaPrivacy, type Principal,
 } from '@hearth/protocol';
 import type { Db } from '../db/database.js';
 import type { EventHub } from '../events/event-hub.js';
 import { userAndAdmins } from '../events/audiences.js';
 import type { AgentRegistry } from '../agents/agent-registry.js';
+import type { KnownAgents } from '../agents/known-agents.js';
+import { readiness } from '../agents/readiness.js';
 import type { Waker } from '../agents/waker.js';
 import type { MediaService } from '../media/media-service.js';
 import type { MediaRow } from '../media/media-repo.js';
@@ -29,6 +31,7 @@ export interface JobServiceDeps {
   broker: Broker;
   media: MediaService;
   agents: AgentRegistry;
+  known: KnownAgents;
   waker: Waker;
   events: EventHub;
   settings: SettingsStore;
@@ -89,7 +92,9 @@ export class JobService {
     if (!opts.system) this.checkMedia(principal, input);
 
     const capability = JOB_TYPES[type].capability;
-    const status = this.d.agents.serves(capability) ? 'queued' : 'waiting_for_gpu';
+    const ready = this.readiness(capability);
+    if (!opts.system) this.refuseUnrunnable(principal, type, ready);
+    const status = ready.state === 'ready' ? 'queued' : 'waiting_for_gpu';
     const now = Date.now();
     const row = this.d.db.transaction(() => {
       // Quota check and insert in one transaction: two racing submissions cannot both take the last slot.
@@ -109,8 +114,8 @@ export class JobService {
     })();
     this.d.onStatus?.(type, 'created');
     await this.enqueue(row, input);
-    if (status === 'waiting_for_gpu') void this.d.waker.wake(`job ${row.id} (${type}) needs a ${capability} agent`);
-    const view = toJobView(row);
+    if (status === 'waiting_for_gpu') await this.d.waker.wake(capability, `job ${row.id} (${type}) needs a ${capability} agent`);
+    const view = this.view(row);
     this.publishView(row, view);
     return view;
   }
@@ -123,22 +128,51 @@ export class JobService {
     // Both, always: the job may have been picked up between our read and the removal.
     await this.d.broker.remove(row.capability, id).catch((err: Error) => this.d.log.warn({ job: id, err: err.message }, 'could not remove a cancelled job from Redis; reconciliation will'));
     await this.d.broker.cancelRunning(id).catch((err: Error) => this.d.log.warn({ job: id, err: err.message }, 'could not announce a cancel'));
-    const view = toJobView(this.d.store.get(id)!);
+    const view = this.view(this.d.store.get(id)!);
     this.publishView(row, view);
     return view;
+  }
+
+  /** Can some computer run this capability now, after a wake, later, or never? */
+  readiness(capability: Capability): CapabilityReadiness {
+    return readiness(capability, this.d.agents, this.d.known);
+  }
+
+  /** A job as people see it; a waiting one says whom Hearth wakes and since when. */
+  view(row: JobRow): JobView {
+    const view = toJobView(row);
+    return row.status === 'waiting_for_gpu' ? { ...view, wait: this.waitOf(row.capability) } : view;
+  }
+
+  private waitOf(capability: Capability): JobWait {
+    const r = this.readiness(capability);
+    // `ready` while still marked waiting: the next capacity event queues it; nothing to wake.
+    const state = r.state === 'ready' ? 'waiting' : r.state;
+    const since = r.computers.map((c) => this.d.waker.wakingSince(c.agentId)).filter((t): t is number => t !== null);
+    return { state, computers: r.computers, since: state === 'wake' && since.length > 0 ? Math.min(...since) : null, retryMs: this.d.waker.minIntervalMs };
+  }
+
+  /** Refuse work no known computer has ever offered to run, unless the admin lets such jobs wait. */
+  private refuseUnrunnable(p: Principal, type: JobType, ready: CapabilityReadiness): void {
+    if (ready.state !== 'none' || this.jobSettings()?.queueWithoutComputer) return;
+    const needs = NEEDS[JOB_TYPES[type].capability];
+    const who = p.kind === 'user' && p.role === 'admin' ? 'set one up in Admin → Computers' : 'ask an admin to set one up in Admin → Computers';
+    throw new HttpError(409, `${titleOf(type)} needs ${needs}: ${who}`, {}, `capability.none.${JOB_TYPES[type].capability}`);
   }
 
   async retry(actor: Principal, id: string): Promise<JobView> {
     const row = this.viewable(actor, id);
     if (row.status !== 'failed' && row.status !== 'cancelled') throw conflict(`Only failed or cancelled jobs can be retried; this one is ${row.status}`);
-    const status = this.d.agents.serves(row.capability) ? 'queued' : 'waiting_for_gpu';
+    const ready = this.readiness(row.capability);
+    this.refuseUnrunnable(actor, row.type, ready);
+    const status = ready.state === 'ready' ? 'queued' : 'waiting_for_gpu';
     if (!this.d.store.requeue(id, status)) throw conflict('The job changed meanwhile; reload and try again');
     // A stale copy (a finished attempt) would make the add a no-op.
     await this.d.broker.remove(row.capability, id).catch(() => undefined);
     const after = this.d.store.get(id)!;
     await this.enqueue(after);
-    if (status === 'waiting_for_gpu') void this.d.waker.wake(`job ${id} retried`);
-    const view = toJobView(after);
+    if (status === 'waiting_for_gpu') await this.d.waker.wake(row.capability, `job ${id} retried`);
+    const view = this.view(after);
     this.publishView(after, view);
     return view;
   }
@@ -255,8 +289,8 @@ export class JobService {
     if (this.d.agents.serves(capability)) return;
     const parked = this.d.store.withStatus('queued', capability).filter((row) => !taken.has(row.id) && this.d.store.park(row.id));
     if (parked.length === 0) return;
+    await this.d.waker.wake(capability, `${parked.length} queued ${capability} job(s) lost their agent`);
     for (const row of parked) this.publishLatest(row.id);
-    void this.d.waker.wake(`${parked.length} queued ${capability} job(s) lost their agent`);
   }
 
   /** Jobs an agent has taken (in bee-queue's active list) are running, even before their first progress. */
@@ -278,14 +312,24 @@ export class JobService {
 
   publish(row: JobRow): void {
     // Building the view parses three JSON columns: not worth it when no one is listening.
-    if (this.d.events.size > 0) this.publishView(row, toJobView(row));
+    if (this.d.events.size > 0) this.publishView(row, this.view(row));
+  }
+
+  /** Wake again for every capability with waiting jobs (the first packet may be lost, or the PC was mid-boot). */
+  async wakeForWaiting(): Promise<void> {
+    const caps = new Set(this.d.store.withStatus('waiting_for_gpu').map((r) => r.capability));
+    for (const cap of caps) {
+      if ((await this.d.waker.wake(cap, 'jobs still wait for a computer')).length > 0) {
+        for (const row of this.d.store.withStatus('waiting_for_gpu', cap)) this.publishLatest(row.id);
+      }
+    }
   }
 
   /** Publish a job as it is now in SQLite (read only when someone listens). */
   private publishLatest(id: string): void {
     if (this.d.events.size === 0) return;
     const row = this.d.store.get(id);
-    if (row) this.publishView(row, toJobView(row));
+    if (row) this.publishView(row, this.view(row));
   }
 
   private publishView(row: JobRow, view: JobView): void {
@@ -332,6 +376,15 @@ export class JobService {
     }
   }
 }
+
+/** What a capability needs, in the words of the refusal. */
+const NEEDS: Record<Capability, string> = {
+  comfyui: 'a ComfyUI server',
+  llm: 'a language model server (Ollama or OpenAI-compatible)',
+  builtin: 'a computer running the Hearth agent',
+};
+
+const titleOf = (type: JobType) => (JOB_TYPES[type].input as { title?: string }).title ?? type;
 
 function nameOf(p: Principal): string {
   return p.kind === 'anonymous' ? 'someone' : p.name;

@@ -38,7 +38,7 @@ export const jobsPlugin = fp(async (app: FastifyInstance, opts: JobsPluginOption
   const broker = new Broker({ redisUrl: opts.redisUrl, redis: opts.redis, log: opts.log, stallIntervalMs: opts.stallIntervalMs });
   const metrics = jobMetrics(app.metrics, broker, store);
   const jobs = new JobService({
-    db: app.db, store, artifacts, broker, media: app.media, agents: app.agents, waker: app.waker, events: app.events,
+    db: app.db, store, artifacts, broker, media: app.media, agents: app.agents, known: app.knownAgents, waker: app.waker, events: app.events,
     settings: app.settings, log: opts.log, onStatus: metrics.onStatus,
   });
   const reconciler = new Reconciler(store, artifacts, broker, jobs, opts.log);
@@ -64,6 +64,8 @@ export const jobsPlugin = fp(async (app: FastifyInstance, opts: JobsPluginOption
       for (const cap of CAPABILITIES) void jobs.markActive(cap).catch(() => undefined);
     }, opts.tickMs ?? 1000));
     timers.push(setInterval(() => void reconciler.run().catch(logged('periodic reconciliation failed')), opts.reconcileMs ?? 60_000));
+    // The waker throttles per computer, so this repeats a wake at most every `wakeIntervalMs`.
+    timers.push(setInterval(() => void jobs.wakeForWaiting().catch(logged('could not wake computers for waiting jobs')), app.waker.minIntervalMs));
     for (const t of timers) t.unref();
   });
   app.addHook('onClose', async () => {
