@@ -9,6 +9,7 @@ import { homeAssistantPlugin } from './home-assistant/plugin.js';
 import { backupRoutes } from './backup/routes.js';
 import { kioskFeedPlugin } from './kiosk-feed/index.js';
 import { mqttDevicePlugin } from './mqtt-device/plugin.js';
+import { gettingStartedRoutes } from './getting-started/routes.js';
 
 export type Capability = (app: HearthApp) => Promise<void>;
 
@@ -23,6 +24,7 @@ export function productCapabilities(config: ApplianceConfig, connections: Connec
     async (app) => { await app.register(backupRoutes, { dataDir: config.dataDir }); },
     async (app) => { await app.register(kioskFeedPlugin, { version, publicUrl: config.publicUrl }); },
     async (app) => { await app.register(mqttDevicePlugin, { mqtt: connections.mqtt, log, version, configurationUrl: config.publicUrl }); },
+    async (app) => { await app.register(gettingStartedRoutes); },
     async (app) => { await app.register(portalPlugin); },
   ];
 }

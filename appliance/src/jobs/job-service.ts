@@ -1,7 +1,7 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { Logger } from 'pino';
 import {
-  BrokerJobResult, JOB_TYPES, JobProgress, type Capability, type CapabilityReadiness, type JobType, type JobView, type JobWait, type MediaModeration, type MediaPrivacy, type Principal,
+  BrokerJobResult, JOB_TYPES, JobProgress, type Capability, type CapabilityReadiness, type JobType, type JobView, type JobWait, type MediaModeration, type MediaView, type MediaPrivacy, type Principal,
 } from '@hearth/protocol';
 import type { Db } from '../db/database.js';
 import type { EventHub } from '../events/event-hub.js';
@@ -13,6 +13,8 @@ import type { Waker } from '../agents/waker.js';
 import type { MediaService } from '../media/media-service.js';
 import type { MediaRow } from '../media/media-repo.js';
 import { isImage } from '../media/sniff.js';
+import { toMediaView } from '../media/media-repo.js';
+import { pdfPages } from '../media/pdf-pages.js';
 import { canSee } from '../media/visibility.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { JobSettings } from '../settings/schema.js';
@@ -131,6 +133,19 @@ export class JobService {
     const view = this.view(this.d.store.get(id)!);
     this.publishView(row, view);
     return view;
+  }
+
+  /** A job's result items the caller may see, with a PDF's page count. */
+  async resultMedia(p: Principal, row: JobRow): Promise<Array<{ item: MediaView; pages: number | null }>> {
+    const ids = row.result ? (JSON.parse(row.result) as JobResult).mediaIds : [];
+    const out: Array<{ item: MediaView; pages: number | null }> = [];
+    for (const id of ids) {
+      const m = this.d.media.get(id);
+      if (!m || !canSee(p, m)) continue;
+      const pages = m.content_type === 'application/pdf' ? await pdfPages(this.d.media.files.pathOf(m.id)).catch(() => null) : null;
+      out.push({ item: { ...toMediaView(m), jobTitle: row.title, jobType: row.type }, pages });
+    }
+    return out;
   }
 
   /** Can some computer run this capability now, after a wake, later, or never? */
@@ -258,6 +273,7 @@ export class JobService {
       this.d.media.published(m);
       if (m.moderation === 'pending' && isImage(m.content_type)) this.d.media.emit('pending', m.id);
     }
+    this.settleDerived(id);
     if (row.type === 'image.moderate') this.applyVerdict(row, raw.data);
     await this.forget(row);
   }
@@ -352,8 +368,30 @@ export class JobService {
   private applyVerdict(row: JobRow, data: unknown): void {
     const verdict = (data as { verdict?: unknown } | undefined)?.verdict;
     const mediaId = (JSON.parse(row.input) as { mediaId: string }).mediaId;
-    if (verdict === 'safe' || verdict === 'unsafe') this.d.media.setModeration(mediaId, verdict as MediaModeration);
-    else this.d.log.warn({ job: row.id }, 'moderation result without a verdict; the picture stays pending');
+    if (verdict === 'safe' || verdict === 'unsafe') {
+      this.d.media.setModeration(mediaId, verdict as MediaModeration);
+      // PDFs and videos made from this picture (or beside it) may now be cleared.
+      const made = this.d.media.get(mediaId)?.job_id;
+      for (const jobId of new Set([...(made ? [made] : []), ...this.d.store.succeededUsing(mediaId)])) this.settleDerived(jobId);
+    } else this.d.log.warn({ job: row.id }, 'moderation result without a verdict; the picture stays pending');
+  }
+
+  /**
+   * A job's non-image results (a comic's PDF, a video) cannot be classified themselves: they take
+   * the moderation of the pictures they were made of (the job's input pictures and its own
+   * picture results): unsafe if any is, safe once all are. Made from no picture: stays pending.
+   */
+  private settleDerived(jobId: string): void {
+    const row = this.d.store.get(jobId);
+    if (!row?.result) return;
+    const results = (JSON.parse(row.result) as JobResult).mediaIds.map((m) => this.d.media.get(m)).filter((m): m is MediaRow => m !== undefined);
+    const waiting = results.filter((m) => !isImage(m.content_type) && m.moderation === 'pending');
+    if (waiting.length === 0) return;
+    const sources = [...referencedMedia(JSON.parse(row.input)), ...results.filter((m) => isImage(m.content_type)).map((m) => m.id)];
+    if (sources.length === 0) return;
+    const states = sources.map((m) => this.d.media.get(m)?.moderation ?? 'pending');
+    const verdict: MediaModeration | null = states.includes('unsafe') ? 'unsafe' : states.every((v) => v === 'safe') ? 'safe' : null;
+    if (verdict) for (const m of waiting) this.d.media.setModeration(m.id, verdict);
   }
 
   private outputPrivacy(row: JobRow): MediaPrivacy {

@@ -75,6 +75,7 @@ export class JobStore {
       requeue: db.prepare(`UPDATE jobs SET status = ?, attempts = attempts + 1, error = NULL, result = NULL, progress = NULL, started_at = NULL, finished_at = NULL
                            WHERE id = ? AND status IN ('failed','cancelled')`),
       usesMedia: db.prepare(`SELECT 1 FROM jobs WHERE ${LIVE_SQL} AND input LIKE ?`),
+      succeededUsing: db.prepare<[string], string>(`SELECT id FROM jobs WHERE status = 'succeeded' AND input LIKE ?`).pluck(),
       exportFor: db.prepare<[number], JobRow>("SELECT * FROM jobs WHERE owner_kind = 'user' AND owner_id = ? ORDER BY id"),
     };
   }
@@ -164,6 +165,11 @@ export class JobStore {
   /** Whether a live job's input mentions this media id (an agent may then fetch it). */
   liveJobUsesMedia(mediaId: string): boolean {
     return this.stmts.usesMedia.get(`%"${mediaId}"%`) !== undefined;
+  }
+
+  /** Succeeded jobs whose input mentions this media id (their results were made from it). */
+  succeededUsing(mediaId: string): string[] {
+    return this.stmts.succeededUsing.all(`%"${mediaId}"%`);
   }
 
   exportFor(userId: number): JobView[] {

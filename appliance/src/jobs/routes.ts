@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { CapabilityReadiness, JOB_TYPES, JOB_TYPE_NAMES, JobStatusName, JobView, QuotaView } from '@hearth/protocol';
+import { CapabilityReadiness, MediaView, JOB_TYPES, JOB_TYPE_NAMES, JobStatusName, JobView, QuotaView } from '@hearth/protocol';
 import { SIGNED_IN_USERS } from '../http/access.js';
 import { HttpError } from '../http/errors.js';
 import type { JobService } from './job-service.js';
@@ -70,6 +70,14 @@ export const jobRoutes: FastifyPluginAsyncTypebox<{ jobs: JobService }> = async 
     config: { access: SIGNED_IN_USERS },
     schema: { tags: ['jobs'], summary: 'One job', params: JobIdParam, response: { 200: JobView } },
   }, async (request) => jobs.view(jobs.viewable(request.principal, request.params.id)));
+
+  app.get('/api/jobs/:id/media', {
+    config: { access: SIGNED_IN_USERS },
+    schema: {
+      tags: ['jobs'], summary: 'The result items of a job that you may see (a PDF with its page count)', params: JobIdParam,
+      response: { 200: Type.Object({ media: Type.Array(Type.Object({ item: MediaView, pages: Type.Union([Type.Integer(), Type.Null()]) })) }) },
+    },
+  }, async (request) => ({ media: await jobs.resultMedia(request.principal, jobs.viewable(request.principal, request.params.id)) }));
 
   app.post('/api/jobs/:id/cancel', {
     config: { access: SIGNED_IN_USERS },
