@@ -30,6 +30,8 @@ export type CapabilityReadiness = Static<typeof CapabilityReadiness>;
 export const JobWait = Type.Object(
   {
     state: literals(['wake', 'waiting', 'none'] as const),
+    /** What the job needs (the server kind names the missing piece). */
+    capability: CapabilityName,
     computers: Type.Array(ComputerRef),
     /** When the first wake packet of this wait went out (null: none sent). */
     since: Nullable(Type.Number()),

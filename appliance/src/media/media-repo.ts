@@ -1,4 +1,4 @@
-import type { MediaModeration, MediaPrivacy, MediaView, Principal } from '@hearth/protocol';
+import type { JobType, MediaModeration, MediaPrivacy, MediaView, Principal } from '@hearth/protocol';
 import type { Db } from '../db/database.js';
 import { visibleSql } from './visibility.js';
 
@@ -17,6 +17,16 @@ export interface MediaRow {
 }
 
 export type MediaScope = 'mine' | 'family' | 'kiosk';
+/** Gallery filters: photos (pictures that are not comics or animations), comics, animations. */
+export type MediaKind = 'photos' | 'comics' | 'animations';
+
+const ANIMATED_JOBS = "SELECT id FROM jobs WHERE type IN ('gif.create','video.generate')";
+const COMIC_JOBS = "SELECT id FROM jobs WHERE type = 'comic.compose'";
+const KIND_SQL: Record<MediaKind, string> = {
+  comics: `(content_type = 'application/pdf' OR job_id IN (${COMIC_JOBS}))`,
+  animations: `(content_type = 'image/gif' OR content_type LIKE 'video/%' OR job_id IN (${ANIMATED_JOBS}))`,
+  photos: `(content_type LIKE 'image/%' AND content_type != 'image/gif' AND (job_id IS NULL OR job_id NOT IN (${COMIC_JOBS} UNION ${ANIMATED_JOBS})))`,
+};
 
 /** The media table: one row per stored file (id = sha256 of its bytes). */
 export class MediaRepo {
@@ -32,6 +42,7 @@ export class MediaRepo {
       delete: db.prepare('DELETE FROM media WHERE id = ?'),
       referencedIds: db.prepare<[], { id: string }>('SELECT id FROM media UNION SELECT sha256 FROM job_artifacts'),
       exportFor: db.prepare<[number], MediaRow>('SELECT * FROM media WHERE owner_id = ? ORDER BY created_at'),
+      jobLabel: db.prepare<[string], { title: string; type: string }>('SELECT title, type FROM jobs WHERE id = ?'),
     };
   }
 
@@ -44,7 +55,7 @@ export class MediaRepo {
     return this.stmts.insert.run(row).changes === 1;
   }
 
-  list(p: Principal, q: { scope: MediaScope; before?: string; limit: number }): { rows: MediaRow[]; nextBefore: string | null } {
+  list(p: Principal, q: { scope: MediaScope; kind?: MediaKind; before?: string; limit: number }): { rows: MediaRow[]; nextBefore: string | null } {
     const vis = visibleSql(p);
     const where = [vis.sql];
     const args: unknown[] = [...vis.args];
@@ -56,6 +67,7 @@ export class MediaRepo {
     } else {
       where.push("privacy = 'kiosk'");
     }
+    if (q.kind) where.push(KIND_SQL[q.kind]);
     if (q.before) {
       const cursor = this.get(q.before);
       if (cursor) {
@@ -85,6 +97,12 @@ export class MediaRepo {
   /** Ids of every file something still refers to (media rows and unlinked job artifacts). */
   referencedIds(): Set<string> {
     return new Set(this.stmts.referencedIds.all().map((r) => r.id));
+  }
+
+  /** The title and type of the job that made an item (nothing for uploads). */
+  jobLabel(jobId: string | null): { jobTitle: string | null; jobType: JobType | null } {
+    const j = jobId ? this.stmts.jobLabel.get(jobId) : undefined;
+    return { jobTitle: j?.title ?? null, jobType: (j?.type as JobType | undefined) ?? null };
   }
 
   exportFor(userId: number): MediaView[] {

@@ -1,6 +1,7 @@
 /** An answer from the appliance that was not a success; `message` is meant for people. */
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string) {
+  /** `code`: the appliance's stable id for the error (translated by the portal when it knows it). */
+  constructor(readonly status: number, message: string, readonly code?: string) {
     super(message);
     this.name = 'ApiError';
   }
@@ -24,6 +25,32 @@ export class Api {
   put = <T>(path: string, body?: unknown) => this.request<T>('PUT', path, body);
   patch = <T>(path: string, body?: unknown) => this.request<T>('PATCH', path, body);
   delete = <T>(path: string, body?: unknown) => this.request<T>('DELETE', path, body);
+
+  /** POST a form with upload progress (fetch cannot report it): `onProgress` gets 0–1. */
+  upload<T>(path: string, form: FormData, onProgress: (fraction: number) => void): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', path);
+      xhr.setRequestHeader('accept', 'application/json');
+      if (this.csrf) xhr.setRequestHeader('x-csrf-token', this.csrf);
+      xhr.upload.onprogress = (e) => {
+        if (e.lengthComputable) onProgress(e.loaded / e.total);
+      };
+      xhr.onerror = () => reject(new ApiError(0, 'network'));
+      xhr.onload = () => {
+        let json: { message?: unknown; code?: unknown } | undefined;
+        try {
+          json = xhr.responseText ? (JSON.parse(xhr.responseText) as typeof json) : undefined;
+        } catch {
+          json = undefined;
+        }
+        if (xhr.status >= 200 && xhr.status < 300) return resolve(json as T);
+        if (xhr.status === 401) this.onSessionLost();
+        reject(new ApiError(xhr.status, typeof json?.message === 'string' ? json.message : `HTTP ${xhr.status}`, typeof json?.code === 'string' ? json.code : undefined));
+      };
+      xhr.send(form);
+    });
+  }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
@@ -51,8 +78,8 @@ export class Api {
     }
     if (!res.ok) {
       if (res.status === 401 && path !== '/api/auth/login') this.onSessionLost();
-      const message = (json as { message?: unknown } | undefined)?.message;
-      throw new ApiError(res.status, typeof message === 'string' ? message : `HTTP ${res.status}`);
+      const { message, code } = (json ?? {}) as { message?: unknown; code?: unknown };
+      throw new ApiError(res.status, typeof message === 'string' ? message : `HTTP ${res.status}`, typeof code === 'string' ? code : undefined);
     }
     const token = (json as { csrfToken?: unknown } | undefined)?.csrfToken;
     if (typeof token === 'string' && token) this.csrf = token;
