@@ -18,7 +18,7 @@ export function ErrorNotice({ error }: { error: ApiError | Error | string | null
   if (lang === 'en' || api.status === undefined) return <p class="notice notice-error" role="alert">{error.message}</p>;
   return (
     <div class="notice notice-error" role="alert">
-      <p>{maybe(`error.status.${api.status}`) ?? t('error.status.other')}</p>
+      <p>{maybe(`error.status.${api.status}`) ?? t('error.status.unknown')}</p>
       <details class="small"><summary>{t('error.original')}</summary><p lang="en">{error.message}</p></details>
     </div>
   );

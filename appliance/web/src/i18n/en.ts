@@ -473,7 +473,7 @@ export const en = {
   'error.status.413': 'The file is too large.',
   'error.status.415': 'This kind of file cannot be used here.',
   'error.status.429': 'Too many attempts or jobs for now. Try again later.',
-  'error.status.other': 'The appliance could not do this. Try again in a moment.',
+  'error.status.unknown': 'The appliance could not do this. Try again in a moment.',
   'hint.prompt': 'What to make, in words',
   'hint.scale': 'How many times larger',
   'hint.mediaIds': 'The frames, in order',

@@ -474,7 +474,7 @@ export const pl: Record<MessageKey, string> = {
   'error.status.413': 'Plik jest za duży.',
   'error.status.415': 'Tego rodzaju pliku nie można tu użyć.',
   'error.status.429': 'Na razie za dużo prób albo zadań. Spróbuj później.',
-  'error.status.other': 'Urządzenie nie mogło tego zrobić. Spróbuj za chwilę.',
+  'error.status.unknown': 'Urządzenie nie mogło tego zrobić. Spróbuj za chwilę.',
   'hint.prompt': 'Co zrobić, opisane słowami',
   'hint.scale': 'Ile razy większe',
   'hint.mediaIds': 'Klatki, po kolei',
