@@ -9,6 +9,7 @@ import { SettingsStore } from './settings/settings-store.js';
 import { EmbeddedRedis } from './embedded/redis-server.js';
 import { EmbeddedMqttBroker } from './embedded/mqtt-broker.js';
 import { connect, redactUrl, type Connections } from './embedded/connections.js';
+import { logOutput } from './log-output.js';
 import { LOG_REDACT } from './http/log-redaction.js';
 
 export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -32,7 +33,7 @@ export interface StartOptions extends Pick<AppOptions, 'sessionPolicy' | 'thrott
  * (embedded when no URL is given), then the HTTP service. `stop()` undoes it in reverse order.
  */
 export async function startAppliance(config: ApplianceConfig, opts: StartOptions = {}): Promise<RunningAppliance> {
-  const log = pino({ level: config.logLevel, redact: LOG_REDACT }, opts.logDestination ?? process.stdout);
+  const log = pino({ level: config.logLevel, redact: LOG_REDACT }, opts.logDestination ?? logOutput());
   const cleanups: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const cleanup of cleanups.reverse()) {
