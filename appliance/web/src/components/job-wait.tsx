@@ -16,7 +16,7 @@ export function JobWaitExplained({ wait }: { wait: JobWait }) {
       {wait.state === 'wake' && (
         <>
           <p><strong>{t('wait.waking', { names })}</strong>{wait.since !== null && <> {t('wait.since', { time: time(wait.since) })}</>}</p>
-          <p class="muted small">{t('wait.ifNoAnswer', { names, every: tn('unit.minutes', Math.max(1, Math.round(wait.retryMs / 60_000))) })}</p>
+          <p class="muted small">{t('wait.ifNoAnswer', { names, every: wait.retryMs < 60_000 ? tn('unit.seconds', Math.round(wait.retryMs / 1000)) : tn('unit.minutes', Math.round(wait.retryMs / 60_000)) })}</p>
         </>
       )}
       {wait.state === 'waiting' && <p>{t('wait.notOffering', { names, server })}</p>}

@@ -10,7 +10,7 @@ export function ReadinessNote({ readiness, capability }: { readiness: Capability
   const user = useUser();
   const names = new Intl.ListFormat(lang, { type: 'conjunction' }).format(readiness.computers.map((c) => c.name));
   const server = t(`capability.${capability}` as MessageKey);
-  if (readiness.state === 'none') return <CapabilityMissing capability={capability} admin={user.role === 'admin'} />;
+  if (readiness.state === 'none') return <CapabilityMissing capability={capability} admin={user.role === 'admin'} alert={false} />;
   const text = readiness.state === 'ready' ? t('ready.now', { names })
     : readiness.state === 'wake' ? t('ready.afterWake', { names })
     : t('ready.later', { names, server });
@@ -18,11 +18,11 @@ export function ReadinessNote({ readiness, capability }: { readiness: Capability
 }
 
 /** "Needs a ComfyUI server: set one up in Admin → Computers" — with the link for admins. */
-export function CapabilityMissing({ capability, admin }: { capability: string; admin: boolean }) {
+export function CapabilityMissing({ capability, admin, alert = true }: { capability: string; admin: boolean; alert?: boolean }) {
   const { t } = useI18n();
   const needs = t('ready.needs', { server: t(`capability.${capability}` as MessageKey) });
   return (
-    <p class="notice notice-warning readiness readiness-none" data-readiness="none" role="alert">
+    <p class="notice notice-warning readiness readiness-none" data-readiness="none" role={alert ? 'alert' : undefined}>
       {needs}: {admin ? <Link href="/admin/computers">{t('ready.setUp')}</Link> : t('ready.askAdmin')}
     </p>
   );
