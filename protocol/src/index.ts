@@ -6,3 +6,4 @@ export * from './broker.js';
 export * from './api.js';
 export * from './kiosk.js';
 export * from './ha-discovery-plan.js';
+export * from './job-titles.js';

@@ -1,5 +1,5 @@
 import { useI18n } from '../i18n/i18n.js';
-import { cancelledBy, jobStatusKey, jobTypeKey, stageText } from '../pages/labels.js';
+import { cancelledBy, jobStatusKey, jobTitle, jobTypeKey, stageText } from '../pages/labels.js';
 import { Link } from '../router.js';
 import type { Job } from '../types.js';
 import { ProgressBar } from './progress-bar.js';
@@ -11,7 +11,7 @@ export const isActive = (j: Job) => j.status === 'queued' || j.status === 'waiti
 export function JobSummary({ job }: { job: Job }) {
   const { t, formatDate } = useI18n();
   const typeName = t(jobTypeKey(job.type));
-  const title = job.title && job.title !== job.type ? job.title : typeName;
+  const title = jobTitle(job, t);
   const canceller = job.status === 'cancelled' ? cancelledBy(job.error) : null;
   return (
     <li class="job-summary card">

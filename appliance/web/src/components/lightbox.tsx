@@ -2,13 +2,13 @@ import { useEffect, useRef } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n.js';
 import { Link } from '../router.js';
 import type { Media, User } from '../types.js';
-import { jobTypeKey } from '../pages/labels.js';
+import { jobTitle } from '../pages/labels.js';
 import { PdfViewer } from './pdf-viewer.js';
 
 /** The title people see for an item: its job's title, else who uploaded it. */
 export function useItemTitle() {
   const { t } = useI18n();
-  return (m: Media) => (m.jobTitle && m.jobType && m.jobTitle !== m.jobType ? m.jobTitle : m.jobType ? t(jobTypeKey(m.jobType)) : t('gallery.uploadedBy', { name: m.ownerName }));
+  return (m: Media) => (m.jobType ? jobTitle({ type: m.jobType, title: m.jobTitle ?? '' }, t) : t('gallery.uploadedBy', { name: m.ownerName }));
 }
 
 /** One item large: arrow keys or a swipe for the next, Escape or the button to close. */

@@ -155,7 +155,7 @@ function MediaCard({ media, user, onOpen, onChanged }: { media: Media; user: Use
           : <span class="media-file" aria-hidden="true">{media.contentType === 'application/pdf' ? 'PDF' : media.contentType.startsWith('video/') ? '▶' : '♪'}</span>}
       </button>
       <p class="small media-title"><strong>{title}</strong></p>
-      <p class="small muted">{media.ownerName}</p>
+      {media.jobType && <p class="small muted">{media.ownerName}</p>}
       <div class="row">
         <Badge kind={media.privacy} messageKey={privacyKey(media.privacy)} />
         {media.moderation !== 'safe' && <Badge kind={media.moderation} messageKey={moderationKey(media.moderation)} />}

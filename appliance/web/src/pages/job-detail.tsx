@@ -12,7 +12,7 @@ import { Link } from '../router.js';
 import { useSession, useUser } from '../session.js';
 import type { Job, JobProgress } from '../types.js';
 import { useResource } from '../use-resource.js';
-import { cancelledBy, jobStatusKey, jobTypeKey, stageText } from './labels.js';
+import { cancelledBy, jobStatusKey, jobTitle, jobTypeKey, stageText } from './labels.js';
 
 export function JobDetailPage({ id }: { id: string }) {
   const { t, formatDate } = useI18n();
@@ -40,7 +40,7 @@ export function JobDetailPage({ id }: { id: string }) {
   if (!job.data) return <section><h1 tabIndex={-1}>{t('job.title')}</h1>{job.loading ? <Loading /> : <ErrorNotice error={job.error} />}</section>;
   const j = job.data;
   const typeName = t(jobTypeKey(j.type));
-  const title = j.title && j.title !== j.type ? j.title : typeName;
+  const title = jobTitle(j, t);
   const preview = j.progress?.preview;
   const canceller = j.status === 'cancelled' ? cancelledBy(j.error) : null;
   return (

@@ -1,3 +1,4 @@
+import { JOB_TITLES } from '@hearth/protocol/job-titles';
 import type { MessageKey } from '../i18n/en.js';
 
 /** Message keys for values that come from the server as codes. */
@@ -12,10 +13,14 @@ export const moderationKey = (m: string): MessageKey => (['pending', 'safe', 'un
 
 export const availabilityKey = (a: string): MessageKey => (['online', 'asleep', 'offline'].includes(a) ? (`agent.${a}` as MessageKey) : 'common.unknown');
 
-const JOB_TYPES = ['image.upscale', 'image.moderate', 'gif.create', 'comic.compose', 'image.generate', 'image.stylize', 'video.generate', 'text.dialogue'];
-
 /** A job type's human name (never its id). */
-export const jobTypeKey = (type: string): MessageKey => (JOB_TYPES.includes(type) ? (`jobType.${type}` as MessageKey) : 'jobType.unknown');
+export const jobTypeKey = (type: string): MessageKey => (type in JOB_TITLES ? (`jobType.${type}` as MessageKey) : 'jobType.unknown');
+
+/** The title to show: the one its owner typed, else the type's name in the reader's language. */
+export function jobTitle(job: { type: string; title: string }, t: (key: MessageKey) => string): string {
+  const fallback = (JOB_TITLES as Record<string, string>)[job.type];
+  return job.title && job.title !== fallback && job.title !== job.type ? job.title : t(jobTypeKey(job.type));
+}
 
 const FIXED_STAGES = [
   'queued', 'started', 'starting', 'done', 'drawing', 'saving', 'loading model', 'loading models', 'classifying', 'encoding',
