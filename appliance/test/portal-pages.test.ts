@@ -120,13 +120,15 @@ describe('portal pages in Chromium', () => {
     // What people typed (names, titles) and names of things (products, formats) are not the catalogue's to translate.
     const ALLOWED = [SCRIPT_NAME, IMG_TITLE, IMG_DEVICE, SCRIPT_PRESET, 'Admin', 'admin', 'mia', 'Hearth', 'Home Assistant', 'Home Assistantem', 'ComfyUI', 'Ollama', 'OpenAI', 'Wake-on-LAN', 'PDF', 'GIF', 'English', 'Polski'];
     // Words of English UI text that are not also Polish words.
-    const ENGLISH = /\b(the|and|your|you|job|jobs|picture|pictures|upload|download|waiting|computer|computers|settings|cancel|delete|save|gallery|profile|devices|loading|done|failed|of|with|for|from|not|yes|new|open|close|next|previous|page|pages|before|after|people|invite|invitation|name|role|family|mine|home|display|wall|layout|tile|audit|limit|limits|daily|today|left|hello|start|queued|running|cancelled|checked|private|only|share|who|can|see|what|when|where|this|that|is|are|it|an|no one|nothing|here|yet|there|please|choose|add|remove|theme|language|light|dark|system|skip|content|main)\b/i;
+    const ENGLISH = /\b(the|and|your|you|job|jobs|picture|pictures|upload|download|waiting|computer|computers|settings|cancel|delete|save|gallery|profile|devices|loading|done|failed|of|with|for|from|not|yes|new|open|close|next|previous|page|pages|before|after|people|invite|invitation|name|role|family|mine|home|display|wall|layout|tile|audit|daily|today|left|hello|start|queued|running|cancelled|checked|private|only|share|who|can|see|what|when|where|this|that|is|are|it|an|no one|nothing|here|yet|there|please|choose|add|remove|theme|language|light|dark|system|skip|content|main)\b/i;
     for (const [name, path] of pages) {
       await page.goto(`${t.url}${path}`);
       await settled(page);
       expect(await page.evaluate(() => document.documentElement.lang)).toBe('pl');
       let text = await page.evaluate(() => document.body.innerText);
       for (const a of ALLOWED) text = text.replaceAll(a, ' ');
+      // The audit log's action ids (login.succeeded, jobs.created) are codes, not prose.
+      text = text.replace(/\b[a-z_-]+(\.[a-z_-]+)+\b/g, ' ').replace(/\b[a-z-]+:[\w.:-]+/g, ' ');
       const english = text.split('\n').filter((line) => ENGLISH.test(line));
       expect(english, `English on the Polish ${name} page`).toEqual([]);
       await screenshot(page, `${name}-pl-phone`);
@@ -275,7 +277,7 @@ describe('portal pages in Chromium', () => {
     expect(shown.some((s) => s.includes(pending) || s.includes(unsafe))).toBe(false);
     // Nothing here is the child's to manage: no privacy or delete controls.
     expect(await page.locator('.gallery-grid select').count()).toBe(0);
-    expect(await page.locator('.gallery-grid button').count()).toBe(0);
+    expect(await page.locator('.gallery-grid button:not(.media-open)').count()).toBe(0);
     await screenshot(page, 'child-gallery-phone');
     expect(seen.errors).toEqual([]);
   });
