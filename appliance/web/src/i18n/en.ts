@@ -371,7 +371,7 @@ export const en = {
   'wait.since': '(since {time})',
   'wait.ifNoAnswer': 'If {names} does not answer, Hearth sends the wake signal again every {every}. The job keeps its place until the computer is on; if it stays off, it may be switched off at the wall or have Wake-on-LAN turned off. You can cancel the job at any time.',
   'wait.notOffering': '{names} is on but does not offer {server} right now (is the server running?). The job starts as soon as it does.',
-  'wait.nobody': 'No computer has offered {server} yet, so the job waits until one does.',
+  'wait.nobody': 'This job needs {server}, and none has joined yet, so it waits until one does.',
   'wait.setUp': 'Set one up in Admin → Computers.',
   'wait.askAdmin': 'Ask an admin to set one up.',
   'unit.seconds.one': '{n} second',
