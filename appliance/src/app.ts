@@ -22,12 +22,15 @@ import { auditRoutes } from './audit/routes.js';
 import { SqliteSessionStore } from './sessions/sqlite-session-store.js';
 import { DEFAULT_SESSION_POLICY, Sessions, type SessionPolicy } from './sessions/sessions.js';
 import { accessControl } from './http/access.js';
-import { HttpError } from './http/errors.js';
+import { HttpError, invalidField } from './http/errors.js';
+import { fieldErrorFromAjv } from './http/field-errors.js';
+import { statusErrorCode, type ErrorView } from '@hearth/protocol';
 import { settingsRoutes } from './settings/routes.js';
 import { Readiness } from './health/readiness.js';
 import { healthRoutes } from './health/routes.js';
 import { metricsPlugin } from './metrics/metrics.js';
 import type { Logger } from 'pino';
+import { DomainBus } from './bus/domain-bus.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -41,6 +44,8 @@ declare module 'fastify' {
     throttle: LoginThrottle;
     accountExport: AccountExport;
     readiness: Readiness;
+    /** The typed domain event bus: capabilities publish what happened and subscribe to what concerns them. */
+    bus: DomainBus;
   }
 }
 
@@ -54,6 +59,8 @@ export interface AppOptions {
   logger?: Logger;
   sessionPolicy?: SessionPolicy;
   throttlePolicy?: ThrottlePolicy;
+  /** The domain event bus (tests pass one to watch events); default: a new one that logs failing listeners. */
+  bus?: DomainBus;
   /** Capabilities beyond the core (jobs, home assistant, kiosk…), registered after it. */
   capabilities?: Array<(app: HearthApp) => Promise<void>>;
 }
@@ -71,17 +78,20 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // Unknown fields are rejected (schemas say additionalProperties: false), not silently dropped.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
     routerOptions: { ignoreTrailingSlash: true },
-    schemaErrorFormatter: describeValidationError,
+    // The one producer of field errors (http/field-errors.ts); the error handler sends field and code along.
+    schemaErrorFormatter: (errors, dataVar) => invalidField(fieldErrorFromAjv(errors, dataVar)),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const { db, settings } = opts;
+  const bus = opts.bus ?? new DomainBus((event, err) => opts.logger?.error({ err, event }, 'a domain event listener failed'));
   const users = new Users(db);
   const devices = new Devices(db);
   const store = new SqliteSessionStore(db, (opts.sessionPolicy ?? DEFAULT_SESSION_POLICY).idleMs);
-  const sessions = new Sessions(users, devices, store, opts.sessionPolicy ?? DEFAULT_SESSION_POLICY);
+  const sessions = new Sessions(users, devices, store, bus, opts.sessionPolicy ?? DEFAULT_SESSION_POLICY);
   const readiness = new Readiness();
   readiness.add('sqlite', () => db.prepare('SELECT 1 AS ok').get() !== undefined);
 
+  app.decorate('bus', bus);
   app.decorate('db', db);
   app.decorate('settings', settings);
   app.decorate('users', users);
@@ -99,15 +109,22 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     const unexpected = status >= 500 && !(err instanceof HttpError);
     if (unexpected) request.log.error({ err }, 'request failed');
     if (err.headers) reply.headers(err.headers);
-    reply.code(status).send({
+    const fieldError = err instanceof HttpError ? err.fieldError : undefined;
+    const body: ErrorView = {
       statusCode: status,
       error: httpReason(status),
       message: unexpected ? 'Something went wrong on the appliance; the details are in its log' : err.message,
-      ...(err instanceof HttpError && err.code ? { code: err.code } : {}),
-    });
+      code: fieldError?.code ?? (err instanceof HttpError ? err.code : undefined) ?? statusErrorCode(status),
+    };
+    if (fieldError) body.field = fieldError.field;
+    if (fieldError?.params) body.params = fieldError.params;
+    reply.code(status).send(body);
   });
   app.setNotFoundHandler({ preValidation: async () => undefined }, async (request, reply) =>
-    reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `No such page: ${request.method} ${request.url.split('?')[0]}` }));
+    reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `No such page: ${request.method} ${request.url.split('?')[0]}`, code: 'not-found' } satisfies ErrorView));
+
+  const offSettings = settings.onChange((section) => bus.emit('settings.changed', { section }));
+  app.addHook('onClose', async () => offSettings());
 
   const sweep = setInterval(() => store.sweepExpired(), 3600_000);
   sweep.unref();
@@ -162,16 +179,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   for (const capability of opts.capabilities ?? []) await capability(app as unknown as HearthApp);
 
   return app as unknown as FastifyInstance;
-}
-
-/** "body.scale must be equal to one of the allowed values": the field first, so a person can find it. */
-function describeValidationError(errors: Array<{ instancePath: string; keyword: string; message?: string; params: Record<string, unknown> }>, dataVar: string): Error {
-  const e = errors[0];
-  if (!e) return new Error(`${dataVar} is not valid`);
-  const field = `${dataVar}${e.instancePath.replaceAll('/', '.')}`;
-  if (e.keyword === 'additionalProperties') return new Error(`${field} has an unknown field "${String(e.params.additionalProperty)}"`);
-  if (e.keyword === 'required') return new Error(`${field}.${String(e.params.missingProperty)} is required`);
-  return new Error(`${field} ${e.message ?? 'is not valid'}`);
 }
 
 function httpReason(status: number): string {

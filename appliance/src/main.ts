@@ -16,6 +16,10 @@ async function main(): Promise<void> {
   // One-machine home lab (scripts/start.mjs): a token and the effective URLs for the local gpu-agent.
   if (process.env.HEARTH_LOCAL_AGENT === '1') await writeLocalAgentFiles(running, config.dataDir);
   console.log(`\n  Hearth is running: open ${running.url}\n`);
+  const broker = running.mqttBroker;
+  if (broker.embedded) {
+    console.log(`  Home Assistant's MQTT: this machine, port ${broker.port}, user "${broker.homeAssistantUser}", password = a Home Assistant token (Admin → Devices)${broker.reachableFromLan ? '' : '; set HEARTH_MQTT_HOST=0.0.0.0 to reach it from the LAN'}\n`);
+  }
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

@@ -81,6 +81,7 @@ export function App({ tuning }: { tuning: Tuning }) {
       else void resync();
     });
     live.on('kiosk.control', (d) => { setControl(d as KioskControl); fresh(); });
+    live.on('kiosk.layout', () => { void resync(); });
     live.on('ha.state', (d) => {
       const s = d as { entityId: string; state: string; attributes: Record<string, unknown>; lastChanged: string };
       setEntities((prev) => {

@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { CAPABILITIES, JOB_STATUSES, JOB_TYPE_NAMES, JobProgress } from './jobs.js';
 import { AVAILABILITY } from './mqtt.js';
 import { USER_ROLES } from './principals.js';
+import { KioskLayout } from './kiosk.js';
 
 /** The views the appliance's HTTP API and SSE stream hand to the portal and the kiosk. */
 
@@ -152,6 +153,7 @@ export const HaStateEvent = Type.Object(
   { entityId: Type.String(), state: Type.String(), attributes: Type.Record(Type.String(), Type.Unknown()), lastChanged: Type.String() },
   { additionalProperties: false },
 );
+export type HaStateEvent = Static<typeof HaStateEvent>;
 
 const event = <T extends string, S extends Parameters<typeof Type.Union>[0][number]>(type: T, data: S) =>
   Type.Object({ type: Type.Literal(type), data }, { additionalProperties: false });
@@ -166,6 +168,7 @@ export const ServerEvent = Type.Union([
   event('media.deleted', Type.Object({ id: Type.String() }, { additionalProperties: false })),
   event('ha.state', HaStateEvent),
   event('kiosk.control', KioskControl),
+  event('kiosk.layout', KioskLayout),
 ]);
 export type ServerEvent = Static<typeof ServerEvent>;
 export type ServerEventType = ServerEvent['type'];

@@ -7,3 +7,6 @@ export * from './api.js';
 export * from './kiosk.js';
 export * from './ha-discovery-plan.js';
 export * from './job-titles.js';
+export * from './mqtt-acl.js';
+export * from './backoff.js';
+export * from './errors.js';

@@ -41,7 +41,8 @@ export const adminUserRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string | un
     const losesAdmin = target.role === 'admin' && !target.disabled && ((role !== undefined && role !== 'admin') || disabled === true);
     if (losesAdmin && users.otherActiveAdmins(id) === 0) throw conflict('This is the last active admin: make someone else an admin first');
     users.update(id, { role, disabled });
-    if (disabled === true || (role !== undefined && role !== target.role)) sessions.endAllForUser(id);
+    if (disabled === true) sessions.endAllForUser(id, 'disabled');
+    else if (role !== undefined && role !== target.role) sessions.endAllForUser(id, 'role-changed');
     if (role !== undefined && role !== target.role) {
       audit.record({ actor: request.principal, action: 'user.role-changed', target: `user:${id}`, ip: request.ip, detail: { from: target.role, to: role } });
     }

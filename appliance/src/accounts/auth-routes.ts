@@ -95,7 +95,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const p = request.principal;
     if (p.kind !== 'user') throw new HttpError(401, 'Log in first');
     await sessions.logout(request);
-    const ended = sessions.endAllForUser(p.id) + 1;
+    const ended = sessions.endAllForUser(p.id, 'logout-everywhere') + 1;
     audit.record({ actor: p, action: 'logout.everywhere', ip: request.ip, detail: { ended } });
     return { ended };
   });
@@ -145,7 +145,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return true;
     })();
     if (!done) throw new HttpError(410, 'This password reset link has already been used. Ask an admin for a new one.');
-    sessions.endAllForUser(userId);
+    sessions.endAllForUser(userId, 'password-reset');
     throttle.succeed([`user:${users.byId(userId)?.username.toLowerCase()}`]);
     audit.record({ actor: request.principal, action: 'password.reset', target: `user:${userId}`, ip: request.ip });
     return reply.code(204).send();

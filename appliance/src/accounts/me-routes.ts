@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { conflict, HttpError } from '../http/errors.js';
+import { conflict, HttpError, invalidField } from '../http/errors.js';
 import { SIGNED_IN_USERS } from '../http/access.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { UserView } from '@hearth/protocol';
@@ -31,11 +31,11 @@ export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { currentPassword, newPassword } = request.body;
     if (!(await verifyPassword(users.passwordHash(id)!, currentPassword))) {
       audit.record({ actor: request.principal, action: 'password.change', outcome: 'denied', ip: request.ip });
-      throw new HttpError(400, 'body/currentPassword is not your current password');
+      throw invalidField({ message: 'body/currentPassword is not your current password', field: 'currentPassword', code: 'invalid' });
     }
     users.update(id, { passwordHash: await hashPassword(newPassword) });
     // Other browsers lose their sessions; this one gets a new id.
-    sessions.endAllForUser(id);
+    sessions.endAllForUser(id, 'password-changed');
     const csrf = await sessions.login(request, users.byId(id)!);
     audit.record({ actor: request.principal, action: 'password.changed', target: `user:${id}`, ip: request.ip });
     return reply.code(204).header('x-csrf-token', csrf).send();
@@ -56,7 +56,7 @@ export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags: ['me'], summary: 'Delete my account and my data', body: Type.Object({ password: AnyPassword }, strict) },
   }, async (request, reply) => {
     const id = userId(request);
-    if (!(await verifyPassword(users.passwordHash(id)!, request.body.password))) throw new HttpError(400, 'body/password is not your password');
+    if (!(await verifyPassword(users.passwordHash(id)!, request.body.password))) throw invalidField({ message: 'body/password is not your password', field: 'password', code: 'invalid' });
     const me = users.byId(id)!;
     if (me.role === 'admin' && users.otherActiveAdmins(id) === 0) {
       throw conflict('You are the last admin: make someone else an admin before deleting your account');
@@ -64,6 +64,7 @@ export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
     audit.record({ actor: request.principal, action: 'account.deleted', target: `user:${id}`, ip: request.ip, detail: { username: me.username } });
     await sessions.logout(request);
     users.delete(id);
+    sessions.endAllForUser(id, 'account-deleted');
     return reply.code(204).send();
   });
 };

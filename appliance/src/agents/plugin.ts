@@ -4,7 +4,6 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { MqttClient } from 'mqtt';
 import { AgentView } from '@hearth/protocol';
-import { everyone } from '../events/audiences.js';
 import { AgentRegistry } from './agent-registry.js';
 import { KnownAgents } from './known-agents.js';
 import { Waker } from './waker.js';
@@ -26,7 +25,7 @@ export const agentsPlugin = fp(async (app: FastifyInstance, opts: { mqtt: MqttCl
   app.decorate('agents', registry);
   app.decorate('knownAgents', known);
   app.decorate('waker', waker);
-  registry.on('change', (agent) => app.events.publish({ type: 'agent', data: agent }, everyone));
+  registry.on('change', (agent) => app.bus.emit('agent.changed', agent));
   registry.start();
   app.addHook('onClose', async () => registry.stop());
 
@@ -34,4 +33,4 @@ export const agentsPlugin = fp(async (app: FastifyInstance, opts: { mqtt: MqttCl
     config: { access: ['admin', 'member', 'child', 'kiosk'] },
     schema: { tags: ['agents'], summary: 'GPU agents and their state', response: { 200: Type.Object({ agents: Type.Array(AgentView) }) } },
   }, async () => ({ agents: registry.list() }));
-}, { name: 'hearth-agents', dependencies: ['hearth-events'] });
+}, { name: 'hearth-agents' });

@@ -57,6 +57,18 @@ export class EventHub {
     }
   }
 
+  /** Close every open stream whose principal matches (identity changes, revoked devices); returns how many. */
+  cut(whose: Audience): number {
+    let n = 0;
+    for (const client of this.clients) {
+      if (!whose(client.principal)) continue;
+      this.clients.delete(client);
+      client.close();
+      n++;
+    }
+    return n;
+  }
+
   close(): void {
     clearInterval(this.heartbeat);
     for (const client of this.clients) client.close();

@@ -5,7 +5,6 @@ import { Counter, Gauge } from 'prom-client';
 import { HomeAssistantLink, type LinkOptions, DEFAULT_LINK_OPTIONS } from './connection.js';
 import { homeAssistantRoutes } from './routes.js';
 import { NO_HOME_ASSISTANT, type HomeAssistantSettings } from './settings.js';
-import { admins, isKiosk } from '../events/audiences.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -33,11 +32,11 @@ export const homeAssistantPlugin = fp(async (app: FastifyInstance, opts: { log: 
   }, { required: false });
 
   link.on('state', (state) => {
-    const kioskSees = section().kioskEntities.some((e) => e.entityId === state.entity_id);
-    app.events.publish(
-      { type: 'ha.state', data: { entityId: state.entity_id, state: state.state, attributes: state.attributes, lastChanged: state.last_changed } },
-      (p) => admins(p) || (kioskSees && isKiosk(p)),
-    );
+    const kioskVisible = section().kioskEntities.some((e) => e.entityId === state.entity_id);
+    app.bus.emit('ha.stateChanged', {
+      state: { entityId: state.entity_id, state: state.state, attributes: state.attributes, lastChanged: state.last_changed },
+      kioskVisible,
+    });
   });
 
   await app.register(homeAssistantRoutes, { link, countCall: (domain, outcome) => calls.inc({ domain, outcome }) });
@@ -45,4 +44,4 @@ export const homeAssistantPlugin = fp(async (app: FastifyInstance, opts: { log: 
   const { url, token } = section();
   if (url && token) link.configure({ url, token });
   app.addHook('onClose', async () => link.close());
-}, { name: 'hearth-home-assistant', dependencies: ['hearth-events'] });
+}, { name: 'hearth-home-assistant' });

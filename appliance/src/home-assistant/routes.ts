@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ADMIN } from '../http/access.js';
-import { HttpError } from '../http/errors.js';
+import { HttpError, invalidField } from '../http/errors.js';
 import { HomeAssistantError, HomeAssistantUnavailable, probeHomeAssistant, type HomeAssistantLink } from './connection.js';
 import { entitiesByArea, listAreas, toEntityView } from './areas.js';
 import { checkServiceCall, domainOf, TOGGLEABLE_DOMAINS } from './service-policy.js';
@@ -70,7 +70,7 @@ export const homeAssistantRoutes: FastifyPluginAsyncTypebox<HomeAssistantRoutesO
   }, async (request) => {
     const url = request.body.url.replace(/\/$/, '');
     const token = request.body.token ?? section().token;
-    if (!token) throw new HttpError(400, 'body.token is required the first time');
+    if (!token) throw invalidField({ message: 'body.token is required the first time', field: 'token', code: 'required' });
     let probe;
     try {
       probe = await probeHomeAssistant({ url, token });

@@ -1,8 +1,9 @@
-import { Value, ValueErrorType, type ValueError } from '@sinclair/typebox/value';
+import { Value } from '@sinclair/typebox/value';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { TSchema } from '@sinclair/typebox';
 import { JOB_TYPES, JOB_TYPE_NAMES, type JobType } from '@hearth/protocol';
-import { badRequest } from '../http/errors.js';
+import { invalidField } from '../http/errors.js';
+import { fieldErrorFromTypebox } from '../http/field-errors.js';
 
 export function isJobType(type: string): type is JobType {
   return (JOB_TYPE_NAMES as readonly string[]).includes(type);
@@ -13,12 +14,14 @@ export function isJobType(type: string): type is JobType {
  * message that names the field: "input.scale must be 2 or 4".
  */
 export function validateJobInput(type: string, input: unknown): { type: JobType; input: Record<string, unknown> } {
-  if (!isJobType(type)) throw badRequest(`body.type "${type.slice(0, 40)}" is not a job type (one of ${JOB_TYPE_NAMES.join(', ')})`);
+  if (!isJobType(type)) {
+    throw invalidField({ message: `body.type "${type.slice(0, 40)}" is not a job type (one of ${JOB_TYPE_NAMES.join(', ')})`, field: 'type', code: 'one-of', params: { allowed: JOB_TYPE_NAMES.join(', ') } });
+  }
   const schema = JOB_TYPES[type].input as TSchema;
   const filled = Value.Default(schema, structuredClone(input));
   const check = checkerFor(type);
   // The compiled check is fast; errors are worked out only for input that fails it.
-  if (!check.Check(filled)) throw badRequest(describe(check.Errors(filled).First()!));
+  if (!check.Check(filled)) throw invalidField(fieldErrorFromTypebox(check.Errors(filled).First()!, 'input'));
   return { type, input: filled as Record<string, unknown> };
 }
 
@@ -27,24 +30,6 @@ function checkerFor(type: JobType): TypeCheck<TSchema> {
   let check = checkers.get(type);
   if (!check) checkers.set(type, (check = TypeCompiler.Compile(JOB_TYPES[type].input as TSchema)));
   return check;
-}
-
-function describe(e: ValueError): string {
-  const field = `input${e.path.replaceAll('/', '.')}`;
-  const s = e.schema as TSchema & { anyOf?: Array<{ const?: unknown }> };
-  switch (e.type) {
-    case ValueErrorType.ObjectAdditionalProperties: {
-      const parent = field.slice(0, field.lastIndexOf('.'));
-      return `${parent} has an unknown field "${e.path.split('/').pop()}"`;
-    }
-    case ValueErrorType.ObjectRequiredProperty:
-      return `${field} is required`;
-    case ValueErrorType.Union:
-      if (s.anyOf?.every((v) => v.const !== undefined)) return `${field} must be ${s.anyOf.map((v) => JSON.stringify(v.const)).join(' or ')}`;
-      return `${field} is not valid`;
-    default:
-      return `${field} ${e.message.replace(/^Expected/, 'must be').replace(/^Unexpected/, 'has an unexpected')}`.replace(/ to be /, ' ');
-  }
 }
 
 /** Media ids an input refers to (mediaId, mediaIds, panels[].mediaId…), wherever they sit. */

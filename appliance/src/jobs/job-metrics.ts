@@ -2,9 +2,10 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import { CAPABILITIES } from '@hearth/protocol';
 import type { Broker } from './broker.js';
 import type { JobStore } from './job-store.js';
+import type { DomainBus } from '../bus/domain-bus.js';
 
-/** Queue depth per capability and jobs waiting for a GPU (read at scrape time), jobs by type and status. */
-export function jobMetrics(registry: Registry, broker: Broker, store: JobStore) {
+/** Queue depth per capability and jobs waiting for a GPU (read at scrape time), jobs by type and status (from `job.changed`). Returns the unsubscribe. */
+export function jobMetrics(registry: Registry, broker: Broker, store: JobStore, bus: DomainBus): () => void {
   new Gauge({
     name: 'hearth_job_queue_depth',
     help: 'Jobs in bee-queue per capability and state (waiting, active, delayed)',
@@ -32,5 +33,7 @@ export function jobMetrics(registry: Registry, broker: Broker, store: JobStore) 
     labelNames: ['type', 'status'] as const,
     registers: [registry],
   });
-  return { onStatus: (type: string, status: string) => transitions.inc({ type, status }) };
+  return bus.on('job.changed', ({ job, transition }) => {
+    if (transition) transitions.inc({ type: job.type, status: transition });
+  });
 }

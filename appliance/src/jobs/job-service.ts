@@ -4,8 +4,7 @@ import {
   BrokerJobResult, JOB_TYPES, JobProgress, type Capability, type CapabilityReadiness, type JobType, type JobView, type JobWait, type MediaModeration, type MediaView, type MediaPrivacy, type Principal,
 } from '@hearth/protocol';
 import type { Db } from '../db/database.js';
-import type { EventHub } from '../events/event-hub.js';
-import { userAndAdmins } from '../events/audiences.js';
+import type { DomainBus, JobOwnerRef, JobTransition } from '../bus/domain-bus.js';
 import type { AgentRegistry } from '../agents/agent-registry.js';
 import type { KnownAgents } from '../agents/known-agents.js';
 import { readiness } from '../agents/readiness.js';
@@ -35,11 +34,9 @@ export interface JobServiceDeps {
   agents: AgentRegistry;
   known: KnownAgents;
   waker: Waker;
-  events: EventHub;
+  bus: DomainBus;
   settings: SettingsStore;
   log: Logger;
-  /** Called on every status a job reaches (metrics). */
-  onStatus?: (type: JobType, status: string) => void;
 }
 
 export interface SubmitOptions {
@@ -114,11 +111,10 @@ export class JobService {
       opts.alongside?.(inserted);
       return inserted;
     })();
-    this.d.onStatus?.(type, 'created');
     await this.enqueue(row, input);
     if (status === 'waiting_for_gpu') await this.d.waker.wake(capability, `job ${row.id} (${type}) needs a ${capability} agent`);
     const view = this.view(row);
-    this.publishView(row, view);
+    this.publishView(row, view, 'created');
     return view;
   }
 
@@ -126,12 +122,11 @@ export class JobService {
     const row = this.viewable(actor, id);
     if (!LIVE_STATUSES.includes(row.status)) throw conflict(`The job is already ${row.status}`);
     if (!this.d.store.finish(id, 'cancelled', { error: `Cancelled by ${nameOf(actor)}` }, Date.now())) throw conflict('The job finished meanwhile');
-    this.d.onStatus?.(row.type, 'cancelled');
     // Both, always: the job may have been picked up between our read and the removal.
     await this.d.broker.remove(row.capability, id).catch((err: Error) => this.d.log.warn({ job: id, err: err.message }, 'could not remove a cancelled job from Redis; reconciliation will'));
     await this.d.broker.cancelRunning(id).catch((err: Error) => this.d.log.warn({ job: id, err: err.message }, 'could not announce a cancel'));
     const view = this.view(this.d.store.get(id)!);
-    this.publishView(row, view);
+    this.publishView(row, view, 'cancelled');
     return view;
   }
 
@@ -172,7 +167,7 @@ export class JobService {
     if (ready.state !== 'none' || this.jobSettings()?.queueWithoutComputer) return;
     const needs = NEEDS[JOB_TYPES[type].capability];
     const who = p.kind === 'user' && p.role === 'admin' ? 'set one up in Admin → Computers' : 'ask an admin to set one up in Admin → Computers';
-    throw new HttpError(409, `${titleOf(type)} needs ${needs}: ${who}`, {}, `capability.none.${JOB_TYPES[type].capability}`);
+    throw new HttpError(409, `${titleOf(type)} needs ${needs}: ${who}`, {}, undefined, `capability.none.${JOB_TYPES[type].capability}`);
   }
 
   async retry(actor: Principal, id: string): Promise<JobView> {
@@ -214,12 +209,8 @@ export class JobService {
     }
     const before = this.d.store.get(id);
     if (!before || !this.d.store.setProgress(id, raw, Date.now())) return;
-    if (before.status !== 'running') {
-      this.d.onStatus?.(before.type, 'running');
-      this.publishLatest(id);
-    }
-    // The audience depends only on the owner, which a progress event does not change.
-    this.d.events.publish({ type: 'job.progress', data: { jobId: id, progress: raw } }, this.audience(before));
+    if (before.status !== 'running') this.publishLatest(id, 'running');
+    this.d.bus.emit('job.progress', { jobId: id, owner: ownerRef(before), progress: raw });
   }
 
   onRetrying(id: string, message: string): void {
@@ -228,10 +219,7 @@ export class JobService {
 
   async onFailed(id: string, message: string): Promise<void> {
     const row = this.d.store.get(id);
-    if (row && this.d.store.finish(id, 'failed', { error: message.slice(0, 2000) }, Date.now())) {
-      this.d.onStatus?.(row.type, 'failed');
-      this.publishLatest(id);
-    }
+    if (row && this.d.store.finish(id, 'failed', { error: message.slice(0, 2000) }, Date.now())) this.publishLatest(id, 'failed');
     if (row) await this.forget(row);
   }
 
@@ -267,12 +255,9 @@ export class JobService {
       return inserted;
     })();
     if (created === null) return this.forget(row);
-    this.d.onStatus?.(row.type, 'succeeded');
-    this.publishLatest(id);
-    for (const m of created) {
-      this.d.media.published(m);
-      if (m.moderation === 'pending' && isImage(m.content_type)) this.d.media.emit('pending', m.id);
-    }
+    const done = this.publishLatest(id, 'succeeded');
+    if (done) this.d.bus.emit('job.succeeded', { job: done, owner: ownerRef(row), mediaIds });
+    for (const m of created) this.d.media.added(m);
     this.settleDerived(id);
     if (row.type === 'image.moderate') this.applyVerdict(row, raw.data);
     await this.forget(row);
@@ -313,10 +298,7 @@ export class JobService {
   async markActive(capability: Capability): Promise<void> {
     for (const id of await this.d.broker.activeIds(capability)) {
       const row = this.d.store.get(id);
-      if (row && row.status !== 'running' && this.d.store.setLiveStatus(id, 'running', Date.now())) {
-        this.d.onStatus?.(row.type, 'running');
-        this.publishLatest(id);
-      }
+      if (row && row.status !== 'running' && this.d.store.setLiveStatus(id, 'running', Date.now())) this.publishLatest(id, 'running');
     }
   }
 
@@ -327,8 +309,7 @@ export class JobService {
   }
 
   publish(row: JobRow): void {
-    // Building the view parses three JSON columns: not worth it when no one is listening.
-    if (this.d.events.size > 0) this.publishView(row, this.view(row));
+    this.publishView(row, this.view(row));
   }
 
   /** Wake again for every capability with waiting jobs (the first packet may be lost, or the PC was mid-boot). */
@@ -341,23 +322,26 @@ export class JobService {
     }
   }
 
-  /** Publish a job as it is now in SQLite (read only when someone listens). */
-  private publishLatest(id: string): void {
-    if (this.d.events.size === 0) return;
-    const row = this.d.store.get(id);
-    if (row) this.publishView(row, this.view(row));
+  /** Live jobs as the family sees them now, with their owners (the kiosk feed starts from these). */
+  live(): Array<{ job: JobView; owner: JobOwnerRef }> {
+    return this.d.store.live().map((row) => ({ job: toJobView(row), owner: ownerRef(row) }));
   }
 
-  private publishView(row: JobRow, view: JobView): void {
-    this.d.events.publish({ type: 'job', data: view }, this.audience(row));
+  /** Tell everyone concerned (`job.changed`) about a job as it is now in SQLite; returns its view. */
+  private publishLatest(id: string, transition?: JobTransition): JobView | undefined {
+    const row = this.d.store.get(id);
+    if (!row) return undefined;
+    const view = this.view(row);
+    this.publishView(row, view, transition);
+    return view;
+  }
+
+  private publishView(row: JobRow, view: JobView, transition?: JobTransition): void {
+    this.d.bus.emit('job.changed', transition ? { job: view, owner: ownerRef(row), transition } : { job: view, owner: ownerRef(row) });
   }
 
   private jobSettings(): JobSettings | undefined {
     return this.d.settings.section<JobSettings | undefined>('jobs', undefined);
-  }
-
-  private audience(row: JobRow) {
-    return userAndAdmins(row.owner_kind === 'user' ? row.owner_id : null);
   }
 
   /** A finished job has no business in Redis any more (workers keep finished jobs for us). */
@@ -423,6 +407,8 @@ const NEEDS: Record<Capability, string> = {
 };
 
 const titleOf = (type: JobType) => (JOB_TYPES[type].input as { title?: string }).title ?? type;
+
+const ownerRef = (row: JobRow): JobOwnerRef => ({ kind: row.owner_kind, userId: row.owner_id });
 
 function nameOf(p: Principal): string {
   return p.kind === 'anonymous' ? 'someone' : p.name;

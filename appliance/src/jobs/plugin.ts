@@ -11,6 +11,7 @@ import { JobService } from './job-service.js';
 import { JobStore } from './job-store.js';
 import { Reconciler } from './reconcile.js';
 import { jobRoutes } from './routes.js';
+import { isImage } from '../media/sniff.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -36,11 +37,16 @@ export const jobsPlugin = fp(async (app: FastifyInstance, opts: JobsPluginOption
   const store = new JobStore(app.db);
   const artifacts = new ArtifactStore(app.db);
   const broker = new Broker({ redisUrl: opts.redisUrl, redis: opts.redis, log: opts.log, stallIntervalMs: opts.stallIntervalMs });
-  const metrics = jobMetrics(app.metrics, broker, store);
   const jobs = new JobService({
-    db: app.db, store, artifacts, broker, media: app.media, agents: app.agents, known: app.knownAgents, waker: app.waker, events: app.events,
-    settings: app.settings, log: opts.log, onStatus: metrics.onStatus,
+    db: app.db, store, artifacts, broker, media: app.media, agents: app.agents, known: app.knownAgents, waker: app.waker, bus: app.bus, settings: app.settings, log: opts.log,
   });
+  const unsubscribe = [
+    jobMetrics(app.metrics, broker, store, app.bus),
+    // Every new picture is moderated before children or the kiosk may see it.
+    app.bus.on('media.added', ({ media }) => {
+      if (media.moderation === 'pending' && isImage(media.content_type)) void jobs.moderate(media.id);
+    }),
+  ];
   const reconciler = new Reconciler(store, artifacts, broker, jobs, opts.log);
   app.decorate('jobs', jobs);
   app.decorate('reconciler', reconciler);
@@ -53,7 +59,6 @@ export const jobsPlugin = fp(async (app: FastifyInstance, opts: JobsPluginOption
   broker.on('succeeded', (id, result) => void jobs.onSucceeded(id, result).catch(logged('could not record a finished job')));
   broker.on('reconnected', () => void reconciler.run().catch(logged('reconciliation after a Redis break failed')));
   app.agents.on('capacity', (change) => void jobs.onCapacity(change).catch(logged('could not move jobs after an agent change')));
-  app.media.on('pending', (mediaId) => void jobs.moderate(mediaId));
 
   const timers: NodeJS.Timeout[] = [];
   app.addHook('onReady', async () => {
@@ -69,6 +74,7 @@ export const jobsPlugin = fp(async (app: FastifyInstance, opts: JobsPluginOption
     for (const t of timers) t.unref();
   });
   app.addHook('onClose', async () => {
+    for (const off of unsubscribe) off();
     for (const t of timers) clearInterval(t);
     await broker.close();
   });

@@ -1,17 +1,17 @@
 import type { JobView } from '@hearth/protocol';
-import { toJobView, type JobRow } from '../jobs/job-store.js';
+import type { DomainBus, JobOwnerRef } from '../bus/domain-bus.js';
+import { LIVE_STATUSES } from '../jobs/job-store.js';
 
-export interface LiveJobSource {
-  live(): JobRow[];
-  get(id: string): JobRow | undefined;
+export interface LiveJob {
+  job: JobView;
+  owner: JobOwnerRef;
 }
 
 /**
  * The wall shows what is cooking, not what anyone asked for: titles, owner, status and progress,
  * without inputs (prompts), previews, results or errors. Hearth's own jobs (moderation) stay off it.
  */
-export function kioskJobView(row: JobRow): JobView {
-  const view = toJobView(row);
+export function kioskJobView(view: JobView): JobView {
   return {
     ...view,
     input: {},
@@ -21,46 +21,49 @@ export function kioskJobView(row: JobRow): JobView {
   };
 }
 
-const shown = (row: JobRow) => row.owner_kind !== 'system';
 const signature = (v: JobView) => `${v.status}|${v.progress?.fraction ?? ''}|${v.progress?.stage ?? ''}|${v.title}`;
 
 /**
- * Job updates for kiosks. The jobs capability streams full job views to owners and admins only,
- * so this relay looks at the live jobs every `intervalMs` (one indexed SQLite query) and
- * publishes the redacted view of what changed, including the final state of jobs that ended.
+ * Job updates for kiosks, from the domain bus: the jobs capability streams full job views to
+ * owners and admins only, so this relay keeps the redacted views of live jobs and publishes
+ * what changed (including the final state of jobs that ended) — no polling.
  */
 export class KioskJobRelay {
-  private last = new Map<string, string>();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly views = new Map<string, JobView>();
+  private readonly unsubscribe: Array<() => void> = [];
 
-  constructor(private readonly source: LiveJobSource, private readonly publish: (job: JobView) => void, private readonly intervalMs = 1000) {}
+  constructor(private readonly bus: DomainBus, private readonly publish: (job: JobView) => void) {}
 
-  list(): JobView[] {
-    return this.source.live().filter(shown).map(kioskJobView);
-  }
-
-  start(): void {
-    this.tick();
-    this.timer = setInterval(() => this.tick(), this.intervalMs);
-    this.timer.unref();
+  /** Start from the live jobs as they are now, then follow the bus. */
+  start(live: LiveJob[]): void {
+    for (const { job, owner } of live) if (owner.kind !== 'system') this.views.set(job.id, kioskJobView(job));
+    this.unsubscribe.push(
+      this.bus.on('job.changed', ({ job, owner }) => {
+        if (owner.kind === 'system') return;
+        this.update(kioskJobView(job));
+      }),
+      this.bus.on('job.progress', ({ jobId, progress }) => {
+        const view = this.views.get(jobId);
+        if (view) this.update({ ...view, status: 'running', progress: { fraction: progress.fraction, stage: progress.stage } });
+      }),
+    );
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    for (const off of this.unsubscribe.splice(0)) off();
   }
 
-  tick(): void {
-    const now = new Map<string, string>();
-    for (const view of this.list()) {
-      const sig = signature(view);
-      now.set(view.id, sig);
-      if (this.last.get(view.id) !== sig) this.publish(view);
-    }
-    for (const id of this.last.keys()) {
-      if (now.has(id)) continue;
-      const row = this.source.get(id);
-      if (row) this.publish(kioskJobView(row));
-    }
-    this.last = now;
+  list(): JobView[] {
+    return [...this.views.values()];
+  }
+
+  private update(next: JobView): void {
+    const before = this.views.get(next.id);
+    const live = LIVE_STATUSES.includes(next.status);
+    // A job the wall never showed live (one that ended before it was ever seen) is not news for it.
+    if (!before && !live) return;
+    if (live) this.views.set(next.id, next);
+    else this.views.delete(next.id);
+    if (!before || signature(before) !== signature(next)) this.publish(next);
   }
 }

@@ -187,3 +187,16 @@ describe('kiosk layout and control', () => {
     expect((await admin.put('/api/admin/kiosk/control', { dim: true })).status).toBe(400);
   });
 });
+
+describe('kiosk layout push', () => {
+  it('open walls get a new layout as kiosk.layout when an admin saves it, and nothing when only the control changes', async () => {
+    const { kiosk } = await pairedKiosk('Hall');
+    const next = { ...structuredClone(DEFAULT_KIOSK_LAYOUT), columns: 6 };
+    const { events } = await readEvents(kiosk, (e) => e.some((x) => x.event === 'kiosk.layout'), async () => {
+      await t.running.app.kioskControl.set({ page: 'photos' });
+      expect((await admin.put('/api/admin/kiosk/layout', next)).status).toBe(200);
+    });
+    expect(events.filter((e) => e.event === 'kiosk.layout').map((e) => e.data)).toEqual([next]);
+    expect(events.some((e) => e.event === 'kiosk.control')).toBe(true);
+  });
+});

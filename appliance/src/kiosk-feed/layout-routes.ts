@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { KioskControl as KioskControlSchema, KioskLayout } from '@hearth/protocol';
 import { ADMIN } from '../http/access.js';
-import { badRequest } from '../http/errors.js';
+import { invalidField } from '../http/errors.js';
 import type { KioskControl } from './kiosk-control.js';
 import { layoutProblem } from './layout.js';
 import { currentLayout } from './kiosk-settings.js';
@@ -18,10 +18,10 @@ export const layoutRoutes: FastifyPluginAsyncTypebox<{ control: KioskControl }> 
 
   app.put('/api/admin/kiosk/layout', {
     config: { access: ADMIN },
-    schema: { tags: ['kiosk'], summary: 'Replace the wall display’s layout (kiosks pick it up within a minute)', body: KioskLayout, response: { 200: KioskLayout } },
+    schema: { tags: ['kiosk'], summary: 'Replace the wall display’s layout (open walls redraw at once)', body: KioskLayout, response: { 200: KioskLayout } },
   }, async (request) => {
     const problem = layoutProblem(request.body);
-    if (problem) throw badRequest(problem);
+    if (problem) throw invalidField(problem);
     await settings.update((draft) => {
       draft.kiosk = { ...draft.kiosk, layout: request.body };
     });

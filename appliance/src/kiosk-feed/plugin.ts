@@ -1,11 +1,10 @@
 import fp from 'fastify-plugin';
-import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { isAdmin, isKiosk } from '../events/audiences.js';
+import { isKiosk } from '../events/audiences.js';
 import { KioskControl } from './kiosk-control.js';
 import { PairingCodes } from './pairing-codes.js';
-import { DeviceStreams } from './stream-registry.js';
 import { KioskJobRelay } from './job-relay.js';
+import { currentLayout } from './kiosk-settings.js';
 import { pairingRoutes } from './pairing-routes.js';
 import { layoutRoutes } from './layout-routes.js';
 import { feedRoutes } from './feed-routes.js';
@@ -23,39 +22,34 @@ export interface KioskFeedOptions {
   publicUrl: string | undefined;
   /** The built kiosk (default kiosk/dist). */
   distDir?: string;
-  /** How often the job relay looks at live jobs (tests speed it up). */
-  jobRelayMs?: number;
 }
 
 /** The wall display: pairing, layout, control state, its feed, and its page at /kiosk. */
 export const kioskFeedPlugin = fp(async (app: FastifyInstance, opts: KioskFeedOptions) => {
   const codes = new PairingCodes(app.db, app.settings.get().secrets.sessionSecret);
   const control = new KioskControl(app.settings);
-  const streams = new DeviceStreams();
   const distDir = opts.distDir ?? DEFAULT_KIOSK_DIST;
   app.decorate('kioskControl', control);
 
-  control.onChange((state) => app.events.publish({ type: 'kiosk.control', data: state }, (p) => isKiosk(p) || isAdmin(p)));
-
-  // Revoking a kiosk in the admin page must blank it now, not at its next reconnect.
-  app.addHook('preHandler', async (request) => {
-    const p = request.principal;
-    if (request.routeOptions.url === '/api/events' && p?.kind === 'device' && p.deviceKind === 'kiosk') {
-      streams.add(p.id, request.raw.socket as Socket);
-    }
-  });
-  app.addHook('onResponse', async (request, reply) => {
-    if (request.method === 'DELETE' && request.routeOptions.url === '/api/admin/devices/:id' && reply.statusCode === 204) {
-      streams.cut(Number((request.params as { id: number }).id));
-    }
+  const offControl = control.onChange((state) => app.bus.emit('kiosk.controlChanged', state));
+  // Walls redraw at once when an admin saves a new layout (the kiosk section also holds the control state).
+  let layout = JSON.stringify(currentLayout(app.settings));
+  const offLayout = app.bus.on('settings.changed', ({ section }) => {
+    if (section !== 'kiosk') return;
+    const next = currentLayout(app.settings);
+    if (JSON.stringify(next) === layout) return;
+    layout = JSON.stringify(next);
+    app.bus.emit('kiosk.layoutChanged', { layout: next });
   });
 
   // Without the jobs capability (tests of the kiosk alone) the jobs tile simply stays empty.
-  const relay = app.hasDecorator('jobs')
-    ? new KioskJobRelay(app.jobs.store, (job) => app.events.publish({ type: 'job', data: job }, isKiosk), opts.jobRelayMs)
-    : undefined;
-  relay?.start();
-  app.addHook('onClose', async () => relay?.stop());
+  const relay = new KioskJobRelay(app.bus, (job) => app.events.publish({ type: 'job', data: job }, isKiosk));
+  relay.start(app.hasDecorator('jobs') ? app.jobs.live() : []);
+  app.addHook('onClose', async () => {
+    relay.stop();
+    offControl();
+    offLayout();
+  });
 
   const sweep = setInterval(() => codes.sweep(), 3600_000);
   sweep.unref();
@@ -63,6 +57,6 @@ export const kioskFeedPlugin = fp(async (app: FastifyInstance, opts: KioskFeedOp
 
   await app.register(pairingRoutes, { codes, publicUrl: opts.publicUrl });
   await app.register(layoutRoutes, { control });
-  await app.register(feedRoutes, { control, version: opts.version, build: kioskBuildId(distDir), jobs: () => relay?.list() ?? [] });
+  await app.register(feedRoutes, { control, version: opts.version, build: kioskBuildId(distDir), jobs: () => relay.list() });
   await app.register(kioskStatic, { distDir });
 }, { name: 'hearth-kiosk-feed', dependencies: ['hearth-events'] });

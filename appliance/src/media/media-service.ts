@@ -1,7 +1,6 @@
-import { EventEmitter } from 'node:events';
 import sharp, { type Metadata } from 'sharp';
 import type { MediaModeration, MediaPrivacy, MediaView, Principal } from '@hearth/protocol';
-import type { EventHub } from '../events/event-hub.js';
+import type { DomainBus } from '../bus/domain-bus.js';
 import { HttpError } from '../http/errors.js';
 import { MediaFiles, type StagedFile } from './media-files.js';
 import { MediaRepo, toMediaView, type MediaRow } from './media-repo.js';
@@ -16,23 +15,17 @@ export interface MediaLimits {
 
 export const DEFAULT_MEDIA_LIMITS: MediaLimits = { uploadBytes: 25 * 1024 * 1024, maxPixels: 40_000_000 };
 
-export interface MediaServiceEvents {
-  /** A new item needs moderation before children or the kiosk may see it. */
-  pending: [mediaId: string];
-}
-
-/** The gallery: stored files, their rows, who sees them, and live updates. */
-export class MediaService extends EventEmitter<MediaServiceEvents> {
+/** The gallery: stored files, their rows, who sees them; changes go out as `media.*` domain events. */
+export class MediaService {
   readonly thumbnails: Thumbnails;
 
   constructor(
     readonly repo: MediaRepo,
     readonly files: MediaFiles,
-    private readonly events: EventHub,
+    private readonly bus: DomainBus,
     readonly limits: MediaLimits,
     dataDir: string,
   ) {
-    super();
     this.thumbnails = new Thumbnails(dataDir, limits.maxPixels);
   }
 
@@ -81,8 +74,7 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
         privacy: privacy ?? (owner.role === 'child' ? 'family' : 'private'), moderation: 'pending', job_id: null, created_at: Date.now(),
       };
       if (!this.repo.insert(row)) return { view: toMediaView(this.repo.get(row.id)!), created: false };
-      this.published(row);
-      this.emit('pending', row.id);
+      this.added(row);
       return { view: toMediaView(row), created: true };
     } finally {
       await this.files.discard(staged);
@@ -90,29 +82,28 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
   }
 
   setModeration(id: string, verdict: MediaModeration): void {
-    if (!this.repo.setModeration(id, verdict)) return;
-    this.published(this.repo.get(id)!);
+    const before = this.repo.get(id);
+    if (!before || !this.repo.setModeration(id, verdict)) return;
+    this.bus.emit('media.changed', { media: this.repo.get(id)!, before });
   }
 
   setPrivacy(row: MediaRow, privacy: MediaPrivacy): MediaRow {
     const before = { ...row };
     this.repo.setPrivacy(row.id, privacy);
     const after = this.repo.get(row.id)!;
-    // Those who lose sight of it are told it is gone; the rest get the new view.
-    this.events.publish({ type: 'media.deleted', data: { id: row.id } }, (p) => canSee(p, before) && !canSee(p, after));
-    this.published(after);
+    this.bus.emit('media.changed', { media: after, before });
     return after;
   }
 
   async delete(row: MediaRow): Promise<void> {
     this.repo.delete(row.id);
     await this.files.remove(row.id);
-    this.events.publish({ type: 'media.deleted', data: { id: row.id } }, (p) => canSee(p, row));
+    this.bus.emit('media.deleted', { media: row });
   }
 
-  /** Tell every stream that may see the item about it. */
-  published(row: MediaRow): void {
-    this.events.publish({ type: 'media', data: toMediaView(row) }, (p) => canSee(p, row));
+  /** A new item is in the gallery (`pending` ones are moderated by the jobs capability, which subscribes). */
+  added(row: MediaRow): void {
+    this.bus.emit('media.added', { media: row });
   }
 
   canThumbnail(row: MediaRow): boolean {

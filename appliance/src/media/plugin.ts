@@ -16,7 +16,7 @@ declare module 'fastify' {
 export const mediaPlugin = fp(async (app: FastifyInstance, opts: { dataDir: string; log: Logger; limits?: Partial<MediaLimits> }) => {
   const repo = new MediaRepo(app.db);
   const files = new MediaFiles(opts.dataDir);
-  const media = new MediaService(repo, files, app.events, { ...DEFAULT_MEDIA_LIMITS, ...opts.limits }, opts.dataDir);
+  const media = new MediaService(repo, files, app.bus, { ...DEFAULT_MEDIA_LIMITS, ...opts.limits }, opts.dataDir);
   app.decorate('media', media);
   app.accountExport.add('media', (userId) => repo.exportFor(userId));
   // Files of deleted accounts and replaced artifacts: nothing points at them any more.
@@ -25,4 +25,4 @@ export const mediaPlugin = fp(async (app: FastifyInstance, opts: { dataDir: stri
     if (removed) opts.log.info({ removed }, 'removed media files nothing refers to');
   });
   await app.register(mediaRoutes, { media });
-}, { name: 'hearth-media', dependencies: ['hearth-events'] });
+}, { name: 'hearth-media' });

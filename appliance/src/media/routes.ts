@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { MEDIA_PRIVACY, MediaPrivacyName, MediaView, type MediaPrivacy } from '@hearth/protocol';
-import { HttpError, badRequest, notFound } from '../http/errors.js';
+import { HttpError, badRequest, invalidField, notFound } from '../http/errors.js';
 import type { MediaService } from './media-service.js';
 import type { StagedFile } from './media-files.js';
 import { toMediaView } from './media-repo.js';
@@ -37,7 +37,7 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<{ media: MediaService }> = a
           if (part.file.truncated) throw new HttpError(413, `The file is larger than ${Math.round(media.limits.uploadBytes / 1024 / 1024)} MB`);
         } else if (part.fieldname === 'privacy') {
           const value = String(part.value);
-          if (!(MEDIA_PRIVACY as readonly string[]).includes(value)) throw badRequest(`body.privacy must be one of ${MEDIA_PRIVACY.join(', ')}`);
+          if (!(MEDIA_PRIVACY as readonly string[]).includes(value)) throw invalidField({ message: `body.privacy must be one of ${MEDIA_PRIVACY.join(', ')}`, field: 'privacy', code: 'one-of', params: { allowed: MEDIA_PRIVACY.join(', ') } });
           privacy = value as MediaPrivacy;
         } else {
           throw badRequest(`body has an unknown field "${part.fieldname}"`);
@@ -50,7 +50,7 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<{ media: MediaService }> = a
       if (code === 'FST_PARTS_LIMIT' || code === 'FST_FILES_LIMIT' || code === 'FST_FIELDS_LIMIT') throw badRequest('Send one file and at most a privacy field');
       throw err;
     }
-    if (!staged) throw badRequest('body.file is required');
+    if (!staged) throw invalidField({ message: 'body.file is required', field: 'file', code: 'required' });
     const { view, created } = await media.addUpload(principal, staged, privacy);
     if (created) app.audit.record({ actor: principal, action: 'media.uploaded', target: `media:${view.id}`, ip: request.ip, detail: { privacy: view.privacy, bytes: view.bytes } });
     return reply.code(created ? 201 : 200).send(view);

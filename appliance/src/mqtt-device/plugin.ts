@@ -2,8 +2,7 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { HA_DISCOVERY_PREFIX } from '@hearth/protocol';
-import { JobStore } from '../jobs/job-store.js';
+import { HA_DISCOVERY_PREFIX, JOB_TYPES } from '@hearth/protocol';
 import { readDeviceSettings, updateDeviceSettings } from './device-settings.js';
 import { homeAssistantPrincipal } from './ha-principal.js';
 import { MqttDevice } from './mqtt-device.js';
@@ -28,7 +27,6 @@ export interface MqttDevicePluginOptions {
 
 /** The appliance as an MQTT device in Home Assistant (queue sensors, preset buttons, kiosk controls). */
 export const mqttDevicePlugin = fp(async (app: FastifyInstance, opts: MqttDevicePluginOptions) => {
-  const jobs = new JobStore(app.db);
   // Lookups run one at a time so two presses cannot both create the principal.
   let lookups: Promise<unknown> = Promise.resolve();
   const principal = () => {
@@ -50,10 +48,10 @@ export const mqttDevicePlugin = fp(async (app: FastifyInstance, opts: MqttDevice
     ports: {
       presets: { list: () => app.presets.store.list(), run: (id, p) => app.presets.runPreset(id, p) },
       kiosk: app.kioskControl,
-      state: () => ({ ...jobCounts(jobs.live()), agentsOnline: app.agents.list().filter((a) => a.availability === 'online').length }),
-      onAgentsChange: (listener) => {
-        app.agents.on('change', listener);
-        return () => app.agents.off('change', listener);
+      state: () => ({ ...jobCounts(app.jobs.live().map(({ job }) => ({ capability: JOB_TYPES[job.type].capability, status: job.status }))), agentsOnline: app.agents.list().filter((a) => a.availability === 'online').length }),
+      onStateChange: (listener) => {
+        const offs = [app.bus.on('job.changed', listener), app.bus.on('agent.changed', listener), app.bus.on('kiosk.controlChanged', listener)];
+        return () => offs.forEach((off) => off());
       },
       // Looked up on each press: an admin may have revoked it meanwhile.
       principal,
@@ -77,4 +75,4 @@ export const mqttDevicePlugin = fp(async (app: FastifyInstance, opts: MqttDevice
     await lookups;
   });
   await app.register(mqttDeviceRoutes, { device });
-}, { name: 'hearth-mqtt-device', dependencies: ['hearth-agents', 'hearth-presets', 'hearth-kiosk-feed'] });
+}, { name: 'hearth-mqtt-device', dependencies: ['hearth-jobs', 'hearth-agents', 'hearth-presets', 'hearth-kiosk-feed'] });

@@ -6,6 +6,7 @@ import type { PrincipalResolver } from '../http/access.js';
 import type { Device, Devices } from '../devices/device-tokens.js';
 import type { User, Users } from '../accounts/users.js';
 import type { SqliteSessionStore } from './sqlite-session-store.js';
+import type { DomainBus, SessionsEndedReason } from '../bus/domain-bus.js';
 
 declare module 'fastify' {
   interface Session {
@@ -41,6 +42,7 @@ export class Sessions implements PrincipalResolver {
     private readonly users: Users,
     private readonly devices: Devices,
     private readonly store: SqliteSessionStore,
+    private readonly bus: DomainBus,
     readonly policy: SessionPolicy,
   ) {}
 
@@ -80,8 +82,11 @@ export class Sessions implements PrincipalResolver {
     await request.session.destroy();
   }
 
-  endAllForUser(userId: number): number {
-    return this.store.destroyAllForUser(userId);
+  /** End every session of a user; their open event streams are cut at once (`user.sessionsEnded`). */
+  endAllForUser(userId: number, reason: SessionsEndedReason): number {
+    const sessions = this.store.destroyAllForUser(userId);
+    this.bus.emit('user.sessionsEnded', { userId, reason, sessions });
+    return sessions;
   }
 
   fromBearer(token: string): Principal | null {

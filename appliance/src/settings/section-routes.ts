@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ADMIN } from '../http/access.js';
-import { HttpError } from '../http/errors.js';
+import { invalidField } from '../http/errors.js';
 import { DEFAULT_JOB_SETTINGS, DEFAULT_WAKE_ON_LAN, type JobSettings, type WakeOnLanSettings } from './schema.js';
 
 // A type list, not anyOf: with the app's type coercion, anyOf [integer, null] would turn null into 0.
@@ -12,7 +12,7 @@ async function refuseTextLimits(request: { body: unknown }): Promise<void> {
   const body = request.body;
   if (!body || typeof body !== 'object') return;
   for (const [field, value] of Object.entries(body)) {
-    if (typeof value === 'string') throw new HttpError(400, `body.${field} must be a whole number or null, not text`);
+    if (typeof value === 'string') throw invalidField({ message: `body.${field} must be a whole number or null, not text`, field, code: 'type' });
   }
 }
 

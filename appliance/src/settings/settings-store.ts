@@ -12,6 +12,7 @@ import { SECRET_KEYS, SettingsSchema, type Settings } from './schema.js';
 export class SettingsStore {
   private data!: Settings;
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly listeners = new Set<(section: string) => void>();
 
   private constructor(private readonly file: string) {}
 
@@ -38,12 +39,20 @@ export class SettingsStore {
       change(draft);
       this.check(draft);
       await this.write(draft);
+      const before = this.data;
       this.data = draft;
+      for (const section of changedSections(before, draft)) for (const l of this.listeners) l(section);
       return draft;
     };
     const next = this.queue.then(run, run);
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  /** Called with each top-level section an update changed, after it is on disk (the app turns these into `settings.changed`). */
+  onChange(listener: (section: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Settings with every secret removed, for admins' eyes and the audit log. */
@@ -98,6 +107,12 @@ export class SettingsStore {
     }
     await rename(tmp, this.file);
   }
+}
+
+function changedSections(before: Settings, after: Settings): string[] {
+  const b = before as Record<string, unknown>;
+  const a = after as Record<string, unknown>;
+  return [...new Set([...Object.keys(b), ...Object.keys(a)])].filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k]));
 }
 
 function redact(value: unknown): unknown {

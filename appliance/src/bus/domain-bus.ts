@@ -1,0 +1,80 @@
+import { EventEmitter } from 'node:events';
+import type { AgentView, HaStateEvent, JobProgress, JobView, KioskControl, KioskLayout } from '@hearth/protocol';
+import type { MediaRow } from '../media/media-repo.js';
+
+/** Whose job it is: decides who may hear about it (owner + admins; Hearth's own jobs stay off the wall). */
+export interface JobOwnerRef {
+  kind: 'user' | 'device' | 'system';
+  userId: number | null;
+}
+
+/** The statuses counted as transitions (metrics); other changes (requeue, park) carry none. */
+export type JobTransition = 'created' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+/** Why a user's sessions (and so their live streams) ended. */
+export type SessionsEndedReason = 'disabled' | 'role-changed' | 'logout-everywhere' | 'password-changed' | 'password-reset' | 'account-deleted';
+
+/**
+ * Every domain event one appliance process exchanges between its capabilities, with its payload.
+ * Publishers say what happened; subscribers (SSE, kiosk feed, metrics, MQTT device, audit) decide
+ * what it means for them. No capability reaches into another's store to find out.
+ */
+export interface ApplianceEvents {
+  /** A job's row changed (created, status, attempt); `job` is the full view as SQLite has it now. */
+  'job.changed': { job: JobView; owner: JobOwnerRef; transition?: JobTransition };
+  /** Progress reported by the agent running the job (validated against the protocol). */
+  'job.progress': { jobId: string; owner: JobOwnerRef; progress: JobProgress };
+  /** A job succeeded and its media are linked (after its `job.changed`). */
+  'job.succeeded': { job: JobView; owner: JobOwnerRef; mediaIds: string[] };
+  /** A new gallery item (an upload or a job's artifact); `pending` items await moderation. */
+  'media.added': { media: MediaRow };
+  /** An item's privacy or moderation changed; `before` is the row as it was. */
+  'media.changed': { media: MediaRow; before: MediaRow };
+  'media.deleted': { media: MediaRow };
+  'agent.changed': AgentView;
+  /** Home Assistant state; `kioskVisible` when the entity is on the kiosk's configured subset. */
+  'ha.stateChanged': { state: HaStateEvent; kioskVisible: boolean };
+  /** Every session of the user is gone: their open streams must close now. */
+  'user.sessionsEnded': { userId: number; reason: SessionsEndedReason; sessions: number };
+  /** A device token was revoked: its open streams must close now. */
+  'device.revoked': { deviceId: number };
+  /** A settings section was written (`homeAssistant`, `jobs`, `kiosk`, …). */
+  'settings.changed': { section: string };
+  'kiosk.controlChanged': KioskControl;
+  'kiosk.layoutChanged': { layout: KioskLayout };
+}
+
+export type ApplianceEventName = keyof ApplianceEvents;
+
+/**
+ * The appliance's typed in-process event bus (the agent's `AgentBus`, for the appliance).
+ * Delivery is synchronous, in subscription order; a listener that throws is reported to
+ * `onListenerError` and never stops the publisher or the other listeners.
+ */
+export class DomainBus {
+  readonly #emitter = new EventEmitter();
+
+  constructor(private readonly onListenerError: (event: ApplianceEventName, err: unknown) => void = () => {}) {
+    this.#emitter.setMaxListeners(100);
+  }
+
+  on<K extends ApplianceEventName>(event: K, listener: (payload: ApplianceEvents[K]) => void): () => void {
+    const safe = (payload: ApplianceEvents[K]) => {
+      try {
+        listener(payload);
+      } catch (err) {
+        this.onListenerError(event, err);
+      }
+    };
+    this.#emitter.on(event, safe);
+    return () => this.#emitter.off(event, safe);
+  }
+
+  emit<K extends ApplianceEventName>(event: K, payload: ApplianceEvents[K]): void {
+    this.#emitter.emit(event, payload);
+  }
+
+  listenerCount(event: ApplianceEventName): number {
+    return this.#emitter.listenerCount(event);
+  }
+}
