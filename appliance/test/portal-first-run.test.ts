@@ -158,7 +158,10 @@ describe('the portal a family uses', () => {
     await page.getByRole('button', { name: 'Start' }).click();
     await page.waitForURL(/\/jobs\/[^/]+$/);
     const wait = page.locator('[data-wait="wake"]');
-    await wait.waitFor();
+    await wait.waitFor().catch(async (err: Error) => {
+      const id = page.url().split('/').pop()!;
+      throw new Error(`${err.message}\npage: ${await page.locator('main').innerText()}\njob: ${JSON.stringify(await job(id))}\nagents: ${JSON.stringify((await admin.get('/api/agents')).json)}`);
+    });
     const text = await wait.innerText();
     expect(text).toMatch(/Waking Family PC… \(since \d{1,2}:\d\d( [AP]M)?\)/);
     expect(text).toContain('If Family PC does not answer, Hearth sends the wake signal again every 30 seconds');
