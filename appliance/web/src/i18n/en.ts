@@ -362,7 +362,7 @@ export const en = {
   'capability.comfyui': 'a ComfyUI server',
   'capability.llm': 'a language model server (Ollama or OpenAI-compatible)',
   'ready.now': '{names} can do this now.',
-  'ready.afterWake': '{names} is asleep: Hearth wakes it when you start, which can take a minute or two.',
+  'ready.afterWake': '{names} is asleep or off: Hearth wakes it when you start, which can take a minute or two.',
   'ready.later': '{names} offered {server} before but not right now: the job waits until it does again.',
   'ready.needs': 'This needs {server}',
   'ready.setUp': 'set one up in Admin → Computers',

@@ -363,7 +363,7 @@ export const pl: Record<MessageKey, string> = {
   'capability.comfyui': 'serwera ComfyUI',
   'capability.llm': 'serwera modelu językowego (Ollama albo zgodnego z OpenAI)',
   'ready.now': '{names}: może to zrobić teraz.',
-  'ready.afterWake': '{names}: śpi. Hearth obudzi go po uruchomieniu, co może potrwać minutę lub dwie.',
+  'ready.afterWake': '{names}: śpi albo jest wyłączony. Hearth obudzi go po uruchomieniu, co może potrwać minutę lub dwie.',
   'ready.later': '{names}: wcześniej można było tam skorzystać z {server}, ale teraz nie. Zadanie poczeka, aż znów będzie można.',
   'ready.needs': 'To wymaga {server}',
   'ready.setUp': 'skonfiguruj go w Administracja → Komputery',
