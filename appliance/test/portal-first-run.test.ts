@@ -278,5 +278,16 @@ describe('the portal a family uses', () => {
     await phone.locator('.media-card').first().waitFor();
     await expect.poll(() => phone.locator('.media-card img').evaluateAll((imgs) => imgs.every((i) => (i as HTMLImageElement).complete))).toBe(true);
     await bothSizes(phone, 'gallery');
+
+    // Mum's own gallery: photos, the upscale, the GIF and the comic (its PDF too), each titled by its job.
+    await page.goto(`${t.url}/gallery`);
+    await page.getByRole('button', { name: 'Mine' }).click();
+    await page.getByText('Sunset, moving').first().waitFor();
+    await expect.poll(() => page.locator('.media-card img').evaluateAll((imgs) => imgs.every((i) => (i as HTMLImageElement).complete))).toBe(true);
+    await bothSizes(page, 'gallery-mine');
+    await page.getByRole('button', { name: 'Animations' }).click();
+    await expect.poll(() => page.locator('.media-card').count()).toBe(1);
+    await page.getByRole('button', { name: 'Comics' }).click();
+    await expect.poll(() => page.locator('.media-card').count()).toBe(2);
   });
 });

@@ -157,7 +157,7 @@ function MediaCard({ media, user, onOpen, onChanged }: { media: Media; user: Use
       <p class="small media-title"><strong>{title}</strong></p>
       {media.jobType && <p class="small muted">{media.ownerName}</p>}
       <div class="row">
-        <Badge kind={media.privacy} messageKey={privacyKey(media.privacy)} />
+        {!mayManage && <Badge kind={media.privacy} messageKey={privacyKey(media.privacy)} />}
         {media.moderation !== 'safe' && <Badge kind={media.moderation} messageKey={moderationKey(media.moderation)} />}
       </div>
       <div class="row">
