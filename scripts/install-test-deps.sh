@@ -31,6 +31,9 @@ fi
 
 npm ci --no-audit --no-fund
 
+# The API fuzzer (schemathesis) lives in a cached venv outside the repo too.
+scripts/schemathesis-venv.sh >/dev/null
+
 # The real Home Assistant for integration tests lives in a cached venv outside the repo.
 if [ -x ha-integration/scripts/ha-venv.sh ]; then
   ha-integration/scripts/ha-venv.sh

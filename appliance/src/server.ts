@@ -90,6 +90,7 @@ export async function startAppliance(config: ApplianceConfig, opts: StartOptions
       settings,
       version: VERSION,
       trustProxy: config.trustProxy,
+      metricsToken: config.metricsToken,
       publicUrl: config.publicUrl,
       logger: log,
       sessionPolicy: opts.sessionPolicy,

@@ -32,7 +32,7 @@ export type { ApplianceState };
 
 export function initialApplianceState(): ApplianceState {
   const zero = { builtin: 0, comfyui: 0, llm: 0 };
-  return { queue: { ...zero }, running: { ...zero }, jobsWaitingForGpu: 0, agentsOnline: 1, kiosk: { nightMode: false, page: 'gallery' } };
+  return { queue: { ...zero }, running: { ...zero }, jobsWaitingForGpu: 0, agentsOnline: 1, kiosk: { nightMode: false, page: 'gallery' }, kioskMode: 'awake' };
 }
 
 export async function publishApplianceState(client: MqttClient, state: ApplianceState): Promise<void> {

@@ -4,7 +4,7 @@ import { Live } from './live.js';
 import { Pairing } from './pairing.js';
 import { isScheduledNight, shiftAt } from './schedule.js';
 import type { Tuning } from './tuning.js';
-import type { AgentView, JobView, KioskControl, KioskEntity, KioskFeed, KioskTile, MediaView } from './types.js';
+import type { AgentView, JobView, KioskControl, KioskEntity, KioskFeed, KioskPresenceState, KioskTile, MediaView } from './types.js';
 import { Agents } from './tiles/agents.js';
 import { Clock } from './tiles/clock.js';
 import { Entities } from './tiles/entities.js';
@@ -22,6 +22,7 @@ export function App({ tuning }: { tuning: Tuning }) {
   const [phase, setPhase] = useState<Phase>('loading');
   const [feed, setFeed] = useState<KioskFeed | null>(null);
   const [control, setControl] = useState<KioskControl>({ nightMode: false, page: 'home' });
+  const [presence, setPresence] = useState<KioskPresenceState>({ mode: 'awake', present: false, since: 0 });
   const [entities, setEntities] = useState(new Map<string, KioskEntity>());
   const [jobs, setJobs] = useState(new Map<string, JobView>());
   const [agents, setAgents] = useState(new Map<string, AgentView>());
@@ -57,6 +58,7 @@ export function App({ tuning }: { tuning: Tuning }) {
     boot.current ??= { version: f.version, build: f.build };
     setFeed(f);
     setControl(f.control);
+    setPresence(f.presence);
     setJobs(byKey(f.jobs.filter((j) => !FINISHED.has(j.status)), (j) => j.id));
     if (f.agents) setAgents(byKey(f.agents, (a) => a.agentId));
     setPhase('ready');
@@ -82,6 +84,7 @@ export function App({ tuning }: { tuning: Tuning }) {
     });
     live.on('kiosk.control', (d) => { setControl(d as KioskControl); fresh(); });
     live.on('kiosk.layout', () => { void resync(); });
+    live.on('kiosk.presence', (d) => { setPresence(d as KioskPresenceState); fresh(); });
     live.on('ha.state', (d) => {
       const s = d as { entityId: string; state: string; attributes: Record<string, unknown>; lastChanged: string };
       setEntities((prev) => {
@@ -151,19 +154,23 @@ export function App({ tuning }: { tuning: Tuning }) {
   const badge = !online && <div class="offline-badge" role="status">offline</div>;
   const slideMs = tuning.slideMs ?? layout.slideshow.intervalS * 1000;
 
+  // Dark: the launcher switches HDMI off too; black is what shows if it cannot (a desktop browser).
+  if (presence.mode === 'off') return <div class="kiosk screen-off" data-screen="off" data-night={String(night)}>{badge}</div>;
+
   if (night) {
     return (
-      <div class="kiosk night" data-night="true" style={rootStyle}>
+      <div class="kiosk night" data-night="true" data-screen={presence.mode} style={rootStyle}>
         <div class="night-clock" style={{ opacity: layout.night.brightness }}><Clock locale={layout.locale} big /></div>
         {badge}
       </div>
     );
   }
 
-  if (control.page === 'photos') {
+  // Nobody around (or HA chose the photos page): the family's pictures, full screen, with captions.
+  if (control.page === 'photos' || presence.mode === 'photos') {
     return (
-      <div class="kiosk photos" data-night="false" style={rootStyle}>
-        <Slideshow slides={slides} intervalMs={slideMs} />
+      <div class="kiosk photos" data-night="false" data-screen={presence.mode} style={rootStyle}>
+        <Slideshow slides={slides} intervalMs={slideMs} frame locale={layout.locale} />
         {badge}
       </div>
     );
@@ -181,7 +188,7 @@ export function App({ tuning }: { tuning: Tuning }) {
   };
 
   return (
-    <div class={stale ? 'kiosk day stale' : 'kiosk day'} data-night="false" data-stale={String(stale)} style={rootStyle}>
+    <div class={stale ? 'kiosk day stale' : 'kiosk day'} data-night="false" data-screen="awake" data-stale={String(stale)} style={rootStyle}>
       <div class="grid" style={{ gridTemplateColumns: `repeat(${layout.columns}, 1fr)`, gridTemplateRows: `repeat(${layout.rows}, 1fr)` }}>
         {layout.tiles.map((t, i) => (
           <section key={`${i}-${t.type}`} class={`tile tile-${t.type}`} style={{ gridColumn: `${t.x + 1} / span ${t.w}`, gridRow: `${t.y + 1} / span ${t.h}` }}>

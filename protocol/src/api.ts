@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { CAPABILITIES, JOB_STATUSES, JOB_TYPE_NAMES, JobProgress } from './jobs.js';
 import { AVAILABILITY } from './mqtt.js';
 import { USER_ROLES } from './principals.js';
-import { KioskLayout } from './kiosk.js';
+import { KioskLayout, KioskPresenceState } from './kiosk.js';
 
 /** The views the appliance's HTTP API and SSE stream hand to the portal and the kiosk. */
 
@@ -169,6 +169,7 @@ export const ServerEvent = Type.Union([
   event('ha.state', HaStateEvent),
   event('kiosk.control', KioskControl),
   event('kiosk.layout', KioskLayout),
+  event('kiosk.presence', KioskPresenceState),
 ]);
 export type ServerEvent = Static<typeof ServerEvent>;
 export type ServerEventType = ServerEvent['type'];

@@ -8,6 +8,8 @@ export const JOB_TITLES = {
   'image.moderate': 'Check a picture for nudity',
   'gif.create': 'Make an animated GIF',
   'comic.compose': 'Lay out a comic page',
+  'comic.render': 'Draw a comic (pages as PNG, a PDF and a CBZ)',
+  'image.comic-look': 'Give a photo a comic look',
   'image.generate': 'Generate a picture',
   'image.stylize': 'Restyle a photo',
   'video.generate': 'Make a short animation',

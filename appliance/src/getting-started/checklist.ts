@@ -11,7 +11,7 @@ const HREF: Record<GettingStartedItem, string> = {
   backends: '/admin/computers',
   'home-assistant': '/admin/smart-home',
   'wall-display': '/admin/devices',
-  'first-comic': '/jobs/new/comic.compose',
+  'first-comic': '/comics',
 };
 
 /**
@@ -25,7 +25,7 @@ export class Checklist {
     this.stmts = {
       people: db.prepare<[], number>('SELECT COUNT(*) FROM users').pluck(),
       kiosks: db.prepare<[], number>("SELECT COUNT(*) FROM devices WHERE kind = 'kiosk' AND revoked_at IS NULL").pluck(),
-      firstComic: db.prepare<[], number>("SELECT COUNT(*) FROM jobs WHERE type = 'comic.compose' AND status = 'succeeded'").pluck(),
+      firstComic: db.prepare<[], number>("SELECT COUNT(*) FROM jobs WHERE type IN ('comic.compose','comic.render') AND status = 'succeeded'").pluck(),
       dismissed: db.prepare<[number], number>('SELECT COUNT(*) FROM checklist_dismissals WHERE user_id = ?').pluck(),
       dismiss: db.prepare('INSERT OR REPLACE INTO checklist_dismissals (user_id, dismissed_at) VALUES (?, ?)'),
       restore: db.prepare('DELETE FROM checklist_dismissals WHERE user_id = ?'),
@@ -55,8 +55,8 @@ export class Checklist {
   }
 
   /**
-   * Today a comic is a succeeded `comic.compose` job. When comic documents exist (GET /api/comics),
-   * this becomes "some comic document has a rendered page" — the one place to change.
+   * A comic is made when a comic page was laid out (`comic.compose`) or a comic document from the
+   * studio was drawn (`comic.render`, the job a document's render points at) — and succeeded.
    */
   private firstComicMade(): boolean {
     return this.stmts.firstComic.get()! > 0;

@@ -30,7 +30,12 @@ export class HomeAssistantError extends Error {
 }
 
 /** Home Assistant could not be asked (not configured, down, starting, or too slow). */
-export class HomeAssistantUnavailable extends Error {}
+export class HomeAssistantUnavailable extends Error {
+  /** True when no address and token were ever set: the family's to do, not an outage. */
+  constructor(message: string, readonly unconfigured = false) {
+    super(message);
+  }
+}
 
 export interface LinkOptions {
   backoffMinMs: number;
@@ -104,7 +109,7 @@ export class HomeAssistantLink extends EventEmitter<{ state: [HassEntity]; statu
   async send<T>(message: MessageBase): Promise<T> {
     const conn = this.conn;
     if (!conn || this.current.state !== 'connected') {
-      throw new HomeAssistantUnavailable(`Home Assistant is not connected (${this.current.state.replace('_', ' ')})`);
+      throw new HomeAssistantUnavailable(`Home Assistant is not connected (${this.current.state.replace('_', ' ')})`, this.current.state === 'unconfigured');
     }
     return this.request<T>(conn, message);
   }

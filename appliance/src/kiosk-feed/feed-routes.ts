@@ -1,8 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AgentView, JobView, KioskControl as KioskControlSchema, KioskLayout } from '@hearth/protocol';
+import { AgentView, JobView, KioskControl as KioskControlSchema, KioskLayout, KioskPresenceState } from '@hearth/protocol';
 import { HttpError } from '../http/errors.js';
 import type { KioskControl } from './kiosk-control.js';
+import type { PresenceMachine } from './presence.js';
 import { currentLayout } from './kiosk-settings.js';
 
 export const KioskFeed = Type.Object({
@@ -12,6 +13,8 @@ export const KioskFeed = Type.Object({
   build: Type.Union([Type.String(), Type.Null()]),
   layout: KioskLayout,
   control: KioskControlSchema,
+  /** Awake, photo frame or dark, as presence decides (then `kiosk.presence` events). */
+  presence: KioskPresenceState,
   /** For the kiosk's own changes (entity toggles) over its cookie session. */
   csrfToken: Type.String(),
   /** Jobs in progress, as the wall may show them (no inputs, previews or results). */
@@ -21,7 +24,7 @@ export const KioskFeed = Type.Object({
 });
 
 /** `GET /api/kiosk/feed`: everything a paired wall display needs to draw itself from scratch. */
-export const feedRoutes: FastifyPluginAsyncTypebox<{ control: KioskControl; version: string; build: () => string | null; jobs: () => JobView[] }> = async (app, opts) => {
+export const feedRoutes: FastifyPluginAsyncTypebox<{ control: KioskControl; presence: PresenceMachine; version: string; build: () => string | null; jobs: () => JobView[] }> = async (app, opts) => {
   app.get('/api/kiosk/feed', {
     config: { access: ['kiosk'] },
     schema: { tags: ['kiosk'], summary: 'Layout, control state and first data for the wall display', response: { 200: KioskFeed } },
@@ -37,6 +40,7 @@ export const feedRoutes: FastifyPluginAsyncTypebox<{ control: KioskControl; vers
       build: opts.build(),
       layout: currentLayout(app.settings),
       control: opts.control.get(),
+      presence: opts.presence.get(),
       csrfToken: csrfToken ?? '',
       jobs: opts.jobs(),
       agents: app.hasDecorator('agents') ? app.agents.list() : undefined,

@@ -46,8 +46,9 @@ export const kioskStatic: FastifyPluginAsync<{ distDir: string }> = async (app, 
 
   app.get('/kiosk', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) => sendIndex(reply));
   app.get('/kiosk/*', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
+    // The router has already decoded the path once; decoding again would turn "%25" into a URIError (500).
     const path = (request.params as { '*': string })['*'];
-    const relative = normalize(decodeURIComponent(path)).replace(/^[/\\]+/, '');
+    const relative = normalize(path).replace(/^[/\\]+/, '');
     if (relative === '' || relative === 'index.html') return sendIndex(reply);
     if (relative.split(sep).includes('..') || relative.includes('\0') || !isFile(join(root, relative))) {
       return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `No such file: /kiosk/${path}` });

@@ -17,6 +17,7 @@ describe('appliance entities and their discovery', () => {
       'sensor.hearth_queue_builtin', 'sensor.hearth_queue_comfyui', 'sensor.hearth_queue_llm',
       'sensor.hearth_jobs_waiting_for_gpu', 'sensor.hearth_agents_online',
       'button.hearth_preset_4', 'switch.hearth_kiosk_night_mode', 'select.hearth_kiosk_page',
+      'switch.hearth_kiosk_screen', 'button.hearth_kiosk_wake', 'sensor.hearth_kiosk_mode',
     ]);
     const messages = componentDiscoveryMessages(discovery([{ id: 4, name: 'Birthday card' }]));
     const button = JSON.parse(messages.find((m) => m.topic === 'homeassistant/button/hearth_appliance/hearth_preset_4/config')!.payload);

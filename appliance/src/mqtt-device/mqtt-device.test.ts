@@ -54,13 +54,29 @@ describe('the appliance as an MQTT device', () => {
   });
 
   it('announces availability, discovery and state', async () => {
-    await waitFor(async () => (await configTopics()).length === 7, { what: '7 configs' });
+    await waitFor(async () => (await configTopics()).length === 10, { what: '10 configs' });
     const hearth = await retained(t.mosquitto.url, 'hearth/appliance/#');
     expect(hearth.get('hearth/appliance/availability')).toBe('online');
     expect(JSON.parse(hearth.get('hearth/appliance/state')!)).toEqual({
       queue: { builtin: 0, comfyui: 0, llm: 0 }, running: { builtin: 0, comfyui: 0, llm: 0 },
-      jobs_waiting_for_gpu: 0, agents_online: 0, kiosk_night_mode: false, kiosk_page: 'home',
+      jobs_waiting_for_gpu: 0, agents_online: 0, kiosk_night_mode: false, kiosk_page: 'home', kiosk_screen: true, kiosk_mode: 'awake',
     });
+  });
+
+  it('HA’s screen switch darkens the wall and its wake button lights it again, each audited first', async () => {
+    const state = async () => JSON.parse((await retained(t.mosquitto.url, 'hearth/appliance/state')).get('hearth/appliance/state')!);
+    await observer.publishAsync('hearth/appliance/cmd/kiosk/screen', 'OFF', { qos: 1 });
+    await waitFor(async () => (await state()).kiosk_screen === false, { what: 'screen off in the state' });
+    expect((await state()).kiosk_mode).toBe('off');
+    expect((await admin.get('/api/admin/kiosk/presence')).json.mode).toBe('off');
+    await observer.publishAsync('hearth/appliance/cmd/kiosk/wake', 'PRESS', { qos: 1 });
+    await waitFor(async () => (await state()).kiosk_screen === true, { what: 'screen on again' });
+    // A bad payload changes nothing.
+    await observer.publishAsync('hearth/appliance/cmd/kiosk/screen', 'off', { qos: 1 });
+    const audit = await admin.get('/api/admin/audit?action=kiosk.');
+    expect(audit.text).toContain('kiosk.screen');
+    expect(audit.text).toContain('kiosk.wake');
+    expect((await admin.get('/api/admin/kiosk/presence')).json.mode).toBe('awake');
   });
 
   it('clears the button of a preset deleted while the appliance was down', async () => {
@@ -78,11 +94,11 @@ describe('the appliance as an MQTT device', () => {
   });
 
   it('re-publishes discovery, availability and state when Home Assistant says online', async () => {
-    await waitFor(async () => (await configTopics()).length === 8, { what: 'settled discovery' });
+    await waitFor(async () => (await configTopics()).length === 11, { what: 'settled discovery' });
     const from = seen.length;
     await observer.publishAsync('homeassistant/status', 'online', { qos: 1 });
     const live = () => seen.slice(from).filter((m) => !m.retain);
-    await waitFor(() => live().filter((m) => m.topic.endsWith('/config')).length >= 8, { what: 're-announced configs' });
+    await waitFor(() => live().filter((m) => m.topic.endsWith('/config')).length > 10, { what: 're-announced configs' });
     await waitFor(() => live().some((m) => m.topic === 'hearth/appliance/availability' && m.payload === 'online'), { what: 'availability' });
     await waitFor(() => live().some((m) => m.topic === 'hearth/appliance/state'), { what: 'state' });
   });
@@ -101,7 +117,7 @@ describe('the appliance as an MQTT device', () => {
     expect((await admin.get('/api/admin/mqtt-device')).json).toEqual({ discoveryMode: 'device' });
 
     expect((await admin.put('/api/admin/mqtt-device', { discoveryMode: 'component' })).status).toBe(200);
-    await waitFor(async () => (await configTopics()).length === 8 && !(await configTopics()).some((k) => k.includes('/device/')), { what: 'per-component configs again' });
+    await waitFor(async () => (await configTopics()).length === 11 && !(await configTopics()).some((k) => k.includes('/device/')), { what: 'per-component configs again' });
   });
 
   it('a clean stop says offline (no will is sent then); the start says online', async () => {

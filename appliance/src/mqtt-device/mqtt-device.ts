@@ -1,6 +1,6 @@
 import type { IPublishPacket, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { APPLIANCE_NODE_ID, applianceTopics, planDiscovery, type DiscoveryRecord, type HaDevice, type HaDiscoveryMode, type HaOrigin, type JobView, type KioskControl, type Principal } from '@hearth/protocol';
+import { APPLIANCE_NODE_ID, applianceTopics, planDiscovery, type DiscoveryRecord, type HaDevice, type HaDiscoveryMode, type HaOrigin, type JobView, type KioskControl, type KioskScreenMode, type Principal } from '@hearth/protocol';
 import { parseCommand, type DeviceCommand } from './commands.js';
 import { applianceEntities } from './entities.js';
 import { statePayload, type ApplianceState } from './state-payload.js';
@@ -11,8 +11,10 @@ type DevicePrincipal = Extract<Principal, { kind: 'device' }>;
 export interface MqttDevicePorts {
   presets: { list(): Array<{ id: number; name: string }>; run(id: number, principal: DevicePrincipal): Promise<JobView> };
   kiosk: { get(): KioskControl; set(change: Partial<KioskControl>): Promise<KioskControl>; onChange(listener: (s: KioskControl) => void): () => void };
+  /** Awake / photo frame / dark, and its drivers (HA's switch, wake button, held presence). */
+  screen: { mode(): KioskScreenMode; wake(): void; sleep(): void; presence(on: boolean): void };
   /** Current job counts and agents (read on every poll). */
-  state(): Omit<ApplianceState, 'kiosk'>;
+  state(): Omit<ApplianceState, 'kiosk' | 'kioskMode'>;
   /** Called when agents change, so their count is published at once. */
   /** Jobs, agents or the kiosk changed (domain events): the state is published at once, not at the next poll. */
   onStateChange(listener: () => void): () => void;
@@ -154,6 +156,16 @@ export class MqttDevice {
       await ports.kiosk.set(change);
       return;
     }
+    if (cmd.name === 'screen' || cmd.name === 'wake' || cmd.name === 'presence') {
+      const { principal } = await ports.principal();
+      const detail = cmd.name === 'wake' ? {} : { on: cmd.on };
+      ports.audit({ actor: principal, action: `kiosk.${cmd.name}`, detail: { via: 'mqtt', ...detail } });
+      if (cmd.name === 'wake') ports.screen.wake();
+      else if (cmd.name === 'presence') ports.screen.presence(cmd.on);
+      else if (cmd.on) ports.screen.wake();
+      else ports.screen.sleep();
+      return;
+    }
     const { principal, revoked } = await ports.principal();
     const target = `preset:${cmd.presetId}`;
     if (revoked) {
@@ -188,7 +200,7 @@ export class MqttDevice {
     if (!mqtt.connected || this.#stopped) return;
     let text: string;
     try {
-      text = statePayload({ ...ports.state(), kiosk: ports.kiosk.get() });
+      text = statePayload({ ...ports.state(), kiosk: ports.kiosk.get(), kioskMode: ports.screen.mode() });
     } catch (err) {
       log.warn({ err: (err as Error).message }, 'mqtt device: could not read the state');
       return;

@@ -8,6 +8,7 @@ import { homeAssistantPrincipal } from './ha-principal.js';
 import { MqttDevice } from './mqtt-device.js';
 import { mqttDeviceRoutes } from './routes.js';
 import { jobCounts } from './state-payload.js';
+import { MQTT_PRESENCE } from '../kiosk-feed/presence.js';
 
 /** Pages the kiosk shows (kiosk/src/app.tsx: the tile grid, or full-screen photos), offered by HA's "Kiosk page" select. */
 export const KIOSK_PAGES = ['home', 'photos'] as const;
@@ -48,9 +49,15 @@ export const mqttDevicePlugin = fp(async (app: FastifyInstance, opts: MqttDevice
     ports: {
       presets: { list: () => app.presets.store.list(), run: (id, p) => app.presets.runPreset(id, p) },
       kiosk: app.kioskControl,
+      screen: {
+        mode: () => app.kioskPresence.get().mode,
+        wake: () => app.kioskPresence.wake(),
+        sleep: () => app.kioskPresence.sleep(),
+        presence: (on) => app.kioskPresence.sensor(MQTT_PRESENCE, on),
+      },
       state: () => ({ ...jobCounts(app.jobs.live().map(({ job }) => ({ capability: JOB_TYPES[job.type].capability, status: job.status }))), agentsOnline: app.agents.list().filter((a) => a.availability === 'online').length }),
       onStateChange: (listener) => {
-        const offs = [app.bus.on('job.changed', listener), app.bus.on('agent.changed', listener), app.bus.on('kiosk.controlChanged', listener)];
+        const offs = [app.bus.on('job.changed', listener), app.bus.on('agent.changed', listener), app.bus.on('kiosk.controlChanged', listener), app.bus.on('kiosk.presenceChanged', listener)];
         return () => offs.forEach((off) => off());
       },
       // Looked up on each press: an admin may have revoked it meanwhile.

@@ -37,7 +37,8 @@ export const portalPlugin: FastifyPluginAsync<PortalOptions> = async (app, opts)
   app.get('/', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) => sendIndex(reply));
 
   app.get('/*', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
-    const path = decodeURIComponent(request.url.split('?')[0]!);
+    const path = decodedPath(request.url.split('?')[0]!);
+    if (path === null) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: 'The address has a broken %-escape' });
     if (path === '/api' || path.startsWith('/api/')) {
       return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `No such page: ${request.method} ${path}` });
     }
@@ -53,6 +54,14 @@ export const portalPlugin: FastifyPluginAsync<PortalOptions> = async (app, opts)
     return sendIndex(reply);
   });
 };
+
+function decodedPath(raw: string): string | null {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
+}
 
 /** The relative path of a regular file under root that `urlPath` names, or undefined. */
 function fileInside(root: string, urlPath: string): string | undefined {

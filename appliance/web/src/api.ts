@@ -1,9 +1,15 @@
 /** An answer from the appliance that was not a success; `message` is meant for people. */
 export class ApiError extends Error {
-  /** `code`: the appliance's stable id for the error (translated by the portal when it knows it). */
-  constructor(readonly status: number, message: string, readonly code?: string) {
+  /** The answer's JSON body (a 412 carries the current document). */
+  constructor(readonly status: number, message: string, readonly body?: unknown) {
     super(message);
     this.name = 'ApiError';
+  }
+
+  /** The appliance's stable id for the error (the portal says it in the reader's language when it knows it). */
+  get code(): string | undefined {
+    const code = (this.body as { code?: unknown } | undefined)?.code;
+    return typeof code === 'string' ? code : undefined;
   }
 }
 
@@ -46,14 +52,20 @@ export class Api {
         }
         if (xhr.status >= 200 && xhr.status < 300) return resolve(json as T);
         if (xhr.status === 401) this.onSessionLost();
-        reject(new ApiError(xhr.status, typeof json?.message === 'string' ? json.message : `HTTP ${xhr.status}`, typeof json?.code === 'string' ? json.code : undefined));
+        reject(new ApiError(xhr.status, typeof json?.message === 'string' ? json.message : `HTTP ${xhr.status}`, json));
       };
       xhr.send(form);
     });
   }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    return (await this.exchange<T>(method, path, body)).json;
+  }
+
+  /** A request with extra headers (If-Match), answering with the body and the ETag. */
+  async exchange<T>(method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<{ json: T; etag: string | null }> {
+    // The portal's chosen language (set on <html lang>), so the appliance's messages come back in it.
+    const headers: Record<string, string> = { accept: 'application/json', 'accept-language': document.documentElement.lang || 'en', ...extra };
     let payload: BodyInit | undefined;
     if (body instanceof FormData) payload = body;
     else if (body !== undefined) {
@@ -78,11 +90,11 @@ export class Api {
     }
     if (!res.ok) {
       if (res.status === 401 && path !== '/api/auth/login') this.onSessionLost();
-      const { message, code } = (json ?? {}) as { message?: unknown; code?: unknown };
-      throw new ApiError(res.status, typeof message === 'string' ? message : `HTTP ${res.status}`, typeof code === 'string' ? code : undefined);
+      const message = (json as { message?: unknown } | undefined)?.message;
+      throw new ApiError(res.status, typeof message === 'string' ? message : `HTTP ${res.status}`, json);
     }
     const token = (json as { csrfToken?: unknown } | undefined)?.csrfToken;
     if (typeof token === 'string' && token) this.csrf = token;
-    return json as T;
+    return { json: json as T, etag: res.headers.get('etag') };
   }
 }

@@ -3,6 +3,9 @@ import { BackendWatcher, type HealthCheck } from '../backends/watcher.js';
 import { parseBackendSettings, type BackendSettings } from '../backends/settings.js';
 import { ComicRunner } from '../runners/builtin/comic/comic-runner.js';
 import { loadDejaVuSans } from '../runners/builtin/comic/font.js';
+import { ComicRenderRunner } from '../runners/builtin/comic/comic-render-runner.js';
+import { Lettering } from '../runners/builtin/comic/lettering.js';
+import { ComicLookRunner } from '../runners/builtin/comic-look/comic-look-runner.js';
 import { GifRunner } from '../runners/builtin/gif/gif-runner.js';
 import { ModerateRunner } from '../runners/builtin/moderate/moderate-runner.js';
 import { NsfwModerator } from '../runners/builtin/moderate/nsfw-moderator.js';
@@ -36,6 +39,8 @@ export function createAgentRunners(backends: BackendSettings = {}): AgentRunners
     new ModerateRunner(moderator),
     new GifRunner(),
     new ComicRunner(loadDejaVuSans()),
+    new ComicRenderRunner(Lettering.load()),
+    new ComicLookRunner(),
   ];
   const checks: Partial<Record<'comfyui' | 'llm', HealthCheck>> = {};
   if (backends.comfyui) {

@@ -1,5 +1,8 @@
 import type { Runner } from '../runner.js';
 import { ComicRunner } from './comic/comic-runner.js';
+import { ComicRenderRunner } from './comic/comic-render-runner.js';
+import { Lettering } from './comic/lettering.js';
+import { ComicLookRunner } from './comic-look/comic-look-runner.js';
 import { loadDejaVuSans } from './comic/font.js';
 import { GifRunner } from './gif/gif-runner.js';
 import { ModerateRunner } from './moderate/moderate-runner.js';
@@ -32,6 +35,8 @@ export function createBuiltinRunners(runtime = new TfjsRuntime('wasm')): Builtin
       new ModerateRunner(moderator),
       new GifRunner(),
       new ComicRunner(loadDejaVuSans()),
+      new ComicRenderRunner(Lettering.load()),
+      new ComicLookRunner(),
     ],
   };
 }
