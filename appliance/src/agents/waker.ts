@@ -15,6 +15,8 @@ import { sendMagicPackets } from './wake-on-lan.js';
  */
 export class Waker {
   private readonly lastSent = new Map<string, number>();
+  /** How often waiting work wakes its computers again (at least the throttle, at least 30 s). */
+  readonly retryMs: number;
   /** When the first packet of the current wait went to each computer; cleared when it comes online. */
   private readonly since = new Map<string, number>();
 
@@ -26,6 +28,7 @@ export class Waker {
     readonly minIntervalMs = 30_000,
     private readonly now: () => number = Date.now,
   ) {
+    this.retryMs = Math.max(minIntervalMs, 30_000);
     registry.on('change', (a) => {
       if (a.availability === 'online') this.since.delete(a.agentId);
     });

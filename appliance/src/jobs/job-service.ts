@@ -161,7 +161,7 @@ export class JobService {
     // `ready` while still marked waiting: the next capacity event queues it; nothing to wake.
     const state = r.state === 'ready' ? 'waiting' : r.state;
     const since = r.computers.map((c) => this.d.waker.wakingSince(c.agentId)).filter((t): t is number => t !== null);
-    return { state, capability, computers: r.computers, since: state === 'wake' && since.length > 0 ? Math.min(...since) : null, retryMs: this.d.waker.minIntervalMs };
+    return { state, capability, computers: r.computers, since: state === 'wake' && since.length > 0 ? Math.min(...since) : null, retryMs: this.d.waker.retryMs };
   }
 
   /** Refuse work no known computer has ever offered to run, unless the admin lets such jobs wait. */

@@ -79,8 +79,7 @@ export const jobsPlugin = fp(async (app: FastifyInstance, opts: JobsPluginOption
       for (const cap of CAPABILITIES) void jobs.markActive(cap).catch(() => undefined);
     }, opts.tickMs ?? 1000));
     timers.push(setInterval(() => void reconciler.run().catch(logged('periodic reconciliation failed')), opts.reconcileMs ?? 60_000));
-    // The waker throttles per computer, so this repeats a wake at most every `wakeIntervalMs`.
-    timers.push(setInterval(() => void jobs.wakeForWaiting().catch(logged('could not wake computers for waiting jobs')), app.waker.minIntervalMs));
+    timers.push(setInterval(() => void jobs.wakeForWaiting().catch(logged('could not wake computers for waiting jobs')), app.waker.retryMs));
     for (const t of timers) t.unref();
   });
   app.addHook('onClose', async () => {
