@@ -14,6 +14,10 @@ declare -A wanted=(
   [nft]=nftables
   [sqlite3]=sqlite3
   [ip]=iproute2
+  [cmake]=cmake
+  [g++]=g++
+  [debootstrap]=debootstrap
+  [unshare]=util-linux
 )
 missing=()
 for bin in "${!wanted[@]}"; do
@@ -34,7 +38,15 @@ npm ci --no-audit --no-fund
 # The API fuzzer (schemathesis) lives in a cached venv outside the repo too.
 scripts/schemathesis-venv.sh >/dev/null
 
-# The real Home Assistant for integration tests lives in a cached venv outside the repo.
-if [ -x ha-integration/scripts/ha-venv.sh ]; then
-  ha-integration/scripts/ha-venv.sh
-fi
+# The real Home Assistants for integration tests, cached outside the repo: 2024.3 in a venv, and
+# the current release in a Debian forky root (debootstrap and chroot need root). Built side by side.
+sudo_cmd=""
+[ "$(id -u)" -eq 0 ] || sudo_cmd="sudo --preserve-env=HEARTH_CACHE_DIR,HOME"
+ha-integration/scripts/ha-venv.sh &
+venv_pid=$!
+$sudo_cmd bash ha-integration/scripts/ha2026-root.sh
+wait "$venv_pid"
+
+# A real llama.cpp server (llama-cpp-python, compiled here) and the SmolLM2 model for the LLM tests,
+# in a cached venv outside the repo.
+gpu-agent/scripts/llm-venv.sh >/dev/null

@@ -1,11 +1,19 @@
-import { loadConfig } from './config.js';
+import { ConfigError, loadConfig, type ApplianceConfig } from './config.js';
 import { startAppliance } from './server.js';
 import { productCapabilities } from './capabilities.js';
 import { writeLocalAgentFiles } from './local-agent.js';
 
 /** `npm start` on the Pi: start the appliance, print where to open it, stop cleanly on Ctrl-C. */
 async function main(): Promise<void> {
-  const config = loadConfig();
+  let config: ApplianceConfig;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    // Every wrong value at once, before anything starts.
+    console.error(`\nHearth cannot start: ${err.message}\n`);
+    process.exit(2);
+  }
   let running;
   try {
     running = await startAppliance(config, { capabilities: (connections, log) => productCapabilities(config, connections, log) });

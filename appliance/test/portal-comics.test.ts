@@ -149,7 +149,52 @@ describe('the comics studio', () => {
     const b = (await saved(page, id)).pages[0]!.panels[2]!.bubbles[0]!;
     expect(b.x).toBeGreaterThan(0.05);
     expect(b.y).toBeGreaterThan(0.05);
+    // A picture drawn by hand, with the mouse standing in for a finger.
+    await page.getByRole('button', { name: /^Panel 4: / }).click();
+    await page.getByRole('button', { name: 'Draw it yourself' }).click();
+    await page.getByRole('radio', { name: 'Red' }).click();
+    const pad = page.getByLabel('Drawing area: draw with a finger, a pen or the mouse');
+    await pad.scrollIntoViewIfNeeded();
+    const area = (await pad.boundingBox())!;
+    await page.mouse.move(area.x + 20, area.y + 20);
+    await page.mouse.down();
+    await page.mouse.move(area.x + area.width - 20, area.y + area.height - 20, { steps: 10 });
+    await page.mouse.up();
+    await page.getByRole('button', { name: 'Use this drawing' }).click();
+    await page.locator('.comic-panel:nth-child(4) .panel-picture img').waitFor();
+    await allSaved(page);
+    const drawn = (await saved(page, id)).pages[0]!.panels[3]!.mediaId!;
+    const pixels = await page.evaluate(async (m) => {
+      const bmp = await createImageBitmap(await (await fetch(`/api/media/${m}`)).blob());
+      const c = new OffscreenCanvas(bmp.width, bmp.height);
+      const ctx = c.getContext('2d')!;
+      ctx.drawImage(bmp, 0, 0);
+      const mid = ctx.getImageData(bmp.width / 2, bmp.height / 2, 1, 1).data;
+      const corner = ctx.getImageData(bmp.width - 5, 5, 1, 1).data;
+      return { mid: [...mid], corner: [...corner] };
+    }, drawn);
+    expect(pixels.mid.slice(0, 3)).toEqual([192, 57, 43]); // the red line through the middle
+    expect(pixels.corner.slice(0, 3)).toEqual([255, 255, 255]);
     await screenshot(page, 'comics-editor-phone');
+  });
+
+  it('speaks Polish', { timeout: 60_000 }, async () => {
+    const context = await browser.newContext({ viewport: PHONE, locale: 'pl-PL' });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${t.url}/`);
+    await page.getByLabel('Nazwa użytkownika').fill('admin');
+    await page.locator('input[type="password"]').fill('family password 123');
+    await page.getByRole('button', { name: 'Zaloguj', exact: true }).click();
+    await page.getByRole('link', { name: 'Komiksy' }).click();
+    await page.getByRole('heading', { name: 'Komiksy', level: 1 }).waitFor();
+    await page.getByLabel('Cztery kadry').check();
+    await page.getByRole('button', { name: 'Utwórz' }).click();
+    await page.getByRole('button', { name: /^Kadr 1: / }).click();
+    await page.getByRole('button', { name: 'Dodaj dymek' }).click();
+    await page.locator('[data-bubble]').first().waitFor();
+    expect(await page.locator('[data-bubble]').first().innerText()).toBe('Cześć!');
+    await page.locator('[data-state="saved"]').getByText('Wszystko zapisane').waitFor({ timeout: 20_000 });
   });
 
   it('two windows editing the same comic: the second save gets the conflict and a clear choice', { timeout: 90_000 }, async () => {

@@ -152,6 +152,39 @@ describe('make the whole comic for me', () => {
       { timeoutMs: 30_000, intervalMs: 200, what: 'the page in the family gallery' });
   }, 300_000);
 
+  it('continues where it was after the appliance restarts in the middle, doing nothing twice', async () => {
+    agent();
+    const comic = await comicFor(mum);
+    const since = Date.now();
+    llm.chunkDelayMs = 120;
+    const made = (await mum.post(`/api/comics/${comic.id}/make`, { pictures: 'photos', photoIds: [await photo(mum, 260)] })).json as PipelineView;
+    await untilPipeline(mum, made.id, (p) => p.steps.find((s) => s.key === 'dialogue')!.status === 'running', 'the dialogue running');
+    await lab.t.restart();
+    // The restarted appliance forgot its sessions' memory but not SQLite: the same cookie still works.
+    const done = await untilPipeline(mum, made.id, (p) => p.status !== 'running', 'the pipeline finished after the restart', 180_000);
+    expect(done.status, JSON.stringify(done.steps)).toBe('succeeded');
+    const jobs = await jobsOf(mum, done);
+    expect(new Set(jobs.map((j) => j.id)).size).toBe(done.steps.length);
+    expect((await allJobsSince(mum, since)).map((j) => j.id).sort()).toEqual(jobs.map((j) => j.id).sort());
+    const after = (await mum.get(`/api/comics/${comic.id}`)).json as ComicView;
+    expect(after.version).toBe(comic.version + 1 + comic.pages[0]!.panels.length);
+  }, 240_000);
+
+  it('continues after Redis restarts in the middle (AOF on), doing nothing twice', async () => {
+    agent();
+    const comic = await comicFor(mum);
+    const since = Date.now();
+    llm.chunkDelayMs = 120;
+    const made = (await mum.post(`/api/comics/${comic.id}/make`, { pictures: 'photos', photoIds: [await photo(mum, 330)] })).json as PipelineView;
+    await untilPipeline(mum, made.id, (p) => p.steps.find((s) => s.key === 'dialogue')!.status === 'running', 'the dialogue running');
+    await lab.t.redis.restart({ downMs: 500 });
+    const done = await untilPipeline(mum, made.id, (p) => p.status !== 'running', 'the pipeline finished after Redis came back', 180_000);
+    expect(done.status, JSON.stringify(done.steps)).toBe('succeeded');
+    const jobs = await jobsOf(mum, done);
+    expect((await allJobsSince(mum, since)).map((j) => j.id).sort()).toEqual(jobs.map((j) => j.id).sort());
+    expect(((await mum.get(`/api/comics/${comic.id}`)).json as ComicView).version).toBe(comic.version + 1 + comic.pages[0]!.panels.length);
+  }, 240_000);
+
   it('retries a failed step alone, keeping what the other steps made', async () => {
     agent();
     const photos = [await photo(mum, 200)];
@@ -186,6 +219,27 @@ describe('make the whole comic for me', () => {
     await new Promise((r) => setTimeout(r, 1000));
     expect((await pipeline(mum, made.id)).steps.find((s) => s.key === 'render')!.jobId).toBeNull();
   }, 120_000);
+});
+
+describe('sharing', () => {
+  it('a comic shared to the kiosk reaches the wall display\'s slideshow once its page is moderated', async () => {
+    agent();
+    const comic = await comicFor(mum, 'private');
+    const shared = { ...comic, privacy: 'kiosk' as const };
+    shared.pages[0]!.panels[0]!.mediaId = await photo(mum, 90);
+    const saved = await mum.put(`/api/comics/${comic.id}`, shared, { 'if-match': `"comic-${comic.id}-v${comic.version}"` });
+    expect(saved.status, saved.text).toBe(200);
+    const job = (await mum.post(`/api/comics/${comic.id}/render`)).json as { id: string };
+    await waitFor(async () => ((await mum.get(`/api/jobs/${job.id}`)).json.status === 'succeeded') || null, { timeoutMs: 90_000, intervalMs: 200, what: 'the render' });
+    const page = ((await mum.get(`/api/comics/${comic.id}`)).json as ComicView).render!.pageMediaIds[0]!;
+    const kiosk = await deviceClient(lab.t, admin, 'kiosk');
+    await waitFor(async () => ((await kiosk.get('/api/media?scope=kiosk&limit=100')).json.media as Array<{ id: string }>).some((m) => m.id === page) || null,
+      { timeoutMs: 60_000, intervalMs: 250, what: 'the page in the kiosk slideshow' });
+    // Made private again, it leaves the wall.
+    const back = await mum.put(`/api/comics/${comic.id}`, { ...shared, privacy: 'private' }, { 'if-match': saved.headers.get('etag')! });
+    expect(back.status, back.text).toBe(200);
+    expect(((await kiosk.get('/api/media?scope=kiosk&limit=100')).json.media as Array<{ id: string }>).some((m) => m.id === page)).toBe(false);
+  }, 180_000);
 });
 
 describe('children', () => {

@@ -2,13 +2,14 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, NotPaired } from './api.js';
 import { Live } from './live.js';
 import { Pairing } from './pairing.js';
+import { DoorbellView } from './doorbell.js';
 import { isScheduledNight, shiftAt } from './schedule.js';
 import type { Tuning } from './tuning.js';
-import type { AgentView, JobView, KioskControl, KioskEntity, KioskFeed, KioskPresenceState, KioskTile, MediaView } from './types.js';
+import type { AgentView, JobView, KioskControl, KioskEntity, KioskCameraEvent, KioskFeed, KioskPresenceState, KioskTile, MediaView } from './types.js';
 import { Agents } from './tiles/agents.js';
-import { Clock } from './tiles/clock.js';
+import { Clock, timeFormat } from './tiles/clock.js';
 import { Entities } from './tiles/entities.js';
-import { Jobs } from './tiles/jobs.js';
+import { Jobs, JUST_FINISHED_MS } from './tiles/jobs.js';
 import { Slideshow } from './tiles/slideshow.js';
 import { Weather } from './tiles/weather.js';
 
@@ -23,6 +24,7 @@ export function App({ tuning }: { tuning: Tuning }) {
   const [feed, setFeed] = useState<KioskFeed | null>(null);
   const [control, setControl] = useState<KioskControl>({ nightMode: false, page: 'home' });
   const [presence, setPresence] = useState<KioskPresenceState>({ mode: 'awake', present: false, since: 0 });
+  const [camera, setCamera] = useState<{ entityId: string; showS: number; at: number } | null>(null);
   const [entities, setEntities] = useState(new Map<string, KioskEntity>());
   const [jobs, setJobs] = useState(new Map<string, JobView>());
   const [agents, setAgents] = useState(new Map<string, AgentView>());
@@ -85,6 +87,10 @@ export function App({ tuning }: { tuning: Tuning }) {
     live.on('kiosk.control', (d) => { setControl(d as KioskControl); fresh(); });
     live.on('kiosk.layout', () => { void resync(); });
     live.on('kiosk.presence', (d) => { setPresence(d as KioskPresenceState); fresh(); });
+    live.on('kiosk.camera', (d) => {
+      const c = d as KioskCameraEvent;
+      setCamera({ entityId: c.cameraEntityId, showS: c.showS, at: Date.now() });
+    });
     live.on('ha.state', (d) => {
       const s = d as { entityId: string; state: string; attributes: Record<string, unknown>; lastChanged: string };
       setEntities((prev) => {
@@ -131,6 +137,13 @@ export function App({ tuning }: { tuning: Tuning }) {
     };
   }, [phase, resync, refreshSlides, staleMs, tuning.pollMs]);
 
+  // The doorbell view ends by itself; a second ring restarts its time.
+  useEffect(() => {
+    if (!camera) return;
+    const t = setTimeout(() => setCamera(null), camera.showS * 1000);
+    return () => clearTimeout(t);
+  }, [camera]);
+
   // A coarse tick for the night schedule and the stale check.
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), Math.min(15_000, staleMs / 4));
@@ -154,6 +167,9 @@ export function App({ tuning }: { tuning: Tuning }) {
   const badge = !online && <div class="offline-badge" role="status">offline</div>;
   const slideMs = tuning.slideMs ?? layout.slideshow.intervalS * 1000;
 
+  // Someone at the door: their camera over everything (the ring also woke the wall).
+  if (camera) return <div class="kiosk" data-screen="camera" data-night="false"><DoorbellView camera={camera.entityId} />{badge}</div>;
+
   // Dark: the launcher switches HDMI off too; black is what shows if it cannot (a desktop browser).
   if (presence.mode === 'off') return <div class="kiosk screen-off" data-screen="off" data-night={String(night)}>{badge}</div>;
 
@@ -176,12 +192,14 @@ export function App({ tuning }: { tuning: Tuning }) {
     );
   }
 
+  // Without a GPU computer the computers tile says so in one line and gives its space back.
+  const noGpu = ![...agents.values()].some((a) => a.gpus.length > 0);
   const tile = (t: KioskTile) => {
     switch (t.type) {
       case 'clock': return <Clock locale={layout.locale} seconds={t.options.seconds} date={t.options.date ?? true} />;
       case 'weather': return <Weather entity={entities.get(t.options.entityId)} locale={layout.locale} />;
       case 'entities': return <Entities title={t.options.title} ids={t.options.entityIds} entities={entities} onToggle={(id) => { void api.toggle(id, feed.csrfToken).catch(() => undefined); }} />;
-      case 'jobs': return <Jobs jobs={[...jobs.values()]} max={t.options.max} />;
+      case 'jobs': return <Jobs jobs={[...jobs.values()]} finished={slides.filter((m) => m.jobId !== null && now - m.createdAt < JUST_FINISHED_MS)} max={t.options.max} />;
       case 'agents': return <Agents agents={[...agents.values()]} />;
       case 'slideshow': return <Slideshow slides={slides} intervalMs={slideMs} />;
     }
@@ -191,11 +209,12 @@ export function App({ tuning }: { tuning: Tuning }) {
     <div class={stale ? 'kiosk day stale' : 'kiosk day'} data-night="false" data-screen="awake" data-stale={String(stale)} style={rootStyle}>
       <div class="grid" style={{ gridTemplateColumns: `repeat(${layout.columns}, 1fr)`, gridTemplateRows: `repeat(${layout.rows}, 1fr)` }}>
         {layout.tiles.map((t, i) => (
-          <section key={`${i}-${t.type}`} class={`tile tile-${t.type}`} style={{ gridColumn: `${t.x + 1} / span ${t.w}`, gridRow: `${t.y + 1} / span ${t.h}` }}>
+          <section key={`${i}-${t.type}`} class={`tile tile-${t.type}${t.type === 'agents' && noGpu ? ' tile-compact' : ''}`} style={{ gridColumn: `${t.x + 1} / span ${t.w}`, gridRow: `${t.y + 1} / span ${t.h}` }}>
             {tile(t)}
           </section>
         ))}
       </div>
+      {stale && <div class="stale-note" role="status">no news since {timeFormat(layout.locale, false).format(lastDataAt)}</div>}
       {badge}
     </div>
   );

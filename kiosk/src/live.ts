@@ -1,7 +1,7 @@
 type Handler = (data: unknown) => void;
 
 /** The events the kiosk listens to on `GET /api/events`. */
-const EVENT_TYPES = ['hello', 'job', 'job.progress', 'agent', 'media', 'media.deleted', 'ha.state', 'kiosk.control', 'kiosk.layout', 'kiosk.presence'] as const;
+const EVENT_TYPES = ['hello', 'job', 'job.progress', 'agent', 'media', 'media.deleted', 'ha.state', 'kiosk.control', 'kiosk.layout', 'kiosk.presence', 'kiosk.camera'] as const;
 export type LiveEventType = (typeof EVENT_TYPES)[number];
 
 export interface LiveOptions {

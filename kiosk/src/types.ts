@@ -1,6 +1,6 @@
-import type { AgentView, JobView, KioskControl, KioskLayout, KioskPresenceState, MediaView } from '@hearth/protocol';
+import type { AgentView, JobView, KioskCameraEvent, KioskControl, KioskLayout, KioskPresenceState, MediaView } from '@hearth/protocol';
 
-export type { AgentView, JobView, KioskControl, KioskLayout, KioskPresenceState, MediaView };
+export type { AgentView, JobView, KioskCameraEvent, KioskControl, KioskLayout, KioskPresenceState, MediaView };
 export type KioskTile = KioskLayout['tiles'][number];
 
 /** `GET /api/kiosk/feed` (appliance/src/kiosk-feed/feed-routes.ts). */

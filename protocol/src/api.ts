@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { CAPABILITIES, JOB_STATUSES, JOB_TYPE_NAMES, JobProgress } from './jobs.js';
 import { AVAILABILITY } from './mqtt.js';
 import { USER_ROLES } from './principals.js';
-import { KioskLayout, KioskPresenceState } from './kiosk.js';
+import { KioskCameraEvent, KioskLayout, KioskPresenceState } from './kiosk.js';
 
 /** The views the appliance's HTTP API and SSE stream hand to the portal and the kiosk. */
 
@@ -170,6 +170,7 @@ export const ServerEvent = Type.Union([
   event('kiosk.control', KioskControl),
   event('kiosk.layout', KioskLayout),
   event('kiosk.presence', KioskPresenceState),
+  event('kiosk.camera', KioskCameraEvent),
 ]);
 export type ServerEvent = Static<typeof ServerEvent>;
 export type ServerEventType = ServerEvent['type'];

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { MediaId } from './media-id.js';
+import { SafeName } from './names.js';
 import { JOB_TITLES } from './job-titles.js';
 
 /**
@@ -161,7 +162,7 @@ export type ComicPage = Static<typeof ComicPage>;
 export const ComicCharacter = Type.Object(
   {
     id: LocalId,
-    name: Type.String({ minLength: 1, maxLength: 60 }),
+    name: SafeName({ maxLength: 60 }),
     description: Type.String({ maxLength: 500 }),
     refMediaId: Type.Union([MediaId, Type.Null()]),
     seed: Type.Integer({ minimum: 0, maximum: 4294967295, description: 'the same seed in every panel keeps a face the same' }),
@@ -174,7 +175,7 @@ export type ComicCharacter = Static<typeof ComicCharacter>;
 /** What a person edits. */
 export const ComicContent = Type.Object(
   {
-    title: Type.String({ minLength: 1, maxLength: COMIC_LIMITS.title }),
+    title: SafeName({ maxLength: COMIC_LIMITS.title }),
     premise: Type.String({ maxLength: COMIC_LIMITS.premise }),
     privacy: literals(COMIC_PRIVACY),
     characters: Type.Array(ComicCharacter, { maxItems: COMIC_LIMITS.characters }),
@@ -313,7 +314,7 @@ export type RenderBubble = Static<typeof RenderBubble>;
 
 export const ComicRenderInput = Type.Object(
   {
-    title: Type.String({ minLength: 1, maxLength: COMIC_LIMITS.title }),
+    title: SafeName({ maxLength: COMIC_LIMITS.title }),
     pages: Type.Array(
       Type.Object(
         {

@@ -35,6 +35,24 @@ export const KioskPresenceSettings = Type.Object(
 export type KioskPresenceSettings = Static<typeof KioskPresenceSettings>;
 export const DEFAULT_KIOSK_PRESENCE: KioskPresenceSettings = { enabled: false, entityIds: [], minOnS: 60, photosAfterS: 300, offAfterS: 900 };
 
+/**
+ * An HA `event` entity (any new event rings) or a `binary_sensor` / `input_boolean` (turning on
+ * rings) and the camera to show. The picture comes through the appliance (`GET /api/kiosk/camera`),
+ * which asks HA's camera proxy with its own token: the kiosk never holds one.
+ */
+export const KioskDoorbellSettings = Type.Object(
+  {
+    entityId: Type.String({ pattern: '^(event|binary_sensor|input_boolean)\\.[a-z0-9_]{1,100}$', maxLength: 120, description: 'the doorbell: an event, binary_sensor or input_boolean entity' }),
+    cameraEntityId: Type.String({ pattern: '^camera\\.[a-z0-9_]{1,100}$', maxLength: 120, description: 'the camera shown, e.g. camera.front_door' }),
+    showS: Type.Integer({ minimum: 3, maximum: 600 }),
+  },
+  Strict,
+);
+export type KioskDoorbellSettings = Static<typeof KioskDoorbellSettings>;
+/** `kiosk.camera`: show the doorbell camera for `showS` seconds from now (a duration: the wall's clock may differ). */
+export const KioskCameraEvent = Type.Object({ cameraEntityId: Type.String(), showS: Type.Integer() }, Strict);
+export type KioskCameraEvent = Static<typeof KioskCameraEvent>;
+
 /** What the wall shows now: the layout, the photo frame (nobody around), or nothing (screen off). */
 export const KIOSK_SCREEN_MODES = ['awake', 'photos', 'off'] as const;
 export type KioskScreenMode = (typeof KIOSK_SCREEN_MODES)[number];
@@ -88,6 +106,8 @@ export const KioskLayout = Type.Object(
     staleAfterS: Type.Integer({ minimum: 10, maximum: 3600 }),
     /** Waking and sleeping with people in the room; absent = always awake. */
     presence: Type.Optional(KioskPresenceSettings),
+    /** The doorbell: when `entityId` rings, `cameraEntityId` fills the wall for `showS` seconds. */
+    doorbell: Type.Optional(KioskDoorbellSettings),
   },
   Strict,
 );

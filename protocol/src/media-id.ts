@@ -1,4 +1,4 @@
 import { Type } from '@sinclair/typebox';
 
-/** Media ids are content hashes (sha256, hex) assigned by the appliance. */
+/** Media ids are 64 hex characters assigned by the appliance: the sha256 of the bytes for the first item holding them, random for another owner's copy. */
 export const MediaId = Type.String({ pattern: '^[a-f0-9]{64}$', description: 'id of a media item in the gallery' });

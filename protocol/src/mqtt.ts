@@ -38,6 +38,8 @@ export const applianceTopics = (nodeId: string = APPLIANCE_NODE_ID) => {
     base,
     availability: `${base}/availability`,
     state: `${base}/state`,
+    /** Retained HaDiscoveryChoice: the discovery form every Hearth device uses (agents follow it). */
+    haDiscovery: `${base}/ha-discovery`,
     command: (name: string) => `${base}/cmd/${name}`,
     commandWildcard: `${base}/cmd/#`,
   };

@@ -41,8 +41,10 @@ export function makeComicSteps(content: ComicContent, input: MakeComicInput): Ne
   if (dialogue && panels.length > DIALOGUE_PANELS) throw badRequest(`The dialogue is written for up to ${DIALOGUE_PANELS} panels; this comic has ${panels.length}`);
   const drawn = input.only === 'dialogue' ? [] : panels.filter((p) => (input.panelIds ? input.panelIds.includes(p.id) : !p.mediaId));
   if (input.pictures === 'photos' && input.photoIds.length === 0 && drawn.some((p) => !p.mediaId)) throw badRequest('body.photoIds: choose at least one photo for the empty panels');
+  // With ComfyUI a panel's own photo is restyled, an empty panel drawn from words; without it, photos get the comic look.
   const pictures: NewStep[] = drawn.map((p) => ({
-    key: `picture-${p.id}`, title: `Picture for panel ${panels.indexOf(p) + 1}`, jobType: input.pictures === 'generate' ? 'image.generate' : 'image.comic-look', needs: [],
+    key: `picture-${p.id}`, title: `Picture for panel ${panels.indexOf(p) + 1}`, needs: [],
+    jobType: input.pictures === 'photos' ? 'image.comic-look' : p.mediaId ? 'image.stylize' : 'image.generate',
   }));
   if (!dialogue && pictures.length === 0) throw badRequest('Every panel has a picture already: name the panels to draw again');
   const steps: NewStep[] = [...(dialogue ? [{ key: 'dialogue', title: 'Write the dialogue', jobType: 'text.dialogue' as const, needs: [] }] : []), ...pictures];
@@ -83,7 +85,12 @@ export function makeComicKind(comics: ComicService, media: MediaService): Pipeli
       const who = (cast.length ? cast : content.characters).slice(0, 3);
       const prompt = [panel.prompt || content.premise || content.title, ...who.map((c) => `${c.name}: ${c.description}`), who[0]?.style ?? 'comic book style, clean lines']
         .filter(Boolean).join('. ').slice(0, 2000);
-      const job: JobInput<'image.generate'> = { prompt, width: 768, height: 768, steps: 25, ...(who[0] ? { seed: who[0].seed } : {}) };
+      const seed = who[0] ? { seed: who[0].seed } : {};
+      if (step.job_type === 'image.stylize' && panel.mediaId) {
+        const job: JobInput<'image.stylize'> = { mediaId: panel.mediaId, prompt, strength: 0.6, steps: 25, ...seed };
+        return { input: job, title: `Restyle panel ${index + 1}` };
+      }
+      const job: JobInput<'image.generate'> = { prompt, width: 768, height: 768, steps: 25, ...seed };
       return { input: job, title: `Picture for panel ${index + 1}` };
     },
 

@@ -70,6 +70,7 @@ export class HomeAssistantLink extends EventEmitter<{ state: [HassEntity]; statu
   private conn: Connection | undefined;
   private generation = 0;
   private readonly states = new Map<string, HassEntity>();
+  private creds: Credentials | null = null;
   private current: LinkStatus = { state: 'unconfigured', version: null, lastError: null, since: Date.now() };
 
   constructor(private readonly log: Logger, private readonly opts: LinkOptions = DEFAULT_LINK_OPTIONS) {
@@ -86,6 +87,7 @@ export class HomeAssistantLink extends EventEmitter<{ state: [HassEntity]; statu
     this.conn?.close();
     this.conn = undefined;
     this.states.clear();
+    this.creds = creds;
     if (!creds) {
       this.setStatus('unconfigured', null);
       return;
@@ -103,6 +105,20 @@ export class HomeAssistantLink extends EventEmitter<{ state: [HassEntity]; statu
 
   entities(): HassEntity[] {
     return [...this.states.values()];
+  }
+
+  /**
+   * A camera's current picture from HA's `camera_proxy`, asked with the appliance's token (which
+   * stays here: callers get only the bytes). Throws HomeAssistantUnavailable when not configured.
+   */
+  async cameraImage(entityId: string, timeoutMs = this.opts.requestTimeoutMs): Promise<{ contentType: string; body: Buffer }> {
+    if (!this.creds) throw new HomeAssistantUnavailable('Home Assistant is not configured', true);
+    const res = await fetch(`${this.creds.url.replace(/\/$/, '')}/api/camera_proxy/${encodeURIComponent(entityId)}`, {
+      headers: { authorization: `Bearer ${this.creds.token}` },
+      signal: AbortSignal.timeout(timeoutMs),
+    }).catch((err: Error) => { throw new HomeAssistantUnavailable(`Home Assistant did not answer: ${err.message}`); });
+    if (!res.ok) throw new HomeAssistantError(String(res.status), `Home Assistant answered ${res.status} for ${entityId}`);
+    return { contentType: res.headers.get('content-type') ?? 'image/jpeg', body: Buffer.from(await res.arrayBuffer()) };
   }
 
   /** One websocket command with a deadline; 503-worthy when HA is not connected and running. */

@@ -4,8 +4,9 @@ import { join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { APPLIANCE_DIR } from '../install-dir.js';
 
-export const DEFAULT_KIOSK_DIST = fileURLToPath(new URL('../../../kiosk/dist/', import.meta.url));
+export const DEFAULT_KIOSK_DIST = fileURLToPath(new URL('../kiosk/dist/', APPLIANCE_DIR));
 const YEAR_MS = 365 * 24 * 3600_000;
 
 /** The build id of the kiosk bundle on disk: index.html names the hashed bundles, so its hash changes with them. */

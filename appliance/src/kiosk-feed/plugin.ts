@@ -4,6 +4,8 @@ import { isKiosk } from '../events/audiences.js';
 import { KioskControl } from './kiosk-control.js';
 import { PairingCodes } from './pairing-codes.js';
 import { PresenceMachine, systemClock, type PresenceClock } from './presence.js';
+import { Doorbell } from './doorbell.js';
+import { cameraRoutes } from './camera-routes.js';
 import { KioskJobRelay } from './job-relay.js';
 import { currentLayout } from './kiosk-settings.js';
 import { pairingRoutes } from './pairing-routes.js';
@@ -39,8 +41,15 @@ export const kioskFeedPlugin = fp(async (app: FastifyInstance, opts: KioskFeedOp
   presence.configure(currentLayout(app.settings).presence);
   app.decorate('kioskPresence', presence);
   const isOn = (state: string) => state === 'on';
+  // The doorbell wakes the wall and shows its camera.
+  const doorbell = new Doorbell((camera) => {
+    presence.wake();
+    app.bus.emit('kiosk.doorbell', camera);
+  });
+  doorbell.configure(currentLayout(app.settings).doorbell);
   const offSensors = app.bus.on('ha.stateChanged', ({ state }) => {
     if (presence.watches(state.entityId)) presence.sensor(state.entityId, isOn(state.state));
+    doorbell.state(state.entityId, state.state);
   });
   // HA's state changes arrive as they happen; what the sensors say when the link (re)connects is read once.
   const syncSensors = () => {
@@ -68,6 +77,7 @@ export const kioskFeedPlugin = fp(async (app: FastifyInstance, opts: KioskFeedOp
     if (JSON.stringify(next) === layout) return;
     layout = JSON.stringify(next);
     presence.configure(next.presence);
+    doorbell.configure(next.doorbell);
     syncSensors();
     app.bus.emit('kiosk.layoutChanged', { layout: next });
   });
@@ -96,5 +106,6 @@ export const kioskFeedPlugin = fp(async (app: FastifyInstance, opts: KioskFeedOp
   await app.register(pairingRoutes, { codes, publicUrl: opts.publicUrl });
   await app.register(layoutRoutes, { control, presence });
   await app.register(feedRoutes, { control, presence, version: opts.version, build: kioskBuildId(distDir), jobs: () => relay.list() });
+  await app.register(cameraRoutes, { camera: () => doorbell.camera });
   await app.register(kioskStatic, { distDir });
 }, { name: 'hearth-kiosk-feed', dependencies: ['hearth-events'] });

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata } from 'sharp';
 import type { MediaModeration, MediaPrivacy, MediaView, Principal } from '@hearth/protocol';
 import type { DomainBus } from '../bus/domain-bus.js';
 import { HttpError } from '../http/errors.js';
 import { MediaFiles, type StagedFile } from './media-files.js';
 import { MediaRepo, toMediaView, type MediaRow } from './media-repo.js';
+import { loadSharp } from './load-sharp.js';
 import { isImage, sniffType, UPLOAD_TYPES } from './sniff.js';
 import { Thumbnails } from './thumbnails.js';
 import { canSee } from './visibility.js';
@@ -37,6 +38,7 @@ export class MediaService {
   /** Width and height of an image file; 413 past the pixel limit, 415 when it does not decode. */
   async imageSize(path: string): Promise<{ width: number | null; height: number | null }> {
     let meta: Metadata;
+    const sharp = await loadSharp();
     try {
       // Only the header is read here; the pixel limit is checked below with a clear message.
       meta = await sharp(path, { limitInputPixels: false }).metadata();

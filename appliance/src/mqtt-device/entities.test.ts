@@ -24,6 +24,13 @@ describe('appliance entities and their discovery', () => {
     expect(button).toMatchObject({ name: 'Preset Birthday card', command_topic: 'hearth/appliance/cmd/preset/4', payload_press: 'PRESS' });
   });
 
+  it('names follow the has_entity_name convention of HA: no device name in them (HA prefixes "Hearth")', () => {
+    for (const e of discovery([{ id: 4, name: 'Birthday card' }]).entities) {
+      expect(e.config.name, e.objectId).toBeTruthy();
+      expect(e.config.name!.toLowerCase().startsWith('hearth'), e.objectId).toBe(false);
+    }
+  });
+
   it('a deleted preset: its retained config is cleared, the rest re-published', () => {
     const before = planDiscovery(null, discovery([{ id: 1, name: 'A' }, { id: 2, name: 'B' }]), 'component').record;
     const { messages, record } = planDiscovery(before, discovery([{ id: 2, name: 'B' }]), 'component');

@@ -103,20 +103,27 @@ describe('the appliance as an MQTT device', () => {
     await waitFor(() => live().some((m) => m.topic === 'hearth/appliance/state'), { what: 'state' });
   });
 
-  it('device-based discovery when an admin asks for it; switching back clears it', async () => {
-    expect((await admin.get('/api/admin/mqtt-device')).json).toEqual({ discoveryMode: 'component' });
-    expect((await admin.put('/api/admin/mqtt-device', { discoveryMode: 'sideways' })).status).toBe(400);
+  it('device-based discovery when an admin asks for it, announced to agents; switching back clears it', async () => {
+    // No Home Assistant link here, so `auto` cannot know HA reads device-based discovery.
+    expect((await admin.get('/api/admin/mqtt-device')).json).toEqual({ discoveryMode: 'auto', activeMode: 'component', haVersion: null });
+    const choice = async () => JSON.parse((await retained(t.mosquitto.url, 'hearth/appliance/ha-discovery')).get('hearth/appliance/ha-discovery') ?? 'null');
+    expect(await choice()).toEqual({ mode: 'component', haVersion: null });
+    const bad = await admin.put('/api/admin/mqtt-device', { discoveryMode: 'sideways' });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('discoveryMode');
     const put = await admin.put('/api/admin/mqtt-device', { discoveryMode: 'device' });
     expect(put.status, put.text).toBe(200);
+    expect(put.json).toEqual({ discoveryMode: 'device', activeMode: 'device', haVersion: null });
+    await waitFor(async () => (await choice())?.mode === 'device', { what: 'the retained choice for agents' });
     await waitFor(async () => (await configTopics()).join() === 'homeassistant/device/hearth_appliance/config', { what: 'one device config' });
     const payload = JSON.parse((await retained(t.mosquitto.url, 'homeassistant/device/hearth_appliance/config')).get('homeassistant/device/hearth_appliance/config')!);
     expect(payload.dev).toMatchObject({ identifiers: ['hearth_appliance'], model: 'Hearth appliance' });
     expect(payload.cmps.hearth_kiosk_night_mode).toMatchObject({ p: 'switch', default_entity_id: 'switch.hearth_kiosk_night_mode' });
     // Kept across a restart (settings).
     await t.restart();
-    expect((await admin.get('/api/admin/mqtt-device')).json).toEqual({ discoveryMode: 'device' });
+    expect((await admin.get('/api/admin/mqtt-device')).json).toMatchObject({ discoveryMode: 'device', activeMode: 'device' });
 
-    expect((await admin.put('/api/admin/mqtt-device', { discoveryMode: 'component' })).status).toBe(200);
+    expect((await admin.put('/api/admin/mqtt-device', { discoveryMode: 'auto' })).status).toBe(200);
     await waitFor(async () => (await configTopics()).length === 11 && !(await configTopics()).some((k) => k.includes('/device/')), { what: 'per-component configs again' });
   });
 

@@ -4,13 +4,14 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { notBuiltPage } from './not-built-page.js';
+import { APPLIANCE_DIR } from '../install-dir.js';
 
 export interface PortalOptions {
   /** The Vite output folder (default: appliance/web/dist). */
   distDir?: string;
 }
 
-export const DEFAULT_DIST_DIR = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+export const DEFAULT_DIST_DIR = fileURLToPath(new URL('web/dist/', APPLIANCE_DIR));
 
 const YEAR_S = 365 * 24 * 3600;
 /** Extensions of files a browser fetches as such; other paths (even "/jobs/new/image.upscale") are client routes. */

@@ -75,7 +75,7 @@ function LazyComics({ path }: { path: string }) {
   const [studio, setStudio] = useState<typeof import('./comics/studio.js') | null>(null);
   const [failed, setFailed] = useState<string | null>(null);
   useEffect(() => {
-    import('./comics/studio.js').then(setStudio, (e: Error) => setFailed(e.message));
+    void import('./comics/studio.js').then(setStudio, (e: Error) => setFailed(e.message));
   }, []);
   if (failed) return <ErrorNotice error={failed} />;
   return studio ? <studio.ComicsStudio path={path} /> : <Loading />;

@@ -2,9 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { BackendWatcher, type HealthCheck } from '../backends/watcher.js';
 import { parseBackendSettings, type BackendSettings } from '../backends/settings.js';
 import { ComicRunner } from '../runners/builtin/comic/comic-runner.js';
-import { loadDejaVuSans } from '../runners/builtin/comic/font.js';
 import { ComicRenderRunner } from '../runners/builtin/comic/comic-render-runner.js';
-import { Lettering } from '../runners/builtin/comic/lettering.js';
 import { ComicLookRunner } from '../runners/builtin/comic-look/comic-look-runner.js';
 import { GifRunner } from '../runners/builtin/gif/gif-runner.js';
 import { ModerateRunner } from '../runners/builtin/moderate/moderate-runner.js';
@@ -13,9 +11,7 @@ import { TfjsRuntime } from '../runners/builtin/tfjs/runtime.js';
 import { EsrganModels } from '../runners/builtin/upscale/esrgan-models.js';
 import { UpscaleRunner } from '../runners/builtin/upscale/upscale-runner.js';
 import { ComfyUiRunner } from '../runners/comfyui/runner.js';
-import { OllamaChat } from '../runners/llm/ollama.js';
-import { OpenAiChat } from '../runners/llm/openai.js';
-import { LlmRunner } from '../runners/llm/runner.js';
+import { LlmRunner, chatBackend } from '../runners/llm/runner.js';
 import type { Runner } from '../runners/runner.js';
 import { RunnerRegistry } from './runner-registry.js';
 
@@ -29,17 +25,18 @@ export interface AgentRunners {
 
 /**
  * Every runner this agent has: the built-in ones always (CPU, one TensorFlow.js WASM runtime for
- * all of them), ComfyUI and the LLM when their backends are configured.
+ * all of them, unloaded after `modelIdleUnloadMs` without work), ComfyUI and the LLM when their
+ * backends are configured.
  */
-export function createAgentRunners(backends: BackendSettings = {}): AgentRunners {
-  const runtime = new TfjsRuntime('wasm');
+export function createAgentRunners(backends: BackendSettings = {}, { modelIdleUnloadMs = 0 }: { modelIdleUnloadMs?: number } = {}): AgentRunners {
+  const runtime = new TfjsRuntime('wasm', { idleUnloadMs: modelIdleUnloadMs });
   const moderator = new NsfwModerator(runtime);
   const runners: Runner[] = [
     new UpscaleRunner({ models: new EsrganModels(runtime) }),
     new ModerateRunner(moderator),
     new GifRunner(),
-    new ComicRunner(loadDejaVuSans()),
-    new ComicRenderRunner(Lettering.load()),
+    new ComicRunner(),
+    new ComicRenderRunner(),
     new ComicLookRunner(),
   ];
   const checks: Partial<Record<'comfyui' | 'llm', HealthCheck>> = {};
@@ -49,7 +46,9 @@ export function createAgentRunners(backends: BackendSettings = {}): AgentRunners
     checks.comfyui = (signal) => comfy.healthy(signal);
   }
   if (backends.llm) {
-    const llm = new LlmRunner(backends.llm.kind === 'ollama' ? new OllamaChat(backends.llm) : new OpenAiChat(backends.llm));
+    // The built-in LLM follows the agent's model idle time unless its settings name their own.
+    const settings = backends.llm.kind === 'builtin' && backends.llm.idleUnloadMs === undefined ? { ...backends.llm, idleUnloadMs: modelIdleUnloadMs } : backends.llm;
+    const llm = new LlmRunner(chatBackend(settings));
     runners.push(llm);
     checks.llm = (signal) => llm.healthy(signal);
   }

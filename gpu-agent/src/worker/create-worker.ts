@@ -3,14 +3,13 @@ import type { AgentBus } from '../bus.js';
 import type { AgentConfig } from '../config.js';
 import type { Extension } from '../extension.js';
 import type { Logger } from '../log.js';
-import { createAgentRunners, loadBackendSettings } from './agent-runners.js';
-import { ApplianceClient } from './appliance-client.js';
-import { JobWorker } from './job-worker.js';
+import { parseBackendSettings } from '../backends/settings.js';
 
 /**
  * The job-taking part of the agent: the backend watcher (when server backends are configured)
  * and the worker. Empty, with a warning, when the agent lacks what it needs to take jobs — it
- * still reports its GPU to Home Assistant.
+ * still reports its GPU to Home Assistant. The runners, the queue client and their packages
+ * (sharp, bee-queue, fonts) are imported only by an agent that takes jobs.
  */
 export async function createWorkerExtensions(
   config: AgentConfig,
@@ -23,7 +22,13 @@ export async function createWorkerExtensions(
     deps.log.warn(`not taking jobs: ${missing.join(', ')} not set`);
     return [];
   }
-  const { registry, watcher, moderator } = createAgentRunners(await loadBackendSettings(env.AGENT_BACKENDS));
+  const [{ createAgentRunners, loadBackendSettings }, { ApplianceClient }, { JobWorker }] = await Promise.all([
+    import('./agent-runners.js'), import('./appliance-client.js'), import('./job-worker.js'),
+  ]);
+  const backends = await loadBackendSettings(env.AGENT_BACKENDS);
+  // AGENT_LLM_GGUF: the built-in LLM on that file, unless a backends file names another LLM.
+  if (!backends.llm && env.AGENT_LLM_GGUF) backends.llm = parseBackendSettings({ llm: { kind: 'builtin', modelPath: env.AGENT_LLM_GGUF } }).llm;
+  const { registry, watcher, moderator } = createAgentRunners(backends, { modelIdleUnloadMs: config.modelIdleUnloadMs });
   const worker = new JobWorker({
     redisUrl,
     appliance: new ApplianceClient({ baseUrl: applianceUrl, token: agentToken, maxBackoffMs: config.applianceRetryMaxMs, log: deps.log.child('appliance') }),

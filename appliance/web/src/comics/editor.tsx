@@ -159,6 +159,7 @@ export function ComicEditor({ id }: { id: number }) {
                     onChange={(e) => { const f = e.currentTarget.files?.[0]; if (f) void upload(f); e.currentTarget.value = ''; }} />
                 </label>
                 <GalleryButton text={text} onPick={(mediaId) => editPanel((p) => { p.mediaId = mediaId; p.crop = { ...DEFAULT_CROP }; })} />
+                <DrawButton text={text} upload={upload} />
                 {panel.mediaId && <>
                   <button type="button" aria-label={text('zoomIn')} onClick={() => editPanel((p) => { p.crop.zoom = Math.min(4, Math.round((p.crop.zoom + 0.25) * 100) / 100); })}>+</button>
                   <button type="button" aria-label={text('zoomOut')} onClick={() => editPanel((p) => { p.crop.zoom = Math.max(1, Math.round((p.crop.zoom - 0.25) * 100) / 100); })}>-</button>
@@ -237,6 +238,58 @@ function GalleryButton({ text, onPick }: { text: StudioText; onPick(id: string):
   );
 }
 
+const INKS = ['#141414', '#c0392b', '#2471a3', '#1e8449', '#f1c40f', '#ffffff'];
+
+/** "Draw it yourself": a canvas for a finger, a pen or the mouse; the drawing becomes the panel's picture. */
+function DrawButton({ text, upload }: { text: StudioText; upload(file: File): Promise<void> }) {
+  const [open, setOpen] = useState(false);
+  const [ink, setInk] = useState(INKS[0]!);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const last = useRef<{ x: number; y: number } | null>(null);
+  const clear = () => {
+    const ctx = canvas.current?.getContext('2d');
+    if (!ctx || !canvas.current) return;
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, canvas.current.width, canvas.current.height);
+  };
+  useEffect(() => { if (open) clear(); }, [open]);
+  if (!open) return <button type="button" onClick={() => setOpen(true)}>{text('drawByHand')}</button>;
+  const at = (e: PointerEvent) => {
+    const r = canvas.current!.getBoundingClientRect();
+    return { x: ((e.clientX - r.left) / r.width) * canvas.current!.width, y: ((e.clientY - r.top) / r.height) * canvas.current!.height };
+  };
+  const draw = (e: PointerEvent) => {
+    const ctx = canvas.current?.getContext('2d');
+    const from = last.current;
+    if (!ctx || !from) return;
+    const to = at(e);
+    ctx.strokeStyle = ink;
+    ctx.lineWidth = ink === '#ffffff' ? 28 : 7;
+    ctx.lineCap = 'round';
+    ctx.beginPath();
+    ctx.moveTo(from.x, from.y);
+    ctx.lineTo(to.x, to.y);
+    ctx.stroke();
+    last.current = to;
+  };
+  const use = () => canvas.current?.toBlob((blob) => {
+    if (blob) void upload(new File([blob], 'drawing.png', { type: 'image/png' })).then(() => setOpen(false));
+  }, 'image/png');
+  return (
+    <div class="stack drawing">
+      <canvas ref={canvas} width={1200} height={900} class="drawing-canvas" aria-label={text('drawingCanvas')}
+        onPointerDown={(e) => { e.currentTarget.setPointerCapture(e.pointerId); last.current = at(e); }}
+        onPointerMove={draw} onPointerUp={() => { last.current = null; }} onPointerCancel={() => { last.current = null; }} />
+      <div class="row wrap" role="radiogroup" aria-label={text('colour')}>
+        {INKS.map((c, i) => <button key={c} type="button" role="radio" aria-checked={c === ink} aria-label={text('inks').split(',')[i]} class="swatch" style={{ background: c }} onClick={() => setInk(c)} />)}
+        <button type="button" onClick={clear}>{text('clearDrawing')}</button>
+        <button type="button" class="primary" onClick={use}>{text('useDrawing')}</button>
+        <button type="button" onClick={() => setOpen(false)}>{text('cancel')}</button>
+      </div>
+    </div>
+  );
+}
+
 function ComicSettings({ doc, edit, text }: { doc: ComicContent; edit(change: (d: ComicContent) => void): void; text: StudioText }) {
   return (
     <details class="stack">
@@ -283,9 +336,10 @@ function Helpers({ api, id, doc, panel, text, flush, reload }: {
   const [error, setError] = useState<string | null>(null);
   const [photos, setPhotos] = useState<string[]>([]);
   const [comfy, setComfy] = useState(false);
+  const [replaceTyped, setReplaceTyped] = useState(false);
   const poll = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   useEffect(() => {
-    api.get<{ agents: Array<{ availability: string; capabilities: string[] }> }>('/api/agents')
+    void api.get<{ agents: Array<{ availability: string; capabilities: string[] }> }>('/api/agents')
       .then((r) => setComfy(r.agents.some((a) => a.availability === 'online' && a.capabilities.includes('comfyui'))), () => setComfy(false));
     return () => clearTimeout(poll.current);
   }, []);
@@ -303,7 +357,7 @@ function Helpers({ api, id, doc, panel, text, flush, reload }: {
     setError(null);
     try {
       await flush();
-      const p = await api.post<PipelineView>(`/api/comics/${id}/make`, { pictures: comfy ? 'generate' : 'photos', photoIds: photos, ...body });
+      const p = await api.post<PipelineView>(`/api/comics/${id}/make`, { pictures: comfy ? 'generate' : 'photos', photoIds: photos, replaceTyped, ...body });
       await follow(p);
     } catch (e) {
       setError((e as Error).message);
@@ -318,6 +372,10 @@ function Helpers({ api, id, doc, panel, text, flush, reload }: {
       {!comfy && hasEmpty && (
         <MediaPicker id="ai-photos" label={text('photosForAi')} hint={text('makeHint')} error={undefined} multiple selected={photos} onChange={setPhotos} />
       )}
+      <label class="row">
+        <input type="checkbox" checked={replaceTyped} onChange={(e) => setReplaceTyped(e.currentTarget.checked)} />
+        <span>{text('replaceTyped')}</span>
+      </label>
       <div class="row wrap">
         <button type="button" disabled={!!running && running.status === 'running'} onClick={() => void start({ only: 'dialogue' })}>{text('writeDialogue')}</button>
         {panel && <button type="button" disabled={!!running && running.status === 'running'} onClick={() => void start({ only: 'pictures', panelIds: [panel.id] })}>{text('drawIt')}</button>}

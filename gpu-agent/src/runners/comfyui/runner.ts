@@ -9,7 +9,7 @@
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import sharp from 'sharp';
+import { loadSharp } from '../load-sharp.js';
 import { Value } from '@sinclair/typebox/value';
 import { JOB_TYPES, type Capability, type JobInput, type JobType } from '@hearth/protocol';
 import { JobError, type RunContext, type Runner, type RunnerJob, type RunResult } from '../runner.js';
@@ -28,11 +28,12 @@ import {
   type HistoryEntry,
 } from './protocol.js';
 import { fillWorkflow, loadTemplate, type OutputFormat, type WorkflowValues, type ApiWorkflow } from './workflow.js';
+import { AGENT_DIR } from '../../install-dir.js';
 
 const TYPES = ['image.generate', 'image.stylize', 'video.generate'] as const satisfies readonly JobType[];
 type ComfyJobType = (typeof TYPES)[number];
 
-export const DEFAULT_WORKFLOWS_DIR = fileURLToPath(new URL('../../../workflows/', import.meta.url));
+export const DEFAULT_WORKFLOWS_DIR = fileURLToPath(new URL('workflows/', AGENT_DIR));
 const DEFAULT_VIDEO = { unet: 'wan2.2_ti2v_5B_fp16.safetensors', textEncoder: 'umt5_xxl_fp8_e4m3fn_scaled.safetensors', vae: 'wan2.2_vae.safetensors', width: 832, height: 480 };
 /** gif.create takes at most 60 frames. */
 const MAX_GIF_FRAMES = 60;
@@ -45,6 +46,8 @@ export interface ComfyUiRunnerOptions {
   lostAfterMs?: number;
   /** Budget for the /interrupt and /queue calls on cancel (the job must stop within 2 s). */
   cancelTimeoutMs?: number;
+  /** Longest wait for a cancelled prompt to leave ComfyUI before the next job is queued anyway. */
+  drainTimeoutMs?: number;
 }
 
 interface Plan {
@@ -59,6 +62,8 @@ export class ComfyUiRunner implements Runner {
   readonly types: readonly JobType[] = TYPES;
   private readonly client: ComfyClient;
   private readonly dir: string;
+  /** A cancelled prompt ComfyUI may still be working on; the next job waits for it. */
+  private draining: Promise<void> | undefined;
 
   constructor(private readonly options: ComfyUiRunnerOptions) {
     this.client = new ComfyClient(options.settings.url, options.settings.requestTimeoutMs ?? 30_000);
@@ -89,6 +94,7 @@ export class ComfyUiRunner implements Runner {
       const template = await loadTemplate(this.dir, plan.template);
       const { prompt, outputNodes } = fillWorkflow(template, plan.template, plan.values, plan.format);
       const progress = new ComfyProgress(prompt, (p) => ctx.progress(p));
+      await this.afterDrain(progress, ctx.signal);
       const entry = await this.execute(prompt, progress, ctx);
       const artifacts = await this.collect(entry, outputNodes, job.type as ComfyJobType, plan.format, progress, ctx);
       progress.finish('done', 1);
@@ -158,6 +164,37 @@ export class ComfyUiRunner implements Runner {
     }
   }
 
+  /** Resolves once ComfyUI no longer runs or holds the prompt (or after `drainTimeoutMs`, or when it cannot be asked). */
+  private async untilStopped(promptId: string): Promise<void> {
+    const deadline = Date.now() + (this.options.drainTimeoutMs ?? 5 * 60_000);
+    const pollMs = this.options.historyPollMs ?? 1000;
+    while (Date.now() < deadline) {
+      try {
+        const { running, pending } = await this.client.queue();
+        if (!running.includes(promptId) && !pending.includes(promptId)) return;
+      } catch {
+        return; // ComfyUI is down: nothing of ours runs there any more
+      }
+      await new Promise((r) => setTimeout(r, pollMs));
+    }
+  }
+
+  /** Before queueing: wait (cancellably) for a cancelled prompt of ours that ComfyUI is still finishing. */
+  private async afterDrain(progress: ComfyProgress, signal: AbortSignal): Promise<void> {
+    const draining = this.draining;
+    if (!draining) return;
+    progress.finish('waiting for ComfyUI to stop the last job', 0);
+    await new Promise<void>((resolve, reject) => {
+      const onAbort = () => reject(abortReason(signal));
+      signal.addEventListener('abort', onAbort, { once: true });
+      void draining.then(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      });
+    });
+    if (this.draining === draining) this.draining = undefined;
+  }
+
   /** Queue the prompt and follow it to its history entry. */
   private async execute(prompt: ApiWorkflow, progress: ComfyProgress, ctx: RunContext): Promise<HistoryEntry> {
     const { signal } = ctx;
@@ -198,6 +235,9 @@ export class ComfyUiRunner implements Runner {
         if (settled) return;
         // Stop waiting at once; tell ComfyUI within the cancel budget, then let go.
         socket.close();
+        // ComfyUI checks for an interrupt only between sampler steps or nodes (seen: a 2048² node
+        // went on 12.8 s after the interrupt): the next job waits until this one has really stopped.
+        this.draining = this.untilStopped(promptId);
         // Even before /prompt answered: the request may already have reached ComfyUI.
         void this.client.cancel(promptId, cancelTimeoutMs).finally(() => settle(() => reject(abortReason(signal))));
       };
@@ -234,13 +274,18 @@ export class ComfyUiRunner implements Runner {
         }
       };
 
-      /** While the socket is down, /history tells whether the prompt finished. */
+      /**
+       * While the socket is down, /history and /queue tell whether the prompt finished, still
+       * waits, or was forgotten by a ComfyUI that restarted (then no message will ever come:
+       * the attempt fails as retryable and the job is handed out again).
+       */
       const poll = async () => {
         if (settled) return;
         try {
-          const entry = await this.client.history(promptId, signal);
+          const where = await this.client.locate(promptId, signal);
           unreachableSince = undefined;
-          if (entry) return handleEntry(entry);
+          if (where.state === 'done') return handleEntry(where.entry);
+          if (where.state === 'gone') return fail(forgotten());
         } catch (err) {
           if (err instanceof JobError && !err.retryable) return fail(err);
           unreachableSince ??= Date.now();
@@ -253,8 +298,13 @@ export class ComfyUiRunner implements Runner {
         if (!settled && queued && !pollTimer) pollTimer = setTimeout(() => void poll(), pollMs);
       });
       socket.on('open', () => {
-        // Reconnected: a prompt that ended while we were away sends nothing more, so look once now.
-        if (!settled && queued) void this.client.history(promptId, signal).then((e) => e && handleEntry(e), () => {});
+        // Reconnected: a prompt that ended (or was forgotten) while we were away sends nothing more, so look once now.
+        if (!settled && queued) {
+          void this.client.locate(promptId, signal).then(
+            (where) => (where.state === 'done' ? handleEntry(where.entry) : where.state === 'gone' ? fail(forgotten()) : undefined),
+            () => {},
+          );
+        }
       });
 
       socket.on('message', ({ type, data }) => {
@@ -362,6 +412,10 @@ function executionError(data: Record<string, unknown> | unknown): JobError {
   return new JobError(`ComfyUI failed in node ${d.node_type} (#${d.node_id}): ${d.exception_type}: ${message}`);
 }
 
+function forgotten(): JobError {
+  return new JobError('ComfyUI lost the job (it restarted?); it will be tried again', true);
+}
+
 function interruptedError(signal: AbortSignal): Error {
   return signal.aborted ? abortReason(signal) : new JobError('ComfyUI interrupted the job (someone pressed cancel in ComfyUI?)', true);
 }
@@ -370,7 +424,7 @@ function interruptedError(signal: AbortSignal): Error {
 async function sniff(bytes: Buffer, filename: string): Promise<{ ext: string; contentType: string }> {
   if (bytes.length > 12 && bytes.subarray(4, 8).toString('latin1') === 'ftyp') return { ext: 'mp4', contentType: 'video/mp4' };
   try {
-    const meta = await sharp(bytes, { animated: true }).metadata();
+    const meta = await (await loadSharp())(bytes, { animated: true }).metadata();
     if (meta.format === 'png') return { ext: 'png', contentType: 'image/png' };
     if (meta.format === 'webp') return { ext: 'webp', contentType: 'image/webp' };
     if (meta.format === 'jpeg') return { ext: 'jpg', contentType: 'image/jpeg' };

@@ -1,7 +1,6 @@
 import type { ComicLookInput, JobType } from '@hearth/protocol';
 import type { RunContext, Runner, RunnerJob, RunResult } from '../../runner.js';
 import { readImageSize } from '../decode-image.js';
-import { comicLook } from './comic-look.js';
 
 /** `image.comic-look`: a family photo turned into a comic panel on the CPU (no GPU, no server). */
 export class ComicLookRunner implements Runner {
@@ -18,6 +17,8 @@ export class ComicLookRunner implements Runner {
     await readImageSize(bytes);
     ctx.progress({ fraction: 0.2, stage: 'drawing' });
     ctx.signal.throwIfAborted();
+    // sharp comes with the first job (see load-sharp.ts for why).
+    const { comicLook } = await import('./comic-look.js');
     const png = await comicLook(bytes, input);
     ctx.signal.throwIfAborted();
     await ctx.upload({ name: 'comic-look.png', contentType: 'image/png', bytes: png });

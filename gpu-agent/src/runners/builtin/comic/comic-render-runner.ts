@@ -2,10 +2,8 @@ import { createHash } from 'node:crypto';
 import { COMIC_CBZ_ARTIFACT, COMIC_PDF_ARTIFACT, comicPageArtifact, type ComicRenderInput, type JobType } from '@hearth/protocol';
 import type { RunContext, Runner, RunnerJob, RunResult } from '../../runner.js';
 import { readImageSize } from '../decode-image.js';
-import { comicCbz, comicPdf } from './comic-book.js';
 import type { Lettering } from './lettering.js';
 import { layoutPage } from './page-layout.js';
-import { renderPage } from './render-page.js';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -19,7 +17,12 @@ export class ComicRenderRunner implements Runner {
   readonly capability = 'builtin';
   readonly types: readonly JobType[] = ['comic.render'];
 
-  constructor(private readonly lettering: Lettering) {}
+  // Fonts (fontkit), sharp and pdfkit are loaded by the first comic, not when the agent starts.
+  #lettering: Lettering | undefined;
+
+  constructor(lettering?: Lettering) {
+    this.#lettering = lettering;
+  }
 
   canRun(job: RunnerJob): boolean {
     return job.type === 'comic.render';
@@ -36,11 +39,13 @@ export class ComicRenderRunner implements Runner {
       pictures.set(id, bytes);
       ctx.progress({ fraction: (0.3 * (i + 1)) / ids.length, stage: `picture ${i + 1}/${ids.length}` });
     }
+    const lettering = (this.#lettering ??= (await import('./lettering.js')).Lettering.load());
+    const [{ renderPage }, { comicCbz, comicPdf }] = await Promise.all([import('./render-page.js'), import('./comic-book.js')]);
     const pngs: Array<{ name: string; bytes: Buffer }> = [];
     const jpegs: Buffer[] = [];
     for (const [i, page] of input.pages.entries()) {
       ctx.signal.throwIfAborted();
-      const rendered = await renderPage(layoutPage(page, this.lettering), this.lettering, pictures);
+      const rendered = await renderPage(layoutPage(page, lettering), lettering, pictures);
       pngs.push({ name: comicPageArtifact(i), bytes: rendered.png });
       jpegs.push(rendered.jpeg);
       ctx.progress({ fraction: 0.3 + (0.5 * (i + 1)) / input.pages.length, stage: `page ${i + 1}/${input.pages.length}` });
