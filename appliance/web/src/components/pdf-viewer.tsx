@@ -24,7 +24,7 @@ export function PdfViewer({ url, title }: { url: string; title: string }) {
   useEffect(() => {
     let live = true;
     let opened: PdfDoc | null = null;
-    openPdf(url).then((d) => {
+    void openPdf(url).then((d) => {
       opened = d;
       if (live) setDoc(d);
       else void d.destroy();
