@@ -75,6 +75,17 @@ describe(`ComfyUI runner against recorded ComfyUI ${VERSION}`, () => {
     await next;
   });
 
+  it('fails the attempt as retryable when the real ComfyUI restarted mid-job and forgot the prompt', async () => {
+    // Recorded: killed during sampling and started again; then /history/<id> is {} and /queue is empty.
+    const runner = await runnerFor('restart');
+    const { ctx } = recordingContext();
+    const err = await runner.run(generate, ctx).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(JobError);
+    expect((err as JobError).retryable).toBe(true);
+    expect((err as Error).message).toMatch(/ComfyUI lost the job/);
+    expect(await runner.healthy()).toBe(true);
+  });
+
   it('explains the real refusal of a workflow with a missing checkpoint', async () => {
     const runner = await runnerFor('rejected', 1);
     const { ctx } = recordingContext();

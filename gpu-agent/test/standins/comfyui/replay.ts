@@ -120,6 +120,12 @@ export class ComfyReplay {
   private async play(from: number, recId: string, recClient: string, id: string, client: string): Promise<void> {
     let last = from;
     for (const e of this.run.exchanges) {
+      if (e.t >= from && e.kind === 'note' && /killed/.test(e.text)) {
+        // The recorded ComfyUI died here: connections drop, the run is forgotten (queue and history).
+        for (const ws of this.sockets.values()) ws.terminate();
+        this.running = undefined;
+        return;
+      }
       if (e.t < from || (e.kind !== 'ws-text' && e.kind !== 'ws-binary')) continue;
       await new Promise((r) => setTimeout(r, Math.min((e.t - last) / this.speed, this.maxGapMs)));
       last = e.t;
