@@ -14,7 +14,7 @@ import { basename, join, relative } from 'node:path';
  */
 export const KEEP_EXTERNAL = [
   // native addons
-  'better-sqlite3', 'better-sqlite3-napi', 'sharp', '@node-rs/argon2',
+  'better-sqlite3', 'better-sqlite3-napi', 'sharp', '@node-rs/argon2', 'node-llama-cpp',
   // read their own files or spawn workers from their folder
   'bee-queue', 'pino', 'pino-pretty', 'thread-stream', '@fastify/swagger', '@fastify/swagger-ui', '@fastify/static',
   '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-core', 'nsfwjs', '@upscalerjs/esrgan-slim',
