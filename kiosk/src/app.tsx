@@ -3,6 +3,7 @@ import { api, NotPaired } from './api.js';
 import { Live } from './live.js';
 import { Pairing } from './pairing.js';
 import { isScheduledNight, shiftAt } from './schedule.js';
+import { FINAL_STATUSES } from '@hearth/protocol/plain';
 import type { Tuning } from './tuning.js';
 import type { AgentView, JobView, KioskControl, KioskEntity, KioskFeed, KioskTile, MediaView } from './types.js';
 import { Agents } from './tiles/agents.js';
@@ -13,7 +14,7 @@ import { Slideshow } from './tiles/slideshow.js';
 import { Weather } from './tiles/weather.js';
 
 type Phase = 'loading' | 'unpaired' | 'ready';
-const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
+const FINISHED: ReadonlySet<string> = new Set(FINAL_STATUSES);
 const byKey = <T,>(items: T[], key: (t: T) => string) => new Map(items.map((i) => [key(i), i]));
 const sameIds = (a: MediaView[], b: MediaView[]) => a.length === b.length && a.every((m, i) => m.id === b[i]!.id);
 

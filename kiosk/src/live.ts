@@ -1,8 +1,8 @@
 type Handler = (data: unknown) => void;
 
-/** The events the kiosk listens to on `GET /api/events`. */
-const EVENT_TYPES = ['hello', 'job', 'job.progress', 'agent', 'media', 'media.deleted', 'ha.state', 'kiosk.control', 'kiosk.layout'] as const;
-export type LiveEventType = (typeof EVENT_TYPES)[number];
+import { SERVER_EVENT_TYPES as EVENT_TYPES, type ServerEventName } from '@hearth/protocol/plain';
+
+export type LiveEventType = ServerEventName;
 
 export interface LiveOptions {
   url?: string;

@@ -1,19 +1,7 @@
-import type { AgentView, JobView, KioskControl, KioskLayout, MediaView } from '@hearth/protocol';
+import type { AgentView, JobView, KioskControl, KioskFeed, KioskLayout, MediaView } from '@hearth/protocol';
 
-export type { AgentView, JobView, KioskControl, KioskLayout, MediaView };
+export type { AgentView, JobView, KioskControl, KioskFeed, KioskLayout, MediaView };
 export type KioskTile = KioskLayout['tiles'][number];
-
-/** `GET /api/kiosk/feed` (appliance/src/kiosk-feed/feed-routes.ts). */
-export interface KioskFeed {
-  kiosk: { id: number; name: string };
-  version: string;
-  build: string | null;
-  layout: KioskLayout;
-  control: KioskControl;
-  csrfToken: string;
-  jobs: JobView[];
-  agents?: AgentView[];
-}
 
 /** One entity of `GET /api/kiosk/entities`, kept current by `ha.state` events. */
 export interface KioskEntity {

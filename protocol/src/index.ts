@@ -7,3 +7,4 @@ export * from './api.js';
 export * from './kiosk.js';
 export * from './ha-discovery-plan.js';
 export * from './errors.js';
+export * from './plain.js';

@@ -1,7 +1,7 @@
-import { JOB_TYPES, type Capability, type JobProgress, type JobStatus, type JobType, type JobView } from '@hearth/protocol';
+import { JOB_TYPES, LIVE_STATUSES, type Capability, type JobProgress, type JobStatus, type JobType, type JobView } from '@hearth/protocol';
 import type { Db } from '../db/database.js';
 
-export const LIVE_STATUSES: readonly JobStatus[] = ['queued', 'waiting_for_gpu', 'running'];
+export { LIVE_STATUSES };
 
 export interface JobRow {
   id: string;

@@ -1,8 +1,15 @@
-/** An answer from the appliance that was not a success; `message` is meant for people. */
+import type { ErrorView } from '@hearth/protocol';
+
+/** An answer from the appliance that was not a success: `message` (English) is meant for people, `code`/`field`/`params` for the forms. */
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(readonly status: number, message: string, readonly view?: Pick<ErrorView, 'code' | 'field' | 'params'>) {
     super(message);
     this.name = 'ApiError';
+  }
+
+  /** The refused field's dotted path inside the body (`port`, `tiles.2`, `input.scale`), when the appliance named one. */
+  get field(): string | undefined {
+    return this.view?.field;
   }
 }
 
@@ -51,8 +58,9 @@ export class Api {
     }
     if (!res.ok) {
       if (res.status === 401 && path !== '/api/auth/login') this.onSessionLost();
-      const message = (json as { message?: unknown } | undefined)?.message;
-      throw new ApiError(res.status, typeof message === 'string' ? message : `HTTP ${res.status}`);
+      const view = json as Partial<ErrorView> | undefined;
+      const message = view?.message;
+      throw new ApiError(res.status, typeof message === 'string' ? message : `HTTP ${res.status}`, typeof view?.code === 'string' ? { code: view.code, field: view.field, params: view.params } : undefined);
     }
     const token = (json as { csrfToken?: unknown } | undefined)?.csrfToken;
     if (typeof token === 'string' && token) this.csrf = token;

@@ -1,10 +1,10 @@
-import type { ServerEventType } from '@hearth/protocol';
+import { SERVER_EVENT_TYPES } from '@hearth/protocol/plain';
 
 export type LiveStatus = 'connecting' | 'open' | 'down';
 type Handler = (data: unknown) => void;
 
 /** The events the appliance streams (protocol ServerEvent, GET /api/events). */
-export const EVENT_TYPES: readonly ServerEventType[] = ['hello', 'job', 'job.progress', 'agent', 'media', 'media.deleted', 'ha.state', 'kiosk.control'];
+export const EVENT_TYPES = SERVER_EVENT_TYPES;
 
 /**
  * One EventSource per tab. The browser retries a dropped stream by itself, but gives up for good

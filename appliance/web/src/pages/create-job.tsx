@@ -3,7 +3,8 @@ import { ApiError } from '../api.js';
 import { Field } from '../components/field.js';
 import { ErrorNotice, Loading, NotAvailable } from '../components/notice.js';
 import { SchemaForm } from '../forms/schema-form.js';
-import { clean, initialValue, serverFieldPath, validate, type Errors } from '../forms/schema.js';
+import { clean, initialValue, validate, type Errors } from '../forms/schema.js';
+import { fieldErrorText, fieldOf } from '../forms/field-error.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Link, useRoute } from '../router.js';
 import { useSession } from '../session.js';
@@ -69,8 +70,8 @@ function JobForm({ info }: { info: JobTypeInfo }) {
       const job = await api.post<Job>('/api/jobs', { type: info.type, input: body, ...(title.trim() ? { title: title.trim() } : {}) });
       navigate(`/jobs/${encodeURIComponent(job.id)}`);
     } catch (err) {
-      const field = err instanceof ApiError && err.status === 400 ? serverFieldPath(err.message) : null;
-      if (field) setErrors({ [field]: err instanceof Error ? err.message : String(err) });
+      const field = err instanceof ApiError && err.status === 400 ? fieldOf(err, 'input') : null;
+      if (field) setErrors({ [field]: fieldErrorText(err as ApiError, t) });
       setFailure(err as ApiError);
     } finally {
       setBusy(false);

@@ -1,10 +1,11 @@
+import { JOB_STATUSES } from '@hearth/protocol/plain';
 import type { MessageKey } from '../i18n/en.js';
 
 /** Message keys for values that come from the server as codes. */
 export const roleKey = (role: string): MessageKey => (['admin', 'member', 'child'].includes(role) ? (`role.${role}` as MessageKey) : 'common.unknown');
 
 export const jobStatusKey = (status: string): MessageKey =>
-  (['queued', 'waiting_for_gpu', 'running', 'succeeded', 'failed', 'cancelled'].includes(status) ? (`status.${status}` as MessageKey) : 'common.unknown');
+  ((JOB_STATUSES as readonly string[]).includes(status) ? (`status.${status}` as MessageKey) : 'common.unknown');
 
 export const privacyKey = (p: string): MessageKey => (['private', 'family', 'kiosk'].includes(p) ? (`privacy.${p}` as MessageKey) : 'common.unknown');
 

@@ -34,9 +34,9 @@ function freeCell(layout: KioskLayout): { x: number; y: number } {
   return { x: 0, y: 0 };
 }
 
-/** The server names the tile it refuses ("body.tiles.2 (clock) overlaps …"): show it beside that tile. */
-export function tileOfMessage(message: string): number | null {
-  const m = /^body\.tiles\.(\d+)/.exec(message);
+/** The tile the server refused (its field is `tiles.N…`): shown beside that tile. */
+function tileOf(error: ApiError): number | null {
+  const m = /^tiles\.(\d+)/.exec(error.field ?? '');
   return m ? Number(m[1]) : null;
 }
 
@@ -87,7 +87,7 @@ export function KioskLayoutForm() {
       setError(err as ApiError);
     }
   };
-  const badTile = error ? tileOfMessage(error.message) : null;
+  const badTile = error ? tileOf(error) : null;
   const gridNumber = (key: 'columns' | 'rows') => (
     <div class="field">
       <label for={`grid-${key}`}>{t(key === 'columns' ? 'kiosk.columns' : 'kiosk.rows')}</label>
