@@ -9,7 +9,13 @@ import { SettingsStore } from './settings/settings-store.js';
 import { EmbeddedRedis } from './embedded/redis-server.js';
 import { EmbeddedMqttBroker } from './embedded/mqtt-broker.js';
 import { connect, redactUrl, type Connections } from './embedded/connections.js';
+import { embeddedMqttAccess, newApplianceCredentials, type ApplianceMqttCredentials } from './embedded/mqtt-access.js';
+import { embeddedBrokerPort } from './embedded/broker-port.js';
+import { mqttBrokerRoutes } from './embedded/routes.js';
+import { Devices } from './devices/device-tokens.js';
+import { AuditLog } from './audit/audit-log.js';
 import { LOG_REDACT } from './http/log-redaction.js';
+import { MQTT_AGENT_USER_PREFIX, MQTT_HOMEASSISTANT_USER, type MqttBrokerInfo } from '@hearth/protocol';
 
 export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -45,17 +51,34 @@ export async function startAppliance(config: ApplianceConfig, opts: StartOptions
     cleanups.push(async () => { db.close(); });
     const settings = await SettingsStore.open(join(config.dataDir, 'settings.json'));
 
+    // Embedded services are supervised; /readyz says so while one of them is being restarted.
+    const supervised: Array<{ name: string; problem(): string | null }> = [];
+    let embeddedBroker: EmbeddedMqttBroker | undefined;
     let redisUrl = config.redisUrl;
     if (!redisUrl) {
       const embedded = new EmbeddedRedis(join(config.dataDir, 'redis'), 6380, log);
       redisUrl = await embedded.start();
       cleanups.push(() => embedded.stop());
+      supervised.push({ name: 'embedded-redis', problem: () => embedded.problem() });
     }
     let mqttUrl = config.mqttUrl;
+    let mqttCredentials: ApplianceMqttCredentials | undefined;
+    const brokerInfo: MqttBrokerInfo = { embedded: false, port: null, reachableFromLan: false, homeAssistantUser: MQTT_HOMEASSISTANT_USER, agentUserPrefix: MQTT_AGENT_USER_PREFIX };
     if (!mqttUrl) {
-      const broker = new EmbeddedMqttBroker(config.host, 1883, log);
+      mqttCredentials = newApplianceCredentials();
+      const host = config.mqttHost ?? '127.0.0.1';
+      const port = await embeddedBrokerPort(settings, config.mqttPort, host);
+      Object.assign(brokerInfo, { embedded: true, port, reachableFromLan: !/^(127\.|::1$|localhost$)/.test(host) });
+      const broker = new EmbeddedMqttBroker({
+        host,
+        port,
+        access: embeddedMqttAccess({ devices: new Devices(db), audit: new AuditLog(db), appliance: mqttCredentials, log }),
+        log,
+      });
       mqttUrl = await broker.start();
+      embeddedBroker = broker;
       cleanups.push(() => broker.stop());
+      supervised.push({ name: 'embedded-mqtt', problem: () => broker.problem() });
     }
 
     let connections: Connections | undefined;
@@ -70,7 +93,19 @@ export async function startAppliance(config: ApplianceConfig, opts: StartOptions
       throttlePolicy: opts.throttlePolicy,
       capabilities: [
         async (a) => {
-          connections = await connect(redisUrl, mqttUrl, a.readiness, log);
+          for (const s of supervised) {
+            a.readiness.add(s.name, () => {
+              const problem = s.problem();
+              if (problem) throw new Error(problem);
+              return true;
+            });
+          }
+          await a.register(mqttBrokerRoutes, { info: brokerInfo });
+          if (embeddedBroker) {
+            const broker = embeddedBroker;
+            a.bus.on('device.revoked', ({ deviceId }) => broker.dropDevice(deviceId));
+          }
+          connections = await connect(redisUrl, mqttUrl, a.readiness, log, mqttCredentials);
           cleanups.push(() => connections!.close());
           for (const capability of opts.capabilities?.(connections, log, config) ?? []) await capability(a);
         },

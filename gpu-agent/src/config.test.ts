@@ -42,4 +42,7 @@ describe('agent config', () => {
     expect(agentIdFromHostname('DESKTOP_42 (new)')).toBe('desktop_42-new-');
     expect(agentIdFromHostname('...')).toBe('gpu-agent');
   });
+  it('refuses the id "appliance", the hub’s own name in MQTT', async () => {
+    await expect(loadConfig({ AGENT_ID: 'appliance' })).rejects.toThrow(/hub's own name in MQTT/);
+  });
 });

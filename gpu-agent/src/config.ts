@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { HA_DISCOVERY_MODES, HA_DISCOVERY_PREFIX, NodeId } from '@hearth/protocol';
+import { APPLIANCE_NODE_ID, HA_DISCOVERY_MODES, HA_DISCOVERY_PREFIX, NodeId } from '@hearth/protocol';
 import { LOG_LEVELS } from './log.js';
 
 const Url = (protocols: string) => Type.String({ pattern: `^(${protocols})://[^\\s]+$`, maxLength: 2048 });
@@ -49,6 +49,8 @@ export const AgentConfig = Type.Object(
     /** Upper bound of the random delay before re-announcing when HA comes online (spreads load). */
     haAnnounceJitterMs: Type.Integer({ minimum: 0, maximum: 60_000, default: 5000 }),
     logLevel: Type.Union(LOG_LEVELS.map((l) => Type.Literal(l)), { default: 'info' }),
+    /** Longest wait between tries while the appliance is unreachable; the job's timeout bounds the whole wait. */
+    applianceRetryMaxMs: Type.Integer({ minimum: 10, maximum: 600_000, default: 30_000 }),
     /** Port of the Prometheus /metrics and /healthz server; absent = no server (systemd and compose set 9464). */
     metricsPort: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
   },
@@ -75,6 +77,7 @@ const ENV: Record<string, { key: keyof AgentConfig; kind: 'string' | 'number' | 
   HA_ANNOUNCE_JITTER_MS: { key: 'haAnnounceJitterMs', kind: 'number' },
   LOG_LEVEL: { key: 'logLevel', kind: 'string' },
   HEARTH_AGENT_METRICS_PORT: { key: 'metricsPort', kind: 'number' },
+  APPLIANCE_RETRY_MAX_MS: { key: 'applianceRetryMaxMs', kind: 'number' },
 };
 
 export class ConfigError extends Error {
@@ -134,5 +137,6 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     const lines = errors.slice(0, 10).map((e) => `  ${e.path || '/'}: ${e.message}`);
     throw new ConfigError(`invalid agent config:\n${lines.join('\n')}`);
   }
+  if ((withDefaults as AgentConfig).agentId === APPLIANCE_NODE_ID) throw new ConfigError(`invalid agent config:\n  /agentId: "${APPLIANCE_NODE_ID}" is the hub's own name in MQTT; choose another AGENT_ID`);
   return withDefaults as AgentConfig;
 }

@@ -112,7 +112,7 @@ describe('the appliance in a real Home Assistant', () => {
     await count('hearth_queue_builtin', 2);
     await count('hearth_jobs_waiting_for_gpu', 3);
     const runs = await audit('presets.run');
-    expect(runs[0]).toMatchObject({ actorKind: 'home-assistant', actorName: HA_PRINCIPAL, target: `job:${job!.id}`, outcome: 'ok', detail: { via: 'mqtt', preset: presetId } });
+    expect(runs[0]).toMatchObject({ actorKind: 'home-assistant', actorName: HA_PRINCIPAL, target: `preset:${presetId}`, outcome: 'ok', detail: { via: 'mqtt', preset: presetId } });
   });
 
   it('garbage commands are ignored, the appliance stays up, and a valid command after them works', async () => {

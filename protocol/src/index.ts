@@ -6,5 +6,7 @@ export * from './broker.js';
 export * from './api.js';
 export * from './kiosk.js';
 export * from './ha-discovery-plan.js';
+export * from './mqtt-acl.js';
+export * from './backoff.js';
 export * from './errors.js';
 export * from './plain.js';

@@ -4,10 +4,11 @@
 #
 # Users: `appliance`, `homeassistant`, and one `agent-<id>` per GPU agent.
 
-# An agent id as protocol/src/mqtt.ts NodeId defines it; anything else could widen an ACL pattern.
+# An agent id as protocol/src/mqtt-acl.ts isMqttAgentId defines it; anything else could widen an
+# ACL pattern, and "appliance" would share the appliance's discovery node id (hearth_appliance).
 hearth_valid_agent_id() {
   case "$1" in
-    '' | *[!a-z0-9_-]* | [_-]*) return 1 ;;
+    '' | *[!a-z0-9_-]* | [_-]* | appliance) return 1 ;;
   esac
   [ "${#1}" -le 48 ]
 }
@@ -21,8 +22,9 @@ hearth_mqtt_conf() {
   printf 'acl_file %s\n' "$2"
 }
 
-# hearth_mqtt_acl AGENT_ID...: the ACL. Each client gets only its own subtree plus what it must
-# read; nobody may write another principal's state.
+# hearth_mqtt_acl AGENT_ID...: the ACL, the same table as protocol/src/mqtt-acl.ts (the embedded
+# broker's; a provisioning test compares them). Each client writes only its own topics; Home
+# Assistant writes only commands and its birth message; nobody may write another's state.
 hearth_mqtt_acl() {
   cat <<'ACL'
 # Hearth MQTT ACL: managed by provisioning (mosquitto/auth.sh); local edits are overwritten.
@@ -31,12 +33,14 @@ hearth_mqtt_acl() {
 user appliance
 topic readwrite hearth/appliance/#
 topic read hearth/agent/#
-# Discovery for the appliance's own HA entities, and homeassistant/status for re-announcing.
-topic readwrite homeassistant/#
+topic read homeassistant/status
+# Discovery for the appliance's own HA entities only.
+topic write homeassistant/+/hearth_appliance/#
 
 user homeassistant
-topic readwrite homeassistant/#
+topic read homeassistant/#
 topic read hearth/#
+topic write homeassistant/status
 topic write hearth/appliance/cmd/#
 topic write hearth/agent/+/cmd/#
 ACL
@@ -44,7 +48,9 @@ ACL
     hearth_valid_agent_id "$id" || { printf 'invalid agent id: %s\n' "$id" >&2; return 1; }
     printf '\nuser agent-%s\n' "$id"
     printf 'topic readwrite hearth/agent/%s/#\n' "$id"
-    printf 'topic readwrite homeassistant/#\n'
+    printf 'topic read hearth/appliance/#\n'
+    printf 'topic read homeassistant/status\n'
+    printf 'topic write homeassistant/+/hearth_%s/#\n' "$id"
   done
 }
 

@@ -65,7 +65,7 @@ describe('Mosquitto users and ACL from the Pi installer', () => {
     await expect(connect('agent-gamingpc', 'wrong')).rejects.toThrow(/Bad User Name or Password|Not authorized/i);
   });
 
-  it('an agent publishes under its own id and homeassistant/#, never under another agent', async () => {
+  it('an agent publishes under its own id and its own discovery topics, never under another agent', async () => {
     const ha = await connect('homeassistant', await secret('mqtt-homeassistant'));
     const seen: string[] = [];
     ha.on('message', (topic, payload) => seen.push(`${topic}=${payload.toString()}`));
@@ -74,12 +74,15 @@ describe('Mosquitto users and ACL from the Pi installer', () => {
     const agent = await connect('agent-gamingpc', await secret('mqtt-agent-gamingpc'));
     expect(await publishReason(agent, 'hearth/agent/studio/state', 'spoofed')).toBe(135);
     expect(await publishReason(agent, 'hearth/appliance/state', 'spoofed')).toBe(135);
+    expect(await publishReason(agent, 'homeassistant/sensor/hearth_studio/gpu_util/config', 'spoofed')).toBe(135);
+    expect(await publishReason(agent, 'homeassistant/button/hearth_appliance/preset_1/config', 'spoofed')).toBe(135);
+    expect(await publishReason(agent, 'homeassistant/status', 'online')).toBe(135);
     expect(await publishReason(agent, 'hearth/agent/gamingpc/state', 'mine')).toBe(0);
-    expect(await publishReason(agent, 'homeassistant/sensor/gamingpc/gpu_util/config', 'disc')).toBe(0);
+    expect(await publishReason(agent, 'homeassistant/sensor/hearth_gamingpc/gpu_util/config', 'disc')).toBe(0);
 
     // The allowed messages were sent after the refused ones; once they are here, the refused ones would be too.
     await expect.poll(() => seen.length, { timeout: 5000 }).toBe(2);
-    expect(seen).toEqual(['hearth/agent/gamingpc/state=mine', 'homeassistant/sensor/gamingpc/gpu_util/config=disc']);
+    expect(seen).toEqual(['hearth/agent/gamingpc/state=mine', 'homeassistant/sensor/hearth_gamingpc/gpu_util/config=disc']);
   });
 
   it('an agent cannot read other agents, and receives Home Assistant commands for itself', async () => {
@@ -92,6 +95,7 @@ describe('Mosquitto users and ACL from the Pi installer', () => {
     expect(await publishReason(studio, 'hearth/agent/studio/state', 'studio-state')).toBe(0);
     const ha = await connect('homeassistant', await secret('mqtt-homeassistant'));
     expect(await publishReason(ha, 'hearth/agent/gamingpc/state', 'fake')).toBe(135);
+    expect(await publishReason(ha, 'homeassistant/sensor/hearth_gamingpc/gpu_util/config', 'fake')).toBe(135);
     expect(await publishReason(ha, 'hearth/agent/gamingpc/cmd/suspend', 'PRESS')).toBe(0);
 
     await expect.poll(() => got, { timeout: 5000 }).toEqual(['hearth/agent/gamingpc/cmd/suspend']);

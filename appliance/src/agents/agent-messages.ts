@@ -1,8 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { AVAILABILITY, AgentAnnouncement, HEARTH_ROOT, NodeId, type Availability } from '@hearth/protocol';
-
-const NodeIdPattern = new RegExp(NodeId.pattern!);
+import { AVAILABILITY, AgentAnnouncement, HEARTH_ROOT, isMqttAgentId, type Availability } from '@hearth/protocol';
 const Reading = Type.Union([Type.Number(), Type.Null()]);
 
 /** The part of an agent's retained state JSON (`hearth/agent/<id>/state`) the appliance reads. */
@@ -41,7 +39,8 @@ export function parseAgentMessage(topic: string, payload: Buffer): AgentMessage 
   const agentId = parts[2]!;
   const kind = parts[3];
   if (kind !== 'announce' && kind !== 'availability' && kind !== 'state') return undefined;
-  if (!NodeIdPattern.test(agentId)) throw new Error(`agent id "${agentId.slice(0, 60)}" is not valid`);
+  // The same rule the brokers' ACL applies to `agent-<id>` users: the topic's id is the publisher's.
+  if (!isMqttAgentId(agentId)) throw new Error(`agent id "${agentId.slice(0, 60)}" is not valid`);
   const text = payload.toString('utf8');
   if (kind === 'availability') {
     if (text === '') return { kind, agentId, availability: null };

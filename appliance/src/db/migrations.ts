@@ -176,4 +176,14 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE job_artifacts ADD COLUMN agent_device_id INTEGER REFERENCES devices(id) ON DELETE SET NULL;
     `,
   },
+  {
+    version: 6,
+    name: 'agent tokens are bound to one MQTT identity',
+    sql: `
+      -- The agent id an agent token signed in to the embedded MQTT broker as (agent-<id>); bound at
+      -- its first sign-in. A live token owns its id: another token may not take it until revoked.
+      ALTER TABLE devices ADD COLUMN mqtt_agent_id TEXT;
+      CREATE UNIQUE INDEX devices_mqtt_agent_id ON devices(mqtt_agent_id) WHERE mqtt_agent_id IS NOT NULL AND revoked_at IS NULL;
+    `,
+  },
 ];

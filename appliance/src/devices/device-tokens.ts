@@ -10,6 +10,8 @@ export interface Device {
   createdAt: number;
   revokedAt: number | null;
   lastSeenAt: number | null;
+  /** Agents only: the agent id this token signed in to the embedded MQTT broker as (bound at first sign-in). */
+  mqttAgentId: string | null;
 }
 
 interface DeviceRow {
@@ -21,11 +23,12 @@ interface DeviceRow {
   created_at: number;
   revoked_at: number | null;
   last_seen_at: number | null;
+  mqtt_agent_id: string | null;
 }
 
 const toDevice = (r: DeviceRow): Device => ({
   id: r.id, kind: r.kind, name: r.name, createdBy: r.created_by, createdAt: r.created_at,
-  revokedAt: r.revoked_at, lastSeenAt: r.last_seen_at,
+  revokedAt: r.revoked_at, lastSeenAt: r.last_seen_at, mqttAgentId: r.mqtt_agent_id,
 });
 
 const TOKEN = /^hd_(\d{1,12})_([A-Za-z0-9_-]{43})$/;
@@ -49,6 +52,8 @@ export class Devices {
       revoke: db.prepare('UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
       live: db.prepare<[number], DeviceRow>('SELECT * FROM devices WHERE id = ? AND revoked_at IS NULL'),
       seen: db.prepare('UPDATE devices SET last_seen_at = ? WHERE id = ?'),
+      bindAgent: db.prepare(`UPDATE devices SET mqtt_agent_id = ? WHERE id = ? AND kind = 'agent' AND revoked_at IS NULL AND mqtt_agent_id IS NULL
+        AND NOT EXISTS (SELECT 1 FROM devices WHERE mqtt_agent_id = ? AND revoked_at IS NULL)`),
     };
   }
 
@@ -81,6 +86,16 @@ export class Devices {
     if (!timingSafeEqual(expected, digest(m[2]!))) return null;
     this.touch(toDevice(row));
     return { kind: 'device', id: row.id, deviceKind: row.kind, name: row.name };
+  }
+
+  /**
+   * Binds a live agent token to the MQTT agent id it signs in as, the first time; afterwards only that
+   * id. False when the token is bound to another id or the id belongs to another live token.
+   */
+  bindMqttAgent(deviceId: number, agentId: string): boolean {
+    this.stmts.bindAgent.run(agentId, deviceId, agentId);
+    const row = this.stmts.live.get(deviceId);
+    return row?.kind === 'agent' && row.mqtt_agent_id === agentId;
   }
 
   /** Note that a device was seen (a bearer request or a cookie session), at most once a minute. */

@@ -13,12 +13,14 @@ const DeviceView = Type.Object({
   createdAt: Type.Integer(),
   revokedAt: Type.Union([Type.Integer(), Type.Null()]),
   lastSeenAt: Type.Union([Type.Integer(), Type.Null()]),
+  /** Agents: the id its token signed in to the embedded MQTT broker as (`agent-<id>`), once it has. */
+  mqttAgentId: Type.Union([Type.String(), Type.Null()]),
 });
 
 /** Device principals: kiosks, GPU agents, Home Assistant. Tokens are shown once, at creation. */
 export const deviceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { devices, audit } = app;
-  const view = (d: ReturnType<typeof devices.list>[number]) => ({ id: d.id, kind: d.kind, name: d.name, createdAt: d.createdAt, revokedAt: d.revokedAt, lastSeenAt: d.lastSeenAt });
+  const view = (d: ReturnType<typeof devices.list>[number]) => ({ id: d.id, kind: d.kind, name: d.name, createdAt: d.createdAt, revokedAt: d.revokedAt, lastSeenAt: d.lastSeenAt, mqttAgentId: d.mqttAgentId });
 
   app.get('/api/admin/devices', {
     config: { access: ADMIN },

@@ -13,7 +13,11 @@ export interface Connections {
   close(): Promise<void>;
 }
 
-export async function connect(redisUrl: string, mqttUrl: string, readiness: Readiness, log: Logger): Promise<Connections> {
+/**
+ * `mqttCredentials`: the appliance's user on the embedded broker (an external broker's user and
+ * password come inside MQTT_URL instead).
+ */
+export async function connect(redisUrl: string, mqttUrl: string, readiness: Readiness, log: Logger, mqttCredentials?: { username: string; password: string }): Promise<Connections> {
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection problem'));
   await redis.connect().catch((err: Error) => log.error({ err: err.message, redisUrl: redactUrl(redisUrl) }, 'redis unreachable at start; retrying'));
@@ -22,6 +26,7 @@ export async function connect(redisUrl: string, mqttUrl: string, readiness: Read
   // the mqtt-device capability publishes `online` on every connect.
   const client = mqtt.connect(mqttUrl, {
     clientId: `hearth-appliance-${process.pid}`,
+    ...mqttCredentials,
     reconnectPeriod: 2000,
     connectTimeout: 5000,
     will: { topic: applianceTopics().availability, payload: Buffer.from('offline'), retain: true, qos: 1 },

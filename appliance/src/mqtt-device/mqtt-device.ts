@@ -144,14 +144,14 @@ export class MqttDevice {
     void this.#run(parsed.command).catch((err: Error) => log.warn({ command: parsed.command.name, err: err.message }, 'mqtt device: command failed'));
   }
 
+  /** Every command is in the audit log before it takes effect (the same rule as the HTTP routes). */
   async #run(cmd: DeviceCommand): Promise<void> {
     const { ports, log } = this.o;
-    if (cmd.name === 'night_mode') {
-      await ports.kiosk.set({ nightMode: cmd.on });
-      return;
-    }
-    if (cmd.name === 'page') {
-      await ports.kiosk.set({ page: cmd.page });
+    if (cmd.name === 'night_mode' || cmd.name === 'page') {
+      const change = cmd.name === 'night_mode' ? { nightMode: cmd.on } : { page: cmd.page };
+      const { principal } = await ports.principal();
+      ports.audit({ actor: principal, action: 'kiosk.control.changed', detail: { via: 'mqtt', ...change } });
+      await ports.kiosk.set(change);
       return;
     }
     const { principal, revoked } = await ports.principal();
@@ -161,9 +161,9 @@ export class MqttDevice {
       await this.#refusePress(cmd.presetId, 'device revoked');
       return;
     }
+    ports.audit({ actor: principal, action: 'presets.run', target, detail: { via: 'mqtt', preset: cmd.presetId } });
     try {
       const job = await ports.presets.run(cmd.presetId, principal);
-      ports.audit({ actor: principal, action: 'presets.run', target: `job:${job.id}`, detail: { via: 'mqtt', preset: cmd.presetId } });
       log.info({ preset: cmd.presetId, job: job.id }, 'mqtt device: preset started from Home Assistant');
     } catch (err) {
       ports.audit({ actor: principal, action: 'presets.run', target, outcome: 'failed', detail: { via: 'mqtt', error: (err as Error).message.slice(0, 200) } });

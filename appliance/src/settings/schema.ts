@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { KioskControl, KioskLayout } from '@hearth/protocol';
 import { HomeAssistantSettings } from '../home-assistant/settings.js';
 import { MqttDeviceSettings } from '../mqtt-device/device-settings.js';
+import { EmbeddedMqttSettings } from '../embedded/broker-port.js';
 
 /**
  * settings.json: what admins configure, plus the appliance's own secrets.
@@ -59,6 +60,7 @@ export const SettingsSchema = Type.Object(
     homeAssistant: Type.Optional(HomeAssistantSettings),
     kiosk: Type.Optional(KioskSettings),
     mqttDevice: Type.Optional(MqttDeviceSettings),
+    embeddedMqtt: Type.Optional(EmbeddedMqttSettings),
   },
   { additionalProperties: true },
 );

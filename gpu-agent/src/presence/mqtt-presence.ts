@@ -8,6 +8,7 @@ import type { HostInventory } from '../inventory/inventory.js';
 import type { Logger } from '../log.js';
 import { parseCommand, type Command } from './commands.js';
 import type { DiscoveryRecordFile } from './discovery-record.js';
+import { mqttCredentials } from './mqtt-credentials.js';
 import { agentEntities } from './entities.js';
 import { statePayload } from './state-payload.js';
 
@@ -55,6 +56,7 @@ export class MqttPresence implements Extension {
     this.#inventory = await this.o.inventory();
     const client = mqtt.connect(config.mqttUrl, {
       clientId: `hearth-agent-${config.agentId}`,
+      ...mqttCredentials(config),
       will: { topic: this.#t.availability, payload: Buffer.from('offline'), retain: true, qos: 1 },
       reconnectPeriod: 2000,
       connectTimeout: 10_000,

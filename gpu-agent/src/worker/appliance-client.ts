@@ -1,14 +1,18 @@
-import { agentArtifactPath, agentMediaPath, MAX_ARTIFACT_BYTES } from '@hearth/protocol';
+import { agentArtifactPath, agentMediaPath, backoffDelay, MAX_ARTIFACT_BYTES } from '@hearth/protocol';
+import type { Logger } from '../log.js';
 import { JobError } from '../runners/runner.js';
 
 export interface ApplianceClientOptions {
   baseUrl: string;
   /** The agent's device token (`hd_…`); sent as a bearer, never logged. */
   token: string;
-  /** Tries per request for network errors and 5xx answers (1 = no retry). */
+  /** Tries per request for 5xx answers (1 = no retry); an unreachable appliance does not count. */
   tries?: number;
   /** First backoff; doubles per retry, with jitter. */
   backoffMs?: number;
+  /** Longest wait between tries while the appliance is unreachable (hub rebooting). */
+  maxBackoffMs?: number;
+  log?: Pick<Logger, 'warn' | 'info'>;
   /** One request (headers and body) must finish within this. */
   requestTimeoutMs?: number;
 }
@@ -18,6 +22,8 @@ const CHUNK = 256 * 1024;
 
 /** A 4xx answer: the request itself is wrong, retrying cannot help. */
 class Refused extends Error {}
+/** A gateway's word that the appliance is down (502–504). */
+class Unavailable extends Error {}
 
 /** The appliance's agent API: input media in, artifacts out, over HTTP with the agent token. */
 export class ApplianceClient {
@@ -26,6 +32,8 @@ export class ApplianceClient {
   readonly #tries: number;
   readonly #backoffMs: number;
   readonly #timeoutMs: number;
+  readonly #maxBackoffMs: number;
+  readonly #log: Pick<Logger, 'warn' | 'info'> | undefined;
 
   constructor(o: ApplianceClientOptions) {
     this.#base = o.baseUrl.replace(/\/+$/, '');
@@ -33,6 +41,8 @@ export class ApplianceClient {
     this.#tries = o.tries ?? 5;
     this.#backoffMs = o.backoffMs ?? 500;
     this.#timeoutMs = o.requestTimeoutMs ?? 120_000;
+    this.#maxBackoffMs = o.maxBackoffMs ?? 30_000;
+    this.#log = o.log;
   }
 
   async fetchMedia(mediaId: string, signal: AbortSignal): Promise<{ bytes: Buffer; contentType: string }> {
@@ -86,25 +96,47 @@ export class ApplianceClient {
     if (res.ok) return;
     const text = (await res.text().catch(() => '')).slice(0, 300);
     const err = new Error(`${what}: HTTP ${res.status}${text ? ` ${text}` : ''}`);
+    if (res.status === 502 || res.status === 503 || res.status === 504) throw new Unavailable(err.message);
     if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) throw new Refused(err.message);
     throw err;
   }
 
+  /**
+   * An appliance that cannot be reached (hub rebooting, network down, a proxy's 502–504) is not the
+   * job's fault: wait for it with backoff, for as long as the job's signal allows (its timeout or a
+   * cancel), without counting tries. Other failures get `tries` tries.
+   */
   async #withRetry<T>(what: string, signal: AbortSignal, attempt: (s: AbortSignal) => Promise<T>): Promise<T> {
-    for (let i = 1; ; i++) {
+    let failures = 0;
+    let waits = 0;
+    for (;;) {
       signal.throwIfAborted();
       try {
-        return await attempt(AbortSignal.any([signal, AbortSignal.timeout(this.#timeoutMs)]));
+        const result = await attempt(AbortSignal.any([signal, AbortSignal.timeout(this.#timeoutMs)]));
+        if (waits) this.#log?.info(`${what}: the appliance is reachable again`, { waited: waits });
+        return result;
       } catch (err) {
         if (err instanceof JobError) throw err;
         if (err instanceof Refused) throw new JobError(`The appliance refused ${err.message}`);
         signal.throwIfAborted();
-        if (i >= this.#tries) throw new Error(`${what} failed after ${i} tries: ${(err as Error).message}`);
-        const delay = this.#backoffMs * 2 ** (i - 1) * (0.75 + Math.random() / 2);
-        await sleep(delay, signal);
+        if (unreachable(err)) {
+          waits++;
+          if (waits === 1 || waits % 10 === 0) this.#log?.warn(`${what}: the appliance is unreachable; waiting for it`, { error: String((err as Error).message).slice(0, 200), tries: waits });
+          await sleep(backoffDelay(waits, { baseMs: this.#backoffMs, maxMs: this.#maxBackoffMs }), signal);
+          continue;
+        }
+        if (++failures >= this.#tries) throw new Error(`${what} failed after ${failures} tries: ${(err as Error).message}`);
+        await sleep(backoffDelay(failures, { baseMs: this.#backoffMs, maxMs: this.#maxBackoffMs }), signal);
       }
     }
   }
+}
+
+function unreachable(err: unknown): boolean {
+  if (err instanceof Unavailable) return true;
+  // undici: `TypeError: fetch failed` (refused, reset, DNS, …) and `terminated` (connection cut mid-body).
+  if (err instanceof TypeError) return true;
+  return err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
 }
 
 function chunked(bytes: Buffer): ReadableStream<Uint8Array> {

@@ -26,7 +26,7 @@ export async function createWorkerExtensions(
   const { registry, watcher, moderator } = createAgentRunners(await loadBackendSettings(env.AGENT_BACKENDS));
   const worker = new JobWorker({
     redisUrl,
-    appliance: new ApplianceClient({ baseUrl: applianceUrl, token: agentToken }),
+    appliance: new ApplianceClient({ baseUrl: applianceUrl, token: agentToken, maxBackoffMs: config.applianceRetryMaxMs, log: deps.log.child('appliance') }),
     registry,
     moderateImage: async (bytes) => (await moderator.moderate(bytes)).verdict,
     backends: watcher,

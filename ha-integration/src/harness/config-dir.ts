@@ -10,6 +10,9 @@ export interface ConfigDirOptions {
   /** Private broker for the MQTT config entry; without it MQTT is not set up. */
   mqttPort?: number;
   mqttHost?: string;
+  /** The broker's user for HA (the appliance's embedded broker: `homeassistant` + a Home Assistant device token). */
+  mqttUsername?: string;
+  mqttPassword?: string;
   /** Files under blueprints/, by path relative to it (default: Hearth's own blueprints). */
   blueprints?: Record<string, string>;
   /** Package YAML by package name, loaded with `packages: !include_dir_named packages`. */
@@ -81,7 +84,10 @@ function configEntries(opts: ConfigDirOptions): unknown {
             minor_version: 1,
             domain: 'mqtt',
             title: 'Hearth test broker',
-            data: { broker: opts.mqttHost ?? '127.0.0.1', port: opts.mqttPort, discovery: true },
+            data: {
+              broker: opts.mqttHost ?? '127.0.0.1', port: opts.mqttPort, discovery: true,
+              ...(opts.mqttUsername === undefined ? {} : { username: opts.mqttUsername, password: opts.mqttPassword ?? '' }),
+            },
             options: {},
             pref_disable_new_entities: false,
             pref_disable_polling: false,

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import type { MqttBrokerInfo } from '@hearth/protocol';
 import type { ApiError } from '../../api.js';
 import { ShownOnce } from '../../components/copy-button.js';
 import { Field } from '../../components/field.js';
@@ -9,7 +10,7 @@ import { useSession } from '../../session.js';
 import { useResource } from '../../use-resource.js';
 
 type DeviceKind = 'kiosk' | 'agent' | 'home-assistant';
-interface Device { id: number; kind: DeviceKind; name: string; createdAt: number; revokedAt: number | null; lastSeenAt: number | null }
+interface Device { id: number; kind: DeviceKind; name: string; createdAt: number; revokedAt: number | null; lastSeenAt: number | null; mqttAgentId: string | null }
 const KINDS: DeviceKind[] = ['kiosk', 'agent', 'home-assistant'];
 const kindKey = (k: DeviceKind): MessageKey => `device.${k}` as MessageKey;
 
@@ -19,14 +20,15 @@ export function DevicesPage() {
   const devices = useResource<{ devices: Device[] }>('/api/admin/devices');
   const [kind, setKind] = useState<DeviceKind>('agent');
   const [name, setName] = useState('');
-  const [token, setToken] = useState<{ name: string; token: string } | null>(null);
+  const broker = useResource<MqttBrokerInfo>('/api/admin/mqtt-broker');
+  const [token, setToken] = useState<{ name: string; kind: DeviceKind; token: string } | null>(null);
   const [error, setError] = useState<ApiError | string | null>(null);
   const create = async (e: Event) => {
     e.preventDefault();
     if (!name.trim()) return setError(t('admin.deviceNameNeeded'));
     try {
       const made = await api.post<{ device: Device; token: string }>('/api/admin/devices', { kind, name: name.trim() });
-      setToken({ name: made.device.name, token: made.token });
+      setToken({ name: made.device.name, kind: made.device.kind, token: made.token });
       setName('');
       setError(null);
       devices.reload();
@@ -63,6 +65,7 @@ export function DevicesPage() {
           <>
             <ShownOnce label={t('admin.tokenFor', { name: token.name })} value={token.token} />
             <p class="notice notice-warning">{t('admin.tokenOnce')}</p>
+            {broker.data && <MqttHint kind={token.kind} broker={broker.data} />}
           </>
         )}
         <ErrorNotice error={error} />
@@ -74,13 +77,27 @@ export function DevicesPage() {
         <ul class="plain stack">
           {devices.data?.devices.map((d) => (
             <li key={d.id} class="row spread">
-              <span><strong>{d.name}</strong> <span class="muted small">{t(kindKey(d.kind))} · {d.lastSeenAt ? t('admin.lastSeen', { when: formatDate(d.lastSeenAt) }) : t('admin.neverSeen')}</span></span>
+              <span><strong>{d.name}</strong> <span class="muted small">{t(kindKey(d.kind))} · {d.lastSeenAt ? t('admin.lastSeen', { when: formatDate(d.lastSeenAt) }) : t('admin.neverSeen')}{d.mqttAgentId && ` · ${t('admin.mqttAs', { user: `${broker.data?.agentUserPrefix ?? ''}${d.mqttAgentId}` })}`}</span></span>
               {d.revokedAt ? <span class="badge badge-cancelled">{t('admin.revoked')}</span> : <button type="button" class="small" onClick={() => void revoke(d)} aria-label={t('admin.revokeDevice', { name: d.name })}>{t('admin.revoke')}</button>}
             </li>
           ))}
         </ul>
       </section>
     </section>
+  );
+}
+
+/** How the new token signs in to MQTT (Home Assistant and agents). */
+function MqttHint({ kind, broker }: { kind: DeviceKind; broker: MqttBrokerInfo }) {
+  const { t } = useI18n();
+  if (kind === 'kiosk') return null;
+  if (!broker.embedded) return <p class="muted small">{t('admin.mqttExternal')}</p>;
+  const port = String(broker.port);
+  return (
+    <div class="stack">
+      <p class="small">{kind === 'home-assistant' ? t('admin.mqttHaHint', { port, user: broker.homeAssistantUser }) : t('admin.mqttAgentHint', { port, prefix: broker.agentUserPrefix })}</p>
+      {!broker.reachableFromLan && <p class="notice notice-info small">{t('admin.mqttLoopback')}</p>}
+    </div>
   );
 }
 
