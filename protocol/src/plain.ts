@@ -15,3 +15,4 @@ export const SERVER_EVENT_TYPES = ['hello', 'job', 'job.progress', 'agent', 'med
 export type ServerEventName = (typeof SERVER_EVENT_TYPES)[number];
 
 export { FIELD_ERROR_CODES, STATUS_ERROR_CODES, statusErrorCode, type ErrorCode, type FieldErrorCode, type StatusErrorCode, type FieldError } from './error-codes.js';
+export { backoffDelay, type Backoff } from './backoff.js';
