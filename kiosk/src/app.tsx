@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, NotPaired } from './api.js';
-import { Live } from './live.js';
+import { LiveClient } from '@hearth/live-client';
 import { Pairing } from './pairing.js';
 import { isScheduledNight, shiftAt } from './schedule.js';
 import { FINAL_STATUSES } from '@hearth/protocol/plain';
@@ -74,16 +74,16 @@ export function App({ tuning }: { tuning: Tuning }) {
   // The live stream, and a slow poll of the feed (layout edits; proof of life when the house is quiet).
   useEffect(() => {
     if (phase !== 'ready') return;
-    const live = new Live();
-    live.onStatus(setOnline);
-    live.on('hello', (d) => {
+    const live = new LiveClient();
+    live.onStatus((s) => setOnline(s === 'open'));
+    live.subscribe('hello', (d) => {
       const version = (d as { version?: unknown }).version;
       if (boot.current && typeof version === 'string' && version !== boot.current.version) location.reload();
       else void resync();
     });
-    live.on('kiosk.control', (d) => { setControl(d as KioskControl); fresh(); });
-    live.on('kiosk.layout', () => { void resync(); });
-    live.on('ha.state', (d) => {
+    live.subscribe('kiosk.control', (d) => { setControl(d as KioskControl); fresh(); });
+    live.subscribe('kiosk.layout', () => { void resync(); });
+    live.subscribe('ha.state', (d) => {
       const s = d as { entityId: string; state: string; attributes: Record<string, unknown>; lastChanged: string };
       setEntities((prev) => {
         const old = prev.get(s.entityId);
@@ -94,7 +94,7 @@ export function App({ tuning }: { tuning: Tuning }) {
       });
       fresh();
     });
-    live.on('job', (d) => {
+    live.subscribe('job', (d) => {
       const job = d as JobView;
       setJobs((prev) => {
         const next = new Map(prev);
@@ -104,7 +104,7 @@ export function App({ tuning }: { tuning: Tuning }) {
       });
       fresh();
     });
-    live.on('job.progress', (d) => {
+    live.subscribe('job.progress', (d) => {
       const { jobId, progress } = d as { jobId: string; progress: JobView['progress'] };
       setJobs((prev) => {
         const old = prev.get(jobId);
@@ -113,13 +113,13 @@ export function App({ tuning }: { tuning: Tuning }) {
       });
       fresh();
     });
-    live.on('agent', (d) => {
+    live.subscribe('agent', (d) => {
       const a = d as AgentView;
       setAgents((prev) => new Map(prev).set(a.agentId, a));
       fresh();
     });
-    live.on('media', () => { void refreshSlides(); });
-    live.on('media.deleted', () => { void refreshSlides(); });
+    live.subscribe('media', () => { void refreshSlides(); });
+    live.subscribe('media.deleted', () => { void refreshSlides(); });
     live.start();
     const pollMs = tuning.pollMs ?? Math.min(60_000, staleMs / 3);
     const poll = setInterval(() => { void resync(); }, pollMs);

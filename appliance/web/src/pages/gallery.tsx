@@ -56,13 +56,13 @@ export function GalleryPage() {
     observer.observe(el);
     return () => observer.disconnect();
   }, [next, loading]);
-  useLiveEvent<Media>('media', (m) => setItems((old) => {
+  useLiveEvent('media', (m) => setItems((old) => {
     if (old.some((o) => o.id === m.id)) return old.map((o) => (o.id === m.id ? m : o));
     const belongs = scope === 'mine' ? m.ownerId === user.id : m.privacy !== 'private';
     return belongs ? [m, ...old] : old;
   }));
 
-  useLiveEvent<{ id: string }>('media.deleted', ({ id }) => setItems((old) => old.filter((o) => o.id !== id)));
+  useLiveEvent('media.deleted', ({ id }) => setItems((old) => old.filter((o) => o.id !== id)));
   // The server only sends children moderated pictures; this keeps a stale live event from showing one.
   const visible = user.role === 'child' ? items.filter((m) => m.moderation === 'safe') : items;
   return (

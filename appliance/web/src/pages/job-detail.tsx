@@ -5,7 +5,7 @@ import { ErrorNotice, Loading, NotAvailable } from '../components/notice.js';
 import { ProgressBar } from '../components/progress-bar.js';
 import { Badge } from '../components/status-badge.js';
 import { useI18n } from '../i18n/i18n.js';
-import { useLiveEvent } from '../live/use-live.js';
+import { useLiveEvent, useResync } from '../live/use-live.js';
 import { Link } from '../router.js';
 import { useSession } from '../session.js';
 import type { Job, JobProgress } from '../types.js';
@@ -17,10 +17,12 @@ export function JobDetailPage({ id }: { id: string }) {
   const { api } = useSession();
   const job = useResource<Job>(`/api/jobs/${encodeURIComponent(id)}`);
   const [actionError, setActionError] = useState<ApiError | null>(null);
-  useLiveEvent<Job>('job', (j) => {
+  useLiveEvent('job', (j) => {
     if (j.id === id) job.set(() => j);
   });
-  useLiveEvent<{ jobId: string; progress: JobProgress }>('job.progress', ({ jobId, progress }) => {
+  // Back after a break: the job may have finished while nothing was streamed.
+  useResync(() => job.reload());
+  useLiveEvent('job.progress', ({ jobId, progress }) => {
     if (jobId === id) job.set((j) => ({ ...j, status: isActive(j) ? 'running' : j.status, progress }));
   });
   const act = (what: 'cancel' | 'retry') => async () => {
