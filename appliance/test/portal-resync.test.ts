@@ -11,7 +11,7 @@ import { startTestAppliance, type TestAppliance } from './support/harness.js';
 import { ensurePortalBuilt } from './portal-support/build.js';
 import { DESKTOP, launchChromium, watch } from './portal-support/browser.js';
 import { apiLogin, onboardInBrowser, photo, upload } from './portal-support/flows.js';
-import { startInlineWorker } from './jobs-fixtures.js';
+import { reportProgress, startInlineWorker } from './jobs-fixtures.js';
 
 /** A pass-through proxy in front of the appliance that can take `/api/events` away (a network drop for the stream only). */
 async function streamCutter(target: string) {
@@ -73,7 +73,7 @@ describe('live client resync in Chromium', () => {
     const released = new Promise<void>((resolve) => { release = resolve; });
     const worker = await startInlineWorker(t.redis.url, 'builtin', async (job) => {
       if (job.data.type === 'image.moderate') return { artifacts: [], data: { verdict: 'safe' } };
-      await job.reportProgress({ fraction: 0.3, stage: 'tile 1/3' });
+      await reportProgress(job, { fraction: 0.3, stage: 'tile 1/3' });
       await released;
       return { artifacts: [] };
     });

@@ -230,7 +230,7 @@ export async function probeHomeAssistant(creds: Credentials, timeoutMs = 10_000)
       new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`Home Assistant did not answer within ${timeoutMs / 1000} s`)), timeoutMs); }),
     ]);
   } catch (err) {
-    throw new Error(describeConnectError(err));
+    throw new Error(describeConnectError(err), { cause: err });
   } finally {
     clearTimeout(timer);
     attempt.then((): void => conn?.close(), () => undefined);

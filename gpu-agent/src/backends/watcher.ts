@@ -90,7 +90,7 @@ export class BackendWatcher extends EventEmitter<BackendWatcherEvents> {
     const controller = new AbortController();
     probe.inFlight = controller;
     const timeout = setTimeout(() => controller.abort(), this.timeoutMs);
-    let up = false;
+    let up: boolean;
     try {
       up = (await probe.check(controller.signal)) === true && !controller.signal.aborted;
     } catch {

@@ -1,4 +1,3 @@
-import type { JobProgress } from '../types.js';
 import type { Job } from '../types.js';
 import { useLiveEvent } from './use-live.js';
 

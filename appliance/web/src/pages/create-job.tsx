@@ -78,7 +78,7 @@ function JobForm({ info }: { info: JobTypeInfo }) {
     }
   };
   return (
-    <form onSubmit={submit} noValidate class="stack card" aria-labelledby="form-h">
+    <form onSubmit={(e) => void submit(e)} noValidate class="stack card" aria-labelledby="form-h">
       <h2 id="form-h">{info.title}</h2>
       <MyPresets type={info.type} current={input} onLoad={(v) => change(v)} onSaved={() => setMine(loadMyPresets(info.type))} />
       {familyPresets.length > 0 && (

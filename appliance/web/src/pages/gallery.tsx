@@ -124,7 +124,7 @@ function MediaCard({ media, user, onChanged }: { media: Media; user: User; onCha
             <select id={`privacy-${media.id}`} value={media.privacy} onChange={(e) => void setPrivacy(e.currentTarget.value as Privacy)}>
               {(['private', 'family', 'kiosk'] as const).map((p) => <option key={p} value={p}>{t(privacyKey(p))}</option>)}
             </select>
-            <button type="button" class="danger small" onClick={remove} aria-label={t('gallery.deleteOne', { alt })}>{t('common.delete')}</button>
+            <button type="button" class="danger small" onClick={() => void remove()} aria-label={t('gallery.deleteOne', { alt })}>{t('common.delete')}</button>
           </>
         )}
       </div>

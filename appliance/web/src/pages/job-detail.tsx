@@ -8,7 +8,7 @@ import { useI18n } from '../i18n/i18n.js';
 import { useLiveEvent, useResync } from '../live/use-live.js';
 import { Link } from '../router.js';
 import { useSession } from '../session.js';
-import type { Job, JobProgress } from '../types.js';
+import type { Job } from '../types.js';
 import { useResource } from '../use-resource.js';
 import { jobStatusKey } from './labels.js';
 
@@ -62,8 +62,8 @@ export function JobDetailPage({ id }: { id: string }) {
       {j.error && <ErrorNotice error={t('job.failedBecause', { reason: j.error })} />}
       <ErrorNotice error={actionError} />
       <div class="row">
-        {isActive(j) && <button type="button" onClick={act('cancel')}>{t('job.cancel')}</button>}
-        {(j.status === 'failed' || j.status === 'cancelled') && <button type="button" class="primary" onClick={act('retry')}>{t('job.retry')}</button>}
+        {isActive(j) && <button type="button" onClick={() => void act('cancel')()}>{t('job.cancel')}</button>}
+        {(j.status === 'failed' || j.status === 'cancelled') && <button type="button" class="primary" onClick={() => void act('retry')()}>{t('job.retry')}</button>}
       </div>
       {j.result && (
         <section class="stack" aria-labelledby="result-h">

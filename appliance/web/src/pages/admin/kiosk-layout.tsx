@@ -96,7 +96,7 @@ export function KioskLayoutForm() {
   );
 
   return (
-    <form onSubmit={submit} class="card stack" aria-labelledby="klay-h" noValidate>
+    <form onSubmit={(e) => void submit(e)} class="card stack" aria-labelledby="klay-h" noValidate>
       <h2 id="klay-h" tabIndex={-1}>{t('kiosk.layout')}</h2>
       <fieldset class="row wrap end">
         <legend>{t('kiosk.grid')}</legend>

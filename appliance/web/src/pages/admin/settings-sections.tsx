@@ -67,7 +67,7 @@ export function QuotaForm() {
     }
   };
   return (
-    <form onSubmit={submit} noValidate class="card stack" aria-labelledby="quota-h">
+    <form onSubmit={(e) => void submit(e)} noValidate class="card stack" aria-labelledby="quota-h">
       <h2 id="quota-h">{t('admin.quotas')}</h2>
       <p class="muted small">{t('admin.quotasIntro')}</p>
       {ROLES.map((r) => {
@@ -123,7 +123,7 @@ export function WakeOnLanForm() {
   const edit = (set: (v: string) => void) => (e: { currentTarget: { value: string } }) => { set(e.currentTarget.value); state.edited(); };
   const err = { address: state.fieldError('broadcastAddress'), port: state.fieldError('port'), extra: state.fieldError('extraTargets') };
   return (
-    <form onSubmit={submit} noValidate class="card stack" aria-labelledby="wol-h">
+    <form onSubmit={(e) => void submit(e)} noValidate class="card stack" aria-labelledby="wol-h">
       <h2 id="wol-h">{t('admin.wakeOnLan')}</h2>
       <p class="muted small">{t('admin.wolIntro')}</p>
       <Field id="wol-address" label={t('admin.wolBroadcast')} hint={t('admin.wolBroadcastHint')} error={err.address}>
