@@ -14,6 +14,8 @@ declare -A wanted=(
   [nft]=nftables
   [sqlite3]=sqlite3
   [ip]=iproute2
+  [debootstrap]=debootstrap
+  [unshare]=util-linux
 )
 missing=()
 for bin in "${!wanted[@]}"; do
@@ -31,7 +33,14 @@ fi
 
 npm ci --no-audit --no-fund
 
-# The real Home Assistant for integration tests lives in a cached venv outside the repo.
-if [ -x ha-integration/scripts/ha-venv.sh ]; then
-  ha-integration/scripts/ha-venv.sh
-fi
+# The API fuzzer (schemathesis) lives in a cached venv outside the repo too.
+scripts/schemathesis-venv.sh >/dev/null
+
+# The real Home Assistants for integration tests, cached outside the repo: 2024.3 in a venv, and
+# the current release in a Debian forky root (debootstrap and chroot need root). Built side by side.
+sudo_cmd=""
+[ "$(id -u)" -eq 0 ] || sudo_cmd="sudo --preserve-env=HEARTH_CACHE_DIR,HOME"
+ha-integration/scripts/ha-venv.sh &
+venv_pid=$!
+$sudo_cmd bash ha-integration/scripts/ha2026-root.sh
+wait "$venv_pid"

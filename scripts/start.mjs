@@ -2,6 +2,8 @@
 // `npm start`: the whole home lab on one machine — the appliance (with its own Redis and MQTT
 // broker unless REDIS_URL / MQTT_URL are set) and, once it is up, a local gpu-agent with the
 // built-in runners. Ctrl-C stops both. HEARTH_LOCAL_AGENT=0 starts the appliance alone.
+// `npm run start:prod` (--prod) runs the build in appliance/dist and gpu-agent/dist instead of
+// the TypeScript sources through tsx; `npm run build` makes it.
 import { spawn } from 'node:child_process';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -13,13 +15,18 @@ const withAgent = process.env.HEARTH_LOCAL_AGENT !== '0';
 const runtimeFile = join(dataDir, 'runtime.json');
 const tokenFile = join(dataDir, 'local-agent.token');
 const AGENT_RESTART_MS = 5000;
+const prod = process.argv.includes('--prod');
+const entries = prod
+  ? { appliance: 'appliance/dist/main.js', agent: 'gpu-agent/dist/main.js' }
+  : { appliance: 'appliance/src/main.ts', agent: 'gpu-agent/src/main.ts' };
 
 const children = new Set();
 let stopping = false;
 let agent;
 
 function run(name, script, env) {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: root, env, stdio: 'inherit' });
+  const args = prod ? ['--max-semi-space-size=1', script] : ['--import', 'tsx', script];
+  const child = spawn(process.execPath, args, { cwd: root, env, stdio: 'inherit' });
   children.add(child);
   child.once('exit', () => children.delete(child));
   child.once('error', (err) => console.error(`  ${name} could not start: ${err.message}`));
@@ -51,7 +58,7 @@ async function startAgent(runtime) {
     // The hub must not put itself to sleep when Home Assistant presses "suspend" on the local agent.
     SUSPEND_COMMAND: process.env.SUSPEND_COMMAND ?? 'false',
   };
-  agent = run('gpu-agent', 'gpu-agent/src/main.ts', env);
+  agent = run('gpu-agent', entries.agent, env);
   agent.once('exit', (code, signal) => {
     if (stopping) return;
     console.error(`\n  the local gpu-agent stopped (${signal ?? `exit ${code}`}); restarting it in ${AGENT_RESTART_MS / 1000} s\n`);
@@ -105,9 +112,13 @@ async function buildWebIfStale() {
 }
 
 async function main() {
-  await buildWebIfStale();
+  if (prod) {
+    for (const file of [...Object.values(entries), 'appliance/web/dist/index.html', 'kiosk/dist/index.html']) {
+      if (!(await stat(join(root, file)).catch(() => null))) throw new Error(`${file} is missing: run \`npm run build\` first`);
+    }
+  } else await buildWebIfStale();
   await rm(runtimeFile, { force: true });
-  const appliance = run('appliance', 'appliance/src/main.ts', { ...process.env, HEARTH_LOCAL_AGENT: withAgent ? '1' : '0' });
+  const appliance = run('appliance', entries.appliance, { ...process.env, HEARTH_LOCAL_AGENT: withAgent ? '1' : '0' });
   appliance.once('exit', (code, signal) => {
     if (!stopping) {
       console.error(`\n  the appliance stopped (${signal ?? `exit ${code}`})`);

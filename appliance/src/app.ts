@@ -12,6 +12,7 @@ import { Users } from './accounts/users.js';
 import { AccountLinks } from './accounts/account-links.js';
 import { DEFAULT_THROTTLE, LoginThrottle, type ThrottlePolicy } from './accounts/login-throttle.js';
 import { AccountExport } from './accounts/account-export.js';
+import { PasswordPolicy } from './accounts/password-policy.js';
 import { authRoutes } from './accounts/auth-routes.js';
 import { meRoutes } from './accounts/me-routes.js';
 import { adminUserRoutes } from './accounts/admin-routes.js';
@@ -22,14 +23,19 @@ import { auditRoutes } from './audit/routes.js';
 import { SqliteSessionStore } from './sessions/sqlite-session-store.js';
 import { DEFAULT_SESSION_POLICY, Sessions, type SessionPolicy } from './sessions/sessions.js';
 import { accessControl } from './http/access.js';
-import { HttpError, invalidField } from './http/errors.js';
+import { HttpError, badRequest, invalidField } from './http/errors.js';
 import { fieldErrorFromAjv } from './http/field-errors.js';
 import { statusErrorCode, type ErrorView } from '@hearth/protocol';
+import { MAX_JSON_DEPTH, jsonDepthExceeds } from './http/json-depth.js';
+import { diskFull, isDiskFull } from './http/disk-full.js';
+import { DEFAULT_MIN_FREE_BYTES, diskSpaceCheck } from './health/disk-space.js';
+import { dirname } from 'node:path';
 import { settingsRoutes } from './settings/routes.js';
 import { Readiness } from './health/readiness.js';
 import { healthRoutes } from './health/routes.js';
 import { metricsPlugin } from './metrics/metrics.js';
 import type { Logger } from 'pino';
+import type { TrustProxy } from './config.js';
 import { DomainBus } from './bus/domain-bus.js';
 
 declare module 'fastify' {
@@ -44,6 +50,7 @@ declare module 'fastify' {
     throttle: LoginThrottle;
     accountExport: AccountExport;
     readiness: Readiness;
+    passwordPolicy: PasswordPolicy;
     /** The typed domain event bus: capabilities publish what happened and subscribe to what concerns them. */
     bus: DomainBus;
   }
@@ -53,12 +60,18 @@ export interface AppOptions {
   db: Db;
   settings: SettingsStore;
   version: string;
-  trustProxy?: boolean;
+  trustProxy?: TrustProxy;
+  /** Bearer token for /metrics; unset: only loopback callers. */
+  metricsToken?: string;
   publicUrl?: string;
   /** The appliance's pino logger (secrets redacted); none means silence. */
   logger?: Logger;
   sessionPolicy?: SessionPolicy;
   throttlePolicy?: ThrottlePolicy;
+  /** /readyz fails below this much free space on the data disk (default 16 MiB). */
+  minFreeBytes?: number;
+  /** New passwords' rules beyond length (default: the shipped common-password list). */
+  passwordPolicy?: PasswordPolicy;
   /** The domain event bus (tests pass one to watch events); default: a new one that logs failing listeners. */
   bus?: DomainBus;
   /** Capabilities beyond the core (jobs, home assistant, kiosk…), registered after it. */
@@ -73,7 +86,7 @@ const JSON_BODY_LIMIT = 64 * 1024;
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
-    trustProxy: opts.trustProxy ?? false,
+    trustProxy: fastifyTrustProxy(opts.trustProxy ?? false),
     bodyLimit: JSON_BODY_LIMIT,
     // Unknown fields are rejected (schemas say additionalProperties: false), not silently dropped.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
@@ -81,6 +94,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // The one producer of field errors (http/field-errors.ts); the error handler sends field and code along.
     schemaErrorFormatter: (errors, dataVar) => invalidField(fieldErrorFromAjv(errors, dataVar)),
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // JSON as Fastify parses it (prototype poisoning refused), after a depth check that needs no stack.
+  const parseJson = app.getDefaultJsonParser('error', 'ignore');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (jsonDepthExceeds(String(body))) return done(badRequest(`body nests objects or arrays more than ${MAX_JSON_DEPTH} levels deep`), undefined);
+    void parseJson(request, String(body), done);
+  });
 
   const { db, settings } = opts;
   const bus = opts.bus ?? new DomainBus((event, err) => opts.logger?.error({ err, event }, 'a domain event listener failed'));
@@ -90,6 +111,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const sessions = new Sessions(users, devices, store, bus, opts.sessionPolicy ?? DEFAULT_SESSION_POLICY);
   const readiness = new Readiness();
   readiness.add('sqlite', () => db.prepare('SELECT 1 AS ok').get() !== undefined);
+  if (db.name !== ':memory:') readiness.add('disk', diskSpaceCheck(dirname(db.name), opts.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES));
 
   app.decorate('bus', bus);
   app.decorate('db', db);
@@ -102,8 +124,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('throttle', new LoginThrottle(db, opts.throttlePolicy ?? DEFAULT_THROTTLE));
   app.decorate('accountExport', new AccountExport());
   app.decorate('readiness', readiness);
+  app.decorate('passwordPolicy', opts.passwordPolicy ?? PasswordPolicy.load());
 
-  app.setErrorHandler((err: Error & { statusCode?: number; headers?: Record<string, string> }, request, reply) => {
+  app.setErrorHandler((caught: Error & { statusCode?: number; headers?: Record<string, string> }, request, reply) => {
+    // A full disk is the family's to fix, not a crash: say what to do (SQLite rolled the change back).
+    let err = caught;
+    if (isDiskFull(caught)) {
+      request.log.warn({ err: caught.message }, 'disk full');
+      err = diskFull('this change');
+    }
     const status = err.statusCode ?? 500;
     // Deliberate errors (HttpError, Fastify's 4xx) carry a message for people; anything else stays in the log.
     const unexpected = status >= 500 && !(err instanceof HttpError);
@@ -126,7 +155,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const offSettings = settings.onChange((section) => bus.emit('settings.changed', { section }));
   app.addHook('onClose', async () => offSettings());
 
-  const sweep = setInterval(() => store.sweepExpired(), 3600_000);
+  const sweep = setInterval(() => {
+    try {
+      store.sweepExpired();
+    } catch (err) {
+      opts.logger?.warn({ err: (err as Error).message }, 'could not sweep expired sessions; will try again');
+    }
+  }, 3600_000);
   sweep.unref();
   app.addHook('onClose', async () => clearInterval(sweep));
 
@@ -159,7 +194,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', path: '/', maxAge: (opts.sessionPolicy ?? DEFAULT_SESSION_POLICY).absoluteMs },
   });
   await app.register(accessControl, { resolver: sessions, publicPrefixes: ['/api/docs'] });
-  await app.register(metricsPlugin);
+  await app.register(metricsPlugin, { token: opts.metricsToken });
 
   await app.register(swagger, {
     openapi: {
@@ -181,6 +216,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   return app as unknown as FastifyInstance;
 }
 
+/**
+ * A hop count becomes "the first N hops counted from this server" (this Fastify treats a bare number
+ * as trusting nothing); addresses stay addresses. Never `true`, which would trust every hop.
+ */
+function fastifyTrustProxy(tp: TrustProxy): false | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof tp === 'number') return tp === 0 ? false : (_address, hop) => hop < tp;
+  return tp;
+}
+
 function httpReason(status: number): string {
-  return ({ 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 410: 'Gone', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 503: 'Service Unavailable' } as Record<number, string>)[status] ?? 'Error';
+  return ({ 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 410: 'Gone', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 503: 'Service Unavailable', 507: 'Insufficient Storage' } as Record<number, string>)[status] ?? 'Error';
 }

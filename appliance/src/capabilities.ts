@@ -9,6 +9,7 @@ import { homeAssistantPlugin } from './home-assistant/plugin.js';
 import { backupRoutes } from './backup/routes.js';
 import { kioskFeedPlugin } from './kiosk-feed/index.js';
 import { mqttDevicePlugin } from './mqtt-device/plugin.js';
+import { comicCapabilities } from './comics/capabilities.js';
 import { agentCommandAuditPlugin } from './mqtt-device/agent-command-audit.js';
 
 export type Capability = (app: HearthApp) => Promise<void>;
@@ -20,8 +21,9 @@ export type Capability = (app: HearthApp) => Promise<void>;
 export function productCapabilities(config: ApplianceConfig, connections: Connections, log: Logger, version: string = VERSION): Capability[] {
   return [
     ...jobCapabilities({ dataDir: config.dataDir, version, connections, log }),
+    ...comicCapabilities({ log }),
     async (app) => { await app.register(homeAssistantPlugin, { log }); },
-    async (app) => { await app.register(backupRoutes, { dataDir: config.dataDir }); },
+    async (app) => { await app.register(backupRoutes, { dataDir: config.dataDir, key: config.backupKey }); },
     async (app) => { await app.register(kioskFeedPlugin, { version, publicUrl: config.publicUrl }); },
     async (app) => { await app.register(mqttDevicePlugin, { mqtt: connections.mqtt, log, version, configurationUrl: config.publicUrl }); },
     // The embedded broker audits agent commands itself, before delivering them.

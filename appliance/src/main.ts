@@ -1,11 +1,19 @@
-import { loadConfig } from './config.js';
+import { ConfigError, loadConfig, type ApplianceConfig } from './config.js';
 import { startAppliance } from './server.js';
 import { productCapabilities } from './capabilities.js';
 import { writeLocalAgentFiles } from './local-agent.js';
 
 /** `npm start` on the Pi: start the appliance, print where to open it, stop cleanly on Ctrl-C. */
 async function main(): Promise<void> {
-  const config = loadConfig();
+  let config: ApplianceConfig;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    // Every wrong value at once, before anything starts.
+    console.error(`\nHearth cannot start: ${err.message}\n`);
+    process.exit(2);
+  }
   let running;
   try {
     running = await startAppliance(config, { capabilities: (connections, log) => productCapabilities(config, connections, log) });
@@ -16,6 +24,10 @@ async function main(): Promise<void> {
   // One-machine home lab (scripts/start.mjs): a token and the effective URLs for the local gpu-agent.
   if (process.env.HEARTH_LOCAL_AGENT === '1') await writeLocalAgentFiles(running, config.dataDir);
   console.log(`\n  Hearth is running: open ${running.url}\n`);
+  const broker = running.mqttBroker;
+  if (broker.embedded) {
+    console.log(`  Home Assistant's MQTT: this machine, port ${broker.port}, user "${broker.homeAssistantUser}", password = a Home Assistant token (Admin → Devices)${broker.reachableFromLan ? '' : '; set HEARTH_MQTT_HOST=0.0.0.0 to reach it from the LAN'}\n`);
+  }
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

@@ -6,8 +6,6 @@ import { buildApp, type AppOptions } from './app.js';
 import type { ApplianceConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { SettingsStore } from './settings/settings-store.js';
-import { EmbeddedRedis } from './embedded/redis-server.js';
-import { EmbeddedMqttBroker } from './embedded/mqtt-broker.js';
 import { connect, redactUrl, type Connections } from './embedded/connections.js';
 import { embeddedMqttAccess, newApplianceCredentials, type ApplianceMqttCredentials } from './embedded/mqtt-access.js';
 import { embeddedBrokerPort } from './embedded/broker-port.js';
@@ -15,14 +13,18 @@ import { mqttBrokerRoutes } from './embedded/routes.js';
 import { Devices } from './devices/device-tokens.js';
 import { AuditLog } from './audit/audit-log.js';
 import { LOG_REDACT } from './http/log-redaction.js';
+import { APPLIANCE_DIR } from './install-dir.js';
+import type { EmbeddedMqttBroker } from './embedded/mqtt-broker.js';
 import { MQTT_AGENT_USER_PREFIX, MQTT_HOMEASSISTANT_USER, type MqttBrokerInfo } from '@hearth/protocol';
 
-export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const VERSION: string = (JSON.parse(readFileSync(new URL('package.json', APPLIANCE_DIR), 'utf8')) as { version: string }).version;
 
 export interface RunningAppliance {
   app: FastifyInstance;
   url: string;
   connections: Connections;
+  /** Where Home Assistant and agents sign in to MQTT. */
+  mqttBroker: MqttBrokerInfo;
   stop(): Promise<void>;
 }
 
@@ -47,7 +49,7 @@ export async function startAppliance(config: ApplianceConfig, opts: StartOptions
     cleanups.length = 0;
   };
   try {
-    const db = openDatabase(join(config.dataDir, 'hearth.db'));
+    const db = openDatabase(join(config.dataDir, 'hearth.db'), { cacheMiB: config.sqliteCacheMiB });
     cleanups.push(async () => { db.close(); });
     const settings = await SettingsStore.open(join(config.dataDir, 'settings.json'));
 
@@ -56,6 +58,8 @@ export async function startAppliance(config: ApplianceConfig, opts: StartOptions
     let embeddedBroker: EmbeddedMqttBroker | undefined;
     let redisUrl = config.redisUrl;
     if (!redisUrl) {
+      // The embedded servers (and aedes) are loaded only when no external one is configured.
+      const { EmbeddedRedis } = await import('./embedded/redis-server.js');
       const embedded = new EmbeddedRedis(join(config.dataDir, 'redis'), 6380, log);
       redisUrl = await embedded.start();
       cleanups.push(() => embedded.stop());
@@ -65,6 +69,7 @@ export async function startAppliance(config: ApplianceConfig, opts: StartOptions
     let mqttCredentials: ApplianceMqttCredentials | undefined;
     const brokerInfo: MqttBrokerInfo = { embedded: false, port: null, reachableFromLan: false, homeAssistantUser: MQTT_HOMEASSISTANT_USER, agentUserPrefix: MQTT_AGENT_USER_PREFIX };
     if (!mqttUrl) {
+      const { EmbeddedMqttBroker } = await import('./embedded/mqtt-broker.js');
       mqttCredentials = newApplianceCredentials();
       const host = config.mqttHost ?? '127.0.0.1';
       const port = await embeddedBrokerPort(settings, config.mqttPort, host);
@@ -87,6 +92,7 @@ export async function startAppliance(config: ApplianceConfig, opts: StartOptions
       settings,
       version: VERSION,
       trustProxy: config.trustProxy,
+      metricsToken: config.metricsToken,
       publicUrl: config.publicUrl,
       logger: log,
       sessionPolicy: opts.sessionPolicy,
@@ -118,7 +124,7 @@ export async function startAppliance(config: ApplianceConfig, opts: StartOptions
     const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     const url = `http://${shownHost}:${port}`;
     log.info({ url, redis: redactUrl(redisUrl), mqtt: redactUrl(mqttUrl), dataDir: config.dataDir }, 'Hearth appliance is up');
-    return { app, url, connections: connections!, stop };
+    return { app, url, connections: connections!, mqttBroker: brokerInfo, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -11,6 +11,7 @@ import { startTestAppliance, type TestAppliance } from './support/harness.js';
 import type { HttpClient } from './support/http-client.js';
 
 const run = promisify(execFile);
+const KEY = 'the family backup key';
 
 /** Rows of every table that a backup must bring back exactly (the appliance's real schema). */
 function snapshot(t: TestAppliance): Record<string, unknown[]> {
@@ -24,11 +25,22 @@ let admin: HttpClient;
 let member: HttpClient;
 
 beforeAll(async () => {
-  t = await startTestAppliance({ product: true });
+  t = await startTestAppliance({ product: true, config: { backupKey: KEY } });
   admin = await t.admin();
   member = await t.user(admin, 'member', 'photographer');
 });
 afterAll(() => t?.close());
+
+describe('data files', () => {
+  it('keeps hearth.db, its WAL and shared memory private (0600), also ones an older version left readable', async () => {
+    const files = ['hearth.db', 'hearth.db-wal', 'hearth.db-shm'].map((f) => join(t.dataDir, f));
+    for (const f of files) expect((await stat(f)).mode & 0o777, f).toBe(0o600);
+    await t.running.stop();
+    for (const f of files) await chmod(f, 0o644).catch(() => undefined);
+    await t.restart();
+    for (const f of files) expect((await stat(f)).mode & 0o777, f).toBe(0o600);
+  });
+});
 
 describe('backup download', () => {
   it('stops cleanly when the admin cancels the download', async () => {
@@ -78,7 +90,12 @@ describe('backup → wipe → restore', () => {
       const port = Number(new URL(t.url).port);
       await t.running.stop();
       await rm(t.dataDir, { recursive: true, force: true });
-      await restoreBackup({ backupDir: join(scratch.path, 'out', folder!), dataDir: t.dataDir });
+      // Neither the session secret nor anything else secret is in the download in clear.
+      const secret = t.running.app.settings.get().secrets.sessionSecret;
+      const { stdout } = await run('grep', ['-rlF', secret, join(scratch.path, 'out')]).catch((err: { stdout: string }) => err);
+      expect(stdout).toBe('');
+      const restored = await restoreBackup({ backupDir: join(scratch.path, 'out', folder!), dataDir: t.dataDir, key: KEY });
+      expect(restored.secrets).toBe('restored');
       await t.restart();
       expect(Number(new URL(t.url).port)).toBe(port);
     } finally {

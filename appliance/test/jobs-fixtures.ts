@@ -7,12 +7,13 @@ import {
   WORKER_QUEUE_SETTINGS, agentTopics, brokerResultsKey, queueName, type AgentAnnouncement, type BrokerJobData, type BrokerJobResult, type Capability, type JobProgress,
 } from '@hearth/protocol';
 import { jobCapabilities, type JobCapabilityTuning } from '../src/jobs/capabilities.js';
+import { comicCapabilities } from '../src/comics/capabilities.js';
 import type { Capability as ApplianceCapability } from '../src/capabilities.js';
 import { startTestAppliance, type TestAppliance } from './support/harness.js';
 import { HttpClient } from './support/http-client.js';
 
 /** A real appliance with the job capabilities, tuned for tests (fast ticks, no wake throttle). */
-export async function startJobsAppliance(o: { tuning?: JobCapabilityTuning; redis?: RedisInstance; mosquitto?: MosquittoInstance; extra?: ApplianceCapability[] } = {}) {
+export async function startJobsAppliance(o: { tuning?: JobCapabilityTuning; redis?: RedisInstance; mosquitto?: MosquittoInstance; comics?: boolean; extra?: ApplianceCapability[] } = {}) {
   const media = await tempDir('hearth-media-');
   const t = await startTestAppliance({
     redis: o.redis,
@@ -22,6 +23,7 @@ export async function startJobsAppliance(o: { tuning?: JobCapabilityTuning; redi
         dataDir: media.path, version: 'test-1', connections, log,
         tuning: { wakeIntervalMs: 0, ...o.tuning, jobs: { tickMs: 100, reconcileMs: 600_000, stallIntervalMs: 1000, ...o.tuning?.jobs } },
       }),
+      ...(o.comics ? comicCapabilities({ log, pipelineTickMs: 100 }) : []),
       ...(o.extra ?? []),
     ],
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { waitFor } from '@hearth/testkit';
-import { CANCEL_CHANNEL, MODERATION_HEADER, agentArtifactPath } from '@hearth/protocol';
+import { CANCEL_CHANNEL, MODERATION_HEADER, agentArtifactPath, agentStartPath } from '@hearth/protocol';
 import type { HttpClient } from './support/http-client.js';
 import { announceAgent, deviceClient, png, reportProgress, startInlineWorker, startJobsAppliance, uploadForm, type JobsAppliance } from './jobs-fixtures.js';
 
@@ -93,7 +93,7 @@ describe('roles and quota', () => {
     expect((await kiosk.post('/api/jobs', { type: 'image.upscale', input: { mediaId: photoId } })).status).toBe(403);
     expect((await agent.post('/api/jobs', { type: 'image.upscale', input: { mediaId: photoId } })).status).toBe(403);
     const types = await child.get('/api/job-types');
-    expect(types.json.types.map((t: { type: string }) => t.type).sort()).toEqual(['comic.compose', 'gif.create', 'image.upscale']);
+    expect(types.json.types.map((t: { type: string }) => t.type).sort()).toEqual(['comic.compose', 'comic.render', 'gif.create', 'image.comic-look', 'image.upscale']);
   });
 
   it('answers 429 with a message once the daily quota is used, and shows it in /api/quota', async () => {
@@ -165,6 +165,8 @@ describe('job lifecycle', () => {
       if (job.data.type !== 'image.upscale') return { artifacts: [] };
       runs++;
       await reportProgress(job, { fraction: 0.5, stage: 'tile 1/2' });
+      const start = await agent.post(agentStartPath(job.id), { attempt: 1 });
+      if (start.status !== 200) throw new Error(`start ${start.status} ${start.text}`);
       const put = await agent.put(agentArtifactPath(job.id, 'upscaled.png', 1), output, { 'content-type': 'image/png', [MODERATION_HEADER]: 'safe' });
       if (put.status !== 201) throw new Error(`upload ${put.status} ${put.text}`);
       // The same attempt again (an agent retrying a timed-out upload) replaces, not duplicates.
@@ -209,6 +211,8 @@ describe('job lifecycle', () => {
     const stale = await agent.put(agentArtifactPath(id, 'out.png', 1), bytes, { 'content-type': 'image/png' });
     expect(stale.status).toBe(409);
     expect(stale.json.message).toBe('Attempt 1 is older than the job\'s current attempt 2');
+    expect((await agent.post(agentStartPath(id), { attempt: 1 })).status).toBe(409);
+    expect((await agent.post(agentStartPath(id), { attempt: 2 })).status).toBe(200);
     const liar = await agent.put(agentArtifactPath(id, 'out.png', 2), Buffer.from('#!/bin/sh\necho hi\n'), { 'content-type': 'image/png' });
     expect(liar.status).toBe(415);
     const mislabelled = await agent.put(agentArtifactPath(id, 'out.png', 2), bytes, { 'content-type': 'image/jpeg' });
@@ -230,23 +234,44 @@ describe('job lifecycle', () => {
     const res = await member.post('/api/jobs', { type: 'image.upscale', input: { mediaId: photoId } });
     const id = res.json.id as string;
     const bytes = await png();
+    // Nobody uploads into an attempt they have not started.
+    const unstarted = await agent.put(agentArtifactPath(id, 'out.png', 1), bytes, { 'content-type': 'image/png' });
+    expect(unstarted.status).toBe(403);
+    expect(unstarted.json.message).toBe(`Attempt 1 of job ${id} has not been started by this agent`);
+    expect((await agent.post(agentStartPath(id), { attempt: 1 })).status).toBe(200);
+    expect((await member.get(`/api/jobs/${id}`)).json.status).toBe('running');
     expect((await agent.put(agentArtifactPath(id, 'out.png', 1), bytes, { 'content-type': 'image/png' })).status).toBe(201);
+    const thief = await other.post(agentStartPath(id), { attempt: 1 });
+    expect(thief.status).toBe(403);
     const intruder = await other.put(agentArtifactPath(id, 'other.png', 1), bytes, { 'content-type': 'image/png' });
     expect(intruder.status).toBe(403);
-    expect(intruder.json.message).toBe(`Attempt 1 of job ${id} is being run by another agent`);
+    expect(intruder.json.message).toBe(`Attempt ${1} of job ${id} is being run by another agent`);
     // The owner keeps uploading (a retried upload replaces).
+    expect((await agent.put(agentArtifactPath(id, 'out.png', 1), bytes, { 'content-type': 'image/png' })).status).toBe(201);
+    // A caller cannot move the job to a later attempt: not by starting it, not by uploading into it.
+    const leap = await other.post(agentStartPath(id), { attempt: 999 });
+    expect(leap.status).toBe(409);
+    const leapUpload = await other.put(agentArtifactPath(id, 'other.png', 999), bytes, { 'content-type': 'image/png' });
+    expect(leapUpload.status).toBe(403);
+    expect((await member.get(`/api/jobs/${id}`)).json.attempts).toBe(1);
     expect((await agent.put(agentArtifactPath(id, 'out.png', 1), bytes, { 'content-type': 'image/png' })).status).toBe(201);
     // A new attempt may go to another agent, which then owns it.
     h.app.jobs.onRetrying(id, 'agent went away');
+    expect((await other.post(agentStartPath(id), { attempt: 2 })).status).toBe(200);
     expect((await other.put(agentArtifactPath(id, 'out.png', 2), bytes, { 'content-type': 'image/png' })).status).toBe(201);
     expect((await agent.put(agentArtifactPath(id, 'out.png', 2), bytes, { 'content-type': 'image/png' })).status).toBe(403);
     await member.post(`/api/jobs/${id}/cancel`);
   });
 
-  it('lets an agent fetch the input media of a live job only', async () => {
+  it('lets an agent fetch the input media only of a live job it started', async () => {
     const res = await member.post('/api/jobs', { type: 'image.upscale', input: { mediaId: photoId } });
+    const other = await deviceClient(h.t, admin, 'agent');
+    // Only once this agent has started the job, and only for it.
+    expect((await agent.get(`/api/agent/media/${photoId}`)).status).toBe(404);
+    expect((await agent.post(agentStartPath(res.json.id), { attempt: 1 })).status).toBe(200);
     const got = await agent.get(`/api/agent/media/${photoId}`);
     expect(got.status).toBe(200);
+    expect((await other.get(`/api/agent/media/${photoId}`)).status).toBe(404);
     expect(got.headers.get('content-type')).toBe('image/png');
     expect((await member.get(`/api/agent/media/${photoId}`)).status).toBe(403);
     await member.post(`/api/jobs/${res.json.id}/cancel`);

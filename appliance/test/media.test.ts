@@ -45,6 +45,32 @@ describe('uploads', () => {
     expect(again.json.id).toBe(id);
   });
 
+  it('gives two members who upload the same picture privately an item each: no 409, nothing revealed, one file on disk', async () => {
+    const bytes = await png(33, 21, '#123456');
+    const other = await h.t.user(admin, 'member');
+    const first = await member.post('/api/media', uploadForm(bytes));
+    expect(first.status).toBe(201);
+    const second = await other.post('/api/media', uploadForm(bytes));
+    expect(second.status).toBe(201);
+    expect(second.json.id).not.toBe(first.json.id);
+    expect(second.json.privacy).toBe('private');
+    expect(second.json.ownerName).not.toBe(first.json.ownerName);
+    // Neither sees the other's item; each sees and downloads their own.
+    expect((await other.get(`/api/media/${first.json.id}`)).status).toBe(404);
+    expect((await member.get(`/api/media/${second.json.id}`)).status).toBe(404);
+    expect((await other.get(`/api/media/${second.json.id}`)).status).toBe(200);
+    expect((await other.get(`/api/media/${second.json.id}/thumbnail?size=256`)).status).toBe(200);
+    expect((await other.get('/api/media?scope=mine')).json.media.map((m: { id: string }) => m.id)).toEqual([second.json.id]);
+    // One file on disk; deleting one item keeps the bytes for the other, deleting both removes them.
+    const file = join(h.mediaDir, 'media', first.json.id.slice(0, 2), first.json.id);
+    expect(existsSync(file)).toBe(true);
+    expect((await member.delete(`/api/media/${first.json.id}`)).status).toBe(204);
+    expect(existsSync(file)).toBe(true);
+    expect((await other.get(`/api/media/${second.json.id}`)).status).toBe(200);
+    expect((await other.delete(`/api/media/${second.json.id}`)).status).toBe(204);
+    expect(existsSync(file)).toBe(false);
+  });
+
   it('refuses files over the size limit with 413', async () => {
     const big = await sharp({ create: { width: 1200, height: 1200, channels: 3, background: '#000' } }).png({ compressionLevel: 0 }).toBuffer();
     expect(big.length).toBeGreaterThan(256 * 1024);

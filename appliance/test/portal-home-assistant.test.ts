@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startHomeAssistant, type HomeAssistant, SAMPLE_HOUSE, placeInArea } from '@hearth/ha-integration';
+import { startHomeAssistant, testedHaVersions, type HomeAssistant, sampleHouse, placeInArea } from '@hearth/ha-integration';
 import { startTestAppliance, type TestAppliance } from './support/harness.js';
 import type { HttpClient } from './support/http-client.js';
 import { ensurePortalBuilt } from './portal-support/build.js';
 import { DESKTOP, launchChromium, screenshot, seriousViolations, watch, type PageWatch } from './portal-support/browser.js';
 import { apiLogin, invited, loginInBrowser, onboardInBrowser } from './portal-support/flows.js';
 
-describe('smart home in the portal, against a real Home Assistant', () => {
+describe.each(testedHaVersions())('smart home in the portal, against a real Home Assistant %s', (version) => {
   let ha: HomeAssistant;
   let t: TestAppliance;
   let browser: Browser;
@@ -24,7 +24,7 @@ describe('smart home in the portal, against a real Home Assistant', () => {
 
   beforeAll(async () => {
     await ensurePortalBuilt();
-    [ha, t, browser] = await Promise.all([startHomeAssistant({ packages: { house: SAMPLE_HOUSE } }), startTestAppliance({ product: true }), launchChromium()]);
+    [ha, t, browser] = await Promise.all([startHomeAssistant({ version, packages: { house: sampleHouse(version) } }), startTestAppliance({ product: true }), launchChromium()]);
     await placeInArea(ha, 'light.kitchen', 'Kitchen');
   }, 240_000);
   afterAll(async () => {

@@ -113,10 +113,10 @@ describe('settings', () => {
 });
 
 describe('operations', () => {
-  it('reports readiness of SQLite, Redis and MQTT, and notices Redis going away', async () => {
+  it('reports readiness of SQLite, the data disk, Redis and MQTT, and notices Redis going away', async () => {
     const ok = await t.client().get('/readyz');
     expect(ok.status).toBe(200);
-    expect(Object.keys(ok.json.checks).sort()).toEqual(['mqtt', 'redis', 'sqlite']);
+    expect(Object.keys(ok.json.checks).sort()).toEqual(['disk', 'mqtt', 'redis', 'sqlite']);
     await t.redis.stop();
     try {
       const down = await t.client().get('/readyz');

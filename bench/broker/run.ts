@@ -173,7 +173,7 @@ function traceStages(records: Stages[]): () => void {
 
 async function hearth(redisUrl: string, mqttUrl: string): Promise<Result & { stages: Stages[] }> {
   const data = await tempDir('hearth-bench-');
-  const config = { host: '127.0.0.1', port: 0, dataDir: data.path, redisUrl, mqttUrl, trustProxy: false, publicUrl: undefined, logLevel: 'silent' };
+  const config = { host: '127.0.0.1', port: 0, dataDir: data.path, redisUrl, mqttUrl, trustProxy: false as const, publicUrl: undefined, logLevel: 'silent' };
   const running = await startAppliance(config, {
     capabilities: (connections, log) => jobCapabilities({ dataDir: data.path, version: 'bench', connections, log, tuning: { wakeIntervalMs: 600_000 } }),
   });

@@ -2,7 +2,12 @@ import type { Capability } from '@hearth/protocol';
 import type { AgentBus, JobEvent } from './bus.js';
 import type { GpuSample, HostLoadSample } from './telemetry/gpu-sample.js';
 
-export type TelemetryStatus = 'starting' | 'running' | 'restarting' | 'unavailable';
+/**
+ * Where GPU telemetry stands. Without nvidia-smi it is `no_nvidia_smi`, never `unavailable`: HA shows
+ * that word for a dead entity, and the agent is alive and telling why there are no GPU readings.
+ */
+export const TELEMETRY_STATUSES = ['starting', 'running', 'restarting', 'no_nvidia_smi'] as const;
+export type TelemetryStatus = (typeof TELEMETRY_STATUSES)[number];
 
 /**
  * What the agent currently is: capabilities (set by the worker), whether it accepts jobs, the GPUs it

@@ -7,9 +7,17 @@ import { agentIdFromHostname, ConfigError, loadConfig } from './config.js';
 describe('agent config', () => {
   it('has working defaults', async () => {
     const c = await loadConfig({});
-    expect(c).toMatchObject({ nvidiaSmi: 'nvidia-smi', suspendCommand: ['systemctl', 'suspend'], haDiscoveryPrefix: 'homeassistant', haDiscoveryMode: 'component' });
+    expect(c).toMatchObject({ nvidiaSmi: 'nvidia-smi', suspendCommand: ['systemctl', 'suspend'], haDiscoveryPrefix: 'homeassistant' });
     expect(c.agentId).toMatch(/^[a-z0-9][a-z0-9_-]*$/);
     expect(c.deadband.temperatureC).toBeGreaterThan(0);
+    expect(c.modelIdleUnloadMs).toBe(300_000);
+  });
+
+  it('takes the idle time after which models are unloaded (0 keeps them)', async () => {
+    expect((await loadConfig({ HEARTH_AGENT_MODEL_IDLE_MS: '60000' })).modelIdleUnloadMs).toBe(60_000);
+    expect((await loadConfig({ HEARTH_AGENT_MODEL_IDLE_MS: '0' })).modelIdleUnloadMs).toBe(0);
+    await expect(loadConfig({ HEARTH_AGENT_MODEL_IDLE_MS: 'soon' })).rejects.toThrow(/\/modelIdleUnloadMs/);
+    await expect(loadConfig({ HEARTH_AGENT_MODEL_IDLE_MS: '-5' })).rejects.toThrow(/\/modelIdleUnloadMs/);
   });
 
   it('reads a JSON file, and the environment wins over it', async () => {
@@ -26,11 +34,11 @@ describe('agent config', () => {
   });
 
   it('names the bad fields and never echoes a secret', async () => {
-    const err = await loadConfig({ AGENT_ID: 'Bad Id!', TELEMETRY_INTERVAL_MS: 'fast', HA_DISCOVERY_MODE: 'both', AGENT_TOKEN: 'short-secret' }).catch((e) => e);
+    const err = await loadConfig({ AGENT_ID: 'Bad Id!', TELEMETRY_INTERVAL_MS: 'fast', HA_ANNOUNCE_JITTER_MS: 'soon', AGENT_TOKEN: 'short-secret' }).catch((e) => e);
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.message).toContain('/agentId');
     expect(err.message).toContain('/telemetryIntervalMs');
-    expect(err.message).toContain('/haDiscoveryMode');
+    expect(err.message).toContain('/haAnnounceJitterMs');
     expect(err.message).toContain('/agentToken');
     expect(err.message).not.toContain('short-secret');
     await expect(loadConfig({ TELEMETRY_DEADBAND: '{nope' })).rejects.toThrow(/TELEMETRY_DEADBAND must be JSON/);

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { APPLIANCE_NODE_ID, HA_DISCOVERY_MODES, HA_DISCOVERY_PREFIX, NodeId } from '@hearth/protocol';
+import { APPLIANCE_NODE_ID, HA_DISCOVERY_PREFIX, NodeId } from '@hearth/protocol';
 import { LOG_LEVELS } from './log.js';
 
 const Url = (protocols: string) => Type.String({ pattern: `^(${protocols})://[^\\s]+$`, maxLength: 2048 });
@@ -44,8 +44,6 @@ export const AgentConfig = Type.Object(
     /** argv of the command that suspends the machine (run without a shell). */
     suspendCommand: Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 32, default: ['systemctl', 'suspend'] }),
     haDiscoveryPrefix: Type.String({ pattern: '^[a-zA-Z0-9_-]+(/[a-zA-Z0-9_-]+)*$', default: HA_DISCOVERY_PREFIX }),
-    /** `component`: per-entity topics (any HA); `device`: one device-based payload (HA ≥ 2024.11). */
-    haDiscoveryMode: Type.Union(HA_DISCOVERY_MODES.map((m) => Type.Literal(m)), { default: 'component' }),
     /** Upper bound of the random delay before re-announcing when HA comes online (spreads load). */
     haAnnounceJitterMs: Type.Integer({ minimum: 0, maximum: 60_000, default: 5000 }),
     logLevel: Type.Union(LOG_LEVELS.map((l) => Type.Literal(l)), { default: 'info' }),
@@ -53,6 +51,8 @@ export const AgentConfig = Type.Object(
     applianceRetryMaxMs: Type.Integer({ minimum: 10, maximum: 600_000, default: 30_000 }),
     /** Port of the Prometheus /metrics and /healthz server; absent = no server (systemd and compose set 9464). */
     metricsPort: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
+    /** A runner's worker (built-in models: tfjs) is unloaded after this long without a job; 0 keeps it. */
+    modelIdleUnloadMs: Type.Integer({ minimum: 0, maximum: 86_400_000, default: 300_000 }),
   },
   { additionalProperties: false },
 );
@@ -73,10 +73,10 @@ const ENV: Record<string, { key: keyof AgentConfig; kind: 'string' | 'number' | 
   TELEMETRY_DEADBAND: { key: 'deadband', kind: 'json' },
   SUSPEND_COMMAND: { key: 'suspendCommand', kind: 'argv' },
   HA_DISCOVERY_PREFIX: { key: 'haDiscoveryPrefix', kind: 'string' },
-  HA_DISCOVERY_MODE: { key: 'haDiscoveryMode', kind: 'string' },
   HA_ANNOUNCE_JITTER_MS: { key: 'haAnnounceJitterMs', kind: 'number' },
   LOG_LEVEL: { key: 'logLevel', kind: 'string' },
   HEARTH_AGENT_METRICS_PORT: { key: 'metricsPort', kind: 'number' },
+  HEARTH_AGENT_MODEL_IDLE_MS: { key: 'modelIdleUnloadMs', kind: 'number' },
   APPLIANCE_RETRY_MAX_MS: { key: 'applianceRetryMaxMs', kind: 'number' },
 };
 

@@ -12,8 +12,9 @@ import { MqttPresence } from './presence/mqtt-presence.js';
 import { MetricsServer } from './metrics/metrics-server.js';
 import { TelemetryExtension } from './telemetry/telemetry-extension.js';
 import { createWorkerExtensions } from './worker/create-worker.js';
+import { AGENT_DIR } from './install-dir.js';
 
-const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+const { version } = JSON.parse(readFileSync(new URL('package.json', AGENT_DIR), 'utf8')) as { version: string };
 
 async function main() {
   let config;

@@ -55,7 +55,8 @@ describe('an appliance that is down while the agent runs a job', () => {
       LOG_LEVEL: 'info',
     });
     // Ten unreachable tries logged (the old client gave up, and failed the job, after five).
-    await waitFor(() => /fetching input .*the appliance is unreachable; waiting for it.*"tries":10/.test(agent!.output()), { timeoutMs: 90_000, intervalMs: 100, what: `ten waits in the agent's log\n${agent.output().slice(-2000)}` });
+    // (The first call of a job is starting its attempt on the appliance, then fetching its input.)
+    await waitFor(() => /(starting job|fetching input) .*the appliance is unreachable; waiting for it.*"tries":10/.test(agent!.output()), { timeoutMs: 90_000, intervalMs: 100, what: `ten waits in the agent's log\n${agent.output().slice(-2000)}` });
     expect(agent.output()).not.toMatch(/failed after \d+ tries/);
 
     await lab.t.restart();

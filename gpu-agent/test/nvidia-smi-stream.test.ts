@@ -108,7 +108,7 @@ describe('telemetry extension', () => {
     const { ext, state, snaps } = extension('/nonexistent/nvidia-smi');
     await ext.start();
     try {
-      expect(state.telemetry.status).toBe('unavailable');
+      expect(state.telemetry.status).toBe('no_nvidia_smi');
       expect(state.telemetry.detail).toMatch(/not found.*CPU \(builtin\) capabilities only/);
       expect(snaps[0]!.gpus).toEqual([]);
       expect(snaps[0]!.host.memoryPercent).toBeGreaterThan(0);

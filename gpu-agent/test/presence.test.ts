@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
-import { AgentAnnouncement, HA_COMPONENTS } from '@hearth/protocol';
+import mqtt from 'mqtt';
+import { AgentAnnouncement, HA_COMPONENTS, applianceTopics } from '@hearth/protocol';
 import { startMosquitto, tempDir, waitFor, type MosquittoInstance } from '@hearth/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './fixtures.js';
@@ -38,6 +39,17 @@ async function agent(id: string, opts: { gpus?: number; env?: Record<string, str
   });
   running.push(a);
   return a;
+}
+
+const CHOICE_TOPIC = applianceTopics().haDiscovery;
+/** Publishes retained, as the appliance does. */
+async function observerPublish(topic: string, payload: string): Promise<void> {
+  const client = await mqtt.connectAsync(broker.url, { clientId: `hearth-presence-test-${process.pid}` });
+  try {
+    await client.publishAsync(topic, payload, { qos: 1, retain: true });
+  } finally {
+    await client.endAsync();
+  }
 }
 
 const discoveredBy = async (id: string) => retained(broker.url, `homeassistant/+/hearth_${id}/+/config`);
@@ -194,25 +206,46 @@ await c.subscribeAsync('hearth/agent/sleep/availability');
     }
   });
 
-  it('device-based discovery (HA >= 2024.11): one retained payload with dev, o and cmps', async () => {
-    const a = await agent('devmode', { gpus: 1, env: { HA_DISCOVERY_MODE: 'device' } });
+  it('follows the form the appliance chooses: per-component until told, then device-based (HA >= 2024.11), each switch clearing the other form', async () => {
+    const a = await agent('devmode', { gpus: 1 });
     await waitDiscovery(a);
+    const topicsOf = async () => [...(await retained(broker.url, 'homeassistant/#')).keys()].filter((t) => t.includes('hearth_devmode')).sort();
+    expect(await topicsOf()).toHaveLength(22);
+    const choose = (choice: unknown) => observerPublish(CHOICE_TOPIC, JSON.stringify(choice));
+    try {
+      await choose({ mode: 'device', haVersion: '2026.11.0' });
+      await waitFor(async () => (await topicsOf()).join() === 'homeassistant/device/hearth_devmode/config', { what: 'only the device config left' });
+      // Garbage on the choice topic changes nothing.
+      await observerPublish(CHOICE_TOPIC, '{"mode":"sideways"}');
+      await waitFor(() => a.output().includes('ignored an invalid discovery choice'), { what: 'the invalid choice refused' });
+      expect(await topicsOf()).toEqual(['homeassistant/device/hearth_devmode/config']);
+      // A restart keeps the form (the retained choice; the record would too).
+      await a.stop('SIGTERM');
+      const again = await agent('devmode', { gpus: 1 });
+      await waitDiscovery(again);
+      expect(await topicsOf()).toEqual(['homeassistant/device/hearth_devmode/config']);
+      await choose({ mode: 'component', haVersion: '2024.3.3' });
+      await waitFor(async () => (await topicsOf()).length === 22 && !(await topicsOf()).some((t) => t.includes('/device/')), { what: 'per-component configs again' });
+      await choose({ mode: 'device', haVersion: '2026.11.0' });
+      await waitFor(async () => (await topicsOf()).join() === 'homeassistant/device/hearth_devmode/config', { what: 'device config again' });
+    } finally {
+      await observerPublish(CHOICE_TOPIC, '');
+    }
     const all = await retained(broker.url, 'homeassistant/#');
-    expect([...all.keys()].filter((t) => t.includes('hearth_devmode'))).toEqual(['homeassistant/device/hearth_devmode/config']);
     const payload = JSON.parse(all.get('homeassistant/device/hearth_devmode/config')!);
     expect(payload.dev).toMatchObject({ identifiers: ['hearth_agent_devmode'], name: 'PC devmode' });
     expect(payload.o.name).toBe('hearth-gpu-agent');
     expect(Object.keys(payload.cmps)).toHaveLength(22);
-    expect(payload.cmps.hearth_devmode_suspend).toMatchObject({ p: 'button', command_topic: 'hearth/agent/devmode/cmd/suspend', default_entity_id: 'button.hearth_devmode_suspend' });
+    expect(payload.cmps.hearth_devmode_suspend).toMatchObject({ p: 'button', command_topic: 'hearth/agent/devmode/cmd/suspend', default_entity_id: 'button.hearth_devmode_suspend', object_id: 'hearth_devmode_suspend' });
     expect(payload.cmps.hearth_devmode_gpu0_power).toMatchObject({ p: 'sensor', device_class: 'power', unit_of_measurement: 'W' });
-  });
+  }, 180_000);
 
   it('runs without nvidia-smi: CPU capabilities only, says so in its state', async () => {
     const a = await agent('nogpu', { env: { NVIDIA_SMI: join(dir.path, 'no-such-nvidia-smi') } });
     await waitDiscovery(a);
     expect(a.output()).toMatch(/not found or not executable.*CPU \(builtin\) capabilities only/);
     const hearth = await retained(broker.url, 'hearth/agent/nogpu/#');
-    expect(JSON.parse(hearth.get('hearth/agent/nogpu/state')!)).toMatchObject({ telemetry: { status: 'unavailable' }, gpus: {}, capabilities: ['builtin'] });
+    expect(JSON.parse(hearth.get('hearth/agent/nogpu/state')!)).toMatchObject({ telemetry: { status: 'no_nvidia_smi' }, gpus: {}, capabilities: ['builtin'] });
     expect(JSON.parse(hearth.get('hearth/agent/nogpu/announce')!)).toMatchObject({ gpus: [], capabilities: ['builtin'] });
     expect([...(await discoveredBy('nogpu')).keys()].some((t) => /_gpu\d+_/.test(t))).toBe(false);
   });

@@ -14,14 +14,16 @@ export interface StoredArtifact {
 }
 
 /**
- * The appliance's two agent routes as the protocol states them (GET media, PUT artifact per
- * attempt, replace on re-upload, bearer token), for worker tests that run before / without the
- * full appliance. `failNext` makes the next N artifact PUTs answer 503.
+ * The appliance's agent routes as the protocol states them (POST start, GET media, PUT artifact
+ * per attempt, replace on re-upload, bearer token), for worker tests that run before / without the
+ * full appliance. `failNext` makes the next N artifact PUTs answer 503; `starts` lists the
+ * attempts started, in order.
  */
 export async function startAgentApiStandin(token: string) {
   const media = new Map<string, { bytes: Buffer; contentType: string }>();
   const artifacts = new Map<string, StoredArtifact>();
   const puts: Array<{ path: string; status: number }> = [];
+  const starts: Array<{ jobId: string; attempt: number }> = [];
   let failNext = 0;
   const server: Server = createServer((req, res) => void handle(req, res));
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -32,6 +34,12 @@ export async function startAgentApiStandin(token: string) {
       const item = media.get(m[1]!);
       if (!item) return void res.writeHead(404).end();
       return void res.writeHead(200, { 'content-type': item.contentType, 'content-length': item.bytes.length }).end(item.bytes);
+    }
+    const s = /^\/api\/agent\/jobs\/([^/]+)\/start$/.exec(url.pathname);
+    if (req.method === 'POST' && s) {
+      const { attempt } = JSON.parse((await body(req)).toString()) as { attempt: number };
+      starts.push({ jobId: decodeURIComponent(s[1]!), attempt });
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ attempt }));
     }
     const a = /^\/api\/agent\/jobs\/([^/]+)\/artifacts\/([^/]+)$/.exec(url.pathname);
     if (req.method === 'PUT' && a) {
@@ -62,6 +70,7 @@ export async function startAgentApiStandin(token: string) {
     media,
     artifacts,
     puts,
+    starts,
     failNextPuts(n: number) {
       failNext = n;
     },

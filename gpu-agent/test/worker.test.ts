@@ -101,6 +101,8 @@ describe('job worker (real Redis, real bee-queue producer, agent routes as the p
     const kept = new Redis(redis.url);
     expect(JSON.parse((await kept.hget(brokerResultsKey(queueName('builtin')), id))!)).toEqual({ artifacts: ['upscaled-x2.png'], data: { width: 2, height: 2 } });
     kept.disconnect();
+    // The attempt was started (bound to this agent) before anything was read or uploaded.
+    expect(api.starts.filter((s) => s.jobId === id)).toEqual([{ jobId: id, attempt: 1 }]);
     const stored = api.artifacts.get(`${id}/1/upscaled-x2.png`)!;
     expect(stored.bytes.length).toBe('input picture'.length + 600_000);
     expect(stored.moderation).toBe('safe');

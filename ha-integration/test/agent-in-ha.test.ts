@@ -2,14 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startMosquitto, tempDir, waitFor, type MosquittoInstance } from '@hearth/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHomeAssistant, type HomeAssistant } from '../src/index.js';
+import { startHomeAssistant, testedHaVersions, type HomeAssistant } from '../src/index.js';
 // The real agent process and the stand-in nvidia-smi, exactly as the agent's own presence tests run them.
 import { observe, standinWith, startAgent, type AgentProcess } from '../../gpu-agent/test/helpers.js';
 import { REPO_ROOT } from '../../gpu-agent/test/fixtures.js';
 import { agentEntities } from '../../gpu-agent/src/presence/entities.js';
 
 /**
- * The real gpu-agent as an MQTT device in a real Home Assistant 2024.3.3: discovery, classes and
+ * The real gpu-agent as an MQTT device in a real Home Assistant (each supported version): discovery, classes and
  * units, telemetry, the suspend button and the asleep state, the LWT, and an HA restart.
  */
 
@@ -20,7 +20,7 @@ const agentVersion = (JSON.parse(readFileSync(join(REPO_ROOT, 'gpu-agent/package
 interface DeviceEntry { id: string; identifiers: Array<[string, string]>; name: string; model: string | null; sw_version: string | null; manufacturer: string | null }
 interface EntityEntry { entity_id: string; device_id: string | null; platform: string }
 
-describe('the real gpu-agent in a real Home Assistant', () => {
+describe.each(testedHaVersions())('the real gpu-agent in a real Home Assistant %s', (version) => {
   let broker: MosquittoInstance;
   let ha: HomeAssistant;
   let dir: Awaited<ReturnType<typeof tempDir>>;
@@ -31,7 +31,7 @@ describe('the real gpu-agent in a real Home Assistant', () => {
     broker = await startMosquitto();
     dir = await tempDir('hearth-agent-in-ha-');
     const started = Date.now();
-    ha = await startHomeAssistant({ mqttPort: broker.port });
+    ha = await startHomeAssistant({ version, mqttPort: broker.port });
     haStartMs = Date.now() - started;
     const nvidiaSmi = await standinWith(dir.path, { NVSMI_GPUS: '1', NVSMI_VARY: '1' });
     agent = startAgent({

@@ -3,16 +3,16 @@ import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { startMosquitto, tempDir, waitFor, type MosquittoInstance } from '@hearth/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHomeAssistant, type HomeAssistant } from '../src/index.js';
+import { startHomeAssistant, testedHaVersions, type HomeAssistant } from '../src/index.js';
 // The real appliance (every product capability, as `npm start` runs it) and the real agent process.
 import { startTestAppliance, type TestAppliance } from '../../appliance/test/support/harness.js';
 import type { HttpClient } from '../../appliance/test/support/http-client.js';
 import { deviceClient, png, uploadForm } from '../../appliance/test/jobs-fixtures.js';
 import { REPO_ROOT } from '../../gpu-agent/test/fixtures.js';
-import { startAgent, type AgentProcess } from '../../gpu-agent/test/helpers.js';
+import { retained, startAgent, type AgentProcess } from '../../gpu-agent/test/helpers.js';
 
 /**
- * The appliance as an MQTT device in a real Home Assistant 2024.3.3: queue sensors, preset buttons
+ * The appliance as an MQTT device in a real Home Assistant (each supported version): queue sensors, preset buttons
  * that start jobs owned by the home-assistant principal (run by a real agent), kiosk controls, and
  * commands that are garbage.
  */
@@ -24,7 +24,7 @@ interface JobView { id: string; type: string; status: string; presetId: number |
 interface AuditEntry { action: string; actorKind: string; actorName: string | null; target: string | null; outcome: string; detail: Record<string, unknown> | null }
 interface DeviceEntry { id: string; identifiers: Array<[string, string]>; name: string; model: string | null; sw_version: string | null; manufacturer: string | null }
 
-describe('the appliance in a real Home Assistant', () => {
+describe.each(testedHaVersions())('the appliance in a real Home Assistant %s', (version) => {
   let broker: MosquittoInstance;
   let ha: HomeAssistant;
   let t: TestAppliance;
@@ -46,7 +46,7 @@ describe('the appliance in a real Home Assistant', () => {
     broker = await startMosquitto();
     dir = await tempDir('hearth-appliance-in-ha-');
     const started = Date.now();
-    ha = await startHomeAssistant({ mqttPort: broker.port });
+    ha = await startHomeAssistant({ version, mqttPort: broker.port });
     console.info(`Home Assistant started in ${Date.now() - started} ms`);
     t = await startTestAppliance({ product: true, mosquitto: broker });
     admin = await t.admin();
@@ -81,6 +81,40 @@ describe('the appliance in a real Home Assistant', () => {
     const listed = (await admin.get('/api/admin/devices')).json.devices as Array<{ kind: string; name: string }>;
     expect(listed).toContainEqual(expect.objectContaining({ kind: 'home-assistant', name: HA_PRINCIPAL }));
     expect((await audit('device.created')).filter((e) => e.detail?.name === HA_PRINCIPAL)).toHaveLength(1);
+  });
+
+  it('linked to HA over the websocket, it learns the version and picks the form; a switch keeps every entity id, with no duplicate and no orphan', async () => {
+    const registry = () => ha.sendWs<Array<{ entity_id: string; device_id: string | null; unique_id: string }>>({ type: 'config/entity_registry/list' });
+    const applianceDevices = async () => (await ha.sendWs<DeviceEntry[]>({ type: 'config/device_registry/list' })).filter((d) => d.identifiers.some(([, id]) => id === 'hearth_appliance'));
+    const [device] = await applianceDevices();
+    const before = (await registry()).filter((e) => e.device_id === device!.id).map((e) => e.entity_id).sort();
+    expect(before).toContain('sensor.hearth_queue_builtin');
+    expect((await admin.get('/api/admin/mqtt-device')).json).toEqual({ discoveryMode: 'auto', activeMode: 'component', haVersion: null });
+
+    const set = await admin.put('/api/admin/home-assistant', { url: ha.url, token: ha.token });
+    expect(set.status, set.text).toBe(200);
+    const expected = version === '2024.3.3' ? 'component' : 'device';
+    await waitFor(async () => (await admin.get('/api/admin/mqtt-device')).json.haVersion === version, { timeoutMs: 30_000, what: 'the HA version learned over the link' });
+    expect((await admin.get('/api/admin/mqtt-device')).json).toEqual({ discoveryMode: 'auto', activeMode: expected, haVersion: version });
+    const configs = async () => [...(await retained(broker.url, 'homeassistant/#')).keys()].filter((k) => k.includes('hearth_appliance'));
+    if (expected === 'device') {
+      await waitFor(async () => (await configs()).join() === 'homeassistant/device/hearth_appliance/config', { timeoutMs: 15_000, what: 'only the device config retained' });
+    } else {
+      expect((await configs()).length).toBe(before.length);
+    }
+    // HA settles on the same entities under the same ids, on one device, every one of them now
+    // discovered from the chosen form's topics (MQTT's debug info names each entity's topic).
+    const wantedTopic = expected === 'device' ? /^homeassistant\/device\/hearth_appliance\/config$/ : /^homeassistant\/(sensor|button|switch|select)\/hearth_appliance\/[a-z0-9_]+\/config$/;
+    await waitFor(async () => {
+      const devices = await applianceDevices();
+      if (devices.length !== 1) return false;
+      const now = (await registry()).filter((e) => e.device_id === devices[0]!.id).map((e) => e.entity_id).sort();
+      if (JSON.stringify(now) !== JSON.stringify(before)) return false;
+      const debug = await ha.sendWs<{ entities: Array<{ entity_id: string; discovery_data: { topic: string } }> }>({ type: 'mqtt/device/debug_info', device_id: devices[0]!.id });
+      return debug.entities.length === before.length && debug.entities.every((e) => wantedTopic.test(e.discovery_data.topic));
+    }, { timeoutMs: 30_000, what: `the same ${before.length} entity ids on one device, discovered in ${expected} form` });
+    expect((await registry()).filter((e) => e.entity_id.startsWith('sensor.hearth_queue_builtin'))).toHaveLength(1);
+    await count('hearth_queue_builtin', 0);
   });
 
   it('queue depth and waiting-for-GPU follow jobs queued while no agent serves them', async () => {
@@ -166,7 +200,17 @@ describe('the appliance in a real Home Assistant', () => {
       NVIDIA_SMI: join(dir.path, 'no-nvidia-smi'),
       LOG_LEVEL: 'info',
     });
-    await count('hearth_agents_online', 1);
+    // A cold agent start (TensorFlow.js models load first) on a loaded machine can take a while.
+    await ha.waitForState('sensor.hearth_agents_online', (s) => s.state === '1', 120_000);
+    // The agent follows the appliance's choice of form; its entities keep their documented ids.
+    await ha.waitForState('sensor.hearth_pc_power_state', (s) => s.state === 'online', 60_000);
+    // No nvidia-smi on this PC: the telemetry sensor says so with its own value, and stays available.
+    const telemetry = await ha.waitForState('sensor.hearth_pc_gpu_telemetry', (s) => s.state === 'no_nvidia_smi');
+    // MQTT enum sensors take their options from discovery since HA 2024.9.
+    if (version !== '2024.3.3') expect(telemetry.attributes.options).toContain('no_nvidia_smi');
+    const agentConfigs = [...(await retained(broker.url, 'homeassistant/#')).keys()].filter((k) => k.includes('hearth_pc'));
+    if (version === '2024.3.3') expect(agentConfigs.length).toBeGreaterThan(5);
+    else expect(agentConfigs).toEqual(['homeassistant/device/hearth_pc/config']);
     const [job] = await waitFor(async () => {
       const found = await presetJobs();
       return found[0]?.status === 'succeeded' ? found : null;

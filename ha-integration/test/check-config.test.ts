@@ -1,16 +1,16 @@
 import { tempDir } from '@hearth/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkConfig, hearthBlueprints, hearthPackage, writeConfigDir } from '../src/index.js';
+import { checkConfig, hearthBlueprints, hearthPackage, testedHaVersions, writeConfigDir } from '../src/index.js';
 import { AUTOMATION_IDS, blueprintAutomations } from './blueprint-instances.js';
 
 const wake = { mac: '3c:7c:3f:12:34:56', address: '192.168.1.255', port: 9 };
 
-describe('strict check_config of Hearth YAML (real hass --script check_config)', () => {
+describe.each(testedHaVersions())('strict check_config of Hearth YAML (real hass %s --script check_config)', (version) => {
   const dirs: Array<{ remove: () => Promise<void> }> = [];
   async function configDir(opts: Omit<Parameters<typeof writeConfigDir>[1], 'httpPort'>): Promise<string> {
     const dir = await tempDir('hearth-ha-check-');
     dirs.push(dir);
-    await writeConfigDir(dir.path, { httpPort: 8123, mqttPort: 1883, ...opts });
+    await writeConfigDir(dir.path, { httpPort: 8123, mqttPort: 1883, version, ...opts });
     return dir.path;
   }
   afterEach(async () => {
@@ -23,7 +23,7 @@ describe('strict check_config of Hearth YAML (real hass --script check_config)',
 
   it('all blueprints, instantiated, and the package pass with no warning or error', async () => {
     const dir = await configDir({ packages: await hearthPackage(), automations: blueprintAutomations(wake) });
-    const result = await checkConfig(dir);
+    const result = await checkConfig(dir, version);
     expect(result.problems).toEqual([]);
     expect(result.output).toContain('Testing configuration at');
   });
@@ -36,7 +36,7 @@ describe('strict check_config of Hearth YAML (real hass --script check_config)',
       automations: [wakeAuto, nightAuto],
       packages: { broken: 'input_number:\n  hearth_broken:\n    name: no min or max\n' },
     });
-    const { problems, ok } = await checkConfig(dir);
+    const { problems, ok } = await checkConfig(dir, version);
     expect(ok).toBe(false);
     const text = problems.join('\n');
     expect(text).toMatch(/Failed to generate automation from blueprint: Missing input mac/);

@@ -2,7 +2,7 @@ import { startMosquitto, type MosquittoInstance } from '@hearth/testkit';
 import { HA_DISCOVERY_PREFIX, componentDiscoveryMessages, haSensor } from '@hearth/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MQTT_ENTRY_ID, problemLogLines, startHomeAssistant, type HomeAssistant } from '../src/index.js';
+import { MQTT_ENTRY_ID, problemLogLines, startHomeAssistant, testedHaVersions, type HomeAssistant } from '../src/index.js';
 import { publishJson } from './hearth-devices.js';
 
 const sensorDiscovery = {
@@ -23,14 +23,14 @@ const sensorDiscovery = {
   ],
 };
 
-describe('real Home Assistant harness', () => {
+describe.each(testedHaVersions())('real Home Assistant %s harness', (version) => {
   let broker: MosquittoInstance;
   let ha: HomeAssistant;
   let client: MqttClient;
 
   beforeAll(async () => {
     broker = await startMosquitto();
-    ha = await startHomeAssistant({ mqttPort: broker.port });
+    ha = await startHomeAssistant({ version, mqttPort: broker.port });
     client = await mqtt.connectAsync(broker.url, { clientId: 'hearth-smoke-test' });
   });
 
@@ -43,11 +43,16 @@ describe('real Home Assistant harness', () => {
   it('is RUNNING on 127.0.0.1 and the long-lived token works over REST and the websocket', async () => {
     expect(ha.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const config = await ha.client.rest<{ state: string; version: string; recovery_mode: boolean }>('GET', '/api/config');
-    expect(config).toMatchObject({ state: 'RUNNING', version: '2024.3.3', recovery_mode: false });
+    expect(config).toMatchObject({ state: 'RUNNING', version, recovery_mode: false });
     const user = await ha.sendWs<{ is_owner: boolean; is_admin: boolean }>({ type: 'auth/current_user' });
     expect(user).toMatchObject({ is_owner: true, is_admin: true });
     const anonymous = await fetch(`${ha.url}/api/config`);
     expect(anonymous.status).toBe(401);
+  });
+
+  it.runIf(version !== '2024.3.3')('runs on its confirmed HTTP settings, with nothing pending that would revert to port 8123', async () => {
+    const http = await ha.sendWs<{ stable: { server_port: number }; pending: unknown; revert_at: unknown; active_config_type: string }>({ type: 'http/config' });
+    expect(http).toMatchObject({ stable: { server_port: Number(new URL(ha.url).port) }, pending: null, revert_at: null, active_config_type: 'stable' });
   });
 
   it('set up the pre-seeded MQTT entry and no integration failed', async () => {

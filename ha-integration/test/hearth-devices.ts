@@ -1,8 +1,9 @@
 import {
   agentTopics,
   applianceTopics,
-  componentDiscoveryMessages,
+  chooseDiscoveryMode,
   HA_DISCOVERY_PREFIX,
+  planDiscovery,
   type HaDeviceDiscovery,
 } from '@hearth/protocol';
 import type { MqttClient } from 'mqtt';
@@ -13,8 +14,9 @@ import { statePayload, type ApplianceState } from '../../appliance/src/mqtt-devi
 import { agentEntities } from '../../gpu-agent/src/presence/entities.js';
 
 /**
- * The tests play the appliance's and the agent's part on MQTT, in the per-component discovery
- * form that HA 2024.3 understands (device and origin as the real processes would send them).
+ * The tests play the appliance's and the agent's part on MQTT, in the discovery form the appliance
+ * picks for that HA version (per-component for 2024.3, device-based for 2026), with device and
+ * origin as the real processes send them.
  */
 const origin = { name: 'hearth-tests' };
 
@@ -32,7 +34,7 @@ export type { ApplianceState };
 
 export function initialApplianceState(): ApplianceState {
   const zero = { builtin: 0, comfyui: 0, llm: 0 };
-  return { queue: { ...zero }, running: { ...zero }, jobsWaitingForGpu: 0, agentsOnline: 1, kiosk: { nightMode: false, page: 'gallery' } };
+  return { queue: { ...zero }, running: { ...zero }, jobsWaitingForGpu: 0, agentsOnline: 1, kiosk: { nightMode: false, page: 'gallery' }, kioskMode: 'awake' };
 }
 
 export async function publishApplianceState(client: MqttClient, state: ApplianceState): Promise<void> {
@@ -56,7 +58,7 @@ export function agentState(job: { type: string } | null): unknown {
     job,
     jobs_done: 7,
     accepting: true,
-    telemetry: { status: 'ok' },
+    telemetry: { status: 'running', detail: null },
     gpus: {
       gpu0: {
         index: 0,
@@ -78,8 +80,9 @@ export function agentState(job: { type: string } | null): unknown {
   };
 }
 
-export async function publishDiscovery(client: MqttClient, d: HaDeviceDiscovery): Promise<void> {
-  for (const m of componentDiscoveryMessages(d)) await client.publishAsync(m.topic, m.payload, { retain: true, qos: 1 });
+export async function publishDiscovery(client: MqttClient, d: HaDeviceDiscovery, haVersion: string): Promise<void> {
+  const { messages } = planDiscovery(null, d, chooseDiscoveryMode('auto', haVersion));
+  for (const m of messages) await client.publishAsync(m.topic, m.payload, { retain: true, qos: 1 });
 }
 
 export async function publishJson(client: MqttClient, topic: string, value: unknown, retain = true): Promise<void> {

@@ -6,7 +6,9 @@
 #   hearth-kiosk.sh --prepare  only prepare the profile (tests, troubleshooting)
 #
 # Environment: HEARTH_KIOSK_URL (default http://127.0.0.1:8080/kiosk), HEARTH_KIOSK_HOME
-# (profile and cursor theme; default $STATE_DIRECTORY or $HOME), HEARTH_KIOSK_WAIT_S (120).
+# (profile and cursor theme; default $STATE_DIRECTORY or $HOME), HEARTH_KIOSK_WAIT_S (120),
+# HEARTH_KIOSK_TOKEN_FILE (a kiosk device token: screen-power.sh then switches HDMI off and on
+# as the wall sleeps and wakes).
 set -euo pipefail
 
 URL=${HEARTH_KIOSK_URL:-http://127.0.0.1:8080/kiosk}
@@ -60,6 +62,9 @@ if [ "${1:-}" = --prepare ]; then exit 0; fi
 
 wait_for_appliance
 export XCURSOR_PATH="$ICONS" XCURSOR_THEME=default XCURSOR_SIZE=24
+if [ -r "${HEARTH_KIOSK_TOKEN_FILE:-}" ]; then
+  "$(dirname "$(readlink -f "$0")")/screen-power.sh" &
+fi
 exec chromium \
   --kiosk "$URL" \
   --ozone-platform=wayland \

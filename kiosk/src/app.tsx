@@ -2,10 +2,11 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, NotPaired } from './api.js';
 import { LiveClient } from '@hearth/live-client';
 import { Pairing } from './pairing.js';
+import { DoorbellView } from './doorbell.js';
 import { isScheduledNight, shiftAt } from './schedule.js';
 import { FINAL_STATUSES } from '@hearth/protocol/plain';
 import type { Tuning } from './tuning.js';
-import type { AgentView, JobView, KioskControl, KioskEntity, KioskFeed, KioskTile, MediaView } from './types.js';
+import type { AgentView, JobView, KioskControl, KioskEntity, KioskCameraEvent, KioskFeed, KioskPresenceState, KioskTile, MediaView } from './types.js';
 import { Agents } from './tiles/agents.js';
 import { Clock } from './tiles/clock.js';
 import { Entities } from './tiles/entities.js';
@@ -23,6 +24,8 @@ export function App({ tuning }: { tuning: Tuning }) {
   const [phase, setPhase] = useState<Phase>('loading');
   const [feed, setFeed] = useState<KioskFeed | null>(null);
   const [control, setControl] = useState<KioskControl>({ nightMode: false, page: 'home' });
+  const [presence, setPresence] = useState<KioskPresenceState>({ mode: 'awake', present: false, since: 0 });
+  const [camera, setCamera] = useState<{ entityId: string; showS: number; at: number } | null>(null);
   const [entities, setEntities] = useState(new Map<string, KioskEntity>());
   const [jobs, setJobs] = useState(new Map<string, JobView>());
   const [agents, setAgents] = useState(new Map<string, AgentView>());
@@ -58,6 +61,7 @@ export function App({ tuning }: { tuning: Tuning }) {
     boot.current ??= { version: f.version, build: f.build };
     setFeed(f);
     setControl(f.control);
+    setPresence(f.presence);
     setJobs(byKey(f.jobs.filter((j) => !FINISHED.has(j.status)), (j) => j.id));
     if (f.agents) setAgents(byKey(f.agents, (a) => a.agentId));
     setPhase('ready');
@@ -83,6 +87,11 @@ export function App({ tuning }: { tuning: Tuning }) {
     });
     live.subscribe('kiosk.control', (d) => { setControl(d as KioskControl); fresh(); });
     live.subscribe('kiosk.layout', () => { void resync(); });
+    live.subscribe('kiosk.presence', (d) => { setPresence(d as KioskPresenceState); fresh(); });
+    live.subscribe('kiosk.camera', (d) => {
+      const c = d as KioskCameraEvent;
+      setCamera({ entityId: c.cameraEntityId, showS: c.showS, at: Date.now() });
+    });
     live.subscribe('ha.state', (d) => {
       const s = d as { entityId: string; state: string; attributes: Record<string, unknown>; lastChanged: string };
       setEntities((prev) => {
@@ -129,6 +138,13 @@ export function App({ tuning }: { tuning: Tuning }) {
     };
   }, [phase, resync, refreshSlides, staleMs, tuning.pollMs]);
 
+  // The doorbell view ends by itself; a second ring restarts its time.
+  useEffect(() => {
+    if (!camera) return;
+    const t = setTimeout(() => setCamera(null), camera.showS * 1000);
+    return () => clearTimeout(t);
+  }, [camera]);
+
   // A coarse tick for the night schedule and the stale check.
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), Math.min(15_000, staleMs / 4));
@@ -152,19 +168,26 @@ export function App({ tuning }: { tuning: Tuning }) {
   const badge = !online && <div class="offline-badge" role="status">offline</div>;
   const slideMs = tuning.slideMs ?? layout.slideshow.intervalS * 1000;
 
+  // Someone at the door: their camera over everything (the ring also woke the wall).
+  if (camera) return <div class="kiosk" data-screen="camera" data-night="false"><DoorbellView camera={camera.entityId} />{badge}</div>;
+
+  // Dark: the launcher switches HDMI off too; black is what shows if it cannot (a desktop browser).
+  if (presence.mode === 'off') return <div class="kiosk screen-off" data-screen="off" data-night={String(night)}>{badge}</div>;
+
   if (night) {
     return (
-      <div class="kiosk night" data-night="true" style={rootStyle}>
+      <div class="kiosk night" data-night="true" data-screen={presence.mode} style={rootStyle}>
         <div class="night-clock" style={{ opacity: layout.night.brightness }}><Clock locale={layout.locale} big /></div>
         {badge}
       </div>
     );
   }
 
-  if (control.page === 'photos') {
+  // Nobody around (or HA chose the photos page): the family's pictures, full screen, with captions.
+  if (control.page === 'photos' || presence.mode === 'photos') {
     return (
-      <div class="kiosk photos" data-night="false" style={rootStyle}>
-        <Slideshow slides={slides} intervalMs={slideMs} />
+      <div class="kiosk photos" data-night="false" data-screen={presence.mode} style={rootStyle}>
+        <Slideshow slides={slides} intervalMs={slideMs} frame locale={layout.locale} />
         {badge}
       </div>
     );
@@ -182,7 +205,7 @@ export function App({ tuning }: { tuning: Tuning }) {
   };
 
   return (
-    <div class={stale ? 'kiosk day stale' : 'kiosk day'} data-night="false" data-stale={String(stale)} style={rootStyle}>
+    <div class={stale ? 'kiosk day stale' : 'kiosk day'} data-night="false" data-screen="awake" data-stale={String(stale)} style={rootStyle}>
       <div class="grid" style={{ gridTemplateColumns: `repeat(${layout.columns}, 1fr)`, gridTemplateRows: `repeat(${layout.rows}, 1fr)` }}>
         {layout.tiles.map((t, i) => (
           <section key={`${i}-${t.type}`} class={`tile tile-${t.type}`} style={{ gridColumn: `${t.x + 1} / span ${t.w}`, gridRow: `${t.y + 1} / span ${t.h}` }}>

@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { CAPABILITIES, JOB_STATUSES, JOB_TYPE_NAMES, JobProgress } from './jobs.js';
 import { AVAILABILITY } from './mqtt.js';
 import { USER_ROLES } from './principals.js';
-import { KioskLayout } from './kiosk.js';
+import { KioskCameraEvent, KioskLayout, KioskPresenceState } from './kiosk.js';
 import type { ServerEventName } from './plain.js';
 
 /** The views the appliance's HTTP API and SSE stream hand to the portal and the kiosk. */
@@ -135,6 +135,8 @@ export const ServerEvent = Type.Union([
   event('ha.state', HaStateEvent),
   event('kiosk.control', KioskControl),
   event('kiosk.layout', KioskLayout),
+  event('kiosk.presence', KioskPresenceState),
+  event('kiosk.camera', KioskCameraEvent),
 ]);
 export type ServerEvent = Static<typeof ServerEvent>;
 export type ServerEventType = ServerEvent['type'];
@@ -154,6 +156,8 @@ export const KioskFeed = Type.Object({
   build: Nullable(Type.String()),
   layout: KioskLayout,
   control: KioskControl,
+  /** Awake, photo frame or dark, as presence decides (then `kiosk.presence` events). */
+  presence: KioskPresenceState,
   /** For the kiosk's own changes (entity toggles) over its cookie session. */
   csrfToken: Type.String(),
   /** Jobs in progress, as the wall may show them (no inputs, previews or results). */

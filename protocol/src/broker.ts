@@ -10,7 +10,14 @@ import { JOB_TYPES, QUEUE_PREFIX } from './jobs.js';
  */
 export const CANCEL_CHANNEL = 'hearth:jobs:cancel';
 
-/** GET: an input media item's bytes, for an agent running a job that uses it. */
+/**
+ * POST `{attempt}`: an agent starts an attempt of a job it took from the queue. The appliance binds
+ * the attempt to that agent (others get 403 on its uploads and inputs) and marks the job running;
+ * an attempt that is not the job's current one (per SQLite, or bee-queue's own count) gets 409.
+ */
+export const agentStartPath = (jobId: string) => `/api/agent/jobs/${encodeURIComponent(jobId)}/start`;
+
+/** GET: an input media item's bytes, for the agent running (started) a job that uses it. */
 export const agentMediaPath = (mediaId: string) => `/api/agent/media/${mediaId}`;
 
 /**

@@ -175,13 +175,13 @@ export function deviceDiscoveryTopic(prefix: string, nodeId: string): string {
 }
 
 /**
- * HA ≤ 2025.9 derives the entity id from `object_id`; 2025.10 deprecated it for `default_entity_id`
- * (`<domain>.<id>`), which the device-based form (HA ≥ 2024.11) gets instead.
+ * The entity id, for every HA in both forms: HA ≤ 2025.9 derives it from `object_id`; 2025.10 and
+ * later read `default_entity_id` (`<domain>.<id>`) and ignore `object_id`. Without either, HA builds
+ * the id from the device and entity names (`sensor.family_pc_cpu`), and the package, dashboard and
+ * README ids would not exist.
  */
-function withEntityId(e: HaEntity, mode: HaDiscoveryMode): Record<string, unknown> {
-  return mode === 'component'
-    ? { ...e.config, object_id: e.objectId }
-    : { ...e.config, default_entity_id: `${e.component}.${e.objectId}` };
+function withEntityId(e: HaEntity): Record<string, unknown> {
+  return { ...e.config, object_id: e.objectId, default_entity_id: `${e.component}.${e.objectId}` };
 }
 
 /** Per-component form: one message per entity, each carrying the device and origin. */
@@ -189,7 +189,7 @@ export function componentDiscoveryMessages(d: HaDeviceDiscovery): HaDiscoveryMes
   checkNodeId(d.nodeId);
   return d.entities.map((e) => ({
     topic: componentDiscoveryTopic(d.prefix, e.component, d.nodeId, e.objectId),
-    payload: JSON.stringify({ ...withEntityId(e, 'component'), device: d.device, origin: d.origin }),
+    payload: JSON.stringify({ ...withEntityId(e), device: d.device, origin: d.origin }),
   }));
 }
 
@@ -201,7 +201,7 @@ export function deviceDiscoveryMessage(d: HaDeviceDiscovery, removed: Array<{ co
   checkNodeId(d.nodeId);
   const cmps: Record<string, Record<string, unknown>> = {};
   for (const r of removed) cmps[r.objectId] = { p: r.component };
-  for (const e of d.entities) cmps[e.objectId] = { p: e.component, ...withEntityId(e, 'device') };
+  for (const e of d.entities) cmps[e.objectId] = { p: e.component, ...withEntityId(e) };
   return { topic: deviceDiscoveryTopic(d.prefix, d.nodeId), payload: JSON.stringify({ dev: d.device, o: d.origin, cmps }) };
 }
 

@@ -1,4 +1,6 @@
 export * from './jobs.js';
+export * from './comics.js';
+export * from './pipelines.js';
 export * from './principals.js';
 export * from './mqtt.js';
 export * from './ha-discovery.js';
@@ -6,6 +8,8 @@ export * from './broker.js';
 export * from './api.js';
 export * from './kiosk.js';
 export * from './ha-discovery-plan.js';
+export * from './ha-discovery-choice.js';
+export * from './names.js';
 export * from './mqtt-acl.js';
 export * from './backoff.js';
 export * from './errors.js';

@@ -1,7 +1,9 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { SafeName } from './names.js';
+import { MediaId } from './media-id.js';
+import { ComicLookInput, ComicRenderInput } from './comics.js';
 
-/** Media ids are content hashes (sha256, hex) assigned by the appliance. */
-export const MediaId = Type.String({ pattern: '^[a-f0-9]{64}$', description: 'id of a media item in the gallery' });
+export { MediaId };
 
 const Prompt = Type.String({ minLength: 1, maxLength: 2000, description: 'what to make, in words' });
 const Strict = { additionalProperties: false } as const;
@@ -63,7 +65,7 @@ export const VideoInput = Type.Object(
   { ...Strict, title: 'Make a short animation' },
 );
 
-const Name = Type.String({ minLength: 1, maxLength: 60 });
+const Name = SafeName({ maxLength: 60 });
 
 export const DialogueInput = Type.Object(
   {
@@ -102,7 +104,7 @@ export type DialogueResult = Static<typeof DialogueResult>;
 
 export const ComicInput = Type.Object(
   {
-    title: Type.Optional(Type.String({ maxLength: 120 })),
+    title: Type.Optional(SafeName({ maxLength: 120 })),
     panels: Type.Array(
       Type.Object({ mediaId: MediaId, lines: Type.Array(DialogueLine, { maxItems: 8 }) }, Strict),
       { minItems: 1, maxItems: 12 },
@@ -133,6 +135,8 @@ export const JOB_TYPES = {
   'image.moderate': spec({ input: ModerateInput, capability: 'builtin', attempts: 3, backoffMs: 1000, timeoutMs: 2 * 60_000 }),
   'gif.create': spec({ input: GifInput, capability: 'builtin', attempts: 2, backoffMs: 1000, timeoutMs: 5 * 60_000 }),
   'comic.compose': spec({ input: ComicInput, capability: 'builtin', attempts: 2, backoffMs: 1000, timeoutMs: 5 * 60_000 }),
+  'comic.render': spec({ input: ComicRenderInput, capability: 'builtin', attempts: 2, backoffMs: 1000, timeoutMs: 5 * 60_000 }),
+  'image.comic-look': spec({ input: ComicLookInput, capability: 'builtin', attempts: 2, backoffMs: 1000, timeoutMs: 2 * 60_000 }),
   'image.generate': spec({ input: GenerateInput, capability: 'comfyui', attempts: 2, backoffMs: 5000, timeoutMs: 20 * 60_000 }),
   'image.stylize': spec({ input: StylizeInput, capability: 'comfyui', attempts: 2, backoffMs: 5000, timeoutMs: 20 * 60_000 }),
   'video.generate': spec({ input: VideoInput, capability: 'comfyui', attempts: 2, backoffMs: 5000, timeoutMs: 60 * 60_000 }),

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { SafeName } from './names.js';
 
 /**
  * The wall display's layout, as admins edit it (`GET/PUT /api/admin/kiosk/layout`) and the kiosk
@@ -7,13 +8,65 @@ import { Type, type Static } from '@sinclair/typebox';
 
 const Strict = { additionalProperties: false } as const;
 const EntityId = Type.String({ pattern: '^[a-z_]+\\.[a-z0-9_]{1,100}$', maxLength: 120, description: 'a Home Assistant entity id, e.g. light.kitchen' });
-const Title = Type.String({ minLength: 1, maxLength: 40 });
+const Title = SafeName({ maxLength: 40 });
 /** "HH:MM", 24-hour clock, the appliance's local time. */
 const TimeOfDay = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'HH:MM (24-hour)' });
 
 const cell = { x: Type.Integer({ minimum: 0, maximum: 11 }), y: Type.Integer({ minimum: 0, maximum: 11 }), w: Type.Integer({ minimum: 1, maximum: 12 }), h: Type.Integer({ minimum: 1, maximum: 12 }) };
 const tile = <T extends string, O extends Parameters<typeof Type.Object>[0]>(type: T, options: O) =>
   Type.Object({ type: Type.Literal(type), ...cell, options: Type.Object(options, Strict) }, Strict);
+
+/**
+ * Who is in the room. Any listed Home Assistant sensor `on` (or a wake command from HA over MQTT)
+ * wakes the wall; once awake it stays so for `minOnS` (a passer-by must not make it flicker);
+ * `photosAfterS` without anyone it dims to the photo frame, `offAfterS` it switches the screen
+ * off (0 = never). Off wins when both are due.
+ */
+export const KioskPresenceSettings = Type.Object(
+  {
+    enabled: Type.Boolean(),
+    entityIds: Type.Array(Type.String({ pattern: '^(binary_sensor|input_boolean)\\.[a-z0-9_]{1,100}$', maxLength: 120, description: 'a motion / occupancy / presence binary_sensor' }), { maxItems: 8, uniqueItems: true }),
+    minOnS: Type.Integer({ minimum: 0, maximum: 3600 }),
+    photosAfterS: Type.Integer({ minimum: 0, maximum: 86_400 }),
+    offAfterS: Type.Integer({ minimum: 0, maximum: 86_400 }),
+  },
+  Strict,
+);
+export type KioskPresenceSettings = Static<typeof KioskPresenceSettings>;
+export const DEFAULT_KIOSK_PRESENCE: KioskPresenceSettings = { enabled: false, entityIds: [], minOnS: 60, photosAfterS: 300, offAfterS: 900 };
+
+/**
+ * An HA `event` entity (any new event rings) or a `binary_sensor` / `input_boolean` (turning on
+ * rings) and the camera to show. The picture comes through the appliance (`GET /api/kiosk/camera`),
+ * which asks HA's camera proxy with its own token: the kiosk never holds one.
+ */
+export const KioskDoorbellSettings = Type.Object(
+  {
+    entityId: Type.String({ pattern: '^(event|binary_sensor|input_boolean)\\.[a-z0-9_]{1,100}$', maxLength: 120, description: 'the doorbell: an event, binary_sensor or input_boolean entity' }),
+    cameraEntityId: Type.String({ pattern: '^camera\\.[a-z0-9_]{1,100}$', maxLength: 120, description: 'the camera shown, e.g. camera.front_door' }),
+    showS: Type.Integer({ minimum: 3, maximum: 600 }),
+  },
+  Strict,
+);
+export type KioskDoorbellSettings = Static<typeof KioskDoorbellSettings>;
+/** `kiosk.camera`: show the doorbell camera for `showS` seconds from now (a duration: the wall's clock may differ). */
+export const KioskCameraEvent = Type.Object({ cameraEntityId: Type.String(), showS: Type.Integer() }, Strict);
+export type KioskCameraEvent = Static<typeof KioskCameraEvent>;
+
+/** What the wall shows now: the layout, the photo frame (nobody around), or nothing (screen off). */
+export const KIOSK_SCREEN_MODES = ['awake', 'photos', 'off'] as const;
+export type KioskScreenMode = (typeof KIOSK_SCREEN_MODES)[number];
+export const KioskPresenceState = Type.Object(
+  {
+    mode: Type.Union(KIOSK_SCREEN_MODES.map((m) => Type.Literal(m))),
+    /** Someone is in the room now (a sensor is on). */
+    present: Type.Boolean(),
+    /** When `mode` last changed (ms since the epoch). */
+    since: Type.Number(),
+  },
+  Strict,
+);
+export type KioskPresenceState = Static<typeof KioskPresenceState>;
 
 export const KIOSK_TILE_TYPES = ['clock', 'weather', 'entities', 'jobs', 'agents', 'slideshow'] as const;
 export type KioskTileType = (typeof KIOSK_TILE_TYPES)[number];
@@ -51,6 +104,10 @@ export const KioskLayout = Type.Object(
     burnIn: Type.Object({ shiftPx: Type.Integer({ minimum: 0, maximum: 40 }), everyS: Type.Integer({ minimum: 10, maximum: 3600 }) }, Strict),
     /** Tiles grey out after this long without news from the appliance. */
     staleAfterS: Type.Integer({ minimum: 10, maximum: 3600 }),
+    /** Waking and sleeping with people in the room; absent = always awake. */
+    presence: Type.Optional(KioskPresenceSettings),
+    /** The doorbell: when `entityId` rings, `cameraEntityId` fills the wall for `showS` seconds. */
+    doorbell: Type.Optional(KioskDoorbellSettings),
   },
   Strict,
 );

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { CAPABILITIES } from './jobs.js';
+import { SafeName } from './names.js';
 
 /**
  * Hearth's own MQTT topics. Everything a Hearth process publishes lives under `hearth/<node>/…`
@@ -37,6 +38,8 @@ export const applianceTopics = (nodeId: string = APPLIANCE_NODE_ID) => {
     base,
     availability: `${base}/availability`,
     state: `${base}/state`,
+    /** Retained HaDiscoveryChoice: the discovery form every Hearth device uses (agents follow it). */
+    haDiscovery: `${base}/ha-discovery`,
     command: (name: string) => `${base}/cmd/${name}`,
     commandWildcard: `${base}/cmd/#`,
   };
@@ -55,7 +58,7 @@ export const Mac = Type.String({ pattern: '^[0-9a-f]{2}(:[0-9a-f]{2}){5}$', desc
 export const AgentAnnouncement = Type.Object(
   {
     agentId: NodeId,
-    name: Type.String({ minLength: 1, maxLength: 80 }),
+    name: SafeName({ maxLength: 80 }),
     version: Type.String({ maxLength: 40 }),
     capabilities: Type.Array(Type.Union(CAPABILITIES.map((c) => Type.Literal(c))), { maxItems: CAPABILITIES.length }),
     /** MACs of the agent's wired/wireless interfaces, for Wake-on-LAN. */

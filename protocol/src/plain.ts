@@ -11,7 +11,7 @@ export const LIVE_STATUSES: readonly JobStatus[] = ['queued', 'waiting_for_gpu',
 export const isLiveStatus = (status: JobStatus): boolean => LIVE_STATUSES.includes(status);
 
 /** Every `event:` type `GET /api/events` sends (checked against the `ServerEvent` schema in api.ts). */
-export const SERVER_EVENT_TYPES = ['hello', 'job', 'job.progress', 'agent', 'media', 'media.deleted', 'ha.state', 'kiosk.control', 'kiosk.layout'] as const;
+export const SERVER_EVENT_TYPES = ['hello', 'job', 'job.progress', 'agent', 'media', 'media.deleted', 'ha.state', 'kiosk.control', 'kiosk.layout', 'kiosk.presence', 'kiosk.camera'] as const;
 export type ServerEventName = (typeof SERVER_EVENT_TYPES)[number];
 
 export { FIELD_ERROR_CODES, STATUS_ERROR_CODES, statusErrorCode, type ErrorCode, type FieldErrorCode, type StatusErrorCode, type FieldError } from './error-codes.js';

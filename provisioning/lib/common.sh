@@ -8,6 +8,8 @@
 
 DRY_RUN=${DRY_RUN:-0}
 PREFIX=${PREFIX:-}
+# A release tarball made by `npm run release`; empty: build one from this checkout.
+RELEASE=${RELEASE:-}
 
 HEARTH_NODE_MAJOR=22
 HEARTH_APP_DIR=/opt/hearth
@@ -45,6 +47,10 @@ parse_common_arg() {
       [ $# -ge 2 ] || die "--prefix needs a directory"
       mkdir -p "$2" 2>/dev/null || is_dry || die "cannot create prefix $2"
       PREFIX=$(cd "$2" 2>/dev/null && pwd || printf '%s' "$2")
+      CONSUMED=2 ;;
+    --release)
+      [ $# -ge 2 ] || die "--release needs a tarball made by npm run release"
+      RELEASE=$(cd "$(dirname "$2")" 2>/dev/null && printf '%s/%s' "$(pwd)" "$(basename "$2")" || printf '%s' "$2")
       CONSUMED=2 ;;
     *) return 1 ;;
   esac
@@ -219,15 +225,43 @@ ensure_node() {
   log "installed Node.js $(/usr/local/bin/node --version) from $file"
 }
 
-# Copy the checkout to /opt/hearth (root-owned, so the services cannot modify their own code)
-# and install its dependencies. tsx is a dev dependency and the services run through it, so a
-# full `npm ci` is needed.
-install_app() { # SOURCE_DIR
-  local src=$1
-  if [ "$(cd "$src" && pwd)" != "$(rp "$HEARTH_APP_DIR")" ]; then
-    sys sh -c "mkdir -p '$HEARTH_APP_DIR' && tar -C '$src' --exclude=./node_modules --exclude='./*/node_modules' --exclude=./data --exclude=./.git -cf - . | tar -C '$HEARTH_APP_DIR' -xf -"
+# Install the built release in /opt/hearth (root-owned, so the services cannot modify their own
+# code): the tarball of `npm run release` (--release FILE) or, without one, a release built from
+# this checkout in a scratch copy (building needs the development packages; /opt/hearth never
+# gets them). Then only WORKSPACE's production packages (`npm ci --omit=dev`); the services run
+# `node WORKSPACE/dist/main.js`. The new tree is made beside the old one and swapped in whole.
+install_app() { # SOURCE_DIR WORKSPACE
+  local src=$1 ws=$2 tarball=$RELEASE app=$HEARTH_APP_DIR unpack
+  if [ -z "$tarball" ] && [ ! -d "$src/appliance/src" ]; then
+    # Run from an unpacked release: it is the release.
+    unpack="tar -C '$src' --exclude=./node_modules --exclude='./*/node_modules' -cf - . | tar -C '$app.new' -xf - --no-same-owner"
+  elif [ -z "$tarball" ]; then
+    tarball=/var/tmp/hearth-release.tar.gz
+    if is_dry; then
+      printf '[plan] build the release from %s in a scratch copy: npm ci && npm run release -- --out %s\n' "$src" "$tarball"
+    elif is_prefixed; then
+      printf '[prefix] skip: build the release from %s\n' "$src"
+    else
+      build_release "$src" "$tarball"
+    fi
+  elif [ ! -f "$tarball" ]; then
+    die "--release $tarball: no such file (make one with npm run release)"
   fi
-  sys sh -c "cd '$HEARTH_APP_DIR' && npm ci --no-audit --no-fund && npm run build --if-present"
+  unpack=${unpack:-"tar -xzf '$tarball' -C '$app.new' --strip-components=1 --no-same-owner"}
+  sys sh -c "rm -rf '$app.new' && mkdir -p '$app.new' && $unpack && cd '$app.new' && npm ci --omit=dev --no-audit --no-fund --workspace $ws"
+  sys sh -c "rm -rf '$app.old' && { [ ! -e '$app' ] || mv '$app' '$app.old'; } && mv '$app.new' '$app' && rm -rf '$app.old'"
+}
+
+build_release() { # SOURCE_DIR OUT
+  local work
+  work=$(mktemp -d)
+  tar -C "$1" --exclude=./node_modules --exclude='./*/node_modules' --exclude=./data --exclude=./.git --exclude=./release -cf - . | tar -C "$work" -xf -
+  if ! (cd "$work" && npm ci --no-audit --no-fund && npm run release -- --out "$2"); then
+    rm -rf "$work"
+    die "building the release from $1 failed"
+  fi
+  rm -rf "$work"
+  log "built the release $2"
 }
 
 install_unit() { # SOURCE_UNIT_FILE

@@ -2,10 +2,11 @@
 # Hearth GPU agent installer for the family PC (Debian/Ubuntu, amd64, NVIDIA driver installed).
 # Idempotent: run it again after a `git pull` to update.
 #
-#   sudo provisioning/pc/install.sh --env-file agent-<id>.env [--iface NIC] [--dry-run] [--prefix DIR]
+#   sudo provisioning/pc/install.sh --env-file agent-<id>.env [--iface NIC] [--release FILE] [--dry-run] [--prefix DIR]
 #
 # --env-file F  the agent's settings made by the hub installer (/etc/hearth/agent-<id>.env there)
 # --iface NIC   the wired interface to wake on LAN (default: the default route's interface)
+# --release FILE  install this tarball of `npm run release` (default: build one from this checkout)
 # --dry-run     print the plan and change nothing
 # --prefix DIR  write configuration under DIR only (tests); packages, users, services untouched
 # shellcheck source-path=SCRIPTDIR
@@ -63,7 +64,7 @@ log "3/7 agent user, data dir and code"
 ensure_system_user hearth-agent /var/lib/hearth-agent
 ensure_dir /etc/hearth 0750 root:hearth-agent
 ensure_dir /var/lib/hearth-agent 0750 hearth-agent:hearth-agent
-install_app "$REPO"
+install_app "$REPO" gpu-agent
 
 log "4/7 agent settings"
 if [ -n "$ENV_FILE" ]; then

@@ -2,11 +2,12 @@
 # Hearth hub installer for Raspberry Pi OS Bookworm (arm64). Idempotent: run it again after a
 # `git pull` to update; secrets are generated once and kept.
 #
-#   sudo provisioning/pi/install.sh [--agent ID]... [--lan CIDR] [--no-kiosk] [--dry-run] [--prefix DIR]
+#   sudo provisioning/pi/install.sh [--agent ID]... [--lan CIDR] [--no-kiosk] [--release FILE] [--dry-run] [--prefix DIR]
 #
 # --agent ID   a GPU agent allowed on MQTT (repeatable; default: gpu-pc)
 # --lan CIDR   the LAN allowed through the firewall (default: the default route's subnet)
 # --no-kiosk   do not install/enable the HDMI kiosk (Chromium under cage)
+# --release FILE  install this tarball of `npm run release` (default: build one from this checkout)
 # --dry-run    print the plan and change nothing
 # --prefix DIR write configuration under DIR only (tests); packages, users, services untouched
 # shellcheck source-path=SCRIPTDIR
@@ -32,7 +33,7 @@ while [ $# -gt 0 ]; do
     --agent) [ $# -ge 2 ] || die "--agent needs an id"; AGENTS+=("$2"); shift 2 ;;
     --lan) [ $# -ge 2 ] || die "--lan needs a CIDR"; LAN=$2; shift 2 ;;
     --no-kiosk) KIOSK=0; shift ;;
-    -h | --help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,12p' "$0"; exit 0 ;;
     *) die "unknown option: $1 (see --help)" ;;
   esac
 done
@@ -71,7 +72,7 @@ ensure_dir /var/lib/hearth 0750 hearth:hearth
 ensure_dir /var/backups/hearth 0750 hearth:hearth
 
 log "4/9 Hearth code in $HEARTH_APP_DIR"
-install_app "$REPO"
+install_app "$REPO" appliance
 
 log "5/9 secrets (generated once, kept in /etc/hearth/secrets)"
 REDIS_PASS=$(secret redis)

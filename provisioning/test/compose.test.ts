@@ -62,7 +62,12 @@ describe('compose.yml', () => {
       expect(text).toMatch(/^ARG NODE_IMAGE=node:22-bookworm-slim$/m);
       expect(text).toMatch(/^USER node$/m);
       expect(text).toMatch(/^HEALTHCHECK .*\n\s+CMD .*\/healthz/m);
-      expect(text).toMatch(/^CMD \["node", "--import", "tsx", "[a-z-]+\/src\/main\.ts"\]$/m);
+      // The runtime stage runs the bundle with production packages only: no tsx, no sources.
+      expect(text).toMatch(new RegExp(`^CMD \\["node", "--max-semi-space-size=1", "${service}/dist/main\\.js"\\]$`, 'm'));
+      expect(text).toMatch(new RegExp(`npm ci --omit=dev .*--workspace ${service}`));
+      const runtime = text.slice(text.lastIndexOf('\nFROM '));
+      expect(runtime).not.toMatch(/tsx|npm ci(?! --omit)|src\//);
+      expect((compose.services[service] as { command: string[] }).command).toEqual(['node', '--max-semi-space-size=1', `${service}/dist/main.js`]);
     }
   });
 });

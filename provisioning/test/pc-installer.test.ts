@@ -35,8 +35,23 @@ describe('PC installer', () => {
       /\[plan\] write \/etc\/polkit-1\/rules\.d\/50-hearth-agent-suspend\.rules/,
       /\[plan\] write \/etc\/systemd\/system\/hearth-gpu-agent\.service/,
       /\[plan\] run: systemctl enable hearth-gpu-agent\.service/,
+      // The built release with the agent's production packages only.
+      /\[plan\] build the release from \S+ in a scratch copy: npm ci && npm run release/,
+      /npm ci --omit=dev --no-audit --no-fund --workspace gpu-agent$/m,
     ]) expect(r.stdout).toMatch(step);
     expect(r.stdout).not.toMatch(/^==> wrote /m);
+  });
+
+  it('--release FILE installs that tarball instead of building one, and refuses a missing file', async () => {
+    const tarball = join(prefix.path, 'hearth-9.9.9.tar.gz');
+    await writeFile(tarball, 'not really a tarball: the dry run only plans');
+    const r = await runProgram(PC_INSTALLER, ['--dry-run', '--env-file', envFile, '--iface', iface, '--release', tarball]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toMatch(/build the release/);
+    expect(r.stdout).toMatch(new RegExp(`tar -xzf '${tarball.replace(/[.]/g, '\\.')}' .*npm ci --omit=dev .*--workspace gpu-agent$`, 'm'));
+    const missing = await runProgram(PC_INSTALLER, ['--dry-run', '--env-file', envFile, '--iface', iface, '--release', join(prefix.path, 'nope.tar.gz')]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/--release .*nope\.tar\.gz: no such file/);
   });
 
   it('refuses an env file that is not what the hub installer makes', async () => {

@@ -16,7 +16,10 @@ describe('Pi installer --dry-run', () => {
       /Node\.js 22 LTS \(official tarball\)/,
       /(useradd --system .*hearth$|system user hearth exists)/m,
       /\[plan\] (create|keep) dir \/var\/lib\/hearth\b/,
-      /npm ci --no-audit --no-fund/,
+      // The built release, production packages only, swapped in whole.
+      /\[plan\] build the release from \S+ in a scratch copy: npm ci && npm run release/,
+      /tar -xzf '\/var\/tmp\/hearth-release\.tar\.gz' .*npm ci --omit=dev --no-audit --no-fund --workspace appliance$/m,
+      /mv '\/opt\/hearth\.new' '\/opt\/hearth'/,
       /\[plan\] generate secret \/etc\/hearth\/secrets\/redis \(0600 root\)/,
       /\[plan\] generate secret \/etc\/hearth\/secrets\/mqtt-agent-gamingpc/,
       /\[plan\] write \/etc\/mosquitto\/hearth\/acl \(0640 root:mosquitto\)/,

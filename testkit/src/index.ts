@@ -3,3 +3,4 @@ export { startRedis, type RedisInstance } from './redis.js';
 export { startMosquitto, type MosquittoInstance } from './mosquitto.js';
 export { tempDir } from './temp.js';
 export { waitFor } from './wait.js';
+export { buildRelease, installRelease } from './release.js';

@@ -3,6 +3,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { conflict, HttpError } from '../http/errors.js';
 import { SIGNED_IN_USERS } from '../http/access.js';
 import { dummyHash, hashPassword, verifyPassword } from './passwords.js';
+import { KnownDevices } from './known-devices.js';
+import { isLocalPeer } from '../http/local-peer.js';
 import { SessionView } from '@hearth/protocol';
 import { AnyPassword, DisplayName, LinkToken, Password, strict, Username } from './schemas.js';
 import type { User } from './users.js';
@@ -15,6 +17,7 @@ const NewAccount = Type.Object({ username: Username, displayName: DisplayName, p
 /** Onboarding, login and logout, and the anonymous half of invites and password resets. */
 export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { users, links, sessions, audit, throttle } = app;
+  const known = new KnownDevices(() => app.settings.get().secrets.sessionSecret);
 
   app.get('/api/session', {
     config: { access: 'public' },
@@ -43,6 +46,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     if (users.count() > 0) throw conflict('Hearth is already set up: log in instead');
     const b = request.body;
+    app.passwordPolicy.check(request, 'body.password', b.password, b.username);
     const passwordHash = await hashPassword(b.password);
     const user = users.createFirstAdmin({ username: b.username, displayName: b.displayName, passwordHash });
     if (!user) throw conflict('Hearth is already set up: log in instead');
@@ -54,10 +58,15 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/api/auth/login', {
     config: { access: 'public' },
     schema: { tags: ['auth'], summary: 'Log in', body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: AnyPassword }, strict), response: { 200: SessionView } },
-  }, async (request) => {
+  }, async (request, reply) => {
     const { username, password } = request.body;
-    const keys = [`ip:${request.ip}`, `user:${username.toLowerCase()}`];
-    const waitMs = throttle.retryAfterMs(keys);
+    const name = username.toLowerCase();
+    // Per address, per (account, address), then per account. The account-wide lock — anyone on the
+    // LAN can earn it — does not stop the right password from a browser that logged in as this
+    // user before, nor from the appliance's own console.
+    const keys = [`ip:${request.ip}`, `user-ip:${name}@${request.ip}`, `user:${name}`];
+    const trusted = known.knows(request, name) || isLocalPeer(request);
+    const waitMs = throttle.retryAfterMs(trusted ? keys.slice(0, 2) : keys);
     if (waitMs > 0) {
       audit.record({ actor: request.principal, action: 'login.refused-locked', target: `username:${username}`, outcome: 'denied', ip: request.ip });
       throw tooMany(waitMs);
@@ -74,6 +83,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       throw new HttpError(401, 'Wrong username or password');
     }
     throttle.succeed(keys);
+    known.remember(reply, name);
     const csrfToken = await sessions.login(request, found.user);
     audit.record({ actor: request.principal, action: 'login.ok', target: `user:${found.user.id}`, ip: request.ip });
     return { user: toView(found.user), csrfToken, needsOnboarding: false };
@@ -117,6 +127,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const found = links.lookup('invite', b.token);
     if ('problem' in found) throw new HttpError(410, found.problem);
     if (users.usernameTaken(b.username)) throw conflict(`The username "${b.username}" is taken; choose another`);
+    app.passwordPolicy.check(request, 'body.password', b.password, b.username);
     const passwordHash = await hashPassword(b.password);
     const user = app.db.transaction(() => {
       if (users.usernameTaken(b.username)) return 'taken' as const;
@@ -138,6 +149,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const found = links.lookup('reset', b.token);
     if ('problem' in found) throw new HttpError(410, found.problem);
     const userId = found.link.userId!;
+    app.passwordPolicy.check(request, 'body.newPassword', b.newPassword, users.byId(userId)?.username ?? '');
     const passwordHash = await hashPassword(b.newPassword);
     const done = app.db.transaction(() => {
       if (!links.consume(found.link.id, userId)) return false;

@@ -8,6 +8,8 @@ export interface ThrottlePolicy {
   maxLockMs: number;
   /** After this long without failures, a key starts afresh. */
   forgetAfterMs: number;
+  /** Failures from all addresses together before the account itself locks (default 4 × maxFailures). */
+  accountMaxFailures?: number;
 }
 
 export const DEFAULT_THROTTLE: ThrottlePolicy = { maxFailures: 5, baseLockMs: 30_000, maxLockMs: 60 * 60_000, forgetAfterMs: 24 * 60 * 60_000 };
@@ -21,7 +23,7 @@ interface Row {
 }
 
 /**
- * Login throttling per IP and per account, with a lockout that grows each time it is earned.
+ * Login throttling per IP, per (account, IP) and per account, with a lockout that grows each time it is earned.
  * Kept in SQLite so a restart is not a way around it.
  */
 export class LoginThrottle {
@@ -47,7 +49,7 @@ export class LoginThrottle {
         let failures = fresh ? 1 : prev.failures + 1;
         let lockouts = fresh ? 0 : prev.lockouts;
         let lockedUntil = fresh ? 0 : prev.locked_until;
-        if (failures >= this.policy.maxFailures) {
+        if (failures >= this.limitFor(key)) {
           const ms = Math.min(this.policy.baseLockMs * 2 ** lockouts, this.policy.maxLockMs);
           lockedUntil = now + ms;
           lockouts += 1;
@@ -60,6 +62,11 @@ export class LoginThrottle {
       }
     })();
     return lockedFor;
+  }
+
+  /** An account-wide key (`user:…`) tolerates more failures: they come from every address together. */
+  private limitFor(key: string): number {
+    return key.startsWith('user:') ? (this.policy.accountMaxFailures ?? this.policy.maxFailures * 4) : this.policy.maxFailures;
   }
 
   succeed(keys: string[]): void {

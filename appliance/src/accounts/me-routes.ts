@@ -33,6 +33,7 @@ export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
       audit.record({ actor: request.principal, action: 'password.change', outcome: 'denied', ip: request.ip });
       throw invalidField({ message: 'body/currentPassword is not your current password', field: 'currentPassword', code: 'invalid' });
     }
+    app.passwordPolicy.check(request, 'body.newPassword', newPassword, users.byId(id)?.username ?? '');
     users.update(id, { passwordHash: await hashPassword(newPassword) });
     // Other browsers lose their sessions; this one gets a new id.
     sessions.endAllForUser(id, 'password-changed');

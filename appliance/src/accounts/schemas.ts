@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { USER_ROLES } from '@hearth/protocol';
+import { SafeName, USER_ROLES } from '@hearth/protocol';
 
 export const Username = Type.String({ pattern: '^[A-Za-z0-9._-]{3,32}$', description: '3–32 letters, digits, dots, dashes or underscores' });
-export const DisplayName = Type.String({ minLength: 1, maxLength: 60 });
+export const DisplayName = SafeName({ maxLength: 60 });
 export const Password = Type.String({ minLength: 10, maxLength: 256, description: 'at least 10 characters' });
 /** Only to check a password someone already has; policy applies when one is set. */
 export const AnyPassword = Type.String({ minLength: 1, maxLength: 256 });

@@ -30,13 +30,32 @@ export interface AuditQuery {
 
 const SECRET_FIELD = /pass(word)?|token|secret|cookie|authorization/i;
 
-/** Drop anything secret-looking before it is written down forever. */
-function scrub(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(scrub);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_FIELD.test(k) ? '[redacted]' : scrub(v)]));
+/** Past this depth a detail is cut off: an audit entry records what happened, not a whole document. */
+const MAX_DETAIL_DEPTH = 8;
+
+/**
+ * Drop anything secret-looking before it is written down forever. Iterative (an explicit work
+ * list, no recursion), so no input can overflow the stack and skip the entry.
+ */
+export function scrub(value: unknown): unknown {
+  const copy = (v: unknown): unknown => (Array.isArray(v) ? new Array<unknown>(v.length) : v && typeof v === 'object' ? {} : v);
+  const root = copy(value);
+  const work: Array<{ from: unknown; to: unknown; depth: number }> = [{ from: value, to: root, depth: 1 }];
+  while (work.length > 0) {
+    const { from, to, depth } = work.pop()!;
+    if (!from || typeof from !== 'object') continue;
+    for (const [k, v] of Object.entries(from)) {
+      let out: unknown;
+      if (!Array.isArray(from) && SECRET_FIELD.test(k)) out = '[redacted]';
+      else if (v && typeof v === 'object' && depth >= MAX_DETAIL_DEPTH) out = '[too deep]';
+      else {
+        out = copy(v);
+        if (out !== v) work.push({ from: v, to: out, depth: depth + 1 });
+      }
+      (to as Record<string, unknown>)[k] = out;
+    }
   }
-  return value;
+  return root;
 }
 
 /** Who did what, when, from where, and how it ended. Append-only. */

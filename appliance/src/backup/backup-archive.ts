@@ -1,5 +1,6 @@
 import { createReadStream, existsSync } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -12,10 +13,13 @@ import { listMediaFiles } from './media-files.js';
 import { DB_FILE, MANIFEST_FILE, MEDIA_DIR, SETTINGS_FILE, type Manifest, type ManifestEntry } from './manifest.js';
 import { BackupError } from './errors.js';
 import { snapshotDatabase } from './sqlite-snapshot.js';
+import { backupSettings, SECRETS_FILE } from './secrets.js';
 
 export interface ArchiveOptions {
   /** Where the temporary database copy is made (default: the OS temp dir). */
   scratchDir?: string;
+  /** HEARTH_BACKUP_KEY: seals settings.json's secrets into the archive; without it they are left out. */
+  key?: string;
   now?: () => Date;
 }
 
@@ -46,11 +50,21 @@ export async function writeBackupArchive(dataDir: string, out: Writable, opts: A
       if (written.size !== size) throw new BackupError(`${path} changed size while it was archived`);
       files.push({ path, ...written });
     };
+    const addBytes = (path: string, bytes: Buffer): void => {
+      pack.entry({ name: `${root}/${path}`, size: bytes.length, mode: 0o600, mtime: at }, bytes);
+      files.push({ path, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length });
+    };
     await add(DB_FILE, dbCopy);
-    if (existsSync(join(dataDir, SETTINGS_FILE))) await add(SETTINGS_FILE, join(dataDir, SETTINGS_FILE));
+    let secrets: Manifest['secrets'];
+    if (existsSync(join(dataDir, SETTINGS_FILE))) {
+      const stored = backupSettings(await readFile(join(dataDir, SETTINGS_FILE)), opts.key);
+      secrets = stored.secrets;
+      addBytes(SETTINGS_FILE, stored.redacted);
+      if (stored.sealed) addBytes(SECRETS_FILE, stored.sealed);
+    }
     for (const rel of await listMediaFiles(join(dataDir, MEDIA_DIR))) await add(`${MEDIA_DIR}/${rel}`, join(dataDir, MEDIA_DIR, rel));
 
-    const manifest: Manifest = { format: 'hearth-backup', version: 1, createdAt: at.toISOString(), database, files };
+    const manifest: Manifest = { format: 'hearth-backup', version: 1, createdAt: at.toISOString(), database, files, ...(secrets ? { secrets } : {}) };
     pack.entry({ name: `${root}/${MANIFEST_FILE}`, mode: 0o600, mtime: at }, `${JSON.stringify(manifest, null, 2)}\n`);
     pack.finalize();
     return manifest;

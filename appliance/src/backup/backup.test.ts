@@ -12,6 +12,7 @@ import type { Database } from '../db/sqlite-driver.js';
 
 const run = promisify(execFile);
 const CLI = join(import.meta.dirname, 'cli.ts');
+const KEY = 'correct horse battery staple';
 
 let root: { path: string; remove(): Promise<void> };
 let dataDir: string;
@@ -51,15 +52,16 @@ describe('backup and restore', () => {
     const dbBefore = dumpDatabase(join(dataDir, 'hearth.db'));
     const filesBefore = await dumpFiles(dataDir);
 
-    const { dir, manifest } = await createBackup({ dataDir, backupRoot: backups, keep: 3 });
+    const { dir, manifest } = await createBackup({ dataDir, backupRoot: backups, keep: 3, key: KEY });
     expect(manifest.database.tables).toMatchObject({ users: 250, sessions: 250, jobs: 250, media: 250 });
     expect(manifest.files.map((f) => f.path).filter((p) => p.startsWith('media/'))).toHaveLength(12);
     expect((await stat(join(dir, 'settings.json'))).mode & 0o777).toBe(0o600);
 
     stopAppliance();
     await rm(dataDir, { recursive: true });
-    const result = await restoreBackup({ backupDir: dir, dataDir });
+    const result = await restoreBackup({ backupDir: dir, dataDir, key: KEY });
     expect(result.previousDir).toBeUndefined();
+    expect(result.secrets).toBe('restored');
 
     expect(dumpDatabase(join(dataDir, 'hearth.db'))).toEqual(dbBefore);
     const filesAfter = await dumpFiles(dataDir);
@@ -152,8 +154,9 @@ describe('backup and restore', () => {
     const expected = dumpDatabase(join(dataDir, 'hearth.db'));
     const filesBefore = await dumpFiles(dataDir);
     const archive = join(root.path, 'download.tar.gz');
-    const manifest = await writeBackupArchive(dataDir, createWriteStream(archive), { scratchDir: root.path });
-    expect(manifest.files).toHaveLength(14);
+    const manifest = await writeBackupArchive(dataDir, createWriteStream(archive), { scratchDir: root.path, key: KEY });
+    expect(manifest.files).toHaveLength(15);
+    expect(manifest.secrets).toBe('encrypted');
 
     const extracted = join(root.path, 'extracted');
     await mkdir(extracted);
@@ -161,10 +164,52 @@ describe('backup and restore', () => {
     const [folder] = await readdir(extracted);
     stopAppliance();
     await rm(dataDir, { recursive: true });
-    await restoreBackup({ backupDir: join(extracted, folder!), dataDir });
+    const token = JSON.parse(filesBefore.get('settings.json')!.toString()).homeAssistant.token as string;
+    const { stdout } = await run('grep', ['-rlF', token, extracted]).catch((err: { stdout: string }) => err);
+    expect(stdout).toBe('');
+    await restoreBackup({ backupDir: join(extracted, folder!), dataDir, key: KEY });
     expect(dumpDatabase(join(dataDir, 'hearth.db'))).toEqual(expected);
     const filesAfter = await dumpFiles(dataDir);
     for (const [path, bytes] of filesBefore) expect(filesAfter.get(path)!.equals(bytes), path).toBe(true);
+  });
+});
+
+describe('secrets in backups', () => {
+  const tokenOf = async (dir: string) => (JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8')) as { homeAssistant: { token?: string } }).homeAssistant.token;
+
+  it('seals them with the key: nothing secret in clear, restored only with the right key', async () => {
+    const token = await tokenOf(dataDir);
+    expect(token).toBeTruthy();
+    const { dir, manifest } = await createBackup({ dataDir, backupRoot: backups, keep: 3, key: KEY });
+    expect(manifest.secrets).toBe('encrypted');
+    const { stdout } = await run('grep', ['-rlF', token!, dir]).catch((err: { stdout: string }) => err);
+    expect(stdout).toBe('');
+    expect(await tokenOf(dir)).toBeUndefined();
+    stopAppliance();
+
+    await expect(restoreBackup({ backupDir: dir, dataDir, key: 'not the key it was made with' })).rejects.toThrow(/does not open this backup's secrets/);
+    // Without the key: everything else comes back; the secrets do not, and the result says so.
+    const without = await restoreBackup({ backupDir: dir, dataDir, force: true });
+    expect(without.secrets).toBe('no-key');
+    expect(await tokenOf(dataDir)).toBeUndefined();
+    const fresh = JSON.parse(await readFile(join(dataDir, 'settings.json'), 'utf8')) as { secrets: { sessionSecret: string }; homeAssistant: { url: string } };
+    expect(fresh.secrets.sessionSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(fresh.homeAssistant.url).toBe('http://ha.local:8123');
+    // With it: the settings exactly as they were.
+    const withKey = await restoreBackup({ backupDir: dir, dataDir, key: KEY, force: true });
+    expect(withKey.secrets).toBe('restored');
+    expect(await tokenOf(dataDir)).toBe(token);
+  });
+
+  it('leaves them out without a key, and says so on restore', async () => {
+    const { dir, manifest } = await createBackup({ dataDir, backupRoot: backups, keep: 3 });
+    expect(manifest.secrets).toBe('omitted');
+    expect(manifest.files.map((f) => f.path)).not.toContain('secrets.enc');
+    expect(await tokenOf(dir)).toBeUndefined();
+    stopAppliance();
+    const restored = await restoreBackup({ backupDir: dir, dataDir, key: KEY, force: true });
+    expect(restored.secrets).toBe('not-in-backup');
+    expect(await tokenOf(dataDir)).toBeUndefined();
   });
 });
 
@@ -185,6 +230,7 @@ describe('backup CLI', () => {
     stopAppliance();
     const restored = await cli('restore', good);
     expect(restored.stdout).toMatch(/^restored 14 files/);
+    expect(restored.stdout).toMatch(/secrets NOT restored \(the backup was made without HEARTH_BACKUP_KEY\)/);
   });
 
   it('rejects unknown commands and options with a usage message', async () => {

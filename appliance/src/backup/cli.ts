@@ -6,6 +6,8 @@
  *   node --import tsx appliance/src/backup/cli.ts list    [--dest D] [--verify]
  *
  * Defaults come from HEARTH_DATA_DIR (./data), HEARTH_BACKUP_DIR (./backups), HEARTH_BACKUP_KEEP (14).
+ * HEARTH_BACKUP_KEY (at least 12 characters) seals the settings' secrets (Home Assistant token,
+ * session secret) into each backup and opens them on restore; without it they are left out.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -50,14 +52,19 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, print: (lin
     const keepText = values.keep ?? env.HEARTH_BACKUP_KEEP ?? '14';
     const keep = Number(keepText);
     if (!/^\d{1,4}$/.test(keepText) || keep < 1) throw new UsageError(`--keep must be a whole number from 1 to 9999, got "${keepText}"`);
-    const result = await createBackup({ dataDir, backupRoot: dest, keep });
+    const result = await createBackup({ dataDir, backupRoot: dest, keep, key: env.HEARTH_BACKUP_KEY || undefined });
     const bytes = result.manifest.files.reduce((n, f) => n + f.size, 0);
     print(`backup ${result.dir}: ${result.manifest.files.length} files, ${formatBytes(bytes)} (${result.linked} media files shared with the previous backup)`);
+    if (result.manifest.secrets === 'omitted') print('secrets (Home Assistant token, session secret) left out: set HEARTH_BACKUP_KEY to keep them, encrypted');
     for (const r of result.removed) print(`removed old backup ${r}`);
   } else if (command === 'restore') {
     if (positionals.length !== 1) throw new UsageError('restore needs exactly one backup folder');
-    const result = await restoreBackup({ backupDir: resolve(positionals[0]!), dataDir, force: values.force ?? false });
+    const result = await restoreBackup({ backupDir: resolve(positionals[0]!), dataDir, force: values.force ?? false, key: env.HEARTH_BACKUP_KEY || undefined });
     print(`restored ${result.manifest.files.length} files from the backup of ${result.manifest.createdAt} into ${dataDir}`);
+    if (result.secrets !== 'restored') {
+      const why = result.secrets === 'no-key' ? 'they are sealed in the backup: set HEARTH_BACKUP_KEY to the key it was made with and restore again to keep them' : 'the backup was made without HEARTH_BACKUP_KEY';
+      print(`secrets NOT restored (${why}): everyone logs in again, and an admin enters the Home Assistant token again`);
+    }
     if (result.previousDir) print(`the replaced files are kept in ${result.previousDir}`);
   } else {
     const backups = await listBackups(dest);

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { chmod, link, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, link, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { copyAndHash, sha256File } from './checksum.js';
 import { BackupError } from './errors.js';
@@ -8,12 +9,15 @@ import { DB_FILE, MANIFEST_FILE, MEDIA_DIR, SETTINGS_FILE, type Manifest, type M
 import { backupName } from './backup-names.js';
 import { listBackups, pruneBackups } from './backup-store.js';
 import { snapshotDatabase } from './sqlite-snapshot.js';
+import { backupSettings, checkBackupKey, SECRETS_FILE } from './secrets.js';
 
 export interface CreateBackupOptions {
   dataDir: string;
   backupRoot: string;
   /** How many backups to keep, this one included. */
   keep: number;
+  /** HEARTH_BACKUP_KEY: seals settings.json's secrets into the backup; without it they are left out. */
+  key?: string;
   now?: () => Date;
 }
 
@@ -33,6 +37,7 @@ export interface CreatedBackup {
 export async function createBackup(opts: CreateBackupOptions): Promise<CreatedBackup> {
   const { dataDir, backupRoot, keep } = opts;
   if (!Number.isInteger(keep) || keep < 1) throw new BackupError(`keep must be a whole number >= 1, got ${keep}`);
+  if (opts.key !== undefined) checkBackupKey(opts.key);
   const dbPath = join(dataDir, DB_FILE);
   if (!existsSync(dbPath)) throw new BackupError(`${dataDir} holds no ${DB_FILE}: is it a Hearth data dir?`);
   await mkdir(backupRoot, { recursive: true, mode: 0o700 });
@@ -52,7 +57,13 @@ export async function createBackup(opts: CreateBackupOptions): Promise<CreatedBa
     files.push({ path: DB_FILE, ...(await sha256File(join(work, DB_FILE))) });
 
     const settings = join(dataDir, SETTINGS_FILE);
-    if (existsSync(settings)) files.push({ path: SETTINGS_FILE, ...(await copyAndHash(settings, join(work, SETTINGS_FILE))) });
+    let secrets: Manifest['secrets'];
+    if (existsSync(settings)) {
+      const stored = backupSettings(await readFile(settings), opts.key);
+      secrets = stored.secrets;
+      files.push({ path: SETTINGS_FILE, ...(await writeAndHash(join(work, SETTINGS_FILE), stored.redacted)) });
+      if (stored.sealed) files.push({ path: SECRETS_FILE, ...(await writeAndHash(join(work, SECRETS_FILE), stored.sealed)) });
+    }
 
     // Media is content-addressed: a path present in the previous backup with the same size holds
     // the same bytes, so it is hard-linked (no second copy on the SD card) and re-hashed.
@@ -73,7 +84,7 @@ export async function createBackup(opts: CreateBackupOptions): Promise<CreatedBa
       }
     }
 
-    const manifest: Manifest = { format: 'hearth-backup', version: 1, createdAt: at.toISOString(), database: db, files };
+    const manifest: Manifest = { format: 'hearth-backup', version: 1, createdAt: at.toISOString(), database: db, files, ...(secrets ? { secrets } : {}) };
     await writeFile(join(work, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
     await rename(work, dir);
     const removed = await pruneBackups(backupRoot, keep);
@@ -91,4 +102,9 @@ async function tryLink(from: string, to: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+async function writeAndHash(to: string, bytes: Buffer): Promise<{ sha256: string; size: number }> {
+  await writeFile(to, bytes, { mode: 0o600, flag: 'wx' });
+  return { sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length };
 }

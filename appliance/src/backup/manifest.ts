@@ -15,7 +15,7 @@ export const MEDIA_DIR = 'media';
  * outside the data dir (no absolute paths, no '.' or '..', no empty segments).
  */
 const BackupPath = Type.String({
-  pattern: '^(hearth\\.db|settings\\.json|media(/[A-Za-z0-9_-][A-Za-z0-9._-]{0,200}){1,8})$',
+  pattern: '^(hearth\\.db|settings\\.json|secrets\\.enc|media(/[A-Za-z0-9_-][A-Za-z0-9._-]{0,200}){1,8})$',
 });
 
 export const ManifestEntry = Type.Object(
@@ -38,6 +38,12 @@ export const Manifest = Type.Object(
       { additionalProperties: false },
     ),
     files: Type.Array(ManifestEntry, { maxItems: 5_000_000 }),
+    /**
+     * settings.json's secrets: `encrypted` (the full file is in secrets.enc, settings.json is
+     * redacted), `omitted` (no key was set: only the redacted file). Absent: an older backup
+     * whose settings.json holds them in clear.
+     */
+    secrets: Type.Optional(Type.Union([Type.Literal('encrypted'), Type.Literal('omitted')])),
   },
   { additionalProperties: false },
 );

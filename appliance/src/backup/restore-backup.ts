@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { copyAndHash } from './checksum.js';
 import { BackupError } from './errors.js';
@@ -7,17 +7,26 @@ import { DB_FILE, MEDIA_DIR, SETTINGS_FILE, type Manifest } from './manifest.js'
 import { processesHolding } from './open-files.js';
 import { inspectDatabase } from './sqlite-snapshot.js';
 import { verifyBackup } from './verify-backup.js';
+import { openSettings, SECRETS_FILE, settingsWithoutSecrets } from './secrets.js';
 
 export interface RestoreOptions {
   backupDir: string;
   dataDir: string;
   /** Restore even though a process holds the live database open. */
   force?: boolean;
+  /** HEARTH_BACKUP_KEY: opens the backup's sealed secrets. */
+  key?: string;
   now?: () => Date;
 }
 
 export interface RestoreResult {
   manifest: Manifest;
+  /**
+   * settings.json's secrets: `restored` (opened with the key, or an older backup that held them),
+   * `not-in-backup` (made without a key), `no-key` (sealed, but no key was given). In the last two
+   * a new session secret is made (everyone logs in again) and the Home Assistant token must be entered again.
+   */
+  secrets: 'restored' | 'not-in-backup' | 'no-key';
   /** Where the replaced live files were moved (undefined when there were none). */
   previousDir: string | undefined;
 }
@@ -56,6 +65,7 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreResult
       if (written.sha256 !== f.sha256 || written.size !== f.size) throw new BackupError(`${f.path} changed while it was being restored`);
     }
     inspectDatabase(join(staging, DB_FILE));
+    const secrets = await settleSecrets(manifest, staging, opts.key);
 
     let previousDir: string | undefined;
     for (const entry of LIVE_ENTRIES) {
@@ -68,9 +78,21 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreResult
       if (existsSync(join(staging, entry))) await rename(join(staging, entry), join(dataDir, entry));
     }
     await rm(staging, { recursive: true, force: true });
-    return { manifest, previousDir };
+    return { manifest, previousDir, secrets };
   } catch (err) {
     await rm(staging, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** Put the settings with their secrets in place when the key opens them; otherwise the redacted ones with a fresh session secret. */
+async function settleSecrets(manifest: Manifest, staging: string, key: string | undefined): Promise<RestoreResult['secrets']> {
+  const settings = join(staging, SETTINGS_FILE);
+  if (!manifest.secrets || !existsSync(settings)) return 'restored';
+  if (manifest.secrets === 'encrypted' && key) {
+    await writeFile(settings, openSettings(await readFile(join(staging, SECRETS_FILE)), key), { mode: 0o600 });
+    return 'restored';
+  }
+  await writeFile(settings, settingsWithoutSecrets(await readFile(settings, 'utf8')), { mode: 0o600 });
+  return manifest.secrets === 'encrypted' ? 'no-key' : 'not-in-backup';
 }

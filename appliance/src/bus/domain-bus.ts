@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { AgentView, HaStateEvent, JobProgress, JobView, KioskControl, KioskLayout } from '@hearth/protocol';
+import type { AgentView, HaStateEvent, JobProgress, JobView, KioskControl, KioskCameraEvent, KioskLayout, KioskPresenceState } from '@hearth/protocol';
 import type { MediaRow } from '../media/media-repo.js';
 
 /** Whose job it is: decides who may hear about it (owner + admins; Hearth's own jobs stay off the wall). */
@@ -42,6 +42,10 @@ export interface ApplianceEvents {
   'settings.changed': { section: string };
   'kiosk.controlChanged': KioskControl;
   'kiosk.layoutChanged': { layout: KioskLayout };
+  /** The wall woke, dimmed to the photo frame, or went dark (presence, HA's switch, timers). */
+  'kiosk.presenceChanged': KioskPresenceState;
+  /** The doorbell rang: walls show its camera for `showS` seconds. */
+  'kiosk.doorbell': KioskCameraEvent;
 }
 
 export type ApplianceEventName = keyof ApplianceEvents;

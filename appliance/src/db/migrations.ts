@@ -177,6 +177,27 @@ export const MIGRATIONS: Migration[] = [
     `,
   },
   {
+    version: 5,
+    name: 'attempts bound to agents; media items share files',
+    sql: `
+      -- The agent that started each attempt of a job: only it uploads into the attempt or reads its inputs.
+      CREATE TABLE job_runs (
+        job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        attempt INTEGER NOT NULL,
+        agent_device_id INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+        started_at INTEGER NOT NULL,
+        PRIMARY KEY (job_id, attempt)
+      );
+      CREATE INDEX job_runs_agent ON job_runs(agent_device_id);
+
+      -- A media item's bytes (sha256, content-addressed on disk): two owners of the same picture
+      -- get two items sharing one file.
+      ALTER TABLE media ADD COLUMN file TEXT;
+      UPDATE media SET file = id;
+      CREATE INDEX media_file ON media(file);
+    `,
+  },
+  {
     version: 6,
     name: 'agent tokens are bound to one MQTT identity',
     sql: `
@@ -184,6 +205,119 @@ export const MIGRATIONS: Migration[] = [
       -- its first sign-in. A live token owns its id: another token may not take it until revoked.
       ALTER TABLE devices ADD COLUMN mqtt_agent_id TEXT;
       CREATE UNIQUE INDEX devices_mqtt_agent_id ON devices(mqtt_agent_id) WHERE mqtt_agent_id IS NOT NULL AND revoked_at IS NULL;
+    `,
+  },
+  {
+    version: 9,
+    name: 'comics: documents with pages, panels, bubbles and characters',
+    sql: `
+      -- A comic is a document; version grows by one on every save (the ETag).
+      CREATE TABLE comics (
+        id INTEGER PRIMARY KEY,
+        owner_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        title TEXT NOT NULL,
+        premise TEXT NOT NULL DEFAULT '',
+        privacy TEXT NOT NULL CHECK (privacy IN ('private','family','kiosk')),
+        version INTEGER NOT NULL DEFAULT 1,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        -- In the trash since; purged 30 days later.
+        deleted_at INTEGER,
+        -- The latest render job and the version it drew.
+        render_job_id TEXT REFERENCES jobs(id) ON DELETE SET NULL,
+        render_version INTEGER,
+        -- The render's pages were given the comic's privacy (gallery, kiosk) once it succeeded.
+        render_published INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX comics_owner ON comics(owner_id, updated_at);
+      CREATE INDEX comics_deleted ON comics(deleted_at) WHERE deleted_at IS NOT NULL;
+
+      CREATE TABLE comic_characters (
+        comic_id INTEGER NOT NULL REFERENCES comics(id) ON DELETE CASCADE,
+        id TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        description TEXT NOT NULL,
+        ref_media_id TEXT,
+        seed INTEGER NOT NULL,
+        style TEXT NOT NULL,
+        PRIMARY KEY (comic_id, id)
+      );
+
+      CREATE TABLE comic_pages (
+        comic_id INTEGER NOT NULL REFERENCES comics(id) ON DELETE CASCADE,
+        id TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        layout TEXT NOT NULL,
+        PRIMARY KEY (comic_id, id)
+      );
+
+      CREATE TABLE comic_panels (
+        comic_id INTEGER NOT NULL,
+        page_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        slot INTEGER NOT NULL,
+        media_id TEXT,
+        crop_x REAL NOT NULL,
+        crop_y REAL NOT NULL,
+        crop_zoom REAL NOT NULL,
+        prompt TEXT NOT NULL,
+        characters TEXT NOT NULL,
+        PRIMARY KEY (comic_id, id),
+        FOREIGN KEY (comic_id, page_id) REFERENCES comic_pages(comic_id, id) ON DELETE CASCADE
+      );
+
+      CREATE TABLE comic_bubbles (
+        comic_id INTEGER NOT NULL,
+        panel_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('speech','thought','caption','shout')),
+        speaker TEXT NOT NULL,
+        text TEXT NOT NULL,
+        x REAL NOT NULL, y REAL NOT NULL, w REAL NOT NULL, h REAL NOT NULL,
+        tail_x REAL, tail_y REAL,
+        by_hand INTEGER NOT NULL,
+        PRIMARY KEY (comic_id, id),
+        FOREIGN KEY (comic_id, panel_id) REFERENCES comic_panels(comic_id, id) ON DELETE CASCADE
+      );
+    `,
+  },
+  {
+    version: 10,
+    name: 'pipelines: a parent row whose steps are jobs',
+    sql: `
+      CREATE TABLE pipelines (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        title TEXT NOT NULL,
+        subject TEXT,
+        status TEXT NOT NULL CHECK (status IN ('running','succeeded','failed','cancelled')),
+        -- What the kind needs to build its steps' inputs (JSON).
+        input TEXT NOT NULL,
+        owner_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        finished_at INTEGER
+      );
+      CREATE INDEX pipelines_running ON pipelines(status) WHERE status = 'running';
+      CREATE INDEX pipelines_subject ON pipelines(subject);
+
+      CREATE TABLE pipeline_steps (
+        pipeline_id INTEGER NOT NULL REFERENCES pipelines(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        title TEXT NOT NULL,
+        job_type TEXT NOT NULL,
+        needs TEXT NOT NULL,
+        -- Set in the same transaction that inserts the job: a step never gets two jobs.
+        job_id TEXT UNIQUE REFERENCES jobs(id) ON DELETE SET NULL,
+        -- The kind's follow-up on the step's result (e.g. bubbles filled in) is done once.
+        applied INTEGER NOT NULL DEFAULT 0,
+        -- Why the step's job could not even be submitted (a rule, the quota).
+        error TEXT,
+        PRIMARY KEY (pipeline_id, key)
+      );
     `,
   },
 ];

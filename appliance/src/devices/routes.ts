@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { DEVICE_KINDS } from '@hearth/protocol';
+import { DEVICE_KINDS, SafeName } from '@hearth/protocol';
 import { ADMIN } from '../http/access.js';
 import { notFound } from '../http/errors.js';
 import { IdParams, strict } from '../accounts/schemas.js';
@@ -31,7 +31,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { access: ADMIN },
     schema: {
       tags: ['admin'], summary: 'Create a device and its token (shown only in this answer)',
-      body: Type.Object({ kind: DeviceKind, name: Type.String({ minLength: 1, maxLength: 60 }) }, strict),
+      body: Type.Object({ kind: DeviceKind, name: SafeName({ maxLength: 60 }) }, strict),
       response: { 201: Type.Object({ device: DeviceView, token: Type.String() }) },
     },
   }, async (request, reply) => {

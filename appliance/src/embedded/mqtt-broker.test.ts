@@ -15,7 +15,7 @@ const access: MqttAccess = {
 };
 
 let broker: EmbeddedMqttBroker | undefined;
-afterEach(async () => broker?.stop());
+afterEach(() => broker?.stop());
 
 describe('the embedded broker’s listening socket', () => {
   it('listens again by itself when it closes, and /readyz’s check says so meanwhile', async () => {

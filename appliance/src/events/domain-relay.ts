@@ -24,6 +24,8 @@ export function relayDomainEvents(bus: DomainBus, hub: EventHub): Array<() => vo
     bus.on('agent.changed', (agent) => hub.publish({ type: 'agent', data: agent }, everyone)),
     bus.on('ha.stateChanged', ({ state, kioskVisible }) => hub.publish({ type: 'ha.state', data: state }, (p) => admins(p) || (kioskVisible && isKiosk(p)))),
     bus.on('kiosk.controlChanged', (state) => hub.publish({ type: 'kiosk.control', data: state }, (p) => isKiosk(p) || isAdmin(p))),
+    bus.on('kiosk.presenceChanged', (state) => hub.publish({ type: 'kiosk.presence', data: state }, (p) => isKiosk(p) || isAdmin(p))),
+    bus.on('kiosk.doorbell', (camera) => hub.publish({ type: 'kiosk.camera', data: camera }, isKiosk)),
     bus.on('kiosk.layoutChanged', ({ layout }) => hub.publish({ type: 'kiosk.layout', data: layout }, isKiosk)),
     bus.on('user.sessionsEnded', ({ userId }) => hub.cut((p) => p.kind === 'user' && p.id === userId)),
     bus.on('device.revoked', ({ deviceId }) => hub.cut((p) => p.kind === 'device' && p.id === deviceId)),

@@ -31,7 +31,12 @@ export class HomeAssistantError extends Error {
 }
 
 /** Home Assistant could not be asked (not configured, down, starting, or too slow). */
-export class HomeAssistantUnavailable extends Error {}
+export class HomeAssistantUnavailable extends Error {
+  /** True when no address and token were ever set: the family's to do, not an outage. */
+  constructor(message: string, readonly unconfigured = false) {
+    super(message);
+  }
+}
 
 export interface LinkOptions {
   backoffMinMs: number;
@@ -66,6 +71,7 @@ export class HomeAssistantLink extends EventEmitter<{ state: [HassEntity]; statu
   private conn: Connection | undefined;
   private generation = 0;
   private readonly states = new Map<string, HassEntity>();
+  private creds: Credentials | null = null;
   private current: LinkStatus = { state: 'unconfigured', version: null, lastError: null, since: Date.now() };
 
   constructor(private readonly log: Logger, private readonly opts: LinkOptions = DEFAULT_LINK_OPTIONS) {
@@ -82,6 +88,7 @@ export class HomeAssistantLink extends EventEmitter<{ state: [HassEntity]; statu
     this.conn?.close();
     this.conn = undefined;
     this.states.clear();
+    this.creds = creds;
     if (!creds) {
       this.setStatus('unconfigured', null);
       return;
@@ -101,11 +108,25 @@ export class HomeAssistantLink extends EventEmitter<{ state: [HassEntity]; statu
     return [...this.states.values()];
   }
 
+  /**
+   * A camera's current picture from HA's `camera_proxy`, asked with the appliance's token (which
+   * stays here: callers get only the bytes). Throws HomeAssistantUnavailable when not configured.
+   */
+  async cameraImage(entityId: string, timeoutMs = this.opts.requestTimeoutMs): Promise<{ contentType: string; body: Buffer }> {
+    if (!this.creds) throw new HomeAssistantUnavailable('Home Assistant is not configured', true);
+    const res = await fetch(`${this.creds.url.replace(/\/$/, '')}/api/camera_proxy/${encodeURIComponent(entityId)}`, {
+      headers: { authorization: `Bearer ${this.creds.token}` },
+      signal: AbortSignal.timeout(timeoutMs),
+    }).catch((err: Error) => { throw new HomeAssistantUnavailable(`Home Assistant did not answer: ${err.message}`); });
+    if (!res.ok) throw new HomeAssistantError(String(res.status), `Home Assistant answered ${res.status} for ${entityId}`);
+    return { contentType: res.headers.get('content-type') ?? 'image/jpeg', body: Buffer.from(await res.arrayBuffer()) };
+  }
+
   /** One websocket command with a deadline; 503-worthy when HA is not connected and running. */
   async send<T>(message: MessageBase): Promise<T> {
     const conn = this.conn;
     if (!conn || this.current.state !== 'connected') {
-      throw new HomeAssistantUnavailable(`Home Assistant is not connected (${this.current.state.replace('_', ' ')})`);
+      throw new HomeAssistantUnavailable(`Home Assistant is not connected (${this.current.state.replace('_', ' ')})`, this.current.state === 'unconfigured');
     }
     return this.request<T>(conn, message);
   }

@@ -31,7 +31,11 @@ export interface HomeAssistantRoutesOptions {
 
 /** Turn HA's refusals into answers a person can act on; never hang on a dead Home Assistant. */
 function toHttp(err: unknown): Error {
-  if (err instanceof HomeAssistantUnavailable) return new HttpError(503, err.message);
+  if (err instanceof HomeAssistantUnavailable) {
+    return err.unconfigured
+      ? new HttpError(409, 'Home Assistant is not set up yet: an admin enters its address and token under Admin → Smart home')
+      : new HttpError(503, err.message);
+  }
   if (err instanceof HomeAssistantError) {
     const status = err.code === 'not_found' ? 404 : err.code === 'unauthorized' ? 502 : err.code === 'unknown_error' ? 502 : 400;
     return new HttpError(status, `Home Assistant: ${err.message}`);
@@ -69,7 +73,12 @@ export const homeAssistantRoutes: FastifyPluginAsyncTypebox<HomeAssistantRoutesO
     },
   }, async (request) => {
     const url = request.body.url.replace(/\/$/, '');
-    const token = request.body.token ?? section().token;
+    const stored = section();
+    // The stored token belongs to the stored address: it never goes to a new one.
+    if (request.body.token === undefined && stored.token && stored.url && stored.url !== url) {
+      throw invalidField({ message: 'body.token is required when the address changes: the saved token is only sent to the address it was saved for', field: 'token', code: 'required' });
+    }
+    const token = request.body.token ?? stored.token;
     if (!token) throw invalidField({ message: 'body.token is required the first time', field: 'token', code: 'required' });
     let probe;
     try {
@@ -151,6 +160,8 @@ export const homeAssistantRoutes: FastifyPluginAsyncTypebox<HomeAssistantRoutesO
       record('denied', (err as Error).message);
       throw err;
     }
+    // Written before the call: if the audit log cannot take it, the house is not touched.
+    app.audit.record({ actor: request.principal, action: 'ha.service.requested', target, ip: request.ip, detail: { service: `${domain}.${service}`, data: request.body.data ?? {} } });
     try {
       await link.send({ type: 'call_service', domain, service, service_data: request.body.data ?? {}, target: { entity_id: entityIds } });
     } catch (err) {

@@ -23,6 +23,8 @@ export type AuthMethod = 'none' | 'session' | 'bearer';
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /** The route checks its own bearer token (Prometheus on /metrics); it is not a device token. */
+    ownBearer?: true;
   }
   interface FastifyRequest {
     principal: Principal;
@@ -72,7 +74,10 @@ export const accessControl = fp(async (app: FastifyInstance, opts: { resolver: P
 
   app.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
     const auth = request.headers.authorization;
-    if (auth !== undefined) {
+    if (request.routeOptions.config?.ownBearer) {
+      request.principal = { kind: 'anonymous' };
+      request.authMethod = 'none';
+    } else if (auth !== undefined) {
       const match = /^Bearer ([\x21-\x7e]{10,200})$/.exec(auth);
       const principal = match ? opts.resolver.fromBearer(match[1]!) : null;
       if (!principal) throw new HttpError(401, 'The device token is not valid or has been revoked');

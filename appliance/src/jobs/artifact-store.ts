@@ -22,7 +22,6 @@ export class ArtifactStore {
     this.stmts = {
       put: db.prepare<[ArtifactRow]>(`INSERT OR REPLACE INTO job_artifacts (job_id, attempt, name, sha256, content_type, bytes, moderation, uploaded_at, agent_device_id)
                                       VALUES (@job_id, @attempt, @name, @sha256, @content_type, @bytes, @moderation, @uploaded_at, @agent_device_id)`),
-      owner: db.prepare<[string, number], { agent_device_id: number | null }>('SELECT agent_device_id FROM job_artifacts WHERE job_id = ? AND attempt = ? LIMIT 1'),
       latest: db.prepare<[string, string], ArtifactRow>('SELECT * FROM job_artifacts WHERE job_id = ? AND name = ? ORDER BY attempt DESC LIMIT 1'),
       newestAttemptNames: db.prepare<[string, string], { name: string }>(
         'SELECT name FROM job_artifacts WHERE job_id = ? AND attempt = (SELECT MAX(attempt) FROM job_artifacts WHERE job_id = ?) ORDER BY uploaded_at, name'),
@@ -33,11 +32,6 @@ export class ArtifactStore {
   /** Idempotent per (job, attempt, name): a re-upload of the same attempt replaces the earlier one. */
   put(row: ArtifactRow): void {
     this.stmts.put.run(row);
-  }
-
-  /** The agent that uploaded first for this attempt of the job, if any did. */
-  attemptOwner(jobId: string, attempt: number): number | null {
-    return this.stmts.owner.get(jobId, attempt)?.agent_device_id ?? null;
   }
 
   /** The newest upload of `name` for a job (the attempt that reported success uploaded it last). */

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import Queue from 'bee-queue';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { CANCEL_CHANNEL, CAPABILITIES, JOB_TYPES, QUEUE_PREFIX, brokerResultsKey, queueName, type BrokerJobData, type Capability } from '@hearth/protocol';
+import { CANCEL_CHANNEL, CAPABILITIES, JOB_TYPES, QUEUE_PREFIX, brokerAttempt, brokerResultsKey, queueName, type BrokerJobData, type Capability } from '@hearth/protocol';
 
 export interface BrokerEvents {
   progress: [jobId: string, progress: unknown];
@@ -95,6 +95,15 @@ export class Broker extends EventEmitter<BrokerEvents> {
     const key = (k: string) => this.key(capability, k);
     const [waiting, active, delayed] = await Promise.all([this.opts.redis.llen(key('waiting')), this.opts.redis.llen(key('active')), this.opts.redis.zcard(key('delayed'))]);
     return { waiting, active, delayed };
+  }
+
+  /** The attempt bee-queue is on for a job (it counts retries itself), or null when Redis does not hold it. */
+  async attemptOf(capability: Capability, jobId: string): Promise<number | null> {
+    const raw = await withTimeout(this.opts.redis.hget(this.key(capability, 'jobs'), jobId), this.addTimeoutMs, `reading job ${jobId}`);
+    if (!raw) return null;
+    const stored = JSON.parse(raw) as { data?: BrokerJobData; options?: { retries?: number } };
+    if (!stored.data || !(stored.data.type in JOB_TYPES)) return null;
+    return brokerAttempt(stored.data, stored.options?.retries);
   }
 
   async activeIds(capability: Capability): Promise<string[]> {

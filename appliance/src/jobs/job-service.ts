@@ -20,11 +20,13 @@ import { referencedMedia, validateJobInput } from './job-input.js';
 import { dayBounds, quotaFor, roleMaySubmit, type Quota } from './job-policy.js';
 import { JobStore, LIVE_STATUSES, toJobView, type JobOwner, type JobResult, type JobRow } from './job-store.js';
 import type { ArtifactStore } from './artifact-store.js';
+import type { JobRuns } from './job-runs.js';
 
 export interface JobServiceDeps {
   db: Db;
   store: JobStore;
   artifacts: ArtifactStore;
+  runs: JobRuns;
   broker: Broker;
   media: MediaService;
   agents: AgentRegistry;
@@ -193,15 +195,24 @@ export class JobService {
       if (!a) return this.onFailed(id, `The agent reported an artifact "${name}" it never uploaded`);
       const size = isImage(a.content_type) ? await this.d.media.imageSize(this.d.media.files.pathOf(a.sha256)).catch(() => ({ width: null, height: null })) : { width: null, height: null };
       planned.push({
-        id: a.sha256, owner_id: row.owner_id, owner_name: row.owner_name, content_type: a.content_type, ...size, bytes: a.bytes,
+        id: a.sha256, file: a.sha256, owner_id: row.owner_id, owner_name: row.owner_name, content_type: a.content_type, ...size, bytes: a.bytes,
         privacy: this.outputPrivacy(row), moderation: a.moderation, job_id: id, created_at: Date.now(),
       });
     }
-    const mediaIds = [...new Set(planned.map((m) => m.id))];
-    const result: JobResult = raw.data === undefined ? { mediaIds } : { mediaIds, data: raw.data };
+    let mediaIds: string[] = [];
     const created = this.d.db.transaction(() => {
+      // Bytes already in the gallery (anyone's) become a new item of this job's own; the same
+      // bytes twice in one result are one item.
+      const byFile = new Map<string, MediaRow>();
+      for (const m of planned) {
+        if (byFile.has(m.file)) continue;
+        m.id = this.d.media.newItemId(m.file);
+        byFile.set(m.file, m);
+      }
+      mediaIds = planned.map((m) => byFile.get(m.file)!.id).filter((v, i, all) => all.indexOf(v) === i);
+      const result: JobResult = raw.data === undefined ? { mediaIds } : { mediaIds, data: raw.data };
       if (!this.d.store.finish(id, 'succeeded', { result }, Date.now())) return null;
-      const inserted = planned.filter((m) => this.d.media.repo.insert(m));
+      const inserted = [...byFile.values()].filter((m) => this.d.media.repo.insert(m));
       this.d.artifacts.clear(id);
       return inserted;
     })();
@@ -242,6 +253,30 @@ export class JobService {
     if (parked.length === 0) return;
     for (const row of parked) this.publishLatest(row.id);
     void this.d.waker.wake(`${parked.length} queued ${capability} job(s) lost their agent`);
+  }
+
+  /**
+   * An agent starts an attempt it took from the queue: bind the attempt to it and mark the job
+   * running. The attempt must be the job's current one; a later one only if bee-queue (which
+   * counts retries) confirms it — the caller's number alone never moves the job on.
+   */
+  async startAttempt(jobId: string, attempt: number, agentId: number): Promise<JobRow> {
+    let row = this.d.store.get(jobId);
+    if (!row) throw notFound('Job');
+    if (!LIVE_STATUSES.includes(row.status)) throw conflict(`Job ${jobId} is ${row.status}; it cannot be started`);
+    if (attempt < row.attempts) throw conflict(`Attempt ${attempt} is older than the job's current attempt ${row.attempts}`);
+    if (attempt > row.attempts) {
+      // A retry may reach an agent before its event reaches us: ask bee-queue, not the caller.
+      const queued = await this.d.broker.attemptOf(row.capability, jobId).catch(() => null);
+      if (queued === null || attempt > queued) throw conflict(`Attempt ${attempt} is not the job's current attempt ${row.attempts}`);
+      this.d.store.catchUpAttempt(jobId, attempt);
+      row = this.d.store.get(jobId)!;
+      if (!LIVE_STATUSES.includes(row.status)) throw conflict(`Job ${jobId} is ${row.status}; it cannot be started`);
+    }
+    const holder = this.d.runs.bind(jobId, attempt, agentId, Date.now());
+    if (holder !== agentId) throw new HttpError(403, `Attempt ${attempt} of job ${jobId} is being run by another agent`);
+    if (row.status !== 'running' && this.d.store.setLiveStatus(jobId, 'running', Date.now())) this.publishLatest(jobId, 'running');
+    return row;
   }
 
   /** Jobs an agent has taken (in bee-queue's active list) are running, even before their first progress. */

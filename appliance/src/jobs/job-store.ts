@@ -70,11 +70,10 @@ export class JobStore {
       setRunning: db.prepare(`UPDATE jobs SET status = 'running', started_at = COALESCE(started_at, ?) WHERE id = ? AND ${LIVE_SQL} AND status != 'running'`),
       setProgress: db.prepare(`UPDATE jobs SET progress = ?, status = 'running', started_at = COALESCE(started_at, ?) WHERE id = ? AND ${LIVE_SQL}`),
       nextAttempt: db.prepare(`UPDATE jobs SET attempts = attempts + 1, status = 'queued', error = ?, progress = NULL WHERE id = ? AND ${LIVE_SQL}`),
-      raiseAttempt: db.prepare(`UPDATE jobs SET attempts = ? WHERE id = ? AND attempts < ? AND ${LIVE_SQL}`),
+      catchUpAttempt: db.prepare(`UPDATE jobs SET attempts = ?, progress = NULL WHERE id = ? AND attempts < ? AND ${LIVE_SQL}`),
       finish: db.prepare(`UPDATE jobs SET status = ?, result = ?, error = ?, finished_at = ? WHERE id = ? AND ${LIVE_SQL}`),
       requeue: db.prepare(`UPDATE jobs SET status = ?, attempts = attempts + 1, error = NULL, result = NULL, progress = NULL, started_at = NULL, finished_at = NULL
                            WHERE id = ? AND status IN ('failed','cancelled')`),
-      usesMedia: db.prepare(`SELECT 1 FROM jobs WHERE ${LIVE_SQL} AND input LIKE ?`),
       exportFor: db.prepare<[number], JobRow>("SELECT * FROM jobs WHERE owner_kind = 'user' AND owner_id = ? ORDER BY id"),
     };
   }
@@ -146,9 +145,9 @@ export class JobStore {
     return this.stmts.nextAttempt.run(error, id).changes === 1;
   }
 
-  /** At least `attempt`: an agent's upload may announce a retry before its event arrives. */
-  raiseAttempt(id: string, attempt: number): void {
-    this.stmts.raiseAttempt.run(attempt, id, attempt);
+  /** At least `attempt`, which bee-queue has confirmed: its retry reached an agent before its event reached us. */
+  catchUpAttempt(id: string, attempt: number): void {
+    this.stmts.catchUpAttempt.run(attempt, id, attempt);
   }
 
   /** Make a live job final; false when it already was (events and reconciliation may race). */
@@ -159,11 +158,6 @@ export class JobStore {
   /** A failed or cancelled job goes back to the queue as a new attempt. */
   requeue(id: string, status: 'queued' | 'waiting_for_gpu'): boolean {
     return this.stmts.requeue.run(status, id).changes === 1;
-  }
-
-  /** Whether a live job's input mentions this media id (an agent may then fetch it). */
-  liveJobUsesMedia(mediaId: string): boolean {
-    return this.stmts.usesMedia.get(`%"${mediaId}"%`) !== undefined;
   }
 
   exportFor(userId: number): JobView[] {

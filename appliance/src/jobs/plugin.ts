@@ -9,6 +9,7 @@ import { Broker, withTimeout } from './broker.js';
 import { jobMetrics } from './job-metrics.js';
 import { JobService } from './job-service.js';
 import { JobStore } from './job-store.js';
+import { JobRuns } from './job-runs.js';
 import { Reconciler } from './reconcile.js';
 import { jobRoutes } from './routes.js';
 import { isImage } from '../media/sniff.js';
@@ -36,9 +37,10 @@ export interface JobsPluginOptions {
 export const jobsPlugin = fp(async (app: FastifyInstance, opts: JobsPluginOptions) => {
   const store = new JobStore(app.db);
   const artifacts = new ArtifactStore(app.db);
+  const runs = new JobRuns(app.db);
   const broker = new Broker({ redisUrl: opts.redisUrl, redis: opts.redis, log: opts.log, stallIntervalMs: opts.stallIntervalMs });
   const jobs = new JobService({
-    db: app.db, store, artifacts, broker, media: app.media, agents: app.agents, waker: app.waker, bus: app.bus, settings: app.settings, log: opts.log,
+    db: app.db, store, artifacts, runs, broker, media: app.media, agents: app.agents, waker: app.waker, bus: app.bus, settings: app.settings, log: opts.log,
   });
   const unsubscribe = [
     jobMetrics(app.metrics, broker, store, app.bus),
@@ -53,8 +55,16 @@ export const jobsPlugin = fp(async (app: FastifyInstance, opts: JobsPluginOption
   app.accountExport.add('jobs', (userId) => store.exportFor(userId));
 
   const logged = (what: string) => (err: Error) => opts.log.warn({ err: err.message }, what);
-  broker.on('progress', (id, data) => jobs.onProgress(id, data));
-  broker.on('retrying', (id, message) => jobs.onRetrying(id, message));
+  // Listeners must not throw: an error there (SQLITE_FULL on a full disk) would end the process.
+  const guarded = (what: string, fn: () => void) => {
+    try {
+      fn();
+    } catch (err) {
+      logged(what)(err as Error);
+    }
+  };
+  broker.on('progress', (id, data) => guarded('could not record progress', () => jobs.onProgress(id, data)));
+  broker.on('retrying', (id, message) => guarded('could not record a retry', () => jobs.onRetrying(id, message)));
   broker.on('failed', (id, message) => void jobs.onFailed(id, message).catch(logged('could not record a failed job')));
   broker.on('succeeded', (id, result) => void jobs.onSucceeded(id, result).catch(logged('could not record a finished job')));
   broker.on('reconnected', () => void reconciler.run().catch(logged('reconciliation after a Redis break failed')));
@@ -78,5 +88,5 @@ export const jobsPlugin = fp(async (app: FastifyInstance, opts: JobsPluginOption
   });
 
   await app.register(jobRoutes, { jobs });
-  await app.register(agentRoutes, { jobs, media: app.media, artifacts, maxArtifactBytes: opts.maxArtifactBytes });
+  await app.register(agentRoutes, { jobs, runs, media: app.media, artifacts, maxArtifactBytes: opts.maxArtifactBytes });
 }, { name: 'hearth-jobs', dependencies: ['hearth-events', 'hearth-agents', 'hearth-media'] });

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { JOB_TYPES, JOB_TYPE_NAMES, JobStatusName, JobTypeInfo, JobView, QuotaView } from '@hearth/protocol';
+import { JOB_TYPES, JOB_TYPE_NAMES, JobStatusName, JobTypeInfo, JobView, QuotaView, SafeName } from '@hearth/protocol';
 import { SIGNED_IN_USERS } from '../http/access.js';
 import { HttpError } from '../http/errors.js';
 import type { JobService } from './job-service.js';
@@ -33,7 +33,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox<{ jobs: JobService }> = async 
       body: Type.Object({
         type: Type.String({ minLength: 1, maxLength: 40 }),
         input: Type.Record(Type.String(), Type.Unknown()),
-        title: Type.Optional(Type.String({ maxLength: 120 })),
+        title: Type.Optional(SafeName({ maxLength: 120 })),
       }, { additionalProperties: false }),
       response: { 201: JobView },
     },

@@ -4,8 +4,9 @@ import { join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { APPLIANCE_DIR } from '../install-dir.js';
 
-export const DEFAULT_KIOSK_DIST = fileURLToPath(new URL('../../../kiosk/dist/', import.meta.url));
+export const DEFAULT_KIOSK_DIST = fileURLToPath(new URL('../kiosk/dist/', APPLIANCE_DIR));
 const YEAR_MS = 365 * 24 * 3600_000;
 
 /** The build id of the kiosk bundle on disk: index.html names the hashed bundles, so its hash changes with them. */
@@ -46,8 +47,9 @@ export const kioskStatic: FastifyPluginAsync<{ distDir: string }> = async (app, 
 
   app.get('/kiosk', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) => sendIndex(reply));
   app.get('/kiosk/*', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
+    // The router has already decoded the path once; decoding again would turn "%25" into a URIError (500).
     const path = (request.params as { '*': string })['*'];
-    const relative = normalize(decodeURIComponent(path)).replace(/^[/\\]+/, '');
+    const relative = normalize(path).replace(/^[/\\]+/, '');
     if (relative === '' || relative === 'index.html') return sendIndex(reply);
     if (relative.split(sep).includes('..') || relative.includes('\0') || !isFile(join(root, relative))) {
       return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `No such file: /kiosk/${path}` });

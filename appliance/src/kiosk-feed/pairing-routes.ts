@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { KioskPairingCode } from '@hearth/protocol';
+import { KioskPairingCode, SafeName } from '@hearth/protocol';
 import { ADMIN } from '../http/access.js';
 import { HttpError } from '../http/errors.js';
 import type { PairingCodes } from './pairing-codes.js';
@@ -18,7 +18,7 @@ export const pairingRoutes: FastifyPluginAsyncTypebox<{ codes: PairingCodes; pub
     config: { access: ADMIN },
     schema: {
       tags: ['kiosk'], summary: 'Make a one-time code (15 minutes) that pairs a wall display',
-      body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 60, description: 'what the screen is called, e.g. "Kitchen"' }) }, strict),
+      body: Type.Object({ name: SafeName({ maxLength: 60, description: 'what the screen is called, e.g. "Kitchen"' }) }, strict),
       response: { 201: KioskPairingCode },
     },
   }, async (request, reply) => {

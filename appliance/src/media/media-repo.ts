@@ -4,6 +4,8 @@ import { visibleSql } from './visibility.js';
 
 export interface MediaRow {
   id: string;
+  /** sha256 of the bytes: the file under media/ (shared by every item with the same bytes). */
+  file: string;
   owner_id: number | null;
   owner_name: string;
   content_type: string;
@@ -18,25 +20,40 @@ export interface MediaRow {
 
 export type MediaScope = 'mine' | 'family' | 'kiosk';
 
-/** The media table: one row per stored file (id = sha256 of its bytes). */
+/**
+ * The media table: one row per item. An item's file is content-addressed; the first item with
+ * given bytes has id = file, another owner's item with the same bytes gets an id of its own.
+ */
 export class MediaRepo {
   private readonly stmts;
 
   constructor(private readonly db: Db) {
     this.stmts = {
       get: db.prepare<[string], MediaRow>('SELECT * FROM media WHERE id = ?'),
-      insert: db.prepare<[MediaRow]>(`INSERT OR IGNORE INTO media (id, owner_id, owner_name, content_type, width, height, bytes, privacy, moderation, job_id, created_at)
-                                      VALUES (@id, @owner_id, @owner_name, @content_type, @width, @height, @bytes, @privacy, @moderation, @job_id, @created_at)`),
+      insert: db.prepare<[MediaRow]>(`INSERT OR IGNORE INTO media (id, file, owner_id, owner_name, content_type, width, height, bytes, privacy, moderation, job_id, created_at)
+                                      VALUES (@id, @file, @owner_id, @owner_name, @content_type, @width, @height, @bytes, @privacy, @moderation, @job_id, @created_at)`),
+      ownedWithFile: db.prepare<[string, number | null], MediaRow>('SELECT * FROM media WHERE file = ? AND owner_id IS ? ORDER BY created_at LIMIT 1'),
+      fileUsed: db.prepare<[string, string], { n: number }>('SELECT (SELECT COUNT(*) FROM media WHERE file = ?) + (SELECT COUNT(*) FROM job_artifacts WHERE sha256 = ?) AS n'),
       setPrivacy: db.prepare('UPDATE media SET privacy = ? WHERE id = ?'),
       setModeration: db.prepare('UPDATE media SET moderation = ? WHERE id = ? AND moderation != ?'),
       delete: db.prepare('DELETE FROM media WHERE id = ?'),
-      referencedIds: db.prepare<[], { id: string }>('SELECT id FROM media UNION SELECT sha256 FROM job_artifacts'),
+      referencedIds: db.prepare<[], { id: string }>('SELECT file AS id FROM media UNION SELECT sha256 FROM job_artifacts'),
       exportFor: db.prepare<[number], MediaRow>('SELECT * FROM media WHERE owner_id = ? ORDER BY created_at'),
     };
   }
 
   get(id: string): MediaRow | undefined {
     return this.stmts.get.get(id);
+  }
+
+  /** `owner`'s item holding these bytes, if they have one (an upload of the same picture again). */
+  ownedWithFile(file: string, ownerId: number | null): MediaRow | undefined {
+    return this.stmts.ownedWithFile.get(file, ownerId);
+  }
+
+  /** Whether any item or pending artifact still uses this file. */
+  fileUsed(file: string): boolean {
+    return this.stmts.fileUsed.get(file, file)!.n > 0;
   }
 
   /** Insert unless the id exists; true when this call created the row. */
@@ -82,7 +99,7 @@ export class MediaRepo {
     this.stmts.delete.run(id);
   }
 
-  /** Ids of every file something still refers to (media rows and unlinked job artifacts). */
+  /** Every file something still refers to (media rows and unlinked job artifacts). */
   referencedIds(): Set<string> {
     return new Set(this.stmts.referencedIds.all().map((r) => r.id));
   }

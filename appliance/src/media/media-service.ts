@@ -1,12 +1,13 @@
-import sharp, { type Metadata } from 'sharp';
+import { randomBytes } from 'node:crypto';
+import type { Metadata } from 'sharp';
 import type { MediaModeration, MediaPrivacy, MediaView, Principal } from '@hearth/protocol';
 import type { DomainBus } from '../bus/domain-bus.js';
 import { HttpError } from '../http/errors.js';
 import { MediaFiles, type StagedFile } from './media-files.js';
 import { MediaRepo, toMediaView, type MediaRow } from './media-repo.js';
+import { loadSharp } from './load-sharp.js';
 import { isImage, sniffType, UPLOAD_TYPES } from './sniff.js';
 import { Thumbnails } from './thumbnails.js';
-import { canSee } from './visibility.js';
 
 export interface MediaLimits {
   uploadBytes: number;
@@ -36,6 +37,7 @@ export class MediaService {
   /** Width and height of an image file; 413 past the pixel limit, 415 when it does not decode. */
   async imageSize(path: string): Promise<{ width: number | null; height: number | null }> {
     let meta: Metadata;
+    const sharp = await loadSharp();
     try {
       // Only the header is read here; the pixel limit is checked below with a clear message.
       meta = await sharp(path, { limitInputPixels: false }).metadata();
@@ -53,7 +55,8 @@ export class MediaService {
   /**
    * Store a person's upload: the bytes decide the type (JPEG, PNG, WebP or GIF only). New items
    * start `pending` and are handed to moderation. The same picture uploaded again by its owner
-   * returns the existing item; one that someone else uploaded is returned only if the caller may see it.
+   * returns their existing item; anyone else gets an item of their own (sharing the file on disk),
+   * so an upload never tells who else has the picture.
    */
   async addUpload(owner: Extract<Principal, { kind: 'user' }>, staged: StagedFile, privacy: MediaPrivacy | undefined): Promise<{ view: MediaView; created: boolean }> {
     try {
@@ -62,15 +65,11 @@ export class MediaService {
         throw new HttpError(415, `Only JPEG, PNG, WebP and GIF pictures can be uploaded${type ? ` (this file is ${type})` : ''}`);
       }
       const size = await this.imageSize(staged.tempPath);
-      const existing = this.repo.get(staged.sha256);
-      if (existing) {
-        await this.files.discard(staged);
-        if (existing.owner_id === owner.id || canSee(owner, existing)) return { view: toMediaView(existing), created: false };
-        throw new HttpError(409, 'This picture is already in the gallery, uploaded by someone else');
-      }
+      const mine = this.repo.ownedWithFile(staged.sha256, owner.id);
+      if (mine) return { view: toMediaView(mine), created: false };
       await this.files.commit(staged);
       const row: MediaRow = {
-        id: staged.sha256, owner_id: owner.id, owner_name: owner.name, content_type: type, ...size, bytes: staged.bytes,
+        id: this.newItemId(staged.sha256), file: staged.sha256, owner_id: owner.id, owner_name: owner.name, content_type: type, ...size, bytes: staged.bytes,
         privacy: privacy ?? (owner.role === 'child' ? 'family' : 'private'), moderation: 'pending', job_id: null, created_at: Date.now(),
       };
       if (!this.repo.insert(row)) return { view: toMediaView(this.repo.get(row.id)!), created: false };
@@ -95,9 +94,15 @@ export class MediaService {
     return after;
   }
 
+  /** The file's own hash for its first item, a random id for each further one (unguessable, unlinkable). */
+  newItemId(file: string): string {
+    return this.repo.get(file) ? randomBytes(32).toString('hex') : file;
+  }
+
   async delete(row: MediaRow): Promise<void> {
     this.repo.delete(row.id);
-    await this.files.remove(row.id);
+    // The bytes stay while another item (someone else's copy) or a pending artifact uses them.
+    if (!this.repo.fileUsed(row.file)) await this.files.remove(row.file);
     this.bus.emit('media.deleted', { media: row });
   }
 

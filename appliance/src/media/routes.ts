@@ -4,6 +4,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { MEDIA_PRIVACY, MediaPrivacyName, MediaView, type MediaPrivacy } from '@hearth/protocol';
 import { HttpError, badRequest, invalidField, notFound } from '../http/errors.js';
+import { diskFull, isDiskFull } from '../http/disk-full.js';
 import type { MediaService } from './media-service.js';
 import type { StagedFile } from './media-files.js';
 import { toMediaView } from './media-repo.js';
@@ -48,6 +49,9 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<{ media: MediaService }> = a
       const code = (err as { code?: string }).code;
       if (code === 'FST_REQ_FILE_TOO_LARGE') throw new HttpError(413, `The file is larger than ${Math.round(media.limits.uploadBytes / 1024 / 1024)} MB`);
       if (code === 'FST_PARTS_LIMIT' || code === 'FST_FILES_LIMIT' || code === 'FST_FIELDS_LIMIT') throw badRequest('Send one file and at most a privacy field');
+      if (isDiskFull(err)) throw diskFull('the picture');
+      // Anything else the multipart parser throws (no boundary, a cut-off body) is the request's fault.
+      if (!(err instanceof HttpError) && !(err as { statusCode?: number }).statusCode) throw badRequest(`body is not valid multipart/form-data: ${(err as Error).message}`);
       throw err;
     }
     if (!staged) throw invalidField({ message: 'body.file is required', field: 'file', code: 'required' });
@@ -86,7 +90,7 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<{ media: MediaService }> = a
     const row = visible(request.params.id, request.principal);
     reply.type(row.content_type).header('cache-control', 'private, max-age=3600').header('etag', `"${row.id}"`).header('x-content-type-options', 'nosniff');
     if (request.query.download === '1' || request.query.download === 'true') reply.header('content-disposition', `attachment; filename="hearth-${row.id.slice(0, 12)}.${row.content_type.split('/')[1]}"`);
-    return reply.send(createReadStream(media.files.pathOf(row.id)));
+    return reply.send(createReadStream(media.files.pathOf(row.file)));
   });
 
   app.get('/api/media/:id/thumbnail', {
@@ -98,7 +102,7 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<{ media: MediaService }> = a
   }, async (request, reply) => {
     const row = visible(request.params.id, request.principal);
     if (!media.canThumbnail(row)) throw notFound('Thumbnail');
-    const path = await media.thumbnails.get(media.files.pathOf(row.id), row.id, request.query.size as ThumbnailSize);
+    const path = await media.thumbnails.get(media.files.pathOf(row.file), row.file, request.query.size as ThumbnailSize);
     return reply.type('image/webp').header('cache-control', 'private, max-age=86400').send(createReadStream(path));
   });
 

@@ -1,7 +1,7 @@
 import { mkdir, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import sharp from 'sharp';
+import { loadSharp } from './load-sharp.js';
 
 export const THUMBNAIL_SIZES = [256, 1024, 1920] as const;
 export type ThumbnailSize = (typeof THUMBNAIL_SIZES)[number];
@@ -32,6 +32,7 @@ export class Thumbnails {
   private async render(sourcePath: string, target: string, size: ThumbnailSize): Promise<string> {
     await mkdir(join(target, '..'), { recursive: true, mode: 0o700 });
     const temp = `${target}.${randomBytes(4).toString('hex')}.tmp`;
+    const sharp = await loadSharp();
     await sharp(sourcePath, { limitInputPixels: this.maxPixels, animated: false })
       .rotate()
       .resize({ width: size, height: size, fit: 'inside', withoutEnlargement: true })

@@ -1,6 +1,9 @@
 import fp from 'fastify-plugin';
+import { timingSafeEqual } from 'node:crypto';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { HttpError } from '../http/errors.js';
+import { isLocalPeer } from '../http/local-peer.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -10,7 +13,7 @@ declare module 'fastify' {
 }
 
 /** Prometheus metrics: process defaults plus request durations by route and status. */
-export const metricsPlugin = fp(async (app: FastifyInstance) => {
+export const metricsPlugin = fp(async (app: FastifyInstance, opts: { token?: string }) => {
   const registry = new Registry();
   registry.setDefaultLabels({ service: 'hearth-appliance' });
   collectDefaultMetrics({ register: registry });
@@ -30,7 +33,24 @@ export const metricsPlugin = fp(async (app: FastifyInstance) => {
   });
 
   app.get('/metrics', {
-    config: { access: 'public' },
-    schema: { tags: ['health'], summary: 'Prometheus metrics', hide: false },
-  }, async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+    config: { access: 'public', ownBearer: true },
+    schema: { tags: ['health'], summary: 'Prometheus metrics (bearer HEARTH_METRICS_TOKEN, or a loopback caller when none is set)', hide: false },
+  }, async (request, reply) => {
+    if (!metricsAllowed(request, opts.token)) {
+      throw new HttpError(401, opts.token
+        ? 'Send the metrics token (HEARTH_METRICS_TOKEN) as a bearer token'
+        : 'Metrics are served to this machine only; set HEARTH_METRICS_TOKEN to scrape from elsewhere', { 'www-authenticate': 'Bearer realm="metrics"' });
+    }
+    return reply.type(registry.contentType).send(await registry.metrics());
+  });
 });
+
+/** With a token: that bearer. Without: a direct loopback caller (not a local proxy relaying someone else). */
+function metricsAllowed(request: FastifyRequest, token: string | undefined): boolean {
+  if (token) {
+    const given = Buffer.from(/^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '');
+    const want = Buffer.from(token);
+    return given.length === want.length && timingSafeEqual(given, want);
+  }
+  return isLocalPeer(request);
+}

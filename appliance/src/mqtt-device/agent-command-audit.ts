@@ -33,13 +33,15 @@ export const agentCommandAuditPlugin = fp(async (app: FastifyInstance, opts: { m
     if (err) opts.log.error({ err: err.message }, 'could not subscribe to agent commands for the audit log');
   });
   // After mqtt-device's onReady has made the principal.
-  app.addHook('onReady', async () => {
+  app.addHook('onReady', (done) => {
     opts.mqtt.on('message', onMessage);
     opts.mqtt.on('connect', subscribe);
     if (opts.mqtt.connected) subscribe();
+    done();
   });
-  app.addHook('onClose', async () => {
+  app.addHook('onClose', (_instance, done) => {
     opts.mqtt.off('message', onMessage);
     opts.mqtt.off('connect', subscribe);
+    done();
   });
 }, { name: 'hearth-agent-command-audit', dependencies: ['hearth-mqtt-device'] });

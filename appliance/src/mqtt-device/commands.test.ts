@@ -11,6 +11,12 @@ describe('appliance command payloads', () => {
     expect(parseCommand('kiosk/page', Buffer.from('photos'), pages)).toEqual({ ok: true, command: { name: 'page', page: 'photos' } });
   });
 
+  it('accepts the screen switch, the wake button and presence held by an automation', () => {
+    expect(parseCommand('kiosk/screen', Buffer.from('OFF'), pages)).toEqual({ ok: true, command: { name: 'screen', on: false } });
+    expect(parseCommand('kiosk/wake', Buffer.from('PRESS'), pages)).toEqual({ ok: true, command: { name: 'wake' } });
+    expect(parseCommand('kiosk/presence', Buffer.from('ON'), pages)).toEqual({ ok: true, command: { name: 'presence', on: true } });
+  });
+
   it.each([
     ['preset/0', 'PRESS', /unknown command "preset\/0"/],
     ['preset/1/x', 'PRESS', /unknown command/],
@@ -20,6 +26,9 @@ describe('appliance command payloads', () => {
     ['kiosk/page', 'settings', /payload must be one of home, photos, got "settings"/],
     ['kiosk/page', 'x'.repeat(500), /500 bytes is over 128/],
     ['reboot', 'PRESS', /unknown command "reboot"/],
+    ['kiosk/screen', 'on', /payload must be "ON" or "OFF", got "on"/],
+    ['kiosk/wake', 'ON', /payload must be "PRESS"/],
+    ['kiosk/presence', '1', /payload must be "ON" or "OFF"/],
     ['kiosk/night_mode', '\u0000\u00ff', /payload must be/],
   ])('rejects %s %j with a reason', (sub, payload, reason) => {
     const r = parseCommand(sub, Buffer.from(payload), pages);

@@ -7,7 +7,10 @@ const PRESET = /^preset\/([1-9][0-9]{0,11})$/;
 export type DeviceCommand =
   | { name: 'preset'; presetId: number }
   | { name: 'night_mode'; on: boolean }
-  | { name: 'page'; page: string };
+  | { name: 'page'; page: string }
+  | { name: 'screen'; on: boolean }
+  | { name: 'wake' }
+  | { name: 'presence'; on: boolean };
 
 export type Parsed = { ok: true; command: DeviceCommand } | { ok: false; error: string };
 
@@ -28,6 +31,14 @@ export function parseCommand(sub: string, payload: Buffer, pages: readonly strin
   if (sub === 'kiosk/night_mode') {
     if (text !== 'ON' && text !== 'OFF') return { ok: false, error: `${shown}: payload must be "ON" or "OFF", got ${got}` };
     return { ok: true, command: { name: 'night_mode', on: text === 'ON' } };
+  }
+  if (sub === 'kiosk/screen' || sub === 'kiosk/presence') {
+    if (text !== 'ON' && text !== 'OFF') return { ok: false, error: `${shown}: payload must be "ON" or "OFF", got ${got}` };
+    return { ok: true, command: { name: sub === 'kiosk/screen' ? 'screen' : 'presence', on: text === 'ON' } };
+  }
+  if (sub === 'kiosk/wake') {
+    if (text !== PRESS) return { ok: false, error: `${shown}: payload must be "${PRESS}", got ${got}` };
+    return { ok: true, command: { name: 'wake' } };
   }
   if (sub === 'kiosk/page') {
     if (!pages.includes(text)) return { ok: false, error: `${shown}: payload must be one of ${pages.join(', ')}, got ${got}` };

@@ -1,14 +1,17 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { DiscoveryRecord, HA_DISCOVERY_MODES } from '@hearth/protocol';
+import { DiscoveryRecord, HA_DISCOVERY_SETTINGS } from '@hearth/protocol';
 import type { SettingsStore } from '../settings/settings-store.js';
-
-
 
 /** settings.json section `mqttDevice`. */
 export const MqttDeviceSettings = Type.Object(
   {
-    /** `component` (any HA) or `device` (one device-based payload, HA ≥ 2024.11). */
-    discoveryMode: Type.Optional(Type.Union(HA_DISCOVERY_MODES.map((m) => Type.Literal(m)))),
+    /**
+     * `auto` (absent = auto): device-based when Home Assistant's version is known to read it, else
+     * per-component; `component` (any HA) or `device` (HA ≥ 2024.11) to decide by hand.
+     */
+    discoveryMode: Type.Optional(Type.Union(HA_DISCOVERY_SETTINGS.map((m) => Type.Literal(m)))),
+    /** The Home Assistant version last seen over the websocket link, kept so a restart chooses the same form before the link is up. */
+    haVersion: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
     /** The `home-assistant` device principal that owns jobs started from HA's preset buttons. */
     principalDeviceId: Type.Optional(Type.Integer({ minimum: 1 })),
     published: Type.Optional(DiscoveryRecord),

@@ -17,10 +17,18 @@ describe('appliance entities and their discovery', () => {
       'sensor.hearth_queue_builtin', 'sensor.hearth_queue_comfyui', 'sensor.hearth_queue_llm',
       'sensor.hearth_jobs_waiting_for_gpu', 'sensor.hearth_agents_online',
       'button.hearth_preset_4', 'switch.hearth_kiosk_night_mode', 'select.hearth_kiosk_page',
+      'switch.hearth_kiosk_screen', 'button.hearth_kiosk_wake', 'sensor.hearth_kiosk_mode',
     ]);
     const messages = componentDiscoveryMessages(discovery([{ id: 4, name: 'Birthday card' }]));
     const button = JSON.parse(messages.find((m) => m.topic === 'homeassistant/button/hearth_appliance/hearth_preset_4/config')!.payload);
     expect(button).toMatchObject({ name: 'Preset Birthday card', command_topic: 'hearth/appliance/cmd/preset/4', payload_press: 'PRESS' });
+  });
+
+  it('names follow the has_entity_name convention of HA: no device name in them (HA prefixes "Hearth")', () => {
+    for (const e of discovery([{ id: 4, name: 'Birthday card' }]).entities) {
+      expect(e.config.name, e.objectId).toBeTruthy();
+      expect(e.config.name!.toLowerCase().startsWith('hearth'), e.objectId).toBe(false);
+    }
   });
 
   it('a deleted preset: its retained config is cleared, the rest re-published', () => {

@@ -17,6 +17,10 @@ export const COMMAND = {
   preset: (id: number) => `preset/${id}`,
   nightMode: 'kiosk/night_mode',
   page: 'kiosk/page',
+  screen: 'kiosk/screen',
+  wake: 'kiosk/wake',
+  /** ON/OFF from an automation, held like a motion sensor (no entity: `mqtt.publish` it). */
+  presence: 'kiosk/presence',
 } as const;
 
 /** HA object ids (and so entity ids): the package, blueprints and README refer to these names. */
@@ -27,6 +31,9 @@ export const OBJECT_ID = {
   preset: (id: number) => `hearth_preset_${id}`,
   nightMode: 'hearth_kiosk_night_mode',
   page: 'hearth_kiosk_page',
+  screen: 'hearth_kiosk_screen',
+  wake: 'hearth_kiosk_wake',
+  mode: 'hearth_kiosk_mode',
 } as const;
 
 export interface EntityInputs {
@@ -84,6 +91,33 @@ export function applianceEntities(inputs: EntityInputs): HaEntity[] {
       value_template: '{{ value_json.kiosk_page }}',
       availability,
       icon: 'mdi:monitor-dashboard',
+    }),
+    haSwitch(OBJECT_ID.screen, {
+      name: 'Kiosk screen',
+      unique_id: OBJECT_ID.screen,
+      command_topic: t.command(COMMAND.screen),
+      state_topic: t.state,
+      value_template: "{{ 'ON' if value_json.kiosk_screen else 'OFF' }}",
+      payload_on: 'ON',
+      payload_off: 'OFF',
+      availability,
+      icon: 'mdi:monitor',
+    }),
+    haButton(OBJECT_ID.wake, {
+      name: 'Kiosk wake',
+      unique_id: OBJECT_ID.wake,
+      command_topic: t.command(COMMAND.wake),
+      payload_press: PRESS,
+      availability,
+      icon: 'mdi:motion-sensor',
+    }),
+    haSensor(OBJECT_ID.mode, {
+      name: 'Kiosk mode',
+      unique_id: OBJECT_ID.mode,
+      state_topic: t.state,
+      value_template: '{{ value_json.kiosk_mode }}',
+      availability,
+      icon: 'mdi:monitor-eye',
     }),
   ];
 }

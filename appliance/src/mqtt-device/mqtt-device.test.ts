@@ -54,13 +54,29 @@ describe('the appliance as an MQTT device', () => {
   });
 
   it('announces availability, discovery and state', async () => {
-    await waitFor(async () => (await configTopics()).length === 7, { what: '7 configs' });
+    await waitFor(async () => (await configTopics()).length === 10, { what: '10 configs' });
     const hearth = await retained(t.mosquitto.url, 'hearth/appliance/#');
     expect(hearth.get('hearth/appliance/availability')).toBe('online');
     expect(JSON.parse(hearth.get('hearth/appliance/state')!)).toEqual({
       queue: { builtin: 0, comfyui: 0, llm: 0 }, running: { builtin: 0, comfyui: 0, llm: 0 },
-      jobs_waiting_for_gpu: 0, agents_online: 0, kiosk_night_mode: false, kiosk_page: 'home',
+      jobs_waiting_for_gpu: 0, agents_online: 0, kiosk_night_mode: false, kiosk_page: 'home', kiosk_screen: true, kiosk_mode: 'awake',
     });
+  });
+
+  it('HA’s screen switch darkens the wall and its wake button lights it again, each audited first', async () => {
+    const state = async () => JSON.parse((await retained(t.mosquitto.url, 'hearth/appliance/state')).get('hearth/appliance/state')!);
+    await observer.publishAsync('hearth/appliance/cmd/kiosk/screen', 'OFF', { qos: 1 });
+    await waitFor(async () => (await state()).kiosk_screen === false, { what: 'screen off in the state' });
+    expect((await state()).kiosk_mode).toBe('off');
+    expect((await admin.get('/api/admin/kiosk/presence')).json.mode).toBe('off');
+    await observer.publishAsync('hearth/appliance/cmd/kiosk/wake', 'PRESS', { qos: 1 });
+    await waitFor(async () => (await state()).kiosk_screen === true, { what: 'screen on again' });
+    // A bad payload changes nothing.
+    await observer.publishAsync('hearth/appliance/cmd/kiosk/screen', 'off', { qos: 1 });
+    const audit = await admin.get('/api/admin/audit?action=kiosk.');
+    expect(audit.text).toContain('kiosk.screen');
+    expect(audit.text).toContain('kiosk.wake');
+    expect((await admin.get('/api/admin/kiosk/presence')).json.mode).toBe('awake');
   });
 
   it('clears the button of a preset deleted while the appliance was down', async () => {
@@ -78,30 +94,37 @@ describe('the appliance as an MQTT device', () => {
   });
 
   it('re-publishes discovery, availability and state when Home Assistant says online', async () => {
-    await waitFor(async () => (await configTopics()).length === 8, { what: 'settled discovery' });
+    await waitFor(async () => (await configTopics()).length === 11, { what: 'settled discovery' });
     const from = seen.length;
     await observer.publishAsync('homeassistant/status', 'online', { qos: 1 });
     const live = () => seen.slice(from).filter((m) => !m.retain);
-    await waitFor(() => live().filter((m) => m.topic.endsWith('/config')).length >= 8, { what: 're-announced configs' });
+    await waitFor(() => live().filter((m) => m.topic.endsWith('/config')).length > 10, { what: 're-announced configs' });
     await waitFor(() => live().some((m) => m.topic === 'hearth/appliance/availability' && m.payload === 'online'), { what: 'availability' });
     await waitFor(() => live().some((m) => m.topic === 'hearth/appliance/state'), { what: 'state' });
   });
 
-  it('device-based discovery when an admin asks for it; switching back clears it', async () => {
-    expect((await admin.get('/api/admin/mqtt-device')).json).toEqual({ discoveryMode: 'component' });
-    expect((await admin.put('/api/admin/mqtt-device', { discoveryMode: 'sideways' })).status).toBe(400);
+  it('device-based discovery when an admin asks for it, announced to agents; switching back clears it', async () => {
+    // No Home Assistant link here, so `auto` cannot know HA reads device-based discovery.
+    expect((await admin.get('/api/admin/mqtt-device')).json).toEqual({ discoveryMode: 'auto', activeMode: 'component', haVersion: null });
+    const choice = async () => JSON.parse((await retained(t.mosquitto.url, 'hearth/appliance/ha-discovery')).get('hearth/appliance/ha-discovery') ?? 'null');
+    expect(await choice()).toEqual({ mode: 'component', haVersion: null });
+    const bad = await admin.put('/api/admin/mqtt-device', { discoveryMode: 'sideways' });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('discoveryMode');
     const put = await admin.put('/api/admin/mqtt-device', { discoveryMode: 'device' });
     expect(put.status, put.text).toBe(200);
+    expect(put.json).toEqual({ discoveryMode: 'device', activeMode: 'device', haVersion: null });
+    await waitFor(async () => (await choice())?.mode === 'device', { what: 'the retained choice for agents' });
     await waitFor(async () => (await configTopics()).join() === 'homeassistant/device/hearth_appliance/config', { what: 'one device config' });
     const payload = JSON.parse((await retained(t.mosquitto.url, 'homeassistant/device/hearth_appliance/config')).get('homeassistant/device/hearth_appliance/config')!);
     expect(payload.dev).toMatchObject({ identifiers: ['hearth_appliance'], model: 'Hearth appliance' });
     expect(payload.cmps.hearth_kiosk_night_mode).toMatchObject({ p: 'switch', default_entity_id: 'switch.hearth_kiosk_night_mode' });
     // Kept across a restart (settings).
     await t.restart();
-    expect((await admin.get('/api/admin/mqtt-device')).json).toEqual({ discoveryMode: 'device' });
+    expect((await admin.get('/api/admin/mqtt-device')).json).toMatchObject({ discoveryMode: 'device', activeMode: 'device' });
 
-    expect((await admin.put('/api/admin/mqtt-device', { discoveryMode: 'component' })).status).toBe(200);
-    await waitFor(async () => (await configTopics()).length === 8 && !(await configTopics()).some((k) => k.includes('/device/')), { what: 'per-component configs again' });
+    expect((await admin.put('/api/admin/mqtt-device', { discoveryMode: 'auto' })).status).toBe(200);
+    await waitFor(async () => (await configTopics()).length === 11 && !(await configTopics()).some((k) => k.includes('/device/')), { what: 'per-component configs again' });
   });
 
   it('a clean stop says offline (no will is sent then); the start says online', async () => {

@@ -1,6 +1,9 @@
 import type { IPublishPacket, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { APPLIANCE_NODE_ID, applianceTopics, planDiscovery, type DiscoveryRecord, type HaDevice, type HaDiscoveryMode, type HaOrigin, type JobView, type KioskControl, type Principal } from '@hearth/protocol';
+import {
+  APPLIANCE_NODE_ID, applianceTopics, chooseDiscoveryMode, planDiscovery,
+  type DiscoveryRecord, type HaDevice, type HaDiscoveryChoice, type HaDiscoveryMode, type HaDiscoverySetting, type HaOrigin, type JobView, type KioskControl, type KioskScreenMode, type Principal,
+} from '@hearth/protocol';
 import { parseCommand, type DeviceCommand } from './commands.js';
 import { applianceEntities } from './entities.js';
 import { statePayload, type ApplianceState } from './state-payload.js';
@@ -11,8 +14,10 @@ type DevicePrincipal = Extract<Principal, { kind: 'device' }>;
 export interface MqttDevicePorts {
   presets: { list(): Array<{ id: number; name: string }>; run(id: number, principal: DevicePrincipal): Promise<JobView> };
   kiosk: { get(): KioskControl; set(change: Partial<KioskControl>): Promise<KioskControl>; onChange(listener: (s: KioskControl) => void): () => void };
+  /** Awake / photo frame / dark, and its drivers (HA's switch, wake button, held presence). */
+  screen: { mode(): KioskScreenMode; wake(): void; sleep(): void; presence(on: boolean): void };
   /** Current job counts and agents (read on every poll). */
-  state(): Omit<ApplianceState, 'kiosk'>;
+  state(): Omit<ApplianceState, 'kiosk' | 'kioskMode'>;
   /** Called when agents change, so their count is published at once. */
   /** Jobs, agents or the kiosk changed (domain events): the state is published at once, not at the next poll. */
   onStateChange(listener: () => void): () => void;
@@ -28,7 +33,10 @@ export interface MqttDeviceOptions {
   ports: MqttDevicePorts;
   version: string;
   kioskPages: readonly string[];
-  discoveryMode: HaDiscoveryMode;
+  /** The admin's setting; with `auto` the form follows `haVersion`. */
+  discoverySetting: HaDiscoverySetting;
+  /** Home Assistant's version when known (from the websocket link, or remembered from it). */
+  haVersion: string | null;
   discoveryPrefix: string;
   /** Upper bound of the random delay before re-announcing when HA comes online. */
   announceJitterMs: number;
@@ -56,13 +64,15 @@ export class MqttDevice {
   #signature: string | null = null;
   #lastState: string | null = null;
   #stopped = false;
-  #mode: HaDiscoveryMode;
+  #setting: HaDiscoverySetting;
+  #haVersion: string | null;
   readonly #onMessage = (topic: string, payload: Buffer, packet: IPublishPacket) => this.#handle(topic, payload, packet);
   readonly #onConnect = () => void this.#announce().catch((err: Error) => this.o.log.error({ err: err.message }, 'mqtt device: announcing failed'));
 
   constructor(private readonly o: MqttDeviceOptions) {
     this.#statusTopic = `${o.discoveryPrefix}/status`;
-    this.#mode = o.discoveryMode;
+    this.#setting = o.discoverySetting;
+    this.#haVersion = o.haVersion;
   }
 
   start(): void {
@@ -90,14 +100,46 @@ export class MqttDevice {
     if (mqtt.connected) await withTimeout(mqtt.publishAsync(this.#t.availability, 'offline', { qos: 1, retain: true }), 2000).catch(() => undefined);
   }
 
+  /** The form in use: the one every Hearth device publishes (agents follow the retained choice). */
   get discoveryMode(): HaDiscoveryMode {
-    return this.#mode;
+    return chooseDiscoveryMode(this.#setting, this.#haVersion);
   }
 
-  /** Switch the discovery form; what the other form published is cleared (per the record). */
-  async setDiscoveryMode(mode: HaDiscoveryMode): Promise<void> {
-    this.#mode = mode;
-    await this.#queueDiscovery(true);
+  get discoverySetting(): HaDiscoverySetting {
+    return this.#setting;
+  }
+
+  get haVersion(): string | null {
+    return this.#haVersion;
+  }
+
+  /** A new admin setting; a change of form clears what the old form published (per the record). */
+  async setDiscoverySetting(setting: HaDiscoverySetting): Promise<void> {
+    await this.#change(() => (this.#setting = setting));
+  }
+
+  /** Home Assistant's version, learned over the websocket link (an upgrade may switch the form). */
+  async setHaVersion(version: string): Promise<void> {
+    await this.#change(() => (this.#haVersion = version));
+  }
+
+  async #change(apply: () => void): Promise<void> {
+    const before = this.discoveryMode;
+    const versionBefore = this.#haVersion;
+    apply();
+    if (this.discoveryMode !== before) {
+      this.o.log.info({ from: before, to: this.discoveryMode, haVersion: this.#haVersion }, 'mqtt device: discovery form changed');
+      await this.#queueDiscovery(true);
+    }
+    if (this.discoveryMode !== before || this.#haVersion !== versionBefore) await this.#publishChoice();
+  }
+
+  /** Retained, so agents that connect later follow it too. */
+  async #publishChoice(): Promise<void> {
+    const { mqtt } = this.o;
+    if (!mqtt.connected || this.#stopped) return;
+    const choice: HaDiscoveryChoice = { mode: this.discoveryMode, haVersion: this.#haVersion };
+    await mqtt.publishAsync(this.#t.haDiscovery, JSON.stringify(choice), { qos: 1, retain: true });
   }
 
   /** On every (re)connect: subscriptions, availability, discovery, state. */
@@ -105,6 +147,7 @@ export class MqttDevice {
     const { mqtt, log } = this.o;
     await mqtt.subscribeAsync([this.#t.commandWildcard, this.#statusTopic], { qos: 1 });
     await mqtt.publishAsync(this.#t.availability, 'online', { qos: 1, retain: true });
+    await this.#publishChoice();
     await this.#queueDiscovery(true);
     await this.#publishState(true);
     log.info('mqtt device: announced to Home Assistant');
@@ -154,6 +197,16 @@ export class MqttDevice {
       await ports.kiosk.set(change);
       return;
     }
+    if (cmd.name === 'screen' || cmd.name === 'wake' || cmd.name === 'presence') {
+      const { principal } = await ports.principal();
+      const detail = cmd.name === 'wake' ? {} : { on: cmd.on };
+      ports.audit({ actor: principal, action: `kiosk.${cmd.name}`, detail: { via: 'mqtt', ...detail } });
+      if (cmd.name === 'wake') ports.screen.wake();
+      else if (cmd.name === 'presence') ports.screen.presence(cmd.on);
+      else if (cmd.on) ports.screen.wake();
+      else ports.screen.sleep();
+      return;
+    }
     const { principal, revoked } = await ports.principal();
     const target = `preset:${cmd.presetId}`;
     if (revoked) {
@@ -188,7 +241,7 @@ export class MqttDevice {
     if (!mqtt.connected || this.#stopped) return;
     let text: string;
     try {
-      text = statePayload({ ...ports.state(), kiosk: ports.kiosk.get() });
+      text = statePayload({ ...ports.state(), kiosk: ports.kiosk.get(), kioskMode: ports.screen.mode() });
     } catch (err) {
       log.warn({ err: (err as Error).message }, 'mqtt device: could not read the state');
       return;
@@ -212,11 +265,11 @@ export class MqttDevice {
       const plan = planDiscovery(ports.record.read(), {
         prefix: this.o.discoveryPrefix, nodeId: NODE_ID, device: this.#device(), origin: this.#origin(),
         entities: applianceEntities({ presets, kioskPages: pages }),
-      }, this.#mode);
+      }, this.discoveryMode);
       for (const m of plan.messages) await mqtt.publishAsync(m.topic, m.payload, { qos: 1, retain: true });
       await ports.record.write(plan.record);
       this.#signature = signature;
-      log.info({ mode: this.#mode, entities: plan.record.entities.length, cleared: plan.messages.filter((m) => m.payload === '').length }, 'mqtt device: published Home Assistant discovery');
+      log.info({ mode: this.discoveryMode, entities: plan.record.entities.length, cleared: plan.messages.filter((m) => m.payload === '').length }, 'mqtt device: published Home Assistant discovery');
     };
     this.#discoveryChain = this.#discoveryChain.then(run, run);
     return this.#discoveryChain;

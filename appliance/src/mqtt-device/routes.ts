@@ -1,14 +1,23 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { HA_DISCOVERY_MODES } from '@hearth/protocol';
+import { HA_DISCOVERY_MODES, HA_DISCOVERY_SETTINGS } from '@hearth/protocol';
 import { ADMIN } from '../http/access.js';
 import { updateDeviceSettings } from './device-settings.js';
 import type { MqttDevice } from './mqtt-device.js';
 
+const DiscoverySetting = Type.Union(HA_DISCOVERY_SETTINGS.map((m) => Type.Literal(m)), {
+  description: '`auto`: device-based discovery when Home Assistant is known to read it (2024.11+), else per-component; `component` or `device` to decide by hand',
+});
+
+const MqttDeviceChange = Type.Object({ discoveryMode: DiscoverySetting }, { additionalProperties: false });
+
 const MqttDeviceView = Type.Object(
   {
-    /** `component` for Home Assistant up to 2024.10; `device` (one payload per device) from 2024.11. */
-    discoveryMode: Type.Union(HA_DISCOVERY_MODES.map((m) => Type.Literal(m))),
+    discoveryMode: DiscoverySetting,
+    /** The form in use by the appliance and every agent. */
+    activeMode: Type.Union(HA_DISCOVERY_MODES.map((m) => Type.Literal(m))),
+    /** Home Assistant's version as last seen over the websocket link; null when never connected. */
+    haVersion: Type.Union([Type.String(), Type.Null()]),
   },
   { additionalProperties: false },
 );
@@ -18,16 +27,21 @@ export const mqttDeviceRoutes: FastifyPluginAsyncTypebox<{ device: MqttDevice }>
   app.get('/api/admin/mqtt-device', {
     config: { access: ADMIN },
     schema: { tags: ['home-assistant'], summary: 'MQTT discovery settings of the appliance', response: { 200: MqttDeviceView } },
-  }, async () => ({ discoveryMode: device.discoveryMode }));
+  }, async () => view(device));
 
   app.put('/api/admin/mqtt-device', {
     config: { access: ADMIN },
-    schema: { tags: ['home-assistant'], summary: 'Change how the appliance announces itself to Home Assistant', body: MqttDeviceView, response: { 200: MqttDeviceView } },
+    schema: { tags: ['home-assistant'], summary: 'Change how Hearth announces itself to Home Assistant', body: MqttDeviceChange, response: { 200: MqttDeviceView } },
   }, async (request) => {
-    const before = device.discoveryMode;
-    await updateDeviceSettings(app.settings, { discoveryMode: request.body.discoveryMode });
-    await device.setDiscoveryMode(request.body.discoveryMode);
-    app.audit.record({ actor: request.principal, action: 'settings.changed', target: 'settings:mqttDevice', ip: request.ip, detail: { discoveryMode: { from: before, to: request.body.discoveryMode } } });
-    return { discoveryMode: device.discoveryMode };
+    const before = device.discoverySetting;
+    const to = request.body.discoveryMode;
+    app.audit.record({ actor: request.principal, action: 'settings.changed', target: 'settings:mqttDevice', ip: request.ip, detail: { discoveryMode: { from: before, to } } });
+    await updateDeviceSettings(app.settings, { discoveryMode: to });
+    await device.setDiscoverySetting(to);
+    return view(device);
   });
 };
+
+function view(device: MqttDevice) {
+  return { discoveryMode: device.discoverySetting, activeMode: device.discoveryMode, haVersion: device.haVersion };
+}

@@ -1,4 +1,4 @@
-import { CAPABILITIES, type Capability, type KioskControl } from '@hearth/protocol';
+import { CAPABILITIES, type Capability, type KioskControl, type KioskScreenMode } from '@hearth/protocol';
 
 export interface ApplianceState {
   /** Jobs not yet taken by an agent (queued or waiting for a GPU), per capability. */
@@ -7,6 +7,8 @@ export interface ApplianceState {
   jobsWaitingForGpu: number;
   agentsOnline: number;
   kiosk: KioskControl;
+  /** Awake, photo frame or dark (the screen switch is on unless dark). */
+  kioskMode: KioskScreenMode;
 }
 
 /** Live job rows (status + capability) folded into the counts the sensors show. */
@@ -32,5 +34,7 @@ export function statePayload(s: ApplianceState): string {
     agents_online: s.agentsOnline,
     kiosk_night_mode: s.kiosk.nightMode,
     kiosk_page: s.kiosk.page,
+    kiosk_screen: s.kioskMode !== 'off',
+    kiosk_mode: s.kioskMode,
   });
 }

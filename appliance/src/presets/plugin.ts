@@ -2,7 +2,7 @@ import fp from 'fastify-plugin';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { JobView, PresetView, type Principal } from '@hearth/protocol';
+import { JobView, PresetView, SafeName, type Principal } from '@hearth/protocol';
 import { ADMIN } from '../http/access.js';
 import { HttpError, conflict, notFound } from '../http/errors.js';
 import { validateJobInput } from '../jobs/job-input.js';
@@ -39,14 +39,18 @@ const presetRoutes: FastifyPluginAsyncTypebox<{ presets: Presets }> = async (app
     config: { access: ADMIN },
     schema: {
       tags: ['presets'], summary: 'Define a job preset',
-      body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 60 }), type: Type.String({ minLength: 1, maxLength: 40 }), input: Type.Record(Type.String(), Type.Unknown()) }, { additionalProperties: false }),
+      body: Type.Object({ name: SafeName({ maxLength: 60 }), type: Type.String({ minLength: 1, maxLength: 40 }), input: Type.Record(Type.String(), Type.Unknown()) }, { additionalProperties: false }),
       response: { 201: PresetView },
     },
   }, async (request, reply) => {
     const { type, input } = validateJobInput(request.body.type, request.body.input);
-    const created = presets.store.create({ name: request.body.name.trim(), type, input, createdBy: request.principal.kind === 'user' ? request.principal.id : null });
+    // The preset and its audit entry are written together: neither exists without the other.
+    const created = app.db.transaction(() => {
+      const row = presets.store.create({ name: request.body.name.trim(), type, input, createdBy: request.principal.kind === 'user' ? request.principal.id : null });
+      if (row) app.audit.record({ actor: request.principal, action: 'presets.created', target: `preset:${row.id}`, ip: request.ip, detail: { name: row.name, type } });
+      return row;
+    })();
     if (!created) throw conflict(`A preset named "${request.body.name}" exists already`);
-    app.audit.record({ actor: request.principal, action: 'presets.created', target: `preset:${created.id}`, ip: request.ip, detail: { name: created.name, type } });
     return reply.code(201).send(created);
   });
 

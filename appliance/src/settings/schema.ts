@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { KioskControl, KioskLayout } from '@hearth/protocol';
+import { KioskControl, KioskLayout, SafeName } from '@hearth/protocol';
 import { HomeAssistantSettings } from '../home-assistant/settings.js';
 import { MqttDeviceSettings } from '../mqtt-device/device-settings.js';
 import { EmbeddedMqttSettings } from '../embedded/broker-port.js';
@@ -9,7 +9,7 @@ import { EmbeddedMqttSettings } from '../embedded/broker-port.js';
  * Each capability owns one section; a section missing from the file takes its defaults.
  */
 export const GeneralSettings = Type.Object(
-  { familyName: Type.String({ minLength: 1, maxLength: 80, default: 'Our family' }) },
+  { familyName: SafeName({ maxLength: 80, default: 'Our family' }) },
   { additionalProperties: false },
 );
 

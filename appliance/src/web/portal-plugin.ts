@@ -4,13 +4,14 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { notBuiltPage } from './not-built-page.js';
+import { APPLIANCE_DIR } from '../install-dir.js';
 
 export interface PortalOptions {
   /** The Vite output folder (default: appliance/web/dist). */
   distDir?: string;
 }
 
-export const DEFAULT_DIST_DIR = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+export const DEFAULT_DIST_DIR = fileURLToPath(new URL('web/dist/', APPLIANCE_DIR));
 
 const YEAR_S = 365 * 24 * 3600;
 /** Extensions of files a browser fetches as such; other paths (even "/jobs/new/image.upscale") are client routes. */
@@ -37,7 +38,8 @@ export const portalPlugin: FastifyPluginAsync<PortalOptions> = async (app, opts)
   app.get('/', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) => sendIndex(reply));
 
   app.get('/*', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
-    const path = decodeURIComponent(request.url.split('?')[0]!);
+    const path = decodedPath(request.url.split('?')[0]!);
+    if (path === null) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: 'The address has a broken %-escape' });
     if (path === '/api' || path.startsWith('/api/')) {
       return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `No such page: ${request.method} ${path}` });
     }
@@ -53,6 +55,14 @@ export const portalPlugin: FastifyPluginAsync<PortalOptions> = async (app, opts)
     return sendIndex(reply);
   });
 };
+
+function decodedPath(raw: string): string | null {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
+}
 
 /** The relative path of a regular file under root that `urlPath` names, or undefined. */
 function fileInside(root: string, urlPath: string): string | undefined {

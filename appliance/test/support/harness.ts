@@ -30,7 +30,7 @@ let counter = 0;
  * A real appliance on a free port with a private Redis, a private Mosquitto and a temp data dir.
  * `product: true` registers every product capability (as `npm start` does).
  */
-export async function startTestAppliance(options: StartOptions & { redis?: RedisInstance; mosquitto?: MosquittoInstance; product?: boolean; logLevel?: string } = {}): Promise<TestAppliance> {
+export async function startTestAppliance(options: StartOptions & { redis?: RedisInstance; mosquitto?: MosquittoInstance; product?: boolean; logLevel?: string; config?: Partial<ApplianceConfig> } = {}): Promise<TestAppliance> {
   const opts: StartOptions & { redis?: RedisInstance; mosquitto?: MosquittoInstance } = options.product
     ? { ...options, capabilities: (c, log, config) => productCapabilities(config, c, log) }
     : options;
@@ -40,12 +40,13 @@ export async function startTestAppliance(options: StartOptions & { redis?: Redis
   const config: ApplianceConfig = {
     host: '127.0.0.1', port: 0, dataDir: dir.path, redisUrl: redis.url, mqttUrl: mosquitto.url,
     trustProxy: false, publicUrl: undefined, logLevel: options.logLevel ?? process.env.HEARTH_TEST_LOG ?? 'silent',
+    ...options.config,
   };
   let running = await startAppliance(config, opts);
   const t: TestAppliance = {
     get running() { return running; },
     get url() { return running.url; },
-    dataDir: dir.path,
+    dataDir: config.dataDir,
     redis,
     mosquitto,
     config,

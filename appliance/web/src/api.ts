@@ -2,9 +2,16 @@ import type { ErrorView } from '@hearth/protocol';
 
 /** An answer from the appliance that was not a success: `message` (English) is meant for people, `code`/`field`/`params` for the forms. */
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string, readonly view?: Pick<ErrorView, 'code' | 'field' | 'params'>) {
+  /** `body` is the answer's JSON (a 412 carries the current document; errors are protocol `ErrorView`s). */
+  constructor(readonly status: number, message: string, readonly body?: unknown) {
     super(message);
     this.name = 'ApiError';
+  }
+
+  /** The structured part of an error answer (`code`, `field`, `params`), when the appliance sent one. */
+  get view(): Pick<ErrorView, 'code' | 'field' | 'params'> | undefined {
+    const b = this.body as Partial<ErrorView> | undefined;
+    return b && typeof b.code === 'string' ? { code: b.code, field: b.field, params: b.params } : undefined;
   }
 
   /** The refused field's dotted path inside the body (`port`, `tiles.2`, `input.scale`), when the appliance named one. */
@@ -33,7 +40,13 @@ export class Api {
   delete = <T>(path: string, body?: unknown) => this.request<T>('DELETE', path, body);
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    return (await this.exchange<T>(method, path, body)).json;
+  }
+
+  /** A request with extra headers (If-Match), answering with the body and the ETag. */
+  async exchange<T>(method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<{ json: T; etag: string | null }> {
+    // The portal's chosen language (set on <html lang>), so the appliance's messages come back in it.
+    const headers: Record<string, string> = { accept: 'application/json', 'accept-language': document.documentElement.lang || 'en', ...extra };
     let payload: BodyInit | undefined;
     if (body instanceof FormData) payload = body;
     else if (body !== undefined) {
@@ -58,12 +71,11 @@ export class Api {
     }
     if (!res.ok) {
       if (res.status === 401 && path !== '/api/auth/login') this.onSessionLost();
-      const view = json as Partial<ErrorView> | undefined;
-      const message = view?.message;
-      throw new ApiError(res.status, typeof message === 'string' ? message : `HTTP ${res.status}`, typeof view?.code === 'string' ? { code: view.code, field: view.field, params: view.params } : undefined);
+      const message = (json as { message?: unknown } | undefined)?.message;
+      throw new ApiError(res.status, typeof message === 'string' ? message : `HTTP ${res.status}`, json);
     }
     const token = (json as { csrfToken?: unknown } | undefined)?.csrfToken;
     if (typeof token === 'string' && token) this.csrf = token;
-    return json as T;
+    return { json: json as T, etag: res.headers.get('etag') };
   }
 }

@@ -56,6 +56,7 @@ function SignedInPage({ path, user }: { path: string; user: User }) {
   if ((m = match('/jobs/new/:type', path))) return <CreateJobPage type={m.type} />;
   if ((m = match('/jobs/:id', path))) return <JobDetailPage id={m.id!} />;
   if (path === '/gallery') return <GalleryPage />;
+  if (path === '/comics' || path.startsWith('/comics/')) return <LazyComics path={path} />;
   if (path === '/profile') return <ProfilePage />;
   if (path.startsWith('/admin')) {
     if (user.role !== 'admin') return <section><h1 tabIndex={-1}>{t('admin.forbiddenTitle')}</h1><p>{t('admin.forbidden')}</p></section>;
@@ -67,6 +68,17 @@ function SignedInPage({ path, user }: { path: string; user: User }) {
     if (Page) return <><AdminNav /><Page /></>;
   }
   return <section><h1 tabIndex={-1}>{t('notFound.title')}</h1><p><Link href="/">{t('nav.home')}</Link></p></section>;
+}
+
+/** The comics studio is a chunk of its own, fetched the first time someone opens it. */
+function LazyComics({ path }: { path: string }) {
+  const [studio, setStudio] = useState<typeof import('./comics/studio.js') | null>(null);
+  const [failed, setFailed] = useState<string | null>(null);
+  useEffect(() => {
+    void import('./comics/studio.js').then(setStudio, (e: Error) => setFailed(e.message));
+  }, []);
+  if (failed) return <ErrorNotice error={failed} />;
+  return studio ? <studio.ComicsStudio path={path} /> : <Loading />;
 }
 
 function Header({ user }: { user: User | null }) {
@@ -100,6 +112,7 @@ function Header({ user }: { user: User | null }) {
             <li><Link href="/">{t('nav.home')}</Link></li>
             <li><Link href="/jobs/new">{t('nav.newJob')}</Link></li>
             <li><Link href="/gallery">{t('nav.gallery')}</Link></li>
+            <li><Link href="/comics">{t('nav.comics')}</Link></li>
             {user.role === 'admin' && <li><Link href="/admin/users">{t('nav.admin')}</Link></li>}
             <li><Link href="/profile">{t('nav.profile')}</Link></li>
           </ul>

@@ -1,6 +1,5 @@
-import si from 'systeminformation';
 import type { Logger } from '../log.js';
-import { startTsWorker } from '../start-ts-worker.js';
+import { startWorker } from '../start-worker.js';
 
 export interface HostInventory {
   hostname: string;
@@ -12,15 +11,13 @@ export interface HostInventory {
   interfaces: Array<{ name: string; mac: string; ip4: string | null; wired: boolean }>;
 }
 
-const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
-
 /**
  * Host facts, gathered in a worker thread: systeminformation calls execSync on Linux (hostname -f,
  * /proc/mounts, ip/ethtool for interfaces, ~150 ms in all), which would block the agent's event loop.
  */
 export function readInventory(log: Logger): Promise<HostInventory> {
   return new Promise((resolve, reject) => {
-    const worker = startTsWorker(new URL('./inventory-worker.ts', import.meta.url));
+    const worker = startWorker('inventory-worker');
     worker.once('message', (msg: { inventory: HostInventory; warnings: string[] }) => {
       for (const w of msg.warnings) log.warn(w);
       resolve(msg.inventory);
@@ -28,37 +25,4 @@ export function readInventory(log: Logger): Promise<HostInventory> {
     worker.once('error', reject);
     worker.once('exit', (code) => code !== 0 && reject(new Error(`inventory worker exited with ${code}`)));
   });
-}
-
-/**
- * The systeminformation queries themselves (run inside the worker). si.graphics() is deliberately not
- * used: it runs nvidia-smi synchronously (telemetry has its own streaming child).
- */
-export async function gatherInventory(warn: (msg: string) => void): Promise<HostInventory> {
-  const settle = async <T>(what: string, p: Promise<T>, fallback: T): Promise<T> => {
-    try {
-      return await p;
-    } catch (err) {
-      warn(`inventory: ${what} unavailable: ${String(err)}`);
-      return fallback;
-    }
-  };
-  const [osInfo, cpu, mem, fs, nics] = await Promise.all([
-    settle('os', si.osInfo(), null),
-    settle('cpu', si.cpu(), null),
-    settle('memory', si.mem(), null),
-    settle('disks', si.fsSize(), []),
-    settle('network', si.networkInterfaces(), []),
-  ]);
-  const nicList = Array.isArray(nics) ? nics : [nics];
-  return {
-    hostname: osInfo?.hostname ?? '',
-    os: osInfo ? `${osInfo.distro} ${osInfo.release} (${osInfo.kernel}, ${osInfo.arch})` : '',
-    cpu: { brand: cpu ? `${cpu.manufacturer} ${cpu.brand}`.trim() : '', cores: cpu?.cores ?? 0, physicalCores: cpu?.physicalCores ?? 0 },
-    memoryTotalBytes: mem?.total ?? 0,
-    disks: fs.map((d) => ({ mount: d.mount, sizeBytes: d.size, usedBytes: d.used })),
-    interfaces: nicList
-      .filter((n) => !n.internal && !n.virtual && MAC.test(n.mac.toLowerCase()) && n.mac !== '00:00:00:00:00:00')
-      .map((n) => ({ name: n.iface, mac: n.mac.toLowerCase(), ip4: n.ip4 || null, wired: n.type === 'wired' })),
-  };
 }

@@ -8,6 +8,7 @@ import {
   type HaEntity,
   type HaSensorConfig,
 } from '@hearth/protocol';
+import { TELEMETRY_STATUSES } from '../agent-state.js';
 import type { GpuSample } from '../telemetry/gpu-sample.js';
 
 export const COMMANDS = ['suspend', 'restart-worker', 'free-vram', 'accepting'] as const;
@@ -85,6 +86,8 @@ export function agentEntities(agentId: string, gpus: ReadonlyArray<Pick<GpuSampl
     sensor('gpu_telemetry', {
       name: 'GPU telemetry',
       value_template: '{{ value_json.telemetry.status }}',
+      device_class: 'enum',
+      options: [...TELEMETRY_STATUSES],
       json_attributes_topic: t.state,
       json_attributes_template: '{{ value_json.telemetry | tojson }}',
       entity_category: 'diagnostic',

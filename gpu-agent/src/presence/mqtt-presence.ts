@@ -1,5 +1,6 @@
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
-import { agentTopics, planDiscovery, type AgentAnnouncement, type HaDevice, type HaOrigin } from '@hearth/protocol';
+import { Value } from '@sinclair/typebox/value';
+import { HaDiscoveryChoice, agentTopics, applianceTopics, planDiscovery, type AgentAnnouncement, type DiscoveryRecord, type HaDevice, type HaDiscoveryMode, type HaOrigin } from '@hearth/protocol';
 import type { AgentState } from '../agent-state.js';
 import type { AgentBus, JobEvent } from '../bus.js';
 import type { AgentConfig } from '../config.js';
@@ -28,6 +29,8 @@ const GPU_LIST_WAIT_MS = 15_000;
 /** A wall-clock jump this large between ticks means the machine slept. */
 const RESUME_GAP_MS = 15_000;
 const TICK_MS = 5000;
+/** How long discovery waits for the appliance's retained choice of form (it comes right after subscribing, if it exists). */
+const CHOICE_WAIT_MS = 2000;
 
 /**
  * The agent on MQTT: availability with LWT, the retained Hearth announcement, the retained state JSON,
@@ -44,6 +47,9 @@ export class MqttPresence implements Extension {
   #discoveryChain: Promise<void> = Promise.resolve();
   #gpuSignature: string | null = null;
   #asleep = false;
+  /** The appliance's choice of discovery form; until it arrives, the form last published is kept. */
+  #choice: HaDiscoveryChoice | null = null;
+  readonly #choiceTopic = applianceTopics().haDiscovery;
   #lastTick = Date.now();
   #stopping = false;
 
@@ -115,10 +121,10 @@ export class MqttPresence implements Extension {
     const client = this.#client!;
     const { config, log } = this.o;
     log.info('connected to mqtt', { broker: redact(config.mqttUrl) });
-    await client.subscribeAsync([this.#t.commandWildcard, `${config.haDiscoveryPrefix}/status`], { qos: 1 });
+    await client.subscribeAsync([this.#t.commandWildcard, `${config.haDiscoveryPrefix}/status`, this.#choiceTopic], { qos: 1 });
     this.#asleep = false;
     await client.publishAsync(this.#t.availability, 'online', { qos: 1, retain: true });
-    await this.#waitForGpuList();
+    await Promise.all([this.#waitForGpuList(), this.#waitForChoice()]);
     await this.#queueDiscovery();
     await this.#publishAnnouncement();
     await this.#publishState();
@@ -126,6 +132,10 @@ export class MqttPresence implements Extension {
 
   #onMessage(topic: string, payload: Buffer, packet: IPublishPacket) {
     const { config, log, bus, state } = this.o;
+    if (topic === this.#choiceTopic) {
+      this.#onChoice(payload);
+      return;
+    }
     if (topic === `${config.haDiscoveryPrefix}/status`) {
       const status = payload.toString('utf8').trim();
       if (status === 'online') {
@@ -155,6 +165,28 @@ export class MqttPresence implements Extension {
     const cmd: Command = parsed.command;
     if (cmd.name === 'accepting') state.setAccepting(cmd.on);
     else bus.emit(`command.${cmd.name}`, {});
+  }
+
+  /** The appliance chose a discovery form (it learned HA's version, or an admin changed it): follow it. */
+  #onChoice(payload: Buffer) {
+    if (payload.length === 0) return; // cleared: keep the form in use
+    let choice: unknown;
+    try {
+      choice = JSON.parse(payload.toString('utf8'));
+    } catch {
+      choice = null;
+    }
+    if (!Value.Check(HaDiscoveryChoice, choice)) {
+      this.o.log.warn('ignored an invalid discovery choice from the appliance', { payload: payload.toString('utf8').slice(0, 80) });
+      return;
+    }
+    const changed = this.#choice?.mode !== choice.mode;
+    this.#choice = choice;
+    // Before the first discovery the connect sequence publishes with it; afterwards a new form migrates.
+    if (changed && this.#gpuSignature !== null) {
+      this.o.log.info('the appliance chose another discovery form', { mode: choice.mode, haVersion: choice.haVersion });
+      void this.#queueDiscovery(true).catch((err) => this.o.log.error('discovery update failed', { error: String(err) }));
+    }
   }
 
   #onTelemetry() {
@@ -209,15 +241,26 @@ export class MqttPresence implements Extension {
       if (!force && signature === this.#gpuSignature && this.#gpuSignature !== null) return;
       const { config, record, log } = this.o;
       const prev = await record.read();
-      const plan = planDiscovery(prev, { prefix: config.haDiscoveryPrefix, nodeId: this.#nodeId(), device: this.#device(), origin: this.#origin(), entities: agentEntities(config.agentId, this.o.state.gpus) }, config.haDiscoveryMode);
+      const mode = this.#mode(prev);
+      const plan = planDiscovery(prev, { prefix: config.haDiscoveryPrefix, nodeId: this.#nodeId(), device: this.#device(), origin: this.#origin(), entities: agentEntities(config.agentId, this.o.state.gpus) }, mode);
       for (const m of plan.messages) await client.publishAsync(m.topic, m.payload, { qos: 1, retain: true });
       await record.write(plan.record);
       this.#gpuSignature = signature;
       const cleared = plan.messages.filter((m) => m.payload === '').length;
-      log.info('published Home Assistant discovery', { mode: config.haDiscoveryMode, entities: plan.record.entities.length, cleared });
+      log.info('published Home Assistant discovery', { mode, entities: plan.record.entities.length, cleared });
     };
     this.#discoveryChain = this.#discoveryChain.then(run, run);
     return this.#discoveryChain;
+  }
+
+  /** The appliance's choice, else the form this agent published last, else per-component (read by every HA). */
+  #mode(prev: DiscoveryRecord | null): HaDiscoveryMode {
+    return this.#choice?.mode ?? prev?.mode ?? 'component';
+  }
+
+  async #waitForChoice() {
+    const deadline = Date.now() + CHOICE_WAIT_MS;
+    while (!this.#choice && Date.now() < deadline && !this.#stopping) await new Promise((r) => setTimeout(r, 50));
   }
 
   async #waitForGpuList() {

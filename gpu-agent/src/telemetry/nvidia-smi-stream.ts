@@ -13,7 +13,7 @@ export interface StreamOptions {
   fields: string[];
   log: Logger;
   onSample(sample: GpuSample): void;
-  onStatus(status: 'running' | 'restarting' | 'unavailable', detail: string | null): void;
+  onStatus(status: 'running' | 'restarting', detail: string | null): void;
   backoff?: { initialMs: number; maxMs: number };
 }
 

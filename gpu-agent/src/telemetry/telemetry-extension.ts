@@ -53,7 +53,7 @@ export class TelemetryExtension implements Extension {
     if (probe.kind === 'missing') {
       const detail = `${probe.detail}: GPU telemetry off, CPU (builtin) capabilities only`;
       log.warn(detail);
-      this.#setStatus('unavailable', detail);
+      this.#setStatus('no_nvidia_smi', detail);
       state.gpusKnown = true;
       this.#hostTimer = setInterval(() => this.#flush(), Math.max(this.o.intervalMs, 5000));
       this.#flush();

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { BackendWatcher, type HealthCheck } from '../backends/watcher.js';
 import { parseBackendSettings, type BackendSettings } from '../backends/settings.js';
 import { ComicRunner } from '../runners/builtin/comic/comic-runner.js';
-import { loadDejaVuSans } from '../runners/builtin/comic/font.js';
+import { ComicRenderRunner } from '../runners/builtin/comic/comic-render-runner.js';
+import { ComicLookRunner } from '../runners/builtin/comic-look/comic-look-runner.js';
 import { GifRunner } from '../runners/builtin/gif/gif-runner.js';
 import { ModerateRunner } from '../runners/builtin/moderate/moderate-runner.js';
 import { NsfwModerator } from '../runners/builtin/moderate/nsfw-moderator.js';
@@ -26,16 +27,19 @@ export interface AgentRunners {
 
 /**
  * Every runner this agent has: the built-in ones always (CPU, one TensorFlow.js WASM runtime for
- * all of them), ComfyUI and the LLM when their backends are configured.
+ * all of them, unloaded after `modelIdleUnloadMs` without work), ComfyUI and the LLM when their
+ * backends are configured.
  */
-export function createAgentRunners(backends: BackendSettings = {}): AgentRunners {
-  const runtime = new TfjsRuntime('wasm');
+export function createAgentRunners(backends: BackendSettings = {}, { modelIdleUnloadMs = 0 }: { modelIdleUnloadMs?: number } = {}): AgentRunners {
+  const runtime = new TfjsRuntime('wasm', { idleUnloadMs: modelIdleUnloadMs });
   const moderator = new NsfwModerator(runtime);
   const runners: Runner[] = [
     new UpscaleRunner({ models: new EsrganModels(runtime) }),
     new ModerateRunner(moderator),
     new GifRunner(),
-    new ComicRunner(loadDejaVuSans()),
+    new ComicRunner(),
+    new ComicRenderRunner(),
+    new ComicLookRunner(),
   ];
   const checks: Partial<Record<'comfyui' | 'llm', HealthCheck>> = {};
   if (backends.comfyui) {

@@ -1,4 +1,4 @@
-import { agentArtifactPath, agentMediaPath, backoffDelay, MAX_ARTIFACT_BYTES } from '@hearth/protocol';
+import { agentArtifactPath, agentMediaPath, agentStartPath, backoffDelay, MAX_ARTIFACT_BYTES } from '@hearth/protocol';
 import type { Logger } from '../log.js';
 import { JobError } from '../runners/runner.js';
 
@@ -25,6 +25,9 @@ class Refused extends Error {}
 /** A gateway's word that the appliance is down (502–504). */
 class Unavailable extends Error {}
 
+/** Another agent holds this attempt; the job itself is fine and gets a new attempt. */
+export class AttemptTaken extends Error {}
+
 /** The appliance's agent API: input media in, artifacts out, over HTTP with the agent token. */
 export class ApplianceClient {
   readonly #base: string;
@@ -43,6 +46,33 @@ export class ApplianceClient {
     this.#timeoutMs = o.requestTimeoutMs ?? 120_000;
     this.#maxBackoffMs = o.maxBackoffMs ?? 30_000;
     this.#log = o.log;
+  }
+
+  /**
+   * Tell the appliance this agent starts `attempt` of a job it took from the queue; only then may
+   * it read the job's inputs and upload into the attempt. A 409 (the job moved on or ended) is
+   * final; a 403 (another agent holds this attempt: it was handed out again after a stall) fails
+   * the attempt so bee-queue's retry gives the job a fresh one.
+   */
+  async startJob(jobId: string, attempt: number, signal: AbortSignal): Promise<void> {
+    await this.#withRetry(`starting job ${jobId}`, signal, async (attemptSignal) => {
+      const res = await fetch(this.#base + agentStartPath(jobId), {
+        method: 'POST',
+        headers: { ...this.#auth(), 'content-type': 'application/json' },
+        body: JSON.stringify({ attempt }),
+        signal: attemptSignal,
+      });
+      if (res.status === 403) {
+        const text = (await res.text().catch(() => '')).slice(0, 300);
+        throw new AttemptTaken(`The appliance gave this attempt to another agent: ${text}`);
+      }
+      if (res.status === 409 || res.status === 404) {
+        const text = (await res.text().catch(() => '')).slice(0, 300);
+        throw new JobError(`The appliance no longer runs this attempt: ${text}`);
+      }
+      await this.#check(res, `starting job ${jobId}`);
+      await res.body?.cancel();
+    });
   }
 
   async fetchMedia(mediaId: string, signal: AbortSignal): Promise<{ bytes: Buffer; contentType: string }> {
@@ -96,7 +126,8 @@ export class ApplianceClient {
     if (res.ok) return;
     const text = (await res.text().catch(() => '')).slice(0, 300);
     const err = new Error(`${what}: HTTP ${res.status}${text ? ` ${text}` : ''}`);
-    if (res.status === 502 || res.status === 503 || res.status === 504) throw new Unavailable(err.message);
+    // 507: the hub's disk is full; freeing space is the family's fix, not a reason to fail the job.
+    if (res.status === 502 || res.status === 503 || res.status === 504 || res.status === 507) throw new Unavailable(err.message);
     if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) throw new Refused(err.message);
     throw err;
   }
@@ -116,7 +147,7 @@ export class ApplianceClient {
         if (waits) this.#log?.info(`${what}: the appliance is reachable again`, { waited: waits });
         return result;
       } catch (err) {
-        if (err instanceof JobError) throw err;
+        if (err instanceof JobError || err instanceof AttemptTaken) throw err;
         if (err instanceof Refused) throw new JobError(`The appliance refused ${err.message}`);
         signal.throwIfAborted();
         if (unreachable(err)) {

@@ -3,14 +3,12 @@ import type { AgentBus } from '../bus.js';
 import type { AgentConfig } from '../config.js';
 import type { Extension } from '../extension.js';
 import type { Logger } from '../log.js';
-import { createAgentRunners, loadBackendSettings } from './agent-runners.js';
-import { ApplianceClient } from './appliance-client.js';
-import { JobWorker } from './job-worker.js';
 
 /**
  * The job-taking part of the agent: the backend watcher (when server backends are configured)
  * and the worker. Empty, with a warning, when the agent lacks what it needs to take jobs — it
- * still reports its GPU to Home Assistant.
+ * still reports its GPU to Home Assistant. The runners, the queue client and their packages
+ * (sharp, bee-queue, fonts) are imported only by an agent that takes jobs.
  */
 export async function createWorkerExtensions(
   config: AgentConfig,
@@ -23,7 +21,10 @@ export async function createWorkerExtensions(
     deps.log.warn(`not taking jobs: ${missing.join(', ')} not set`);
     return [];
   }
-  const { registry, watcher, moderator } = createAgentRunners(await loadBackendSettings(env.AGENT_BACKENDS));
+  const [{ createAgentRunners, loadBackendSettings }, { ApplianceClient }, { JobWorker }] = await Promise.all([
+    import('./agent-runners.js'), import('./appliance-client.js'), import('./job-worker.js'),
+  ]);
+  const { registry, watcher, moderator } = createAgentRunners(await loadBackendSettings(env.AGENT_BACKENDS), { modelIdleUnloadMs: config.modelIdleUnloadMs });
   const worker = new JobWorker({
     redisUrl,
     appliance: new ApplianceClient({ baseUrl: applianceUrl, token: agentToken, maxBackoffMs: config.applianceRetryMaxMs, log: deps.log.child('appliance') }),

@@ -25,7 +25,7 @@ export interface CapabilitySource {
 
 export interface JobWorkerOptions {
   redisUrl: string;
-  appliance: Pick<ApplianceClient, 'fetchMedia' | 'uploadArtifact'>;
+  appliance: Pick<ApplianceClient, 'startJob' | 'fetchMedia' | 'uploadArtifact'>;
   registry: RunnerRegistry;
   /** The built-in classifier's verdict on an image artifact, sent along with it. */
   moderateImage(bytes: Buffer): Promise<'safe' | 'unsafe'>;
@@ -252,6 +252,8 @@ export class JobWorker implements Extension {
     // bee-queue has no "started" event: this first report is how the appliance learns the job runs.
     relay.push({ fraction: 0, stage: 'started' });
     try {
+      // Binds this attempt to this agent on the appliance: inputs and uploads are refused before it.
+      await this.o.appliance.startJob(job.id, attempt, controller.signal);
       const result = await settleOrGiveUp(runner.run(job, ctx), controller.signal, this.o.abortGraceMs ?? 2000, () =>
         log.warn(`the ${job.type} runner did not stop within its grace time after an abort`),
       );

@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { homeAssistantVenv } from './venv.js';
+import { HA_VERSIONS, haRuntime, type HaVersion } from './runtime.js';
 
 const run = promisify(execFile);
 
@@ -44,16 +43,18 @@ export function parseCheckConfigOutput(raw: string, exitCode: number): ConfigChe
   return { ok: problems.length === 0, problems, output };
 }
 
-/** Runs `hass --script check_config -c DIR` from the cached venv and parses it strictly. */
-export async function checkConfig(configDir: string): Promise<ConfigCheck> {
-  const venv = await homeAssistantVenv();
-  const args = ['--script', 'check_config', '-c', configDir];
+/** Runs `hass --script check_config -c DIR` with the given Home Assistant and parses it strictly. */
+export async function checkConfig(configDir: string, version: HaVersion = HA_VERSIONS[0]): Promise<ConfigCheck> {
+  const runtime = await haRuntime(version);
+  const cmd = runtime.python([runtime.hass, '--script', 'check_config', '-c', configDir], [configDir]);
   try {
-    const { stdout, stderr } = await run(join(venv, 'bin', 'hass'), args, { maxBuffer: 16 * 1024 * 1024, timeout: 120_000 });
+    const { stdout, stderr } = await run(cmd.file, cmd.args, { maxBuffer: 16 * 1024 * 1024, timeout: 180_000 });
     return parseCheckConfigOutput(`${stdout}\n${stderr}`, 0);
   } catch (err) {
     const e = err as Error & { stdout?: string; stderr?: string; code?: number | string };
     if (typeof e.code !== 'number') throw err;
     return parseCheckConfigOutput(`${e.stdout ?? ''}\n${e.stderr ?? ''}`, e.code);
+  } finally {
+    await runtime.cleanup([configDir]);
   }
 }

@@ -1,12 +1,15 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { HaVersion } from './runtime.js';
 
 const integrationRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface ConfigDirOptions {
   /** Port of the HTTP API, bound to 127.0.0.1. */
   httpPort: number;
+  /** The Home Assistant that will read it (default 2024.3.3); HTTP settings differ by version. */
+  version?: HaVersion;
   /** Private broker for the MQTT config entry; without it MQTT is not set up. */
   mqttPort?: number;
   mqttHost?: string;
@@ -47,10 +50,7 @@ function configurationYaml(opts: ConfigDirOptions): string {
   currency: EUR
   country: NL
   packages: !include_dir_named packages
-http:
-  server_host: 127.0.0.1
-  server_port: ${opts.httpPort}
-api:
+${legacyHttpYaml(opts)}api:
 websocket_api:
 config:
 automation: !include automations.yaml
@@ -67,6 +67,24 @@ logger:
   default: ${opts.logLevel ?? 'warning'}
 ${opts.extraYaml ?? ''}
 `;
+}
+
+const SERVER_HOST = '127.0.0.1';
+const usesHttpStore = (opts: ConfigDirOptions) => opts.version !== undefined && opts.version !== '2024.3.3';
+
+/** HA 2024.3 reads its HTTP settings from YAML. */
+function legacyHttpYaml(opts: ConfigDirOptions): string {
+  return usesHttpStore(opts) ? '' : `http:\n  server_host: ${SERVER_HOST}\n  server_port: ${opts.httpPort}\n`;
+}
+
+/**
+ * HA 2026 keeps HTTP settings in `.storage/http`. An `http:` YAML section there is staged as a
+ * pending config that HA reverts (to port 8123, with a restart) after five minutes unless it is
+ * promoted over the websocket. A store of version 1 holds the settings as YAML had them; HA
+ * migrates it to its current form as the confirmed ("stable") config, with nothing pending.
+ */
+function httpStore(opts: ConfigDirOptions): unknown {
+  return { version: 1, minor_version: 1, key: 'http', data: { server_host: [SERVER_HOST], server_port: opts.httpPort } };
 }
 
 /**
@@ -110,6 +128,7 @@ async function put(root: string, path: string, content: string): Promise<void> {
 export async function writeConfigDir(dir: string, opts: ConfigDirOptions): Promise<void> {
   await put(dir, 'configuration.yaml', configurationYaml(opts));
   await put(dir, '.storage/core.config_entries', JSON.stringify(configEntries(opts), null, 2));
+  if (usesHttpStore(opts)) await put(dir, '.storage/http', JSON.stringify(httpStore(opts), null, 2));
   await put(dir, 'automations.yaml', JSON.stringify(opts.automations ?? [], null, 2));
   await put(dir, 'scripts.yaml', JSON.stringify(opts.scripts ?? {}, null, 2));
   await mkdir(join(dir, 'packages'), { recursive: true });

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import type { HaRuntime } from './runtime.js';
 
 /**
  * Runs hass with PR_SET_PDEATHSIG, so HA is killed when the process that started it dies without
@@ -27,15 +27,15 @@ export class HassProcess {
   private readonly killOnExit = () => this.signalGroup('SIGKILL');
 
   constructor(
-    private readonly venv: string,
+    private readonly runtime: HaRuntime,
     private readonly configDir: string,
   ) {}
 
   start(): void {
     if (this.running) throw new Error('hass is already running');
-    const hass = join(this.venv, 'bin', 'hass');
-    const args = ['-c', EXEC_WITH_PARENT_DEATH_SIGNAL, hass, '-c', this.configDir, '--skip-pip', '--log-no-color'];
-    const child = spawn(join(this.venv, 'bin', 'python'), args, {
+    const { hass } = this.runtime;
+    const cmd = this.runtime.python(['-c', EXEC_WITH_PARENT_DEATH_SIGNAL, hass, '-c', this.configDir, '--skip-pip', '--log-no-color'], [this.configDir]);
+    const child = spawn(cmd.file, cmd.args, {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, PYTHONUNBUFFERED: '1', HEARTH_PARENT_PID: String(process.pid) },
@@ -81,6 +81,7 @@ export class HassProcess {
     // Leftover children of hass (none expected) go with the group.
     this.signalGroup('SIGKILL');
     this.child = undefined;
+    await this.runtime.cleanup([this.configDir]);
   }
 
   private signalGroup(signal: NodeJS.Signals): void {

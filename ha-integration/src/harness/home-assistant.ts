@@ -4,14 +4,17 @@ import { HomeAssistantClient } from './client.js';
 import { writeConfigDir, type ConfigDirOptions } from './config-dir.js';
 import { HassProcess } from './hass-process.js';
 import { createOwnerToken } from './onboarding.js';
-import { homeAssistantVenv } from './venv.js';
+import { HA_VERSIONS, haRuntime, type HaVersion } from './runtime.js';
 
-export interface StartHomeAssistantOptions extends Omit<ConfigDirOptions, 'httpPort'> {
+export interface StartHomeAssistantOptions extends Omit<ConfigDirOptions, 'httpPort' | 'version'> {
+  /** Which Home Assistant (default: the oldest supported, 2024.3.3). */
+  version?: HaVersion;
   /** How long one start may take until HA reports RUNNING (default 180 s). */
   startTimeoutMs?: number;
 }
 
 export interface HomeAssistant {
+  version: HaVersion;
   url: string;
   /** Long-lived access token of the owner (admin). */
   token: string;
@@ -84,20 +87,22 @@ async function untilRunning(hass: HassProcess, url: string, token: string, timeo
 }
 
 /**
- * Starts a real Home Assistant 2024.3 from the cached venv with a generated config dir in a temp
- * dir, creates its owner through onboarding, and waits until it is RUNNING.
+ * Starts a real Home Assistant (2024.3 from the cached venv, 2026.11 from the cached forky root)
+ * with a generated config dir in a temp dir, creates its owner through onboarding, and waits until
+ * it is RUNNING.
  */
 export async function startHomeAssistant(opts: StartHomeAssistantOptions = {}): Promise<HomeAssistant> {
   const timeoutMs = opts.startTimeoutMs ?? 180_000;
-  const venv = await homeAssistantVenv();
+  const version = opts.version ?? HA_VERSIONS[0];
+  const runtime = await haRuntime(version);
   const dir = await tempDir('hearth-ha-');
   const httpPort = await freePort();
   const url = `http://127.0.0.1:${httpPort}`;
-  const hass = new HassProcess(venv, dir.path);
+  const hass = new HassProcess(runtime, dir.path);
   let client: HomeAssistantClient | undefined;
 
   try {
-    await writeConfigDir(dir.path, { ...opts, httpPort });
+    await writeConfigDir(dir.path, { ...opts, httpPort, version });
     hass.start();
     // Onboarding's views exist once the onboarding integration is set up (stage 1).
     await untilReady(hass, async () => ((await httpStatus(`${url}/api/onboarding`))?.status === 200 ? true : undefined), timeoutMs, 'the onboarding API');
@@ -107,6 +112,7 @@ export async function startHomeAssistant(opts: StartHomeAssistantOptions = {}): 
     client = c;
 
     return {
+      version,
       url,
       token,
       configDir: dir.path,

@@ -10,33 +10,54 @@ function release(img: HTMLImageElement): void {
   img.remove();
 }
 
+/** Who made it and when: the caption under a picture in the photo frame. */
+export function caption(item: MediaView, locale: string | undefined): string {
+  const when = new Date(item.createdAt).toLocaleDateString(locale, { day: 'numeric', month: 'long', year: 'numeric' });
+  return item.ownerName ? `${item.ownerName} · ${when}` : when;
+}
+
 /**
- * Family pictures at screen size. Managed by hand rather than by Preact so at most two images
- * exist at any moment (the one shown and the one loading): months of rotation must not creep.
+ * Family pictures at screen size. Managed by hand rather than by Preact so at most three images
+ * exist at any moment (the one fading out, the one shown, the one loading): months of rotation
+ * must not creep. As a photo frame (`frame`) each picture fills the screen, drifts slowly (Ken
+ * Burns) and says who made it.
  */
-export function Slideshow({ slides, intervalMs }: { slides: MediaView[]; intervalMs: number }) {
+export function Slideshow({ slides, intervalMs, frame = false, locale }: { slides: MediaView[]; intervalMs: number; frame?: boolean; locale?: string }) {
   const box = useRef<HTMLDivElement>(null);
+  const label = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current;
     if (!el || slides.length === 0) return;
     let current: HTMLImageElement | null = null;
     let loading: HTMLImageElement | null = null;
+    let fading: HTMLImageElement | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let fadeTimer: ReturnType<typeof setTimeout> | undefined;
     let next = 0;
     let rotations = 0;
+    const fadeMs = Math.min(1500, intervalMs / 2);
     const advance = () => {
       const item = slides[next++ % slides.length]!;
       const img = new Image();
-      img.className = 'slide';
+      img.className = frame ? `slide kb-${rotations % 4}` : 'slide';
       img.alt = '';
       img.decoding = 'async';
+      if (frame) img.style.cssText = `--fade:${fadeMs}ms;--kb:${intervalMs + fadeMs * 2}ms`;
       loading = img;
       img.onload = () => {
         loading = null;
         el.appendChild(img);
-        if (current) release(current);
+        if (frame) {
+          // The old picture stays under the new one while it fades in, then goes.
+          if (fading) release(fading);
+          fading = current;
+          clearTimeout(fadeTimer);
+          fadeTimer = setTimeout(() => { if (fading) release(fading); fading = null; }, fadeMs);
+          if (label.current) label.current.textContent = caption(item, locale);
+        } else if (current) release(current);
         current = img;
         el.dataset.rotations = String(++rotations);
+        el.dataset.shown = item.id;
         timer = setTimeout(advance, intervalMs);
       };
       img.onerror = () => {
@@ -49,10 +70,15 @@ export function Slideshow({ slides, intervalMs }: { slides: MediaView[]; interva
     advance();
     return () => {
       clearTimeout(timer);
-      if (loading) release(loading);
-      if (current) release(current);
+      clearTimeout(fadeTimer);
+      for (const img of [loading, fading, current]) if (img) release(img);
     };
-  }, [slides, intervalMs]);
+  }, [slides, intervalMs, frame, locale]);
   if (slides.length === 0) return <div class="tile-empty" data-tile="slideshow">No pictures for the wall yet</div>;
-  return <div class="slideshow" data-tile="slideshow" ref={box} />;
+  if (!frame) return <div class="slideshow" data-tile="slideshow" ref={box} />;
+  return (
+    <div class="slideshow frame" data-tile="slideshow" ref={box}>
+      <div class="caption" ref={label} />
+    </div>
+  );
 }

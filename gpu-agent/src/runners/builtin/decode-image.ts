@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { loadSharp } from '../load-sharp.js';
 import { JobError } from '../runner.js';
 
 /** Refuse absurd files before decoding them (sharp's own default is 268 MP). */
@@ -12,6 +12,7 @@ export interface ImageSize {
 
 /** Reads only the header; throws a JobError a person understands when the bytes are no picture. */
 export async function readImageSize(bytes: Buffer): Promise<ImageSize> {
+  const sharp = await loadSharp();
   try {
     // Header only, so no pixel limit here: callers compare the size against their own bounds.
     const meta = await sharp(bytes, { limitInputPixels: false }).metadata();
@@ -25,6 +26,7 @@ export async function readImageSize(bytes: Buffer): Promise<ImageSize> {
 
 /** Decodes to upright 8-bit sRGB pixels, 3 channels, alpha dropped. */
 export async function decodeRgb(bytes: Buffer): Promise<{ data: Buffer; width: number; height: number }> {
+  const sharp = await loadSharp();
   try {
     const { data, info } = await sharp(bytes, { limitInputPixels: MAX_DECODE_PIXELS })
       .rotate()

@@ -1,6 +1,7 @@
 import type { Runner } from '../runner.js';
 import { ComicRunner } from './comic/comic-runner.js';
-import { loadDejaVuSans } from './comic/font.js';
+import { ComicRenderRunner } from './comic/comic-render-runner.js';
+import { ComicLookRunner } from './comic-look/comic-look-runner.js';
 import { GifRunner } from './gif/gif-runner.js';
 import { ModerateRunner } from './moderate/moderate-runner.js';
 import { NsfwModerator } from './moderate/nsfw-moderator.js';
@@ -31,7 +32,9 @@ export function createBuiltinRunners(runtime = new TfjsRuntime('wasm')): Builtin
       new UpscaleRunner({ models: new EsrganModels(runtime) }),
       new ModerateRunner(moderator),
       new GifRunner(),
-      new ComicRunner(loadDejaVuSans()),
+      new ComicRunner(),
+      new ComicRenderRunner(),
+      new ComicLookRunner(),
     ],
   };
 }

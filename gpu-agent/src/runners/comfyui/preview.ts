@@ -3,7 +3,7 @@
  * JPEG); the family's screens need at most one a second and the protocol caps the base64 data
  * at 350 000 characters, so previews are throttled and, when too big, re-encoded smaller.
  */
-import sharp from 'sharp';
+import { loadSharp } from '../load-sharp.js';
 import type { JobProgress } from '@hearth/protocol';
 import type { PreviewFrame } from './protocol.js';
 
@@ -33,6 +33,7 @@ export class PreviewThrottle {
 }
 
 async function bounded(frame: PreviewFrame): Promise<Preview | null> {
+  const sharp = await loadSharp();
   if (frame.bytes.length <= MAX_PREVIEW_BYTES) return { contentType: frame.contentType, data: frame.bytes.toString('base64') };
   try {
     const smaller = await sharp(frame.bytes).resize(384, 384, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 70 }).toBuffer();

@@ -9,7 +9,7 @@
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import sharp from 'sharp';
+import { loadSharp } from '../load-sharp.js';
 import { Value } from '@sinclair/typebox/value';
 import { JOB_TYPES, type Capability, type JobInput, type JobType } from '@hearth/protocol';
 import { JobError, type RunContext, type Runner, type RunnerJob, type RunResult } from '../runner.js';
@@ -28,11 +28,12 @@ import {
   type HistoryEntry,
 } from './protocol.js';
 import { fillWorkflow, loadTemplate, type OutputFormat, type WorkflowValues, type ApiWorkflow } from './workflow.js';
+import { AGENT_DIR } from '../../install-dir.js';
 
 const TYPES = ['image.generate', 'image.stylize', 'video.generate'] as const satisfies readonly JobType[];
 type ComfyJobType = (typeof TYPES)[number];
 
-export const DEFAULT_WORKFLOWS_DIR = fileURLToPath(new URL('../../../workflows/', import.meta.url));
+export const DEFAULT_WORKFLOWS_DIR = fileURLToPath(new URL('workflows/', AGENT_DIR));
 const DEFAULT_VIDEO = { unet: 'wan2.2_ti2v_5B_fp16.safetensors', textEncoder: 'umt5_xxl_fp8_e4m3fn_scaled.safetensors', vae: 'wan2.2_vae.safetensors', width: 832, height: 480 };
 /** gif.create takes at most 60 frames. */
 const MAX_GIF_FRAMES = 60;
@@ -370,7 +371,7 @@ function interruptedError(signal: AbortSignal): Error {
 async function sniff(bytes: Buffer, filename: string): Promise<{ ext: string; contentType: string }> {
   if (bytes.length > 12 && bytes.subarray(4, 8).toString('latin1') === 'ftyp') return { ext: 'mp4', contentType: 'video/mp4' };
   try {
-    const meta = await sharp(bytes, { animated: true }).metadata();
+    const meta = await (await loadSharp())(bytes, { animated: true }).metadata();
     if (meta.format === 'png') return { ext: 'png', contentType: 'image/png' };
     if (meta.format === 'webp') return { ext: 'webp', contentType: 'image/webp' };
     if (meta.format === 'jpeg') return { ext: 'jpg', contentType: 'image/jpeg' };

@@ -6,6 +6,9 @@ import type { MessageKey } from '../../i18n/en.js';
 import { useSession } from '../../session.js';
 import type { KioskLayout, KioskTile, KioskTileType } from '../../types.js';
 import { useResource } from '../../use-resource.js';
+import { PresenceFields } from './kiosk-presence.js';
+import { DoorbellFields } from './kiosk-doorbell.js';
+import { LayoutPreview } from './kiosk-preview.js';
 
 /** The tile kinds of protocol/src/kiosk.ts, listed here so that no schema code reaches the bundle. */
 const TILE_TYPES: readonly KioskTileType[] = ['clock', 'weather', 'entities', 'jobs', 'agents', 'slideshow'];
@@ -77,15 +80,20 @@ export function KioskLayoutForm() {
     change({ ...layout, tiles: [...layout.tiles, newTile(addType, freeCell(layout))] });
     requestAnimationFrame(() => document.getElementById(`tile-${layout.tiles.length}-type`)?.focus());
   };
-  const submit = async (e: Event) => {
-    e.preventDefault();
+  /** `undo`: a refused drag puts the tiles back where the wall has them. */
+  const save = async (next: KioskLayout, undo?: KioskLayout) => {
     try {
-      setLayout(await api.put<KioskLayout>('/api/admin/kiosk/layout', layout));
+      setLayout(await api.put<KioskLayout>('/api/admin/kiosk/layout', next));
       setSaved(true);
       setError(null);
     } catch (err) {
+      if (undo) setLayout(undo);
       setError(err as ApiError);
     }
+  };
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    await save(layout);
   };
   const badTile = error ? tileOf(error) : null;
   const gridNumber = (key: 'columns' | 'rows') => (
@@ -98,6 +106,8 @@ export function KioskLayoutForm() {
   return (
     <form onSubmit={(e) => void submit(e)} class="card stack" aria-labelledby="klay-h" noValidate>
       <h2 id="klay-h" tabIndex={-1}>{t('kiosk.layout')}</h2>
+      <p class="hint">{t('kiosk.previewHint')}</p>
+      <LayoutPreview layout={layout} onChange={change} onDrop={(next, before) => void save(next, before)} />
       <fieldset class="row wrap end">
         <legend>{t('kiosk.grid')}</legend>
         {gridNumber('columns')}
@@ -121,6 +131,11 @@ export function KioskLayoutForm() {
         </div>
         <button type="button" onClick={add} disabled={layout.tiles.length >= 24}>{t('kiosk.addTile')}</button>
       </div>
+      <PresenceFields value={layout.presence} onChange={(presence) => change({ ...layout, presence })} />
+      <DoorbellFields value={layout.doorbell} onChange={(doorbell) => {
+        const { doorbell: _old, ...rest } = layout;
+        change(doorbell ? { ...rest, doorbell } : rest);
+      }} />
       {error && badTile === null && <ErrorNotice error={error} />}
       {error && badTile !== null && <p class="notice notice-error" role="alert">{t('kiosk.tileProblem', { n: badTile + 1 })}</p>}
       {saved && <Notice kind="success">{t('common.saved')}</Notice>}

@@ -3,15 +3,20 @@ import type { RunContext, Runner, RunnerJob, RunResult } from '../../runner.js';
 import { readImageSize } from '../decode-image.js';
 import type { ComicFonts } from './font.js';
 import { layoutComic } from './layout.js';
-import { renderComicPdf } from './render-pdf.js';
-import { renderComicPng } from './render-png.js';
 
-/** `comic.compose`: panel pictures and their dialogue laid out on one page, PNG and optionally PDF. */
+/**
+ * `comic.compose`: panel pictures and their dialogue laid out on one page, PNG and optionally PDF.
+ * The fonts (fontkit) and the renderers (sharp, pdfkit) are loaded by the first comic, not at start.
+ */
 export class ComicRunner implements Runner {
   readonly capability = 'builtin';
   readonly types: readonly JobType[] = ['comic.compose'];
 
-  constructor(private readonly fonts: ComicFonts) {}
+  #fonts: Promise<ComicFonts> | undefined;
+
+  constructor(fonts?: ComicFonts) {
+    if (fonts) this.#fonts = Promise.resolve(fonts);
+  }
 
   canRun(job: RunnerJob): boolean {
     return job.type === 'comic.compose';
@@ -27,10 +32,12 @@ export class ComicRunner implements Runner {
       pictures.push(bytes);
       ctx.progress({ fraction: (0.5 * (i + 1)) / input.panels.length, stage: `panel ${i + 1}/${input.panels.length}` });
     }
-    const layout = layoutComic(this.fonts, input);
+    const fonts = await (this.#fonts ??= import('./font.js').then((m) => m.loadDejaVuSans()));
+    const layout = layoutComic(fonts, input);
     ctx.progress({ fraction: 0.6, stage: 'drawing' });
-    const png = await renderComicPng(layout, this.fonts, pictures);
-    const pdf = input.pdf ? await renderComicPdf(layout, this.fonts, pictures, input.title) : undefined;
+    const { renderComicPng } = await import('./render-png.js');
+    const png = await renderComicPng(layout, fonts, pictures);
+    const pdf = input.pdf ? await (await import('./render-pdf.js')).renderComicPdf(layout, fonts, pictures, input.title) : undefined;
     ctx.signal.throwIfAborted();
     ctx.progress({ fraction: 0.9, stage: 'saving' });
     await ctx.upload({ name: 'comic.png', contentType: 'image/png', bytes: png });

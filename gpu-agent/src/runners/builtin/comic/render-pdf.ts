@@ -1,5 +1,5 @@
 import PDFDocument from 'pdfkit';
-import sharp from 'sharp';
+import { loadSharp } from '../../load-sharp.js';
 import type { ComicFonts } from './font.js';
 import { bubblePath, type ComicLayout } from './layout.js';
 
@@ -10,6 +10,7 @@ const INK = '#111111';
  * DejaVu font, placed on the baselines the layout measured.
  */
 export async function renderComicPdf(layout: ComicLayout, fonts: ComicFonts, pictures: Buffer[], title?: string): Promise<Buffer> {
+  const sharp = await loadSharp();
   const cropped = await Promise.all(
     layout.panels.map(({ picture }, i) =>
       sharp(pictures[i]!).rotate().resize(picture.width, picture.height, { fit: 'cover' }).jpeg({ quality: 88 }).toBuffer(),

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { loadSharp } from '../../load-sharp.js';
 import type { ComicFonts } from './font.js';
 import { bubblePath, type ComicLayout, type TextLine } from './layout.js';
 
@@ -6,6 +6,7 @@ const INK = '#111111';
 
 /** The page as PNG: pictures composited by sharp, then frames, bubbles and text drawn as SVG outlines. */
 export async function renderComicPng(layout: ComicLayout, fonts: ComicFonts, pictures: Buffer[]): Promise<Buffer> {
+  const sharp = await loadSharp();
   const placed = await Promise.all(
     layout.panels.map(async ({ picture }, i) => ({
       input: await sharp(pictures[i]!).rotate().resize(picture.width, picture.height, { fit: 'cover' }).png().toBuffer(),

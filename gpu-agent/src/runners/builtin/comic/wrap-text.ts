@@ -1,10 +1,12 @@
 import type { TextFont } from './font.js';
 
+type Measuring = Pick<TextFont, 'measure'>;
+
 /**
  * Greedy word wrap by measured width. A word wider than the line on its own is split between
  * characters, so no line is ever wider than `maxWidth` (unless one glyph is).
  */
-export function wrapText(font: TextFont, text: string, size: number, maxWidth: number): string[] {
+export function wrapText(font: Measuring, text: string, size: number, maxWidth: number): string[] {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(/\s+/).filter(Boolean)) {
@@ -24,7 +26,7 @@ export function wrapText(font: TextFont, text: string, size: number, maxWidth: n
   return lines;
 }
 
-function splitWord(font: TextFont, word: string, size: number, maxWidth: number): string[] {
+function splitWord(font: Measuring, word: string, size: number, maxWidth: number): string[] {
   if (font.measure(word, size) <= maxWidth) return [word];
   const pieces: string[] = [];
   let piece = '';

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { loadSharp } from '../../load-sharp.js';
 import { JobError } from '../../runner.js';
 
 export interface FrameSize {
@@ -11,6 +11,7 @@ const MAX_HEIGHT = 1024;
 
 /** Frame size from the requested width and the first picture's shape. */
 export async function frameSizeFor(first: Buffer, width: number): Promise<FrameSize> {
+  const sharp = await loadSharp();
   const { width: w, height: h } = await sharp(first).metadata().then((m) => m.autoOrient).catch(notAPicture(1));
   return { width, height: Math.max(16, Math.min(MAX_HEIGHT, Math.round((width * h) / w))) };
 }
@@ -19,7 +20,8 @@ export async function frameSizeFor(first: Buffer, width: number): Promise<FrameS
  * One frame at the GIF's size. Pictures of another shape are letterboxed rather than cropped,
  * so nobody's head is cut off; an animated input contributes its first frame.
  */
-export function toFrame(picture: Buffer, size: FrameSize, frameNumber: number): Promise<Buffer> {
+export async function toFrame(picture: Buffer, size: FrameSize, frameNumber: number): Promise<Buffer> {
+  const sharp = await loadSharp();
   return sharp(picture, { limitInputPixels: 50_000_000 })
     .rotate()
     .flatten({ background: '#000000' })
@@ -30,7 +32,8 @@ export function toFrame(picture: Buffer, size: FrameSize, frameNumber: number): 
 }
 
 /** Joins frames (all of one size) into an animated GIF; `loop: false` plays it once. */
-export function encodeGif(frames: Buffer[], { delayMs, loop }: { delayMs: number; loop: boolean }): Promise<Buffer> {
+export async function encodeGif(frames: Buffer[], { delayMs, loop }: { delayMs: number; loop: boolean }): Promise<Buffer> {
+  const sharp = await loadSharp();
   return sharp(frames, { join: { animated: true } })
     .gif({ loop: loop ? 0 : 1, delay: frames.map(() => delayMs), effort: 4 })
     .toBuffer();

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { loadSharp } from '../../load-sharp.js';
 import { JobError } from '../../runner.js';
 import { TfjsRuntime } from '../tfjs/runtime.js';
 import { NSFW_INPUT_SIZE, type NsfwClass } from './nsfw-network.js';
@@ -63,6 +63,7 @@ export async function moderateImage(bytes: Buffer, moderator?: NsfwModerator): P
 
 /** Upright sRGB at the classifier's size; transparent areas shown as on a white page. */
 async function decodeForClassifier(bytes: Buffer): Promise<Buffer> {
+  const sharp = await loadSharp();
   try {
     return await sharp(bytes, { limitInputPixels: 50_000_000 })
       .rotate()

@@ -20,13 +20,6 @@ export interface TfjsAnswers {
   unload: number;
 }
 
-export interface TfjsEnvelope {
-  id: number;
-  request: TfjsRequest;
-}
-
-export type TfjsReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { name: string; message: string } };
-
 export interface TfjsWorkerData {
   backend: TfjsBackendName;
 }

@@ -1,16 +1,17 @@
 /**
  * The TensorFlow.js worker thread: owns tfjs, its backend and every loaded model, and answers
- * the main thread's requests one message each (see messages.ts). Started by TfjsRuntime.
+ * the main thread's requests one message each (see messages.ts). Started by TfjsRuntime; tfjs and
+ * nsfwjs are imported here only, never in the agent's main thread.
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { NSFWJS } from 'nsfwjs';
-import { parentPort, workerData, type Transferable } from 'node:worker_threads';
+import { workerData, type Transferable } from 'node:worker_threads';
+import { serveRequests } from '../../serve-requests.js';
 import { classifyPixels, loadNsfw } from '../moderate/nsfw-network.js';
 import { loadEsrgan, upscaleWindow } from '../upscale/esrgan-network.js';
 import { startBackend } from './backend.js';
-import type { EsrganScale, ModelName, TfjsEnvelope, TfjsReply, TfjsRequest, TfjsWorkerData } from './messages.js';
+import type { EsrganScale, ModelName, TfjsRequest, TfjsWorkerData } from './messages.js';
 
-const port = parentPort!;
 const tfjs = startBackend((workerData as TfjsWorkerData).backend);
 const esrgan = new Map<EsrganScale, Promise<tf.LayersModel>>();
 let nsfw: Promise<NSFWJS> | undefined;
@@ -69,12 +70,4 @@ async function answer(request: TfjsRequest): Promise<[unknown, Transferable[]]> 
   }
 }
 
-port.on('message', ({ id, request }: TfjsEnvelope) => {
-  answer(request).then(
-    ([value, transfer]) => port.postMessage({ id, ok: true, value } satisfies TfjsReply, transfer),
-    (err: unknown) => {
-      const { name, message } = err instanceof Error ? err : new Error(String(err));
-      port.postMessage({ id, ok: false, error: { name, message } } satisfies TfjsReply);
-    },
-  );
-});
+serveRequests(answer);

@@ -1,5 +1,5 @@
 import type { JobInput, JobType } from '@hearth/protocol';
-import sharp from 'sharp';
+import { loadSharp } from '../../load-sharp.js';
 import { JobError, type RunContext, type Runner, type RunnerJob, type RunResult } from '../../runner.js';
 import { decodeRgb, readImageSize } from '../decode-image.js';
 import type { EsrganModels, EsrganScale } from './esrgan-models.js';
@@ -80,6 +80,7 @@ const megapixels = (pixels: number) => (pixels / 1_000_000).toFixed(1);
 
 /** ESRGAN sees colour only; transparency is scaled with a classic filter and put back. */
 async function encodePng(original: Buffer, rgb: { data: Uint8Array; width: number; height: number }, hasAlpha: boolean) {
+  const sharp = await loadSharp();
   const image = sharp(rgb.data, { raw: { width: rgb.width, height: rgb.height, channels: 3 } });
   if (hasAlpha) {
     const alpha = await sharp(original)

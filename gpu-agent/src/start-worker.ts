@@ -1,0 +1,28 @@
+import { Worker, type WorkerOptions } from 'node:worker_threads';
+
+/** The agent's worker threads: bundle name in dist/ (see ../build.mjs) -> source entry under src/. */
+export const WORKER_SOURCES = {
+  'tfjs-worker': 'runners/builtin/tfjs/runtime-worker.ts',
+  'inventory-worker': 'inventory/inventory-worker.ts',
+} as const;
+export type WorkerName = keyof typeof WORKER_SOURCES;
+
+// This module lies directly in src/ and is bundled into dist/main.js, so `./` is src/ or dist/.
+const fromSource = import.meta.url.endsWith('.ts');
+
+export function workerUrl(name: WorkerName): URL {
+  return new URL(fromSource ? `./${WORKER_SOURCES[name]}` : `./${name}.js`, import.meta.url);
+}
+
+/**
+ * Starts one of the agent's worker threads. From the build it is plain JavaScript; from source
+ * (tests, `npm start`) a worker does not inherit tsx's loader on Node 20, so a tiny bootstrap
+ * registers tsx inside the worker before importing the entry.
+ */
+export function startWorker(name: WorkerName, options: Omit<WorkerOptions, 'eval'> = {}): Worker {
+  const entry = workerUrl(name);
+  if (!fromSource) return new Worker(entry, options);
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`;
+  return new Worker(bootstrap, { ...options, eval: true });
+}
