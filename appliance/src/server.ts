@@ -28,7 +28,7 @@ export interface RunningAppliance {
   stop(): Promise<void>;
 }
 
-export interface StartOptions extends Pick<AppOptions, 'sessionPolicy' | 'throttlePolicy'> {
+export interface StartOptions extends Pick<AppOptions, 'sessionPolicy' | 'throttlePolicy' | 'throttleClock'> {
   /** Where log lines go (default stdout); tests capture them to prove secrets stay out. */
   logDestination?: NodeJS.WritableStream;
   /** Extra capabilities (tests use this to add nothing; main adds the product's). */
@@ -97,6 +97,7 @@ export async function startAppliance(config: ApplianceConfig, opts: StartOptions
       logger: log,
       sessionPolicy: opts.sessionPolicy,
       throttlePolicy: opts.throttlePolicy,
+      throttleClock: opts.throttleClock,
       capabilities: [
         async (a) => {
           for (const s of supervised) {
