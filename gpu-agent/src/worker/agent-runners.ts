@@ -11,9 +11,7 @@ import { TfjsRuntime } from '../runners/builtin/tfjs/runtime.js';
 import { EsrganModels } from '../runners/builtin/upscale/esrgan-models.js';
 import { UpscaleRunner } from '../runners/builtin/upscale/upscale-runner.js';
 import { ComfyUiRunner } from '../runners/comfyui/runner.js';
-import { OllamaChat } from '../runners/llm/ollama.js';
-import { OpenAiChat } from '../runners/llm/openai.js';
-import { LlmRunner } from '../runners/llm/runner.js';
+import { LlmRunner, chatBackend } from '../runners/llm/runner.js';
 import type { Runner } from '../runners/runner.js';
 import { RunnerRegistry } from './runner-registry.js';
 
@@ -48,7 +46,9 @@ export function createAgentRunners(backends: BackendSettings = {}, { modelIdleUn
     checks.comfyui = (signal) => comfy.healthy(signal);
   }
   if (backends.llm) {
-    const llm = new LlmRunner(backends.llm.kind === 'ollama' ? new OllamaChat(backends.llm) : new OpenAiChat(backends.llm));
+    // The built-in LLM follows the agent's model idle time unless its settings name their own.
+    const settings = backends.llm.kind === 'builtin' && backends.llm.idleUnloadMs === undefined ? { ...backends.llm, idleUnloadMs: modelIdleUnloadMs } : backends.llm;
+    const llm = new LlmRunner(chatBackend(settings));
     runners.push(llm);
     checks.llm = (signal) => llm.healthy(signal);
   }

@@ -3,6 +3,7 @@ import type { AgentBus } from '../bus.js';
 import type { AgentConfig } from '../config.js';
 import type { Extension } from '../extension.js';
 import type { Logger } from '../log.js';
+import { parseBackendSettings } from '../backends/settings.js';
 
 /**
  * The job-taking part of the agent: the backend watcher (when server backends are configured)
@@ -24,7 +25,10 @@ export async function createWorkerExtensions(
   const [{ createAgentRunners, loadBackendSettings }, { ApplianceClient }, { JobWorker }] = await Promise.all([
     import('./agent-runners.js'), import('./appliance-client.js'), import('./job-worker.js'),
   ]);
-  const { registry, watcher, moderator } = createAgentRunners(await loadBackendSettings(env.AGENT_BACKENDS), { modelIdleUnloadMs: config.modelIdleUnloadMs });
+  const backends = await loadBackendSettings(env.AGENT_BACKENDS);
+  // AGENT_LLM_GGUF: the built-in LLM on that file, unless a backends file names another LLM.
+  if (!backends.llm && env.AGENT_LLM_GGUF) backends.llm = parseBackendSettings({ llm: { kind: 'builtin', modelPath: env.AGENT_LLM_GGUF } }).llm;
+  const { registry, watcher, moderator } = createAgentRunners(backends, { modelIdleUnloadMs: config.modelIdleUnloadMs });
   const worker = new JobWorker({
     redisUrl,
     appliance: new ApplianceClient({ baseUrl: applianceUrl, token: agentToken, maxBackoffMs: config.applianceRetryMaxMs, log: deps.log.child('appliance') }),
