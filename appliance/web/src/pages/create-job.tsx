@@ -1,11 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api.js';
 import { Field } from '../components/field.js';
+import { CapabilityMissing, ReadinessNote, readinessKey } from '../components/readiness.js';
 import { ErrorNotice, Loading, NotAvailable } from '../components/notice.js';
 import { SchemaForm } from '../forms/schema-form.js';
 import { clean, initialValue, validate, type Errors } from '../forms/schema.js';
 import { fieldErrorText, fieldOf } from '../forms/field-error.js';
 import { useI18n } from '../i18n/i18n.js';
+import { jobTypeKey } from './labels.js';
 import { Link, useRoute } from '../router.js';
 import { useSession } from '../session.js';
 import type { Job, JobTypeInfo, Preset } from '../types.js';
@@ -14,7 +16,7 @@ import { MyPresets, loadMyPresets } from './my-presets.js';
 
 /** Choose a job type; each gets a form generated from its input schema. */
 export function CreateJobPage({ type }: { type: string | undefined }) {
-  const { t, maybe } = useI18n();
+  const { t } = useI18n();
   const types = useResource<{ types: JobTypeInfo[] }>('/api/job-types');
   const { navigate } = useRoute();
   if (types.missing) return <section><h1 tabIndex={-1}>{t('create.title')}</h1><NotAvailable /></section>;
@@ -25,9 +27,10 @@ export function CreateJobPage({ type }: { type: string | undefined }) {
       <h1 tabIndex={-1}>{t('create.title')}</h1>
       <Field id="job-type" label={t('create.type')}>
         <select id="job-type" value={chosen?.type} onChange={(e) => navigate(`/jobs/new/${encodeURIComponent(e.currentTarget.value)}`, true)}>
-          {types.data.types.map((x) => <option key={x.type} value={x.type}>{maybe(`jobType.${x.type}`) ?? x.title}</option>)}
+          {types.data.types.map((x) => <option key={x.type} value={x.type}>{t(jobTypeKey(x.type))} — {t(readinessKey(x.readiness.state))}</option>)}
         </select>
       </Field>
+      {chosen && <ReadinessNote readiness={chosen.readiness} capability={chosen.capability} />}
       {chosen && <JobForm key={chosen.type} info={chosen} />}
     </section>
   );
@@ -42,6 +45,7 @@ function JobForm({ info }: { info: JobTypeInfo }) {
   const [errors, setErrors] = useState<Errors>({});
   const [failure, setFailure] = useState<ApiError | string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [missing, setMissing] = useState<string | null>(null);
   const [familyPresets, setFamilyPresets] = useState<Preset[]>([]);
   const [, setMine] = useState(() => loadMyPresets(info.type));
 
@@ -57,6 +61,7 @@ function JobForm({ info }: { info: JobTypeInfo }) {
   const submit = async (e: Event) => {
     e.preventDefault();
     setFailure(null);
+    setMissing(null);
     const body = clean(info.inputSchema, input);
     const found = validate(info.inputSchema, body, t);
     setErrors(found);
@@ -72,14 +77,15 @@ function JobForm({ info }: { info: JobTypeInfo }) {
     } catch (err) {
       const field = err instanceof ApiError && err.status === 400 ? fieldOf(err, 'input') : null;
       if (field) setErrors({ [field]: fieldErrorText(err as ApiError, t) });
-      setFailure(err as ApiError);
+      if (err instanceof ApiError && err.code?.startsWith('capability.none.')) setMissing(info.capability);
+      else setFailure(err as ApiError);
     } finally {
       setBusy(false);
     }
   };
   return (
     <form onSubmit={(e) => void submit(e)} noValidate class="stack card" aria-labelledby="form-h">
-      <h2 id="form-h">{info.title}</h2>
+      <h2 id="form-h">{t(jobTypeKey(info.type))}</h2>
       <MyPresets type={info.type} current={input} onLoad={(v) => change(v)} onSaved={() => setMine(loadMyPresets(info.type))} />
       {familyPresets.length > 0 && (
         <Field id="family-preset" label={t('create.familyPreset')}>
@@ -97,6 +103,7 @@ function JobForm({ info }: { info: JobTypeInfo }) {
       </Field>
       <SchemaForm schema={info.inputSchema} value={input} errors={errors} onChange={change} />
       <ErrorNotice error={failure} />
+      {missing && <CapabilityMissing capability={missing} admin={user?.role === 'admin'} />}
       <div class="row">
         <button type="submit" class="primary" disabled={busy}>{t('create.submit')}</button>
         <Link href="/">{t('common.cancel')}</Link>
