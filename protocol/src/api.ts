@@ -122,6 +122,28 @@ export const AgentView = Type.Object(
 );
 export type AgentView = Static<typeof AgentView>;
 
+/** A computer Hearth has ever heard from (SQLite), as only admins see it on `GET /api/agents`. */
+export const KnownComputerView = Type.Object(
+  {
+    agentId: Type.String(),
+    name: Type.String(),
+    /** Every capability it has ever offered, including ones whose server is down now. */
+    capabilities: Type.Array(CapabilityName),
+    /** Wake-on-LAN MAC addresses from its latest announcement that had any. */
+    macs: Type.Array(Type.String()),
+    lastSeen: Type.Number(),
+  },
+  { additionalProperties: false },
+);
+export type KnownComputerView = Static<typeof KnownComputerView>;
+
+/** `GET /api/agents`: live agents; `known` only for admins. */
+export const AgentsResponse = Type.Object(
+  { agents: Type.Array(AgentView), known: Type.Optional(Type.Array(KnownComputerView)) },
+  { additionalProperties: false },
+);
+export type AgentsResponse = Static<typeof AgentsResponse>;
+
 export const QuotaView = Type.Object(
   {
     /** Jobs per day for the caller's role; null = unlimited. */
