@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { waitFor } from '@hearth/testkit';
 import { startAgent, type AgentProcess } from '../../gpu-agent/test/helpers.js';
 import { STANDIN_NVIDIA_SMI } from '../../gpu-agent/test/fixtures.js';
 import { ComfyStandin } from '../../gpu-agent/test/standins/comfyui/server.js';
