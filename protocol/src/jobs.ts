@@ -170,6 +170,7 @@ export const ComposeInput = Type.Object(
       { minItems: 1, maxItems: 12 },
     ),
     musicId: Type.Optional(MediaId),
+    language: Type.Optional(StoryLanguage),
     burnSubtitles: Type.Boolean({ default: false, description: 'also draw the subtitles into the picture' }),
     width: Type.Integer({ minimum: 320, maximum: 1920, multipleOf: 16, default: 1280 }),
     height: Type.Integer({ minimum: 240, maximum: 1080, multipleOf: 16, default: 720 }),
