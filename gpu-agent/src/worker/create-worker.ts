@@ -21,10 +21,12 @@ export async function createWorkerExtensions(
     deps.log.warn(`not taking jobs: ${missing.join(', ')} not set`);
     return [];
   }
-  const [{ createAgentRunners, loadBackendSettings }, { ApplianceClient }, { JobWorker }] = await Promise.all([
+  const [{ createAgentRunners, detectMediaRunners, loadBackendSettings }, { ApplianceClient }, { JobWorker }] = await Promise.all([
     import('./agent-runners.js'), import('./appliance-client.js'), import('./job-worker.js'),
   ]);
-  const { registry, watcher, moderator } = createAgentRunners(await loadBackendSettings(env.AGENT_BACKENDS), { modelIdleUnloadMs: config.modelIdleUnloadMs });
+  const backends = await loadBackendSettings(env.AGENT_BACKENDS);
+  const media = await detectMediaRunners(backends, (message) => deps.log.warn(message));
+  const { registry, watcher, moderator } = createAgentRunners(backends, { modelIdleUnloadMs: config.modelIdleUnloadMs, media });
   const worker = new JobWorker({
     redisUrl,
     appliance: new ApplianceClient({ baseUrl: applianceUrl, token: agentToken, maxBackoffMs: config.applianceRetryMaxMs, log: deps.log.child('appliance') }),
