@@ -7,4 +7,5 @@ await buildService(fileURLToPath(new URL('.', import.meta.url)), {
   main: 'main.ts',
   'tfjs-worker': 'runners/builtin/tfjs/runtime-worker.ts',
   'inventory-worker': 'inventory/inventory-worker.ts',
+  'llama-worker': 'runners/llm/builtin/llama-worker.ts',
 });

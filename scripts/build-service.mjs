@@ -68,6 +68,8 @@ export async function buildService(workspaceDir, entries, assets = []) {
     // Source maps point back at src/ so `node --enable-source-maps` prints TypeScript lines.
     sourceRoot: relative(outdir, workspaceDir),
     legalComments: 'none',
+    minifyWhitespace: true,
+    minifySyntax: true,
     logLevel: 'warning',
     metafile: true,
     banner: { js: REQUIRE_SHIM },

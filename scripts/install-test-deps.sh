@@ -14,6 +14,8 @@ declare -A wanted=(
   [nft]=nftables
   [sqlite3]=sqlite3
   [ip]=iproute2
+  [cmake]=cmake
+  [g++]=g++
   [debootstrap]=debootstrap
   [unshare]=util-linux
   [espeak-ng]=espeak-ng
@@ -49,3 +51,7 @@ ha-integration/scripts/ha-venv.sh &
 venv_pid=$!
 $sudo_cmd bash ha-integration/scripts/ha2026-root.sh
 wait "$venv_pid"
+
+# A real llama.cpp server (llama-cpp-python, compiled here) and the SmolLM2 model for the LLM tests,
+# in a cached venv outside the repo.
+gpu-agent/scripts/llm-venv.sh >/dev/null

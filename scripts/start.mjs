@@ -4,7 +4,7 @@
 // built-in runners. Ctrl-C stops both. HEARTH_LOCAL_AGENT=0 starts the appliance alone.
 // `npm run start:prod` (--prod) runs the build in appliance/dist and gpu-agent/dist instead of
 // the TypeScript sources through tsx; `npm run build` makes it.
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,8 +46,20 @@ async function waitForRuntime(appliance) {
   }
 }
 
+/**
+ * The built-in LLM's model file: AGENT_LLM_GGUF when set, else SmolLM2-135M from the cached venv
+ * that `bash scripts/install-test-deps.sh` makes (looked up only, never built here).
+ */
+function builtinGguf() {
+  if (process.env.AGENT_LLM_GGUF !== undefined) return Promise.resolve(process.env.AGENT_LLM_GGUF);
+  return new Promise((done) =>
+    execFile('bash', [join(root, 'gpu-agent/scripts/llm-venv.sh'), '--gguf', '--if-ready'], (err, stdout) => done(err ? '' : stdout.trim())),
+  );
+}
+
 async function startAgent(runtime) {
   const token = (await readFile(tokenFile, 'utf8')).trim();
+  const gguf = await builtinGguf();
   const env = {
     ...process.env,
     REDIS_URL: runtime.redisUrl,
@@ -57,7 +69,9 @@ async function startAgent(runtime) {
     AGENT_DATA_DIR: process.env.AGENT_DATA_DIR ?? join(dataDir, 'agent'),
     // The hub must not put itself to sleep when Home Assistant presses "suspend" on the local agent.
     SUSPEND_COMMAND: process.env.SUSPEND_COMMAND ?? 'false',
+    AGENT_LLM_GGUF: gguf,
   };
+  if (!gguf) console.log('  no built-in language model: dialogue jobs need one (AGENT_LLM_GGUF, or `bash gpu-agent/scripts/llm-venv.sh` for SmolLM2-135M)');
   agent = run('gpu-agent', entries.agent, env);
   agent.once('exit', (code, signal) => {
     if (stopping) return;

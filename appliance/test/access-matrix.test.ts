@@ -75,7 +75,9 @@ describe('route × principal access matrix', () => {
       }
     }
     expect(failures).toEqual([]);
-  });
+    // Every route for every principal, with a fresh login after each change: well past vitest's
+    // default 30 s on a loaded machine as the route table grows.
+  }, 180_000);
 
   it('refuses to start when a route has no access rule', async () => {
     const dir = await tempDir();

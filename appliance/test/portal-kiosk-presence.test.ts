@@ -20,7 +20,7 @@ describe('portal: the wall display wakes and sleeps with people', () => {
     await t?.close();
   });
 
-  it('saves the presence and doorbell settings with the layout and shows what the wall does now, live', async () => {
+  it('saves the night, burn-in, presence and doorbell settings with the layout and shows what the wall does now, live', async () => {
     const page = await (await browser.newContext({ viewport: DESKTOP })).newPage();
     page.setDefaultTimeout(8000);
     await onboardInBrowser(page, t.url);
@@ -32,6 +32,10 @@ describe('portal: the wall display wakes and sleeps with people', () => {
     await group.getByLabel('Stay on at least (seconds)').fill('30');
     await group.getByLabel('Photo frame after (minutes, 0 = never)').fill('2');
     await group.getByLabel('Screen off after (minutes, 0 = never)').fill('10');
+    const night = page.getByRole('group', { name: 'Night and burn-in' });
+    await night.getByLabel('Night from').fill('21:30');
+    await night.getByLabel('Night clock brightness (%)').fill('20');
+    await night.getByLabel('Burn-in shift (pixels)').fill('12');
     const bell = page.getByRole('group', { name: 'Doorbell' });
     await bell.getByLabel('Doorbell entity').fill('event.front_doorbell');
     await bell.getByLabel('Camera entity').fill('light.porch');
@@ -44,7 +48,10 @@ describe('portal: the wall display wakes and sleeps with people', () => {
     await page.getByRole('button', { name: 'Save layout' }).click();
     await expect.poll(async () => (await admin.get('/api/admin/kiosk/layout')).json.presence)
       .toEqual({ enabled: true, entityIds: [], minOnS: 30, photosAfterS: 120, offAfterS: 600 });
-    expect((await admin.get('/api/admin/kiosk/layout')).json.doorbell).toEqual({ entityId: 'event.front_doorbell', cameraEntityId: 'camera.front_door', showS: 20 });
+    const saved = (await admin.get('/api/admin/kiosk/layout')).json;
+    expect(saved.night).toMatchObject({ from: '21:30', brightness: 0.2 });
+    expect(saved.burnIn.shiftPx).toBe(12);
+    expect(saved.doorbell).toEqual({ entityId: 'event.front_doorbell', cameraEntityId: 'camera.front_door', showS: 20 });
     expect(await seriousViolations(page)).toEqual([]);
 
     // HA (or another admin) darkens the wall: the page says so without a reload.

@@ -4,6 +4,7 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 export const WORKER_SOURCES = {
   'tfjs-worker': 'runners/builtin/tfjs/runtime-worker.ts',
   'inventory-worker': 'inventory/inventory-worker.ts',
+  'llama-worker': 'runners/llm/builtin/llama-worker.ts',
 } as const;
 export type WorkerName = keyof typeof WORKER_SOURCES;
 

@@ -65,7 +65,11 @@ describe('ComfyUI runner', () => {
     expect(previews.length).toBeGreaterThanOrEqual(1);
     expect(previews.length).toBeLessThanOrEqual(1 + Math.floor(elapsed / 1000));
     expect(previews[0]!.preview!.contentType).toBe('image/jpeg');
-    expect((await sharp(Buffer.from(previews[0]!.preview!.data, 'base64')).metadata()).format).toBe('jpeg');
+    const shown = await sharp(Buffer.from(previews[0]!.preview!.data, 'base64')).metadata();
+    expect(shown.format).toBe('jpeg');
+    // ComfyUI's 512-px previews are downscaled on the agent for the portal (mismatch 5).
+    expect(Math.max(shown.width!, shown.height!)).toBeLessThanOrEqual(256);
+    expect(previews[0]!.preview!.data.length).toBeLessThan(40_000);
   });
 
   it('restyles an uploaded photo: fetched bytes reach /upload/image and the LoadImage node', async () => {
@@ -99,12 +103,48 @@ describe('ComfyUI runner', () => {
     expect(uploads).toHaveLength(0);
     const promptId = lastPrompt().prompt_id;
     expect(comfy.requestsTo('/interrupt').map((r) => r.body)).toEqual([{ prompt_id: promptId }]);
-    expect(comfy.requestsTo('/queue').map((r) => r.body)).toEqual([{ delete: [promptId] }]);
+    expect(comfy.requestsTo('/queue').filter((r) => r.method === 'POST').map((r) => r.body)).toEqual([{ delete: [promptId] }]);
     // ComfyUI stops the prompt (execution_interrupted) rather than finishing it.
     await waitFor(async () => (await (await fetch(`${comfy.url}/history/${promptId}`)).json() as Record<string, { status: { status_str: string } }>)[promptId], { what: 'history' });
     const history = (await (await fetch(`${comfy.url}/history/${promptId}`)).json()) as Record<string, { status: { status_str: string; messages: [string][] } }>;
     expect(history[promptId]!.status.status_str).toBe('error');
     expect(history[promptId]!.status.messages.map((m) => m[0])).toContain('execution_interrupted');
+  });
+
+  it('queues the next job only after ComfyUI has really stopped a cancelled one (mismatch 4)', async () => {
+    comfy.stepDelayMs = 100;
+    comfy.interruptLagMs = 1500;
+    try {
+      const first = recordingContext();
+      const cancelled = runner.run({ id: 'job-a', type: 'image.generate', input: { prompt: 'slow', width: 512, height: 512, steps: 80, seed: 1 } }, first.ctx).catch((e: unknown) => e);
+      await waitFor(() => first.progress.some((p) => p.stage.startsWith('sampling step')), { timeoutMs: 5000, what: 'sampling' });
+      const a = lastPrompt().prompt_id;
+      first.controller.abort();
+      expect((await cancelled as Error).name).toBe('AbortError');
+      const second = recordingContext();
+      await runner.run({ id: 'job-b', type: 'image.generate', input: { prompt: 'next', width: 512, height: 512, steps: 2, seed: 2 } }, second.ctx);
+      expect(second.progress.some((p) => p.stage === 'waiting for ComfyUI to stop the last job')).toBe(true);
+      const history = (await (await fetch(`${comfy.url}/history/${a}`)).json()) as Record<string, { status: { messages: [string, { timestamp: number }][] } }>;
+      const stoppedAt = history[a]!.status.messages.find(([type]) => type === 'execution_interrupted')![1].timestamp;
+      const posts = comfy.requestsTo('/prompt');
+      expect(posts).toHaveLength(2);
+      expect(posts[1]!.at).toBeGreaterThanOrEqual(stoppedAt);
+    } finally {
+      comfy.interruptLagMs = 0;
+    }
+  });
+
+  it('fails the attempt as retryable when ComfyUI restarts mid-job and forgets it, and is healthy again after (mismatch 1)', async () => {
+    comfy.stepDelayMs = 100;
+    const { ctx, progress } = recordingContext();
+    const running = runner.run({ id: 'job-restart', type: 'image.generate', input: { prompt: 'slow', width: 512, height: 512, steps: 80, seed: 1 } }, ctx).catch((e: unknown) => e);
+    await waitFor(() => progress.some((p) => p.stage.startsWith('sampling step')), { timeoutMs: 5000, what: 'sampling' });
+    await comfy.restart(300);
+    const err = await running;
+    expect(err).toBeInstanceOf(JobError);
+    expect((err as JobError).retryable).toBe(true);
+    expect((err as Error).message).toMatch(/ComfyUI lost the job/);
+    expect(await runner.healthy()).toBe(true);
   });
 
   it('turns execution_error into a JobError naming the node type and the exception', async () => {

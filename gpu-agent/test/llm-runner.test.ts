@@ -3,33 +3,26 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Value } from '@sinclair/typebox/value';
 import { DialogueResult, JobProgress } from '@hearth/protocol';
 import { LlmRunner, chatBackend } from '../src/runners/llm/runner.js';
+import { dialogueTokenBudget, type DialogueInput } from '../src/runners/llm/dialogue.js';
 import { JobError } from '../src/runners/runner.js';
 import { OllamaStandin } from './standins/ollama/server.js';
-import { OpenAiStandin } from './standins/openai/server.js';
 import { recordingContext } from './runner-context.js';
 
 const input = JSON.parse(readFileSync(new URL('./fixtures/ollama/dialogue-input.json', import.meta.url), 'utf8')) as unknown;
 const job = { id: 'job-dlg', type: 'text.dialogue' as const, input };
 
 let ollama: OllamaStandin;
-let openai: OpenAiStandin;
 let viaOllama: LlmRunner;
-let viaOpenAi: LlmRunner;
 
 beforeAll(async () => {
   ollama = await new OllamaStandin().start();
-  openai = await new OpenAiStandin().start();
-  openai.apiKey = 'sk-test-123';
   viaOllama = new LlmRunner(chatBackend({ kind: 'ollama', url: ollama.url, model: 'llama3.2', keepAlive: '10m' }), 0);
-  viaOpenAi = new LlmRunner(chatBackend({ kind: 'openai', url: `${openai.url}/v1`, model: 'llama3.2', apiKey: 'sk-test-123' }), 0);
 });
 afterAll(async () => {
   await ollama.stop();
-  await openai.stop();
 });
 beforeEach(() => {
   ollama.chats.length = 0;
-  openai.chats.length = 0;
 });
 
 function expectGoodDialogue(data: unknown) {
@@ -48,7 +41,10 @@ function expectStreamingProgress(progress: JobProgress[]) {
   expect(progress.at(-1)).toEqual({ fraction: 1, stage: 'done' });
 }
 
-describe('LLM runner via Ollama', () => {
+// Ollama cannot be installed here: its stand-in replays transcripts written from Ollama's API docs
+// and source (see fixtures/ollama/README.md), not recordings. The OpenAI-compatible path is
+// tested against the real llama.cpp server in llm-real-server.test.ts.
+describe('LLM runner via Ollama (stand-in)', () => {
   it('streams a dialogue with /api/chat, asking for the DialogueResult schema', async () => {
     const { ctx, progress } = recordingContext();
     const result = await viaOllama.run(job, ctx);
@@ -57,7 +53,14 @@ describe('LLM runner via Ollama', () => {
     expectStreamingProgress(progress);
     const sent = ollama.chats[0]!;
     expect(sent).toMatchObject({ model: 'llama3.2', stream: true, keep_alive: '10m', options: { temperature: 0.7 } });
-    expect(sent.format).toEqual(JSON.parse(JSON.stringify(DialogueResult)));
+    // The schema made for this input: three panels, indexes fixed, speakers from each panel's cast.
+    const panels = (sent.format as { properties: { panels: { minItems: number; maxItems: number; prefixItems: { properties: { index: unknown; lines: { items: { properties: { speaker: unknown } } } } }[] } } }).properties.panels;
+    expect([panels.minItems, panels.maxItems]).toEqual([3, 3]);
+    expect(panels.prefixItems.map((p) => p.properties.index)).toEqual([{ const: 0 }, { const: 1 }, { const: 2 }]);
+    expect(panels.prefixItems[0]!.properties.lines.items.properties.speaker).toEqual({ enum: ['Mia'] });
+    expect(panels.prefixItems[1]!.properties.lines.items.properties.speaker).toEqual({ enum: ['Mia', 'Rex'] });
+    expect((sent.options as { num_predict: number }).num_predict).toBe(dialogueTokenBudget(input as DialogueInput));
+    expect((result.data as DialogueResult).writtenBy).toBe('llama3.2');
     expect((sent.messages as { role: string }[]).map((m) => m.role)).toEqual(['system', 'user']);
   });
 
@@ -119,66 +122,3 @@ describe('LLM runner via Ollama', () => {
   });
 });
 
-describe('LLM runner via an OpenAI-compatible server', () => {
-  it('streams a dialogue over SSE with a strict json_schema response format', async () => {
-    const { ctx, progress } = recordingContext();
-    const result = await viaOpenAi.run(job, ctx);
-    expectGoodDialogue(result.data);
-    expectStreamingProgress(progress);
-    const { body, authorization } = openai.chats[0]!;
-    expect(authorization).toBe('Bearer sk-test-123');
-    expect(body).toMatchObject({ model: 'llama3.2', stream: true, response_format: { type: 'json_schema', json_schema: { name: 'comic_dialogue', strict: true } } });
-    const schema = (body.response_format as { json_schema: { schema: { required: string[]; additionalProperties: boolean } } }).json_schema.schema;
-    expect(schema).toMatchObject({ type: 'object', required: ['panels'], additionalProperties: false });
-  });
-
-  it('retries once after an invalid answer', async () => {
-    openai.script.push('invalid', 'ok');
-    const { ctx } = recordingContext();
-    expectGoodDialogue((await viaOpenAi.run(job, ctx)).data);
-    expect(openai.chats).toHaveLength(2);
-  });
-
-  it('turns an error event mid-stream into a job error', async () => {
-    openai.script.push('error');
-    const { ctx } = recordingContext();
-    const err = await viaOpenAi.run(job, ctx).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(JobError);
-    expect((err as Error).message).toBe('the OpenAI-compatible server failed while writing: an error was encountered while running the model');
-  });
-
-  it('turns a dropped stream into a retryable job error', async () => {
-    openai.script.push('disconnect');
-    const { ctx } = recordingContext();
-    const err = await viaOpenAi.run(job, ctx).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(JobError);
-    expect((err as JobError).retryable).toBe(true);
-  });
-
-  it('is healthy only with the right key and a listed model', async () => {
-    expect(await viaOpenAi.healthy()).toBe(true);
-    expect(await new LlmRunner(chatBackend({ kind: 'openai', url: openai.url, model: 'llama3.2', apiKey: 'wrong' })).healthy()).toBe(false);
-    expect(await new LlmRunner(chatBackend({ kind: 'openai', url: openai.url, model: 'gpt-x', apiKey: 'sk-test-123' })).healthy()).toBe(false);
-    const { ctx } = recordingContext();
-    const err = await new LlmRunner(chatBackend({ kind: 'openai', url: openai.url, model: 'llama3.2', apiKey: 'wrong' })).run(job, ctx).catch((e: unknown) => e);
-    expect((err as Error).message).toBe('the OpenAI-compatible server refused the request: Incorrect API key provided. (HTTP 401)');
-    expect((err as Error).message).not.toContain('wrong');
-  });
-
-  it('stops promptly when cancelled mid-stream', async () => {
-    openai.chunkDelayMs = 200;
-    try {
-      const { ctx, controller, progress } = recordingContext();
-      const running = viaOpenAi.run(job, ctx).catch((e: unknown) => e);
-      await new Promise((r) => setTimeout(r, 500));
-      expect(progress.length).toBeGreaterThan(0);
-      const t0 = Date.now();
-      controller.abort();
-      const err = await running;
-      expect(Date.now() - t0).toBeLessThan(1000);
-      expect((err as Error).name).toBe('AbortError');
-    } finally {
-      openai.chunkDelayMs = 5;
-    }
-  });
-});

@@ -188,6 +188,20 @@ describe.each(testedHaVersions())('the appliance in a real Home Assistant %s', (
     expect(kiosk()).toEqual({ nightMode: false, page: 'home' });
   });
 
+  it('kiosk screen: HA’s switch darkens the wall and reports it, the wake button lights it, the mode sensor follows', async () => {
+    const presence = () => t.running.app.kioskPresence.get();
+    await ha.waitForState('switch.hearth_kiosk_screen', (s) => s.state === 'on');
+    await ha.callService('switch', 'turn_off', { entity_id: 'switch.hearth_kiosk_screen' });
+    await waitFor(() => presence().mode === 'off', { what: 'the wall dark' });
+    await ha.waitForState('switch.hearth_kiosk_screen', (s) => s.state === 'off');
+    await ha.waitForState('sensor.hearth_kiosk_mode', (s) => s.state === 'off');
+    await ha.callService('button', 'press', { entity_id: 'button.hearth_kiosk_wake' });
+    await waitFor(() => presence().mode === 'awake', { what: 'the wall awake' });
+    await ha.waitForState('switch.hearth_kiosk_screen', (s) => s.state === 'on');
+    expect((await audit('kiosk.screen')).some((e) => e.actorKind === 'home-assistant')).toBe(true);
+    expect((await audit('kiosk.wake')).some((e) => e.actorKind === 'home-assistant')).toBe(true);
+  });
+
   it('a real agent with the builtin runners comes online and runs the preset job; the sensors follow', async () => {
     const token = (await deviceClient(t, admin, 'agent')).bearer!;
     agent = startAgent({

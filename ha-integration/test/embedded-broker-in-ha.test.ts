@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { freePort, startRedis, tempDir, waitFor, type RedisInstance } from '@hearth/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHomeAssistant, type HomeAssistant } from '../src/index.js';
+import { startHomeAssistant, testedHaVersions, type HomeAssistant } from '../src/index.js';
 // `npm start`'s broker: the real appliance with its embedded, password-protected MQTT broker.
 import { startAppliance, type RunningAppliance } from '../../appliance/src/server.js';
 import { productCapabilities } from '../../appliance/src/capabilities.js';
@@ -10,11 +10,11 @@ import { TEST_PASSWORD } from '../../appliance/test/support/harness.js';
 import { startAgent, type AgentProcess } from '../../gpu-agent/test/helpers.js';
 
 /**
- * A real Home Assistant 2024.3.3 on the appliance's embedded broker, signed in as the README tells
+ * A real Home Assistant (each supported version) on the appliance's embedded broker, signed in as the README tells
  * a family to: user `homeassistant`, password a Home Assistant device token from Admin → Devices.
  * A real agent signs in with its agent token. HA sees both devices and drives the kiosk.
  */
-describe('Home Assistant on the embedded broker, with credentials', () => {
+describe.each(testedHaVersions())('Home Assistant %s on the embedded broker, with credentials', (version) => {
   let redis: RedisInstance;
   let dir: Awaited<ReturnType<typeof tempDir>>;
   let running: RunningAppliance;
@@ -34,7 +34,7 @@ describe('Home Assistant on the embedded broker, with credentials', () => {
     expect((await admin.post('/api/onboarding', { username: 'admin', displayName: 'Admin', password: TEST_PASSWORD })).status).toBe(201);
     const made = await admin.post('/api/admin/devices', { kind: 'home-assistant', name: 'Home Assistant' });
     expect(made.status, made.text).toBe(201);
-    ha = await startHomeAssistant({ mqttPort, mqttUsername: 'homeassistant', mqttPassword: made.json.token as string });
+    ha = await startHomeAssistant({ version, mqttPort, mqttUsername: 'homeassistant', mqttPassword: made.json.token as string });
   });
 
   afterAll(async () => {
@@ -65,8 +65,8 @@ describe('Home Assistant on the embedded broker, with credentials', () => {
       NVIDIA_SMI: join(dir.path, 'no-nvidia-smi'),
       LOG_LEVEL: 'info',
     });
-    const accepting = await ha.waitForEntity((s) => s.entity_id.startsWith('switch.') && s.entity_id.includes('pc') && s.entity_id.includes('accepting'), 90_000);
-    await ha.waitForState(accepting.entity_id, (s) => s.state === 'on', 30_000);
+    // The documented id, whichever discovery form the appliance chose.
+    const accepting = await ha.waitForState('switch.hearth_pc_accepting_jobs', (s) => s.state === 'on', 90_000);
     await ha.callService('switch', 'turn_off', { entity_id: accepting.entity_id });
     await ha.waitForState(accepting.entity_id, (s) => s.state === 'off', 30_000);
     const audit = (await admin.get('/api/admin/audit?action=agent.command&limit=10')).json.entries as Array<{ actorName: string; target: string; detail: unknown }>;

@@ -23,6 +23,13 @@ export const api = {
     return (await json<{ entities: KioskEntity[] }>(res)).entities;
   },
 
+  /** Today and the next three days; null when HA cannot say now (the tile keeps what it had). */
+  forecast: async (entityId: string): Promise<Array<{ datetime: string; condition: string | null; temperature: number | null; templow: number | null }> | null> => {
+    const res = await fetch(`/api/kiosk/forecast/${encodeURIComponent(entityId)}`, { credentials: 'same-origin', cache: 'no-store' }).catch(() => null);
+    if (!res?.ok) return null;
+    return ((await res.json()) as { forecast: Array<{ datetime: string; condition: string | null; temperature: number | null; templow: number | null }> }).forecast;
+  },
+
   slides: async (): Promise<MediaView[]> => {
     const res = await fetch('/api/media?scope=kiosk&limit=100', { credentials: 'same-origin', cache: 'no-store' });
     if (res.status === 404) return [];

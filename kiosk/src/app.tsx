@@ -7,9 +7,9 @@ import { isScheduledNight, shiftAt } from './schedule.js';
 import type { Tuning } from './tuning.js';
 import type { AgentView, JobView, KioskControl, KioskEntity, KioskCameraEvent, KioskFeed, KioskPresenceState, KioskTile, MediaView } from './types.js';
 import { Agents } from './tiles/agents.js';
-import { Clock } from './tiles/clock.js';
+import { Clock, timeFormat } from './tiles/clock.js';
 import { Entities } from './tiles/entities.js';
-import { Jobs } from './tiles/jobs.js';
+import { Jobs, JUST_FINISHED_MS } from './tiles/jobs.js';
 import { Slideshow } from './tiles/slideshow.js';
 import { Weather } from './tiles/weather.js';
 
@@ -192,12 +192,14 @@ export function App({ tuning }: { tuning: Tuning }) {
     );
   }
 
+  // Without a GPU computer the computers tile says so in one line and gives its space back.
+  const noGpu = ![...agents.values()].some((a) => a.gpus.length > 0);
   const tile = (t: KioskTile) => {
     switch (t.type) {
       case 'clock': return <Clock locale={layout.locale} seconds={t.options.seconds} date={t.options.date ?? true} />;
       case 'weather': return <Weather entity={entities.get(t.options.entityId)} locale={layout.locale} />;
       case 'entities': return <Entities title={t.options.title} ids={t.options.entityIds} entities={entities} onToggle={(id) => { void api.toggle(id, feed.csrfToken).catch(() => undefined); }} />;
-      case 'jobs': return <Jobs jobs={[...jobs.values()]} max={t.options.max} />;
+      case 'jobs': return <Jobs jobs={[...jobs.values()]} finished={slides.filter((m) => m.jobId !== null && now - m.createdAt < JUST_FINISHED_MS)} max={t.options.max} />;
       case 'agents': return <Agents agents={[...agents.values()]} />;
       case 'slideshow': return <Slideshow slides={slides} intervalMs={slideMs} />;
     }
@@ -207,11 +209,12 @@ export function App({ tuning }: { tuning: Tuning }) {
     <div class={stale ? 'kiosk day stale' : 'kiosk day'} data-night="false" data-screen="awake" data-stale={String(stale)} style={rootStyle}>
       <div class="grid" style={{ gridTemplateColumns: `repeat(${layout.columns}, 1fr)`, gridTemplateRows: `repeat(${layout.rows}, 1fr)` }}>
         {layout.tiles.map((t, i) => (
-          <section key={`${i}-${t.type}`} class={`tile tile-${t.type}`} style={{ gridColumn: `${t.x + 1} / span ${t.w}`, gridRow: `${t.y + 1} / span ${t.h}` }}>
+          <section key={`${i}-${t.type}`} class={`tile tile-${t.type}${t.type === 'agents' && noGpu ? ' tile-compact' : ''}`} style={{ gridColumn: `${t.x + 1} / span ${t.w}`, gridRow: `${t.y + 1} / span ${t.h}` }}>
             {tile(t)}
           </section>
         ))}
       </div>
+      {stale && <div class="stale-note" role="status">no news since {timeFormat(layout.locale, false).format(lastDataAt)}</div>}
       {badge}
     </div>
   );

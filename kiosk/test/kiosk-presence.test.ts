@@ -44,6 +44,48 @@ describe('the wall sleeps and wakes', () => {
     }
   });
 
+  it('stale information greys out and says since when; the computers tile shrinks to one line without a GPU computer', async () => {
+    const { context, page } = await pairedPage(browser, t, admin, { width: 1280, height: 720 }, '?staleMs=1500&pollMs=600000');
+    try {
+      await page.waitForSelector('.kiosk[data-stale="true"] .stale-note', { timeout: 20_000 });
+      expect(await page.textContent('.stale-note')).toMatch(/^no news since \d{1,2}:\d{2}/);
+      expect(await page.textContent('.tile-agents')).toMatch(/^No GPU computer/);
+      const agents = (await page.locator('.tile-agents').boundingBox())!;
+      const clock = (await page.locator('.tile-clock').boundingBox())!;
+      expect(agents.height).toBeLessThan(clock.height / 2);
+      // News again: colour and the note come back and go.
+      await admin.put('/api/admin/kiosk/screen', { on: false });
+      await page.waitForSelector('.kiosk[data-screen="off"]');
+      await admin.put('/api/admin/kiosk/screen', { on: true });
+      await page.waitForSelector('.kiosk[data-stale="false"]');
+      expect(await page.locator('.stale-note').count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('the jobs tile shows the family’s just-finished creations as thumbnails, only moderated ones shared with the wall', async () => {
+    const [source, made, unchecked] = await kioskPictures(t, admin, 3).then((ids) => ids.slice(-3));
+    const job = await admin.post('/api/jobs', { type: 'image.upscale', input: { mediaId: source, scale: 2 } });
+    expect(job.status, job.text).toBe(201);
+    // As the job's artifacts would be: one checked by moderation, one not yet.
+    t.running.app.db.prepare('UPDATE media SET job_id = ? WHERE id IN (?, ?)').run(job.json.id, made, unchecked);
+    t.running.app.db.prepare("UPDATE media SET moderation = 'pending' WHERE id = ?").run(unchecked);
+    const res = await admin.put('/api/admin/kiosk/layout', { ...DEFAULT_KIOSK_LAYOUT, night: { ...DEFAULT_KIOSK_LAYOUT.night, scheduled: false } });
+    expect(res.status).toBe(200);
+    const { context, page } = await pairedPage(browser, t, admin, { width: 1280, height: 720 });
+    try {
+      await page.waitForSelector(`.tile-jobs .just-made li[data-media="${made}"] img`);
+      await page.waitForFunction((id) => (document.querySelector(`.just-made li[data-media="${id}"] img`) as HTMLImageElement).naturalWidth > 0, made);
+      expect(await page.locator(`.just-made li[data-media="${unchecked}"]`).count()).toBe(0);
+      expect(await page.locator(`.just-made li[data-media="${source}"]`).count()).toBe(0); // an upload, not a creation
+      await page.waitForSelector(`.tile-jobs [data-job="${job.json.id}"]`);
+      await screenshot(page, 'jobs-tile.png');
+    } finally {
+      await context.close();
+    }
+  });
+
   it('refuses the screen switch to everyone but admins, and a bad body names the field', async () => {
     const member = await t.user(admin, 'member');
     expect((await member.put('/api/admin/kiosk/screen', { on: false })).status).toBe(403);

@@ -97,6 +97,8 @@ export const DialogueResult = Type.Object(
       Type.Object({ index: Type.Integer({ minimum: 0, maximum: 11 }), lines: Type.Array(DialogueLine, { maxItems: 8 }) }, Strict),
       { minItems: 1, maxItems: 12 },
     ),
+    /** The model that wrote it (set by the agent, not by the model), shown with the result. */
+    writtenBy: Type.Optional(Type.String({ maxLength: 200 })),
   },
   Strict,
 );

@@ -44,6 +44,8 @@ describe('identities', () => {
   it('Home Assistant writes commands and its status only', () => {
     const acl = mqttAcl({ kind: 'homeassistant' });
     expect(mayPublish(acl, 'hearth/appliance/cmd/kiosk/night_mode')).toBe(true);
+    expect(mayPublish(acl, 'hearth/appliance/cmd/kiosk/screen')).toBe(true);
+    expect(mayPublish(acl, 'hearth/appliance/cmd/kiosk/presence')).toBe(true);
     expect(mayPublish(acl, 'hearth/agent/pc/cmd/accepting')).toBe(true);
     expect(mayPublish(acl, 'homeassistant/status')).toBe(true);
     expect(mayPublish(acl, 'hearth/appliance/state')).toBe(false);

@@ -56,7 +56,7 @@ fi
 
 log "1/9 Debian packages"
 PACKAGES=(redis-server mosquitto mosquitto-clients nftables sqlite3 curl ca-certificates xz-utils git)
-[ "$KIOSK" = 0 ] || PACKAGES+=(chromium cage fonts-noto-color-emoji)
+[ "$KIOSK" = 0 ] || PACKAGES+=(chromium cage wlr-randr fonts-noto-color-emoji)
 if [ -n "$(missing_packages "${PACKAGES[@]}")" ]; then apt_update; fi
 install_packages "${PACKAGES[@]}"
 

@@ -215,6 +215,34 @@ export const homeAssistantRoutes: FastifyPluginAsyncTypebox<HomeAssistantRoutesO
     }),
   }));
 
+  app.get('/api/kiosk/forecast/:entityId', {
+    config: { access: ['kiosk', 'admin'] },
+    schema: {
+      tags: ['kiosk'], summary: 'Today and the next three days for a weather entity on the kiosk (HA’s weather.get_forecasts)',
+      params: Type.Object({ entityId: Type.String({ pattern: '^weather\\.[a-z0-9_]{1,100}$', maxLength: 120 }) }, strict),
+      response: { 200: Type.Object({ forecast: Type.Array(Type.Object({ datetime: Type.String(), condition: Type.Union([Type.String(), Type.Null()]), temperature: Type.Union([Type.Number(), Type.Null()]), templow: Type.Union([Type.Number(), Type.Null()]) })) }) },
+    },
+  }, async (request, reply) => {
+    const { entityId } = request.params;
+    if (!section().kioskEntities.some((e) => e.entityId === entityId)) throw new HttpError(403, 'This weather entity is not among the wall display’s entities');
+    let answer: { response?: Record<string, { forecast?: unknown }> };
+    try {
+      answer = await link.send({ type: 'call_service', domain: 'weather', service: 'get_forecasts', service_data: { type: 'daily' }, target: { entity_id: entityId }, return_response: true });
+    } catch (err) {
+      throw toHttp(err);
+    }
+    const raw = answer.response?.[entityId]?.forecast;
+    const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+    const forecast = (Array.isArray(raw) ? (raw as Array<Record<string, unknown>>) : []).slice(0, 4).map((f) => ({
+      datetime: typeof f.datetime === 'string' ? f.datetime : '',
+      condition: typeof f.condition === 'string' ? f.condition : null,
+      temperature: num(f.temperature),
+      templow: num(f.templow),
+    }));
+    reply.header('cache-control', 'no-store');
+    return { forecast };
+  });
+
   app.post('/api/kiosk/entities/:entityId/toggle', {
     config: { access: ['kiosk'] },
     schema: {

@@ -31,11 +31,11 @@ export const ComfyUiSettings = Type.Object(
 );
 export type ComfyUiSettings = Static<typeof ComfyUiSettings>;
 
-export const LlmSettings = Type.Object(
+export const RemoteLlmSettings = Type.Object(
   {
     kind: Type.Union([Type.Literal('ollama'), Type.Literal('openai')], { description: 'ollama: /api/chat; openai: any OpenAI-compatible /v1/chat/completions' }),
     url: HttpUrl,
-    model: Type.String({ minLength: 1, maxLength: 200 }),
+    model: Type.String({ minLength: 1, maxLength: 500 }),
     /** Bearer token for OpenAI-compatible servers; never logged. */
     apiKey: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
     /** Ollama: how long the model stays loaded after a job (e.g. "5m"). */
@@ -43,9 +43,32 @@ export const LlmSettings = Type.Object(
     temperature: Type.Optional(Type.Number({ minimum: 0, maximum: 2 })),
     maxTokens: Type.Optional(Type.Integer({ minimum: 64, maximum: 32_768 })),
     requestTimeoutMs: Type.Optional(Type.Integer({ minimum: 500, maximum: 600_000 })),
+    /** OpenAI-compatible: stream the answer (progress as it is written); false asks for one JSON answer. */
+    stream: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
+export type RemoteLlmSettings = Static<typeof RemoteLlmSettings>;
+
+/** The agent's own llama.cpp (node-llama-cpp) on a GGUF file the admin chose. */
+export const BuiltinLlmSettings = Type.Object(
+  {
+    kind: Type.Literal('builtin'),
+    /** Absolute path of a GGUF model file on the agent's machine. */
+    modelPath: Type.String({ minLength: 1, maxLength: 1000, pattern: '^[^\\0]+\\.gguf$' }),
+    /** CPU threads for generation; default: the machine's cores less one (at most 8). */
+    threads: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
+    contextSize: Type.Optional(Type.Integer({ minimum: 512, maximum: 32_768 })),
+    temperature: Type.Optional(Type.Number({ minimum: 0, maximum: 2 })),
+    maxTokens: Type.Optional(Type.Integer({ minimum: 64, maximum: 32_768 })),
+    /** The model is unloaded (its worker thread ends) after this long without a job; 0 keeps it. Default: the agent's HEARTH_AGENT_MODEL_IDLE_MS. */
+    idleUnloadMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 24 * 3600_000 })),
+  },
+  { additionalProperties: false },
+);
+export type BuiltinLlmSettings = Static<typeof BuiltinLlmSettings>;
+
+export const LlmSettings = Type.Union([RemoteLlmSettings, BuiltinLlmSettings]);
 export type LlmSettings = Static<typeof LlmSettings>;
 
 /** Piper speech: the `piper` command (piper-tts) and its `.onnx` voices (each with `.onnx.json`). */
@@ -69,6 +92,13 @@ export class BackendSettingsError extends Error {
 
 /** Validate settings; the error names the first offending field (`/comfyui/url: ...`). */
 export function parseBackendSettings(value: unknown): BackendSettings {
+  // A union's own error says only "Expected union value": check llm against the kind it names.
+  const llm = (value as { llm?: { kind?: unknown } } | null)?.llm;
+  if (llm && typeof llm === 'object') {
+    const member = llm.kind === 'builtin' ? BuiltinLlmSettings : RemoteLlmSettings;
+    const bad = Value.Errors(member, llm).First();
+    if (bad) throw new BackendSettingsError(`backend settings /llm${bad.path}: ${bad.message}`);
+  }
   const first = Value.Errors(BackendSettings, value).First();
   if (first) throw new BackendSettingsError(`backend settings ${first.path || '/'}: ${first.message}`);
   return Value.Default(BackendSettings, structuredClone(value)) as BackendSettings;

@@ -45,9 +45,12 @@ export interface Runner {
   close?(): Promise<void>;
 }
 
-/** Thrown by runners for errors a person can act on; the message is shown to the family. */
+/**
+ * Thrown by runners for errors a person can act on; the message is shown to the family. `detail`
+ * (a server's full error body, a traceback) goes to the agent's log only.
+ */
 export class JobError extends Error {
-  constructor(message: string, readonly retryable = false) {
+  constructor(message: string, readonly retryable = false, readonly detail?: string) {
     super(message);
     this.name = 'JobError';
   }

@@ -11,9 +11,7 @@ import { TfjsRuntime } from '../runners/builtin/tfjs/runtime.js';
 import { EsrganModels } from '../runners/builtin/upscale/esrgan-models.js';
 import { UpscaleRunner } from '../runners/builtin/upscale/upscale-runner.js';
 import { ComfyUiRunner } from '../runners/comfyui/runner.js';
-import { OllamaChat } from '../runners/llm/ollama.js';
-import { OpenAiChat } from '../runners/llm/openai.js';
-import { LlmRunner } from '../runners/llm/runner.js';
+import { LlmRunner, chatBackend } from '../runners/llm/runner.js';
 import type { Runner } from '../runners/runner.js';
 import { EspeakEngine } from '../runners/speech/espeak.js';
 import { PiperEngine } from '../runners/speech/piper.js';
@@ -56,7 +54,9 @@ export function createAgentRunners(
     checks.comfyui = (signal) => comfy.healthy(signal);
   }
   if (backends.llm) {
-    const llm = new LlmRunner(backends.llm.kind === 'ollama' ? new OllamaChat(backends.llm) : new OpenAiChat(backends.llm));
+    // The built-in LLM follows the agent's model idle time unless its settings name their own.
+    const settings = backends.llm.kind === 'builtin' && backends.llm.idleUnloadMs === undefined ? { ...backends.llm, idleUnloadMs: modelIdleUnloadMs } : backends.llm;
+    const llm = new LlmRunner(chatBackend(settings));
     runners.push(llm);
     checks.llm = (signal) => llm.healthy(signal);
   }

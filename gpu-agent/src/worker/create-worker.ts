@@ -3,6 +3,7 @@ import type { AgentBus } from '../bus.js';
 import type { AgentConfig } from '../config.js';
 import type { Extension } from '../extension.js';
 import type { Logger } from '../log.js';
+import { parseBackendSettings } from '../backends/settings.js';
 
 /**
  * The job-taking part of the agent: the backend watcher (when server backends are configured)
@@ -25,6 +26,8 @@ export async function createWorkerExtensions(
     import('./agent-runners.js'), import('./appliance-client.js'), import('./job-worker.js'),
   ]);
   const backends = await loadBackendSettings(env.AGENT_BACKENDS);
+  // AGENT_LLM_GGUF: the built-in LLM on that file, unless a backends file names another LLM.
+  if (!backends.llm && env.AGENT_LLM_GGUF) backends.llm = parseBackendSettings({ llm: { kind: 'builtin', modelPath: env.AGENT_LLM_GGUF } }).llm;
   const media = await detectMediaRunners(backends, (message) => deps.log.warn(message));
   const { registry, watcher, moderator } = createAgentRunners(backends, { modelIdleUnloadMs: config.modelIdleUnloadMs, media });
   const worker = new JobWorker({

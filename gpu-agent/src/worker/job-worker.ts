@@ -272,7 +272,8 @@ export class JobWorker implements Extension {
         return new Promise<never>(() => {});
       }
       const { message, retry } = describeFailure(err, reason);
-      log.warn(`job ${job.id} failed${retry ? ' (will be retried)' : ''}: ${message}`);
+      const detail = err instanceof JobError && err.detail ? { detail: err.detail.slice(0, 4000) } : undefined;
+      log.warn(`job ${job.id} failed${retry ? ' (will be retried)' : ''}: ${message}`, detail);
       bus.emit('job.failed', { ...ev, error: message });
       return retry ? Promise.reject(new Error(message)) : noRetry(bee, message);
     } finally {

@@ -4,7 +4,10 @@ const gib = (mib: number | null) => (mib === null ? '–' : (mib / 1024).toFixed
 
 /** GPU machines: online / asleep / offline, and per GPU its load, temperature and memory. */
 export function Agents({ agents }: { agents: AgentView[] }) {
-  if (agents.length === 0) return <div class="tile-empty" data-tile="agents">No GPU machine has joined yet</div>;
+  if (!agents.some((a) => a.gpus.length > 0)) {
+    const cpu = agents.filter((a) => a.availability === 'online').length;
+    return <div class="agents-none" data-tile="agents">No GPU computer{cpu > 0 ? ` · ${cpu} helper${cpu > 1 ? 's' : ''} on CPU` : ''}</div>;
+  }
   return (
     <ul class="agents" data-tile="agents">
       {agents.map((a) => (

@@ -1,5 +1,12 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 
+/**
+ * The time as the locale writes it: 12 or 24 hours as its people expect, the hour without a
+ * leading zero ("9:05", "9:05 PM").
+ */
+export const timeFormat = (locale: string | undefined, seconds: boolean) =>
+  new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', ...(seconds ? { second: '2-digit' } : {}) });
+
 /** Time and date in the layout's locale; ticks once a second only when seconds are shown. */
 export function Clock({ locale, seconds = false, date = true, big = false }: { locale?: string; seconds?: boolean; date?: boolean; big?: boolean }) {
   const [now, setNow] = useState(() => new Date());
@@ -15,7 +22,7 @@ export function Clock({ locale, seconds = false, date = true, big = false }: { l
     return () => clearTimeout(timer);
   }, [seconds]);
   const fmt = useMemo(() => ({
-    time: new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', ...(seconds ? { second: '2-digit' } : {}) }),
+    time: timeFormat(locale, seconds),
     date: new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long' }),
   }), [locale, seconds]);
   return (

@@ -1,10 +1,24 @@
-import type { JobView } from '../types.js';
+import type { JobView, MediaView } from '../types.js';
 
-/** What Hearth is working on, with progress bars. */
-export function Jobs({ jobs, max = 4 }: { jobs: JobView[]; max?: number }) {
-  if (jobs.length === 0) return <div class="tile-empty" data-tile="jobs">Nothing in the works</div>;
+/** How long a creation counts as "just finished" on the wall. */
+export const JUST_FINISHED_MS = 2 * 3600_000;
+
+/**
+ * What Hearth is working on, with progress bars, and what it just made: pictures from jobs that the
+ * family shared with the wall and that passed moderation (the kiosk's media scope), as thumbnails.
+ */
+export function Jobs({ jobs, finished, max = 4 }: { jobs: JobView[]; finished: MediaView[]; max?: number }) {
+  if (jobs.length === 0 && finished.length === 0) return <div class="tile-empty" data-tile="jobs">Nothing in the works</div>;
   return (
-    <ul class="jobs" data-tile="jobs">
+    <div class="jobs-tile" data-tile="jobs">
+      {finished.length > 0 && (
+        <ul class="just-made">
+          {finished.slice(0, 3).map((m) => (
+            <li key={m.id} data-media={m.id}><img src={`/api/media/${m.id}/thumbnail?size=256`} alt="" decoding="async" /><span>{m.ownerName}</span></li>
+          ))}
+        </ul>
+      )}
+      <ul class="jobs">
       {jobs.slice(0, max).map((j) => {
         const pct = Math.round((j.progress?.fraction ?? 0) * 100);
         return (
@@ -15,6 +29,7 @@ export function Jobs({ jobs, max = 4 }: { jobs: JobView[]; max?: number }) {
           </li>
         );
       })}
-    </ul>
+      </ul>
+    </div>
   );
 }

@@ -4,8 +4,9 @@ import { Value } from '@sinclair/typebox/value';
 import { JobError } from '../runner.js';
 import { HttpStatusError, checkShape, request, requestJson } from '../../backends/http.js';
 import { baseUrl } from '../../backends/settings.js';
-import { History, PromptAccepted, PromptRejected, SystemStats, Uploaded, type FileRef, type HistoryEntry } from './protocol.js';
+import { History, PromptAccepted, PromptRejected, QueueState, SystemStats, Uploaded, type FileRef, type HistoryEntry } from './protocol.js';
 import type { ApiWorkflow } from './workflow.js';
+import type { NodeInfo, ObjectInfo } from './workflow-import.js';
 
 const MAX_OUTPUT_BYTES = 512 * 1024 * 1024;
 
@@ -38,6 +39,41 @@ export class ComfyClient {
   async history(promptId: string, signal?: AbortSignal): Promise<HistoryEntry | undefined> {
     const all = await requestJson(`${this.base}/history/${encodeURIComponent(promptId)}`, 'ComfyUI /history', History, { signal, timeoutMs: this.timeoutMs });
     return all[promptId];
+  }
+
+  /** Prompt ids ComfyUI is running and has waiting (GET /queue). */
+  async queue(signal?: AbortSignal): Promise<{ running: string[]; pending: string[] }> {
+    const q = await requestJson(`${this.base}/queue`, 'ComfyUI /queue', QueueState, { signal, timeoutMs: this.timeoutMs });
+    const ids = (items: unknown[][]) => items.map((i) => i[1]).filter((id): id is string => typeof id === 'string');
+    return { running: ids(q.queue_running), pending: ids(q.queue_pending) };
+  }
+
+  /**
+   * Where our prompt is: finished (its history entry), still queued or running, or gone — a
+   * ComfyUI that restarted forgets its queue and history. History is read again after the queue,
+   * so a prompt that finishes between the two reads is not taken for gone.
+   */
+  async locate(promptId: string, signal?: AbortSignal): Promise<{ state: 'done'; entry: HistoryEntry } | { state: 'queued' | 'gone' }> {
+    const entry = await this.history(promptId, signal);
+    if (entry) return { state: 'done', entry };
+    const { running, pending } = await this.queue(signal);
+    if (running.includes(promptId) || pending.includes(promptId)) return { state: 'queued' };
+    const late = await this.history(promptId, signal);
+    return late ? { state: 'done', entry: late } : { state: 'gone' };
+  }
+
+  /** GET /object_info: every node class this ComfyUI has, with its inputs (several MB; ask rarely). */
+  async objectInfo(signal?: AbortSignal): Promise<ObjectInfo> {
+    return requestJson(`${this.base}/object_info`, 'ComfyUI /object_info', Type.Record(Type.String(), Type.Unknown()), { signal, timeoutMs: Math.max(this.timeoutMs, 60_000) }) as Promise<ObjectInfo>;
+  }
+
+  /** Checkpoint file names, from CheckpointLoaderSimple's ckpt_name choices (for the generate and restyle forms). */
+  async checkpoints(signal?: AbortSignal): Promise<string[]> {
+    const info = await requestJson(`${this.base}/object_info/CheckpointLoaderSimple`, 'ComfyUI /object_info', Type.Record(Type.String(), Type.Unknown()), { signal, timeoutMs: this.timeoutMs });
+    const choices = (info.CheckpointLoaderSimple as NodeInfo | undefined)?.input?.required?.ckpt_name;
+    const list = Array.isArray(choices) ? choices[0] : undefined;
+    if (!Array.isArray(list)) throw new JobError('ComfyUI /object_info does not list checkpoints for CheckpointLoaderSimple');
+    return list.filter((n): n is string => typeof n === 'string');
   }
 
   async view(file: FileRef, signal?: AbortSignal): Promise<{ bytes: Buffer; contentType: string }> {

@@ -52,6 +52,9 @@ export type HistoryEntry = Static<typeof HistoryEntry>;
 export const History = Type.Record(Str, HistoryEntry);
 
 /** POST /upload/image → 200 */
+/** GET /queue: `[number, prompt_id, prompt, extra_data, outputs_to_execute]` per item. */
+const QueueItem = Type.Array(Type.Unknown(), { minItems: 2 });
+export const QueueState = Type.Object({ queue_running: Type.Array(QueueItem), queue_pending: Type.Array(QueueItem) });
 export const Uploaded = Type.Object({ name: Type.String({ minLength: 1 }), subfolder: Str, type: Str });
 
 /** GET /system_stats → 200 */

@@ -46,6 +46,8 @@ export interface ComfyUiRunnerOptions {
   lostAfterMs?: number;
   /** Budget for the /interrupt and /queue calls on cancel (the job must stop within 2 s). */
   cancelTimeoutMs?: number;
+  /** Longest wait for a cancelled prompt to leave ComfyUI before the next job is queued anyway. */
+  drainTimeoutMs?: number;
 }
 
 interface Plan {
@@ -60,6 +62,8 @@ export class ComfyUiRunner implements Runner {
   readonly types: readonly JobType[] = TYPES;
   private readonly client: ComfyClient;
   private readonly dir: string;
+  /** A cancelled prompt ComfyUI may still be working on; the next job waits for it. */
+  private draining: Promise<void> | undefined;
 
   constructor(private readonly options: ComfyUiRunnerOptions) {
     this.client = new ComfyClient(options.settings.url, options.settings.requestTimeoutMs ?? 30_000);
@@ -90,6 +94,7 @@ export class ComfyUiRunner implements Runner {
       const template = await loadTemplate(this.dir, plan.template);
       const { prompt, outputNodes } = fillWorkflow(template, plan.template, plan.values, plan.format);
       const progress = new ComfyProgress(prompt, (p) => ctx.progress(p));
+      await this.afterDrain(progress, ctx.signal);
       const entry = await this.execute(prompt, progress, ctx);
       const artifacts = await this.collect(entry, outputNodes, job.type as ComfyJobType, plan.format, progress, ctx);
       progress.finish('done', 1);
@@ -159,6 +164,37 @@ export class ComfyUiRunner implements Runner {
     }
   }
 
+  /** Resolves once ComfyUI no longer runs or holds the prompt (or after `drainTimeoutMs`, or when it cannot be asked). */
+  private async untilStopped(promptId: string): Promise<void> {
+    const deadline = Date.now() + (this.options.drainTimeoutMs ?? 5 * 60_000);
+    const pollMs = this.options.historyPollMs ?? 1000;
+    while (Date.now() < deadline) {
+      try {
+        const { running, pending } = await this.client.queue();
+        if (!running.includes(promptId) && !pending.includes(promptId)) return;
+      } catch {
+        return; // ComfyUI is down: nothing of ours runs there any more
+      }
+      await new Promise((r) => setTimeout(r, pollMs));
+    }
+  }
+
+  /** Before queueing: wait (cancellably) for a cancelled prompt of ours that ComfyUI is still finishing. */
+  private async afterDrain(progress: ComfyProgress, signal: AbortSignal): Promise<void> {
+    const draining = this.draining;
+    if (!draining) return;
+    progress.finish('waiting for ComfyUI to stop the last job', 0);
+    await new Promise<void>((resolve, reject) => {
+      const onAbort = () => reject(abortReason(signal));
+      signal.addEventListener('abort', onAbort, { once: true });
+      void draining.then(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      });
+    });
+    if (this.draining === draining) this.draining = undefined;
+  }
+
   /** Queue the prompt and follow it to its history entry. */
   private async execute(prompt: ApiWorkflow, progress: ComfyProgress, ctx: RunContext): Promise<HistoryEntry> {
     const { signal } = ctx;
@@ -199,6 +235,9 @@ export class ComfyUiRunner implements Runner {
         if (settled) return;
         // Stop waiting at once; tell ComfyUI within the cancel budget, then let go.
         socket.close();
+        // ComfyUI checks for an interrupt only between sampler steps or nodes (seen: a 2048² node
+        // went on 12.8 s after the interrupt): the next job waits until this one has really stopped.
+        this.draining = this.untilStopped(promptId);
         // Even before /prompt answered: the request may already have reached ComfyUI.
         void this.client.cancel(promptId, cancelTimeoutMs).finally(() => settle(() => reject(abortReason(signal))));
       };
@@ -235,13 +274,18 @@ export class ComfyUiRunner implements Runner {
         }
       };
 
-      /** While the socket is down, /history tells whether the prompt finished. */
+      /**
+       * While the socket is down, /history and /queue tell whether the prompt finished, still
+       * waits, or was forgotten by a ComfyUI that restarted (then no message will ever come:
+       * the attempt fails as retryable and the job is handed out again).
+       */
       const poll = async () => {
         if (settled) return;
         try {
-          const entry = await this.client.history(promptId, signal);
+          const where = await this.client.locate(promptId, signal);
           unreachableSince = undefined;
-          if (entry) return handleEntry(entry);
+          if (where.state === 'done') return handleEntry(where.entry);
+          if (where.state === 'gone') return fail(forgotten());
         } catch (err) {
           if (err instanceof JobError && !err.retryable) return fail(err);
           unreachableSince ??= Date.now();
@@ -254,8 +298,13 @@ export class ComfyUiRunner implements Runner {
         if (!settled && queued && !pollTimer) pollTimer = setTimeout(() => void poll(), pollMs);
       });
       socket.on('open', () => {
-        // Reconnected: a prompt that ended while we were away sends nothing more, so look once now.
-        if (!settled && queued) void this.client.history(promptId, signal).then((e) => e && handleEntry(e), () => {});
+        // Reconnected: a prompt that ended (or was forgotten) while we were away sends nothing more, so look once now.
+        if (!settled && queued) {
+          void this.client.locate(promptId, signal).then(
+            (where) => (where.state === 'done' ? handleEntry(where.entry) : where.state === 'gone' ? fail(forgotten()) : undefined),
+            () => {},
+          );
+        }
       });
 
       socket.on('message', ({ type, data }) => {
@@ -361,6 +410,10 @@ function executionError(data: Record<string, unknown> | unknown): JobError {
   const d = checkShape(ExecutionErrorData, data, 'ComfyUI execution_error');
   const message = d.exception_message.trim().split('\n')[0]?.slice(0, 400) ?? '';
   return new JobError(`ComfyUI failed in node ${d.node_type} (#${d.node_id}): ${d.exception_type}: ${message}`);
+}
+
+function forgotten(): JobError {
+  return new JobError('ComfyUI lost the job (it restarted?); it will be tried again', true);
 }
 
 function interruptedError(signal: AbortSignal): Error {

@@ -11,28 +11,66 @@ export interface ChatMessage {
   content: string;
 }
 
-/** DialogueResult as plain JSON Schema (TypeBox's symbols dropped). */
-export function dialogueSchema(): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(DialogueResult)) as Record<string, unknown>;
+/** Lines per panel and characters per line we ask for: short bubbles, and a bounded answer. */
+export const LINES_PER_PANEL = 3;
+export const LINE_CHARS = 120;
+
+/**
+ * The JSON Schema an answer to this input must follow, exact enough for constrained decoding
+ * (llama.cpp grammars, Ollama `format`, OpenAI structured outputs) to rule out what a small model
+ * gets wrong: one entry per panel with its own index, in order (`prefixItems` + `const`),
+ * speakers only from the panel's cast (`enum`), short lines. A valid answer also passes
+ * DialogueResult, which `checkDialogue` still checks.
+ */
+export function dialogueSchemaFor(input: DialogueInput): Record<string, unknown> {
+  const cast = input.characters.map((c) => c.name);
+  const panel = (p: DialogueInput['panels'][number], index: number) => {
+    const inPanel = cast.filter((name) => p.characters.some((c) => c.trim().toLowerCase() === name.trim().toLowerCase()));
+    return {
+      type: 'object',
+      additionalProperties: false,
+      required: ['index', 'lines'],
+      properties: {
+        index: { const: index },
+        lines: {
+          type: 'array',
+          minItems: 1,
+          maxItems: LINES_PER_PANEL,
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['speaker', 'text'],
+            properties: {
+              speaker: { enum: inPanel.length ? inPanel : cast },
+              text: { type: 'string', minLength: 1, maxLength: LINE_CHARS },
+            },
+          },
+        },
+      },
+    };
+  };
+  const n = input.panels.length;
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: ['panels'],
+    properties: { panels: { type: 'array', minItems: n, maxItems: n, prefixItems: input.panels.map(panel) } },
+  };
 }
 
 /**
- * OpenAI strict structured outputs accept a subset of JSON Schema; drop string length bounds
- * (our own check below enforces them) and make sure every object lists all its properties as required.
+ * Tokens an answer may take: every line at its longest (~4 characters a token, plus the JSON
+ * around it) and some slack. Enough for any answer the schema allows, so a model that follows
+ * it is never cut off, and a model that rambles is stopped early.
  */
-export function strictSchema(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(strictSchema);
-  if (!schema || typeof schema !== 'object') return schema;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(schema)) {
-    if (k === 'minLength' || k === 'maxLength') continue;
-    out[k] = strictSchema(v);
-  }
-  if (out.type === 'object' && out.properties && typeof out.properties === 'object') {
-    out.required = Object.keys(out.properties);
-    out.additionalProperties = false;
-  }
-  return out;
+export function dialogueTokenBudget(input: DialogueInput): number {
+  const perLine = Math.ceil(LINE_CHARS / 3) + 16;
+  return 32 + input.panels.length * (12 + LINES_PER_PANEL * perLine);
+}
+
+/** The schema spelled out for servers that cannot constrain their output: it goes into the prompt. */
+export function schemaInstruction(schema: Record<string, unknown>): string {
+  return `Your answer must be one JSON object that follows this JSON Schema exactly:\n${JSON.stringify(schema)}`;
 }
 
 export function dialogueMessages(input: DialogueInput): ChatMessage[] {
@@ -47,7 +85,7 @@ export function dialogueMessages(input: DialogueInput): ChatMessage[] {
         'You write speech bubbles for a family comic. Answer with JSON only, matching the given schema: ' +
         '{"panels":[{"index":<panel number>,"lines":[{"speaker":<character name>,"text":<what they say>}]}]}. ' +
         'Write one entry per panel, in order, with the panel numbers given. Speakers must be characters from the cast, ' +
-        'spelled exactly as given. Keep each line short (under 120 characters) and kind; no swearing, nothing scary for children.',
+        `spelled exactly as given. Keep each line short (under ${LINE_CHARS} characters) and kind; no swearing, nothing scary for children.`,
     },
     {
       role: 'user',
@@ -78,6 +116,7 @@ export function checkDialogue(answer: string, input: DialogueInput): Checked {
   const schemaProblems = [...Value.Errors(DialogueResult, parsed)].slice(0, 6).map((e) => `${e.path || '/'}: ${e.message}`);
   if (schemaProblems.length) return { ok: false, problems: schemaProblems };
   const result = structuredClone(parsed as DialogueResult);
+  delete result.writtenBy; // ours to set, never the model's
   const problems: string[] = [];
 
   const want = input.panels.length;

@@ -7,7 +7,7 @@ import { Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { JobError } from '../runner.js';
 import { request, requestJson, HttpStatusError } from '../../backends/http.js';
-import { baseUrl, type LlmSettings } from '../../backends/settings.js';
+import { baseUrl, type RemoteLlmSettings } from '../../backends/settings.js';
 import type { ChatAnswer, ChatBackend, ChatRequest } from './backend.js';
 import { lines } from './stream.js';
 
@@ -27,7 +27,7 @@ export class OllamaChat implements ChatBackend {
   readonly name = 'Ollama';
   private readonly base: string;
 
-  constructor(private readonly settings: LlmSettings) {
+  constructor(private readonly settings: RemoteLlmSettings) {
     this.base = baseUrl(settings.url);
   }
 
@@ -38,7 +38,7 @@ export class OllamaChat implements ChatBackend {
       stream: true,
       format: req.schema,
       keep_alive: this.settings.keepAlive ?? '5m',
-      options: { temperature: this.settings.temperature ?? 0.7, num_predict: this.settings.maxTokens ?? 2048 },
+      options: { temperature: this.settings.temperature ?? 0.7, num_predict: Math.min(this.settings.maxTokens ?? 2048, req.maxTokens ?? Infinity) },
     };
     let res: Response;
     try {
@@ -64,7 +64,7 @@ export class OllamaChat implements ChatBackend {
         text += delta;
         req.onText(delta);
       }
-      if (obj.done) return { text, truncated: obj.done_reason === 'length' };
+      if (obj.done) return { text, truncated: obj.done_reason === 'length', model: this.settings.model };
     }
     throw new JobError('Ollama closed the connection before finishing the answer', true);
   }

@@ -1,24 +1,23 @@
 /**
- * LLM runner: `text.dialogue` through Ollama or an OpenAI-compatible server. The answer is
- * streamed (progress from its length against an estimate), then checked; an answer that fails
- * the checks is sent back once with the problems listed, and a second failure is a clear error.
+ * LLM runner: `text.dialogue` through Ollama, an OpenAI-compatible server or the built-in
+ * llama.cpp. The model is held to a schema made for this input (constrained decoding where the
+ * backend can) and a token budget; the answer is streamed (progress in tokens against the
+ * budget), then checked; an answer that fails the checks is sent back once with the problems
+ * listed, and a second failure is a clear error. The result names the model that wrote it.
  */
 import type { Capability, JobProgress, JobType } from '@hearth/protocol';
 import { JobError, type RunContext, type Runner, type RunnerJob, type RunResult } from '../runner.js';
 import { asJobError } from '../../backends/http.js';
 import type { LlmSettings } from '../../backends/settings.js';
 import type { ChatBackend } from './backend.js';
-import { checkDialogue, checkDialogueInput, correctionMessages, dialogueMessages, dialogueSchema, type DialogueInput } from './dialogue.js';
+import { checkDialogue, checkDialogueInput, correctionMessages, dialogueMessages, dialogueSchemaFor, dialogueTokenBudget, type DialogueInput } from './dialogue.js';
+import { BuiltinChat } from './builtin/builtin-chat.js';
 import { OllamaChat } from './ollama.js';
 import { OpenAiChat } from './openai.js';
 
 export function chatBackend(settings: LlmSettings): ChatBackend {
+  if (settings.kind === 'builtin') return new BuiltinChat(settings);
   return settings.kind === 'ollama' ? new OllamaChat(settings) : new OpenAiChat(settings);
-}
-
-/** Rough size of a good answer in characters: a few short lines per panel plus the JSON around them. */
-function expectedChars(input: DialogueInput): number {
-  return 40 + input.panels.length * (40 + Math.max(1, input.panels[0]?.characters.length ?? 1) * 2 * 80);
 }
 
 export class LlmRunner implements Runner {
@@ -39,6 +38,10 @@ export class LlmRunner implements Runner {
     return this.backend.freeMemory();
   }
 
+  async close(): Promise<void> {
+    await this.backend.close?.();
+  }
+
   async run(job: RunnerJob, ctx: RunContext): Promise<RunResult> {
     if (!this.canRun(job)) throw new JobError(`the LLM runner cannot run ${job.type} jobs`);
     let input: DialogueInput;
@@ -48,9 +51,11 @@ export class LlmRunner implements Runner {
       throw new JobError((err as Error).message);
     }
     const report = monotonic(ctx.progress, this.progressIntervalMs);
-    const schema = dialogueSchema();
+    const schema = dialogueSchemaFor(input);
     const first = dialogueMessages(input);
-    const expected = expectedChars(input);
+    const budget = dialogueTokenBudget(input);
+    // Without token counts, about 4 characters a token.
+    const expected = budget * 4;
     let messages = first;
     let problems: string[] = [];
 
@@ -64,10 +69,12 @@ export class LlmRunner implements Runner {
         answer = await this.backend.chat({
           messages,
           schema,
+          maxTokens: budget,
           signal: ctx.signal,
-          onText: (delta) => {
+          onText: (delta, tokens) => {
             chars += delta.length;
-            report({ fraction: from + (to - from) * Math.min(1, chars / expected), stage });
+            const done = tokens === undefined ? chars / expected : tokens / budget;
+            report({ fraction: from + (to - from) * Math.min(1, done), stage, ...(tokens !== undefined && { message: `${tokens} tokens` }) });
           },
         });
       } catch (err) {
@@ -76,7 +83,7 @@ export class LlmRunner implements Runner {
       const checked = checkDialogue(answer.text, input);
       if (checked.ok) {
         report({ fraction: 1, stage: 'done' }, true);
-        return { artifacts: [], data: checked.value };
+        return { artifacts: [], data: answer.model ? { ...checked.value, writtenBy: answer.model } : checked.value };
       }
       problems = answer.truncated ? ['the answer was cut off (it hit the token limit)', ...checked.problems] : checked.problems;
       messages = correctionMessages(first, answer.text, problems);
@@ -90,7 +97,7 @@ function monotonic(emit: (p: JobProgress) => void, intervalMs: number) {
   let last: JobProgress = { fraction: 0, stage: '' };
   let at = 0;
   return (p: JobProgress, force = false) => {
-    const next = { fraction: Math.max(last.fraction, Math.min(1, p.fraction)), stage: p.stage };
+    const next: JobProgress = { fraction: Math.max(last.fraction, Math.min(1, p.fraction)), stage: p.stage, ...(p.message !== undefined && { message: p.message }) };
     const now = Date.now();
     if (!force && next.stage === last.stage && (next.fraction === last.fraction || now - at < intervalMs)) return;
     last = next;

@@ -8,7 +8,11 @@
  *
  * Scriptable per next prompt (`standin.next = {...}`): an execution_error at a node class, a
  * malformed /history, dropping the websocket mid-run (and refusing reconnects for a while), slow
- * steps. `down()` / `up()` stop and restart the whole server on the same port.
+ * steps. `down()` / `up()` stop and start answering on the same port; `restart()` is what a real
+ * ComfyUI restart does: the process dies (queue, history and the running prompt are forgotten,
+ * nothing executes any more) and a fresh one answers on the same port. `interruptLagMs` is how
+ * long a real ComfyUI goes on with the current step or node after an interrupt (seen: 12.8 s for
+ * a 2048² node on the CPU), during which the prompt stays in /queue's queue_running.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -73,6 +77,8 @@ interface Queued {
 export interface RecordedRequest {
   method: string;
   path: string;
+  /** When it arrived (Date.now()). */
+  at: number;
   body?: unknown;
 }
 
@@ -83,6 +89,7 @@ export class ComfyStandin {
   port = 0;
   stepDelayMs = 30;
   nodeDelayMs = 2;
+  interruptLagMs = 0;
   next: NextRun = {};
   readonly requests: RecordedRequest[] = [];
   readonly inputs = new Map<string, Buffer>();
@@ -103,9 +110,12 @@ export class ComfyStandin {
   private refuseWsUntil = 0;
   private preview?: Buffer;
   private worker?: Promise<void>;
+  /** Bumped by restart(): an execution of an older process stops at its next step. */
+  private life = 0;
 
   async start(port = 0): Promise<this> {
-    this.preview ??= await sharp({ create: { width: 64, height: 64, channels: 3, background: '#3a7' } }).jpeg().toBuffer();
+    // A real ComfyUI 0.3.64 sends 512-px JPEG previews of ~80 KB (noise from a random-weight model looks like this).
+    this.preview ??= await sharp({ create: { width: 512, height: 512, channels: 3, background: '#3a7', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).jpeg({ quality: 90 }).toBuffer();
     await this.listen(port);
     return this;
   }
@@ -128,6 +138,19 @@ export class ComfyStandin {
 
   async up(): Promise<void> {
     await this.listen(this.port);
+  }
+
+  /** A real restart: everything in memory is gone, then the server answers again on the same port. */
+  async restart(downMs = 0): Promise<void> {
+    await this.down();
+    this.life++;
+    this.queue.length = 0;
+    this.running = undefined;
+    this.worker = undefined;
+    this.history.clear();
+    this.number = 0;
+    await sleep(downMs);
+    await this.up();
   }
 
   requestsTo(path: string): RecordedRequest[] {
@@ -198,7 +221,7 @@ export class ComfyStandin {
         return json(res, 400, { error: 'invalid json' });
       }
     }
-    this.requests.push({ method: req.method ?? 'GET', path: url.pathname, ...(body !== undefined ? { body } : {}) });
+    this.requests.push({ method: req.method ?? 'GET', path: url.pathname, at: Date.now(), ...(body !== undefined ? { body } : {}) });
     const route = `${req.method} ${url.pathname}`;
     if (route === 'POST /prompt') return this.postPrompt(res, body);
     if (route === 'GET /system_stats') return json(res, 200, HTTP.system_stats);
@@ -213,6 +236,11 @@ export class ComfyStandin {
       const pid = (body as { prompt_id?: unknown } | undefined)?.prompt_id;
       if (this.running && (!pid || pid === this.running.promptId)) this.running.interrupted = true;
       return empty(res);
+    }
+    if (route === 'GET /queue') {
+      // server.py get_queue: [number, prompt_id, prompt, extra_data, outputs_to_execute] per item.
+      const item = (q: Queued) => [q.number, q.promptId, q.prompt, q.clientId ? { client_id: q.clientId } : {}, q.outputs];
+      return json(res, 200, { queue_running: this.running ? [item(this.running)] : [], queue_pending: this.queue.map(item) });
     }
     if (route === 'POST /queue') {
       const del = (body as { delete?: unknown } | undefined)?.delete;
@@ -315,10 +343,12 @@ export class ComfyStandin {
   // ---- execution ----
 
   private async work(): Promise<void> {
-    for (let item = this.queue.shift(); item; item = this.queue.shift()) {
+    const life = this.life;
+    for (let item = this.queue.shift(); item && life === this.life; item = this.queue.shift()) {
       this.running = { ...item, interrupted: false };
       this.send(undefined, fill(WS.status_update, { queue_remaining: this.remaining() }));
       await this.execute(this.running);
+      if (life !== this.life) return; // restarted meanwhile: that process is gone
       this.running = undefined;
       this.send(undefined, fill(WS.status_update, { queue_remaining: this.remaining() }));
     }
@@ -340,6 +370,7 @@ export class ComfyStandin {
     const executed: string[] = [];
     let steps = 0;
     let failure: 'error' | 'interrupted' | undefined;
+    const life = this.life;
 
     for (const node of this.order(prompt, run.outputs)) {
       const n = prompt[node]!;
@@ -355,7 +386,11 @@ export class ComfyStandin {
         const max = Number(n.inputs?.steps ?? 1);
         for (let value = 1; value <= max; value++) {
           await sleep(this.stepDelayMs);
-          if (run.interrupted) break;
+          if (life !== this.life) return;
+          if (run.interrupted) {
+            await sleep(this.interruptLagMs);
+            break;
+          }
           this.send(sid, fill(WS.progress, { value, max, prompt_id, node }));
           this.send(sid, fill(WS.progress_state, { value, max, prompt_id, node }));
           this.sendBinary(sid, Buffer.concat([u32(1), u32(1), this.preview!]));
@@ -455,7 +490,7 @@ export class ComfyStandin {
     const name = image.name;
     const bytes = Buffer.from(await image.arrayBuffer());
     this.inputs.set(subfolder ? `${subfolder}/${name}` : name, bytes);
-    this.requests.push({ method: 'POST', path: '/upload/image#file', body: { name, type, overwrite: form.get('overwrite'), size: bytes.length } });
+    this.requests.push({ method: 'POST', path: '/upload/image#file', at: Date.now(), body: { name, type, overwrite: form.get('overwrite'), size: bytes.length } });
     json(res, 200, fill(HTTP.upload, { name, subfolder, type }));
   }
 }

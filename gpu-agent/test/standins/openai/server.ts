@@ -1,5 +1,6 @@
 /**
- * OpenAI-compatible stand-in for tests: replays the recorded server-sent-event transcripts in
+ * Stand-in for Ollama's OpenAI-compatible endpoint: replays the hand-written (not recorded, see
+ * fixtures/openai/README.md) server-sent-event transcripts in
  * test/fixtures/openai/ event by event with a delay, like /v1/chat/completions with stream:true.
  * Scenarios are queued per request (`standin.script.push(...)`, default 'ok'): ok, invalid,
  * error (an error event mid-stream), disconnect (the socket is cut halfway). With `apiKey` set,

@@ -9,6 +9,7 @@ import { useResource } from '../../use-resource.js';
 import { PresenceFields } from './kiosk-presence.js';
 import { DoorbellFields } from './kiosk-doorbell.js';
 import { LayoutPreview } from './kiosk-preview.js';
+import { NightFields } from './kiosk-night.js';
 
 /** The tile kinds of protocol/src/kiosk.ts, listed here so that no schema code reaches the bundle. */
 const TILE_TYPES: readonly KioskTileType[] = ['clock', 'weather', 'entities', 'jobs', 'agents', 'slideshow'];
@@ -131,6 +132,7 @@ export function KioskLayoutForm() {
         </div>
         <button type="button" onClick={add} disabled={layout.tiles.length >= 24}>{t('kiosk.addTile')}</button>
       </div>
+      <NightFields night={layout.night} burnIn={layout.burnIn} onChange={(next) => change({ ...layout, ...next })} />
       <PresenceFields value={layout.presence} onChange={(presence) => change({ ...layout, presence })} />
       <DoorbellFields value={layout.doorbell} onChange={(doorbell) => {
         const { doorbell: _old, ...rest } = layout;

