@@ -18,7 +18,7 @@ export const KEEP_EXTERNAL = [
   // read their own files or spawn workers from their folder
   'bee-queue', 'pino', 'thread-stream', '@fastify/swagger', '@fastify/swagger-ui', '@fastify/static',
   '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-core', 'nsfwjs', '@upscalerjs/esrgan-slim',
-  'pdfkit', 'fontkit', 'dejavu-fonts-ttf',
+  'pdfkit', 'fontkit', 'dejavu-fonts-ttf', 'node-llama-cpp',
   // import()s a CommonJS package at run time: a split chunk would hand it only `default`
   '@fastify/cookie',
 ];

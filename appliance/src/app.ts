@@ -126,7 +126,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('readiness', readiness);
   app.decorate('passwordPolicy', opts.passwordPolicy ?? PasswordPolicy.load());
 
-  app.setErrorHandler((caught: Error & { statusCode?: number; headers?: Record<string, string> }, request, reply) => {
+  app.setErrorHandler((caught: Error & { statusCode?: number; headers?: Record<string, string>; code?: string }, request, reply) => {
     // A full disk is the family's to fix, not a crash: say what to do (SQLite rolled the change back).
     let err = caught;
     if (isDiskFull(caught)) {
@@ -143,7 +143,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       statusCode: status,
       error: httpReason(status),
       message: unexpected ? 'Something went wrong on the appliance; the details are in its log' : err.message,
-      code: fieldError?.code ?? statusErrorCode(status),
+      code: fieldError?.code ?? (err instanceof HttpError ? err.code : undefined) ?? statusErrorCode(status),
     };
     if (fieldError) body.field = fieldError.field;
     if (fieldError?.params) body.params = fieldError.params;

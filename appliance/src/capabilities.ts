@@ -9,6 +9,7 @@ import { homeAssistantPlugin } from './home-assistant/plugin.js';
 import { backupRoutes } from './backup/routes.js';
 import { kioskFeedPlugin } from './kiosk-feed/index.js';
 import { mqttDevicePlugin } from './mqtt-device/plugin.js';
+import { gettingStartedRoutes } from './getting-started/routes.js';
 import { comicCapabilities } from './comics/capabilities.js';
 import { agentCommandAuditPlugin } from './mqtt-device/agent-command-audit.js';
 
@@ -28,6 +29,7 @@ export function productCapabilities(config: ApplianceConfig, connections: Connec
     async (app) => { await app.register(mqttDevicePlugin, { mqtt: connections.mqtt, log, version, configurationUrl: config.publicUrl }); },
     // The embedded broker audits agent commands itself, before delivering them.
     ...(config.mqttUrl ? [async (app: HearthApp) => { await app.register(agentCommandAuditPlugin, { mqtt: connections.mqtt, log }); }] : []),
+    async (app) => { await app.register(gettingStartedRoutes); },
     async (app) => { await app.register(portalPlugin); },
   ];
 }

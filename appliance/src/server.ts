@@ -7,6 +7,7 @@ import type { ApplianceConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { SettingsStore } from './settings/settings-store.js';
 import { connect, redactUrl, type Connections } from './embedded/connections.js';
+import { logOutput } from './log-output.js';
 import { embeddedMqttAccess, newApplianceCredentials, type ApplianceMqttCredentials } from './embedded/mqtt-access.js';
 import { embeddedBrokerPort } from './embedded/broker-port.js';
 import { mqttBrokerRoutes } from './embedded/routes.js';
@@ -40,7 +41,7 @@ export interface StartOptions extends Pick<AppOptions, 'sessionPolicy' | 'thrott
  * (embedded when no URL is given), then the HTTP service. `stop()` undoes it in reverse order.
  */
 export async function startAppliance(config: ApplianceConfig, opts: StartOptions = {}): Promise<RunningAppliance> {
-  const log = pino({ level: config.logLevel, redact: LOG_REDACT }, opts.logDestination ?? process.stdout);
+  const log = pino({ level: config.logLevel, redact: LOG_REDACT }, opts.logDestination ?? logOutput());
   const cleanups: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const cleanup of cleanups.reverse()) {

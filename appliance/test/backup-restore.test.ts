@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { tempDir, waitFor } from '@hearth/testkit';
 import { tmpdir } from 'node:os';
 import { restoreBackup } from '../src/backup/index.js';
-import { startTestAppliance, type TestAppliance } from './support/harness.js';
+import { letJobsWaitForAComputer, startTestAppliance, type TestAppliance } from './support/harness.js';
 import type { HttpClient } from './support/http-client.js';
 
 const run = promisify(execFile);
@@ -26,6 +26,7 @@ let member: HttpClient;
 
 beforeAll(async () => {
   t = await startTestAppliance({ product: true, config: { backupKey: KEY } });
+  await letJobsWaitForAComputer(t);
   admin = await t.admin();
   member = await t.user(admin, 'member', 'photographer');
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@hearth/testkit';
-import { startTestAppliance, type TestAppliance } from './support/harness.js';
+import { letJobsWaitForAComputer, startTestAppliance, type TestAppliance } from './support/harness.js';
 import type { HttpClient } from './support/http-client.js';
 import { png, uploadForm } from './jobs-fixtures.js';
 
@@ -29,6 +29,7 @@ const filler = join(mountpoint, 'filler');
 beforeAll(async () => {
   if (!mounted) return;
   t = await startTestAppliance({ product: true, config: { dataDir: join(mountpoint, 'data') } });
+  await letJobsWaitForAComputer(t);
   const admin = await t.admin();
   member = await t.user(admin, 'member');
   const up = await member.post('/api/media', uploadForm(await png(32, 32, '#48c')));

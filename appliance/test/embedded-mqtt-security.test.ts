@@ -166,6 +166,8 @@ describe('the embedded MQTT broker', () => {
   });
 
   it('a fake agent with ComfyUI and a MAC neither joins the Wake-on-LAN targets nor pulls a waiting job', async () => {
+    // No real computer has offered ComfyUI: the admin lets such jobs wait (else they are refused).
+    expect((await admin.put('/api/admin/settings/job-waiting', { queueWithoutComputer: true })).status).toBe(200);
     const job = await admin.post('/api/jobs', { type: 'image.generate', input: { prompt: 'a lighthouse at dusk' } });
     expect(job.status, job.text).toBe(201);
     await waitFor(async () => (await admin.get(`/api/jobs/${job.json.id}`)).json.status === 'waiting_for_gpu', { timeoutMs: 10_000, what: 'the job waits for a GPU' });

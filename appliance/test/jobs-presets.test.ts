@@ -1,12 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpClient } from './support/http-client.js';
 import { deviceClient, startJobsAppliance, type JobsAppliance } from './jobs-fixtures.js';
+import { letJobsWaitForAComputer } from './support/harness.js';
 
 let h: JobsAppliance;
 let admin: HttpClient;
 
 beforeAll(async () => {
   h = await startJobsAppliance();
+  // No computer joins here: preset jobs are accepted and wait (else they are refused).
+  await letJobsWaitForAComputer(h.t);
   admin = await h.t.admin();
 });
 afterAll(() => h?.close());

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@hearth/testkit';
 import type { HttpClient } from './support/http-client.js';
-import { startTestAppliance, type TestAppliance } from './support/harness.js';
+import { letJobsWaitForAComputer, startTestAppliance, type TestAppliance } from './support/harness.js';
 import { deviceClient, openEvents, png, startInlineWorker, uploadForm } from './jobs-fixtures.js';
 import { jobCapabilities } from '../src/jobs/capabilities.js';
 import { kioskFeedPlugin } from '../src/kiosk-feed/index.js';
@@ -17,6 +17,7 @@ beforeAll(async () => {
       async (app) => { await app.register(kioskFeedPlugin, { version: 'test-1', publicUrl: undefined }); },
     ],
   });
+  await letJobsWaitForAComputer(t);
   admin = await t.admin();
 });
 afterAll(() => t?.close());

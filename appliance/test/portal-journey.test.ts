@@ -109,7 +109,8 @@ describe('the family journey in the portal', () => {
     // Live: the bar moved through values between 0 and 100 while the agent worked, without a reload.
     expect([...seenValues].some((v) => v > 0 && v < 100), `values seen: ${[...seenValues].join(', ')}`).toBe(true);
     await screenshot(page, 'journey-job-done-phone');
-    const resultImg = page.getByRole('img', { name: 'Result picture' });
+    // The upscale is shown over the original (a before/after slider).
+    const resultImg = page.getByRole('img', { name: 'After' });
     await resultImg.waitFor();
     const resultSrc = (await resultImg.getAttribute('src'))!;
     const resultId = /\/api\/media\/([a-f0-9]{64})\//.exec(resultSrc)![1]!;

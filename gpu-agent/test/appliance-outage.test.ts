@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { letJobsWaitForAComputer } from '../../appliance/test/support/harness.js';
 import { deviceClient, startJobsAppliance, uploadForm, type JobsAppliance } from '../../appliance/test/jobs-fixtures.js';
 import type { HttpClient } from '../../appliance/test/support/http-client.js';
 import { testPhoto } from '../src/runners/builtin/test-support.js';
@@ -22,6 +23,8 @@ let agent: AgentProcess | undefined;
 
 beforeAll(async () => {
   lab = await startJobsAppliance({ tuning: { jobs: { stallIntervalMs: 5000 } } });
+  // Jobs may be submitted before the agent has announced itself: they wait for it instead of being refused.
+  await letJobsWaitForAComputer(lab.t);
   admin = await lab.t.admin();
   agentToken = (await deviceClient(lab.t, admin, 'agent')).bearer!;
   agentDir = await mkdtemp(join(tmpdir(), 'hearth-outage-agent-'));

@@ -4,6 +4,7 @@
  * the sampler, progress, previews, errors and files are the real ones), replayed frame by frame.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '@hearth/testkit';
 import sharp from 'sharp';
 import { ComfyUiRunner } from '../src/runners/comfyui/runner.js';
 import { JobError } from '../src/runners/runner.js';
@@ -50,6 +51,39 @@ describe(`ComfyUI runner against recorded ComfyUI ${VERSION}`, () => {
     expect(err).toBeInstanceOf(JobError);
     expect((err as Error).message).toMatch(/^ComfyUI failed in node SaveImage \(#4\): /);
     expect((err as JobError).retryable).toBe(false);
+  });
+
+  it('cancels with a targeted interrupt, and queues the next job only once the real ComfyUI has let go of the cancelled prompt', async () => {
+    // Recorded: after /interrupt the real ComfyUI kept the prompt in queue_running until it
+    // finished the step it was on (106 s on this CPU), then sent execution_interrupted.
+    const runner = await runnerFor('interrupt');
+    const first = recordingContext();
+    const cancelled = runner.run({ ...generate, id: 'job-a' }, first.ctx).catch((e: unknown) => e);
+    await waitFor(() => first.progress.some((p) => p.stage.startsWith('sampling step')), { timeoutMs: 30_000, what: 'sampling' });
+    const t0 = Date.now();
+    first.controller.abort();
+    expect(((await cancelled) as Error).name).toBe('AbortError');
+    expect(Date.now() - t0).toBeLessThan(2000);
+    const a = replay!.posted[0]!.prompt_id;
+    expect(replay!.calls.filter((c) => c.method === 'POST').map((c) => [c.path, c.body])).toEqual([['/interrupt', { prompt_id: a }], ['/queue', { delete: [a] }]]);
+    const second = recordingContext();
+    const next = runner.run({ ...generate, id: 'job-b' }, second.ctx).catch((e: unknown) => e);
+    await waitFor(() => replay!.posted.length === 2, { timeoutMs: 60_000, what: 'the next prompt' });
+    expect(replay!.posted[1]!.at).toBeGreaterThanOrEqual(replay!.endedAt.get(a)!);
+    expect(second.progress.some((p) => p.stage === 'waiting for ComfyUI to stop the last job')).toBe(true);
+    second.controller.abort();
+    await next;
+  });
+
+  it('fails the attempt as retryable when the real ComfyUI restarted mid-job and forgot the prompt', async () => {
+    // Recorded: killed during sampling and started again; then /history/<id> is {} and /queue is empty.
+    const runner = await runnerFor('restart');
+    const { ctx } = recordingContext();
+    const err = await runner.run(generate, ctx).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(JobError);
+    expect((err as JobError).retryable).toBe(true);
+    expect((err as Error).message).toMatch(/ComfyUI lost the job/);
+    expect(await runner.healthy()).toBe(true);
   });
 
   it('explains the real refusal of a workflow with a missing checkpoint', async () => {

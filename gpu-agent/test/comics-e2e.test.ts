@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ComicView, PipelineView } from '@hearth/protocol';
+import { letJobsWaitForAComputer } from '../../appliance/test/support/harness.js';
 import { deviceClient, startJobsAppliance, uploadForm, type JobsAppliance } from '../../appliance/test/jobs-fixtures.js';
 import type { HttpClient } from '../../appliance/test/support/http-client.js';
 import { testPhoto } from '../src/runners/builtin/test-support.js';
@@ -30,6 +31,8 @@ const agents: AgentProcess[] = [];
 beforeAll(async () => {
   llm = await new OpenAiStandin().start();
   lab = await startJobsAppliance({ comics: true, tuning: { jobs: { stallIntervalMs: STALL_MS } } });
+  // Jobs may be submitted before the agent has announced itself: they wait for it instead of being refused.
+  await letJobsWaitForAComputer(lab.t);
   admin = await lab.t.admin();
   mum = await lab.t.user(admin, 'member', 'mum');
   dad = await lab.t.user(admin, 'member', 'dad');

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { JobProgress } from '@hearth/protocol';
+import { letJobsWaitForAComputer } from '../../appliance/test/support/harness.js';
 import { deviceClient, openEvents, startJobsAppliance, uploadForm, type JobsAppliance } from '../../appliance/test/jobs-fixtures.js';
 import type { HttpClient } from '../../appliance/test/support/http-client.js';
 import { testPhoto } from '../src/runners/builtin/test-support.js';
@@ -25,6 +26,8 @@ const agents: AgentProcess[] = [];
 
 beforeAll(async () => {
   lab = await startJobsAppliance({ tuning: { jobs: { stallIntervalMs: STALL_MS } } });
+  // Jobs may be submitted before the agent has announced itself: they wait for it instead of being refused.
+  await letJobsWaitForAComputer(lab.t);
   admin = await lab.t.admin();
   agentToken = (await deviceClient(lab.t, admin, 'agent')).bearer!;
   agentDir = await mkdtemp(join(tmpdir(), 'hearth-e2e-agent-'));

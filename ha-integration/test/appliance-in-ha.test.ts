@@ -5,7 +5,7 @@ import { startMosquitto, tempDir, waitFor, type MosquittoInstance } from '@heart
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHomeAssistant, testedHaVersions, type HomeAssistant } from '../src/index.js';
 // The real appliance (every product capability, as `npm start` runs it) and the real agent process.
-import { startTestAppliance, type TestAppliance } from '../../appliance/test/support/harness.js';
+import { letJobsWaitForAComputer, startTestAppliance, type TestAppliance } from '../../appliance/test/support/harness.js';
 import type { HttpClient } from '../../appliance/test/support/http-client.js';
 import { deviceClient, png, uploadForm } from '../../appliance/test/jobs-fixtures.js';
 import { REPO_ROOT } from '../../gpu-agent/test/fixtures.js';
@@ -49,6 +49,8 @@ describe.each(testedHaVersions())('the appliance in a real Home Assistant %s', (
     ha = await startHomeAssistant({ version, mqttPort: broker.port });
     console.info(`Home Assistant started in ${Date.now() - started} ms`);
     t = await startTestAppliance({ product: true, mosquitto: broker });
+    // No computer has joined yet: jobs wait for one (the admin setting) instead of being refused.
+    await letJobsWaitForAComputer(t);
     admin = await t.admin();
     client = await mqtt.connectAsync(broker.url, { clientId: 'hearth-appliance-in-ha-test' });
   });

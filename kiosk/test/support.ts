@@ -35,10 +35,10 @@ export async function pairedPage(browser: Browser, t: TestAppliance, admin: Http
   return { context, page };
 }
 
-/** Upload `n` distinct pictures for the wall and mark them checked (no moderation agent runs here). */
-export async function kioskPictures(t: TestAppliance, admin: HttpClient, n: number): Promise<string[]> {
+/** Upload `n` distinct pictures for the wall (seeds from `first`: the same seed is the same file) and mark them checked (no moderation agent runs here). */
+export async function kioskPictures(t: TestAppliance, admin: HttpClient, n: number, first = 0): Promise<string[]> {
   const ids: string[] = [];
-  for (let i = 0; i < n; i++) {
+  for (let i = first; i < first + n; i++) {
     const png = await sharp({ create: { width: 1600, height: 1000, channels: 3, background: { r: (i * 67) % 256, g: (i * 131) % 256, b: (i * 29) % 256 } } })
       .composite([{ input: { create: { width: 400, height: 300, channels: 3, background: { r: 255 - ((i * 67) % 256), g: 200, b: 40 } } }, left: 100 + i * 50, top: 100 }])
       .png().toBuffer();

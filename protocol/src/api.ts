@@ -13,6 +13,36 @@ export const JobTypeName = literals(JOB_TYPE_NAMES);
 export const JobStatusName = literals(JOB_STATUSES);
 export const CapabilityName = literals(CAPABILITIES);
 
+/** Whether some computer can run a capability's jobs: now, after being woken, later, or never. */
+export const CAPABILITY_READINESS = ['ready', 'wake', 'waiting', 'none'] as const;
+export type CapabilityReadinessState = (typeof CAPABILITY_READINESS)[number];
+export const ComputerRef = Type.Object({ agentId: Type.String(), name: Type.String() }, { additionalProperties: false });
+export const CapabilityReadiness = Type.Object(
+  {
+    state: literals(CAPABILITY_READINESS),
+    /** ready: who runs it now; wake: who would be woken; waiting: who offered it before (on, but not offering it now, or not wakeable). */
+    computers: Type.Array(ComputerRef),
+  },
+  { additionalProperties: false },
+);
+export type CapabilityReadiness = Static<typeof CapabilityReadiness>;
+
+/** Why a `waiting_for_gpu` job waits, whom Hearth is waking and since when. */
+export const JobWait = Type.Object(
+  {
+    state: literals(['wake', 'waiting', 'none'] as const),
+    /** What the job needs (the server kind names the missing piece). */
+    capability: CapabilityName,
+    computers: Type.Array(ComputerRef),
+    /** When the first wake packet of this wait went out (null: none sent). */
+    since: Nullable(Type.Number()),
+    /** Hearth repeats the wake packet this often while the job waits. */
+    retryMs: Type.Integer(),
+  },
+  { additionalProperties: false },
+);
+export type JobWait = Static<typeof JobWait>;
+
 export const JobView = Type.Object(
   {
     id: Type.String(),
@@ -30,6 +60,8 @@ export const JobView = Type.Object(
     createdAt: Type.Number(),
     startedAt: Nullable(Type.Number()),
     finishedAt: Nullable(Type.Number()),
+    /** Only while `waiting_for_gpu`. */
+    wait: Type.Optional(JobWait),
   },
   { additionalProperties: false },
 );
@@ -53,6 +85,9 @@ export const MediaView = Type.Object(
     ownerId: Nullable(Type.Integer()),
     ownerName: Type.String(),
     jobId: Nullable(Type.String()),
+    /** The job that made it: its title and type (null for uploads). */
+    jobTitle: Type.Optional(Nullable(Type.String())),
+    jobType: Type.Optional(Nullable(JobTypeName)),
     createdAt: Type.Number(),
   },
   { additionalProperties: false },
@@ -158,3 +193,16 @@ export const SessionView = Type.Object({
   needsOnboarding: Type.Boolean(),
 });
 export type SessionView = Static<typeof SessionView>;
+
+/** The admin's first-run checklist on Home, each item derived from the appliance's real state. */
+export const GETTING_STARTED_ITEMS = ['invite', 'computer', 'backends', 'home-assistant', 'wall-display', 'first-comic'] as const;
+export type GettingStartedItem = (typeof GETTING_STARTED_ITEMS)[number];
+export const GettingStartedView = Type.Object(
+  {
+    /** This admin hid the checklist. */
+    dismissed: Type.Boolean(),
+    items: Type.Array(Type.Object({ id: literals(GETTING_STARTED_ITEMS), done: Type.Boolean(), href: Type.String() }, { additionalProperties: false })),
+  },
+  { additionalProperties: false },
+);
+export type GettingStartedView = Static<typeof GettingStartedView>;

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { MediaId } from './media-id.js';
 import { SafeName } from './names.js';
+import { JOB_TITLES } from './job-titles.js';
 
 /**
  * A comic is a document: pages → panels → bubbles, and characters. Geometry of bubbles is
@@ -336,7 +337,7 @@ export const ComicRenderInput = Type.Object(
       { minItems: 1, maxItems: COMIC_LIMITS.pages },
     ),
   },
-  { ...Strict, title: 'Draw a comic (pages as PNG, a PDF and a CBZ)' },
+  { ...Strict, title: JOB_TITLES['comic.render'] },
 );
 export type ComicRenderInput = Static<typeof ComicRenderInput>;
 
@@ -366,6 +367,6 @@ export const ComicLookInput = Type.Object(
     colours: Type.Union([Type.Literal(4), Type.Literal(16)], { default: 16, description: 'how many colours the picture keeps' }),
     lines: Type.Number({ minimum: 0, maximum: 1, default: 0.6, description: 'how strong the ink lines are' }),
   },
-  { ...Strict, title: 'Give a photo a comic look' },
+  { ...Strict, title: JOB_TITLES['image.comic-look'] },
 );
 export type ComicLookInput = Static<typeof ComicLookInput>;

@@ -8,6 +8,7 @@ export * from './broker.js';
 export * from './api.js';
 export * from './kiosk.js';
 export * from './ha-discovery-plan.js';
+export * from './job-titles.js';
 export * from './ha-discovery-choice.js';
 export * from './names.js';
 export * from './mqtt-acl.js';

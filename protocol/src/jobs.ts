@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { JOB_TITLES } from './job-titles.js';
 import { SafeName } from './names.js';
 import { MediaId } from './media-id.js';
 import { ComicLookInput, ComicRenderInput } from './comics.js';
@@ -13,10 +14,10 @@ export const UpscaleInput = Type.Object(
     mediaId: MediaId,
     scale: Type.Union([Type.Literal(2), Type.Literal(4)], { default: 2, description: 'how many times larger' }),
   },
-  { ...Strict, title: 'Upscale a photo' },
+  { ...Strict, title: JOB_TITLES['image.upscale'] },
 );
 
-export const ModerateInput = Type.Object({ mediaId: MediaId }, { ...Strict, title: 'Check a picture for nudity' });
+export const ModerateInput = Type.Object({ mediaId: MediaId }, { ...Strict, title: JOB_TITLES['image.moderate'] });
 
 export const GifInput = Type.Object(
   {
@@ -25,7 +26,7 @@ export const GifInput = Type.Object(
     width: Type.Integer({ minimum: 64, maximum: 1024, default: 480 }),
     loop: Type.Boolean({ default: true }),
   },
-  { ...Strict, title: 'Make an animated GIF' },
+  { ...Strict, title: JOB_TITLES['gif.create'] },
 );
 
 const Dimension = Type.Integer({ minimum: 256, maximum: 2048, multipleOf: 64, default: 1024 });
@@ -40,7 +41,7 @@ export const GenerateInput = Type.Object(
     steps: Type.Integer({ minimum: 1, maximum: 100, default: 25 }),
     seed: Type.Optional(Seed),
   },
-  { ...Strict, title: 'Generate a picture' },
+  { ...Strict, title: JOB_TITLES['image.generate'] },
 );
 
 export const StylizeInput = Type.Object(
@@ -51,7 +52,7 @@ export const StylizeInput = Type.Object(
     steps: Type.Integer({ minimum: 1, maximum: 100, default: 25 }),
     seed: Type.Optional(Seed),
   },
-  { ...Strict, title: 'Restyle a photo' },
+  { ...Strict, title: JOB_TITLES['image.stylize'] },
 );
 
 export const VideoInput = Type.Object(
@@ -62,7 +63,7 @@ export const VideoInput = Type.Object(
     format: Type.Union([Type.Literal('mp4'), Type.Literal('webp'), Type.Literal('gif')], { default: 'webp' }),
     seed: Type.Optional(Seed),
   },
-  { ...Strict, title: 'Make a short animation' },
+  { ...Strict, title: JOB_TITLES['video.generate'] },
 );
 
 const Name = SafeName({ maxLength: 60 });
@@ -82,7 +83,7 @@ export const DialogueInput = Type.Object(
     ),
     tone: Type.Optional(Type.String({ maxLength: 200, description: 'e.g. "funny, for a 7-year-old"' })),
   },
-  { ...Strict, title: 'Write comic dialogue' },
+  { ...Strict, title: JOB_TITLES['text.dialogue'] },
 );
 
 export const DialogueLine = Type.Object(
@@ -113,7 +114,7 @@ export const ComicInput = Type.Object(
     ),
     pdf: Type.Boolean({ default: false, description: 'also produce a PDF' }),
   },
-  { ...Strict, title: 'Lay out a comic page' },
+  { ...Strict, title: JOB_TITLES['comic.compose'] },
 );
 
 export const StoryLanguage = Type.Union([Type.Literal('en'), Type.Literal('pl')], { description: 'language of the narration' });

@@ -22,6 +22,8 @@ export interface AgentRegistryEvents {
    * longer accepting, or its announcement dropped them).
    */
   capacity: [{ gained: Capability[]; lost: Capability[] }];
+  /** An agent announced itself (capabilities, MACs), valid and on its own topic. */
+  announced: [AgentAnnouncement];
 }
 
 /**
@@ -112,7 +114,10 @@ export class AgentRegistry extends EventEmitter<AgentRegistryEvents> {
     if (!msg) return;
     const servedBefore = this.served();
     const record = this.agents.get(msg.agentId) ?? { announcement: null, availability: null, state: null, lastSeen: null };
-    if (msg.kind === 'announce') record.announcement = msg.announcement;
+    if (msg.kind === 'announce') {
+      record.announcement = msg.announcement;
+      if (msg.announcement) this.emit('announced', msg.announcement);
+    }
     else if (msg.kind === 'availability') record.availability = msg.availability;
     else record.state = msg.state;
     if (msg.kind !== 'availability' || msg.availability === 'online') record.lastSeen = this.now();

@@ -5,11 +5,13 @@ import type { Logger } from 'pino';
 import type { MqttClient } from 'mqtt';
 import { AgentView } from '@hearth/protocol';
 import { AgentRegistry } from './agent-registry.js';
+import { KnownAgents } from './known-agents.js';
 import { Waker } from './waker.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     agents: AgentRegistry;
+    knownAgents: KnownAgents;
     waker: Waker;
   }
 }
@@ -17,8 +19,11 @@ declare module 'fastify' {
 /** GPU agents as learned from MQTT, Wake-on-LAN, `GET /api/agents` and SSE `agent` events. */
 export const agentsPlugin = fp(async (app: FastifyInstance, opts: { mqtt: MqttClient; log: Logger; wakeIntervalMs?: number }) => {
   const registry = new AgentRegistry(opts.mqtt, opts.log);
-  const waker = new Waker(registry, app.settings, opts.log, opts.wakeIntervalMs);
+  const known = new KnownAgents(app.db);
+  registry.on('announced', (a) => known.record(a, Date.now()));
+  const waker = new Waker(registry, known, app.settings, opts.log, opts.wakeIntervalMs);
   app.decorate('agents', registry);
+  app.decorate('knownAgents', known);
   app.decorate('waker', waker);
   registry.on('change', (agent) => app.bus.emit('agent.changed', agent));
   registry.start();

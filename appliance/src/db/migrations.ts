@@ -208,6 +208,29 @@ export const MIGRATIONS: Migration[] = [
     `,
   },
   {
+    version: 8,
+    name: 'computers remembered with what they ever offered; dismissed first-run checklists',
+    sql: `
+      -- Every agent that ever announced itself, with each capability it has ever offered and its MACs:
+      -- a job for a capability no computer ever offered is refused, and only computers that offered
+      -- it are woken. Retained MQTT messages alone would forget them when the broker restarts.
+      CREATE TABLE known_agents (
+        agent_id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        capabilities TEXT NOT NULL DEFAULT '[]',
+        macs TEXT NOT NULL DEFAULT '[]',
+        gpus INTEGER NOT NULL DEFAULT 0,
+        first_seen INTEGER NOT NULL,
+        last_seen INTEGER NOT NULL
+      );
+
+      CREATE TABLE checklist_dismissals (
+        user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+        dismissed_at INTEGER NOT NULL
+      );
+    `,
+  },
+  {
     version: 9,
     name: 'comics: documents with pages, panels, bubbles and characters',
     sql: `

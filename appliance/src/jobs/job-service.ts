@@ -1,15 +1,19 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { Logger } from 'pino';
 import {
-  BrokerJobResult, JOB_TYPES, JobProgress, type Capability, type JobType, type JobView, type MediaModeration, type MediaPrivacy, type Principal,
+  BrokerJobResult, JOB_TYPES, JobProgress, type Capability, type CapabilityReadiness, type JobType, type JobView, type JobWait, type MediaModeration, type MediaView, type MediaPrivacy, type Principal,
 } from '@hearth/protocol';
 import type { Db } from '../db/database.js';
 import type { DomainBus, JobOwnerRef, JobTransition } from '../bus/domain-bus.js';
 import type { AgentRegistry } from '../agents/agent-registry.js';
+import type { KnownAgents } from '../agents/known-agents.js';
+import { readiness } from '../agents/readiness.js';
 import type { Waker } from '../agents/waker.js';
 import type { MediaService } from '../media/media-service.js';
 import type { MediaRow } from '../media/media-repo.js';
 import { isImage } from '../media/sniff.js';
+import { toMediaView } from '../media/media-repo.js';
+import { pdfPages } from '../media/pdf-pages.js';
 import { canSee } from '../media/visibility.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { JobSettings } from '../settings/schema.js';
@@ -30,6 +34,7 @@ export interface JobServiceDeps {
   broker: Broker;
   media: MediaService;
   agents: AgentRegistry;
+  known: KnownAgents;
   waker: Waker;
   bus: DomainBus;
   settings: SettingsStore;
@@ -88,7 +93,9 @@ export class JobService {
     if (!opts.system) this.checkMedia(principal, input);
 
     const capability = JOB_TYPES[type].capability;
-    const status = this.d.agents.serves(capability) ? 'queued' : 'waiting_for_gpu';
+    const ready = this.readiness(capability);
+    if (!opts.system) this.refuseUnrunnable(principal, type, ready);
+    const status = ready.state === 'ready' ? 'queued' : 'waiting_for_gpu';
     const now = Date.now();
     const row = this.d.db.transaction(() => {
       // Quota check and insert in one transaction: two racing submissions cannot both take the last slot.
@@ -107,8 +114,8 @@ export class JobService {
       return inserted;
     })();
     await this.enqueue(row, input);
-    if (status === 'waiting_for_gpu') void this.d.waker.wake(`job ${row.id} (${type}) needs a ${capability} agent`);
-    const view = toJobView(row);
+    if (status === 'waiting_for_gpu') await this.d.waker.wake(capability, `job ${row.id} (${type}) needs a ${capability} agent`);
+    const view = this.view(row);
     this.publishView(row, view, 'created');
     return view;
   }
@@ -120,22 +127,64 @@ export class JobService {
     // Both, always: the job may have been picked up between our read and the removal.
     await this.d.broker.remove(row.capability, id).catch((err: Error) => this.d.log.warn({ job: id, err: err.message }, 'could not remove a cancelled job from Redis; reconciliation will'));
     await this.d.broker.cancelRunning(id).catch((err: Error) => this.d.log.warn({ job: id, err: err.message }, 'could not announce a cancel'));
-    const view = toJobView(this.d.store.get(id)!);
+    const view = this.view(this.d.store.get(id)!);
     this.publishView(row, view, 'cancelled');
     return view;
+  }
+
+  /** A job's result items the caller may see, with a PDF's page count. */
+  async resultMedia(p: Principal, row: JobRow): Promise<Array<{ item: MediaView; pages: number | null }>> {
+    const ids = row.result ? (JSON.parse(row.result) as JobResult).mediaIds : [];
+    const out: Array<{ item: MediaView; pages: number | null }> = [];
+    for (const id of ids) {
+      const m = this.d.media.get(id);
+      if (!m || !canSee(p, m)) continue;
+      const pages = m.content_type === 'application/pdf' ? await pdfPages(this.d.media.files.pathOf(m.file)).catch(() => null) : null;
+      out.push({ item: { ...toMediaView(m), jobTitle: row.title, jobType: row.type }, pages });
+    }
+    return out;
+  }
+
+  /** Can some computer run this capability now, after a wake, later, or never? */
+  readiness(capability: Capability): CapabilityReadiness {
+    return readiness(capability, this.d.agents, this.d.known);
+  }
+
+  /** A job as people see it; a waiting one says whom Hearth wakes and since when. */
+  view(row: JobRow): JobView {
+    const view = toJobView(row);
+    return row.status === 'waiting_for_gpu' ? { ...view, wait: this.waitOf(row.capability) } : view;
+  }
+
+  private waitOf(capability: Capability): JobWait {
+    const r = this.readiness(capability);
+    // `ready` while still marked waiting: the next capacity event queues it; nothing to wake.
+    const state = r.state === 'ready' ? 'waiting' : r.state;
+    const since = r.computers.map((c) => this.d.waker.wakingSince(c.agentId)).filter((t): t is number => t !== null);
+    return { state, capability, computers: r.computers, since: state === 'wake' && since.length > 0 ? Math.min(...since) : null, retryMs: this.d.waker.retryMs };
+  }
+
+  /** Refuse work no known computer has ever offered to run, unless the admin lets such jobs wait. */
+  private refuseUnrunnable(p: Principal, type: JobType, ready: CapabilityReadiness): void {
+    if (ready.state !== 'none' || this.jobSettings()?.queueWithoutComputer) return;
+    const needs = NEEDS[JOB_TYPES[type].capability];
+    const who = p.kind === 'user' && p.role === 'admin' ? 'set one up in Admin → Computers' : 'ask an admin to set one up in Admin → Computers';
+    throw new HttpError(409, `${titleOf(type)} needs ${needs}: ${who}`, {}, undefined, `capability.none.${JOB_TYPES[type].capability}`);
   }
 
   async retry(actor: Principal, id: string): Promise<JobView> {
     const row = this.viewable(actor, id);
     if (row.status !== 'failed' && row.status !== 'cancelled') throw conflict(`Only failed or cancelled jobs can be retried; this one is ${row.status}`);
-    const status = this.d.agents.serves(row.capability) ? 'queued' : 'waiting_for_gpu';
+    const ready = this.readiness(row.capability);
+    this.refuseUnrunnable(actor, row.type, ready);
+    const status = ready.state === 'ready' ? 'queued' : 'waiting_for_gpu';
     if (!this.d.store.requeue(id, status)) throw conflict('The job changed meanwhile; reload and try again');
     // A stale copy (a finished attempt) would make the add a no-op.
     await this.d.broker.remove(row.capability, id).catch(() => undefined);
     const after = this.d.store.get(id)!;
     await this.enqueue(after);
-    if (status === 'waiting_for_gpu') void this.d.waker.wake(`job ${id} retried`);
-    const view = toJobView(after);
+    if (status === 'waiting_for_gpu') await this.d.waker.wake(row.capability, `job ${id} retried`);
+    const view = this.view(after);
     this.publishView(after, view);
     return view;
   }
@@ -220,6 +269,7 @@ export class JobService {
     const done = this.publishLatest(id, 'succeeded');
     if (done) this.d.bus.emit('job.succeeded', { job: done, owner: ownerRef(row), mediaIds });
     for (const m of created) this.d.media.added(m);
+    this.settleDerived(id);
     if (row.type === 'image.moderate') this.applyVerdict(row, raw.data);
     await this.forget(row);
   }
@@ -251,8 +301,8 @@ export class JobService {
     if (this.d.agents.serves(capability)) return;
     const parked = this.d.store.withStatus('queued', capability).filter((row) => !taken.has(row.id) && this.d.store.park(row.id));
     if (parked.length === 0) return;
+    await this.d.waker.wake(capability, `${parked.length} queued ${capability} job(s) lost their agent`);
     for (const row of parked) this.publishLatest(row.id);
-    void this.d.waker.wake(`${parked.length} queued ${capability} job(s) lost their agent`);
   }
 
   /**
@@ -294,7 +344,17 @@ export class JobService {
   }
 
   publish(row: JobRow): void {
-    this.publishView(row, toJobView(row));
+    this.publishView(row, this.view(row));
+  }
+
+  /** Wake again for every capability with waiting jobs (the first packet may be lost, or the PC was mid-boot). */
+  async wakeForWaiting(): Promise<void> {
+    const caps = new Set(this.d.store.withStatus('waiting_for_gpu').map((r) => r.capability));
+    for (const cap of caps) {
+      if ((await this.d.waker.wake(cap, 'jobs still wait for a computer')).length > 0) {
+        for (const row of this.d.store.withStatus('waiting_for_gpu', cap)) this.publishLatest(row.id);
+      }
+    }
   }
 
   /** Live jobs as the family sees them now, with their owners (the kiosk feed starts from these). */
@@ -306,7 +366,7 @@ export class JobService {
   private publishLatest(id: string, transition?: JobTransition): JobView | undefined {
     const row = this.d.store.get(id);
     if (!row) return undefined;
-    const view = toJobView(row);
+    const view = this.view(row);
     this.publishView(row, view, transition);
     return view;
   }
@@ -327,8 +387,30 @@ export class JobService {
   private applyVerdict(row: JobRow, data: unknown): void {
     const verdict = (data as { verdict?: unknown } | undefined)?.verdict;
     const mediaId = (JSON.parse(row.input) as { mediaId: string }).mediaId;
-    if (verdict === 'safe' || verdict === 'unsafe') this.d.media.setModeration(mediaId, verdict as MediaModeration);
-    else this.d.log.warn({ job: row.id }, 'moderation result without a verdict; the picture stays pending');
+    if (verdict === 'safe' || verdict === 'unsafe') {
+      this.d.media.setModeration(mediaId, verdict as MediaModeration);
+      // PDFs and videos made from this picture (or beside it) may now be cleared.
+      const made = this.d.media.get(mediaId)?.job_id;
+      for (const jobId of new Set([...(made ? [made] : []), ...this.d.store.succeededUsing(mediaId)])) this.settleDerived(jobId);
+    } else this.d.log.warn({ job: row.id }, 'moderation result without a verdict; the picture stays pending');
+  }
+
+  /**
+   * A job's non-image results (a comic's PDF, a video) cannot be classified themselves: they take
+   * the moderation of the pictures they were made of (the job's input pictures and its own
+   * picture results): unsafe if any is, safe once all are. Made from no picture: stays pending.
+   */
+  private settleDerived(jobId: string): void {
+    const row = this.d.store.get(jobId);
+    if (!row?.result) return;
+    const results = (JSON.parse(row.result) as JobResult).mediaIds.map((m) => this.d.media.get(m)).filter((m): m is MediaRow => m !== undefined);
+    const waiting = results.filter((m) => !isImage(m.content_type) && m.moderation === 'pending');
+    if (waiting.length === 0) return;
+    const sources = [...referencedMedia(JSON.parse(row.input)), ...results.filter((m) => isImage(m.content_type)).map((m) => m.id)];
+    if (sources.length === 0) return;
+    const states = sources.map((m) => this.d.media.get(m)?.moderation ?? 'pending');
+    const verdict: MediaModeration | null = states.includes('unsafe') ? 'unsafe' : states.every((v) => v === 'safe') ? 'safe' : null;
+    if (verdict) for (const m of waiting) this.d.media.setModeration(m.id, verdict);
   }
 
   private outputPrivacy(row: JobRow): MediaPrivacy {
@@ -351,6 +433,15 @@ export class JobService {
     }
   }
 }
+
+/** What a capability needs, in the words of the refusal. */
+const NEEDS: Record<Capability, string> = {
+  comfyui: 'a ComfyUI server',
+  llm: 'a language model server (Ollama or OpenAI-compatible)',
+  builtin: 'a computer running the Hearth agent',
+};
+
+const titleOf = (type: JobType) => (JOB_TYPES[type].input as { title?: string }).title ?? type;
 
 const ownerRef = (row: JobRow): JobOwnerRef => ({ kind: row.owner_kind, userId: row.owner_id });
 

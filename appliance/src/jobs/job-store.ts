@@ -74,6 +74,7 @@ export class JobStore {
       finish: db.prepare(`UPDATE jobs SET status = ?, result = ?, error = ?, finished_at = ? WHERE id = ? AND ${LIVE_SQL}`),
       requeue: db.prepare(`UPDATE jobs SET status = ?, attempts = attempts + 1, error = NULL, result = NULL, progress = NULL, started_at = NULL, finished_at = NULL
                            WHERE id = ? AND status IN ('failed','cancelled')`),
+      succeededUsing: db.prepare<[string], string>(`SELECT id FROM jobs WHERE status = 'succeeded' AND input LIKE ?`).pluck(),
       exportFor: db.prepare<[number], JobRow>("SELECT * FROM jobs WHERE owner_kind = 'user' AND owner_id = ? ORDER BY id"),
     };
   }
@@ -158,6 +159,11 @@ export class JobStore {
   /** A failed or cancelled job goes back to the queue as a new attempt. */
   requeue(id: string, status: 'queued' | 'waiting_for_gpu'): boolean {
     return this.stmts.requeue.run(status, id).changes === 1;
+  }
+
+  /** Succeeded jobs whose input mentions this media id (their results were made from it). */
+  succeededUsing(mediaId: string): string[] {
+    return this.stmts.succeededUsing.all(`%"${mediaId}"%`);
   }
 
   exportFor(userId: number): JobView[] {

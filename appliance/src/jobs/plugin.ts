@@ -40,7 +40,7 @@ export const jobsPlugin = fp(async (app: FastifyInstance, opts: JobsPluginOption
   const runs = new JobRuns(app.db);
   const broker = new Broker({ redisUrl: opts.redisUrl, redis: opts.redis, log: opts.log, stallIntervalMs: opts.stallIntervalMs });
   const jobs = new JobService({
-    db: app.db, store, artifacts, runs, broker, media: app.media, agents: app.agents, waker: app.waker, bus: app.bus, settings: app.settings, log: opts.log,
+    db: app.db, store, artifacts, runs, broker, media: app.media, agents: app.agents, known: app.knownAgents, waker: app.waker, bus: app.bus, settings: app.settings, log: opts.log,
   });
   const unsubscribe = [
     jobMetrics(app.metrics, broker, store, app.bus),
@@ -79,6 +79,7 @@ export const jobsPlugin = fp(async (app: FastifyInstance, opts: JobsPluginOption
       for (const cap of CAPABILITIES) void jobs.markActive(cap).catch(() => undefined);
     }, opts.tickMs ?? 1000));
     timers.push(setInterval(() => void reconciler.run().catch(logged('periodic reconciliation failed')), opts.reconcileMs ?? 60_000));
+    timers.push(setInterval(() => void jobs.wakeForWaiting().catch(logged('could not wake computers for waiting jobs')), app.waker.retryMs));
     for (const t of timers) t.unref();
   });
   app.addHook('onClose', async () => {

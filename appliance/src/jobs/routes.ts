@@ -1,10 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { JOB_TYPES, JOB_TYPE_NAMES, JobStatusName, JobView, QuotaView, SafeName } from '@hearth/protocol';
+import { CapabilityReadiness, JOB_TYPES, JOB_TYPE_NAMES, JobStatusName, JobView, MediaView, QuotaView, SafeName } from '@hearth/protocol';
 import { SIGNED_IN_USERS } from '../http/access.js';
 import { HttpError } from '../http/errors.js';
 import type { JobService } from './job-service.js';
-import { toJobView } from './job-store.js';
 import { roleMaySubmit } from './job-policy.js';
 
 const JobIdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
@@ -14,14 +13,15 @@ export const jobRoutes: FastifyPluginAsyncTypebox<{ jobs: JobService }> = async 
   app.get('/api/job-types', {
     config: { access: SIGNED_IN_USERS },
     schema: {
-      tags: ['jobs'], summary: 'Job types you may submit, with the JSON schema of their input',
-      response: { 200: Type.Object({ types: Type.Array(Type.Object({ type: Type.String(), title: Type.String(), capability: Type.String(), inputSchema: Type.Unknown() })) }) },
+      tags: ['jobs'], summary: 'Job types you may submit, the JSON schema of their input, and whether a computer can run them now',
+      response: { 200: Type.Object({ types: Type.Array(Type.Object({ type: Type.String(), title: Type.String(), capability: Type.String(), inputSchema: Type.Unknown(), readiness: CapabilityReadiness })) }) },
     },
   }, async (request) => {
     const role = request.principal.kind === 'user' ? request.principal.role : 'child';
     return {
       types: JOB_TYPE_NAMES.filter((t) => roleMaySubmit(role, t)).map((type) => ({
         type, title: (JOB_TYPES[type].input as { title?: string }).title ?? type, capability: JOB_TYPES[type].capability, inputSchema: JOB_TYPES[type].input,
+        readiness: jobs.readiness(JOB_TYPES[type].capability),
       })),
     };
   });
@@ -63,13 +63,21 @@ export const jobRoutes: FastifyPluginAsyncTypebox<{ jobs: JobService }> = async 
     const { rows, nextBefore } = jobs.store.list({
       ownerId: request.query.scope === 'all' ? undefined : p.id, status: request.query.status, before: request.query.before, limit: request.query.limit,
     });
-    return { jobs: rows.map(toJobView), nextBefore };
+    return { jobs: rows.map((r) => jobs.view(r)), nextBefore };
   });
 
   app.get('/api/jobs/:id', {
     config: { access: SIGNED_IN_USERS },
     schema: { tags: ['jobs'], summary: 'One job', params: JobIdParam, response: { 200: JobView } },
-  }, async (request) => toJobView(jobs.viewable(request.principal, request.params.id)));
+  }, async (request) => jobs.view(jobs.viewable(request.principal, request.params.id)));
+
+  app.get('/api/jobs/:id/media', {
+    config: { access: SIGNED_IN_USERS },
+    schema: {
+      tags: ['jobs'], summary: 'The result items of a job that you may see (a PDF with its page count)', params: JobIdParam,
+      response: { 200: Type.Object({ media: Type.Array(Type.Object({ item: MediaView, pages: Type.Union([Type.Integer(), Type.Null()]) })) }) },
+    },
+  }, async (request) => ({ media: await jobs.resultMedia(request.principal, jobs.viewable(request.principal, request.params.id)) }));
 
   app.post('/api/jobs/:id/cancel', {
     config: { access: SIGNED_IN_USERS },

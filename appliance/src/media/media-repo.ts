@@ -1,4 +1,4 @@
-import type { MediaModeration, MediaPrivacy, MediaView, Principal } from '@hearth/protocol';
+import type { JobType, MediaModeration, MediaPrivacy, MediaView, Principal } from '@hearth/protocol';
 import type { Db } from '../db/database.js';
 import { visibleSql } from './visibility.js';
 
@@ -19,6 +19,16 @@ export interface MediaRow {
 }
 
 export type MediaScope = 'mine' | 'family' | 'kiosk';
+/** Gallery filters: photos (pictures that are not comics or animations), comics, animations. */
+export type MediaKind = 'photos' | 'comics' | 'animations';
+
+const ANIMATED_JOBS = "SELECT id FROM jobs WHERE type IN ('gif.create','video.generate')";
+const COMIC_JOBS = "SELECT id FROM jobs WHERE type IN ('comic.compose','comic.render')";
+const KIND_SQL: Record<MediaKind, string> = {
+  comics: `(content_type = 'application/pdf' OR job_id IN (${COMIC_JOBS}))`,
+  animations: `(content_type = 'image/gif' OR content_type LIKE 'video/%' OR job_id IN (${ANIMATED_JOBS}))`,
+  photos: `(content_type LIKE 'image/%' AND content_type != 'image/gif' AND (job_id IS NULL OR job_id NOT IN (${COMIC_JOBS} UNION ${ANIMATED_JOBS})))`,
+};
 
 /**
  * The media table: one row per item. An item's file is content-addressed; the first item with
@@ -39,6 +49,7 @@ export class MediaRepo {
       delete: db.prepare('DELETE FROM media WHERE id = ?'),
       referencedIds: db.prepare<[], { id: string }>('SELECT file AS id FROM media UNION SELECT sha256 FROM job_artifacts'),
       exportFor: db.prepare<[number], MediaRow>('SELECT * FROM media WHERE owner_id = ? ORDER BY created_at'),
+      jobLabel: db.prepare<[string], { title: string; type: string }>('SELECT title, type FROM jobs WHERE id = ?'),
     };
   }
 
@@ -61,7 +72,7 @@ export class MediaRepo {
     return this.stmts.insert.run(row).changes === 1;
   }
 
-  list(p: Principal, q: { scope: MediaScope; before?: string; limit: number }): { rows: MediaRow[]; nextBefore: string | null } {
+  list(p: Principal, q: { scope: MediaScope; kind?: MediaKind; before?: string; limit: number }): { rows: MediaRow[]; nextBefore: string | null } {
     const vis = visibleSql(p);
     const where = [vis.sql];
     const args: unknown[] = [...vis.args];
@@ -73,6 +84,7 @@ export class MediaRepo {
     } else {
       where.push("privacy = 'kiosk'");
     }
+    if (q.kind) where.push(KIND_SQL[q.kind]);
     if (q.before) {
       const cursor = this.get(q.before);
       if (cursor) {
@@ -102,6 +114,12 @@ export class MediaRepo {
   /** Every file something still refers to (media rows and unlinked job artifacts). */
   referencedIds(): Set<string> {
     return new Set(this.stmts.referencedIds.all().map((r) => r.id));
+  }
+
+  /** The title and type of the job that made an item (nothing for uploads). */
+  jobLabel(jobId: string | null): { jobTitle: string | null; jobType: JobType | null } {
+    const j = jobId ? this.stmts.jobLabel.get(jobId) : undefined;
+    return { jobTitle: j?.title ?? null, jobType: (j?.type as JobType | undefined) ?? null };
   }
 
   exportFor(userId: number): MediaView[] {

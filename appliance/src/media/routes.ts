@@ -66,6 +66,7 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<{ media: MediaService }> = a
       tags: ['media'], summary: 'Media you may see, newest first',
       querystring: Type.Object({
         scope: Type.Union([Type.Literal('mine'), Type.Literal('family'), Type.Literal('kiosk')], { default: 'family' }),
+        kind: Type.Optional(Type.Union([Type.Literal('photos'), Type.Literal('comics'), Type.Literal('animations')])),
         limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
         before: Type.Optional(Type.String({ pattern: '^[a-f0-9]{64}$' })),
       }, { additionalProperties: false }),
@@ -73,7 +74,7 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<{ media: MediaService }> = a
     },
   }, async (request) => {
     const { rows, nextBefore } = media.repo.list(request.principal, request.query);
-    return { media: rows.map(toMediaView), nextBefore };
+    return { media: rows.map((r) => ({ ...toMediaView(r), ...media.repo.jobLabel(r.job_id) })), nextBefore };
   });
 
   const visible = (id: string, principal: Parameters<typeof canSee>[0]) => {

@@ -25,7 +25,11 @@ const DailyQuota = Type.Union([Type.Integer({ minimum: 0, maximum: 100_000 }), T
 
 /** Jobs: how many jobs each role may submit per day (system and device jobs are not counted). */
 export const JobSettings = Type.Object(
-  { quotas: Type.Object({ admin: DailyQuota, member: DailyQuota, child: DailyQuota }, { additionalProperties: false }) },
+  {
+    quotas: Type.Object({ admin: DailyQuota, member: DailyQuota, child: DailyQuota }, { additionalProperties: false }),
+    /** Accept jobs no known computer has ever offered to run; they wait, saying why. Off: refused at submit. */
+    queueWithoutComputer: Type.Optional(Type.Boolean()),
+  },
   { additionalProperties: false },
 );
 export type JobSettings = Static<typeof JobSettings>;

@@ -74,6 +74,23 @@ export const settingsSectionRoutes: FastifyPluginAsyncTypebox<SettingsSectionOpt
     return after;
   });
 
+  const JobWaiting = Type.Object({ queueWithoutComputer: Type.Boolean({ description: 'accept jobs no known computer has ever offered to run (they wait); false: refuse them' }) }, { additionalProperties: false });
+  const jobWaiting = () => ({ queueWithoutComputer: app.settings.section<JobSettings>('jobs', DEFAULT_JOB_SETTINGS).queueWithoutComputer ?? false });
+
+  app.get('/api/admin/settings/job-waiting', {
+    config: { access: ADMIN },
+    schema: { tags: ['admin'], summary: 'Whether jobs no computer can run are refused or wait', response: { 200: JobWaiting } },
+  }, async () => jobWaiting());
+
+  app.put('/api/admin/settings/job-waiting', {
+    config: { access: ADMIN },
+    schema: { tags: ['admin'], summary: 'Refuse jobs no computer can run, or let them wait', body: JobWaiting, response: { 200: JobWaiting } },
+  }, async (request) => {
+    app.audit.record({ actor: request.principal, action: 'settings.changed', target: 'settings:jobs.queueWithoutComputer', ip: request.ip, detail: { before: jobWaiting(), after: request.body } });
+    await app.settings.update((s) => { s.jobs = { quotas: DEFAULT_JOB_SETTINGS.quotas, ...s.jobs, queueWithoutComputer: request.body.queueWithoutComputer }; });
+    return jobWaiting();
+  });
+
   app.get('/api/admin/settings/wake-on-lan', {
     config: { access: ADMIN },
     schema: { tags: ['admin'], summary: 'Where Wake-on-LAN packets go, and to which MACs', response: { 200: WakeOnLanView } },

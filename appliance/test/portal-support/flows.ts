@@ -57,3 +57,18 @@ export async function upload(c: HttpClient, png: Buffer, privacy?: 'private' | '
   expect([200, 201], res.text).toContain(res.status);
   return res.json.id as string;
 }
+
+/** A small landscape (sky, sun, hills) drawn from SVG, distinct per `seed`: pictures that look like pictures in screenshots. */
+export function scene(seed = 0, width = 160, height = 108): Promise<Buffer> {
+  const hue = (seed * 67) % 360;
+  const sunX = 30 + ((seed * 37) % 100);
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 160 108">
+    <defs><linearGradient id="sky" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="hsl(${hue},70%,55%)"/><stop offset="1" stop-color="hsl(${(hue + 40) % 360},80%,85%)"/></linearGradient></defs>
+    <rect width="160" height="108" fill="url(#sky)"/>
+    <circle cx="${sunX}" cy="30" r="14" fill="#ffe27a"/>
+    <path d="M0 80 Q40 50 80 78 T160 70 V108 H0 Z" fill="hsl(${(hue + 120) % 360},45%,35%)"/>
+    <path d="M0 95 Q50 75 100 92 T160 88 V108 H0 Z" fill="hsl(${(hue + 140) % 360},50%,25%)"/>
+    <rect x="${20 + (seed % 5) * 20}" y="70" width="14" height="16" fill="#7a3b1f"/><path d="M${17 + (seed % 5) * 20} 71 l10 -9 l10 9 Z" fill="#b5472a"/>
+  </svg>`;
+  return sharp(Buffer.from(svg)).png().toBuffer();
+}

@@ -3,6 +3,7 @@ import { startAppliance, type RunningAppliance, type StartOptions } from '../../
 import type { ApplianceConfig } from '../../src/config.js';
 import { HttpClient } from './http-client.js';
 import { productCapabilities } from '../../src/capabilities.js';
+import { DEFAULT_JOB_SETTINGS } from '../../src/settings/schema.js';
 
 export interface TestAppliance {
   running: RunningAppliance;
@@ -82,3 +83,11 @@ export async function startTestAppliance(options: StartOptions & { redis?: Redis
 }
 
 export { PASSWORD as TEST_PASSWORD };
+
+/**
+ * Let jobs that no known computer can run wait instead of being refused (Admin → Settings), for
+ * tests about something else that submit jobs before any agent has joined.
+ */
+export async function letJobsWaitForAComputer(t: TestAppliance): Promise<void> {
+  await t.running.app.settings.update((s) => { s.jobs = { quotas: DEFAULT_JOB_SETTINGS.quotas, ...s.jobs, queueWithoutComputer: true }; });
+}

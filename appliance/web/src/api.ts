@@ -5,6 +5,12 @@ export class ApiError extends Error {
     super(message);
     this.name = 'ApiError';
   }
+
+  /** The appliance's stable id for the error (the portal says it in the reader's language when it knows it). */
+  get code(): string | undefined {
+    const code = (this.body as { code?: unknown } | undefined)?.code;
+    return typeof code === 'string' ? code : undefined;
+  }
 }
 
 /**
@@ -25,6 +31,32 @@ export class Api {
   put = <T>(path: string, body?: unknown) => this.request<T>('PUT', path, body);
   patch = <T>(path: string, body?: unknown) => this.request<T>('PATCH', path, body);
   delete = <T>(path: string, body?: unknown) => this.request<T>('DELETE', path, body);
+
+  /** POST a form with upload progress (fetch cannot report it): `onProgress` gets 0–1. */
+  upload<T>(path: string, form: FormData, onProgress: (fraction: number) => void): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', path);
+      xhr.setRequestHeader('accept', 'application/json');
+      if (this.csrf) xhr.setRequestHeader('x-csrf-token', this.csrf);
+      xhr.upload.onprogress = (e) => {
+        if (e.lengthComputable) onProgress(e.loaded / e.total);
+      };
+      xhr.onerror = () => reject(new ApiError(0, 'network'));
+      xhr.onload = () => {
+        let json: { message?: unknown; code?: unknown } | undefined;
+        try {
+          json = xhr.responseText ? (JSON.parse(xhr.responseText) as typeof json) : undefined;
+        } catch {
+          json = undefined;
+        }
+        if (xhr.status >= 200 && xhr.status < 300) return resolve(json as T);
+        if (xhr.status === 401) this.onSessionLost();
+        reject(new ApiError(xhr.status, typeof json?.message === 'string' ? json.message : `HTTP ${xhr.status}`, json));
+      };
+      xhr.send(form);
+    });
+  }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     return (await this.exchange<T>(method, path, body)).json;

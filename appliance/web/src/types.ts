@@ -2,7 +2,7 @@
  * The shapes the portal reads from the appliance: the protocol's views, imported as types only
  * so that no schema library ends up in the browser bundle.
  */
-import type { AgentView, JobProgress, JobStatus, JobType, JobView, KioskControl, KioskLayout, KioskTileType, MediaModeration, MediaPrivacy, MediaView, PresetView, QuotaView, SessionView, UserRole, UserView } from '@hearth/protocol';
+import type { CapabilityReadiness, AgentView, JobProgress, JobStatus, JobType, JobView, KioskControl, KioskLayout, KioskTileType, MediaModeration, MediaPrivacy, MediaView, PresetView, QuotaView, SessionView, UserRole, UserView } from '@hearth/protocol';
 
 export type { JobProgress, JobStatus, JobType, KioskControl, KioskLayout, KioskTileType, UserRole };
 export type KioskTile = KioskLayout['tiles'][number];
@@ -46,4 +46,5 @@ export interface JobTypeInfo {
   title: string;
   capability: string;
   inputSchema: JsonSchema;
+  readiness: CapabilityReadiness;
 }

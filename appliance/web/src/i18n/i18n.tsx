@@ -9,10 +9,26 @@ const KEY = 'hearth.lang';
 
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
+/** Keys with plural forms: `<base>.one|few|many|other` (Intl.PluralRules categories English and Polish use). */
+type PluralBase = MessageKey extends infer K ? (K extends `${infer B}.other` ? B : never) : never;
+export type TranslateCount = (base: PluralBase, n: number, params?: Record<string, string | number>) => string;
+
+/** `tn('gallery.files', 3)` picks "3 pliki" or "5 plików" by the language's plural rules; `{n}` is the count. */
+export function pluralizer(lang: Lang, t: Translate): TranslateCount {
+  const rules = new Intl.PluralRules(lang);
+  return (base, n, params) => {
+    const form = rules.select(n);
+    const key = (`${base}.${form}` in LANGS[lang] ? `${base}.${form}` : `${base}.other`) as MessageKey;
+    return t(key, { n, ...params });
+  };
+}
+
 interface I18n {
   lang: Lang;
   setLang(lang: Lang): void;
   t: Translate;
+  /** A message with a count, in the language's plural form. */
+  tn: TranslateCount;
   /** A message by a key built at run time (field names from schemas), or undefined. */
   maybe(key: string): string | undefined;
   /** Dates and numbers in the chosen language. */
@@ -46,10 +62,12 @@ export function I18nProvider({ children }: { children: ComponentChildren }) {
     setLangState(l);
   };
   const dateFormat = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' });
+  const t = translator(lang);
   const value: I18n = {
     lang,
     setLang,
-    t: translator(lang),
+    t,
+    tn: pluralizer(lang, t),
     maybe: (key) => (LANGS[lang] as Record<string, string>)[key],
     formatDate: (ms) => dateFormat.format(ms),
   };

@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api.js';
 import { Field } from '../components/field.js';
+import { CapabilityMissing, ReadinessNote, readinessKey } from '../components/readiness.js';
 import { ErrorNotice, Loading, NotAvailable } from '../components/notice.js';
 import { SchemaForm } from '../forms/schema-form.js';
 import { clean, initialValue, serverFieldPath, validate, type Errors } from '../forms/schema.js';
 import { useI18n } from '../i18n/i18n.js';
+import { jobTypeKey } from './labels.js';
 import { Link, useRoute } from '../router.js';
 import { useSession } from '../session.js';
 import type { Job, JobTypeInfo, Preset } from '../types.js';
@@ -13,7 +15,7 @@ import { MyPresets, loadMyPresets } from './my-presets.js';
 
 /** Choose a job type; each gets a form generated from its input schema. */
 export function CreateJobPage({ type }: { type: string | undefined }) {
-  const { t, maybe } = useI18n();
+  const { t } = useI18n();
   const types = useResource<{ types: JobTypeInfo[] }>('/api/job-types');
   const { navigate } = useRoute();
   if (types.missing) return <section><h1 tabIndex={-1}>{t('create.title')}</h1><NotAvailable /></section>;
@@ -24,9 +26,10 @@ export function CreateJobPage({ type }: { type: string | undefined }) {
       <h1 tabIndex={-1}>{t('create.title')}</h1>
       <Field id="job-type" label={t('create.type')}>
         <select id="job-type" value={chosen?.type} onChange={(e) => navigate(`/jobs/new/${encodeURIComponent(e.currentTarget.value)}`, true)}>
-          {types.data.types.map((x) => <option key={x.type} value={x.type}>{maybe(`jobType.${x.type}`) ?? x.title}</option>)}
+          {types.data.types.map((x) => <option key={x.type} value={x.type}>{t(jobTypeKey(x.type))} — {t(readinessKey(x.readiness.state))}</option>)}
         </select>
       </Field>
+      {chosen && <ReadinessNote readiness={chosen.readiness} capability={chosen.capability} />}
       {chosen && <JobForm key={chosen.type} info={chosen} />}
     </section>
   );
@@ -41,6 +44,7 @@ function JobForm({ info }: { info: JobTypeInfo }) {
   const [errors, setErrors] = useState<Errors>({});
   const [failure, setFailure] = useState<ApiError | string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [missing, setMissing] = useState<string | null>(null);
   const [familyPresets, setFamilyPresets] = useState<Preset[]>([]);
   const [, setMine] = useState(() => loadMyPresets(info.type));
 
@@ -56,6 +60,7 @@ function JobForm({ info }: { info: JobTypeInfo }) {
   const submit = async (e: Event) => {
     e.preventDefault();
     setFailure(null);
+    setMissing(null);
     const body = clean(info.inputSchema, input);
     const found = validate(info.inputSchema, body, t);
     setErrors(found);
@@ -71,14 +76,15 @@ function JobForm({ info }: { info: JobTypeInfo }) {
     } catch (err) {
       const field = err instanceof ApiError && err.status === 400 ? serverFieldPath(err.message) : null;
       if (field) setErrors({ [field]: err instanceof Error ? err.message : String(err) });
-      setFailure(err as ApiError);
+      if (err instanceof ApiError && err.code?.startsWith('capability.none.')) setMissing(info.capability);
+      else setFailure(err as ApiError);
     } finally {
       setBusy(false);
     }
   };
   return (
     <form onSubmit={submit} noValidate class="stack card" aria-labelledby="form-h">
-      <h2 id="form-h">{info.title}</h2>
+      <h2 id="form-h">{t(jobTypeKey(info.type))}</h2>
       <MyPresets type={info.type} current={input} onLoad={(v) => change(v)} onSaved={() => setMine(loadMyPresets(info.type))} />
       {familyPresets.length > 0 && (
         <Field id="family-preset" label={t('create.familyPreset')}>
@@ -96,6 +102,7 @@ function JobForm({ info }: { info: JobTypeInfo }) {
       </Field>
       <SchemaForm schema={info.inputSchema} value={input} errors={errors} onChange={change} />
       <ErrorNotice error={failure} />
+      {missing && <CapabilityMissing capability={missing} admin={user?.role === 'admin'} />}
       <div class="row">
         <button type="submit" class="primary" disabled={busy}>{t('create.submit')}</button>
         <Link href="/">{t('common.cancel')}</Link>

@@ -1,3 +1,4 @@
+import { GettingStarted } from '../components/getting-started.js';
 import { isActive, JobSummary } from '../components/job-summary.js';
 import { ErrorNotice, Loading, NotAvailable } from '../components/notice.js';
 import { Badge } from '../components/status-badge.js';
@@ -16,6 +17,7 @@ export function HomePage() {
   return (
     <section class="stack">
       <h1 tabIndex={-1}>{t('home.hello', { name: user.displayName })}</h1>
+      {user.role === 'admin' && <GettingStarted />}
       <div class="grid-2">
         <QuotaCard />
         <AgentsCard />
@@ -49,7 +51,7 @@ function RecentJobs() {
 }
 
 function QuotaCard() {
-  const { t, formatDate } = useI18n();
+  const { t, tn, formatDate } = useI18n();
   const quota = useResource<Quota>('/api/quota');
   useLiveEvent<Job>('job', () => quota.reload());
   return (
@@ -59,7 +61,7 @@ function QuotaCard() {
       {quota.data && (
         <>
           <p class="big" data-testid="quota-remaining">
-            {quota.data.limit === null ? t('home.quotaUnlimited', { used: quota.data.used }) : t('home.quotaRemaining', { remaining: quota.data.remaining ?? 0, limit: quota.data.limit })}
+            {quota.data.limit === null ? t('home.quotaUnlimited', { used: quota.data.used }) : tn('home.quotaLeft', quota.data.remaining ?? 0, { limit: quota.data.limit })}
           </p>
           <p class="muted small">{t('home.quotaResets', { when: formatDate(quota.data.resetsAt) })}</p>
         </>

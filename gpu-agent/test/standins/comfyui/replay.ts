@@ -38,7 +38,11 @@ export class ComfyReplay {
   url = '';
   speed = 4;
   maxGapMs = 100;
-  readonly posted: { prompt_id: string; client_id: string; prompt: unknown }[] = [];
+  readonly posted: { prompt_id: string; client_id: string; prompt: unknown; at: number }[] = [];
+  /** Requests other than /prompt, in order (method and path, with the JSON body). */
+  readonly calls: { method: string; path: string; body?: unknown }[] = [];
+  /** When each replayed run ended (its `executing: null`). */
+  readonly endedAt = new Map<string, number>();
   private server?: Server;
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly sockets = new Map<string, WebSocket>();
@@ -90,12 +94,14 @@ export class ComfyReplay {
     const { post, id: recId, client: recClient } = this.recordedPrompt();
     if (req.method === 'POST' && url.pathname === '/prompt') {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { prompt_id: string; client_id: string; prompt: unknown };
-      this.posted.push(body);
+      this.posted.push({ ...body, at: Date.now() });
       this.running = body.prompt_id;
       send(res, post.status, post.contentType, swap(post.response, [recId], [body.prompt_id]));
       if (post.status === 200) void this.play(post.t, recId, recClient, body.prompt_id, body.client_id);
       return;
     }
+    const raw = Buffer.concat(chunks).toString('utf8');
+    this.calls.push({ method: req.method ?? 'GET', path: url.pathname, ...(raw && { body: JSON.parse(raw) as unknown }) });
     if (req.method === 'GET' && url.pathname.startsWith('/history/')) {
       const id = decodeURIComponent(url.pathname.slice('/history/'.length));
       const rec = this.http.find((e) => e.method === 'GET' && e.path === `/history/${recId}`);
@@ -114,6 +120,12 @@ export class ComfyReplay {
   private async play(from: number, recId: string, recClient: string, id: string, client: string): Promise<void> {
     let last = from;
     for (const e of this.run.exchanges) {
+      if (e.t >= from && e.kind === 'note' && /killed/.test(e.text)) {
+        // The recorded ComfyUI died here: connections drop, the run is forgotten (queue and history).
+        for (const ws of this.sockets.values()) ws.terminate();
+        this.running = undefined;
+        return;
+      }
       if (e.t < from || (e.kind !== 'ws-text' && e.kind !== 'ws-binary')) continue;
       await new Promise((r) => setTimeout(r, Math.min((e.t - last) / this.speed, this.maxGapMs)));
       last = e.t;
@@ -126,6 +138,7 @@ export class ComfyReplay {
       const end = m.type === 'executing' && m.data.node === null && m.data.prompt_id === id;
       if (end) {
         this.finished.add(id);
+        this.endedAt.set(id, Date.now());
         this.running = undefined;
       }
       ws?.send(JSON.stringify(m));

@@ -19,7 +19,7 @@ const PAGE = 25;
 
 /** The audit log with filters; "older" follows nextBefore, "newest" starts over. */
 export function AuditPage() {
-  const { t, formatDate } = useI18n();
+  const { t, maybe, formatDate } = useI18n();
   const [action, setAction] = useState('');
   const [outcome, setOutcome] = useState('');
   const [applied, setApplied] = useState({ action: '', outcome: '' });
@@ -45,9 +45,7 @@ export function AuditPage() {
         <Field id="audit-outcome" label={t('admin.auditOutcome')}>
           <select id="audit-outcome" value={outcome} onChange={(e) => setOutcome(e.currentTarget.value)}>
             <option value="">{t('admin.any')}</option>
-            <option value="ok">ok</option>
-            <option value="denied">denied</option>
-            <option value="failed">failed</option>
+            {(['ok', 'denied', 'failed'] as const).map((o) => <option key={o} value={o}>{t(`audit.outcome.${o}`)}</option>)}
           </select>
         </Field>
         <button type="submit">{t('admin.filter')}</button>
@@ -69,7 +67,7 @@ export function AuditPage() {
                   <td>{e.actorName ?? e.actorKind}</td>
                   <td><code>{e.action}</code></td>
                   <td>{e.target ?? ''}</td>
-                  <td>{e.outcome}</td>
+                  <td>{maybe(`audit.outcome.${e.outcome}`) ?? e.outcome}</td>
                   <td>{e.ip ?? ''}</td>
                 </tr>
               ))}

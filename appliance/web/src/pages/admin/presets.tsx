@@ -9,6 +9,7 @@ import { Link } from '../../router.js';
 import { useSession } from '../../session.js';
 import type { Job, JobTypeInfo, Preset } from '../../types.js';
 import { useResource } from '../../use-resource.js';
+import { jobTitle, jobTypeKey } from '../labels.js';
 
 /** Family job presets: Home Assistant gets a button for each. */
 export function PresetsPage() {
@@ -44,12 +45,12 @@ export function PresetsPage() {
             <h2 id="plist-h">{t('admin.presetList')}</h2>
             {!presets.data && !presets.error && <Loading />}
             <ErrorNotice error={error ?? presets.error} />
-            {started && <Notice kind="success">{t('admin.presetStarted')} <Link href={`/jobs/${encodeURIComponent(started.id)}`}>{started.title || started.type}</Link></Notice>}
+            {started && <Notice kind="success">{t('admin.presetStarted')} <Link href={`/jobs/${encodeURIComponent(started.id)}`}>{jobTitle(started, t)}</Link></Notice>}
             {presets.data?.presets.length === 0 && <p class="muted">{t('admin.noPresets')}</p>}
             <ul class="plain stack">
               {presets.data?.presets.map((p) => (
                 <li key={p.id} class="row spread">
-                  <span><strong>{p.name}</strong> <span class="muted small">{p.type}</span></span>
+                  <span><strong>{p.name}</strong> <span class="muted small">{t(jobTypeKey(p.type))}</span></span>
                   <span class="row">
                     <button type="button" class="small" onClick={() => void run(p)} aria-label={t('admin.runPreset', { name: p.name })}>{t('admin.run')}</button>
                     <button type="button" class="small danger" onClick={() => void remove(p)} aria-label={t('admin.deletePreset', { name: p.name })}>{t('common.delete')}</button>
@@ -104,7 +105,7 @@ function NewPreset({ types, onCreated }: { types: JobTypeInfo[]; onCreated(): vo
           setInput(next ? initialValue(next.inputSchema) : {});
           setErrors({});
         }}>
-          {types.map((x) => <option key={x.type} value={x.type}>{x.title}</option>)}
+          {types.map((x) => <option key={x.type} value={x.type}>{t(jobTypeKey(x.type))}</option>)}
         </select>
       </Field>
       {info && <SchemaForm key={type} schema={info.inputSchema} value={input} errors={errors} onChange={setInput} />}

@@ -90,6 +90,38 @@ export function QuotaForm() {
   );
 }
 
+/** Refuse jobs no known computer has ever offered to run, or let them wait for one. */
+export function JobWaitingForm() {
+  const { t } = useI18n();
+  const { api } = useSession();
+  const current = useResource<{ queueWithoutComputer: boolean }>('/api/admin/settings/job-waiting');
+  const state = useSaveState([]);
+  if (current.missing || !current.data) return null;
+  const change = async (queueWithoutComputer: boolean) => {
+    state.edited();
+    try {
+      current.set(() => ({ queueWithoutComputer }));
+      await api.put('/api/admin/settings/job-waiting', { queueWithoutComputer });
+      state.done();
+    } catch (err) {
+      current.reload();
+      state.failed(err);
+    }
+  };
+  return (
+    <section class="card stack" aria-labelledby="waiting-h">
+      <h2 id="waiting-h">{t('admin.jobWaiting')}</h2>
+      <label class="row">
+        <input type="checkbox" checked={current.data.queueWithoutComputer} onChange={(e) => void change(e.currentTarget.checked)} />
+        <span>{t('admin.queueWithoutComputer')}</span>
+      </label>
+      <p class="muted small">{t('admin.queueWithoutComputerHint')}</p>
+      <ErrorNotice error={state.formError} />
+      {state.saved && <Notice kind="success">{t('common.saved')}</Notice>}
+    </section>
+  );
+}
+
 /** Where magic packets go, extra MACs (one per line), and the MACs agents announced (read-only). */
 export function WakeOnLanForm() {
   const { t } = useI18n();

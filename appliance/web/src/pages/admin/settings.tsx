@@ -5,7 +5,7 @@ import { ErrorNotice, NotAvailable, Notice } from '../../components/notice.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { useSession } from '../../session.js';
 import { useResource } from '../../use-resource.js';
-import { QuotaForm, WakeOnLanForm } from './settings-sections.js';
+import { JobWaitingForm, QuotaForm, WakeOnLanForm } from './settings-sections.js';
 
 export function SettingsPage() {
   const { t } = useI18n();
@@ -19,6 +19,7 @@ export function SettingsPage() {
       {general && <GeneralForm familyName={general.familyName ?? ''} />}
       <HomeAssistantForm />
       <QuotaForm />
+      <JobWaitingForm />
       <WakeOnLanForm />
       {others.length > 0 && (
         <section class="card stack" aria-labelledby="other-h">
