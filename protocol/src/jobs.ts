@@ -129,7 +129,7 @@ export const StoryInput = Type.Object(
     language: StoryLanguage,
     audience: StoryAudience,
   },
-  { ...Strict, title: 'Write a story in scenes' },
+  { ...Strict, title: JOB_TITLES['text.story'] },
 );
 
 export const StoryScene = Type.Object(
@@ -156,7 +156,7 @@ export const SpeakInput = Type.Object(
     voice: VoiceId,
     language: StoryLanguage,
   },
-  { ...Strict, title: 'Read text aloud' },
+  { ...Strict, title: JOB_TITLES['audio.speak'] },
 );
 
 export const ComposeInput = Type.Object(
@@ -178,7 +178,7 @@ export const ComposeInput = Type.Object(
     width: Type.Integer({ minimum: 320, maximum: 1920, multipleOf: 16, default: 1280 }),
     height: Type.Integer({ minimum: 240, maximum: 1080, multipleOf: 16, default: 720 }),
   },
-  { ...Strict, title: 'Make a narrated video' },
+  { ...Strict, title: JOB_TITLES['video.compose'] },
 );
 
 /** Which kind of worker can run a job; one bee-queue per capability. */
