@@ -218,9 +218,7 @@ export type JobType = keyof typeof JOB_TYPES;
 export const JOB_TYPE_NAMES = Object.keys(JOB_TYPES) as JobType[];
 export type JobInput<T extends JobType> = Static<(typeof JOB_TYPES)[T]['input']>;
 
-export const JOB_STATUSES = ['queued', 'waiting_for_gpu', 'running', 'succeeded', 'failed', 'cancelled'] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
-export const FINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled'];
+export { JOB_STATUSES, FINAL_STATUSES, LIVE_STATUSES, isLiveStatus, type JobStatus } from './plain.js';
 
 export const JobProgress = Type.Object(
   {

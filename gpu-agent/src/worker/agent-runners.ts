@@ -93,7 +93,7 @@ export async function loadBackendSettings(path: string | undefined): Promise<Bac
   try {
     value = JSON.parse(await readFile(path, 'utf8'));
   } catch (err) {
-    throw new Error(`cannot read backend settings ${path}: ${(err as Error).message}`);
+    throw new Error(`cannot read backend settings ${path}: ${(err as Error).message}`, { cause: err });
   }
   return parseBackendSettings(value);
 }

@@ -122,6 +122,8 @@ export const en = {
   'form.minLength': 'At least {min} characters',
   'form.maxLength': 'At most {max} characters',
   'form.pattern': 'This is not in the expected format',
+  'form.type': 'This is not the kind of value expected here',
+  'form.unknownField': 'Hearth does not know this field',
   'form.pickMedia': 'Choose or upload a picture',
   'form.minItems': 'Add at least {min}',
   'form.maxItems': 'At most {max}',

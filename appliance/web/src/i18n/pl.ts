@@ -123,6 +123,8 @@ export const pl: Record<MessageKey, string> = {
   'form.minLength': 'Co najmniej {min} znaków',
   'form.maxLength': 'Najwyżej {max} znaków',
   'form.pattern': 'Niewłaściwy format',
+  'form.type': 'To nie jest wartość oczekiwanego rodzaju',
+  'form.unknownField': 'Hearth nie zna tego pola',
   'form.pickMedia': 'Wybierz lub prześlij obraz',
   'form.minItems': 'Dodaj co najmniej {min}',
   'form.maxItems': 'Najwyżej {max}',
