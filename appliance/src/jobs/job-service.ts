@@ -446,6 +446,8 @@ const NEEDS: Record<Capability, string> = {
   comfyui: 'a ComfyUI server',
   llm: 'a language model server (Ollama or OpenAI-compatible)',
   builtin: 'a computer running the Hearth agent',
+  speech: 'an agent with a speech engine (espeak-ng or Piper)',
+  video: 'an agent with ffmpeg',
 };
 
 const titleOf = (type: JobType) => (JOB_TYPES[type].input as { title?: string }).title ?? type;
