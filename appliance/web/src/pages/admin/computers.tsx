@@ -20,7 +20,7 @@ function rows(data: AgentsResponse): Array<{ live: Agent | undefined; known: Kno
 export function ComputersPage() {
   const { t, formatDate } = useI18n();
   const res = useResource<AgentsResponse>('/api/agents');
-  useLiveEvent<Agent>('agent', (a) => {
+  useLiveEvent('agent', (a) => {
     // A computer not remembered yet: fetch again so its MACs and past capabilities come too.
     if (!res.data?.known?.some((k) => k.agentId === a.agentId)) return res.reload();
     res.set((d) => ({ ...d, agents: d.agents.some((x) => x.agentId === a.agentId) ? d.agents.map((x) => (x.agentId === a.agentId ? a : x)) : [...d.agents, a] }));
