@@ -9,6 +9,7 @@ declare -A wanted=(
   [redis-server]=redis-server
   [mosquitto]=mosquitto
   [chromium]=chromium
+  [caddy]=caddy
   [shellcheck]=shellcheck
   [systemd-analyze]=systemd
   [nft]=nftables

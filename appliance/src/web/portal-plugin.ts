@@ -14,6 +14,8 @@ export interface PortalOptions {
 export const DEFAULT_DIST_DIR = fileURLToPath(new URL('web/dist/', APPLIANCE_DIR));
 
 const YEAR_S = 365 * 24 * 3600;
+/** Files whose name never changes but whose content does: revalidated on every use so updates reach installed apps. */
+const REVALIDATED = new Set(['/sw.js', '/offline.html', '/manifest.webmanifest', '/manifest.pl.webmanifest']);
 /** Extensions of files a browser fetches as such; other paths (even "/jobs/new/image.upscale") are client routes. */
 const STATIC_FILE = /^\.(js|mjs|css|map|json|png|jpe?g|gif|webp|svg|ico|txt|woff2?|webmanifest)$/i;
 
@@ -45,6 +47,7 @@ export const portalPlugin: FastifyPluginAsync<PortalOptions> = async (app, opts)
     }
     const file = fileInside(root, path);
     if (file) {
+      if (REVALIDATED.has(path)) return reply.header('cache-control', 'no-cache').sendFile(file, root, { cacheControl: false });
       const hashed = path.startsWith('/assets/');
       return reply.sendFile(file, root, hashed ? { maxAge: YEAR_S * 1000, immutable: true } : { maxAge: 3600 * 1000 });
     }

@@ -8,6 +8,9 @@ import './styles.css';
 
 applyTheme(storedTheme());
 
+// The service worker only shows an offline page when the hub is unreachable; a failure to register changes nothing else.
+if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(() => undefined);
+
 render(
   <I18nProvider>
     <RouterProvider>

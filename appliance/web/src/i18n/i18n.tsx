@@ -56,6 +56,8 @@ export function I18nProvider({ children }: { children: ComponentChildren }) {
   const [lang, setLangState] = useState<Lang>(initialLang);
   useEffect(() => {
     document.documentElement.lang = lang;
+    // The installed app's name follows the portal's language (one manifest per language).
+    document.querySelector('link[rel="manifest"]')?.setAttribute('href', lang === 'pl' ? '/manifest.pl.webmanifest' : '/manifest.webmanifest');
   }, [lang]);
   const setLang = (l: Lang) => {
     localStorage.setItem(KEY, l);
