@@ -14,16 +14,16 @@ import { basename, join, relative } from 'node:path';
  */
 export const KEEP_EXTERNAL = [
   // native addons
-  'better-sqlite3', 'better-sqlite3-napi', 'sharp', '@node-rs/argon2',
+  'better-sqlite3', 'better-sqlite3-napi', 'sharp', '@node-rs/argon2', 'node-llama-cpp',
   // read their own files or spawn workers from their folder
-  'bee-queue', 'pino', 'thread-stream', '@fastify/swagger', '@fastify/swagger-ui', '@fastify/static',
+  'bee-queue', 'pino', 'pino-pretty', 'thread-stream', '@fastify/swagger', '@fastify/swagger-ui', '@fastify/static',
   '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-core', 'nsfwjs', '@upscalerjs/esrgan-slim',
   'pdfkit', 'fontkit', 'dejavu-fonts-ttf', 'node-llama-cpp',
   // import()s a CommonJS package at run time: a split chunk would hand it only `default`
   '@fastify/cookie',
 ];
 /** Optional peers that bundled packages probe for (inside try/catch) and we do not install. */
-const OPTIONAL_PEERS = ['@opentelemetry/api', 'pino-pretty', 'bufferutil', 'utf-8-validate', 'osx-temperature-sensor', 'macos-temperature-sensor'];
+const OPTIONAL_PEERS = ['@opentelemetry/api', 'bufferutil', 'utf-8-validate', 'osx-temperature-sensor', 'macos-temperature-sensor'];
 
 const packageName = (specifier) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
 

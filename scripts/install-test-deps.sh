@@ -19,6 +19,8 @@ declare -A wanted=(
   [g++]=g++
   [debootstrap]=debootstrap
   [unshare]=util-linux
+  [espeak-ng]=espeak-ng
+  [ffmpeg]=ffmpeg
 )
 missing=()
 for bin in "${!wanted[@]}"; do
@@ -38,6 +40,9 @@ npm ci --no-audit --no-fund
 
 # The API fuzzer (schemathesis) lives in a cached venv outside the repo too.
 scripts/schemathesis-venv.sh >/dev/null
+
+# Piper speech and its test voice (en_US-joe-medium), cached outside the repo too.
+gpu-agent/scripts/piper-venv.sh >/dev/null
 
 # The real Home Assistants for integration tests, cached outside the repo: 2024.3 in a venv, and
 # the current release in a Debian forky root (debootstrap and chroot need root). Built side by side.

@@ -68,6 +68,8 @@ export interface AppOptions {
   logger?: Logger;
   sessionPolicy?: SessionPolicy;
   throttlePolicy?: ThrottlePolicy;
+  /** The login throttle's clock (tests move it instead of sleeping); default `Date.now`. */
+  throttleClock?: () => number;
   /** /readyz fails below this much free space on the data disk (default 16 MiB). */
   minFreeBytes?: number;
   /** New passwords' rules beyond length (default: the shipped common-password list). */
@@ -100,7 +102,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (jsonDepthExceeds(String(body))) return done(badRequest(`body nests objects or arrays more than ${MAX_JSON_DEPTH} levels deep`), undefined);
-    parseJson(request, String(body), done);
+    void parseJson(request, String(body), done);
   });
 
   const { db, settings } = opts;
@@ -121,7 +123,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('devices', devices);
   app.decorate('audit', new AuditLog(db));
   app.decorate('sessions', sessions);
-  app.decorate('throttle', new LoginThrottle(db, opts.throttlePolicy ?? DEFAULT_THROTTLE));
+  app.decorate('throttle', new LoginThrottle(db, opts.throttlePolicy ?? DEFAULT_THROTTLE, opts.throttleClock));
   app.decorate('accountExport', new AccountExport());
   app.decorate('readiness', readiness);
   app.decorate('passwordPolicy', opts.passwordPolicy ?? PasswordPolicy.load());

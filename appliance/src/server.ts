@@ -29,7 +29,7 @@ export interface RunningAppliance {
   stop(): Promise<void>;
 }
 
-export interface StartOptions extends Pick<AppOptions, 'sessionPolicy' | 'throttlePolicy'> {
+export interface StartOptions extends Pick<AppOptions, 'sessionPolicy' | 'throttlePolicy' | 'throttleClock'> {
   /** Where log lines go (default stdout); tests capture them to prove secrets stay out. */
   logDestination?: NodeJS.WritableStream;
   /** Extra capabilities (tests use this to add nothing; main adds the product's). */
@@ -98,6 +98,7 @@ export async function startAppliance(config: ApplianceConfig, opts: StartOptions
       logger: log,
       sessionPolicy: opts.sessionPolicy,
       throttlePolicy: opts.throttlePolicy,
+      throttleClock: opts.throttleClock,
       capabilities: [
         async (a) => {
           for (const s of supervised) {

@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestAppliance, TEST_PASSWORD, type TestAppliance } from './support/harness.js';
-import { HttpClient } from './support/http-client.js';
 
 let t: TestAppliance;
-let admin: HttpClient;
 
 beforeAll(async () => {
   t = await startTestAppliance();
-  admin = await t.admin();
+  await t.admin();
 });
 afterAll(() => t?.close());
 
@@ -23,7 +21,7 @@ describe('onboarding', () => {
     try {
       const [a, b] = await Promise.all(['alice', 'bob'].map((u) => fresh.client().post('/api/onboarding', { username: u, displayName: u, password: TEST_PASSWORD })));
       expect([a!.status, b!.status].sort()).toEqual([201, 409]);
-      const list = await (a!.status === 201 ? a : b);
+      const list = a!.status === 201 ? a : b;
       expect(list!.json.user.role).toBe('admin');
     } finally {
       await fresh.close();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@hearth/testkit';
 import type { HttpClient } from './support/http-client.js';
-import { announceAgent, deviceClient, openEvents, png, startInlineWorker, startJobsAppliance, uploadForm, type JobsAppliance } from './jobs-fixtures.js';
+import { announceAgent, deviceClient, openEvents, png, reportProgress, startInlineWorker, startJobsAppliance, uploadForm, type JobsAppliance } from './jobs-fixtures.js';
 
 let h: JobsAppliance;
 let admin: HttpClient;
@@ -34,7 +34,7 @@ describe('GET /api/events', () => {
     await waitFor(() => Object.values(streams).every((s) => s.events.some((e) => e.type === 'hello')), { timeoutMs: 5000 });
     const presence = await announceAgent(h.t.mosquitto.url, { agentId: 'pc', name: 'Family PC' });
     const worker = await startInlineWorker(h.t.redis.url, 'builtin', async (job) => {
-      await job.reportProgress({ fraction: 0.5, stage: 'half way' });
+      await reportProgress(job, { fraction: 0.5, stage: 'half way' });
       return { artifacts: [] };
     });
     try {

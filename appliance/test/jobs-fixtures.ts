@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { Redis } from 'ioredis';
 import { tempDir, type MosquittoInstance, type RedisInstance } from '@hearth/testkit';
 import {
-  WORKER_QUEUE_SETTINGS, agentTopics, brokerResultsKey, queueName, type AgentAnnouncement, type BrokerJobData, type BrokerJobResult, type Capability,
+  WORKER_QUEUE_SETTINGS, agentTopics, brokerResultsKey, queueName, type AgentAnnouncement, type BrokerJobData, type BrokerJobResult, type Capability, type JobProgress,
 } from '@hearth/protocol';
 import { jobCapabilities, type JobCapabilityTuning } from '../src/jobs/capabilities.js';
 import { comicCapabilities } from '../src/comics/capabilities.js';
@@ -47,6 +47,11 @@ export async function deviceClient(t: TestAppliance, admin: HttpClient, kind: 'a
   return HttpClient.device(t.url, res.json.token as string);
 }
 
+/** bee-queue types `reportProgress` as void, but it returns the publish's promise: await it so progress lands before what follows. */
+export function reportProgress(job: Queue.Job<BrokerJobData>, progress: JobProgress): Promise<void> {
+  return job.reportProgress(progress) as unknown as Promise<void>;
+}
+
 export type WorkerHandler = (job: Queue.Job<BrokerJobData>) => Promise<BrokerJobResult>;
 
 /**
@@ -61,7 +66,7 @@ export async function startInlineWorker(redisUrl: string, capability: Capability
   queue.on('error', () => undefined);
   await queue.ready();
   queue.process(concurrency, async (job) => {
-    await job.reportProgress({ fraction: 0, stage: 'started' });
+    await reportProgress(job, { fraction: 0, stage: 'started' });
     const result = await handler(job);
     await results.hset(brokerResultsKey(queueName(capability)), job.id, JSON.stringify(result));
     return result;

@@ -84,7 +84,7 @@ describe('reconciliation', () => {
       await redis.hdel('hearth:jobs:builtin:jobs', ids[0]!);
       // A stray duplicate and a job SQLite knows as cancelled.
       await redis.lpush('hearth:jobs:builtin:waiting', ids[1]!, ids[1]!);
-      await h.app.db.prepare("UPDATE jobs SET status = 'cancelled' WHERE id = ?").run(ids[2]);
+      h.app.db.prepare("UPDATE jobs SET status = 'cancelled' WHERE id = ?").run(ids[2]);
 
       const report = await h.app.reconciler.run();
       expect(report).toMatchObject({ readded: 1, requeued: 0, deduplicated: 1, removed: 1 });

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { waitFor } from '@hearth/testkit';
 import { CANCEL_CHANNEL, MODERATION_HEADER, agentArtifactPath, agentStartPath } from '@hearth/protocol';
 import type { HttpClient } from './support/http-client.js';
-import { announceAgent, deviceClient, png, startInlineWorker, startJobsAppliance, uploadForm, type JobsAppliance } from './jobs-fixtures.js';
+import { announceAgent, deviceClient, png, reportProgress, startInlineWorker, startJobsAppliance, uploadForm, type JobsAppliance } from './jobs-fixtures.js';
 
 let h: JobsAppliance;
 let admin: HttpClient;
@@ -164,7 +164,7 @@ describe('job lifecycle', () => {
     const worker = await startInlineWorker(h.t.redis.url, 'builtin', async (job) => {
       if (job.data.type !== 'image.upscale') return { artifacts: [] };
       runs++;
-      await job.reportProgress({ fraction: 0.5, stage: 'tile 1/2' });
+      await reportProgress(job, { fraction: 0.5, stage: 'tile 1/2' });
       const start = await agent.post(agentStartPath(job.id), { attempt: 1 });
       if (start.status !== 200) throw new Error(`start ${start.status} ${start.text}`);
       const put = await agent.put(agentArtifactPath(job.id, 'upscaled.png', 1), output, { 'content-type': 'image/png', [MODERATION_HEADER]: 'safe' });
@@ -296,7 +296,7 @@ describe('job lifecycle', () => {
       // Attempt 1 failed, bee-queue retried (backoff 3 s) and attempt 2 succeeded.
       expect(first).toMatchObject({ status: 'succeeded', attempts: 2 });
       expect((await member.post(`/api/jobs/${id}/retry`)).status).toBe(409);
-      await h.app.db.prepare("UPDATE jobs SET status = 'failed' WHERE id = ?").run(id);
+      h.app.db.prepare("UPDATE jobs SET status = 'failed' WHERE id = ?").run(id);
       const retried = await member.post(`/api/jobs/${id}/retry`);
       expect(retried.status).toBe(200);
       expect(retried.json).toMatchObject({ status: 'queued', attempts: 3, error: null, result: null });

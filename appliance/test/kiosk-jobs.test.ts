@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@hearth/testkit';
 import type { HttpClient } from './support/http-client.js';
 import { letJobsWaitForAComputer, startTestAppliance, type TestAppliance } from './support/harness.js';
-import { deviceClient, openEvents, png, startInlineWorker, uploadForm } from './jobs-fixtures.js';
+import { deviceClient, openEvents, png, reportProgress, startInlineWorker, uploadForm } from './jobs-fixtures.js';
 import { jobCapabilities } from '../src/jobs/capabilities.js';
 import { kioskFeedPlugin } from '../src/kiosk-feed/index.js';
 
@@ -31,7 +31,7 @@ describe('kiosk job relay', () => {
     const released = new Promise<void>((resolve) => { release = resolve; });
     const worker = await startInlineWorker(t.redis.url, 'builtin', async (job) => {
       if (job.data.type === 'image.moderate') return { artifacts: [], data: { verdict: 'safe' } };
-      await job.reportProgress({ fraction: 0.25, stage: 'tile 1/4', message: 'secret prompt detail' });
+      await reportProgress(job, { fraction: 0.25, stage: 'tile 1/4', message: 'secret prompt detail' });
       await released;
       return { artifacts: [] };
     });

@@ -53,7 +53,8 @@ describe.each(testedHaVersions())('smart home in the portal, against a real Home
     await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Smart home' }).click();
     const kitchen = page.getByRole('region', { name: 'Kitchen' });
     const light = kitchen.getByRole('switch', { name: 'Kitchen light' });
-    await light.waitFor();
+    // The first entity listing from a cold HA 2026 on a busy machine can take longer than the default.
+    await light.waitFor({ timeout: 60_000 });
     expect((await ha.getState('light.kitchen'))?.state).toBe('off');
     expect(await light.getAttribute('aria-checked')).toBe('false');
 

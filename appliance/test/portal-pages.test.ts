@@ -212,9 +212,22 @@ describe('portal pages in Chromium', () => {
     await form.getByRole('button', { name: 'Save limits' }).click();
     const problem = page.locator('#quota-member-error');
     await problem.waitFor();
-    expect(await problem.textContent()).toBe('body.member must be >= 0');
+    // The server's structured refusal (code too-small, limit 0, field member), in the person's language.
+    expect(await problem.textContent()).toBe('At least 0');
     expect(await members.getAttribute('aria-describedby')).toBe('quota-member-hint quota-member-error');
     expect((await admin.get('/api/admin/settings/quotas')).json.member).toBe(50);
+
+    await page.evaluate(() => localStorage.setItem('hearth.lang', 'pl'));
+    await page.reload();
+    await settled(page);
+    const formPl = page.getByRole('form', { name: 'Dzienne limity zadań' });
+    await formPl.getByLabel('Domownicy: zadań dziennie').fill('-1');
+    await formPl.getByRole('button', { name: 'Zapisz limity' }).click();
+    await page.locator('#quota-member-error').waitFor();
+    expect(await page.locator('#quota-member-error').textContent()).toBe('Co najmniej 0');
+    await page.evaluate(() => localStorage.setItem('hearth.lang', 'en'));
+    await page.reload();
+    await settled(page);
 
     await members.fill('3');
     await form.getByLabel('Children: jobs per day').fill('');

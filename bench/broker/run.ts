@@ -64,7 +64,7 @@ async function cpuMeter(redis: Redis, load: number, worker: number): Promise<() 
   };
 }
 
-let probe: Redis;
+let probe: Redis | undefined;
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -104,7 +104,7 @@ async function startPair(redisUrl: string, queue: string) {
   });
   return {
     load,
-    meter: () => cpuMeter(probe, load.proc.pid!, worker.proc.pid!),
+    meter: () => cpuMeter(probe!, load.proc.pid!, worker.proc.pid!),
     /** Submit `PACED` jobs one at a time; returns their timings. */
     async paced(): Promise<Paced[]> {
       worker.send({ cmd: 'notify', on: true });
@@ -215,7 +215,7 @@ const redis = await startRedis();
 const mosquitto = await startMosquitto();
 try {
   probe = new Redis(redis.url);
-  const setting = async (name: string) => ((await probe.config('GET', name)) as string[])[1];
+  const setting = async (name: string) => ((await probe!.config('GET', name)) as string[])[1];
   const aof = `appendonly ${await setting('appendonly')}, appendfsync ${await setting('appendfsync')}`;
   const anchor = await raw(redis.url);
   const full = await hearth(redis.url, mosquitto.url);
@@ -250,7 +250,7 @@ try {
   line('producer: save() → worker starts', anchor.paced.map((p) => p.started - p.at));
   line('producer: save() → save() resolved', anchor.paced.map((p) => p.replied - p.at));
 } finally {
-  probe!?.disconnect();
+  probe?.disconnect();
   await mosquitto.close();
   await redis.close();
 }

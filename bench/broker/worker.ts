@@ -22,12 +22,13 @@ q.process(Number(concurrency), async (job) => {
   return result;
 });
 await q.ready();
-process.on('message', async (m: ToWorker) => {
+process.on('message', (m: ToWorker) => {
   if (m.cmd === 'notify') notify = m.on;
   if (m.cmd === 'close') {
-    await q.close(5000);
-    results.disconnect();
-    process.disconnect();
+    void q.close(5000).then(() => {
+      results.disconnect();
+      process.disconnect();
+    });
   }
 });
 send({ event: 'ready' });

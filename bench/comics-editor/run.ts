@@ -11,7 +11,6 @@
 import { chromium, type CDPSession, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { startTestAppliance } from '../../appliance/test/support/harness.js';
-import { HttpClient } from '../../appliance/test/support/http-client.js';
 import { ensurePortalBuilt } from '../../appliance/test/portal-support/build.js';
 import type { ComicView } from '@hearth/protocol';
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Capability } from '@hearth/protocol';
 import { waitFor } from '@hearth/testkit';
 import { BackendWatcher } from '../src/backends/watcher.js';
@@ -73,14 +73,20 @@ describe('BackendWatcher', () => {
 
   it('backs off while a backend stays down', async () => {
     let calls = 0;
-    const watcher = new BackendWatcher({ checks: { comfyui: async () => (calls++, false) }, intervalMs: 20, maxIntervalMs: 160 });
-    watcher.start();
-    await new Promise((r) => setTimeout(r, 700));
-    await watcher.stop();
+    vi.useFakeTimers();
+    try {
+      const watcher = new BackendWatcher({ checks: { comfyui: async () => (calls++, false) }, intervalMs: 20, maxIntervalMs: 160 });
+      watcher.start();
+      // The watcher's own clock, not the machine's: a loaded CI box cannot change the count.
+      await vi.advanceTimersByTimeAsync(700);
+      await watcher.stop();
+      expect(watcher.capabilities()).toEqual(['builtin']);
+    } finally {
+      vi.useRealTimers();
+    }
     // Without backoff ~35 checks; with 20→40→80→160 ms gaps about 7.
     expect(calls).toBeGreaterThanOrEqual(4);
     expect(calls).toBeLessThanOrEqual(10);
-    expect(watcher.capabilities()).toEqual(['builtin']);
   });
 });
 

@@ -243,8 +243,15 @@ await c.subscribeAsync('hearth/agent/sleep/availability');
   it('runs without nvidia-smi: CPU capabilities only, says so in its state', async () => {
     const a = await agent('nogpu', { env: { NVIDIA_SMI: join(dir.path, 'no-such-nvidia-smi') } });
     await waitDiscovery(a);
+    // Wait for what is asserted, not for the machine to be quick: discovery can land before the first state.
+    await waitFor(() => /not found or not executable.*CPU \(builtin\) capabilities only/.test(a.output()), { timeoutMs: 30_000, what: 'the no-nvidia-smi log line' });
     expect(a.output()).toMatch(/not found or not executable.*CPU \(builtin\) capabilities only/);
-    const hearth = await retained(broker.url, 'hearth/agent/nogpu/#');
+    let hearth = new Map<string, string>();
+    await waitFor(async () => {
+      hearth = await retained(broker.url, 'hearth/agent/nogpu/#');
+      const state = hearth.get('hearth/agent/nogpu/state');
+      return hearth.has('hearth/agent/nogpu/announce') && state !== undefined && (JSON.parse(state) as { telemetry?: { status?: string } }).telemetry?.status === 'no_nvidia_smi';
+    }, { timeoutMs: 30_000, intervalMs: 200, what: 'the retained state and announcement without nvidia-smi' });
     expect(JSON.parse(hearth.get('hearth/agent/nogpu/state')!)).toMatchObject({ telemetry: { status: 'no_nvidia_smi' }, gpus: {}, capabilities: ['builtin'] });
     expect(JSON.parse(hearth.get('hearth/agent/nogpu/announce')!)).toMatchObject({ gpus: [], capabilities: ['builtin'] });
     expect([...(await discoveredBy('nogpu')).keys()].some((t) => /_gpu\d+_/.test(t))).toBe(false);

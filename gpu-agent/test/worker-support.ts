@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import Queue from 'bee-queue';
 import { JOB_TYPES, MODERATION_HEADER, QUEUE_PREFIX, queueName, type BrokerJobData, type Capability, type JobProgress } from '@hearth/protocol';
 import { JobError, type RunContext, type Runner, type RunnerJob, type RunResult } from '../src/runners/runner.js';
@@ -25,7 +25,8 @@ export async function startAgentApiStandin(token: string) {
   const puts: Array<{ path: string; status: number }> = [];
   const starts: Array<{ jobId: string; attempt: number }> = [];
   let failNext = 0;
-  const server: Server = createServer(async (req, res) => {
+  const server: Server = createServer((req, res) => void handle(req, res));
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
     if (req.headers.authorization !== `Bearer ${token}`) return void res.writeHead(401).end('{"error":"unauthorized"}');
     const m = /^\/api\/agent\/media\/([a-f0-9]{64})$/.exec(url.pathname);
@@ -60,7 +61,7 @@ export async function startAgentApiStandin(token: string) {
       return void res.writeHead(204).end();
     }
     res.writeHead(404).end();
-  });
+  }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const addr = server.address();
   const url = `http://127.0.0.1:${addr && typeof addr === 'object' ? addr.port : 0}`;

@@ -33,7 +33,7 @@ export function applianceDiscovery(): HaDeviceDiscovery {
 export type { ApplianceState };
 
 export function initialApplianceState(): ApplianceState {
-  const zero = { builtin: 0, comfyui: 0, llm: 0 };
+  const zero = { builtin: 0, comfyui: 0, llm: 0, speech: 0, video: 0 };
   return { queue: { ...zero }, running: { ...zero }, jobsWaitingForGpu: 0, agentsOnline: 1, kiosk: { nightMode: false, page: 'gallery' }, kioskMode: 'awake' };
 }
 

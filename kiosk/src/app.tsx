@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, NotPaired } from './api.js';
-import { Live } from './live.js';
+import { LiveClient } from '@hearth/live-client';
 import { Pairing } from './pairing.js';
 import { DoorbellView } from './doorbell.js';
 import { isScheduledNight, shiftAt } from './schedule.js';
+import { FINAL_STATUSES } from '@hearth/protocol/plain';
 import type { Tuning } from './tuning.js';
 import type { AgentView, JobView, KioskControl, KioskEntity, KioskCameraEvent, KioskFeed, KioskPresenceState, KioskTile, MediaView } from './types.js';
 import { Agents } from './tiles/agents.js';
@@ -14,7 +15,7 @@ import { Slideshow } from './tiles/slideshow.js';
 import { Weather } from './tiles/weather.js';
 
 type Phase = 'loading' | 'unpaired' | 'ready';
-const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
+const FINISHED: ReadonlySet<string> = new Set(FINAL_STATUSES);
 const byKey = <T,>(items: T[], key: (t: T) => string) => new Map(items.map((i) => [key(i), i]));
 const sameIds = (a: MediaView[], b: MediaView[]) => a.length === b.length && a.every((m, i) => m.id === b[i]!.id);
 
@@ -77,21 +78,21 @@ export function App({ tuning }: { tuning: Tuning }) {
   // The live stream, and a slow poll of the feed (layout edits; proof of life when the house is quiet).
   useEffect(() => {
     if (phase !== 'ready') return;
-    const live = new Live();
-    live.onStatus(setOnline);
-    live.on('hello', (d) => {
+    const live = new LiveClient();
+    live.onStatus((s) => setOnline(s === 'open'));
+    live.subscribe('hello', (d) => {
       const version = (d as { version?: unknown }).version;
       if (boot.current && typeof version === 'string' && version !== boot.current.version) location.reload();
       else void resync();
     });
-    live.on('kiosk.control', (d) => { setControl(d as KioskControl); fresh(); });
-    live.on('kiosk.layout', () => { void resync(); });
-    live.on('kiosk.presence', (d) => { setPresence(d as KioskPresenceState); fresh(); });
-    live.on('kiosk.camera', (d) => {
+    live.subscribe('kiosk.control', (d) => { setControl(d as KioskControl); fresh(); });
+    live.subscribe('kiosk.layout', () => { void resync(); });
+    live.subscribe('kiosk.presence', (d) => { setPresence(d as KioskPresenceState); fresh(); });
+    live.subscribe('kiosk.camera', (d) => {
       const c = d as KioskCameraEvent;
       setCamera({ entityId: c.cameraEntityId, showS: c.showS, at: Date.now() });
     });
-    live.on('ha.state', (d) => {
+    live.subscribe('ha.state', (d) => {
       const s = d as { entityId: string; state: string; attributes: Record<string, unknown>; lastChanged: string };
       setEntities((prev) => {
         const old = prev.get(s.entityId);
@@ -102,7 +103,7 @@ export function App({ tuning }: { tuning: Tuning }) {
       });
       fresh();
     });
-    live.on('job', (d) => {
+    live.subscribe('job', (d) => {
       const job = d as JobView;
       setJobs((prev) => {
         const next = new Map(prev);
@@ -112,7 +113,7 @@ export function App({ tuning }: { tuning: Tuning }) {
       });
       fresh();
     });
-    live.on('job.progress', (d) => {
+    live.subscribe('job.progress', (d) => {
       const { jobId, progress } = d as { jobId: string; progress: JobView['progress'] };
       setJobs((prev) => {
         const old = prev.get(jobId);
@@ -121,13 +122,13 @@ export function App({ tuning }: { tuning: Tuning }) {
       });
       fresh();
     });
-    live.on('agent', (d) => {
+    live.subscribe('agent', (d) => {
       const a = d as AgentView;
       setAgents((prev) => new Map(prev).set(a.agentId, a));
       fresh();
     });
-    live.on('media', () => { void refreshSlides(); });
-    live.on('media.deleted', () => { void refreshSlides(); });
+    live.subscribe('media', () => { void refreshSlides(); });
+    live.subscribe('media.deleted', () => { void refreshSlides(); });
     live.start();
     const pollMs = tuning.pollMs ?? Math.min(60_000, staleMs / 3);
     const poll = setInterval(() => { void resync(); }, pollMs);

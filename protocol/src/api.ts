@@ -3,6 +3,7 @@ import { CAPABILITIES, JOB_STATUSES, JOB_TYPE_NAMES, JobProgress } from './jobs.
 import { AVAILABILITY } from './mqtt.js';
 import { USER_ROLES } from './principals.js';
 import { KioskCameraEvent, KioskLayout, KioskPresenceState } from './kiosk.js';
+import type { ServerEventName } from './plain.js';
 
 /** The views the appliance's HTTP API and SSE stream hand to the portal and the kiosk. */
 
@@ -121,6 +122,28 @@ export const AgentView = Type.Object(
 );
 export type AgentView = Static<typeof AgentView>;
 
+/** A computer Hearth has ever heard from (SQLite), as only admins see it on `GET /api/agents`. */
+export const KnownComputerView = Type.Object(
+  {
+    agentId: Type.String(),
+    name: Type.String(),
+    /** Every capability it has ever offered, including ones whose server is down now. */
+    capabilities: Type.Array(CapabilityName),
+    /** Wake-on-LAN MAC addresses from its latest announcement that had any. */
+    macs: Type.Array(Type.String()),
+    lastSeen: Type.Number(),
+  },
+  { additionalProperties: false },
+);
+export type KnownComputerView = Static<typeof KnownComputerView>;
+
+/** `GET /api/agents`: live agents; `known` only for admins. */
+export const AgentsResponse = Type.Object(
+  { agents: Type.Array(AgentView), known: Type.Optional(Type.Array(KnownComputerView)) },
+  { additionalProperties: false },
+);
+export type AgentsResponse = Static<typeof AgentsResponse>;
+
 export const QuotaView = Type.Object(
   {
     /** Jobs per day for the caller's role; null = unlimited. */
@@ -174,6 +197,32 @@ export const ServerEvent = Type.Union([
 ]);
 export type ServerEvent = Static<typeof ServerEvent>;
 export type ServerEventType = ServerEvent['type'];
+// The plain list and the schema must name the same events, both ways.
+const sameEvents: [ServerEventType, ServerEventName] extends [ServerEventName, ServerEventType] ? true : never = true;
+void sameEvents;
+
+/** `GET /api/job-types`: the job types the caller may submit, with the JSON schema of their input (the portal's forms). */
+export const JobTypeInfo = Type.Object({ type: JobTypeName, title: Type.String(), capability: CapabilityName, inputSchema: Type.Unknown(), readiness: CapabilityReadiness });
+export type JobTypeInfo = Static<typeof JobTypeInfo>;
+
+/** `GET /api/kiosk/feed`: everything a paired wall display needs to draw itself from scratch. */
+export const KioskFeed = Type.Object({
+  kiosk: Type.Object({ id: Type.Integer(), name: Type.String() }),
+  /** The appliance's version and the kiosk bundle's build: the page reloads itself when either changes. */
+  version: Type.String(),
+  build: Nullable(Type.String()),
+  layout: KioskLayout,
+  control: KioskControl,
+  /** Awake, photo frame or dark, as presence decides (then `kiosk.presence` events). */
+  presence: KioskPresenceState,
+  /** For the kiosk's own changes (entity toggles) over its cookie session. */
+  csrfToken: Type.String(),
+  /** Jobs in progress, as the wall may show them (no inputs, previews or results). */
+  jobs: Type.Array(JobView),
+  /** Present when the agents capability is running. */
+  agents: Type.Optional(Type.Array(AgentView)),
+});
+export type KioskFeed = Static<typeof KioskFeed>;
 
 /** A person's account as the portal sees it (never the password hash). */
 export const UserView = Type.Object({

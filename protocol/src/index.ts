@@ -14,3 +14,4 @@ export * from './names.js';
 export * from './mqtt-acl.js';
 export * from './backoff.js';
 export * from './errors.js';
+export * from './plain.js';

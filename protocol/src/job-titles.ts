@@ -14,4 +14,7 @@ export const JOB_TITLES = {
   'image.stylize': 'Restyle a photo',
   'video.generate': 'Make a short animation',
   'text.dialogue': 'Write comic dialogue',
+  'text.story': 'Write a story in scenes',
+  'audio.speak': 'Read text aloud',
+  'video.compose': 'Make a narrated video',
 } as const;

@@ -117,8 +117,73 @@ export const ComicInput = Type.Object(
   { ...Strict, title: JOB_TITLES['comic.compose'] },
 );
 
+export const StoryLanguage = Type.Union([Type.Literal('en'), Type.Literal('pl')], { description: 'language of the narration' });
+/** Who the story is for; the appliance sets it from the requester's role, never the request body. */
+export const StoryAudience = Type.Union([Type.Literal('child'), Type.Literal('family')]);
+
+export const StoryInput = Type.Object(
+  {
+    premise: Type.String({ minLength: 1, maxLength: 1000, description: 'e.g. "a dragon who is afraid of the dark"' }),
+    characters: Type.Array(Type.Object({ name: Name, description: Type.String({ maxLength: 500 }) }, Strict), { maxItems: 6 }),
+    scenes: Type.Integer({ minimum: 3, maximum: 8, default: 4 }),
+    language: StoryLanguage,
+    audience: StoryAudience,
+  },
+  { ...Strict, title: JOB_TITLES['text.story'] },
+);
+
+export const StoryScene = Type.Object(
+  {
+    narration: Type.String({ minLength: 1, maxLength: 600, description: 'read aloud, shown as the subtitle' }),
+    picturePrompt: Type.String({ minLength: 1, maxLength: 1000, description: 'what the picture shows' }),
+  },
+  Strict,
+);
+
+/** What a `text.story` job returns (and what the family may edit before pictures are drawn). */
+export const StoryResult = Type.Object(
+  { title: SafeName({ maxLength: 120 }), scenes: Type.Array(StoryScene, { minItems: 3, maxItems: 8 }) },
+  Strict,
+);
+export type StoryResult = Static<typeof StoryResult>;
+
+/** A voice an agent offers: `<engine>:<voice>`, e.g. `piper:en_US-joe-medium`, `espeak:pl`. */
+export const VoiceId = Type.String({ pattern: '^[a-z0-9]{1,16}:[A-Za-z0-9_.+-]{1,64}$', description: 'engine:voice, from the agent\'s voice list' });
+
+export const SpeakInput = Type.Object(
+  {
+    text: Type.String({ minLength: 1, maxLength: 5000, pattern: '\\S', description: 'what to say' }),
+    voice: VoiceId,
+    language: StoryLanguage,
+  },
+  { ...Strict, title: JOB_TITLES['audio.speak'] },
+);
+
+export const ComposeInput = Type.Object(
+  {
+    scenes: Type.Array(
+      Type.Object(
+        {
+          pictureId: MediaId,
+          narrationId: MediaId,
+          subtitle: Type.String({ maxLength: 600, description: 'shown while the narration plays' }),
+        },
+        Strict,
+      ),
+      { minItems: 1, maxItems: 12 },
+    ),
+    musicId: Type.Optional(MediaId),
+    language: Type.Optional(StoryLanguage),
+    burnSubtitles: Type.Boolean({ default: false, description: 'also draw the subtitles into the picture' }),
+    width: Type.Integer({ minimum: 320, maximum: 1920, multipleOf: 16, default: 1280 }),
+    height: Type.Integer({ minimum: 240, maximum: 1080, multipleOf: 16, default: 720 }),
+  },
+  { ...Strict, title: JOB_TITLES['video.compose'] },
+);
+
 /** Which kind of worker can run a job; one bee-queue per capability. */
-export const CAPABILITIES = ['builtin', 'comfyui', 'llm'] as const;
+/** `speech` and `video` are offered only by agents that have a speech engine / ffmpeg installed. */
+export const CAPABILITIES = ['builtin', 'comfyui', 'llm', 'speech', 'video'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
 interface JobTypeSpec<S extends TSchema> {
@@ -144,15 +209,16 @@ export const JOB_TYPES = {
   'image.stylize': spec({ input: StylizeInput, capability: 'comfyui', attempts: 2, backoffMs: 5000, timeoutMs: 20 * 60_000 }),
   'video.generate': spec({ input: VideoInput, capability: 'comfyui', attempts: 2, backoffMs: 5000, timeoutMs: 60 * 60_000 }),
   'text.dialogue': spec({ input: DialogueInput, capability: 'llm', attempts: 2, backoffMs: 3000, timeoutMs: 10 * 60_000 }),
+  'text.story': spec({ input: StoryInput, capability: 'llm', attempts: 2, backoffMs: 3000, timeoutMs: 10 * 60_000 }),
+  'audio.speak': spec({ input: SpeakInput, capability: 'speech', attempts: 2, backoffMs: 2000, timeoutMs: 10 * 60_000 }),
+  'video.compose': spec({ input: ComposeInput, capability: 'video', attempts: 2, backoffMs: 5000, timeoutMs: 30 * 60_000 }),
 } as const;
 
 export type JobType = keyof typeof JOB_TYPES;
 export const JOB_TYPE_NAMES = Object.keys(JOB_TYPES) as JobType[];
 export type JobInput<T extends JobType> = Static<(typeof JOB_TYPES)[T]['input']>;
 
-export const JOB_STATUSES = ['queued', 'waiting_for_gpu', 'running', 'succeeded', 'failed', 'cancelled'] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
-export const FINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled'];
+export { JOB_STATUSES, FINAL_STATUSES, LIVE_STATUSES, isLiveStatus, type JobStatus } from './plain.js';
 
 export const JobProgress = Type.Object(
   {

@@ -138,8 +138,13 @@ describe('the release, installed with production dependencies only', { timeout: 
         AGENT_ID: 'release-pc', MQTT_URL: mosquitto.url, REDIS_URL: redis.url, APPLIANCE_URL: base, AGENT_TOKEN: device.json.token,
         AGENT_DATA_DIR: agentData, NVIDIA_SMI: join(agentData, 'no-nvidia-smi'), HA_ANNOUNCE_JITTER_MS: '0', SUSPEND_COMMAND: 'false',
       });
-      const job = await call('POST', '/api/jobs', { type: 'image.upscale', input: { mediaId: media.json.id, scale: 2 } });
-      expect(job.status, job.text).toBe(201);
+      // Accepted once the agent has announced itself (before that: 409, no computer for it).
+      const job = await waitFor(async () => {
+        const res = await call('POST', '/api/jobs', { type: 'image.upscale', input: { mediaId: media.json.id, scale: 2 } });
+        if (res.status === 409 && res.json?.code === 'capability.none.builtin') return null;
+        expect(res.status, res.text).toBe(201);
+        return res;
+      }, { timeoutMs: 60_000, intervalMs: 250, what: 'the built agent online and the job accepted' });
       const done = await waitFor(async () => {
         const j = (await call('GET', `/api/jobs/${job.json.id}`)).json;
         if (j.status === 'failed') throw new Error(`the job failed: ${JSON.stringify(j.error)}\n${agent!.output()}`);

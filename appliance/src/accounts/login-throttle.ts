@@ -27,10 +27,11 @@ interface Row {
  * Kept in SQLite so a restart is not a way around it.
  */
 export class LoginThrottle {
-  constructor(private readonly db: Db, private readonly policy: ThrottlePolicy = DEFAULT_THROTTLE) {}
+  /** `clock` is injected so tests move time instead of sleeping through lockouts. */
+  constructor(private readonly db: Db, private readonly policy: ThrottlePolicy = DEFAULT_THROTTLE, private readonly clock: () => number = Date.now) {}
 
   /** Milliseconds until any of the keys may try again; 0 when none is locked. */
-  retryAfterMs(keys: string[], now = Date.now()): number {
+  retryAfterMs(keys: string[], now = this.clock()): number {
     let wait = 0;
     for (const key of keys) {
       const row = this.row(key);
@@ -40,7 +41,7 @@ export class LoginThrottle {
   }
 
   /** Record a failure on each key; returns the lockout in ms if this failure earned one. */
-  fail(keys: string[], now = Date.now()): number {
+  fail(keys: string[], now = this.clock()): number {
     let lockedFor = 0;
     this.db.transaction(() => {
       for (const key of keys) {

@@ -1,9 +1,8 @@
 import fp from 'fastify-plugin';
-import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { MqttClient } from 'mqtt';
-import { AgentView } from '@hearth/protocol';
+import { AgentsResponse } from '@hearth/protocol';
 import { AgentRegistry } from './agent-registry.js';
 import { KnownAgents } from './known-agents.js';
 import { Waker } from './waker.js';
@@ -31,6 +30,11 @@ export const agentsPlugin = fp(async (app: FastifyInstance, opts: { mqtt: MqttCl
 
   app.get('/api/agents', {
     config: { access: ['admin', 'member', 'child', 'kiosk'] },
-    schema: { tags: ['agents'], summary: 'GPU agents and their state', response: { 200: Type.Object({ agents: Type.Array(AgentView) }) } },
-  }, async () => ({ agents: registry.list() }));
+    schema: { tags: ['agents'], summary: 'GPU agents and their state; admins also get every computer ever heard from', response: { 200: AgentsResponse } },
+  }, async (request): Promise<AgentsResponse> => {
+    const p = request.principal;
+    // MAC addresses and past capabilities are for the admin's Computers page only.
+    if (p.kind !== 'user' || p.role !== 'admin') return { agents: registry.list() };
+    return { agents: registry.list(), known: known.list().map(({ agentId, name, capabilities, macs, lastSeen }) => ({ agentId, name, capabilities, macs, lastSeen })) };
+  });
 }, { name: 'hearth-agents' });

@@ -5,6 +5,7 @@ import {
   type Connection, type HassEntity, type MessageBase,
 } from 'home-assistant-js-websocket';
 import type { Logger } from 'pino';
+import { backoffDelay } from '@hearth/protocol';
 
 export type LinkState = 'unconfigured' | 'connecting' | 'starting' | 'connected' | 'disconnected' | 'auth_invalid';
 
@@ -153,7 +154,7 @@ export class HomeAssistantLink extends EventEmitter<{ state: [HassEntity]; statu
 
   private async connectLoop(gen: number, creds: Credentials): Promise<void> {
     ensureWebSocket();
-    let delay = this.opts.backoffMinMs;
+    let failures = 0;
     this.setStatus('connecting', null);
     while (gen === this.generation) {
       try {
@@ -171,8 +172,7 @@ export class HomeAssistantLink extends EventEmitter<{ state: [HassEntity]; statu
           return;
         }
         this.setStatus('disconnected', describeConnectError(err));
-        await sleep(delay);
-        delay = Math.min(delay * 2, this.opts.backoffMaxMs);
+        await sleep(backoffDelay(++failures, { baseMs: this.opts.backoffMinMs, maxMs: this.opts.backoffMaxMs }));
       }
     }
   }
@@ -251,7 +251,7 @@ export async function probeHomeAssistant(creds: Credentials, timeoutMs = 10_000)
       new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`Home Assistant did not answer within ${timeoutMs / 1000} s`)), timeoutMs); }),
     ]);
   } catch (err) {
-    throw new Error(describeConnectError(err));
+    throw new Error(describeConnectError(err), { cause: err });
   } finally {
     clearTimeout(timer);
     attempt.then((): void => conn?.close(), () => undefined);

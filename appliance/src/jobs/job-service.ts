@@ -210,8 +210,8 @@ export class JobService {
       return;
     }
     const before = this.d.store.get(id);
-    if (!before || !this.d.store.setProgress(id, raw, Date.now())) return;
-    if (before.status !== 'running') this.publishLatest(id, 'running');
+    if (!before || !this.d.store.setProgress(id, raw)) return;
+    this.markRunning(id);
     this.d.bus.emit('job.progress', { jobId: id, owner: ownerRef(before), progress: raw });
   }
 
@@ -325,16 +325,23 @@ export class JobService {
     }
     const holder = this.d.runs.bind(jobId, attempt, agentId, Date.now());
     if (holder !== agentId) throw new HttpError(403, `Attempt ${attempt} of job ${jobId} is being run by another agent`);
-    if (row.status !== 'running' && this.d.store.setLiveStatus(jobId, 'running', Date.now())) this.publishLatest(jobId, 'running');
+    this.markRunning(jobId);
     return row;
   }
 
   /** Jobs an agent has taken (in bee-queue's active list) are running, even before their first progress. */
   async markActive(capability: Capability): Promise<void> {
     for (const id of await this.d.broker.activeIds(capability)) {
-      const row = this.d.store.get(id);
-      if (row && row.status !== 'running' && this.d.store.setLiveStatus(id, 'running', Date.now())) this.publishLatest(id, 'running');
+      this.markRunning(id);
     }
+  }
+
+  /**
+   * The one place a job becomes running — whichever comes first: the broker saw an agent take it,
+   * the agent started its attempt, or its first progress arrived. Only a live job moves, once.
+   */
+  private markRunning(id: string): void {
+    if (this.d.store.setLiveStatus(id, 'running', Date.now())) this.publishLatest(id, 'running');
   }
 
   /** Moderation jobs Hearth runs for every new picture. */
@@ -439,6 +446,8 @@ const NEEDS: Record<Capability, string> = {
   comfyui: 'a ComfyUI server',
   llm: 'a language model server (Ollama or OpenAI-compatible)',
   builtin: 'a computer running the Hearth agent',
+  speech: 'an agent with a speech engine (espeak-ng or Piper)',
+  video: 'an agent with ffmpeg',
 };
 
 const titleOf = (type: JobType) => (JOB_TYPES[type].input as { title?: string }).title ?? type;

@@ -1,7 +1,7 @@
-import { JOB_TYPES, type Capability, type JobProgress, type JobStatus, type JobType, type JobView } from '@hearth/protocol';
+import { JOB_TYPES, LIVE_STATUSES, type Capability, type JobProgress, type JobStatus, type JobType, type JobView } from '@hearth/protocol';
 import type { Db } from '../db/database.js';
 
-export const LIVE_STATUSES: readonly JobStatus[] = ['queued', 'waiting_for_gpu', 'running'];
+export { LIVE_STATUSES };
 
 export interface JobRow {
   id: string;
@@ -68,7 +68,8 @@ export class JobStore {
       setQueued: db.prepare(`UPDATE jobs SET status = ? WHERE id = ? AND ${LIVE_SQL} AND status != ?`),
       park: db.prepare(`UPDATE jobs SET status = 'waiting_for_gpu' WHERE id = ? AND status = 'queued'`),
       setRunning: db.prepare(`UPDATE jobs SET status = 'running', started_at = COALESCE(started_at, ?) WHERE id = ? AND ${LIVE_SQL} AND status != 'running'`),
-      setProgress: db.prepare(`UPDATE jobs SET progress = ?, status = 'running', started_at = COALESCE(started_at, ?) WHERE id = ? AND ${LIVE_SQL}`),
+      // Status is not touched here: JobService.markRunning is the one place a job becomes running.
+      setProgress: db.prepare(`UPDATE jobs SET progress = ? WHERE id = ? AND ${LIVE_SQL}`),
       nextAttempt: db.prepare(`UPDATE jobs SET attempts = attempts + 1, status = 'queued', error = ?, progress = NULL WHERE id = ? AND ${LIVE_SQL}`),
       catchUpAttempt: db.prepare(`UPDATE jobs SET attempts = ?, progress = NULL WHERE id = ? AND attempts < ? AND ${LIVE_SQL}`),
       finish: db.prepare(`UPDATE jobs SET status = ?, result = ?, error = ?, finished_at = ? WHERE id = ? AND ${LIVE_SQL}`),
@@ -135,10 +136,10 @@ export class JobStore {
     return this.stmts.park.run(id).changes === 1;
   }
 
-  setProgress(id: string, progress: JobProgress, now: number): boolean {
+  setProgress(id: string, progress: JobProgress): boolean {
     // Previews are relayed live but not stored: they are large and stale a second later.
     const { preview: _preview, ...stored } = progress;
-    return this.stmts.setProgress.run(JSON.stringify(stored), now, id).changes === 1;
+    return this.stmts.setProgress.run(JSON.stringify(stored), id).changes === 1;
   }
 
   /** A bee-queue retry: a new attempt of a live job. */

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { CapabilityReadiness, JOB_TYPES, JOB_TYPE_NAMES, JobStatusName, JobView, MediaView, QuotaView, SafeName } from '@hearth/protocol';
+import { JOB_TYPES, JOB_TYPE_NAMES, JobStatusName, JobTypeInfo, JobView, MediaView, QuotaView, SafeName } from '@hearth/protocol';
 import { SIGNED_IN_USERS } from '../http/access.js';
 import { HttpError } from '../http/errors.js';
 import type { JobService } from './job-service.js';
@@ -14,7 +14,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox<{ jobs: JobService }> = async 
     config: { access: SIGNED_IN_USERS },
     schema: {
       tags: ['jobs'], summary: 'Job types you may submit, the JSON schema of their input, and whether a computer can run them now',
-      response: { 200: Type.Object({ types: Type.Array(Type.Object({ type: Type.String(), title: Type.String(), capability: Type.String(), inputSchema: Type.Unknown(), readiness: CapabilityReadiness })) }) },
+      response: { 200: Type.Object({ types: Type.Array(JobTypeInfo) }) },
     },
   }, async (request) => {
     const role = request.principal.kind === 'user' ? request.principal.role : 'child';

@@ -1,27 +1,9 @@
-import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AgentView, JobView, KioskControl as KioskControlSchema, KioskLayout, KioskPresenceState } from '@hearth/protocol';
+import { KioskFeed, type JobView } from '@hearth/protocol';
 import { HttpError } from '../http/errors.js';
 import type { KioskControl } from './kiosk-control.js';
 import type { PresenceMachine } from './presence.js';
 import { currentLayout } from './kiosk-settings.js';
-
-export const KioskFeed = Type.Object({
-  kiosk: Type.Object({ id: Type.Integer(), name: Type.String() }),
-  /** The appliance's version and the kiosk bundle's build: the page reloads itself when either changes. */
-  version: Type.String(),
-  build: Type.Union([Type.String(), Type.Null()]),
-  layout: KioskLayout,
-  control: KioskControlSchema,
-  /** Awake, photo frame or dark, as presence decides (then `kiosk.presence` events). */
-  presence: KioskPresenceState,
-  /** For the kiosk's own changes (entity toggles) over its cookie session. */
-  csrfToken: Type.String(),
-  /** Jobs in progress, as the wall may show them (no inputs, previews or results). */
-  jobs: Type.Array(JobView),
-  /** Present when the agents capability is running. */
-  agents: Type.Optional(Type.Array(AgentView)),
-});
 
 /** `GET /api/kiosk/feed`: everything a paired wall display needs to draw itself from scratch. */
 export const feedRoutes: FastifyPluginAsyncTypebox<{ control: KioskControl; presence: PresenceMachine; version: string; build: () => string | null; jobs: () => JobView[] }> = async (app, opts) => {

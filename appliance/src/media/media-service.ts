@@ -8,7 +8,6 @@ import { MediaRepo, toMediaView, type MediaRow } from './media-repo.js';
 import { loadSharp } from './load-sharp.js';
 import { isImage, sniffType, UPLOAD_TYPES } from './sniff.js';
 import { Thumbnails } from './thumbnails.js';
-import { canSee } from './visibility.js';
 
 export interface MediaLimits {
   uploadBytes: number;

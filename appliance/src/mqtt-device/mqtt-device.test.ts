@@ -54,11 +54,11 @@ describe('the appliance as an MQTT device', () => {
   });
 
   it('announces availability, discovery and state', async () => {
-    await waitFor(async () => (await configTopics()).length === 10, { what: '10 configs' });
+    await waitFor(async () => (await configTopics()).length === 12, { what: '12 configs (two more queues: speech, video)' });
     const hearth = await retained(t.mosquitto.url, 'hearth/appliance/#');
     expect(hearth.get('hearth/appliance/availability')).toBe('online');
     expect(JSON.parse(hearth.get('hearth/appliance/state')!)).toEqual({
-      queue: { builtin: 0, comfyui: 0, llm: 0 }, running: { builtin: 0, comfyui: 0, llm: 0 },
+      queue: { builtin: 0, comfyui: 0, llm: 0, speech: 0, video: 0 }, running: { builtin: 0, comfyui: 0, llm: 0, speech: 0, video: 0 },
       jobs_waiting_for_gpu: 0, agents_online: 0, kiosk_night_mode: false, kiosk_page: 'home', kiosk_screen: true, kiosk_mode: 'awake',
     });
   });
@@ -94,7 +94,7 @@ describe('the appliance as an MQTT device', () => {
   });
 
   it('re-publishes discovery, availability and state when Home Assistant says online', async () => {
-    await waitFor(async () => (await configTopics()).length === 11, { what: 'settled discovery' });
+    await waitFor(async () => (await configTopics()).length === 13, { what: 'settled discovery' });
     const from = seen.length;
     await observer.publishAsync('homeassistant/status', 'online', { qos: 1 });
     const live = () => seen.slice(from).filter((m) => !m.retain);
@@ -124,7 +124,7 @@ describe('the appliance as an MQTT device', () => {
     expect((await admin.get('/api/admin/mqtt-device')).json).toMatchObject({ discoveryMode: 'device', activeMode: 'device' });
 
     expect((await admin.put('/api/admin/mqtt-device', { discoveryMode: 'auto' })).status).toBe(200);
-    await waitFor(async () => (await configTopics()).length === 11 && !(await configTopics()).some((k) => k.includes('/device/')), { what: 'per-component configs again' });
+    await waitFor(async () => (await configTopics()).length === 13 && !(await configTopics()).some((k) => k.includes('/device/')), { what: 'per-component configs again' });
   });
 
   it('a clean stop says offline (no will is sent then); the start says online', async () => {

@@ -15,7 +15,7 @@ type GetCallback = (err: unknown, session?: StoredSession | null) => void;
 export class SqliteSessionStore {
   private readonly stmts;
 
-  constructor(private readonly db: Db, private readonly fallbackTtlMs: number) {
+  constructor(db: Db, private readonly fallbackTtlMs: number) {
     this.stmts = {
       get: db.prepare<[string, number], { data: string }>('SELECT data FROM sessions WHERE sid = ? AND expires_at > ?'),
       set: db.prepare('INSERT INTO sessions (sid, user_id, data, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT(sid) DO UPDATE SET user_id = excluded.user_id, data = excluded.data, expires_at = excluded.expires_at'),

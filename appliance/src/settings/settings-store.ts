@@ -81,7 +81,7 @@ export class SettingsStore {
     try {
       parsed = JSON.parse(raw);
     } catch (err) {
-      throw new Error(`${this.file} is not valid JSON (${(err as Error).message}); fix or restore it from a backup`);
+      throw new Error(`${this.file} is not valid JSON (${(err as Error).message}); fix or restore it from a backup`, { cause: err });
     }
     const data = Value.Default(SettingsSchema, parsed) as Settings;
     this.check(data);

@@ -1,9 +1,22 @@
-/** An answer from the appliance that was not a success; `message` is meant for people. */
+import type { ErrorView } from '@hearth/protocol';
+
+/** An answer from the appliance that was not a success: `message` (English) is meant for people, `code`/`field`/`params` for the forms. */
 export class ApiError extends Error {
-  /** The answer's JSON body (a 412 carries the current document). */
+  /** `body` is the answer's JSON (a 412 carries the current document; errors are protocol `ErrorView`s). */
   constructor(readonly status: number, message: string, readonly body?: unknown) {
     super(message);
     this.name = 'ApiError';
+  }
+
+  /** The structured part of an error answer (`code`, `field`, `params`), when the appliance sent one. */
+  get view(): Pick<ErrorView, 'code' | 'field' | 'params'> | undefined {
+    const b = this.body as Partial<ErrorView> | undefined;
+    return b && typeof b.code === 'string' ? { code: b.code, field: b.field, params: b.params } : undefined;
+  }
+
+  /** The refused field's dotted path inside the body (`port`, `tiles.2`, `input.scale`), when the appliance named one. */
+  get field(): string | undefined {
+    return this.view?.field;
   }
 
   /** The appliance's stable id for the error (the portal says it in the reader's language when it knows it). */

@@ -3,6 +3,7 @@ import { ErrorNotice, Loading } from './components/notice.js';
 import { useI18n, type Lang } from './i18n/i18n.js';
 import { useLiveStatus } from './live/use-live.js';
 import { AuditPage } from './pages/admin/audit.js';
+import { ComputersPage } from './pages/admin/computers.js';
 import { DevicesPage } from './pages/admin/devices.js';
 import { KioskPage } from './pages/admin/kiosk.js';
 import { PresetsPage } from './pages/admin/presets.js';
@@ -61,7 +62,7 @@ function SignedInPage({ path, user }: { path: string; user: User }) {
   if (path.startsWith('/admin')) {
     if (user.role !== 'admin') return <section><h1 tabIndex={-1}>{t('admin.forbiddenTitle')}</h1><p>{t('admin.forbidden')}</p></section>;
     const admin: Record<string, () => preact.JSX.Element> = {
-      '/admin': UsersPage, '/admin/users': UsersPage, '/admin/devices': DevicesPage, '/admin/presets': PresetsPage,
+      '/admin': UsersPage, '/admin/users': UsersPage, '/admin/devices': DevicesPage, '/admin/computers': ComputersPage, '/admin/presets': PresetsPage,
       '/admin/smart-home': SmartHomePage, '/admin/kiosk': KioskPage, '/admin/audit': AuditPage, '/admin/settings': SettingsPage,
     };
     const Page = admin[path.replace(/\/$/, '')];
@@ -125,7 +126,7 @@ function Header({ user }: { user: User | null }) {
 function AdminNav() {
   const { t } = useI18n();
   const items: Array<[string, Parameters<typeof t>[0]]> = [
-    ['/admin/users', 'admin.users'], ['/admin/devices', 'admin.devices'], ['/admin/presets', 'admin.presets'],
+    ['/admin/users', 'admin.users'], ['/admin/devices', 'admin.devices'], ['/admin/computers', 'admin.computers'], ['/admin/presets', 'admin.presets'],
     ['/admin/smart-home', 'admin.smartHome'], ['/admin/kiosk', 'admin.kiosk'], ['/admin/audit', 'admin.audit'], ['/admin/settings', 'admin.settings'],
   ];
   return (

@@ -1,12 +1,12 @@
 import { createContext, type ComponentChildren } from 'preact';
 import { useContext, useEffect, useMemo, useState } from 'preact/hooks';
 import { Api } from './api.js';
-import { LiveEvents } from './live/live-events.js';
+import { LiveClient } from '@hearth/live-client';
 import type { SessionInfo, User } from './types.js';
 
 interface Session {
   api: Api;
-  live: LiveEvents;
+  live: LiveClient;
   /** null until GET /api/session answered. */
   info: SessionInfo | null;
   user: User | null;
@@ -23,7 +23,7 @@ export function SessionProvider({ children }: { children: ComponentChildren }) {
   const [info, setInfo] = useState<SessionInfo | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const api = useMemo(() => new Api(() => setInfo((i) => (i ? { ...i, user: null, csrfToken: null } : i))), []);
-  const live = useMemo(() => new LiveEvents(), []);
+  const live = useMemo(() => new LiveClient(), []);
 
   const load = () => {
     setLoadError(null);

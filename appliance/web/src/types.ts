@@ -2,7 +2,7 @@
  * The shapes the portal reads from the appliance: the protocol's views, imported as types only
  * so that no schema library ends up in the browser bundle.
  */
-import type { CapabilityReadiness, AgentView, JobProgress, JobStatus, JobType, JobView, KioskControl, KioskLayout, KioskTileType, MediaModeration, MediaPrivacy, MediaView, PresetView, QuotaView, SessionView, UserRole, UserView } from '@hearth/protocol';
+import type { AgentView, JobTypeInfo as ProtocolJobTypeInfo, JobProgress, JobStatus, JobType, JobView, KioskControl, KioskLayout, KioskTileType, MediaModeration, MediaPrivacy, MediaView, PresetView, QuotaView, SessionView, UserRole, UserView } from '@hearth/protocol';
 
 export type { JobProgress, JobStatus, JobType, KioskControl, KioskLayout, KioskTileType, UserRole };
 export type KioskTile = KioskLayout['tiles'][number];
@@ -41,10 +41,5 @@ export interface JsonSchema {
   maxItems?: number;
 }
 
-export interface JobTypeInfo {
-  type: string;
-  title: string;
-  capability: string;
-  inputSchema: JsonSchema;
-  readiness: CapabilityReadiness;
-}
+/** `GET /api/job-types` (protocol `JobTypeInfo`), its input schema narrowed to what the forms read. */
+export type JobTypeInfo = Omit<ProtocolJobTypeInfo, 'inputSchema'> & { inputSchema: JsonSchema };

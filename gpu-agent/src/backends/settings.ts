@@ -71,8 +71,17 @@ export type BuiltinLlmSettings = Static<typeof BuiltinLlmSettings>;
 export const LlmSettings = Type.Union([RemoteLlmSettings, BuiltinLlmSettings]);
 export type LlmSettings = Static<typeof LlmSettings>;
 
+/** Piper speech: the `piper` command (piper-tts) and its `.onnx` voices (each with `.onnx.json`). */
+export const PiperSettings = Type.Object(
+  {
+    command: Type.String({ minLength: 1, maxLength: 1000, pattern: '^[^\\0]+$' }),
+    voices: Type.Array(Type.String({ minLength: 1, maxLength: 1000, pattern: '^[^\\0]+\\.onnx$' }), { maxItems: 32 }),
+  },
+  { additionalProperties: false },
+);
+
 export const BackendSettings = Type.Object(
-  { comfyui: Type.Optional(ComfyUiSettings), llm: Type.Optional(LlmSettings) },
+  { comfyui: Type.Optional(ComfyUiSettings), llm: Type.Optional(LlmSettings), piper: Type.Optional(PiperSettings) },
   { additionalProperties: false },
 );
 export type BackendSettings = Static<typeof BackendSettings>;

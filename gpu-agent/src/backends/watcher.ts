@@ -14,7 +14,7 @@
  * counts as down.
  */
 import { EventEmitter } from 'node:events';
-import type { Capability } from '@hearth/protocol';
+import { backoffDelay, type Capability } from '@hearth/protocol';
 
 export type ServerCapability = Exclude<Capability, 'builtin'>;
 export type HealthCheck = (signal: AbortSignal) => Promise<boolean>;
@@ -35,7 +35,8 @@ interface Probe {
   capability: ServerCapability;
   check: HealthCheck;
   available: boolean;
-  delayMs: number;
+  /** Polls in a row that found it down (the shared backoff spaces them out). */
+  misses: number;
   timer?: NodeJS.Timeout;
   inFlight?: AbortController;
 }
@@ -54,7 +55,7 @@ export class BackendWatcher extends EventEmitter<BackendWatcherEvents> {
     this.timeoutMs = options.timeoutMs ?? 5000;
     this.probes = (Object.entries(options.checks) as [ServerCapability, HealthCheck | undefined][])
       .filter((e): e is [ServerCapability, HealthCheck] => typeof e[1] === 'function')
-      .map(([capability, check]) => ({ capability, check, available: false, delayMs: this.intervalMs }));
+      .map(([capability, check]) => ({ capability, check, available: false, misses: 0 }));
   }
 
   /** Capabilities available now, `builtin` first. */
@@ -89,7 +90,7 @@ export class BackendWatcher extends EventEmitter<BackendWatcherEvents> {
     const controller = new AbortController();
     probe.inFlight = controller;
     const timeout = setTimeout(() => controller.abort(), this.timeoutMs);
-    let up = false;
+    let up: boolean;
     try {
       up = (await probe.check(controller.signal)) === true && !controller.signal.aborted;
     } catch {
@@ -101,12 +102,14 @@ export class BackendWatcher extends EventEmitter<BackendWatcherEvents> {
     if (probe.inFlight !== controller) return;
     probe.inFlight = undefined;
     if (!this.running) return;
-    probe.delayMs = up || probe.available ? this.intervalMs : Math.min(probe.delayMs * 2, this.maxIntervalMs);
+    probe.misses = up || probe.available ? 0 : probe.misses + 1;
+    // Down since the last look: intervalMs × 2, × 4 … up to maxIntervalMs, with jitter.
+    const delayMs = probe.misses === 0 ? this.intervalMs : backoffDelay(probe.misses + 1, { baseMs: this.intervalMs, maxMs: this.maxIntervalMs });
     if (up !== probe.available) {
       probe.available = up;
       this.emit('change', { capability: probe.capability, available: up });
       this.emit('capabilities', this.capabilities());
     }
-    probe.timer = setTimeout(() => void this.poll(probe), probe.delayMs);
+    probe.timer = setTimeout(() => void this.poll(probe), delayMs);
   }
 }

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { backoffDelay } from '@hearth/protocol';
 import type { Logger } from '../log.js';
 import type { GpuSample } from './gpu-sample.js';
 import { lineParser } from './parse.js';
@@ -111,7 +112,7 @@ export class NvidiaSmiStream {
       this.#failures++;
       this.stats.restarts++;
       const { initialMs, maxMs } = this.o.backoff ?? { initialMs: 1000, maxMs: 60_000 };
-      const delay = Math.min(maxMs, initialMs * 2 ** (this.#failures - 1));
+      const delay = backoffDelay(this.#failures, { baseMs: initialMs, maxMs });
       this.o.log.warn('nvidia-smi exited; restarting', { code, signal, inMs: delay, output: diagnostics.trim().slice(0, 300) || undefined });
       this.o.onStatus('restarting', `nvidia-smi exited (${signal ?? code}); retry in ${delay} ms`);
       this.#restartTimer = setTimeout(() => this.#spawn(), delay);

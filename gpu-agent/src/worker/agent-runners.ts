@@ -13,6 +13,10 @@ import { UpscaleRunner } from '../runners/builtin/upscale/upscale-runner.js';
 import { ComfyUiRunner } from '../runners/comfyui/runner.js';
 import { LlmRunner, chatBackend } from '../runners/llm/runner.js';
 import type { Runner } from '../runners/runner.js';
+import { EspeakEngine } from '../runners/speech/espeak.js';
+import { PiperEngine } from '../runners/speech/piper.js';
+import { SpeakRunner } from '../runners/speech/speak-runner.js';
+import { ComposeRunner, hasFfmpeg } from '../runners/video/compose-runner.js';
 import { RunnerRegistry } from './runner-registry.js';
 
 export interface AgentRunners {
@@ -28,7 +32,10 @@ export interface AgentRunners {
  * all of them, unloaded after `modelIdleUnloadMs` without work), ComfyUI and the LLM when their
  * backends are configured.
  */
-export function createAgentRunners(backends: BackendSettings = {}, { modelIdleUnloadMs = 0 }: { modelIdleUnloadMs?: number } = {}): AgentRunners {
+export function createAgentRunners(
+  backends: BackendSettings = {},
+  { modelIdleUnloadMs = 0, media = [] }: { modelIdleUnloadMs?: number; media?: Runner[] } = {},
+): AgentRunners {
   const runtime = new TfjsRuntime('wasm', { idleUnloadMs: modelIdleUnloadMs });
   const moderator = new NsfwModerator(runtime);
   const runners: Runner[] = [
@@ -38,6 +45,7 @@ export function createAgentRunners(backends: BackendSettings = {}, { modelIdleUn
     new ComicRunner(),
     new ComicRenderRunner(),
     new ComicLookRunner(),
+    ...media,
   ];
   const checks: Partial<Record<'comfyui' | 'llm', HealthCheck>> = {};
   if (backends.comfyui) {
@@ -56,6 +64,28 @@ export function createAgentRunners(backends: BackendSettings = {}, { modelIdleUn
   return { registry: new RunnerRegistry(runners), watcher, moderator };
 }
 
+/**
+ * The speech and video runners this machine can offer: `audio.speak` when some engine has a voice
+ * (espeak-ng always, Piper when configured), `video.compose` when ffmpeg runs. What is missing is
+ * reported, and its capability is simply not offered.
+ */
+export async function detectMediaRunners(
+  backends: BackendSettings,
+  warn: (message: string) => void,
+  tools = { espeak: 'espeak-ng', ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' },
+): Promise<Runner[]> {
+  const runners: Runner[] = [];
+  const engines = [...(backends.piper ? [new PiperEngine(backends.piper)] : []), new EspeakEngine(tools.espeak)];
+  const speak = new SpeakRunner(engines);
+  const voices = await speak.voices();
+  if (backends.piper && !voices.some((v) => v.id.startsWith('piper:'))) warn('Piper is configured but its command or voices do not work: no Piper voices offered');
+  if (voices.length) runners.push(speak);
+  else warn('no speech engine found (install espeak-ng or Piper): audio.speak is not offered');
+  if (await hasFfmpeg(tools)) runners.push(new ComposeRunner(tools));
+  else warn('ffmpeg/ffprobe not found: video.compose is not offered');
+  return runners;
+}
+
 /** Backend settings from a JSON file (`{ "comfyui": {...}, "llm": {...} }`); no path, no backends. */
 export async function loadBackendSettings(path: string | undefined): Promise<BackendSettings> {
   if (!path) return {};
@@ -63,7 +93,7 @@ export async function loadBackendSettings(path: string | undefined): Promise<Bac
   try {
     value = JSON.parse(await readFile(path, 'utf8'));
   } catch (err) {
-    throw new Error(`cannot read backend settings ${path}: ${(err as Error).message}`);
+    throw new Error(`cannot read backend settings ${path}: ${(err as Error).message}`, { cause: err });
   }
   return parseBackendSettings(value);
 }

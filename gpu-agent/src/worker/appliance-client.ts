@@ -156,7 +156,7 @@ export class ApplianceClient {
           await sleep(backoffDelay(waits, { baseMs: this.#backoffMs, maxMs: this.#maxBackoffMs }), signal);
           continue;
         }
-        if (++failures >= this.#tries) throw new Error(`${what} failed after ${failures} tries: ${(err as Error).message}`);
+        if (++failures >= this.#tries) throw new Error(`${what} failed after ${failures} tries: ${(err as Error).message}`, { cause: err });
         await sleep(backoffDelay(failures, { baseMs: this.#backoffMs, maxMs: this.#maxBackoffMs }), signal);
       }
     }

@@ -22,13 +22,14 @@ export async function createWorkerExtensions(
     deps.log.warn(`not taking jobs: ${missing.join(', ')} not set`);
     return [];
   }
-  const [{ createAgentRunners, loadBackendSettings }, { ApplianceClient }, { JobWorker }] = await Promise.all([
+  const [{ createAgentRunners, detectMediaRunners, loadBackendSettings }, { ApplianceClient }, { JobWorker }] = await Promise.all([
     import('./agent-runners.js'), import('./appliance-client.js'), import('./job-worker.js'),
   ]);
   const backends = await loadBackendSettings(env.AGENT_BACKENDS);
   // AGENT_LLM_GGUF: the built-in LLM on that file, unless a backends file names another LLM.
   if (!backends.llm && env.AGENT_LLM_GGUF) backends.llm = parseBackendSettings({ llm: { kind: 'builtin', modelPath: env.AGENT_LLM_GGUF } }).llm;
-  const { registry, watcher, moderator } = createAgentRunners(backends, { modelIdleUnloadMs: config.modelIdleUnloadMs });
+  const media = await detectMediaRunners(backends, (message) => deps.log.warn(message));
+  const { registry, watcher, moderator } = createAgentRunners(backends, { modelIdleUnloadMs: config.modelIdleUnloadMs, media });
   const worker = new JobWorker({
     redisUrl,
     appliance: new ApplianceClient({ baseUrl: applianceUrl, token: agentToken, maxBackoffMs: config.applianceRetryMaxMs, log: deps.log.child('appliance') }),

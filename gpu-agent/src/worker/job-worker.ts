@@ -46,7 +46,7 @@ export interface JobWorkerOptions {
   abortGraceMs?: number;
 }
 
-const DEFAULT_CONCURRENCY: Record<Capability, number> = { builtin: 2, comfyui: 1, llm: 1 };
+const DEFAULT_CONCURRENCY: Record<Capability, number> = { builtin: 2, comfyui: 1, llm: 1, speech: 1, video: 1 };
 
 /** Why a job's signal fired. */
 class Stop extends Error {

@@ -15,10 +15,10 @@ export class RunnerRegistry {
   }
 
   async freeMemory(): Promise<void> {
-    await Promise.allSettled(this.runners.map((r) => r.freeMemory?.()));
+    await Promise.allSettled(this.runners.map((r) => r.freeMemory?.() ?? Promise.resolve()));
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled(this.runners.map((r) => r.close?.()));
+    await Promise.allSettled(this.runners.map((r) => r.close?.() ?? Promise.resolve()));
   }
 }

@@ -80,7 +80,7 @@ export class HomeAssistantClient {
         { timeoutMs, intervalMs: 100, what: `state of ${entityId}` },
       );
     } catch (err) {
-      throw new Error(`${(err as Error).message}; last state: ${JSON.stringify(last)}`);
+      throw new Error(`${(err as Error).message}; last state: ${JSON.stringify(last)}`, { cause: err });
     }
   }
 

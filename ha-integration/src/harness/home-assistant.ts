@@ -57,7 +57,7 @@ async function untilReady<T>(hass: HassProcess, check: () => Promise<T | undefin
       { timeoutMs, intervalMs: 200, what },
     );
   } catch (err) {
-    throw new Error(`Home Assistant did not become ready (${(err as Error).message})\n--- hass output ---\n${tail(hass.logs())}`);
+    throw new Error(`Home Assistant did not become ready (${(err as Error).message})\n--- hass output ---\n${tail(hass.logs())}`, { cause: err });
   }
 }
 

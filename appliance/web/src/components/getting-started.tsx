@@ -17,7 +17,7 @@ export function GettingStarted() {
   const [error, setError] = useState<ApiError | null>(null);
   // Computers joining or offering a server, and a first comic, change items while Home is open.
   useLiveEvent('agent', () => list.reload());
-  useLiveEvent<{ status: string }>('job', (j) => { if (j.status === 'succeeded') list.reload(); });
+  useLiveEvent('job', (j) => { if (j.status === 'succeeded') list.reload(); });
   const data = list.data;
   if (!data || data.dismissed || data.items.every((i) => i.done)) return null;
   const done = data.items.filter((i) => i.done).length;

@@ -30,7 +30,7 @@ const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 export function JobResult({ job, admin }: { job: Job; admin: boolean }) {
   const { t } = useI18n();
   const media = useResource<{ media: ResultItem[] }>(job.result ? `/api/jobs/${encodeURIComponent(job.id)}/media` : null);
-  useLiveEvent<Media>('media', (m) => media.set((d) => ({ media: d.media.map((r) => (r.item.id === m.id ? { ...r, item: { ...r.item, ...m } } : r)) })));
+  useLiveEvent('media', (m) => media.set((d) => ({ media: d.media.map((r) => (r.item.id === m.id ? { ...r, item: { ...r.item, ...m } } : r)) })));
   const input = job.input;
   const data = job.result?.data;
   return (

@@ -1,3 +1,4 @@
+import { isLiveStatus } from '@hearth/protocol/plain';
 import { useI18n } from '../i18n/i18n.js';
 import { cancelledBy, jobStatusKey, jobTitle, jobTypeKey, stageText } from '../pages/labels.js';
 import { Link } from '../router.js';
@@ -5,7 +6,7 @@ import type { Job } from '../types.js';
 import { ProgressBar } from './progress-bar.js';
 import { Badge } from './status-badge.js';
 
-export const isActive = (j: Job) => j.status === 'queued' || j.status === 'waiting_for_gpu' || j.status === 'running';
+export const isActive = (j: Job) => isLiveStatus(j.status);
 
 /** One job in a list: title as text, status, and a live bar while it runs. */
 export function JobSummary({ job }: { job: Job }) {

@@ -126,12 +126,6 @@ export function clean(s: JsonSchema, value: unknown): unknown {
   return value;
 }
 
-/** "body.input.scale must be …" from the server → "scale", to put the message next to its field. */
-export function serverFieldPath(message: string): string | null {
-  const m = /^body[./]input[./]([\w./]+)/.exec(message);
-  return m ? m[1]!.replaceAll('/', '.') : null;
-}
-
 /** Immutable set of `value` at a dotted path. */
 export function setAt(root: unknown, path: string[], value: unknown): unknown {
   if (path.length === 0) return value;

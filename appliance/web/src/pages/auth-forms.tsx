@@ -47,7 +47,7 @@ export function NewAccountForm({ submitLabel, onSubmit }: { submitLabel: string;
       onInput={(e) => setA({ ...a, [key]: e.currentTarget.value })} />
   );
   return (
-    <form onSubmit={submit} noValidate class="stack">
+    <form onSubmit={(e) => void submit(e)} noValidate class="stack">
       <Field id="acc-displayName" label={t('account.displayName')} error={errors.displayName}>{input('displayName', 'text', 'name')}</Field>
       <Field id="acc-username" label={t('account.username')} hint={t('account.usernameRule')} error={errors.username}>{input('username', 'text', 'username', 'x')}</Field>
       <Field id="acc-password" label={t('account.password')} hint={t('account.passwordRule')} error={errors.password}>{input('password', 'password', 'new-password', 'x')}</Field>

@@ -4,7 +4,8 @@ import { Field } from '../components/field.js';
 import { CapabilityMissing, ReadinessNote, readinessKey } from '../components/readiness.js';
 import { ErrorNotice, Loading, NotAvailable } from '../components/notice.js';
 import { SchemaForm } from '../forms/schema-form.js';
-import { clean, initialValue, serverFieldPath, validate, type Errors } from '../forms/schema.js';
+import { clean, initialValue, validate, type Errors } from '../forms/schema.js';
+import { fieldErrorText, fieldOf } from '../forms/field-error.js';
 import { useI18n } from '../i18n/i18n.js';
 import { jobTypeKey } from './labels.js';
 import { Link, useRoute } from '../router.js';
@@ -74,8 +75,8 @@ function JobForm({ info }: { info: JobTypeInfo }) {
       const job = await api.post<Job>('/api/jobs', { type: info.type, input: body, ...(title.trim() ? { title: title.trim() } : {}) });
       navigate(`/jobs/${encodeURIComponent(job.id)}`);
     } catch (err) {
-      const field = err instanceof ApiError && err.status === 400 ? serverFieldPath(err.message) : null;
-      if (field) setErrors({ [field]: err instanceof Error ? err.message : String(err) });
+      const field = err instanceof ApiError && err.status === 400 ? fieldOf(err, 'input') : null;
+      if (field) setErrors({ [field]: fieldErrorText(err as ApiError, t) });
       if (err instanceof ApiError && err.code?.startsWith('capability.none.')) setMissing(info.capability);
       else setFailure(err as ApiError);
     } finally {
@@ -83,7 +84,7 @@ function JobForm({ info }: { info: JobTypeInfo }) {
     }
   };
   return (
-    <form onSubmit={submit} noValidate class="stack card" aria-labelledby="form-h">
+    <form onSubmit={(e) => void submit(e)} noValidate class="stack card" aria-labelledby="form-h">
       <h2 id="form-h">{t(jobTypeKey(info.type))}</h2>
       <MyPresets type={info.type} current={input} onLoad={(v) => change(v)} onSaved={() => setMine(loadMyPresets(info.type))} />
       {familyPresets.length > 0 && (

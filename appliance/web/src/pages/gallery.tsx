@@ -72,7 +72,7 @@ export function GalleryPage() {
     observer.observe(el);
     return () => observer.disconnect();
   }, [next, loading]);
-  useLiveEvent<Media>('media', (m) => setItems((old) => {
+  useLiveEvent('media', (m) => setItems((old) => {
     // Live events carry no job labels: keep the ones the list had.
     if (old.some((o) => o.id === m.id)) return old.map((o) => (o.id === m.id ? { ...o, ...m, jobTitle: o.jobTitle, jobType: o.jobType } : o));
     const belongs = (scope === 'mine' ? m.ownerId === user.id : m.privacy !== 'private') && ofKind(m, kind);
@@ -80,7 +80,7 @@ export function GalleryPage() {
   }));
   const uploaded = (m: Media) => setItems((old) => (old.some((o) => o.id === m.id) || (scope === 'family' && m.privacy === 'private') || !ofKind(m, kind) ? old : [m, ...old]));
 
-  useLiveEvent<{ id: string }>('media.deleted', ({ id }) => setItems((old) => old.filter((o) => o.id !== id)));
+  useLiveEvent('media.deleted', ({ id }) => setItems((old) => old.filter((o) => o.id !== id)));
   // The server only sends children moderated pictures; this keeps a stale live event from showing one.
   const visible = user.role === 'child' ? items.filter((m) => m.moderation === 'safe') : items;
   return (
@@ -168,7 +168,7 @@ function MediaCard({ media, user, onOpen, onChanged }: { media: Media; user: Use
             <select id={`privacy-${media.id}`} value={media.privacy} onChange={(e) => void setPrivacy(e.currentTarget.value as Privacy)}>
               {(['private', 'family', 'kiosk'] as const).map((p) => <option key={p} value={p}>{t(privacyKey(p))}</option>)}
             </select>
-            <button type="button" class="danger small" onClick={remove} aria-label={t('gallery.deleteOne', { alt })}>{t('common.delete')}</button>
+            <button type="button" class="danger small" onClick={() => void remove()} aria-label={t('gallery.deleteOne', { alt })}>{t('common.delete')}</button>
           </>
         )}
       </div>

@@ -4,7 +4,7 @@ import { ErrorNotice, Loading, NotAvailable } from '../components/notice.js';
 import { Badge } from '../components/status-badge.js';
 import { useI18n } from '../i18n/i18n.js';
 import { useLiveJobs } from '../live/use-live-jobs.js';
-import { useLiveEvent } from '../live/use-live.js';
+import { useLiveEvent, useResync } from '../live/use-live.js';
 import { Link } from '../router.js';
 import { useUser } from '../session.js';
 import type { Agent, Job, Quota } from '../types.js';
@@ -32,6 +32,7 @@ function RecentJobs() {
   const user = useUser();
   const jobs = useResource<{ jobs: Job[] }>('/api/jobs?scope=mine&limit=10');
   useLiveJobs((change) => jobs.set((d) => ({ ...d, jobs: change(d.jobs) })), (j) => j.ownerId === user.id);
+  useResync(() => jobs.reload());
   const list = jobs.data?.jobs ?? [];
   return (
     <section class="card stack" aria-labelledby="recent-h">
@@ -53,7 +54,8 @@ function RecentJobs() {
 function QuotaCard() {
   const { t, tn, formatDate } = useI18n();
   const quota = useResource<Quota>('/api/quota');
-  useLiveEvent<Job>('job', () => quota.reload());
+  useLiveEvent('job', () => quota.reload());
+  useResync(() => quota.reload());
   return (
     <section class="card" aria-labelledby="quota-h">
       <h2 id="quota-h">{t('home.quota')}</h2>
@@ -73,7 +75,7 @@ function QuotaCard() {
 function AgentsCard() {
   const { t } = useI18n();
   const agents = useResource<{ agents: Agent[] }>('/api/agents');
-  useLiveEvent<Agent>('agent', (a) =>
+  useLiveEvent('agent', (a) =>
     agents.set((d) => ({ agents: d.agents.some((x) => x.agentId === a.agentId) ? d.agents.map((x) => (x.agentId === a.agentId ? a : x)) : [...d.agents, a] })));
   return (
     <section class="card" aria-labelledby="agents-h">

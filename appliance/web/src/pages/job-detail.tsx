@@ -7,10 +7,10 @@ import { ErrorNotice, Loading, NotAvailable } from '../components/notice.js';
 import { ProgressBar } from '../components/progress-bar.js';
 import { Badge } from '../components/status-badge.js';
 import { useI18n } from '../i18n/i18n.js';
-import { useLiveEvent } from '../live/use-live.js';
+import { useLiveEvent, useResync } from '../live/use-live.js';
 import { Link } from '../router.js';
 import { useSession, useUser } from '../session.js';
-import type { Job, JobProgress } from '../types.js';
+import type { Job } from '../types.js';
 import { useResource } from '../use-resource.js';
 import { cancelledBy, jobStatusKey, jobTitle, jobTypeKey, stageText } from './labels.js';
 
@@ -20,10 +20,12 @@ export function JobDetailPage({ id }: { id: string }) {
   const user = useUser();
   const job = useResource<Job>(`/api/jobs/${encodeURIComponent(id)}`);
   const [actionError, setActionError] = useState<ApiError | null>(null);
-  useLiveEvent<Job>('job', (j) => {
+  useLiveEvent('job', (j) => {
     if (j.id === id) job.set(() => j);
   });
-  useLiveEvent<{ jobId: string; progress: JobProgress }>('job.progress', ({ jobId, progress }) => {
+  // Back after a break: the job may have finished while nothing was streamed.
+  useResync(() => job.reload());
+  useLiveEvent('job.progress', ({ jobId, progress }) => {
     if (jobId === id) job.set((j) => ({ ...j, status: isActive(j) ? 'running' : j.status, progress }));
   });
   const act = (what: 'cancel' | 'retry') => async () => {
@@ -68,8 +70,8 @@ export function JobDetailPage({ id }: { id: string }) {
       {j.status === 'failed' && j.error && <ErrorNotice error={t('job.failedBecause', { reason: j.error })} />}
       <ErrorNotice error={actionError} />
       <div class="row">
-        {isActive(j) && <button type="button" onClick={act('cancel')}>{t('job.cancel')}</button>}
-        {(j.status === 'failed' || j.status === 'cancelled') && <button type="button" class="primary" onClick={act('retry')}>{t('job.retry')}</button>}
+        {isActive(j) && <button type="button" onClick={() => void act('cancel')()}>{t('job.cancel')}</button>}
+        {(j.status === 'failed' || j.status === 'cancelled') && <button type="button" class="primary" onClick={() => void act('retry')()}>{t('job.retry')}</button>}
       </div>
       {j.result && <JobResult key={j.finishedAt} job={j} admin={user.role === 'admin'} />}
       {j.result && j.result.mediaIds.length > 0 && <p><Link href="/gallery">{t('job.seeGallery')}</Link></p>}

@@ -1,3 +1,4 @@
+import { JOB_STATUSES } from '@hearth/protocol/plain';
 import { JOB_TITLES } from '@hearth/protocol/job-titles';
 import type { MessageKey } from '../i18n/en.js';
 
@@ -5,7 +6,7 @@ import type { MessageKey } from '../i18n/en.js';
 export const roleKey = (role: string): MessageKey => (['admin', 'member', 'child'].includes(role) ? (`role.${role}` as MessageKey) : 'common.unknown');
 
 export const jobStatusKey = (status: string): MessageKey =>
-  (['queued', 'waiting_for_gpu', 'running', 'succeeded', 'failed', 'cancelled'].includes(status) ? (`status.${status}` as MessageKey) : 'common.unknown');
+  ((JOB_STATUSES as readonly string[]).includes(status) ? (`status.${status}` as MessageKey) : 'common.unknown');
 
 export const privacyKey = (p: string): MessageKey => (['private', 'family', 'kiosk'].includes(p) ? (`privacy.${p}` as MessageKey) : 'common.unknown');
 

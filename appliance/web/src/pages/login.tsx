@@ -28,7 +28,7 @@ export function LoginPage() {
   return (
     <section class="narrow">
       <h1 tabIndex={-1}>{t('login.title')}</h1>
-      <form onSubmit={submit} class="stack">
+      <form onSubmit={(e) => void submit(e)} class="stack">
         <Field id="login-username" label={t('account.username')}>
           <input id="login-username" autocomplete="username" required value={username} onInput={(e) => setUsername(e.currentTarget.value)} />
         </Field>

@@ -49,7 +49,7 @@ function ChangePassword() {
   return (
     <section class="card" aria-labelledby="pw-h">
       <h2 id="pw-h">{t('profile.changePassword')}</h2>
-      <form onSubmit={submit} class="stack" noValidate>
+      <form onSubmit={(e) => void submit(e)} class="stack" noValidate>
         <Field id="pw-current" label={t('profile.currentPassword')}>
           <input id="pw-current" type="password" autocomplete="current-password" value={current} onInput={(e) => setCurrent(e.currentTarget.value)} />
         </Field>
@@ -80,8 +80,8 @@ function Sessions() {
     <section class="card stack" aria-labelledby="sess-h">
       <h2 id="sess-h">{t('profile.sessions')}</h2>
       <div class="row">
-        <button type="button" onClick={run('/api/auth/logout')}>{t('nav.logout')}</button>
-        <button type="button" onClick={run('/api/auth/logout-everywhere')}>{t('profile.logoutEverywhere')}</button>
+        <button type="button" onClick={() => void run('/api/auth/logout')()}>{t('nav.logout')}</button>
+        <button type="button" onClick={() => void run('/api/auth/logout-everywhere')()}>{t('profile.logoutEverywhere')}</button>
       </div>
       <ErrorNotice error={error} />
     </section>
@@ -107,7 +107,7 @@ function DeleteAccount() {
     <section class="card danger stack" aria-labelledby="del-h">
       <h2 id="del-h">{t('profile.delete')}</h2>
       <p>{t('profile.deleteIntro')}</p>
-      <form onSubmit={submit} class="stack">
+      <form onSubmit={(e) => void submit(e)} class="stack">
         <Field id="del-password" label={t('account.password')}>
           <input id="del-password" type="password" autocomplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
         </Field>

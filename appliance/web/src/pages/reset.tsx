@@ -34,7 +34,7 @@ export function ResetPage() {
       {!valid && <ErrorNotice error={t('reset.badLink')} />}
       {done && <Notice kind="success">{t('reset.done')} <Link href="/">{t('login.title')}</Link></Notice>}
       {valid && !done && (
-        <form onSubmit={submit} class="stack" noValidate>
+        <form onSubmit={(e) => void submit(e)} class="stack" noValidate>
           <Field id="reset-password" label={t('profile.newPassword')} hint={t('account.passwordRule')} error={problem}>
             <input id="reset-password" type="password" autocomplete="new-password" value={password} aria-describedby={describedBy('reset-password', 'x', problem)}
               onInput={(e) => setPassword(e.currentTarget.value)} />

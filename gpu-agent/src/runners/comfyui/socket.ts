@@ -7,6 +7,7 @@
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import { Value } from '@sinclair/typebox/value';
+import { backoffDelay } from '@hearth/protocol';
 import { WsEnvelope, parseBinaryFrame, type PreviewFrame } from './protocol.js';
 
 export interface ComfySocketEvents {
@@ -21,7 +22,8 @@ const MAX_FRAME = 16 * 1024 * 1024;
 export class ComfySocket extends EventEmitter<ComfySocketEvents> {
   private ws?: WebSocket;
   private closed = false;
-  private retryMs = 200;
+  /** Reconnects since the socket was last open (shared backoff: 200 ms doubling to 2 s, with jitter). */
+  private retries = 0;
   private retryTimer?: NodeJS.Timeout;
   connected = false;
 
@@ -73,7 +75,7 @@ export class ComfySocket extends EventEmitter<ComfySocketEvents> {
     this.ws = ws;
     ws.on('open', () => {
       this.connected = true;
-      this.retryMs = 200;
+      this.retries = 0;
       this.emit('open');
     });
     ws.on('message', (data, isBinary) => {
@@ -101,8 +103,7 @@ export class ComfySocket extends EventEmitter<ComfySocketEvents> {
       if (this.ws === ws) this.ws = undefined;
       this.emit('down', err);
       if (!this.closed) {
-        this.retryTimer = setTimeout(() => this.connect(), this.retryMs);
-        this.retryMs = Math.min(this.retryMs * 2, 2000);
+        this.retryTimer = setTimeout(() => this.connect(), backoffDelay(++this.retries, { baseMs: 200, maxMs: 2000 }));
       }
     };
     ws.on('error', (err) => down(err));

@@ -48,7 +48,7 @@ export function DevicesPage() {
   return (
     <section class="stack">
       <h1 tabIndex={-1}>{t('admin.devices')}</h1>
-      <form onSubmit={create} class="card stack" aria-labelledby="newdev-h">
+      <form onSubmit={(e) => void create(e)} class="card stack" aria-labelledby="newdev-h">
         <h2 id="newdev-h">{t('admin.addDevice')}</h2>
         <div class="row end">
           <Field id="device-kind" label={t('admin.deviceKind')}>
@@ -118,7 +118,7 @@ function KioskPairing() {
     }
   };
   return (
-    <form onSubmit={create} class="card stack" aria-labelledby="pair-h">
+    <form onSubmit={(e) => void create(e)} class="card stack" aria-labelledby="pair-h">
       <h2 id="pair-h">{t('admin.pairKiosk')}</h2>
       <p class="muted">{t('admin.pairIntro')}</p>
       <div class="row end">

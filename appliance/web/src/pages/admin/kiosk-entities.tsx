@@ -56,7 +56,7 @@ export function KioskEntitiesForm() {
   const rows = [...known, ...[...chosen.keys()].filter((id) => !knownIds.has(id)).map((id) => ({ entityId: id, name: id, area: t('kiosk.notInHa') }))];
 
   return (
-    <form onSubmit={submit} class="card stack" aria-labelledby="kent-h">
+    <form onSubmit={(e) => void submit(e)} class="card stack" aria-labelledby="kent-h">
       <h2 id="kent-h">{t('kiosk.entities')}</h2>
       <p class="muted">{t('kiosk.entitiesIntro')}</p>
       {status.data && !status.data.configured && <p class="notice notice-info">{t('ha.notConfigured')} <Link href="/admin/settings">{t('admin.settings')}</Link></p>}

@@ -38,9 +38,9 @@ function freeCell(layout: KioskLayout): { x: number; y: number } {
   return { x: 0, y: 0 };
 }
 
-/** The server names the tile it refuses ("body.tiles.2 (clock) overlaps …"): show it beside that tile. */
-export function tileOfMessage(message: string): number | null {
-  const m = /^body\.tiles\.(\d+)/.exec(message);
+/** The tile the server refused (its field is `tiles.N…`): shown beside that tile. */
+function tileOf(error: ApiError): number | null {
+  const m = /^tiles\.(\d+)/.exec(error.field ?? '');
   return m ? Number(m[1]) : null;
 }
 
@@ -96,7 +96,7 @@ export function KioskLayoutForm() {
     e.preventDefault();
     await save(layout);
   };
-  const badTile = error ? tileOfMessage(error.message) : null;
+  const badTile = error ? tileOf(error) : null;
   const gridNumber = (key: 'columns' | 'rows') => (
     <div class="field">
       <label for={`grid-${key}`}>{t(key === 'columns' ? 'kiosk.columns' : 'kiosk.rows')}</label>
@@ -105,7 +105,7 @@ export function KioskLayoutForm() {
   );
 
   return (
-    <form onSubmit={submit} class="card stack" aria-labelledby="klay-h" noValidate>
+    <form onSubmit={(e) => void submit(e)} class="card stack" aria-labelledby="klay-h" noValidate>
       <h2 id="klay-h" tabIndex={-1}>{t('kiosk.layout')}</h2>
       <p class="hint">{t('kiosk.previewHint')}</p>
       <LayoutPreview layout={layout} onChange={change} onDrop={(next, before) => void save(next, before)} />

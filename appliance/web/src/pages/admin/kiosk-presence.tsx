@@ -23,7 +23,7 @@ export function PresenceFields({ value, onChange }: { value: Presence | undefine
   const house = useResource<{ areas: Area[] }>(status.data?.configured ? '/api/ha/entities' : null);
   const now = useResource<PresenceState>('/api/admin/kiosk/presence');
   const [live, setLive] = useState<PresenceState | null>(null);
-  useLiveEvent<PresenceState>('kiosk.presence', setLive);
+  useLiveEvent('kiosk.presence', setLive);
   const state = live ?? now.data;
   const sensors = (house.data?.areas ?? []).flatMap((a) => a.domains).filter((d) => d.domain === 'binary_sensor' || d.domain === 'input_boolean')
     .flatMap((d) => d.entities).filter((e) => e.entityId.startsWith('input_boolean.') || PRESENCE_CLASSES.has(String(e.attributes.device_class)));

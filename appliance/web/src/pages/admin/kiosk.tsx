@@ -3,7 +3,7 @@ import type { ApiError } from '../../api.js';
 import { Field } from '../../components/field.js';
 import { ErrorNotice, Loading, NotAvailable, Notice } from '../../components/notice.js';
 import { useI18n } from '../../i18n/i18n.js';
-import { useLiveEvent } from '../../live/use-live.js';
+import { useLiveEvent, useResync } from '../../live/use-live.js';
 import { Link } from '../../router.js';
 import { useSession } from '../../session.js';
 import type { KioskControl } from '../../types.js';
@@ -18,6 +18,7 @@ const PAGES = ['home', 'photos'] as const;
 export function KioskPage() {
   const { t } = useI18n();
   const control = useResource<KioskControl>('/api/admin/kiosk/control');
+  useResync(() => control.reload());
   if (control.missing) return <section><h1 tabIndex={-1}>{t('admin.kiosk')}</h1><NotAvailable /></section>;
   return (
     <section class="stack">
@@ -41,7 +42,7 @@ function ControlForm({ initial }: { initial: KioskControl }) {
   // Live events are the newest truth: an answer to our own change that arrives after one is stale.
   const updates = useRef(0);
   useEffect(() => setControl(initial), [initial]);
-  useLiveEvent<KioskControl>('kiosk.control', (c) => {
+  useLiveEvent('kiosk.control', (c) => {
     updates.current++;
     setControl(c);
   });

@@ -93,7 +93,7 @@ function NewPreset({ types, onCreated }: { types: JobTypeInfo[]; onCreated(): vo
     }
   };
   return (
-    <form onSubmit={submit} noValidate class="card stack" aria-labelledby="pnew-h">
+    <form onSubmit={(e) => void submit(e)} noValidate class="card stack" aria-labelledby="pnew-h">
       <h2 id="pnew-h">{t('admin.newPreset')}</h2>
       <Field id="preset-new-name" label={t('admin.presetName')}>
         <input id="preset-new-name" maxLength={60} value={name} onInput={(e) => setName(e.currentTarget.value)} />

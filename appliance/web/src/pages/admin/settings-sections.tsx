@@ -5,6 +5,7 @@ import { ErrorNotice, Loading, Notice } from '../../components/notice.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { useSession } from '../../session.js';
 import { useResource } from '../../use-resource.js';
+import { fieldErrorText } from '../../forms/field-error.js';
 
 type Role = 'admin' | 'member' | 'child';
 type Quotas = Record<Role, number | null>;
@@ -18,20 +19,17 @@ interface WakeOnLan {
 /** A typed number as a number (the server judges its range); anything else as the text, which the server refuses by name. */
 const numberOrText = (v: string): number | string => (/^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v);
 
-/** The server names the field it refuses ("body.port must be >= 1", "body.extraTargets.2 …"): which one. */
-export function fieldOfMessage(message: string): string | null {
-  return /^body\.([A-Za-z]+)/.exec(message)?.[1] ?? null;
-}
-
-/** A saved form's error: beside its field when the server named one we show, else above the button. */
+/** A saved form's error: beside its field (in the person's language) when the server named one we show, else above the button. */
 function useSaveState(fields: readonly string[]) {
+  const { t } = useI18n();
   const [error, setError] = useState<ApiError | null>(null);
   const [saved, setSaved] = useState(false);
-  const field = error ? fieldOfMessage(error.message) : null;
+  // "extraTargets.2" is shown beside the extraTargets box.
+  const field = error?.field?.split('.')[0] ?? null;
   const shown = field && fields.includes(field) ? field : null;
   return {
     saved,
-    fieldError: (name: string) => (shown === name ? error?.message : undefined),
+    fieldError: (name: string) => (shown === name && error ? fieldErrorText(error, t) : undefined),
     formError: shown ? null : error,
     edited: () => setSaved(false),
     done: () => { setSaved(true); setError(null); },
@@ -69,7 +67,7 @@ export function QuotaForm() {
     }
   };
   return (
-    <form onSubmit={submit} noValidate class="card stack" aria-labelledby="quota-h">
+    <form onSubmit={(e) => void submit(e)} noValidate class="card stack" aria-labelledby="quota-h">
       <h2 id="quota-h">{t('admin.quotas')}</h2>
       <p class="muted small">{t('admin.quotasIntro')}</p>
       {ROLES.map((r) => {
@@ -157,7 +155,7 @@ export function WakeOnLanForm() {
   const edit = (set: (v: string) => void) => (e: { currentTarget: { value: string } }) => { set(e.currentTarget.value); state.edited(); };
   const err = { address: state.fieldError('broadcastAddress'), port: state.fieldError('port'), extra: state.fieldError('extraTargets') };
   return (
-    <form onSubmit={submit} noValidate class="card stack" aria-labelledby="wol-h">
+    <form onSubmit={(e) => void submit(e)} noValidate class="card stack" aria-labelledby="wol-h">
       <h2 id="wol-h">{t('admin.wakeOnLan')}</h2>
       <p class="muted small">{t('admin.wolIntro')}</p>
       <Field id="wol-address" label={t('admin.wolBroadcast')} hint={t('admin.wolBroadcastHint')} error={err.address}>

@@ -53,7 +53,7 @@ function GeneralForm({ familyName }: { familyName: string }) {
     }
   };
   return (
-    <form onSubmit={submit} class="card stack" aria-labelledby="gen-h">
+    <form onSubmit={(e) => void submit(e)} class="card stack" aria-labelledby="gen-h">
       <h2 id="gen-h">{t('admin.general')}</h2>
       <Field id="family-name" label={t('admin.familyName')}>
         <input id="family-name" maxLength={80} required value={name} onInput={(e) => { setName(e.currentTarget.value); setSaved(false); }} />
@@ -97,7 +97,7 @@ function HomeAssistantForm() {
     }
   };
   return (
-    <form onSubmit={submit} class="card stack" aria-labelledby="ha-h">
+    <form onSubmit={(e) => void submit(e)} class="card stack" aria-labelledby="ha-h">
       <h2 id="ha-h">{t('admin.homeAssistant')}</h2>
       <Field id="ha-url" label={t('admin.haUrl')} hint="http://homeassistant.local:8123">
         <input id="ha-url" type="url" value={url} aria-describedby="ha-url-hint" onInput={(e) => setUrl(e.currentTarget.value)} />

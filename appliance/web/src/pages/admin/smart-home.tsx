@@ -2,7 +2,7 @@ import { useRef, useState } from 'preact/hooks';
 import type { ApiError } from '../../api.js';
 import { ErrorNotice, Loading, NotAvailable } from '../../components/notice.js';
 import { useI18n } from '../../i18n/i18n.js';
-import { useLiveEvent } from '../../live/use-live.js';
+import { useLiveEvent, useResync } from '../../live/use-live.js';
 import { useSession } from '../../session.js';
 import { Link } from '../../router.js';
 import { useResource } from '../../use-resource.js';
@@ -22,11 +22,12 @@ export function SmartHomePage() {
   const { t } = useI18n();
   const status = useResource<Status>('/api/ha/status');
   const entities = useResource<{ areas: Area[] }>(status.data?.configured ? '/api/ha/entities' : null);
+  useResync(() => entities.reload());
   const [changed, setChanged] = useState<Record<string, Pick<Entity, 'state' | 'attributes'>>>({});
   const update = (s: Pick<Entity, 'entityId' | 'state' | 'attributes'>) => setChanged((c) => ({ ...c, [s.entityId]: { state: s.state, attributes: s.attributes } }));
   // Live events are the newest truth: a service call's answer that arrives after one is stale.
   const liveEvents = useRef(0);
-  useLiveEvent<Entity>('ha.state', (s) => {
+  useLiveEvent('ha.state', (s) => {
     liveEvents.current++;
     update(s);
   });

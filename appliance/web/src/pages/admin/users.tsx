@@ -51,7 +51,7 @@ function Invites() {
   return (
     <section class="card stack" aria-labelledby="inv-h">
       <h2 id="inv-h">{t('admin.invites')}</h2>
-      <form onSubmit={create} class="row end">
+      <form onSubmit={(e) => void create(e)} class="row end">
         <Field id="invite-role" label={t('admin.role')}>
           <select id="invite-role" value={role} onChange={(e) => setRole(e.currentTarget.value as UserRole)}>
             {ROLES.map((r) => <option key={r} value={r}>{t(roleKey(r))}</option>)}

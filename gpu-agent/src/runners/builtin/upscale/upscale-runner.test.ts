@@ -110,9 +110,11 @@ describe('image.upscale', () => {
     longestGap = Math.max(longestGap, performance.now() - lastTick);
     const elapsed = performance.now() - start;
     expect(progress.filter((p) => p.stage.startsWith('tile ')).map((p) => p.stage)).toEqual(['tile 1/2', 'tile 2/2']);
-    // Inference on the main thread would have stalled the ticker for a whole tile, far above the bound.
-    expect(elapsed / 2).toBeGreaterThan(300);
-    expect(longestGap).toBeLessThan(100);
+    // Inference on the main thread would have stalled the ticker for a whole tile. The bound is half a
+    // tile as measured in this run, so a loaded machine (slower tiles, later ticks) moves both together.
+    const tileMs = elapsed / 2;
+    expect(tileMs).toBeGreaterThan(300);
+    expect(longestGap).toBeLessThan(tileMs / 2);
   });
 
   it('rejects at once when aborted in the middle of a tile, and the next job still runs', async () => {

@@ -1,0 +1,1 @@
+export { LiveClient, type EventData, type LiveClientOptions, type LiveStatus } from './live-client.js';

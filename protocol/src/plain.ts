@@ -1,0 +1,18 @@
+/**
+ * Contracts that are plain values (no schema library): the browsers import these from
+ * `@hearth/protocol/plain` so TypeBox stays out of the portal and kiosk bundles.
+ */
+
+export const JOB_STATUSES = ['queued', 'waiting_for_gpu', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+export const FINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled'];
+/** Statuses of a job that is still going: it may yet change by itself. */
+export const LIVE_STATUSES: readonly JobStatus[] = ['queued', 'waiting_for_gpu', 'running'];
+export const isLiveStatus = (status: JobStatus): boolean => LIVE_STATUSES.includes(status);
+
+/** Every `event:` type `GET /api/events` sends (checked against the `ServerEvent` schema in api.ts). */
+export const SERVER_EVENT_TYPES = ['hello', 'job', 'job.progress', 'agent', 'media', 'media.deleted', 'ha.state', 'kiosk.control', 'kiosk.layout', 'kiosk.presence', 'kiosk.camera'] as const;
+export type ServerEventName = (typeof SERVER_EVENT_TYPES)[number];
+
+export { FIELD_ERROR_CODES, STATUS_ERROR_CODES, statusErrorCode, type ErrorCode, type FieldErrorCode, type StatusErrorCode, type FieldError } from './error-codes.js';
+export { backoffDelay, type Backoff } from './backoff.js';
