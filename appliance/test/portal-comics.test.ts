@@ -50,6 +50,8 @@ async function newComic(page: Page, title: string, template: string): Promise<nu
   await page.getByLabel(template).check();
   await page.getByRole('button', { name: 'Create' }).click();
   await page.waitForURL(/\/comics\/\d+$/);
+  // The URL changes before the editor has fetched the new comic: wait until its panels are drawn.
+  await page.locator('.comic-panel').first().waitFor();
   return Number(page.url().split('/').pop());
 }
 
