@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { waitFor } from '@hearth/testkit';
-import { startTestAppliance, type TestAppliance } from './support/harness.js';
+import { letJobsWaitForAComputer, startTestAppliance, type TestAppliance } from './support/harness.js';
 import { ensurePortalBuilt } from './portal-support/build.js';
 import { DESKTOP, launchChromium, watch } from './portal-support/browser.js';
 import { apiLogin, onboardInBrowser, photo, upload } from './portal-support/flows.js';
@@ -55,6 +55,8 @@ describe('live client resync in Chromium', () => {
   beforeAll(async () => {
     await ensurePortalBuilt();
     [t, browser] = await Promise.all([startTestAppliance({ product: true }), launchChromium()]);
+    // An inline worker stands in for a computer, and none has announced itself: let the job be queued.
+    await letJobsWaitForAComputer(t);
     proxy = await streamCutter(t.url);
   }, 120_000);
   afterAll(async () => {
