@@ -15,6 +15,7 @@ describe('appliance entities and their discovery', () => {
     const ids = discovery([{ id: 4, name: 'Birthday card' }]).entities.map((e) => `${e.component}.${e.objectId}`);
     expect(ids).toEqual([
       'sensor.hearth_queue_builtin', 'sensor.hearth_queue_comfyui', 'sensor.hearth_queue_llm',
+      'sensor.hearth_queue_speech', 'sensor.hearth_queue_video',
       'sensor.hearth_jobs_waiting_for_gpu', 'sensor.hearth_agents_online',
       'button.hearth_preset_4', 'switch.hearth_kiosk_night_mode', 'select.hearth_kiosk_page',
       'switch.hearth_kiosk_screen', 'button.hearth_kiosk_wake', 'sensor.hearth_kiosk_mode',
