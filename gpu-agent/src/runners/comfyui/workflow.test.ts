@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { fillWorkflow, loadTemplate, type ApiWorkflow } from './workflow.js';
 import { DEFAULT_WORKFLOWS_DIR } from './runner.js';
 import { parseBinaryFrame } from './protocol.js';
-import { MAX_PREVIEW_BYTES, PreviewThrottle } from './preview.js';
+import { MAX_PREVIEW_BYTES, PREVIEW_PX, PreviewThrottle } from './preview.js';
 
 const u32 = (n: number) => {
   const b = Buffer.alloc(4);
@@ -74,7 +74,12 @@ describe('binary preview frames', () => {
     now = 500;
     expect(await throttle.take({ contentType: 'image/png', bytes: noisy })).toBeNull();
     now = 1000;
-    const small = Buffer.from([1, 2, 3]);
-    expect(await throttle.take({ contentType: 'image/jpeg', bytes: small })).toEqual({ contentType: 'image/jpeg', data: small.toString('base64') });
+    // Every preview is re-encoded on the agent (real ones are 512-px JPEGs): bytes that do not decode are dropped.
+    expect(await throttle.take({ contentType: 'image/jpeg', bytes: Buffer.from([1, 2, 3]) })).toBeNull();
+    now = 2000;
+    const real = await sharp({ create: { width: 512, height: 512, channels: 3, background: '#336699' } }).jpeg().toBuffer();
+    const shrunk = await throttle.take({ contentType: 'image/jpeg', bytes: real });
+    expect(shrunk?.contentType).toBe('image/jpeg');
+    expect((await sharp(Buffer.from(shrunk!.data, 'base64')).metadata()).width).toBe(PREVIEW_PX);
   });
 });
