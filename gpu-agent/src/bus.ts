@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Capability, JobProgress, JobType } from '@hearth/protocol';
+import type { AgentVoice, Capability, JobProgress, JobType } from '@hearth/protocol';
 import type { TelemetrySnapshot } from './telemetry/gpu-sample.js';
 
 export interface JobEvent {
@@ -21,6 +21,7 @@ export interface AgentEvents {
   'command.free-vram': Record<string, never>;
   'accepting.changed': boolean;
   'capabilities.changed': Capability[];
+  'voices.changed': AgentVoice[];
 }
 
 export type AgentEventName = keyof AgentEvents;

@@ -150,6 +150,13 @@ export type StoryResult = Static<typeof StoryResult>;
 /** A voice an agent offers: `<engine>:<voice>`, e.g. `piper:en_US-joe-medium`, `espeak:pl`. */
 export const VoiceId = Type.String({ pattern: '^[a-z0-9]{1,16}:[A-Za-z0-9_.+-]{1,64}$', description: 'engine:voice, from the agent\'s voice list' });
 
+/** One voice in an agent's announcement: what the portal offers for `audio.speak`. */
+export const AgentVoice = Type.Object(
+  { id: VoiceId, language: StoryLanguage, label: SafeName({ maxLength: 80 }) },
+  Strict,
+);
+export type AgentVoice = Static<typeof AgentVoice>;
+
 export const SpeakInput = Type.Object(
   {
     text: Type.String({ minLength: 1, maxLength: 5000, pattern: '\\S', description: 'what to say' }),
