@@ -46,7 +46,7 @@ beforeAll(async () => {
     AGENT_DATA_DIR: agentDir, AGENT_BACKENDS: join(agentDir, 'backends.json'), NVIDIA_SMI: join(agentDir, 'no-nvidia-smi'), LOG_LEVEL: 'info',
   });
   voice = await waitFor(async () => ((await mum.get('/api/stories/voices')).json.voices as AgentVoice[]).find((v) => v.id.startsWith('espeak:') && v.language === 'en') ?? null,
-    { timeoutMs: 120_000, intervalMs: 250, what: 'the agent\'s espeak-ng voices announced' });
+    { timeoutMs: 120_000, intervalMs: 250, what: 'the agent\'s espeak-ng voices announced' }).catch((err: Error) => { throw new Error(`${err.message}\n${agent.output().slice(-4000)}`); });
   browser = await launchChromium();
 }, 900_000);
 
