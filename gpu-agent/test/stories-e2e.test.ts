@@ -134,12 +134,16 @@ describe('a narrated story', () => {
     expect((await dad.post(`/api/stories/${id}/approve`)).status).toBe(404);
 
     // The page shows the storyboard for review: screenshots in English, Polish and on a phone.
-    for (const [viewport, lang, name] of [[DESKTOP, 'en', 'story-board-en'], [DESKTOP, 'pl', 'story-board-pl'], [PHONE, 'en', 'story-board-phone']] as const) {
+    for (const [viewport, lang, name] of [[DESKTOP, 'en', 'en'], [DESKTOP, 'pl', 'pl'], [PHONE, 'pl', 'phone']] as const) {
       const page = await signedIn(viewport, lang);
       const w = watch(page);
+      // The form offers the agent's voices for the chosen language.
+      await page.goto(`${lab.t.url}/stories`);
+      await page.locator(`#story-voice option[value="${lang === 'en' ? voice.id : 'espeak:pl'}"]`).waitFor({ state: 'attached' });
+      await screenshot(page, `story-form-${name}`);
       await page.goto(`${lab.t.url}/stories/${id}`);
       await page.locator('#board-narration-0').waitFor();
-      await screenshot(page, name);
+      await screenshot(page, `story-board-${name}`);
       expect(w.errors).toEqual([]);
       await page.context().close();
     }
@@ -200,6 +204,8 @@ describe('a narrated story', () => {
     await video.waitFor();
     await page.waitForFunction(() => (document.querySelector('video.story-film') as HTMLVideoElement | null)?.readyState! >= 2, undefined, { timeout: 60_000 });
     expect(await video.evaluate((v: HTMLVideoElement) => v.duration)).toBeGreaterThan(1);
+    await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('img.story-picture')].every((i) => i.complete && i.naturalWidth > 0), undefined, { timeout: 30_000 });
+    expect(await page.locator('img.story-picture').count()).toBe(3);
     await screenshot(page, 'story-done-en');
     expect(w.errors).toEqual([]);
     await page.context().close();

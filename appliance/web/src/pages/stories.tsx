@@ -266,7 +266,7 @@ function Scenes({ story, onChange }: { story: StoryView; onChange(s: StoryView):
         <li key={i} class="card stack">
           <h3>{t('story.scene', { n: i + 1 })}</h3>
           {s.pictureId
-            ? <img src={`/api/media/${s.pictureId}/thumbnail?size=512`} alt={s.picturePrompt} class="story-picture" />
+            ? <img src={`/api/media/${s.pictureId}/thumbnail?size=1024`} alt={s.picturePrompt} class="story-picture" />
             : <p class="muted">{t('story.noPicture')}</p>}
           <p>{s.narration}</p>
           {redrawable(i) && (
