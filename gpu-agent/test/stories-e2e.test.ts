@@ -202,7 +202,7 @@ describe('a narrated story', () => {
     await page.goto(`${lab.t.url}/stories/${id}`);
     const video = page.locator('video.story-film');
     await video.waitFor();
-    await page.waitForFunction(() => (document.querySelector('video.story-film') as HTMLVideoElement | null)?.readyState! >= 2, undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => ((document.querySelector('video.story-film') as HTMLVideoElement | null)?.readyState ?? 0) >= 2, undefined, { timeout: 60_000 });
     expect(await video.evaluate((v: HTMLVideoElement) => v.duration)).toBeGreaterThan(1);
     await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('img.story-picture')].every((i) => i.complete && i.naturalWidth > 0), undefined, { timeout: 30_000 });
     expect(await page.locator('img.story-picture').count()).toBe(3);

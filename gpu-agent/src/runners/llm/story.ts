@@ -3,7 +3,7 @@
  * checks an answer must pass (StoryResult, exactly the asked number of scenes, one-line text).
  */
 import { Value } from '@sinclair/typebox/value';
-import { StoryInput, StoryResult, type JobInput } from '@hearth/protocol';
+import { StoryInput, StoryResult, UNSAFE_NAME_CHARS, type JobInput } from '@hearth/protocol';
 import { stripFences, type ChatMessage, type Checked } from './dialogue.js';
 
 export type StoryInput = JobInput<'text.story'>;
@@ -71,7 +71,8 @@ export function storyMessages(input: StoryInput): ChatMessage[] {
 }
 
 /** One line each: a title or narration with a line break or control character would break subtitles and names. */
-const oneLine = (s: string) => s.replace(/[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]+/g, ' ').replace(/\s+/g, ' ').trim();
+const UNSAFE = new RegExp(`[${UNSAFE_NAME_CHARS}]+`, 'g');
+const oneLine = (s: string) => s.replace(UNSAFE, ' ').replace(/\s+/g, ' ').trim();
 
 /** Parse and check an answer; problems are phrased for the model (fed back on retry) and for people. */
 export function checkStory(answer: string, input: StoryInput): Checked<StoryResult> {
