@@ -211,3 +211,27 @@ describe('a narrated story', () => {
     await page.context().close();
   }, 900_000);
 });
+
+describe('a child\'s story', () => {
+  it('is written for a child, drawn from their own photos, and the film reaches them once its pictures are moderated', async () => {
+    const kid = await lab.t.user(admin, 'child', 'little');
+    const mine = await photo(kid, 60);
+    const created = await kid.post('/api/stories', {
+      premise: 'a snail who wants to fly', characters: [], scenes: 3, voice: voice.id, language: 'en', pictures: 'photos', photoIds: [mine],
+    });
+    expect(created.status, created.text).toBe(201);
+    const s = created.json as StoryView;
+    expect(s).toMatchObject({ audience: 'child', privacy: 'family' });
+    const kidStory = async () => (await kid.get(`/api/stories/${s.id}`)).json as StoryView;
+    const board = await waitFor(async () => { const v = await kidStory(); return v.stage !== 'writing' ? v : null; }, { timeoutMs: 300_000, intervalMs: 200, what: 'the child\'s storyboard' });
+    expect(board.stage, JSON.stringify(board.pipeline.steps)).toBe('storyboard');
+    const written = (await kid.get(`/api/jobs/${step(board, 'story').jobId}`)).json as { input: { audience: string } };
+    expect(written.input.audience).toBe('child');
+    expect((await mum.get(`/api/stories/${s.id}`)).status).toBe(404);
+    expect((await kid.post(`/api/stories/${s.id}/approve`)).status).toBe(200);
+    const done = await waitFor(async () => { const v = await kidStory(); return v.stage === 'done' || v.stage === 'failed' ? v : null; }, { timeoutMs: 300_000, intervalMs: 200, what: 'the child\'s film' });
+    expect(done.stage, JSON.stringify(done.pipeline.steps)).toBe('done');
+    await waitFor(async () => ((await kid.get('/api/media?scope=family&limit=200')).json.media as Array<{ id: string }>).some((m) => m.id === done.videoId) || null,
+      { timeoutMs: 180_000, intervalMs: 250, what: 'the film in the child\'s family gallery' });
+  }, 900_000);
+});

@@ -439,8 +439,9 @@ export class JobService {
   private checkMedia(p: Principal, input: unknown): void {
     for (const id of referencedMedia(input)) {
       const m = this.d.media.get(id);
-      // A device (Home Assistant) runs presets an admin wrote; it only needs the item to exist.
-      if (!m || (p.kind === 'user' && !canSee(p, m))) throw badRequest(`input refers to media ${id.slice(0, 12)}… that does not exist or that you cannot see`);
+      // A device (Home Assistant) runs presets an admin wrote; it only needs the item to exist. Everyone may
+      // use their own items (a child's picture or narration before moderation: what is made of it is moderated).
+      if (!m || (p.kind === 'user' && m.owner_id !== p.id && !canSee(p, m))) throw badRequest(`input refers to media ${id.slice(0, 12)}… that does not exist or that you cannot see`);
     }
   }
 }
