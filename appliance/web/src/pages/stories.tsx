@@ -113,7 +113,7 @@ function NewStoryForm() {
             <p class="hint">{t('story.charactersHint')}</p>
             <ul class="plain row wrap">{cast.slice(0, 12).map((c, i) => (
               <li key={c.name}>
-                <label for={`story-cast-${i}`} class="row">
+                <label for={`story-cast-${i}`} class="story-choice">
                   <input id={`story-cast-${i}`} type="checkbox" checked={chosen.includes(c.name)} disabled={!chosen.includes(c.name) && chosen.length >= 6}
                     onChange={() => setChosen(chosen.includes(c.name) ? chosen.filter((n) => n !== c.name) : [...chosen, c.name])} />
                   {c.name}
@@ -144,7 +144,7 @@ function NewStoryForm() {
       <fieldset>
         <legend>{t('story.pictures')}</legend>
         {(['photos', 'generate'] as const).filter((p) => p === 'photos' || user?.role !== 'child').map((p) => (
-          <label key={p} for={`story-pictures-${p}`} class="row">
+          <label key={p} for={`story-pictures-${p}`} class="story-choice">
             <input id={`story-pictures-${p}`} type="radio" name="story-pictures" checked={pictures === p} onChange={() => setPictures(p)} />
             {t(`story.pictures.${p}`)}
           </label>
@@ -155,7 +155,7 @@ function NewStoryForm() {
         <MediaPicker id="story-photos" label={t('story.photos')} hint={t('story.photosHint')} error={e.photoIds} multiple selected={photoIds} onChange={setPhotoIds} />
       )}
       {error && !fieldOf(error) && <ErrorNotice error={error} />}
-      <div class="row"><button type="submit" disabled={busy}>{t('story.start')}</button></div>
+      <div class="row"><button type="submit" class="primary" disabled={busy}>{t('story.start')}</button></div>
     </form>
   );
 }
@@ -239,7 +239,7 @@ function Storyboard({ story, onChange }: { story: StoryView; onChange(s: StoryVi
       ))}</ol>
       {error && !fieldOf(error) && <ErrorNotice error={error} />}
       <div class="row">
-        <button type="submit" disabled={busy}>{t('story.approve')}</button>
+        <button type="submit" class="primary" disabled={busy}>{t('story.approve')}</button>
         <button type="button" class="secondary" disabled={busy} onClick={() => void run(() => api.put(`/api/stories/${story.id}/storyboard`, { title, scenes }))}>{t('story.save')}</button>
       </div>
     </form>
