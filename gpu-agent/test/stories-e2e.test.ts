@@ -2,8 +2,8 @@
  * "Tell a story" end to end with every part real: the appliance (HTTP, SQLite, bee-queue, the
  * portal), Redis and Mosquitto, a gpu-agent process with the built-in SmolLM2 LLM, espeak-ng and
  * ffmpeg, and Chromium. The storyboard waits for approval (and takes the family's edits), a scene
- * is drawn again, the film lands in the gallery once, inherits its pictures' moderation, and
- * plays in the portal.
+ * is drawn again (the agent killed while it makes the new film), the film lands in the gallery
+ * once, inherits its pictures' moderation, and plays in the portal.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -28,6 +28,7 @@ let mum: HttpClient;
 let dad: HttpClient;
 let agentDir: string;
 let agent: AgentProcess;
+let startStoryAgent: () => AgentProcess;
 let browser: Browser;
 let voice: AgentVoice;
 
@@ -41,10 +42,11 @@ beforeAll(async () => {
   const agentToken = (await deviceClient(lab.t, admin, 'agent')).bearer!;
   agentDir = await mkdtemp(join(tmpdir(), 'hearth-stories-agent-'));
   await writeFile(join(agentDir, 'backends.json'), JSON.stringify({ llm: { kind: 'builtin', modelPath, threads: 1 } }));
-  agent = startAgent({
+  startStoryAgent = () => startAgent({
     AGENT_ID: 'story-pc', MQTT_URL: lab.t.mosquitto.url, REDIS_URL: lab.t.redis.url, APPLIANCE_URL: lab.t.url, AGENT_TOKEN: agentToken,
     AGENT_DATA_DIR: agentDir, AGENT_BACKENDS: join(agentDir, 'backends.json'), NVIDIA_SMI: join(agentDir, 'no-nvidia-smi'), LOG_LEVEL: 'info',
   });
+  agent = startStoryAgent();
   voice = await waitFor(async () => ((await mum.get('/api/stories/voices')).json.voices as AgentVoice[]).find((v) => v.id.startsWith('espeak:') && v.language === 'en') ?? null,
     { timeoutMs: 120_000, intervalMs: 250, what: 'the agent\'s espeak-ng voices announced' }).catch((err: Error) => { throw new Error(`${err.message}\n${agent.output().slice(-4000)}`); });
   browser = await launchChromium();
@@ -177,6 +179,10 @@ describe('a narrated story', () => {
     expect(redrawn.status, redrawn.text).toBe(200);
     expect((await mum.get(`/api/media/${firstFilm}`)).status).toBe(404);
     expect((await mum.post(`/api/stories/${id}/scenes/9/redraw`, {})).status).toBe(400);
+    // The agent is killed while it makes the new film: another agent process finishes the same job, once.
+    await untilStory(id, (s) => step(s, 'video').status === 'running', 'the new film being made');
+    await agent.stop('SIGKILL');
+    agent = startStoryAgent();
     const again = await untilStory(id, (s) => (s.stage === 'done' && s.videoId !== null) || s.stage === 'failed', 'the film made again');
     expect(again.stage, JSON.stringify(again.pipeline.steps)).toBe('done');
     const after = Object.fromEntries(again.pipeline.steps.map((s) => [s.key, s.jobId]));
@@ -189,6 +195,8 @@ describe('a narrated story', () => {
     expect(again.videoId).not.toBe(firstFilm);
     const films = await videosOf(mum);
     expect(films.map((m) => m.id)).toEqual([again.videoId]);
+    const composes = ((await mum.get('/api/jobs?limit=200')).json.jobs as Array<{ id: string; type: string }>).filter((j) => j.type === 'video.compose');
+    expect(composes.map((j) => j.id).sort()).toEqual([before.video, after.video].sort());
 
     // The film takes its pictures' verdict; shared with the wall, the kiosk sees it once all are fine.
     await waitFor(async () => (await videosOf(mum))[0]?.moderation === 'safe' || null, { timeoutMs: 180_000, intervalMs: 250, what: 'the film moderated from its pictures' });
@@ -204,7 +212,7 @@ describe('a narrated story', () => {
     await video.waitFor();
     await page.waitForFunction(() => ((document.querySelector('video.story-film') as HTMLVideoElement | null)?.readyState ?? 0) >= 2, undefined, { timeout: 60_000 });
     expect(await video.evaluate((v: HTMLVideoElement) => v.duration)).toBeGreaterThan(1);
-    await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('img.story-picture')].every((i) => i.complete && i.naturalWidth > 0), undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLImageElement>('img.story-picture')).every((i) => i.complete && i.naturalWidth > 0), undefined, { timeout: 30_000 });
     expect(await page.locator('img.story-picture').count()).toBe(3);
     await screenshot(page, 'story-done-en');
     expect(w.errors).toEqual([]);
