@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { startTestAppliance, type TestAppliance } from './support/harness.js';
 import { ensurePortalBuilt } from './portal-support/build.js';
-import { launchChromiumProfile, watch } from './portal-support/browser.js';
+import { launchChromiumProfile, screenshot, watch } from './portal-support/browser.js';
 import { onboardInBrowser, photo } from './portal-support/flows.js';
 
 interface Manifest {
@@ -94,13 +94,15 @@ describe('installable portal (PWA) in Chromium', () => {
     await share(1, true);
     await page.getByRole('heading', { name: 'Gallery', level: 1 }).waitFor();
     expect(await page.getByRole('alert').textContent()).toBe('1 of 1 shared files were not saved: only JPEG, PNG, WebP and GIF pictures can be added.');
+    await screenshot(page, 'share-refused-gallery');
     expect(await count()).toBe(2);
 
     // Signed out later: the login page says the shared photos were not saved.
     await context.clearCookies();
     await share(2);
     await page.getByRole('heading', { name: 'Log in', level: 1 }).waitFor();
-    expect(await page.getByRole('alert').textContent()).toMatch(/^You were not logged in, so the 2 shared file\(s\) were not saved/);
+    expect(await page.getByRole('alert').textContent()).toBe('You were not logged in, so the 2 shared files were not saved. Log in, then share them again.');
+    await screenshot(page, 'share-refused-login');
     await page.close();
   }, 120_000);
 

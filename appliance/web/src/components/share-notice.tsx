@@ -12,7 +12,7 @@ const MAX_SHARED = 20;
  * service worker (public/sw.js) lands on the gallery with share-failed / share-total / share-reason.
  */
 export function ShareNotice() {
-  const { t } = useI18n();
+  const { t, tn } = useI18n();
   const { query } = useRoute();
   const raw = query.get('share-reason');
   if (!raw) return null;
@@ -21,5 +21,6 @@ export function ShareNotice() {
   const failed = count('share-failed');
   const total = Math.max(count('share-total'), failed);
   const params = { failed: String(failed), total: String(total), max: String(MAX_SHARED) };
-  return <p class="notice notice-error" role="alert">{t(`share.${reason}` as MessageKey, params)}</p>;
+  const text = reason === 'signed-out' ? tn('share.signed-out', total) : t(`share.${reason}` as MessageKey, params);
+  return <p class="notice notice-error" role="alert">{text}</p>;
 }
