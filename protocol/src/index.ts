@@ -16,3 +16,4 @@ export * from './hub-ca.js';
 export * from './backoff.js';
 export * from './errors.js';
 export * from './plain.js';
+export * from './typed-bus.js';
