@@ -1,5 +1,4 @@
-import { useMemo } from 'preact/hooks';
-import { renderSVG } from 'uqr';
+import { useEffect, useState } from 'preact/hooks';
 import type { HubCaInfo } from '@hearth/protocol';
 import { HUB_CA_DOWNLOAD_PATH } from '@hearth/protocol/plain';
 import { ErrorNotice, Loading } from '../../components/notice.js';
@@ -15,7 +14,17 @@ export function TrustHub() {
   const { t, formatDate } = useI18n();
   const ca = useResource<HubCaInfo>('/api/admin/hub-ca');
   const url = hubCaDownloadUrl(location);
-  const qr = useMemo(() => `data:image/svg+xml,${encodeURIComponent(renderSVG(url, { ecc: 'M', border: 2 }))}`, [url]);
+  // The QR encoder (uqr, ~4 KB gzipped) loads with this page only, not with every portal page.
+  const [qr, setQr] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    void import('uqr').then(({ renderSVG }) => {
+      if (live) setQr(`data:image/svg+xml,${encodeURIComponent(renderSVG(url, { ecc: 'M', border: 2 }))}`);
+    });
+    return () => {
+      live = false;
+    };
+  }, [url]);
   return (
     <section class="card stack" aria-labelledby="trust-h">
       <h2 id="trust-h">{t('trust.title')}</h2>
@@ -28,7 +37,7 @@ export function TrustHub() {
         <>
           <p>{t('trust.intro')}</p>
           <div class="row trust-hub">
-            <img class="qr" src={qr} width={200} height={200} alt={t('trust.qrAlt', { url })} />
+            {qr ? <img class="qr" src={qr} width={200} height={200} alt={t('trust.qrAlt', { url })} /> : <div class="qr qr-pending" aria-hidden="true" />}
             <div class="stack">
               <a class="button primary" href={HUB_CA_DOWNLOAD_PATH} download="hearth-ca.crt">{t('trust.download')}</a>
               <p class="small">{t('trust.address')}: <code>{url}</code></p>
