@@ -1,4 +1,4 @@
-import type { Capability } from '@hearth/protocol';
+import type { BackendsView, Capability } from '@hearth/protocol';
 import type { AgentBus, JobEvent } from './bus.js';
 import type { GpuSample, HostLoadSample } from './telemetry/gpu-sample.js';
 
@@ -22,6 +22,8 @@ export class AgentState {
   gpusKnown = false;
   telemetry: { status: TelemetryStatus; detail: string | null } = { status: 'starting', detail: null };
   currentJob: JobEvent | null = null;
+  /** ComfyUI/LLM settings as announced (null: this agent takes no jobs). */
+  backends: BackendsView | null = null;
   jobsDone = 0;
 
   constructor(private readonly bus: AgentBus) {
@@ -43,6 +45,12 @@ export class AgentState {
     if (next.join() === [...this.#capabilities].sort().join()) return;
     this.#capabilities = next;
     this.bus.emit('capabilities.changed', next);
+  }
+
+  setBackends(view: BackendsView): void {
+    if (JSON.stringify(view) === JSON.stringify(this.backends)) return;
+    this.backends = view;
+    this.bus.emit('backends.changed', view);
   }
 
   get accepting(): boolean {

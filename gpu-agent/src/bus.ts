@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Capability, JobProgress, JobType } from '@hearth/protocol';
+import type { BackendsView, Capability, JobProgress, JobType } from '@hearth/protocol';
 import type { TelemetrySnapshot } from './telemetry/gpu-sample.js';
 
 export interface JobEvent {
@@ -21,6 +21,8 @@ export interface AgentEvents {
   'command.free-vram': Record<string, never>;
   'accepting.changed': boolean;
   'capabilities.changed': Capability[];
+  /** The backend settings (or the checkpoints their ComfyUI lists) changed: re-announce. */
+  'backends.changed': BackendsView;
 }
 
 export type AgentEventName = keyof AgentEvents;
