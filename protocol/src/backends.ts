@@ -132,3 +132,33 @@ export const BackendsSaved = Type.Object(
   { additionalProperties: false },
 );
 export type BackendsSaved = Static<typeof BackendsSaved>;
+
+/** `POST /api/agents/:id/backends/test`: try the form's values (not yet saved) for one backend. */
+export const BackendTestRequest = Type.Object(
+  { backend: Type.Union([Type.Literal('comfyui'), Type.Literal('llm')]), backends: BackendsEdit },
+  { additionalProperties: false },
+);
+export type BackendTestRequest = Static<typeof BackendTestRequest>;
+
+/** `POST /api/agents/:id/workflows`: an API-format export to use as a template on that computer. */
+export const WorkflowImportRequest = Type.Object(
+  { template: Type.Union(WORKFLOW_TEMPLATES.map((t) => Type.Literal(t))), workflow: Type.Object({}, { additionalProperties: true }) },
+  { additionalProperties: false },
+);
+export type WorkflowImportRequest = Static<typeof WorkflowImportRequest>;
+
+/** Per computer, for the admin's Computers page: what it runs now, and what was saved for it. */
+export const ComputerBackendsView = Type.Object(
+  {
+    now: Type.Optional(BackendsView),
+    /** Saved from the portal; `pending` while the computer has not applied it yet (asleep). */
+    saved: Type.Optional(BackendsEdit),
+    pending: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+export type ComputerBackendsView = Static<typeof ComputerBackendsView>;
+
+/** `GET /api/checkpoints`: checkpoint files the family's ComfyUI servers list (generate/restyle forms). */
+export const CheckpointsResponse = Type.Object({ checkpoints: Type.Array(Type.String()) }, { additionalProperties: false });
+export type CheckpointsResponse = Static<typeof CheckpointsResponse>;
