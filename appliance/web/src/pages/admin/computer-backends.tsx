@@ -102,10 +102,10 @@ export function ComputerBackends({ agentId, backends, online, onSaved }: { agent
       {backends?.pending && <Notice kind="info">{t('backends.pending')}</Notice>}
       <fieldset class="stack" data-backend="comfyui">
         <legend>ComfyUI</legend>
-        <label class="row">
-          <input type="checkbox" checked={form.comfyOn} onChange={(e) => set({ comfyOn: e.currentTarget.checked })} />
-          {t('backends.comfyOn')}
-        </label>
+        <div class="field field-check">
+          <input id={id('comfy-on')} type="checkbox" checked={form.comfyOn} onChange={(e) => set({ comfyOn: e.currentTarget.checked })} />
+          <label for={id('comfy-on')}>{t('backends.comfyOn')}</label>
+        </div>
         {form.comfyOn && (
           <>
             <Field id={id('comfy-url')} label={t('backends.url')} hint={t('backends.comfyUrlHint')} error={fieldError('comfyui.url')}>
@@ -208,7 +208,7 @@ function WorkflowImport({ agentId, online }: { agentId: string; online: boolean 
     <section class="stack" aria-labelledby={id('wf-h')} data-workflow-import={agentId}>
       <h4 id={id('wf-h')}>{t('backends.workflowTitle')}</h4>
       <p class="small muted">{t('backends.workflowHint')}</p>
-      <div class="row wrap end">
+      <div class="stack">
         <Field id={id('wf-template')} label={t('backends.workflowFor')}>
           <select id={id('wf-template')} value={template} onChange={(e) => setTemplate(e.currentTarget.value as WorkflowTemplate)}>
             {WORKFLOW_TEMPLATES.map((w) => <option key={w} value={w}>{t(`backends.template.${w}` as MessageKey)}</option>)}
