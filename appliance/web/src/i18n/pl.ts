@@ -210,7 +210,7 @@ export const pl: Record<MessageKey, string> = {
   'backends.kind.builtin': 'Wbudowany (plik GGUF na tym komputerze)',
   'backends.openaiUrlHint': 'np. http://127.0.0.1:8080 (Hearth dodaje /v1)',
   'backends.ollamaUrlHint': 'np. http://127.0.0.1:11434',
-  'backends.model': 'Model',
+  'backends.model': 'Nazwa modelu',
   'backends.modelHint': 'Sprawdź połączenie, aby zobaczyć modele serwera.',
   'backends.models': 'Serwer ma: {list}',
   'backends.modelPath': 'Plik modelu',
