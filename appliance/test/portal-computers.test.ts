@@ -110,6 +110,16 @@ describe('Admin → Computers', () => {
     await expect.poll(() => card.locator('[data-caps="now"]').innerText(), { timeout: 60_000 }).toContain('language model');
     await screenshot(page, 'admin-computers-servers');
 
+    // The generate form offers the checkpoints that ComfyUI lists.
+    const form = await page.context().newPage();
+    await form.goto(`${t.url}/jobs/new/image.generate`);
+    const checkpoint = form.getByLabel('Checkpoint (optional)');
+    await expect.poll(() => checkpoint.locator('option').allInnerTexts(), { timeout: 30_000 })
+      .toEqual(["The computer's default", 'sd_xl_base_1.0.safetensors', 'v1-5-pruned-emaonly.safetensors']);
+    await checkpoint.selectOption('v1-5-pruned-emaonly.safetensors');
+    await screenshot(form, 'create-generate-checkpoint');
+    await form.close();
+
     // A workflow that needs a node this ComfyUI lacks is refused with the node named.
     const workflow = JSON.parse(await readFile(new URL('../../gpu-agent/workflows/text-to-image.json', import.meta.url), 'utf8')) as Record<string, unknown>;
     workflow['99'] = { class_type: 'FancyUpscaler', inputs: {} };
