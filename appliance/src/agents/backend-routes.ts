@@ -16,6 +16,7 @@ const Params = Type.Object({ id: NodeId }, { additionalProperties: false });
 const APPLY_MS = 20_000;
 const TEST_MS = 25_000;
 const IMPORT_MS = 75_000;
+const CATCH_UP_RETRY_MS = 60_000;
 
 /** The saved edit, as the settings file keeps it per agent. */
 export function savedBackends(settings: { section<T>(name: string, fallback: T): T }): Record<string, BackendsEdit> {
@@ -55,11 +56,18 @@ export const backendRoutes: FastifyPluginAsyncTypebox<{ registry: AgentRegistry;
     if (missing) throw invalidField({ message: `llm.${missing} is required for a ${edit.llm!.kind} language model`, field: `llm.${missing}`, code: 'required' });
   };
 
-  /** Push the saved settings to a computer that runs something else (after it comes back online). */
+  /**
+   * Push the saved settings to a computer that runs something else (after it comes back online).
+   * Agent changes arrive with every telemetry update: a computer that refuses is asked again at
+   * most once a minute.
+   */
   const inFlight = new Set<string>();
+  const lastTry = new Map<string, number>();
   const catchUp = (agentId: string) => {
     const saved = savedBackends(app.settings)[agentId];
     if (!saved || inFlight.has(agentId) || registry.view(agentId)?.availability !== 'online' || sameBackends(saved, registry.backends(agentId))) return;
+    if (Date.now() - (lastTry.get(agentId) ?? -Infinity) < CATCH_UP_RETRY_MS) return;
+    lastTry.set(agentId, Date.now());
     inFlight.add(agentId);
     log.info({ agentId }, 'pushing saved backend settings to a computer that is back');
     void requester.ask(agentId, { op: 'apply', backends: saved }, APPLY_MS)

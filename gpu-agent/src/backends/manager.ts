@@ -90,7 +90,7 @@ export class BackendManager {
         case 'test': {
           const edit = req.backends[req.backend];
           if (!edit) return { id: req.id, ok: true, op: 'test', result: { ok: false, failure: 'no-backend' } };
-          const result = req.backend === 'comfyui' ? await testComfyUi(edit as NonNullable<BackendsEdit['comfyui']>) : await testLlm(edit as NonNullable<BackendsEdit['llm']>);
+          const result = req.backend === 'comfyui' ? await testComfyUi(edit as NonNullable<BackendsEdit['comfyui']>) : await testLlm(edit as NonNullable<BackendsEdit['llm']>, this.#apiKeyFor(edit as NonNullable<BackendsEdit['llm']>));
           return { id: req.id, ok: true, op: 'test', result };
         }
         case 'import-workflow':
@@ -145,6 +145,12 @@ export class BackendManager {
     return { accepted: true, problems: [] };
   }
 
+  /** The file's API key, for a test of the same kind of server at the same address. */
+  #apiKeyFor(edit: NonNullable<BackendsEdit['llm']>): string | undefined {
+    const llm = this.#settings.llm;
+    return llm?.kind === 'openai' && edit.kind === 'openai' && llm.url === edit.url ? llm.apiKey : undefined;
+  }
+
   #merge(edit: BackendsEdit): BackendSettings {
     const current = this.#settings;
     const next: Record<string, unknown> = { ...(current.piper ? { piper: current.piper } : {}) };
@@ -152,7 +158,9 @@ export class BackendManager {
     if (edit.llm) {
       const missing = missingLlmField(edit.llm);
       if (missing) throw new BackendSettingsError(`backend settings /llm/${missing}: required for ${edit.llm.kind}`);
-      const same = current.llm?.kind === edit.llm.kind ? current.llm : {};
+      const same: Record<string, unknown> = current.llm?.kind === edit.llm.kind ? { ...current.llm } : {};
+      // The key was given for that server: it never goes to another address.
+      if (same.url !== edit.llm.url) delete same.apiKey;
       next.llm = edit.llm.kind === 'builtin'
         ? { ...same, kind: 'builtin', modelPath: edit.llm.modelPath }
         : { ...same, kind: edit.llm.kind, url: edit.llm.url, model: edit.llm.model };

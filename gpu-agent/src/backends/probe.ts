@@ -40,12 +40,15 @@ export async function testComfyUi(edit: ComfyUiBackendEdit, signal = AbortSignal
   }
 }
 
-export async function testLlm(edit: LlmBackendEdit, signal = AbortSignal.timeout(TIMEOUT_MS)): Promise<BackendTestResult> {
+/** `apiKey`: the key the agent's file holds for this server (never part of the edit). */
+export async function testLlm(edit: LlmBackendEdit, apiKey?: string, signal = AbortSignal.timeout(TIMEOUT_MS)): Promise<BackendTestResult> {
   if (edit.kind === 'builtin') return testGguf(edit.modelPath ?? '');
   const url = edit.url ?? '';
   const model = edit.model ?? '';
   try {
-    const server = edit.kind === 'ollama' ? new OllamaChat({ kind: 'ollama', url, model: model || 'x' }) : new OpenAiChat({ kind: 'openai', url, model: model || 'x' });
+    const server = edit.kind === 'ollama'
+      ? new OllamaChat({ kind: 'ollama', url, model: model || 'x' })
+      : new OpenAiChat({ kind: 'openai', url, model: model || 'x', ...(apiKey ? { apiKey } : {}) });
     const version = server instanceof OllamaChat ? (await server.version(signal)).slice(0, 80) : undefined;
     const models = await server.models(signal);
     const found: BackendTestResult = { ok: true, ...(version ? { version } : {}), models: models.slice(0, MAX_ANNOUNCED_CHECKPOINTS).map((m) => m.slice(0, 500)) };
