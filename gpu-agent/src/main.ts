@@ -41,6 +41,9 @@ async function main() {
     record: new DiscoveryRecordFile(config.dataDir, log.child('presence')),
   });
 
+  const workers = await createWorkerExtensions(config, { bus, state, log: log.child('worker'), requests, hold });
+  if (workers.length === 0) requests.serve(undefined);
+
   // The extensions, in start order (stopped in reverse). The job worker joins this list: it sets
   // state.setCapabilities(...) from its runners, emits job.* events and listens for command.* events.
   const extensions: Extension[] = [
@@ -49,7 +52,7 @@ async function main() {
       deadband: config.deadband, bus, state, log: log.child('telemetry'),
     }),
     presence,
-    ...(await createWorkerExtensions(config, { bus, state, log: log.child('worker'), requests, hold })),
+    ...workers,
     ...(config.metricsPort === undefined ? [] : [new MetricsServer({ port: config.metricsPort, version, bus, state, log: log.child('metrics') })]),
     new SuspendExtension(config.suspendCommand, bus, {
       holdJobs: () => hold.holdForSuspend(), releaseJobs: () => hold.release(),

@@ -58,21 +58,23 @@ export const backendRoutes: FastifyPluginAsyncTypebox<{ registry: AgentRegistry;
 
   /**
    * Push the saved settings to a computer that runs something else (after it comes back online).
-   * Agent changes arrive with every telemetry update: a computer that refuses is asked again at
-   * most once a minute.
+   * Agent changes arrive with every telemetry update: a computer that refused or did not answer
+   * is asked again at most once a minute; one being asked (here or by a save) is not asked twice.
    */
   const inFlight = new Set<string>();
-  const lastTry = new Map<string, number>();
+  const lastFailure = new Map<string, number>();
   const catchUp = (agentId: string) => {
     const saved = savedBackends(app.settings)[agentId];
     if (!saved || inFlight.has(agentId) || registry.view(agentId)?.availability !== 'online' || sameBackends(saved, registry.backends(agentId))) return;
-    if (Date.now() - (lastTry.get(agentId) ?? -Infinity) < CATCH_UP_RETRY_MS) return;
-    lastTry.set(agentId, Date.now());
+    if (Date.now() - (lastFailure.get(agentId) ?? -Infinity) < CATCH_UP_RETRY_MS) return;
     inFlight.add(agentId);
     log.info({ agentId }, 'pushing saved backend settings to a computer that is back');
+    const failed = (why: string) => {
+      lastFailure.set(agentId, Date.now());
+      log.warn({ agentId, why }, 'could not apply saved backend settings on the computer');
+    };
     void requester.ask(agentId, { op: 'apply', backends: saved }, APPLY_MS)
-      .then((reply) => { if (!reply.ok) log.warn({ agentId, message: reply.message }, 'the computer refused its saved backend settings'); })
-      .catch((err: Error) => log.warn({ agentId, err: err.message }, 'could not push saved backend settings'))
+      .then((reply) => (reply.ok ? lastFailure.delete(agentId) : failed(reply.message)), (err: Error) => failed(err.message))
       .finally(() => inFlight.delete(agentId));
   };
   registry.on('change', (view) => catchUp(view.agentId));
@@ -92,9 +94,14 @@ export const backendRoutes: FastifyPluginAsyncTypebox<{ registry: AgentRegistry;
       draft.agentBackends = { ...draft.agentBackends, [id]: request.body };
     });
     if (registry.view(id)?.availability !== 'online') return { applied: false };
-    const reply = await requester.ask(id, { op: 'apply', backends: request.body }, APPLY_MS);
-    if (!reply.ok || reply.op !== 'apply') failed(reply);
-    return { applied: true, backends: reply.backends };
+    inFlight.add(id);
+    try {
+      const reply = await requester.ask(id, { op: 'apply', backends: request.body }, APPLY_MS);
+      if (!reply.ok || reply.op !== 'apply') failed(reply);
+      return { applied: true, backends: reply.backends };
+    } finally {
+      inFlight.delete(id);
+    }
   });
 
   app.post('/api/agents/:id/backends/test', {
