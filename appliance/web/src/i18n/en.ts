@@ -24,6 +24,7 @@ export const en = {
   'story.lang.en': 'English',
   'story.lang.pl': 'Polish',
   'story.voice': 'Voice',
+  'story.noVoiceOption': 'No voice available',
   'story.noVoices': 'No computer offers a voice in this language yet. Start the Hearth agent on a computer with espeak-ng or Piper.',
   'story.pictures': 'Pictures',
   'story.pictures.photos': 'Comic look from our photos (no GPU needed)',

@@ -25,6 +25,7 @@ export const pl: Record<MessageKey, string> = {
   'story.lang.en': 'angielski',
   'story.lang.pl': 'polski',
   'story.voice': 'Głos',
+  'story.noVoiceOption': 'Brak dostępnego głosu',
   'story.noVoices': 'Żaden komputer nie oferuje jeszcze głosu w tym języku. Uruchom agenta Hearth na komputerze z espeak-ng lub Piper.',
   'story.pictures': 'Obrazki',
   'story.pictures.photos': 'Komiksowy wygląd z naszych zdjęć (bez karty graficznej)',

@@ -137,7 +137,8 @@ function NewStoryForm() {
         <Field id="story-voice" label={t('story.voice')} error={e.voice} hint={offered.length ? undefined : t('story.noVoices')}>
           <select id="story-voice" value={voice} onChange={(ev) => setVoice(ev.currentTarget.value)} aria-invalid={e.voice ? true : undefined}
             aria-describedby={describedBy('story-voice', offered.length ? undefined : t('story.noVoices'), e.voice)}>
-            {offered.map((v) => <option key={v.id} value={v.id}>{v.label}</option>)}
+            {/* An empty select looks broken; say plainly that there is nothing to pick. */}
+            {offered.length ? offered.map((v) => <option key={v.id} value={v.id}>{v.label}</option>) : <option value="">{t('story.noVoiceOption')}</option>}
           </select>
         </Field>
       </div>
