@@ -446,7 +446,7 @@ const NEEDS: Record<Capability, string> = {
   comfyui: 'a ComfyUI server',
   llm: 'a language model server (Ollama or OpenAI-compatible)',
   builtin: 'a computer running the Hearth agent',
-  speech: 'an agent with a speech engine (espeak-ng or Piper)',
+  speech: 'an agent with a speech engine (espeak-ng, Piper or an OpenAI-compatible speech server)',
   video: 'an agent with ffmpeg',
 };
 
