@@ -1,7 +1,7 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { Logger } from 'pino';
 import {
-  BrokerJobResult, JOB_TYPES, JobProgress, type Capability, type CapabilityReadiness, type JobType, type JobView, type JobWait, type MediaModeration, type MediaView, type MediaPrivacy, type Principal,
+  BrokerJobResult, JOB_TYPES, JobProgress, type Capability, type CapabilityReadiness, type JobInput, type JobType, type JobView, type JobWait, type MediaModeration, type MediaView, type MediaPrivacy, type Principal,
 } from '@hearth/protocol';
 import type { Db } from '../db/database.js';
 import type { DomainBus, JobOwnerRef, JobTransition } from '../bus/domain-bus.js';
@@ -17,7 +17,7 @@ import { pdfPages } from '../media/pdf-pages.js';
 import { canSee } from '../media/visibility.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { JobSettings } from '../settings/schema.js';
-import { HttpError, badRequest, conflict, notFound } from '../http/errors.js';
+import { HttpError, badRequest, conflict, invalidField, notFound } from '../http/errors.js';
 import type { Broker } from './broker.js';
 import { JobIds } from './job-id.js';
 import { referencedMedia, validateJobInput } from './job-input.js';
@@ -91,6 +91,7 @@ export class JobService {
       throw new HttpError(403, principal.role === 'child' ? `Children can run only the built-in picture jobs, not ${type}` : `Only admins can run ${type} jobs`);
     }
     if (!opts.system) this.checkMedia(principal, input);
+    if (!opts.system && type === 'audio.speak') this.checkVoice(input as JobInput<'audio.speak'>);
 
     const capability = JOB_TYPES[type].capability;
     const ready = this.readiness(capability);
@@ -430,6 +431,19 @@ export class JobService {
     if (p.kind === 'user') return { kind: 'user', userId: p.id, deviceId: null, name: p.name };
     if (p.kind === 'device') return { kind: 'device', userId: null, deviceId: p.id, name: p.name };
     throw new HttpError(401, 'Log in first');
+  }
+
+  /**
+   * A voice no computer announces for the language is refused at once. Before any computer has
+   * announced voices there is nothing to check against: the agent refuses an unknown one itself.
+   */
+  private checkVoice({ voice, language }: JobInput<'audio.speak'>): void {
+    const offered = this.d.agents.list().flatMap((a) => a.voices);
+    if (offered.length === 0) return;
+    const allowed = [...new Set(offered.filter((v) => v.language === language).map((v) => v.id))];
+    if (allowed.includes(voice)) return;
+    const why = offered.some((v) => v.id === voice) ? `does not speak "${language}"` : 'is not offered by any computer';
+    throw invalidField({ message: `input.voice "${voice}" ${why} (one of ${allowed.join(', ') || 'none'})`, field: 'input.voice', code: 'one-of', params: { allowed: allowed.join(', ') } });
   }
 
   private checkMedia(p: Principal, input: unknown): void {
