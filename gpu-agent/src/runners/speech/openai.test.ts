@@ -1,7 +1,7 @@
 import { freePort, waitFor } from '@hearth/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OpenAiSpeechStandin } from '../../../test/standins/openai-speech/server.js';
-import type { OpenAiSpeechSettings } from '../../backends/settings.js';
+import { parseBackendSettings, type OpenAiSpeechSettings } from '../../backends/settings.js';
 import { detectMediaRunners } from '../../worker/agent-runners.js';
 import { recordingContext } from '../builtin/test-support.js';
 import { JobError } from '../runner.js';
@@ -108,6 +108,16 @@ describe('OpenAI-compatible speech engine against the stand-in', () => {
     standin.release();
     expect(uploads).toEqual([]);
   }, 60_000);
+});
+
+describe('openaiSpeech settings', () => {
+  it('name the offending field; names that would break the announcement are refused', () => {
+    expect(() => parseBackendSettings({ openaiSpeech: { url: 'http://x', model: 'kokoro\nx' } })).toThrow(/^backend settings \/openaiSpeech\/model: /);
+    expect(() => parseBackendSettings({ openaiSpeech: { url: 'http://x', model: 'kokoro', voices: [{ name: 'a b', language: 'en' }] } })).toThrow(/\/openaiSpeech\/voices\/0\/name/);
+    expect(() => parseBackendSettings({ openaiSpeech: { url: 'http://x', model: 'kokoro', voices: [{ name: 'af', language: 'de' }] } })).toThrow(/\/openaiSpeech\/voices\/0\/language/);
+    expect(() => parseBackendSettings({ openaiSpeech: { url: 'http://x', model: 'kokoro', speed: 9 } })).toThrow(/\/openaiSpeech\/speed/);
+    expect(parseBackendSettings({ openaiSpeech: { url: 'http://x/v1', model: 'kokoro', apiKey: 'k' } })).toEqual({ openaiSpeech: { url: 'http://x/v1', model: 'kokoro', apiKey: 'k' } });
+  });
 });
 
 describe('the agent offers OpenAI-compatible voices when the server answers', () => {
