@@ -142,7 +142,12 @@ export const StoryScene = Type.Object(
 
 /** What a `text.story` job returns (and what the family may edit before pictures are drawn). */
 export const StoryResult = Type.Object(
-  { title: SafeName({ maxLength: 120 }), scenes: Type.Array(StoryScene, { minItems: 3, maxItems: 8 }) },
+  {
+    title: SafeName({ maxLength: 120 }),
+    scenes: Type.Array(StoryScene, { minItems: 3, maxItems: 8 }),
+    /** The model that wrote it (set by the agent, not by the model). */
+    writtenBy: Type.Optional(Type.String({ maxLength: 200 })),
+  },
   Strict,
 );
 export type StoryResult = Static<typeof StoryResult>;
