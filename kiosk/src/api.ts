@@ -2,6 +2,8 @@ import type { KioskEntity, KioskFeed, MediaView } from './types.js';
 
 /** The appliance said "who are you?": this screen is not (or no longer) paired. */
 export class NotPaired extends Error {}
+/** The appliance did not take the pairing code (wrong, used or expired). */
+export class CodeRefused extends Error {}
 
 async function json<T>(res: Response): Promise<T> {
   if (res.status === 401) throw new NotPaired('not paired');
@@ -49,7 +51,7 @@ export const api = {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (session.csrfToken) headers['x-csrf-token'] = session.csrfToken;
     const res = await fetch('/api/kiosk/pair', { method: 'POST', credentials: 'same-origin', headers, body: JSON.stringify({ code }) });
-    if (res.status === 401) throw new Error('The appliance refused the code');
+    if (res.status === 401) throw new CodeRefused('code refused');
     await json(res);
   },
 };
