@@ -1,4 +1,4 @@
-import type { KioskEntity, KioskFeed, MediaView } from './types.js';
+import type { KioskCalendar, KioskEntity, KioskFeed, MediaView } from './types.js';
 
 /** The appliance said "who are you?": this screen is not (or no longer) paired. */
 export class NotPaired extends Error {}
@@ -30,6 +30,12 @@ export const api = {
     const res = await fetch(`/api/kiosk/forecast/${encodeURIComponent(entityId)}`, { credentials: 'same-origin', cache: 'no-store' }).catch(() => null);
     if (!res?.ok) return null;
     return ((await res.json()) as { forecast: Array<{ datetime: string; condition: string | null; temperature: number | null; templow: number | null }> }).forecast;
+  },
+
+  /** Today's and tomorrow's events of the wall's calendars; null when HA cannot say now. */
+  calendar: async (): Promise<KioskCalendar | null> => {
+    const res = await fetch('/api/kiosk/calendar', { credentials: 'same-origin', cache: 'no-store' }).catch(() => null);
+    return res?.ok ? ((await res.json()) as KioskCalendar) : null;
   },
 
   slides: async (): Promise<MediaView[]> => {

@@ -13,6 +13,7 @@ import { Entities } from './tiles/entities.js';
 import { Jobs, JUST_FINISHED_MS } from './tiles/jobs.js';
 import { Slideshow } from './tiles/slideshow.js';
 import { Weather } from './tiles/weather.js';
+import { Calendar } from './tiles/calendar.js';
 import { I18n, translator } from './i18n/i18n.js';
 import { sinceText, TileGuard } from './stale.js';
 
@@ -208,6 +209,7 @@ export function App({ tuning }: { tuning: Tuning }) {
       switch (tl.type) {
         case 'clock': return <Clock locale={layout.locale} seconds={tl.options.seconds} date={tl.options.date ?? true} />;
         case 'weather': return <Weather entity={entities.get(tl.options.entityId)} />;
+        case 'calendar': return <Calendar title={tl.options.title} ids={tl.options.entityIds} now={now} refreshMs={tuning.calendarMs} />;
         case 'entities': return <Entities title={tl.options.title} ids={tl.options.entityIds} entities={entities} onToggle={(id) => { void api.toggle(id, feed.csrfToken).catch(() => undefined); }} />;
         case 'jobs': return <Jobs jobs={[...jobs.values()]} finished={slides.filter((m) => m.jobId !== null && now - m.createdAt < JUST_FINISHED_MS)} max={tl.options.max} />;
         case 'agents': return <Agents agents={[...agents.values()]} />;
