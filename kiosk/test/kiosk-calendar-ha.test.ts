@@ -7,6 +7,8 @@ import type { TestAppliance } from '../../appliance/test/support/harness.js';
 import type { HttpClient } from '../../appliance/test/support/http-client.js';
 import { launchChromium, pairedPage, screenshot, startKioskAppliance } from './support.js';
 import { hearthTestIntegration } from './ha-stand-ins.js';
+import { ensurePortalBuilt } from '../../appliance/test/portal-support/build.js';
+import { loginInBrowser } from '../../appliance/test/portal-support/flows.js';
 
 const FAMILY = 'calendar.family';
 const WORK = 'calendar.work';
@@ -36,7 +38,7 @@ describe.each(testedHaVersions())('the calendar tile (real Home Assistant %s)', 
   beforeAll(async () => {
     let app: { t: TestAppliance; admin: HttpClient };
     [ha, app, browser] = await Promise.all([
-      startHomeAssistant({ version, packages: { calendars: CALENDARS }, configFiles: hearthTestIntegration }),
+      ensurePortalBuilt().then(() => startHomeAssistant({ version, packages: { calendars: CALENDARS }, configFiles: hearthTestIntegration })),
       startKioskAppliance(),
       launchChromium(),
     ]);
@@ -59,8 +61,37 @@ describe.each(testedHaVersions())('the calendar tile (real Home Assistant %s)', 
     tiles: [...DEFAULT_KIOSK_LAYOUT.tiles.filter((x) => x.type !== 'jobs'), { type: 'calendar', x: 0, y: 1, w: 2, h: 1, options: { title: 'Family', entityIds: [FAMILY] } }],
   });
 
+  it('the layout editor offers HA’s calendars for a new calendar tile', async () => {
+    expect((await admin.put('/api/admin/kiosk/layout', { ...DEFAULT_KIOSK_LAYOUT, tiles: DEFAULT_KIOSK_LAYOUT.tiles.filter((x) => x.type !== 'jobs') })).status).toBe(200);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 1400 } });
+    const portal = await context.newPage();
+    try {
+      await loginInBrowser(portal, t.url, 'admin');
+      await portal.goto(`${t.url}/admin/kiosk`);
+      await portal.locator('#tile-add-type').selectOption('calendar');
+      await portal.getByRole('button', { name: 'Add tile' }).click();
+      const picker = portal.locator('#tile-3-calendars');
+      await picker.locator(`input[value="${WORK}"]`).waitFor();
+      expect(await picker.locator('label').allTextContents()).toEqual(expect.arrayContaining(['Family', 'Work']));
+      await picker.locator(`input[value="${FAMILY}"]`).check();
+      await portal.locator('#tile-3-title').fill('Family');
+      await picker.scrollIntoViewIfNeeded();
+      await portal.screenshot({ path: new URL(`../../test-artifacts/kiosk/calendar-editor-${version}.png`, import.meta.url).pathname });
+      await portal.getByRole('button', { name: 'Save layout' }).click();
+      await waitFor(async () => (await admin.get('/api/admin/kiosk/layout')).json.tiles.length === 4, { what: 'the saved layout' });
+      expect((await admin.get('/api/admin/kiosk/layout')).json.tiles[3]).toMatchObject({ type: 'calendar', x: 0, y: 1, options: { title: 'Family', entityIds: [FAMILY] } });
+    } finally {
+      await context.close();
+    }
+    // A calendar that is not HA's calendar domain is refused by the schema.
+    const bad = await admin.put('/api/admin/kiosk/layout', { ...DEFAULT_KIOSK_LAYOUT, tiles: [{ type: 'calendar', x: 0, y: 0, w: 1, h: 1, options: { entityIds: ['light.kitchen'] } }] });
+    expect(bad.status).toBe(400);
+    expect(bad.json.field).toMatch(/^tiles\.0/);
+  });
+
   it('shows today’s and tomorrow’s events of the chosen calendar only, times as the locale writes them', async () => {
-    // No calendar tile yet: nothing to read, and HA is not asked.
+    // No calendar tile: nothing to read, and HA is not asked.
+    expect((await admin.put('/api/admin/kiosk/layout', DEFAULT_KIOSK_LAYOUT)).status).toBe(200);
     expect((await admin.get('/api/kiosk/calendar')).json).toEqual({ events: [] });
     expect((await admin.put('/api/admin/kiosk/layout', layoutWith('pl-PL'))).status).toBe(200);
     const api = await admin.get('/api/kiosk/calendar');
