@@ -2,8 +2,12 @@ import type { KioskCalendar, KioskEntity, KioskFeed, MediaView } from './types.j
 
 /** The appliance said "who are you?": this screen is not (or no longer) paired. */
 export class NotPaired extends Error {}
-/** The appliance did not take the pairing code (wrong, used or expired). */
-export class CodeRefused extends Error {}
+/** The appliance did not take the pairing code: `code` says why (`pairing-used`, `pairing-expired`, …). */
+export class CodeRefused extends Error {
+  constructor(readonly code: string, readonly retryAfterS = 0) {
+    super(code);
+  }
+}
 
 async function json<T>(res: Response): Promise<T> {
   if (res.status === 401) throw new NotPaired('not paired');
@@ -57,7 +61,11 @@ export const api = {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (session.csrfToken) headers['x-csrf-token'] = session.csrfToken;
     const res = await fetch('/api/kiosk/pair', { method: 'POST', credentials: 'same-origin', headers, body: JSON.stringify({ code }) });
-    if (res.status === 401) throw new CodeRefused('code refused');
+    if (res.status === 401) throw new CodeRefused('pairing-unknown');
+    if (res.status === 410 || res.status === 429) {
+      const body = (await res.json().catch(() => ({}))) as { code?: unknown };
+      throw new CodeRefused(typeof body.code === 'string' ? body.code : 'pairing-unknown', Number(res.headers.get('retry-after')) || 0);
+    }
     await json(res);
   },
 };

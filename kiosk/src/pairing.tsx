@@ -1,6 +1,14 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, CodeRefused } from './api.js';
-import { useT } from './i18n/i18n.js';
+import { useT, type Translate } from './i18n/i18n.js';
+
+const REASONS: Record<string, 'pair.unknown' | 'pair.used' | 'pair.expired'> = { 'pairing-unknown': 'pair.unknown', 'pairing-used': 'pair.used', 'pairing-expired': 'pair.expired' };
+/** Why the code did not work, in the wall's language. */
+function refusal(err: unknown, t: Translate): string {
+  if (!(err instanceof CodeRefused)) return t('pair.failed');
+  if (err.code === 'pairing-throttled') return t('pair.throttled', { s: err.retryAfterS });
+  return t(REASONS[err.code] ?? 'pair.unknown');
+}
 
 const KEYS = '23456789ABCDEFGHJKMNPQRSTVWXYZ'.split('');
 
@@ -25,7 +33,7 @@ export function Pairing({ onPaired }: { onPaired: () => void }) {
       history.replaceState(null, '', location.pathname + location.search);
       onPaired();
     } catch (err) {
-      setError(t(err instanceof CodeRefused ? 'pair.refused' : 'pair.failed'));
+      setError(refusal(err, t));
     } finally {
       setBusy(false);
     }
