@@ -11,10 +11,10 @@ function release(img: HTMLImageElement): void {
   img.remove();
 }
 
-/** Who made it and when: the caption under a picture in the photo frame. */
+/** What it is (a creation's title), who made it and when: the caption under a picture in the photo frame. */
 export function caption(item: MediaView, locale: string | undefined): string {
   const when = new Date(item.createdAt).toLocaleDateString(locale, { day: 'numeric', month: 'long', year: 'numeric' });
-  return item.ownerName ? `${item.ownerName} · ${when}` : when;
+  return [item.jobTitle, item.ownerName, when].filter(Boolean).join(' · ');
 }
 
 /**
