@@ -22,11 +22,14 @@ const get = <T>(path: string) => fetch(path, { credentials: 'same-origin', cache
 export const api = {
   feed: () => get<KioskFeed>('/api/kiosk/feed'),
 
-  /** Without the Home Assistant capability the route is missing: no entities, not an error. */
-  entities: async (): Promise<KioskEntity[]> => {
+  /**
+   * The wall's HA entities as the appliance last heard them, and whether its HA link is up now.
+   * Without the Home Assistant capability the route is missing: no entities, not an error.
+   */
+  entities: async (): Promise<{ connected: boolean; entities: KioskEntity[] }> => {
     const res = await fetch('/api/kiosk/entities', { credentials: 'same-origin', cache: 'no-store' });
-    if (res.status === 404) return [];
-    return (await json<{ entities: KioskEntity[] }>(res)).entities;
+    if (res.status === 404) return { connected: true, entities: [] };
+    return json<{ connected: boolean; entities: KioskEntity[] }>(res);
   },
 
   /** Today and the next three days; null when HA cannot say now (the tile keeps what it had). */

@@ -19,6 +19,8 @@ import { sinceText, TileGuard } from './stale.js';
 
 type Phase = 'loading' | 'unpaired' | 'ready';
 const FINISHED: ReadonlySet<string> = new Set(FINAL_STATUSES);
+/** Tiles showing Home Assistant's states: they grey out while the appliance has lost HA (the calendar tile says so itself). */
+const FROM_HA: ReadonlySet<string> = new Set(['weather', 'entities']);
 const byKey = <T,>(items: T[], key: (t: T) => string) => new Map(items.map((i) => [key(i), i]));
 const sameIds = (a: MediaView[], b: MediaView[]) => a.length === b.length && a.every((m, i) => m.id === b[i]!.id);
 
@@ -30,6 +32,9 @@ export function App({ tuning }: { tuning: Tuning }) {
   const [presence, setPresence] = useState<KioskPresenceState>({ mode: 'awake', present: false, since: 0 });
   const [camera, setCamera] = useState<{ entityId: string; showS: number; at: number } | null>(null);
   const [entities, setEntities] = useState(new Map<string, KioskEntity>());
+  // When the appliance last had Home Assistant connected; null while it has.
+  const [haDownSince, setHaDownSince] = useState<number | null>(null);
+  const haLastUp = useRef(Date.now());
   const [jobs, setJobs] = useState(new Map<string, JobView>());
   const [agents, setAgents] = useState(new Map<string, AgentView>());
   const [slides, setSlides] = useState<MediaView[]>([]);
@@ -70,7 +75,11 @@ export function App({ tuning }: { tuning: Tuning }) {
     setPhase('ready');
     fresh();
     const list = await api.entities().catch(() => null);
-    if (list) setEntities(byKey(list, (e) => e.entityId));
+    if (list) {
+      setEntities(byKey(list.entities, (e) => e.entityId));
+      if (list.connected) haLastUp.current = Date.now();
+      setHaDownSince(list.connected ? null : haLastUp.current);
+    }
     await refreshSlides();
   }, [refreshSlides]);
 
@@ -221,8 +230,9 @@ export function App({ tuning }: { tuning: Tuning }) {
       <div class={stale ? 'kiosk day stale' : 'kiosk day'} data-night="false" data-screen="awake" data-stale={String(stale)} style={rootStyle}>
         <div class="grid" style={{ gridTemplateColumns: `repeat(${layout.columns}, 1fr)`, gridTemplateRows: `repeat(${layout.rows}, 1fr)` }}>
           {layout.tiles.map((tl, i) => (
-            <section key={`${i}-${tl.type}`} class={`tile tile-${tl.type}${tl.type === 'agents' && noGpu ? ' tile-compact' : ''}`} style={{ gridColumn: `${tl.x + 1} / span ${tl.w}`, gridRow: `${tl.y + 1} / span ${tl.h}` }}>
+            <section key={`${i}-${tl.type}`} class={`tile tile-${tl.type}${tl.type === 'agents' && noGpu ? ' tile-compact' : ''}${haDownSince !== null && FROM_HA.has(tl.type) ? ' tile-stale' : ''}`} style={{ gridColumn: `${tl.x + 1} / span ${tl.w}`, gridRow: `${tl.y + 1} / span ${tl.h}` }}>
               <TileGuard>{tile(tl)}</TileGuard>
+              {haDownSince !== null && FROM_HA.has(tl.type) && <div class="tile-stale-note">{t('status.staleTile', { time: sinceText(haDownSince, now, locale) })}</div>}
             </section>
           ))}
         </div>

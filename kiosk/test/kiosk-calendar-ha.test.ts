@@ -121,16 +121,25 @@ describe.each(testedHaVersions())('the calendar tile (real Home Assistant %s)', 
     }
   });
 
-  it('keeps the last events, greyed out with the time of the last news, when HA stops answering; never an error', async () => {
-    expect((await admin.put('/api/admin/kiosk/layout', layoutWith('en-GB'))).status).toBe(200);
-    const { context, page } = await pairedPage(browser, t, admin, { width: 390, height: 844 }, '?calendarMs=500');
+  it('keeps the last events and states, greyed out with the time of the last news, when HA stops answering; never an error', async () => {
+    // An entities tile beside the calendar: HA's states grey out too.
+    expect((await admin.put('/api/admin/kiosk/entities', { entities: [{ entityId: FAMILY, allowToggle: false }] })).status).toBe(200);
+    const layout = layoutWith('en-GB');
+    layout.tiles = [...layout.tiles.filter((x) => x.type !== 'agents'), { type: 'entities', x: 0, y: 2, w: 4, h: 1, options: { entityIds: [FAMILY] } }];
+    expect((await admin.put('/api/admin/kiosk/layout', layout)).status).toBe(200);
+    const { context, page } = await pairedPage(browser, t, admin, { width: 390, height: 844 }, '?calendarMs=500&pollMs=500');
     try {
       await page.waitForSelector('.cal-event', { timeout: 15_000 });
+      await page.waitForSelector(`[data-entity="${FAMILY}"]`);
+      expect(await page.locator('.tile-entities.tile-stale').count()).toBe(0);
       await ha.stop();
       // The next ask fails: the tile stays, grey, and says since when.
       expect((await admin.get('/api/kiosk/calendar')).status).toBeGreaterThanOrEqual(500);
       await page.waitForSelector('.calendar.stale', { timeout: 15_000 });
-      expect(await page.textContent('.tile-stale-note')).toMatch(/^not updated since \d{1,2}:\d{2}$/);
+      expect(await page.textContent('.calendar .tile-stale-note')).toMatch(/^not updated since \d{1,2}:\d{2}$/);
+      await page.waitForSelector('.tile-entities.tile-stale', { timeout: 30_000 });
+      expect(await page.textContent('.tile-entities .tile-stale-note')).toMatch(/^not updated since \d{1,2}:\d{2}$/);
+      expect(await page.textContent(`[data-entity="${FAMILY}"] .entity-name`)).toBe('Family');
       expect(await page.locator('.cal-event').count()).toBeGreaterThan(0);
       await screenshot(page, `calendar-stale-phone-${version}.png`);
     } finally {
