@@ -78,6 +78,8 @@ try {
   // Remounts with real timers. Handles are disposed at once (see above).
   const until = async (p: Page, selector: string) => (await p.waitForSelector(selector))?.dispose();
   const control = t.running.app.kioskControl;
+  // Day and night by the control only: the real clock may be in the schedule's night.
+  await admin.put('/api/admin/kiosk/layout', { ...layout, night: { ...layout.night, scheduled: false } });
   const wall = await pairedPage(browser, t, admin, { width: 1280, height: 720 }, '?slideMs=300');
   await until(wall.page, '.kiosk.day .slideshow img');
   for (const kind of ['photos', 'night'] as const) {
