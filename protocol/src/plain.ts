@@ -19,3 +19,13 @@ export const HUB_CA_DOWNLOAD_PATH = '/hearth-ca.crt';
 
 export { FIELD_ERROR_CODES, STATUS_ERROR_CODES, statusErrorCode, type ErrorCode, type FieldErrorCode, type StatusErrorCode, type FieldError } from './error-codes.js';
 export { backoffDelay, type Backoff } from './backoff.js';
+
+/** Kinds of language model an agent can use: an OpenAI-compatible server, Ollama, or its own llama.cpp on a GGUF file. */
+export const LLM_KINDS = ['openai', 'ollama', 'builtin'] as const;
+export type LlmKind = (typeof LLM_KINDS)[number];
+/** ComfyUI templates a family may replace with their own workflow (API format). */
+export const WORKFLOW_TEMPLATES = ['text-to-image', 'image-to-image', 'text-to-video'] as const;
+export type WorkflowTemplate = (typeof WORKFLOW_TEMPLATES)[number];
+/** Why a backend test failed, for a sentence in the person's language; the result's `detail` is the server's own words. */
+export const BACKEND_FAILURES = ['unreachable', 'timeout', 'http', 'bad-answer', 'not-gguf', 'model-missing', 'no-backend'] as const;
+export type BackendFailure = (typeof BACKEND_FAILURES)[number];
