@@ -12,6 +12,7 @@ import { mqttDevicePlugin } from './mqtt-device/plugin.js';
 import { gettingStartedRoutes } from './getting-started/routes.js';
 import { comicCapabilities } from './comics/capabilities.js';
 import { agentCommandAuditPlugin } from './mqtt-device/agent-command-audit.js';
+import { pushPlugin } from './push/plugin.js';
 
 export type Capability = (app: HearthApp) => Promise<void>;
 
@@ -24,6 +25,7 @@ export function productCapabilities(config: ApplianceConfig, connections: Connec
     ...jobCapabilities({ dataDir: config.dataDir, version, connections, log }),
     ...comicCapabilities({ log }),
     async (app) => { await app.register(homeAssistantPlugin, { log }); },
+    async (app) => { await app.register(pushPlugin, { log, publicUrl: config.publicUrl }); },
     async (app) => { await app.register(backupRoutes, { dataDir: config.dataDir, key: config.backupKey }); },
     async (app) => { await app.register(kioskFeedPlugin, { version, publicUrl: config.publicUrl }); },
     async (app) => { await app.register(mqttDevicePlugin, { mqtt: connections.mqtt, log, version, configurationUrl: config.publicUrl }); },

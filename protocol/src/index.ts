@@ -15,3 +15,4 @@ export * from './mqtt-acl.js';
 export * from './backoff.js';
 export * from './errors.js';
 export * from './plain.js';
+export * from './push.js';

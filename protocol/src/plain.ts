@@ -16,3 +16,7 @@ export type ServerEventName = (typeof SERVER_EVENT_TYPES)[number];
 
 export { FIELD_ERROR_CODES, STATUS_ERROR_CODES, statusErrorCode, type ErrorCode, type FieldErrorCode, type StatusErrorCode, type FieldError } from './error-codes.js';
 export { backoffDelay, type Backoff } from './backoff.js';
+
+/** What a family member may be told on a device by Web Push, each opted in per device. */
+export const PUSH_KINDS = ['jobSucceeded', 'jobFailed', 'comicReady', 'storyReady'] as const;
+export type PushKind = (typeof PUSH_KINDS)[number];

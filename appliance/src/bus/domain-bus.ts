@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { AgentView, HaStateEvent, JobProgress, JobView, KioskControl, KioskCameraEvent, KioskLayout, KioskPresenceState } from '@hearth/protocol';
+import type { AgentView, HaStateEvent, PushKind, JobProgress, JobView, KioskControl, KioskCameraEvent, KioskLayout, KioskPresenceState } from '@hearth/protocol';
 import type { MediaRow } from '../media/media-repo.js';
 
 /** Whose job it is: decides who may hear about it (owner + admins; Hearth's own jobs stay off the wall). */
@@ -26,6 +26,11 @@ export interface ApplianceEvents {
   'job.progress': { jobId: string; owner: JobOwnerRef; progress: JobProgress };
   /** A job succeeded and its media are linked (after its `job.changed`). */
   'job.succeeded': { job: JobView; owner: JobOwnerRef; mediaIds: string[] };
+  /**
+   * A pipeline finished by itself (not cancelled): all its steps done, or one failed. `page` is
+   * where the portal shows what it made, and what its kind calls a success (a comic, a story).
+   */
+  'pipeline.finished': { pipeline: { id: number; kind: string; title: string; status: 'succeeded' | 'failed'; ownerId: number | null }; page?: { notice: PushKind | null; path: string } };
   /** A new gallery item (an upload or a job's artifact); `pending` items await moderation. */
   'media.added': { media: MediaRow };
   /** An item's privacy or moderation changed; `before` is the row as it was. */
