@@ -569,7 +569,6 @@ export const en = {
   'notify.kind.storyReady': 'a story is ready',
   'notify.saved': 'Saved.',
   'notify.devices': 'Your devices with notifications',
-  'notify.thisDevice': '{service} (this device)',
   'notify.since': 'since {date}',
   'notify.remove': 'Remove',
   'notify.ha.on': 'Home Assistant also sends job notifications: the Hearth notify blueprint is in use there.',

@@ -570,7 +570,6 @@ export const pl: Record<MessageKey, string> = {
   'notify.kind.storyReady': 'opowieść jest gotowa',
   'notify.saved': 'Zapisano.',
   'notify.devices': 'Twoje urządzenia z powiadomieniami',
-  'notify.thisDevice': '{service} (to urządzenie)',
   'notify.since': 'od {date}',
   'notify.remove': 'Usuń',
   'notify.ha.on': 'Home Assistant też wysyła powiadomienia o zadaniach: używa tam schematu powiadomień Hearth.',
