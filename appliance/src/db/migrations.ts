@@ -348,8 +348,9 @@ export const MIGRATIONS: Migration[] = [
     name: 'web push subscriptions',
     sql: `
       -- One row per browser (its push endpoint is unique); the keys encrypt messages to it (RFC 8291).
+      -- Ids are never reused, so audit entries (push:<id>) name one subscription.
       CREATE TABLE push_subscriptions (
-        id INTEGER PRIMARY KEY,
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
         user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
         endpoint TEXT NOT NULL UNIQUE,
         p256dh TEXT NOT NULL,
