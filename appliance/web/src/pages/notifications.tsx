@@ -35,6 +35,8 @@ export function DeviceNotifications() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | string | null>(null);
   const [saved, setSaved] = useState(false);
+  // The boxes show a choice at once; the hub's list catches up when it reloads.
+  const [chosen, setChosen] = useState<PushKind[] | null>(null);
 
   useEffect(() => {
     if (!('serviceWorker' in navigator) || !('PushManager' in window) || !('Notification' in window)) {
@@ -45,6 +47,7 @@ export function DeviceNotifications() {
   }, []);
 
   const mine: PushSubscriptionView | undefined = status.data?.subscriptions.find((s) => s.endpoint === endpoint);
+  const shownKinds: readonly PushKind[] = chosen ?? mine?.kinds ?? [];
 
   const save = async (sub: PushSubscriptionJSON, kinds: readonly PushKind[] | undefined) => {
     await api.post('/api/push/subscriptions', { endpoint: sub.endpoint, keys: { p256dh: sub.keys?.p256dh, auth: sub.keys?.auth }, lang, ...(kinds ? { kinds } : {}) });
@@ -91,8 +94,15 @@ export function DeviceNotifications() {
     if (!mine) return;
     const s = await browserSubscription();
     if (!s) return;
-    await save(s.toJSON(), PUSH_KINDS.filter((k) => (k === kind ? on : mine.kinds.includes(k))));
-    setSaved(true);
+    const next = PUSH_KINDS.filter((k) => (k === kind ? on : shownKinds.includes(k)));
+    setChosen(next);
+    try {
+      await save(s.toJSON(), next);
+      setSaved(true);
+    } catch (e) {
+      setChosen(null);
+      throw e;
+    }
   });
 
   const remove = (id: number) => act(async () => { await api.delete(`/api/push/subscriptions/${id}`); });
@@ -116,7 +126,7 @@ export function DeviceNotifications() {
               <legend>{t('notify.kinds')}</legend>
               {PUSH_KINDS.map((kind) => (
                 <label key={kind} class="row">
-                  <input type="checkbox" name={kind} checked={mine.kinds.includes(kind)} disabled={busy} onChange={(e) => void toggleKind(kind, e.currentTarget.checked)()} />
+                  <input type="checkbox" name={kind} checked={shownKinds.includes(kind)} disabled={busy} onChange={(e) => void toggleKind(kind, e.currentTarget.checked)()} />
                   {t(`notify.kind.${kind}`)}
                 </label>
               ))}
