@@ -558,6 +558,7 @@ export const en = {
   'notify.intro': 'Hearth can tell this phone or computer when your jobs finish, even while the portal is closed.',
   'notify.unsupported': 'This browser cannot receive notifications from Hearth. On a phone, open Hearth over HTTPS and add it to the home screen first.',
   'notify.denied': 'Notifications for Hearth are blocked in this browser’s settings. Allow them there, then try again.',
+  'notify.browserFailed': 'This browser could not turn notifications on ({reason}).',
   'notify.enable': 'Turn on notifications',
   'notify.disable': 'Turn off on this device',
   'notify.on': 'Notifications are on for this device.',

@@ -559,6 +559,7 @@ export const pl: Record<MessageKey, string> = {
   'notify.intro': 'Hearth może dać znać temu telefonowi lub komputerowi, gdy Twoje zadania się skończą, nawet przy zamkniętym portalu.',
   'notify.unsupported': 'Ta przeglądarka nie może odbierać powiadomień z Hearth. Na telefonie otwórz Hearth przez HTTPS i najpierw dodaj go do ekranu głównego.',
   'notify.denied': 'Powiadomienia z Hearth są zablokowane w ustawieniach tej przeglądarki. Zezwól na nie tam i spróbuj ponownie.',
+  'notify.browserFailed': 'Ta przeglądarka nie mogła włączyć powiadomień ({reason}).',
   'notify.enable': 'Włącz powiadomienia',
   'notify.disable': 'Wyłącz na tym urządzeniu',
   'notify.on': 'Powiadomienia na tym urządzeniu są włączone.',

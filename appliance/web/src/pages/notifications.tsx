@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { PUSH_KINDS, type PushKind } from '@hearth/protocol/plain';
 import type { PushStatusView, PushSubscriptionView } from '@hearth/protocol';
-import type { ApiError } from '../api.js';
+import { ApiError } from '../api.js';
 import { ErrorNotice, Notice } from '../components/notice.js';
 import { useI18n } from '../i18n/i18n.js';
 import { useSession } from '../session.js';
@@ -66,7 +66,8 @@ export function DeviceNotifications() {
     try {
       await work();
     } catch (e) {
-      setError(e as ApiError | string);
+      // The hub's refusals say what to do; the browser's own (no push service reachable) are named.
+      setError(e instanceof ApiError ? e : t('notify.browserFailed', { reason: (e as Error).message }));
     } finally {
       setBusy(false);
       status.reload();
@@ -74,7 +75,7 @@ export function DeviceNotifications() {
   };
 
   const enable = act(async () => {
-    if ((await Notification.requestPermission()) !== 'granted') throw t('notify.denied');
+    if ((await Notification.requestPermission()) !== 'granted') return setError(t('notify.denied'));
     const reg = await navigator.serviceWorker.ready;
     // A subscription the hub does not know (made for an older key) is replaced.
     const old = await reg.pushManager.getSubscription();
