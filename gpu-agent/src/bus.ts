@@ -1,5 +1,4 @@
-import { EventEmitter } from 'node:events';
-import type { Capability, JobProgress, JobType } from '@hearth/protocol';
+import { TypedBus, type Capability, type JobProgress, type JobType } from '@hearth/protocol';
 import type { TelemetrySnapshot } from './telemetry/gpu-sample.js';
 
 export interface JobEvent {
@@ -25,27 +24,5 @@ export interface AgentEvents {
 
 export type AgentEventName = keyof AgentEvents;
 
-/** A typed in-process event bus; listeners that throw are logged by the caller's emitter, never crash it. */
-export class AgentBus {
-  readonly #emitter = new EventEmitter();
-
-  constructor(private readonly onListenerError: (event: string, err: unknown) => void = () => {}) {
-    this.#emitter.setMaxListeners(50);
-  }
-
-  on<K extends AgentEventName>(event: K, listener: (payload: AgentEvents[K]) => void): () => void {
-    const safe = (payload: AgentEvents[K]) => {
-      try {
-        listener(payload);
-      } catch (err) {
-        this.onListenerError(event, err);
-      }
-    };
-    this.#emitter.on(event, safe);
-    return () => this.#emitter.off(event, safe);
-  }
-
-  emit<K extends AgentEventName>(event: K, payload: AgentEvents[K]): void {
-    this.#emitter.emit(event, payload);
-  }
-}
+/** The agent's typed in-process event bus: extensions talk only through it. */
+export class AgentBus extends TypedBus<AgentEvents> {}

@@ -5,9 +5,8 @@
 # uses, and holds a venv (/opt/ha) with requirements-2026.lock installed. HA runs there under
 # chroot and shares the host's network.
 #
-# Same pattern as ha-venv.sh: the root lives outside the repo, keyed by the lock file's hash (and
-# this recipe), a marker written last tells a finished install from an interrupted one, and a
-# flock makes parallel callers wait for one install.
+# The root lives outside the repo as scripts/lib/cached.sh describes, keyed by the lock file's
+# hash and this recipe.
 # Prints the root's path on stdout (progress goes to stderr).
 #
 #   ha2026-root.sh          make or reuse the root, print its path
@@ -20,8 +19,9 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=../../scripts/lib/cached.sh
+. "$here/../scripts/lib/cached.sh"
 lock="$here/requirements-2026.lock"
-cache="${HEARTH_CACHE_DIR:-$HOME/.cache/hearth}"
 HA_VERSION=2026.11.0
 SUITE=forky
 # Debian packages inside the root (debootstrap resolves their dependencies). A few pinned
@@ -44,25 +44,15 @@ else
   [ -f "$lock" ] || die "$lock is missing (make it with --lock)"
   key="$({ cat "$lock"; echo "$RECIPE"; } | sha256sum | cut -c1-12)"
 fi
-root="$cache/ha2026-root-$key"
-marker="$root/.hearth-complete"
-
-if [ "$mode" = install ] && [ -f "$marker" ]; then
-  echo "$root"
-  exit 0
-fi
-
-mkdir -p "$cache"
-exec 9>"$root.lock"
-flock 9
-if [ "$mode" = install ] && [ -f "$marker" ]; then
-  echo "$root"
-  exit 0
-fi
+cached_init ha2026-root "$key"
+root="$cached"
+[ "$mode" = install ] && cached_ready && { echo "$root"; exit 0; }
+cached_lock
+[ "$mode" = install ] && cached_ready && { echo "$root"; exit 0; }
 
 # Nothing is ever mounted inside a root (the harness mounts in a private namespace), but a root
 # is only removed when that holds, so rm -rf can never reach the host through a bind mount.
-remove_root() {
+cached_remove() {
   if grep -q " $1[/ ]" /proc/self/mountinfo; then die "$1 has mounts inside; not removing it"; fi
   rm -rf "$1"
 }
@@ -87,7 +77,7 @@ in_root() { chroot "$root" /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin HOM
 
 # An install always starts from a fresh root; --lock reuses one (and adds packages the recipe gained).
 if [ "$mode" = install ] || [ ! -x "$root/usr/bin/python3.14" ]; then
-  remove_root "$root"
+  cached_remove "$root"
   echo "ha2026-root: debootstrap $SUITE from $mirror into $root (a few minutes the first time)" >&2
   debootstrap --variant=minbase --include="$PACKAGES" "$SUITE" "$root" "$mirror" "$script" >&2 ||
     { tail -n 30 "$root/debootstrap/debootstrap.log" >&2 2>/dev/null || true; die "debootstrap failed"; }
@@ -133,10 +123,7 @@ cp "$lock" "$root/tmp/requirements.lock"
 in_root "${pip[@]}" --no-deps -r /tmp/requirements.lock >&2
 in_root /opt/ha/bin/pip check >&2
 in_root /opt/ha/bin/hass --version >/dev/null
-date -u +%FT%TZ >"$marker"
 # Each root is ~1 GB: roots of older lock files are dropped (a lock change back just rebuilds).
-for old in "$cache"/ha2026-root-*; do
-  case "$old" in "$root" | "$root.lock" | "$cache"/ha2026-root-lockgen*) ;; *) remove_root "$old" ;; esac
-done
+cached_finish
 echo "ha2026-root: ready in $(($(date +%s) - started)) s" >&2
 echo "$root"

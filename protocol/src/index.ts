@@ -16,3 +16,4 @@ export * from './backoff.js';
 export * from './errors.js';
 export * from './plain.js';
 export * from './push.js';
+export * from './typed-bus.js';

@@ -1,5 +1,4 @@
-import { EventEmitter } from 'node:events';
-import type { AgentView, HaStateEvent, PushKind, JobProgress, JobView, KioskControl, KioskCameraEvent, KioskLayout, KioskPresenceState } from '@hearth/protocol';
+import { TypedBus, type AgentView, type HaStateEvent, type PushKind, type JobProgress, type JobView, type KioskControl, type KioskCameraEvent, type KioskLayout, type KioskPresenceState } from '@hearth/protocol';
 import type { MediaRow } from '../media/media-repo.js';
 
 /** Whose job it is: decides who may hear about it (owner + admins; Hearth's own jobs stay off the wall). */
@@ -55,35 +54,5 @@ export interface ApplianceEvents {
 
 export type ApplianceEventName = keyof ApplianceEvents;
 
-/**
- * The appliance's typed in-process event bus (the agent's `AgentBus`, for the appliance).
- * Delivery is synchronous, in subscription order; a listener that throws is reported to
- * `onListenerError` and never stops the publisher or the other listeners.
- */
-export class DomainBus {
-  readonly #emitter = new EventEmitter();
-
-  constructor(private readonly onListenerError: (event: ApplianceEventName, err: unknown) => void = () => {}) {
-    this.#emitter.setMaxListeners(100);
-  }
-
-  on<K extends ApplianceEventName>(event: K, listener: (payload: ApplianceEvents[K]) => void): () => void {
-    const safe = (payload: ApplianceEvents[K]) => {
-      try {
-        listener(payload);
-      } catch (err) {
-        this.onListenerError(event, err);
-      }
-    };
-    this.#emitter.on(event, safe);
-    return () => this.#emitter.off(event, safe);
-  }
-
-  emit<K extends ApplianceEventName>(event: K, payload: ApplianceEvents[K]): void {
-    this.#emitter.emit(event, payload);
-  }
-
-  listenerCount(event: ApplianceEventName): number {
-    return this.#emitter.listenerCount(event);
-  }
-}
+/** The appliance's typed in-process event bus (the agent's `AgentBus`, for the appliance). */
+export class DomainBus extends TypedBus<ApplianceEvents> {}
