@@ -23,6 +23,7 @@ const SEND_TIMEOUT_MS = 1500;
 beforeAll(async () => {
   push = await startPushService();
   h = await startJobsAppliance({
+    comics: true,
     extra: [async (app) => { await app.register(pushPlugin, { log: pino({ level: process.env.PUSH_LOG ?? 'silent' }), sendTimeoutMs: SEND_TIMEOUT_MS, testPushService: { ca: push.ca } }); }],
   });
   admin = await h.t.admin();
@@ -145,6 +146,33 @@ describe('a finished job reaches its owner by Web Push', () => {
   });
 });
 
+describe('pipelines tell as one', () => {
+  it('a comic pipeline that ends sends one message about it (with the comic\'s page), none per step', async () => {
+    const s = await subscribe(member, 'mia-comics');
+    const comic = await member.post('/api/comics', { title: 'Space cats' });
+    expect(comic.status, comic.text).toBe(201);
+    // No computer offers a language model, so the dialogue step is refused and the pipeline fails
+    // while its picture steps (jobs of their own) go on and finish.
+    const made = await member.post(`/api/comics/${comic.json.id}/make`, { pictures: 'photos', photoIds: [memberPhoto] });
+    expect(made.status, made.text).toBe(202);
+    const pipelineNow = async () => (await member.get(`/api/pipelines/${made.json.id}`)).json;
+    await waitFor(async () => (await pipelineNow()).status === 'failed', { timeoutMs: 60_000 });
+    expect(await nextMessage(s, 1)).toEqual({ kind: 'jobFailed', title: 'Failed: Make “Space cats”', body: 'Tap to see what went wrong.', url: `/comics/${comic.json.id}`, tag: `pipeline:${made.json.id}` });
+
+    const stepJobs = (await pipelineNow()).steps.filter((x: { jobId: string | null }) => x.jobId).map((x: { jobId: string }) => x.jobId);
+    expect(stepJobs.length).toBeGreaterThan(0);
+    await waitFor(async () => {
+      for (const id of stepJobs) if (!['succeeded', 'failed'].includes((await member.get(`/api/jobs/${id}`)).json.status)) return false;
+      return true;
+    }, { timeoutMs: 60_000 });
+    // A job of the member's own after the steps finished is the next message: the steps sent none.
+    await runJob(member, { type: 'image.upscale', title: 'After the comic', input: { mediaId: memberPhoto } });
+    expect((await nextMessage(s, 2)).title).toBe('Done: After the comic');
+    expect(deliveriesTo('mia-comics')).toHaveLength(2);
+    await member.delete(`/api/push/subscriptions/${s.id}`);
+  });
+});
+
 describe('who is told', () => {
   it('only the owner: a child (or an admin) never hears of another member\'s private job', async () => {
     const kid = await subscribe(child, 'kid-tablet');
@@ -158,6 +186,18 @@ describe('who is told', () => {
     expect(deliveriesTo('kid-tablet').map((d) => kid.sub.decrypt(d.body)).join()).not.toContain('Secret');
     expect(deliveriesTo('admin-phone')).toHaveLength(0);
     for (const [c, s] of [[child, kid], [admin, boss], [member, mia]] as const) await c.delete(`/api/push/subscriptions/${s.id}`);
+  });
+});
+
+describe('keys lost (settings restored without their secrets)', () => {
+  it('new keys are made and the subscriptions made with the old ones are dropped', async () => {
+    const s = await subscribe(member, 'before-restore');
+    const before = (await member.get('/api/push')).json.publicKey;
+    await h.app.settings.update((x) => { delete x.secrets.vapid; });
+    await h.t.restart();
+    const after = (await member.get('/api/push')).json;
+    expect(after.publicKey).not.toBe(before);
+    expect(after.subscriptions.map((x: { id: number }) => x.id)).not.toContain(s.id);
   });
 });
 
