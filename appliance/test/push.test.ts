@@ -113,8 +113,8 @@ describe('a finished job reaches its owner by Web Push', () => {
 
     // The watch only wanted comics: a finished pipeline that made one reaches it (and the laptop too).
     const mia = (await member.get('/api/me')).json.user;
-    h.app.bus.emit('pipeline.finished', { pipeline: { id: 77, kind: 'comic.make', title: 'Make “Space cats”', status: 'succeeded', ownerId: mia.id }, page: { notice: 'comicReady', path: '/comics/5' } });
-    expect(await nextMessage(onlyComics, 1)).toEqual({ kind: 'comicReady', title: 'Your comic is ready', body: 'Make “Space cats”', url: '/comics/5', tag: 'pipeline:77' });
+    h.app.bus.emit('pipeline.finished', { pipeline: { id: 77, kind: 'comic.make', title: 'Make “Space cats”', status: 'succeeded', ownerId: mia.id }, page: { name: 'Space cats', notice: 'comicReady', path: '/comics/5' } });
+    expect(await nextMessage(onlyComics, 1)).toEqual({ kind: 'comicReady', title: 'Your comic is ready', body: '“Space cats” is ready to read.', url: '/comics/5', tag: 'pipeline:77' });
     expect((await nextMessage(all, 2)).kind).toBe('comicReady');
     // …and the failed job never went to the watch: its first message was the comic.
     expect(deliveriesTo('mia-watch')).toHaveLength(1);
@@ -157,7 +157,7 @@ describe('pipelines tell as one', () => {
     expect(made.status, made.text).toBe(202);
     const pipelineNow = async () => (await member.get(`/api/pipelines/${made.json.id}`)).json;
     await waitFor(async () => (await pipelineNow()).status === 'failed', { timeoutMs: 60_000 });
-    expect(await nextMessage(s, 1)).toEqual({ kind: 'jobFailed', title: 'Failed: Make “Space cats”', body: 'Tap to see what went wrong.', url: `/comics/${comic.json.id}`, tag: `pipeline:${made.json.id}` });
+    expect(await nextMessage(s, 1)).toEqual({ kind: 'jobFailed', title: 'Failed: Space cats', body: 'Tap to see what went wrong.', url: `/comics/${comic.json.id}`, tag: `pipeline:${made.json.id}` });
 
     const stepJobs = (await pipelineNow()).steps.filter((x: { jobId: string | null }) => x.jobId).map((x: { jobId: string }) => x.jobId);
     expect(stepJobs.length).toBeGreaterThan(0);

@@ -26,10 +26,10 @@ export interface ApplianceEvents {
   /** A job succeeded and its media are linked (after its `job.changed`). */
   'job.succeeded': { job: JobView; owner: JobOwnerRef; mediaIds: string[] };
   /**
-   * A pipeline finished by itself (not cancelled): all its steps done, or one failed. `page` is
-   * where the portal shows what it made, and what its kind calls a success (a comic, a story).
+   * A pipeline finished by itself (not cancelled): all its steps done, or one failed. `page` names
+   * what it worked on, where the portal shows it, and what its kind calls a success (a comic, a story).
    */
-  'pipeline.finished': { pipeline: { id: number; kind: string; title: string; status: 'succeeded' | 'failed'; ownerId: number | null }; page?: { notice: PushKind | null; path: string } };
+  'pipeline.finished': { pipeline: { id: number; kind: string; title: string; status: 'succeeded' | 'failed'; ownerId: number | null }; page?: { name: string; notice: PushKind | null; path: string } };
   /** A new gallery item (an upload or a job's artifact); `pending` items await moderation. */
   'media.added': { media: MediaRow };
   /** An item's privacy or moderation changed; `before` is the row as it was. */

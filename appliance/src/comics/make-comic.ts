@@ -67,7 +67,7 @@ export function makeComicKind(comics: ComicService, media: MediaService): Pipeli
     // Only a run that drew the pages made a comic ("your comic is ready"); dialogue or pictures alone are a step of the work.
     page(row) {
       const input = JSON.parse(row.input) as MakeComicInput;
-      return { notice: input.only === 'all' ? 'comicReady' : null, path: `/comics/${input.comicId}` };
+      return { name: comics.store.get(input.comicId)?.title ?? row.title, notice: input.only === 'all' ? 'comicReady' : null, path: `/comics/${input.comicId}` };
     },
 
     jobFor(step, { input }) {

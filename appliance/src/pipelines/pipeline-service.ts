@@ -32,8 +32,11 @@ export interface PipelineKind<I = unknown> {
   onSubmitted?(step: StepRow, jobId: string, ctx: PipelineContext<I>): void;
   /** Once, inside the transaction that marks the step's result applied (write it into a document). */
   apply?(step: StepRow, result: JobResult, ctx: PipelineContext<I>): void;
-  /** Where the portal shows what a pipeline of this kind makes, and what a success is called in notifications (null: a plain "done"). */
-  page?(row: PipelineRow): { notice: PushKind | null; path: string };
+  /**
+   * What a pipeline of this kind works on, for notifications: its name as the family typed it (any
+   * language), the portal page that shows it, and what a success is called (null: a plain "done").
+   */
+  page?(row: PipelineRow): { name: string; notice: PushKind | null; path: string };
 }
 
 /** Thrown inside a submission's transaction when another round gave the step its job first: nothing is written. */

@@ -48,7 +48,9 @@ export class PushNotifier {
       o.bus.on('pipeline.finished', ({ pipeline, page }) => this.later(() => {
         if (pipeline.ownerId === null) return [];
         const kind: PushKind = pipeline.status === 'failed' ? 'jobFailed' : page?.notice ?? 'jobSucceeded';
-        return this.deliveries(pipeline.ownerId, kind, (lang) => pipelineMessage(kind, pipeline, page?.path ?? '/', lang));
+        // The name the family gave the comic or story; a pipeline's own title is Hearth's English.
+        const named = { id: pipeline.id, title: page?.name ?? pipeline.title };
+        return this.deliveries(pipeline.ownerId, kind, (lang) => pipelineMessage(kind, named, page?.path ?? '/', lang));
       })),
     ];
   }
