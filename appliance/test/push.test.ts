@@ -244,6 +244,10 @@ describe('subscriptions: access and bad input', () => {
     const again = await member.post('/api/push/subscriptions', { endpoint: push.endpoint('mia-audit'), keys: s.sub.keys(), lang: 'pl', kinds: ['storyReady'] });
     expect(again.status).toBe(200);
     expect(again.json).toMatchObject({ id: s.id, lang: 'pl', kinds: ['storyReady'] });
+    // "Export my data" lists the device, without its endpoint or keys.
+    const exported = (await member.get('/api/me/export')).json.pushSubscriptions;
+    expect(exported).toEqual([expect.objectContaining({ id: s.id, service: new URL(push.origin).host, lang: 'pl', kinds: ['storyReady'] })]);
+    expect(JSON.stringify(exported)).not.toContain('mia-audit');
     expect((await member.delete(`/api/push/subscriptions/${s.id}`)).status).toBe(204);
     const audit = (await admin.get('/api/admin/audit?action=push.&limit=50')).json.entries as Array<{ action: string; target: string; detail: unknown }>;
     const mine = audit.filter((e) => e.target === `push:${s.id}`).map((e) => e.action);

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { PushNotifier } from './notifier.js';
 import { pushRoutes } from './routes.js';
-import { SubscriptionStore } from './subscription-store.js';
+import { SubscriptionStore, subscriptionView } from './subscription-store.js';
 import { vapidKeys, vapidSubject } from './vapid.js';
 
 export interface PushPluginOptions {
@@ -30,6 +30,11 @@ export async function pushPlugin(app: FastifyInstance, opts: PushPluginOptions):
     ...(opts.testPushService ? { ca: opts.testPushService.ca } : {}),
   });
   app.addHook('onClose', async () => notifier.close());
+  // The member's devices belong in "Export my data"; their keys are the browser's secret, not the member's data.
+  app.accountExport.add('pushSubscriptions', (userId) => store.ofUser(userId).map((row) => {
+    const { endpoint: _endpoint, ...view } = subscriptionView(row);
+    return view;
+  }));
   await app.register(pushRoutes, {
     store, vapid, allowPrivateEndpoints: opts.testPushService !== undefined,
     homeAssistant: () => (app.hasDecorator('homeAssistant') ? app.homeAssistant : undefined),
