@@ -3,11 +3,13 @@
  * here has no way to the internet, so its push service (FCM) cannot hand out a subscription: the
  * page's PushManager is replaced IN THE BROWSER ONLY by one that returns a subscription with keys
  * this test made. Everything else is real: the permission prompt (granted or refused by the
- * context), the service worker, the portal, the appliance's routes, CSRF and storage. Delivery
- * to a push service is covered by push.test.ts.
+ * context), the service worker, the portal, the appliance's routes, CSRF and storage. The worker
+ * gets a real push event through Chromium's DevTools protocol. Delivery to a push service is
+ * covered by push.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { waitFor } from '@hearth/testkit';
 import { startTestAppliance, type TestAppliance } from './support/harness.js';
 import type { HttpClient } from './support/http-client.js';
 import { TestSubscriber } from './support/push-service.js';
@@ -107,6 +109,30 @@ describe('Profile → Notifications on this device', () => {
     expect(await subscriptions()).toEqual([]);
     expect(await page.evaluate(() => (window as unknown as { __push: Stub }).__push.unsubscribed)).toBe(1);
     expect(w.errors).toEqual([]);
+  });
+
+  it('the service worker shows a pushed message, and only ever links to this hub', { timeout: 90_000 }, async () => {
+    const page = await newPage({ grant: true });
+    await page.goto(`${t.url}/`);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 60_000 });
+    // A real push event into the real worker: what DevTools' "Push" button does.
+    const cdp = await page.context().newCDPSession(page);
+    const registrations: Array<{ registrationId: string; scopeURL: string }> = [];
+    cdp.on('ServiceWorker.workerRegistrationUpdated', (e: { registrations: typeof registrations }) => { registrations.push(...e.registrations); });
+    await cdp.send('ServiceWorker.enable');
+    await waitFor(() => registrations.some((r) => r.scopeURL === `${t.url}/`), { timeoutMs: 30_000, what: 'the worker\'s registration' });
+    const registrationId = registrations.find((r) => r.scopeURL === `${t.url}/`)!.registrationId;
+    const deliver = (message: Record<string, unknown>) => cdp.send('ServiceWorker.deliverPushMessage', { origin: t.url, registrationId, data: JSON.stringify(message) });
+    const shown = () => page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag, data: n.data as unknown })));
+
+    await deliver({ kind: 'comicReady', title: 'Your comic is ready', body: '“Space cats” is ready to read.', url: '/comics/5', tag: 'pipeline:7' });
+    await waitFor(async () => (await shown()).length === 1, { timeoutMs: 30_000, what: 'a notification' });
+    expect(await shown()).toEqual([{ title: 'Your comic is ready', body: '“Space cats” is ready to read.', tag: 'pipeline:7', data: { url: '/comics/5' } }]);
+
+    // A message pointing elsewhere opens the hub's home page instead.
+    await deliver({ kind: 'jobSucceeded', title: 'Done: Lake', body: 'Tap to open it in Hearth.', url: 'https://elsewhere.example/phish', tag: 'job:x' });
+    await waitFor(async () => (await shown()).length === 2, { timeoutMs: 30_000, what: 'a second notification' });
+    expect((await shown()).find((n) => n.tag === 'job:x')!.data).toEqual({ url: '/' });
   });
 
   it('says so when notifications are blocked, and subscribes nothing', { timeout: 60_000 }, async () => {
