@@ -133,6 +133,18 @@ describe('Profile → Notifications on this device', () => {
     await deliver({ kind: 'jobSucceeded', title: 'Done: Lake', body: 'Tap to open it in Hearth.', url: 'https://elsewhere.example/phish', tag: 'job:x' });
     await waitFor(async () => (await shown()).length === 2, { timeoutMs: 30_000, what: 'a second notification' });
     expect((await shown()).find((n) => n.tag === 'job:x')!.data).toEqual({ url: '/' });
+
+    // Tapping the comic's notification (dispatched in the worker) takes the open portal to the comic.
+    const worker = page.context().serviceWorkers().find((w) => w.url() === `${t.url}/sw.js`)!;
+    await worker.evaluate(async () => {
+      // The worker's own types (WebWorker lib) are not in this file's; only what is used is named.
+      const sw = self as unknown as { registration: ServiceWorkerRegistration; dispatchEvent(e: Event): boolean };
+      const Click = (globalThis as unknown as { NotificationEvent: new (type: string, init: { notification: Notification }) => Event }).NotificationEvent;
+      const [notification] = await sw.registration.getNotifications({ tag: 'pipeline:7' });
+      sw.dispatchEvent(new Click('notificationclick', { notification: notification! }));
+    });
+    await page.waitForURL(`${t.url}/comics/5`, { timeout: 30_000 });
+    expect(await shown()).toHaveLength(1);
   });
 
   it('says so when notifications are blocked, and subscribes nothing', { timeout: 60_000 }, async () => {

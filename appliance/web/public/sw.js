@@ -87,12 +87,9 @@ self.addEventListener('notificationclick', (event) => {
   event.waitUntil((async () => {
     const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
     const open = windows.find((w) => new URL(w.url).origin === self.location.origin);
-    if (open) {
-      await open.focus();
-      // navigate() only works on a page this worker controls; otherwise a new window.
-      const moved = await open.navigate(path).catch(() => null);
-      if (moved) return moved;
-    }
+    // navigate() only works on a page this worker controls; otherwise a new window.
+    const moved = open ? await open.navigate(path).catch(() => null) : null;
+    if (moved) return moved.focus().catch(() => moved);
     return self.clients.openWindow(path);
   })());
 });
