@@ -122,6 +122,14 @@ describe('a finished job reaches its owner by Web Push', () => {
     await member.delete(`/api/push/subscriptions/${onlyComics.id}`);
   });
 
+  it('a finished story reaches a Polish device in Polish, named as the family named it', async () => {
+    const s = await subscribe(member, 'mia-pl-stories', { lang: 'pl', kinds: ['storyReady'] });
+    const mia = (await member.get('/api/me')).json.user;
+    h.app.bus.emit('pipeline.finished', { pipeline: { id: 78, kind: 'story.tell', title: 'Story: a dragon', status: 'succeeded', ownerId: mia.id }, page: { name: 'Smok i zamek', notice: 'storyReady', path: '/stories/3' } });
+    expect(await nextMessage(s, 1)).toEqual({ kind: 'storyReady', title: 'Twoja opowieść jest gotowa', body: '„Smok i zamek” czeka na widzów.', url: '/stories/3', tag: 'pipeline:78' });
+    await member.delete(`/api/push/subscriptions/${s.id}`);
+  });
+
   it('drops a subscription quietly when the push service answers 410 Gone', async () => {
     const s = await subscribe(member, 'old-phone');
     push.behave('old-phone', 'gone');

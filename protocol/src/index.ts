@@ -17,4 +17,5 @@ export * from './backoff.js';
 export * from './errors.js';
 export * from './plain.js';
 export * from './push.js';
+export * from './stories.js';
 export * from './typed-bus.js';

@@ -1,6 +1,6 @@
 /**
- * LLM runner: `text.dialogue` through Ollama, an OpenAI-compatible server or the built-in
- * llama.cpp. The model is held to a schema made for this input (constrained decoding where the
+ * LLM runner: `text.dialogue` and `text.story` through Ollama, an OpenAI-compatible server or the
+ * built-in llama.cpp. The model is held to a schema made for this input (constrained decoding where the
  * backend can) and a token budget; the answer is streamed (progress in tokens against the
  * budget), then checked; an answer that fails the checks is sent back once with the problems
  * listed, and a second failure is a clear error. The result names the model that wrote it.
@@ -10,7 +10,8 @@ import { JobError, type RunContext, type Runner, type RunnerJob, type RunResult 
 import { asJobError } from '../../backends/http.js';
 import type { LlmSettings } from '../../backends/settings.js';
 import type { ChatBackend } from './backend.js';
-import { checkDialogue, checkDialogueInput, correctionMessages, dialogueMessages, dialogueSchemaFor, dialogueTokenBudget, type DialogueInput } from './dialogue.js';
+import { checkDialogue, checkDialogueInput, correctionMessages, dialogueMessages, dialogueSchemaFor, dialogueTokenBudget, type ChatMessage, type Checked } from './dialogue.js';
+import { checkStory, checkStoryInput, storyMessages, storySchemaFor, storyTokenBudget } from './story.js';
 import { BuiltinChat } from './builtin/builtin-chat.js';
 import { OllamaChat } from './ollama.js';
 import { OpenAiChat } from './openai.js';
@@ -22,12 +23,12 @@ export function chatBackend(settings: LlmSettings): ChatBackend {
 
 export class LlmRunner implements Runner {
   readonly capability: Capability = 'llm';
-  readonly types: readonly JobType[] = ['text.dialogue'];
+  readonly types: readonly JobType[] = ['text.dialogue', 'text.story'];
 
   constructor(private readonly backend: ChatBackend, private readonly progressIntervalMs = 250) {}
 
   canRun(job: RunnerJob): boolean {
-    return job.type === 'text.dialogue';
+    return this.types.includes(job.type);
   }
 
   healthy(signal?: AbortSignal): Promise<boolean> {
@@ -44,16 +45,14 @@ export class LlmRunner implements Runner {
 
   async run(job: RunnerJob, ctx: RunContext): Promise<RunResult> {
     if (!this.canRun(job)) throw new JobError(`the LLM runner cannot run ${job.type} jobs`);
-    let input: DialogueInput;
+    let task: WritingTask;
     try {
-      input = checkDialogueInput(job.input);
+      task = writingTask(job);
     } catch (err) {
       throw new JobError((err as Error).message);
     }
     const report = monotonic(ctx.progress, this.progressIntervalMs);
-    const schema = dialogueSchemaFor(input);
-    const first = dialogueMessages(input);
-    const budget = dialogueTokenBudget(input);
+    const { schema, first, budget } = task;
     // Without token counts, about 4 characters a token.
     const expected = budget * 4;
     let messages = first;
@@ -69,6 +68,7 @@ export class LlmRunner implements Runner {
         answer = await this.backend.chat({
           messages,
           schema,
+          schemaName: task.schemaName,
           maxTokens: budget,
           signal: ctx.signal,
           onText: (delta, tokens) => {
@@ -80,7 +80,7 @@ export class LlmRunner implements Runner {
       } catch (err) {
         throw asJobError(err, this.backend.name, ctx.signal);
       }
-      const checked = checkDialogue(answer.text, input);
+      const checked = task.check(answer.text);
       if (checked.ok) {
         report({ fraction: 1, stage: 'done' }, true);
         return { artifacts: [], data: answer.model ? { ...checked.value, writtenBy: answer.model } : checked.value };
@@ -88,8 +88,34 @@ export class LlmRunner implements Runner {
       problems = answer.truncated ? ['the answer was cut off (it hit the token limit)', ...checked.problems] : checked.problems;
       messages = correctionMessages(first, answer.text, problems);
     }
-    throw new JobError(`the model's dialogue did not fit the comic after a retry: ${problems.join('; ')}`.slice(0, 1000));
+    throw new JobError(`${task.failure} after a retry: ${problems.join('; ')}`.slice(0, 1000));
   }
+}
+
+/** What one kind of writing asks of the model and how its answer is checked. */
+interface WritingTask {
+  schema: Record<string, unknown>;
+  schemaName: string;
+  first: ChatMessage[];
+  budget: number;
+  check(answer: string): Checked<object>;
+  /** The message when even the retry's answer does not pass. */
+  failure: string;
+}
+
+function writingTask(job: RunnerJob): WritingTask {
+  if (job.type === 'text.story') {
+    const input = checkStoryInput(job.input);
+    return {
+      schema: storySchemaFor(input), schemaName: 'story', first: storyMessages(input), budget: storyTokenBudget(input),
+      check: (answer) => checkStory(answer, input), failure: 'the model\'s story did not follow the asked form',
+    };
+  }
+  const input = checkDialogueInput(job.input);
+  return {
+    schema: dialogueSchemaFor(input), schemaName: 'comic_dialogue', first: dialogueMessages(input), budget: dialogueTokenBudget(input),
+    check: (answer) => checkDialogue(answer, input), failure: 'the model\'s dialogue did not fit the comic',
+  };
 }
 
 /** Progress that never goes back and is sent at most every `intervalMs` (stage changes always go out). */
