@@ -4,7 +4,7 @@
  * MAC, and the state changes live when it goes off the network; a member gets no such page and
  * no admin-only fields from the API. ComfyUI is the recorded stand-in, the GPU the stand-in nvidia-smi.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +15,8 @@ import { ComfyStandin } from '../../gpu-agent/test/standins/comfyui/server.js';
 import { startTestAppliance, type TestAppliance } from './support/harness.js';
 import type { HttpClient } from './support/http-client.js';
 import { ensurePortalBuilt } from './portal-support/build.js';
-import { DESKTOP, launchChromium, screenshot } from './portal-support/browser.js';
+import { DESKTOP, PHONE, launchChromium, screenshot } from './portal-support/browser.js';
+import { smolLm2Gguf } from '@hearth/testkit';
 import { apiLogin, invited, loginInBrowser, onboardInBrowser } from './portal-support/flows.js';
 
 describe('Admin → Computers', () => {
@@ -59,7 +60,7 @@ describe('Admin → Computers', () => {
     expect(await help.innerText()).toContain('AGENT_BACKENDS');
     expect(await help.innerText()).toContain('AGENT_LLM_GGUF');
     expect(await help.innerText()).toContain('docs/agent.md and docs/runners.md');
-    expect(await help.innerText()).toContain('not built yet');
+    expect(await help.innerText()).not.toContain('not built yet');
 
     const token = (await admin.post('/api/admin/devices', { kind: 'agent', name: 'Family PC' })).json.token as string;
     const backends = join(dir, 'backends.json');
@@ -73,7 +74,7 @@ describe('Admin → Computers', () => {
     const card = page.locator('[data-computer="family-pc"]');
     await card.and(page.locator('[data-state="online"]')).waitFor({ timeout: 60_000 });
     await expect.poll(() => card.locator('[data-caps="now"]').innerText(), { timeout: 60_000 }).toBe('built-in jobs, ComfyUI (pictures)');
-    expect(await card.getByRole('heading').innerText()).toContain('Family PC');
+    expect(await card.getByRole('heading', { level: 2 }).innerText()).toContain('Family PC');
     expect(await card.locator('[data-caps="ever"]').innerText()).toBe('built-in jobs, ComfyUI (pictures)');
     await expect.poll(() => card.locator('[data-gpu]').count(), { timeout: 30_000 }).toBeGreaterThan(0);
     expect(await card.locator('[data-gpu="0"]').innerText()).toMatch(/% busy · \d+\/\d+ MiB · \d+ °C/);
@@ -83,16 +84,69 @@ describe('Admin → Computers', () => {
     expect(await card.locator('[data-macs]').innerText()).toBe(macs.join(', '));
     await screenshot(page, 'admin-computers');
 
+    // The servers it uses, edited here and applied on the computer without a restart.
+    const servers = card.locator('[data-backends="family-pc"]');
+    const comfyPart = servers.locator('[data-backend="comfyui"]');
+    expect(await comfyPart.getByLabel('Address').inputValue()).toBe(comfy.url);
+    await comfyPart.getByRole('button', { name: 'Test connection' }).click();
+    await expect.poll(() => comfyPart.locator('[data-test-result="comfyui"]').innerText(), { timeout: 30_000 })
+      .toMatch(/^ComfyUI 0\.3\.64 answered: \d+ node types, 2 checkpoints\.$/);
+    // After the test the checkpoint is chosen from what the server lists.
+    expect(await comfyPart.getByLabel('Default checkpoint').evaluate((el) => el.tagName)).toBe('SELECT');
+    await comfyPart.getByLabel('Default checkpoint').selectOption('v1-5-pruned-emaonly.safetensors');
+
+    const llmPart = servers.locator('[data-backend="llm"]');
+    await llmPart.getByLabel('Kind').selectOption('builtin');
+    await llmPart.getByLabel('Model file').fill('smollm.gguf');
+    await servers.getByRole('button', { name: 'Save and apply' }).click();
+    await llmPart.getByText('This is not in the expected format').waitFor();
+    expect(await llmPart.getByLabel('Model file').getAttribute('aria-invalid')).toBe('true');
+    await llmPart.getByLabel('Model file').fill(await smolLm2Gguf());
+    await llmPart.getByRole('button', { name: 'Test connection' }).click();
+    await expect.poll(() => llmPart.locator('[data-test-result="llm"]').innerText(), { timeout: 30_000 })
+      .toMatch(/^The model file is there and is a GGUF file \(\d+ MiB\)\. It loads on the first job\.$/);
+    await servers.getByRole('button', { name: 'Save and apply' }).click();
+    await servers.getByText('Saved. The computer uses these servers now.').waitFor({ timeout: 30_000 });
+    await expect.poll(() => card.locator('[data-caps="now"]').innerText(), { timeout: 60_000 }).toContain('language model');
+    await screenshot(page, 'admin-computers-servers');
+
+    // The generate form offers the checkpoints that ComfyUI lists.
+    const form = await page.context().newPage();
+    await form.goto(`${t.url}/jobs/new/image.generate`);
+    const checkpoint = form.getByLabel('Checkpoint (optional)');
+    await expect.poll(() => checkpoint.locator('option').allInnerTexts(), { timeout: 30_000 })
+      .toEqual(["The computer's default", 'sd_xl_base_1.0.safetensors', 'v1-5-pruned-emaonly.safetensors']);
+    await checkpoint.selectOption('v1-5-pruned-emaonly.safetensors');
+    await screenshot(form, 'create-generate-checkpoint');
+    await form.close();
+
+    // A workflow that needs a node this ComfyUI lacks is refused with the node named.
+    const workflow = JSON.parse(await readFile(new URL('../../gpu-agent/workflows/text-to-image.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+    workflow['99'] = { class_type: 'FancyUpscaler', inputs: {} };
+    const importer = card.locator('[data-workflow-import="family-pc"]');
+    await importer.getByLabel('Workflow file (JSON)').setInputFiles({ name: 'mine.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(workflow)) });
+    await expect.poll(() => importer.locator('[data-workflow-problems]').innerText(), { timeout: 60_000 }).toContain('node 99 (FancyUpscaler)');
+    await screenshot(page, 'admin-computers-workflow-refused');
+
+    // Phone width: the form stays usable, nothing wider than the screen.
+    await page.setViewportSize(PHONE);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    await screenshot(page, 'admin-computers-phone');
+    await page.setViewportSize(DESKTOP);
+
     // Off the network: the broker's last will says offline; what it offered once is remembered.
     await pc.stop('SIGKILL');
     pc = undefined;
     await card.and(page.locator('[data-state="offline"]')).waitFor({ timeout: 60_000 });
-    expect(await card.locator('[data-caps="ever"]').innerText()).toBe('built-in jobs, ComfyUI (pictures)');
+    expect(await card.locator('[data-caps="ever"]').innerText()).toBe('built-in jobs, ComfyUI (pictures), language model');
 
     // Polish catalogue on the same page.
     await page.selectOption('#lang', 'pl');
     await page.getByRole('heading', { name: 'Komputery', level: 1 }).waitFor();
-    expect(await card.locator('[data-caps="ever"]').innerText()).toBe('zadania wbudowane, ComfyUI (obrazy)');
+    expect(await card.locator('[data-caps="ever"]').innerText()).toBe('zadania wbudowane, ComfyUI (obrazy), model językowy');
+    await card.getByText('Ten komputer nie jest włączony').waitFor();
+    expect(await card.locator('[data-backends="family-pc"]').getByRole('button', { name: 'Zapisz i zastosuj' }).count()).toBe(1);
+    await screenshot(page, 'admin-computers-pl');
   });
 
   it('a member gets no Computers page, no admin nav and no admin-only fields', { timeout: 120_000 }, async () => {

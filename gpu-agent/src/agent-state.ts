@@ -1,4 +1,4 @@
-import type { AgentVoice, Capability } from '@hearth/protocol';
+import type { AgentVoice, BackendsView, Capability } from '@hearth/protocol';
 import type { AgentBus, JobEvent } from './bus.js';
 import type { GpuSample, HostLoadSample } from './telemetry/gpu-sample.js';
 
@@ -23,6 +23,8 @@ export class AgentState {
   gpusKnown = false;
   telemetry: { status: TelemetryStatus; detail: string | null } = { status: 'starting', detail: null };
   currentJob: JobEvent | null = null;
+  /** ComfyUI/LLM settings as announced (null: this agent takes no jobs). */
+  backends: BackendsView | null = null;
   jobsDone = 0;
 
   constructor(private readonly bus: AgentBus) {
@@ -55,6 +57,12 @@ export class AgentState {
     if (JSON.stringify(voices) === JSON.stringify(this.#voices)) return;
     this.#voices = [...voices];
     this.bus.emit('voices.changed', this.#voices);
+  }
+
+  setBackends(view: BackendsView): void {
+    if (JSON.stringify(view) === JSON.stringify(this.backends)) return;
+    this.backends = view;
+    this.bus.emit('backends.changed', view);
   }
 
   get accepting(): boolean {

@@ -1,4 +1,4 @@
-import { TypedBus, type AgentVoice, type Capability, type JobProgress, type JobType } from '@hearth/protocol';
+import { TypedBus, type AgentVoice, type BackendsView, type Capability, type JobProgress, type JobType } from '@hearth/protocol';
 import type { TelemetrySnapshot } from './telemetry/gpu-sample.js';
 
 export interface JobEvent {
@@ -21,6 +21,8 @@ export interface AgentEvents {
   'accepting.changed': boolean;
   'capabilities.changed': Capability[];
   'voices.changed': AgentVoice[];
+  /** The backend settings (or the checkpoints their ComfyUI lists) changed: re-announce. */
+  'backends.changed': BackendsView;
 }
 
 export type AgentEventName = keyof AgentEvents;

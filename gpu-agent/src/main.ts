@@ -6,7 +6,9 @@ import { ConfigError, loadConfig } from './config.js';
 import type { Extension } from './extension.js';
 import { readInventory } from './inventory/inventory.js';
 import { createLogger } from './log.js';
+import { JobHold } from './power/job-hold.js';
 import { SuspendExtension } from './power/suspend.js';
+import { AgentRequests } from './backends/requests.js';
 import { DiscoveryRecordFile } from './presence/discovery-record.js';
 import { MqttPresence } from './presence/mqtt-presence.js';
 import { MetricsServer } from './metrics/metrics-server.js';
@@ -31,11 +33,16 @@ async function main() {
   const bus = new AgentBus((event, err) => log.error(`a ${event} listener failed`, { error: String(err) }));
   const state = new AgentState(bus);
 
+  const requests = new AgentRequests();
+  const hold = new JobHold();
   const presence = new MqttPresence({
-    config, version, bus, state, log: log.child('presence'),
+    config, version, bus, state, log: log.child('presence'), requests,
     inventory: () => readInventory(log.child('inventory')),
     record: new DiscoveryRecordFile(config.dataDir, log.child('presence')),
   });
+
+  const workers = await createWorkerExtensions(config, { bus, state, log: log.child('worker'), requests, hold });
+  if (workers.length === 0) requests.serve(undefined);
 
   // The extensions, in start order (stopped in reverse). The job worker joins this list: it sets
   // state.setCapabilities(...) from its runners, emits job.* events and listens for command.* events.
@@ -45,9 +52,12 @@ async function main() {
       deadband: config.deadband, bus, state, log: log.child('telemetry'),
     }),
     presence,
-    ...(await createWorkerExtensions(config, { bus, state, log: log.child('worker') })),
+    ...workers,
     ...(config.metricsPort === undefined ? [] : [new MetricsServer({ port: config.metricsPort, version, bus, state, log: log.child('metrics') })]),
-    new SuspendExtension(config.suspendCommand, bus, { beforeSuspend: () => presence.publishAsleep(), suspendFailed: () => presence.publishAwake() }, log.child('power')),
+    new SuspendExtension(config.suspendCommand, bus, {
+      holdJobs: () => hold.holdForSuspend(), releaseJobs: () => hold.release(),
+      beforeSuspend: () => presence.publishAsleep(), suspendFailed: () => presence.publishAwake(),
+    }, log.child('power')),
   ];
 
   const agent = new Agent(extensions, log);

@@ -97,4 +97,30 @@ describe('backend settings', () => {
     expect(() => parseBackendSettings({ llm: { kind: 'ollama', url: 'http://x', model: 'm', extra: 1 } })).toThrow(/\/llm\/extra/);
     expect(parseBackendSettings({})).toEqual({});
   });
+
+  it('setCheck: a new check replaces the old one at once (its late answer no longer counts); none withdraws the capability', async () => {
+    let slowAnswer: (up: boolean) => void = () => {};
+    const watcher = new BackendWatcher({ checks: { comfyui: () => new Promise<boolean>((r) => (slowAnswer = r)) }, intervalMs: 50, timeoutMs: 5000 });
+    const changes: Array<{ capability: string; available: boolean }> = [];
+    watcher.on('change', (c) => changes.push(c));
+    watcher.start();
+    try {
+      const answerOfOld = slowAnswer;
+      watcher.setCheck('comfyui', async () => true);
+      await waitFor(() => watcher.capabilities().includes('comfyui'), { timeoutMs: 3000, what: 'the new check answering' });
+      answerOfOld(false);
+      watcher.setCheck('llm', async () => true);
+      await waitFor(() => watcher.capabilities().includes('llm'), { timeoutMs: 3000, what: 'llm added' });
+      expect(watcher.capabilities()).toEqual(['builtin', 'comfyui', 'llm']);
+      watcher.setCheck('comfyui', undefined);
+      expect(watcher.capabilities()).toEqual(['builtin', 'llm']);
+      expect(changes).toEqual([
+        { capability: 'comfyui', available: true },
+        { capability: 'llm', available: true },
+        { capability: 'comfyui', available: false },
+      ]);
+    } finally {
+      await watcher.stop();
+    }
+  });
 });

@@ -1,3 +1,7 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +11,7 @@ import { AgentState } from '../src/agent-state.js';
 import { AgentBus, type AgentEvents } from '../src/bus.js';
 import { createLogger } from '../src/log.js';
 import { JobError } from '../src/runners/runner.js';
+import { SuspendExtension } from '../src/power/suspend.js';
 import { ApplianceClient } from '../src/worker/appliance-client.js';
 import { JobWorker, type CapabilitySource } from '../src/worker/job-worker.js';
 import { RunnerRegistry } from '../src/worker/runner-registry.js';
@@ -304,5 +309,49 @@ describe('job worker (real Redis, real bee-queue producer, agent routes as the p
     expect(rec.of(id, 'failed')).toEqual([]);
     expect(rec.of(id, 'retrying')).toEqual([]);
     expect([...api.artifacts.keys()].filter((k) => k.startsWith(`${id}/`))).toEqual([`${id}/1/r.txt`]);
+  });
+
+  it('a suspend never takes a job with it: refused while one runs; while asleep no queue is open, and the job added meanwhile runs after waking (#15)', async () => {
+    const { worker, builtin, bus } = setup();
+    const finish: Array<() => void> = [];
+    builtin.script = () => new Promise((resolve) => finish.push(() => resolve({ artifacts: [] })));
+    await worker.start();
+    const { q, rec } = queueFor();
+    const dir = await mkdtemp(join(tmpdir(), 'hearth-suspend-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const asleep = join(dir, 'asleep');
+    const wake = join(dir, 'wake');
+    // The "suspend" marks that it runs and returns once woken, as `systemctl suspend` does.
+    const sleepScript = `require('fs').writeFileSync(${JSON.stringify(asleep)}, ''); const t = setInterval(() => { if (require('fs').existsSync(${JSON.stringify(wake)})) clearInterval(t); }, 20);`;
+    const published: string[] = [];
+    const power = new SuspendExtension([process.execPath, '-e', sleepScript], bus, {
+      holdJobs: () => worker.holdForSuspend(), releaseJobs: () => worker.release(),
+      beforeSuspend: async () => void published.push('asleep'), suspendFailed: async () => void published.push('awake'),
+    }, createLogger('error', 'power-test'));
+
+    const first = nextId();
+    await addJob(q, { jobId: first, type: 'image.upscale', input: { mediaId: MEDIA_ID } });
+    await waitFor(() => builtin.calls.length === 1, { what: 'the first job running' });
+    await power.suspend();
+    expect(existsSync(asleep)).toBe(false);
+    expect(published).toEqual([]);
+    expect(worker.openQueues()).toEqual(['builtin']);
+    finish.shift()!();
+    await waitFor(() => rec.of(first, 'succeeded').length, { what: 'the first job done' });
+
+    const sleeping = power.suspend();
+    await waitFor(() => existsSync(asleep), { what: 'the suspend command running' });
+    expect(published).toEqual(['asleep']);
+    expect(worker.openQueues()).toEqual([]);
+    const second = nextId();
+    await addJob(q, { jobId: second, type: 'image.upscale', input: { mediaId: MEDIA_ID } });
+    expect((await q.checkHealth()).waiting).toBe(1);
+    expect(builtin.calls).toHaveLength(1);
+
+    await writeFile(wake, '');
+    await sleeping;
+    await waitFor(() => builtin.calls.length === 2, { timeoutMs: 30_000, what: 'the job added while asleep taken after waking' });
+    finish.shift()!();
+    await waitFor(() => rec.of(second, 'succeeded').length, { what: 'the second job done' });
   });
 });

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { AgentVoice, CAPABILITIES, JOB_STATUSES, JOB_TYPE_NAMES, JobProgress } from './jobs.js';
 import { AVAILABILITY } from './mqtt.js';
+import { ComputerBackendsView } from './backends.js';
 import { USER_ROLES } from './principals.js';
 import { KioskCameraEvent, KioskLayout, KioskPresenceState } from './kiosk.js';
 import type { ServerEventName } from './plain.js';
@@ -141,7 +142,12 @@ export type KnownComputerView = Static<typeof KnownComputerView>;
 
 /** `GET /api/agents`: live agents; `known` only for admins. */
 export const AgentsResponse = Type.Object(
-  { agents: Type.Array(AgentView), known: Type.Optional(Type.Array(KnownComputerView)) },
+  {
+    agents: Type.Array(AgentView),
+    known: Type.Optional(Type.Array(KnownComputerView)),
+    /** Admins only: each computer's ComfyUI and LLM settings, by agent id. */
+    backends: Type.Optional(Type.Record(Type.String(), ComputerBackendsView)),
+  },
   { additionalProperties: false },
 );
 export type AgentsResponse = Static<typeof AgentsResponse>;

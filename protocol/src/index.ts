@@ -3,6 +3,7 @@ export * from './comics.js';
 export * from './pipelines.js';
 export * from './principals.js';
 export * from './mqtt.js';
+export * from './backends.js';
 export * from './ha-discovery.js';
 export * from './broker.js';
 export * from './api.js';

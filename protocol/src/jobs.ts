@@ -30,6 +30,8 @@ export const GifInput = Type.Object(
 );
 
 const Dimension = Type.Integer({ minimum: 256, maximum: 2048, multipleOf: 64, default: 1024 });
+/** A checkpoint file one of the family's ComfyUI servers lists (checked against the announced lists at submit). */
+const Checkpoint = Type.String({ minLength: 1, maxLength: 260, pattern: '^[^\\0]+$', description: 'checkpoint file name; default: the computer\'s own' });
 const Seed = Type.Integer({ minimum: 0, maximum: 4294967295, description: 'same seed, same picture' });
 
 export const GenerateInput = Type.Object(
@@ -40,6 +42,7 @@ export const GenerateInput = Type.Object(
     height: Dimension,
     steps: Type.Integer({ minimum: 1, maximum: 100, default: 25 }),
     seed: Type.Optional(Seed),
+    checkpoint: Type.Optional(Checkpoint),
   },
   { ...Strict, title: JOB_TITLES['image.generate'] },
 );
@@ -51,6 +54,7 @@ export const StylizeInput = Type.Object(
     strength: Type.Number({ minimum: 0.05, maximum: 1, default: 0.6, description: 'how far from the original' }),
     steps: Type.Integer({ minimum: 1, maximum: 100, default: 25 }),
     seed: Type.Optional(Seed),
+    checkpoint: Type.Optional(Checkpoint),
   },
   { ...Strict, title: JOB_TITLES['image.stylize'] },
 );

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { AgentVoice, CAPABILITIES } from './jobs.js';
 import { SafeName } from './names.js';
+import { BackendsView } from './backends.js';
 
 /**
  * Hearth's own MQTT topics. Everything a Hearth process publishes lives under `hearth/<node>/…`
@@ -70,7 +71,15 @@ export const AgentAnnouncement = Type.Object(
     acceptingJobs: Type.Boolean(),
     /** Voices for `audio.speak` (absent from agents older than the speech runner). */
     voices: Type.Optional(Type.Array(AgentVoice, { maxItems: 200 })),
+    /** Its ComfyUI and LLM settings (no secrets) and the checkpoints its ComfyUI offers. */
+    backends: Type.Optional(BackendsView),
   },
   { additionalProperties: false },
 );
 export type AgentAnnouncement = Static<typeof AgentAnnouncement>;
+
+/** Requests from the appliance to one agent (backend settings, tests, workflow imports); see backends.ts. */
+export const agentRequestTopic = (agentId: string) => `${HEARTH_ROOT}/${APPLIANCE_NODE_ID}/agent-requests/${agentId}`;
+/** An agent's replies to those requests, on its own subtree. */
+export const agentReplyTopic = (agentId: string) => `${HEARTH_ROOT}/agent/${agentId}/reply`;
+export const AGENT_REPLY_WILDCARD = `${HEARTH_ROOT}/agent/+/reply`;

@@ -23,3 +23,13 @@ export { backoffDelay, type Backoff } from './backoff.js';
 /** What a family member may be told on a device by Web Push, each opted in per device. */
 export const PUSH_KINDS = ['jobSucceeded', 'jobFailed', 'comicReady', 'storyReady'] as const;
 export type PushKind = (typeof PUSH_KINDS)[number];
+
+/** Kinds of language model an agent can use: an OpenAI-compatible server, Ollama, or its own llama.cpp on a GGUF file. */
+export const LLM_KINDS = ['openai', 'ollama', 'builtin'] as const;
+export type LlmKind = (typeof LLM_KINDS)[number];
+/** ComfyUI templates a family may replace with their own workflow (API format). */
+export const WORKFLOW_TEMPLATES = ['text-to-image', 'image-to-image', 'text-to-video'] as const;
+export type WorkflowTemplate = (typeof WORKFLOW_TEMPLATES)[number];
+/** Why a backend test failed, for a sentence in the person's language; the result's `detail` is the server's own words. */
+export const BACKEND_FAILURES = ['unreachable', 'timeout', 'http', 'bad-answer', 'not-gguf', 'model-missing', 'no-backend'] as const;
+export type BackendFailure = (typeof BACKEND_FAILURES)[number];

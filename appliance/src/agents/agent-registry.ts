@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { AGENT_ANNOUNCE_WILDCARD, AGENT_AVAILABILITY_WILDCARD, HEARTH_ROOT, type AgentAnnouncement, type AgentView, type Availability, type Capability } from '@hearth/protocol';
+import { AGENT_ANNOUNCE_WILDCARD, AGENT_AVAILABILITY_WILDCARD, HEARTH_ROOT, type AgentAnnouncement, type AgentView, type BackendsView, type Availability, type Capability } from '@hearth/protocol';
 import { parseAgentMessage, type AgentStatePayload } from './agent-messages.js';
 
 const AGENT_STATE_WILDCARD = `${HEARTH_ROOT}/agent/+/state`;
@@ -81,6 +81,16 @@ export class AgentRegistry extends EventEmitter<AgentRegistryEvents> {
       voices: a.voices ?? [],
       lastSeen: r.lastSeen,
     };
+  }
+
+  /** What an agent last announced about its ComfyUI and LLM (null: nothing, or it takes no jobs). */
+  backends(agentId: string): BackendsView | null {
+    return this.agents.get(agentId)?.announcement?.backends ?? null;
+  }
+
+  /** Checkpoint files the family's ComfyUI servers list (as last announced, asleep ones too), sorted. */
+  checkpoints(): string[] {
+    return [...new Set([...this.agents.values()].flatMap((r) => r.announcement?.backends?.comfyui?.checkpoints ?? []))].sort();
   }
 
   /** Whether some online agent that accepts jobs serves `capability` right now. */

@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { MqttClient } from 'mqtt';
 import { AgentsResponse } from '@hearth/protocol';
+import { AgentRequester } from './agent-requests.js';
+import { backendRoutes, sameBackends, savedBackends } from './backend-routes.js';
 import { AgentRegistry } from './agent-registry.js';
 import { KnownAgents } from './known-agents.js';
 import { Waker } from './waker.js';
@@ -26,7 +28,13 @@ export const agentsPlugin = fp(async (app: FastifyInstance, opts: { mqtt: MqttCl
   app.decorate('waker', waker);
   registry.on('change', (agent) => app.bus.emit('agent.changed', agent));
   registry.start();
-  app.addHook('onClose', async () => registry.stop());
+  const requester = new AgentRequester(opts.mqtt, opts.log);
+  requester.start();
+  app.addHook('onClose', async () => {
+    requester.stop();
+    registry.stop();
+  });
+  await app.register(backendRoutes, { registry, known, requester, log: opts.log });
 
   app.get('/api/agents', {
     config: { access: ['admin', 'member', 'child', 'kiosk'] },
@@ -35,6 +43,14 @@ export const agentsPlugin = fp(async (app: FastifyInstance, opts: { mqtt: MqttCl
     const p = request.principal;
     // MAC addresses and past capabilities are for the admin's Computers page only.
     if (p.kind !== 'user' || p.role !== 'admin') return { agents: registry.list() };
-    return { agents: registry.list(), known: known.list().map(({ agentId, name, capabilities, macs, lastSeen }) => ({ agentId, name, capabilities, macs, lastSeen })) };
+    const computers = known.list();
+    const saved = savedBackends(app.settings);
+    const ids = new Set([...computers.map((k) => k.agentId), ...registry.list().map((a) => a.agentId)]);
+    const backends = Object.fromEntries([...ids].map((id) => {
+      const now = registry.backends(id) ?? undefined;
+      const mine = saved[id];
+      return [id, { ...(now ? { now } : {}), ...(mine ? { saved: mine } : {}), pending: mine !== undefined && !sameBackends(mine, now ?? null) }];
+    }));
+    return { agents: registry.list(), known: computers.map(({ agentId, name, capabilities, macs, lastSeen }) => ({ agentId, name, capabilities, macs, lastSeen })), backends };
   });
 }, { name: 'hearth-agents' });

@@ -17,7 +17,7 @@ import { pdfPages } from '../media/pdf-pages.js';
 import { canSee } from '../media/visibility.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { JobSettings } from '../settings/schema.js';
-import { HttpError, badRequest, conflict, notFound } from '../http/errors.js';
+import { HttpError, badRequest, conflict, invalidField, notFound } from '../http/errors.js';
 import type { Broker } from './broker.js';
 import { JobIds } from './job-id.js';
 import { referencedMedia, validateJobInput } from './job-input.js';
@@ -84,6 +84,14 @@ export class JobService {
     return quotaFor(this.jobSettings(), p.role, used, now);
   }
 
+  /** A chosen checkpoint must be one a ComfyUI of the family lists (as its computer last announced). */
+  private checkCheckpoint(name: string): void {
+    const offered = this.d.agents.checkpoints();
+    if (offered.includes(name)) return;
+    const allowed = offered.join(', ').slice(0, 500);
+    throw invalidField({ message: `input.checkpoint must be one of the checkpoints the ComfyUI servers list (${allowed || 'none listed'})`, field: 'input.checkpoint', code: 'one-of', params: { allowed } });
+  }
+
   async submit(principal: Principal, body: { type: string; input: unknown; title?: string }, opts: SubmitOptions = {}): Promise<JobView> {
     const valid = validateJobInput(body.type, body.input);
     const { type } = valid;
@@ -93,6 +101,7 @@ export class JobService {
     }
     const input = principal.kind === 'user' ? inputForRole(principal.role, type, valid.input) : valid.input;
     if (!opts.system) this.checkMedia(principal, input);
+    if (typeof input.checkpoint === 'string') this.checkCheckpoint(input.checkpoint);
 
     const capability = JOB_TYPES[type].capability;
     const ready = this.readiness(capability);

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { KioskControl, KioskLayout, SafeName } from '@hearth/protocol';
+import { BackendsEdit, KioskControl, KioskLayout, SafeName } from '@hearth/protocol';
 import { HomeAssistantSettings } from '../home-assistant/settings.js';
 import { MqttDeviceSettings } from '../mqtt-device/device-settings.js';
 import { EmbeddedMqttSettings } from '../embedded/broker-port.js';
@@ -67,6 +67,8 @@ export const SettingsSchema = Type.Object(
     kiosk: Type.Optional(KioskSettings),
     mqttDevice: Type.Optional(MqttDeviceSettings),
     embeddedMqtt: Type.Optional(EmbeddedMqttSettings),
+    /** ComfyUI/LLM settings saved from Admin → Computers, by agent id; pushed to each agent when it is online. */
+    agentBackends: Type.Optional(Type.Record(Type.String({ maxLength: 48 }), BackendsEdit)),
   },
   { additionalProperties: true },
 );

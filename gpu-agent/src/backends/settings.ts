@@ -1,17 +1,17 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { BackendUrl } from '@hearth/protocol';
 
 /**
  * Where the agent finds its GPU servers. Part of the agent's settings file:
  * `{ "backends": { "comfyui": {...}, "llm": {...} } }`. A backend left out is simply not offered.
  */
 
-const HttpUrl = Type.String({ pattern: '^https?://[^\\s/]+(/[^\\s]*)?$', maxLength: 500, description: 'base URL, e.g. http://127.0.0.1:8188' });
 const ModelFile = Type.String({ minLength: 1, maxLength: 260, pattern: '^[^\\0]+$' });
 
 export const ComfyUiSettings = Type.Object(
   {
-    url: HttpUrl,
+    url: BackendUrl,
     /** Checkpoint for text-to-image and stylize (file name under ComfyUI/models/checkpoints). */
     checkpoint: ModelFile,
     /** Video model files (Wan 2.2 TI2V 5B by default, see docs/runners.md). */
@@ -34,7 +34,7 @@ export type ComfyUiSettings = Static<typeof ComfyUiSettings>;
 export const RemoteLlmSettings = Type.Object(
   {
     kind: Type.Union([Type.Literal('ollama'), Type.Literal('openai')], { description: 'ollama: /api/chat; openai: any OpenAI-compatible /v1/chat/completions' }),
-    url: HttpUrl,
+    url: BackendUrl,
     model: Type.String({ minLength: 1, maxLength: 500 }),
     /** Bearer token for OpenAI-compatible servers; never logged. */
     apiKey: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
@@ -89,7 +89,7 @@ const SpeechLanguage = Type.Union([Type.Literal('en'), Type.Literal('pl')]);
  */
 export const OpenAiSpeechSettings = Type.Object(
   {
-    url: HttpUrl,
+    url: BackendUrl,
     /** e.g. "kokoro", "tts-1"; sent as `model`. */
     model: Type.String({ minLength: 1, maxLength: 200 }),
     /** Bearer token; never logged. */

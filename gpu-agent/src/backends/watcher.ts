@@ -80,6 +80,28 @@ export class BackendWatcher extends EventEmitter<BackendWatcherEvents> {
     return this.capabilities();
   }
 
+  /**
+   * Watch `capability` with a new check (its backend's settings changed), or stop offering it
+   * (`undefined`). The old check's answer no longer counts; the new one is asked at once.
+   */
+  setCheck(capability: ServerCapability, check: HealthCheck | undefined): void {
+    const i = this.probes.findIndex((p) => p.capability === capability);
+    const old = i >= 0 ? this.probes.splice(i, 1)[0]! : undefined;
+    if (old) {
+      clearTimeout(old.timer);
+      old.inFlight?.abort();
+      old.inFlight = undefined;
+      if (old.available) {
+        this.emit('change', { capability, available: false });
+        this.emit('capabilities', this.capabilities());
+      }
+    }
+    if (!check) return;
+    const probe: Probe = { capability, check, available: false, misses: 0 };
+    this.probes.push(probe);
+    if (this.running) void this.poll(probe);
+  }
+
   async stop(): Promise<void> {
     this.running = false;
     for (const probe of this.probes) {
@@ -103,8 +125,8 @@ export class BackendWatcher extends EventEmitter<BackendWatcherEvents> {
     } finally {
       clearTimeout(timeout);
     }
-    // A newer poll (refresh) or stop() took over: its answer counts, not this one.
-    if (probe.inFlight !== controller) return;
+    // A newer poll (refresh), stop() or setCheck() took over: its answer counts, not this one.
+    if (probe.inFlight !== controller || !this.probes.includes(probe)) return;
     probe.inFlight = undefined;
     if (!this.running) return;
     probe.misses = up || probe.available ? 0 : probe.misses + 1;

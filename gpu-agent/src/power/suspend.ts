@@ -4,6 +4,14 @@ import type { Extension } from '../extension.js';
 import type { Logger } from '../log.js';
 
 export interface SuspendHooks {
+  /**
+   * Stop taking jobs before anything else; a reason back means a job is running and the machine
+   * stays up (HA asks again when it is idle). Without this a job taken in the last moment would
+   * sleep with the machine, stuck as "running" until the stall check hands it out again.
+   */
+  holdJobs(): Promise<string | null>;
+  /** Take jobs again: the machine woke up, or it never went to sleep. */
+  releaseJobs(): void;
   /** Publish `asleep` so HA/the appliance can tell sleep from a crash; must finish before suspending. */
   beforeSuspend(): Promise<void>;
   /** The suspend command failed: undo `asleep`. */
@@ -33,6 +41,12 @@ export class SuspendExtension implements Extension {
     }
     this.#busy = true;
     try {
+      const busy = await this.hooks.holdJobs();
+      if (busy) {
+        this.log.warn(`not suspending: ${busy}`);
+        this.hooks.releaseJobs();
+        return;
+      }
       await this.hooks.beforeSuspend();
       const [bin, ...args] = this.command;
       this.log.info('suspending', { command: this.command.join(' ') });
@@ -47,6 +61,8 @@ export class SuspendExtension implements Extension {
         this.log.error('suspend command failed', { code: result.code, error: result.error, stderr: result.stderr.trim() || undefined });
         await this.hooks.suspendFailed();
       }
+      // `systemctl suspend` returns once the machine is awake again (or the suspend failed).
+      this.hooks.releaseJobs();
     } finally {
       this.#busy = false;
     }

@@ -1,6 +1,6 @@
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
 import { Value } from '@sinclair/typebox/value';
-import { HaDiscoveryChoice, agentTopics, applianceTopics, planDiscovery, type AgentAnnouncement, type DiscoveryRecord, type HaDevice, type HaDiscoveryMode, type HaOrigin } from '@hearth/protocol';
+import { AgentRequest, HaDiscoveryChoice, MAX_AGENT_REQUEST_BYTES, agentReplyTopic, agentRequestTopic, agentTopics, applianceTopics, planDiscovery, type AgentAnnouncement, type DiscoveryRecord, type HaDevice, type HaDiscoveryMode, type HaOrigin } from '@hearth/protocol';
 import type { AgentState } from '../agent-state.js';
 import type { AgentBus, JobEvent } from '../bus.js';
 import type { AgentConfig } from '../config.js';
@@ -9,6 +9,7 @@ import type { HostInventory } from '../inventory/inventory.js';
 import type { Logger } from '../log.js';
 import { parseCommand, type Command } from './commands.js';
 import type { DiscoveryRecordFile } from './discovery-record.js';
+import type { AgentRequests } from '../backends/requests.js';
 import { mqttCredentials } from './mqtt-credentials.js';
 import { agentEntities } from './entities.js';
 import { statePayload } from './state-payload.js';
@@ -21,6 +22,8 @@ export interface PresenceOptions {
   log: Logger;
   inventory: () => Promise<HostInventory>;
   record: DiscoveryRecordFile;
+  /** Answers the appliance's requests (backend settings, tests, workflow imports). */
+  requests: AgentRequests;
   random?: () => number;
 }
 
@@ -50,11 +53,13 @@ export class MqttPresence implements Extension {
   /** The appliance's choice of discovery form; until it arrives, the form last published is kept. */
   #choice: HaDiscoveryChoice | null = null;
   readonly #choiceTopic = applianceTopics().haDiscovery;
+  readonly #requestTopic: string;
   #lastTick = Date.now();
   #stopping = false;
 
   constructor(private readonly o: PresenceOptions) {
     this.#t = agentTopics(o.config.agentId);
+    this.#requestTopic = agentRequestTopic(o.config.agentId);
   }
 
   async start(): Promise<void> {
@@ -80,6 +85,7 @@ export class MqttPresence implements Extension {
       bus.on('accepting.changed', () => this.#republishSelf()),
       bus.on('capabilities.changed', () => this.#republishSelf()),
       bus.on('voices.changed', () => this.#republishSelf()),
+      bus.on('backends.changed', () => this.#republishSelf()),
       bus.on('job.started', (j) => this.#onJob('job_started', j)),
       bus.on('job.succeeded', (j) => this.#onJob('job_succeeded', j)),
       bus.on('job.failed', (j) => this.#onJob('job_failed', j, j.error)),
@@ -122,7 +128,7 @@ export class MqttPresence implements Extension {
     const client = this.#client!;
     const { config, log } = this.o;
     log.info('connected to mqtt', { broker: redact(config.mqttUrl) });
-    await client.subscribeAsync([this.#t.commandWildcard, `${config.haDiscoveryPrefix}/status`, this.#choiceTopic], { qos: 1 });
+    await client.subscribeAsync([this.#t.commandWildcard, `${config.haDiscoveryPrefix}/status`, this.#choiceTopic, this.#requestTopic], { qos: 1 });
     this.#asleep = false;
     await client.publishAsync(this.#t.availability, 'online', { qos: 1, retain: true });
     await Promise.all([this.#waitForGpuList(), this.#waitForChoice()]);
@@ -135,6 +141,10 @@ export class MqttPresence implements Extension {
     const { config, log, bus, state } = this.o;
     if (topic === this.#choiceTopic) {
       this.#onChoice(payload);
+      return;
+    }
+    if (topic === this.#requestTopic) {
+      if (!packet.retain) this.#onRequest(payload);
       return;
     }
     if (topic === `${config.haDiscoveryPrefix}/status`) {
@@ -166,6 +176,24 @@ export class MqttPresence implements Extension {
     const cmd: Command = parsed.command;
     if (cmd.name === 'accepting') state.setAccepting(cmd.on);
     else bus.emit(`command.${cmd.name}`, {});
+  }
+
+  /** A request from the appliance: validated, answered on our own reply topic. */
+  #onRequest(payload: Buffer) {
+    const { log, requests, config } = this.o;
+    let req: unknown;
+    try {
+      req = payload.length <= MAX_AGENT_REQUEST_BYTES ? JSON.parse(payload.toString('utf8')) : null;
+    } catch {
+      req = null;
+    }
+    if (!Value.Check(AgentRequest, req)) {
+      log.warn('ignored an invalid request from the appliance', { bytes: payload.length });
+      return;
+    }
+    log.info('request from the appliance', { op: req.op });
+    void requests.handle(req).then((reply) => this.#client?.publishAsync(agentReplyTopic(config.agentId), JSON.stringify(reply), { qos: 1 }))
+      .catch((err) => log.error('could not answer the appliance', { op: req.op, error: String(err) }));
   }
 
   /** The appliance chose a discovery form (it learned HA's version, or an admin changed it): follow it. */
@@ -230,6 +258,7 @@ export class MqttPresence implements Extension {
       gpus: state.gpus.slice(0, 16).map((g) => ({ index: g.index, name: (g.name ?? 'unknown GPU').slice(0, 120), memoryTotalMiB: g.memoryTotalMiB })),
       acceptingJobs: state.accepting,
       voices: state.voices.slice(0, 200),
+      ...(state.backends ? { backends: state.backends } : {}),
     };
     await client.publishAsync(this.#t.announce, JSON.stringify(announcement), { qos: 1, retain: true });
   }

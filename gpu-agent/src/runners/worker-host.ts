@@ -6,12 +6,19 @@ export interface WorkerRequest {
   op: string;
 }
 
-export interface WorkerEnvelope<R extends WorkerRequest = WorkerRequest> {
-  id: number;
-  request: R;
-}
+/** To the worker: a request, or the cancel of one (its signal fires inside the worker). */
+export type WorkerEnvelope<R extends WorkerRequest = WorkerRequest> = { id: number; request: R } | { id: number; cancel: true };
 
-export type WorkerReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { name: string; message: string } };
+/** From the worker: the answer to a request, or an event on the way (e.g. text as it is written). */
+export type WorkerReply =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: { name: string; message: string } }
+  | { id: number; event: unknown };
+
+/** The worker ended (crashed, exited, was unloaded or closed) with the request still open: trying again may work. */
+export class WorkerLostError extends Error {
+  override name = 'WorkerLostError';
+}
 
 export interface WorkerHostOptions {
   /** The worker entry (see start-worker.ts); it answers with `serveRequests`. */
@@ -30,6 +37,7 @@ interface Pending {
   resolve(value: unknown): void;
   reject(reason: unknown): void;
   detach(): void;
+  onEvent?(event: unknown): void;
 }
 
 /**
@@ -59,10 +67,14 @@ export class WorkerHost<R extends WorkerRequest, Answers extends Record<R['op'],
   }
 
   /**
-   * Sends one request; `transfer` moves buffers instead of copying them. An abort rejects at
-   * once: the worker finishes the request it is on and its answer is dropped.
+   * Sends one request; `transfer` moves buffers instead of copying them; `onEvent` gets what the
+   * worker emits on the way. An abort rejects at once and fires the request's signal in the
+   * worker (a worker that ignores it finishes the request, and its answer is dropped).
    */
-  request<Q extends R>(request: Q, { signal, transfer = [] }: { signal?: AbortSignal; transfer?: Transferable[] } = {}): Promise<Answers[Q['op']]> {
+  request<Q extends R>(
+    request: Q,
+    { signal, transfer = [], onEvent }: { signal?: AbortSignal; transfer?: Transferable[]; onEvent?: (event: unknown) => void } = {},
+  ): Promise<Answers[Q['op']]> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const worker = this.#start();
     clearTimeout(this.#idleTimer);
@@ -70,10 +82,11 @@ export class WorkerHost<R extends WorkerRequest, Answers extends Record<R['op'],
     return new Promise((resolve, reject) => {
       const onAbort = () => {
         this.#settle(id);
+        worker.postMessage({ id, cancel: true } satisfies WorkerEnvelope);
         reject(signal!.reason);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject, detach: () => signal?.removeEventListener('abort', onAbort) });
+      this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject, detach: () => signal?.removeEventListener('abort', onAbort), onEvent });
       if (this.#pending.size === 1) worker.ref();
       worker.postMessage({ id, request } satisfies WorkerEnvelope, transfer);
     });
@@ -84,7 +97,7 @@ export class WorkerHost<R extends WorkerRequest, Answers extends Record<R['op'],
     clearTimeout(this.#idleTimer);
     const worker = this.#worker;
     this.#worker = undefined;
-    this.#failAll(new Error(`the ${this.options.label} was closed`));
+    this.#failAll(new WorkerLostError(`the ${this.options.label} was closed`));
     await worker?.terminate();
   }
 
@@ -99,6 +112,10 @@ export class WorkerHost<R extends WorkerRequest, Answers extends Record<R['op'],
     this.#starts++;
     worker.unref();
     worker.on('message', (reply: WorkerReply) => {
+      if ('event' in reply) {
+        this.#pending.get(reply.id)?.onEvent?.(reply.event);
+        return;
+      }
       const pending = this.#settle(reply.id);
       if (!pending) return; // aborted meanwhile
       if (reply.ok) pending.resolve(reply.value);
@@ -110,8 +127,8 @@ export class WorkerHost<R extends WorkerRequest, Answers extends Record<R['op'],
       clearTimeout(this.#idleTimer);
       this.#failAll(reason);
     };
-    worker.on('error', (err) => lost(new Error(`the ${this.options.label} failed: ${err.message}`)));
-    worker.on('exit', (code) => lost(new Error(`the ${this.options.label} exited with code ${code}`)));
+    worker.on('error', (err) => lost(new WorkerLostError(`the ${this.options.label} failed: ${err.message}`)));
+    worker.on('exit', (code) => lost(new WorkerLostError(`the ${this.options.label} exited with code ${code}`)));
     this.#worker = worker;
     return worker;
   }

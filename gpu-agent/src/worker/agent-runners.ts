@@ -10,8 +10,7 @@ import { NsfwModerator } from '../runners/builtin/moderate/nsfw-moderator.js';
 import { TfjsRuntime } from '../runners/builtin/tfjs/runtime.js';
 import { EsrganModels } from '../runners/builtin/upscale/esrgan-models.js';
 import { UpscaleRunner } from '../runners/builtin/upscale/upscale-runner.js';
-import { ComfyUiRunner } from '../runners/comfyui/runner.js';
-import { LlmRunner, chatBackend } from '../runners/llm/runner.js';
+import { comfyRunner, llmRunner } from '../backends/manager.js';
 import type { Runner } from '../runners/runner.js';
 import type { Voice } from '../runners/speech/engine.js';
 import { EspeakEngine } from '../runners/speech/espeak.js';
@@ -23,8 +22,8 @@ import { RunnerRegistry } from './runner-registry.js';
 
 export interface AgentRunners {
   registry: RunnerRegistry;
-  /** Present when a server backend is configured: it says which of them answer. */
-  watcher: BackendWatcher | undefined;
+  /** Which server backends answer (none configured: it watches nothing until the admin sets one). */
+  watcher: BackendWatcher;
   /** The classifier shared by `image.moderate` jobs and the check of every image artifact. */
   moderator: NsfwModerator;
 }
@@ -32,11 +31,11 @@ export interface AgentRunners {
 /**
  * Every runner this agent has: the built-in ones always (CPU, one TensorFlow.js WASM runtime for
  * all of them, unloaded after `modelIdleUnloadMs` without work), ComfyUI and the LLM when their
- * backends are configured.
+ * backends are configured (BackendManager swaps those two when the admin changes them).
  */
 export function createAgentRunners(
   backends: BackendSettings = {},
-  { modelIdleUnloadMs = 0, media = [] }: { modelIdleUnloadMs?: number; media?: Runner[] } = {},
+  { modelIdleUnloadMs = 0, media = [], importedWorkflowsDir }: { modelIdleUnloadMs?: number; media?: Runner[]; importedWorkflowsDir?: string } = {},
 ): AgentRunners {
   const runtime = new TfjsRuntime('wasm', { idleUnloadMs: modelIdleUnloadMs });
   const moderator = new NsfwModerator(runtime);
@@ -51,19 +50,16 @@ export function createAgentRunners(
   ];
   const checks: Partial<Record<'comfyui' | 'llm', HealthCheck>> = {};
   if (backends.comfyui) {
-    const comfy = new ComfyUiRunner({ settings: backends.comfyui });
+    const comfy = comfyRunner(backends.comfyui, importedWorkflowsDir);
     runners.push(comfy);
     checks.comfyui = (signal) => comfy.healthy(signal);
   }
   if (backends.llm) {
-    // The built-in LLM follows the agent's model idle time unless its settings name their own.
-    const settings = backends.llm.kind === 'builtin' && backends.llm.idleUnloadMs === undefined ? { ...backends.llm, idleUnloadMs: modelIdleUnloadMs } : backends.llm;
-    const llm = new LlmRunner(chatBackend(settings));
+    const llm = llmRunner(backends.llm, modelIdleUnloadMs);
     runners.push(llm);
     checks.llm = (signal) => llm.healthy(signal);
   }
-  const watcher = Object.keys(checks).length ? new BackendWatcher({ checks }) : undefined;
-  return { registry: new RunnerRegistry(runners), watcher, moderator };
+  return { registry: new RunnerRegistry(runners), watcher: new BackendWatcher({ checks }), moderator };
 }
 
 /**

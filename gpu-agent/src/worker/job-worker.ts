@@ -8,6 +8,7 @@ import { Value } from '@sinclair/typebox/value';
 import type { AgentState } from '../agent-state.js';
 import type { AgentBus } from '../bus.js';
 import type { Extension } from '../extension.js';
+import type { Holdable } from '../power/job-hold.js';
 import type { Logger } from '../log.js';
 import { JobError, type Artifact, type RunContext, type RunnerJob } from '../runners/runner.js';
 import type { ApplianceClient } from './appliance-client.js';
@@ -82,7 +83,7 @@ const beeQueueLua = createRequire(import.meta.url)('bee-queue/lib/lua') as { bui
  * On stop or "restart worker" running jobs are aborted and left unsettled in Redis, so bee-queue's
  * stall check hands them to a worker again, under the same attempt number.
  */
-export class JobWorker implements Extension {
+export class JobWorker implements Extension, Holdable {
   readonly name = 'worker';
   readonly #slots = new Map<Capability, Slot>();
   /** Queues being drained, by capability: a new queue waits, so GPU jobs never overlap. */
@@ -92,6 +93,8 @@ export class JobWorker implements Extension {
   readonly #off: Array<() => void> = [];
   readonly #stallMs: number;
   #stopping = false;
+  /** Held for a suspend: no queue is open, so no job can be taken. */
+  #held = false;
   #freeMemoryWhenIdle = false;
 
   constructor(private readonly o: JobWorkerOptions) {
@@ -133,6 +136,26 @@ export class JobWorker implements Extension {
     this.#reconcile();
   }
 
+  /**
+   * Before the machine sleeps: refuse while a job runs; otherwise close every queue and wait
+   * until they are closed, so nothing is taken in the last moment. A job that a queue handed
+   * over while closing is finished first (closing waits for it) — the machine sleeps idle.
+   */
+  async holdForSuspend(): Promise<string | null> {
+    const busy = () => `${this.#running.size} job(s) running (${[...this.#running].map((r) => r.job.type).join(', ')})`;
+    if (this.#running.size) return busy();
+    this.#held = true;
+    this.#reconcile();
+    await Promise.all([...this.#closing.values()]);
+    return this.#running.size ? busy() : null;
+  }
+
+  release(): void {
+    if (!this.#held) return;
+    this.#held = false;
+    this.#reconcile();
+  }
+
   /** Capabilities whose queues are open now (for tests and logs). */
   openQueues(): Capability[] {
     return [...this.#slots.keys()];
@@ -144,7 +167,7 @@ export class JobWorker implements Extension {
     const up = backends ? backends.capabilities() : served;
     const available = served.filter((c) => c === 'builtin' || up.includes(c) || backends?.watches?.(c) === false);
     state.setCapabilities(available);
-    const wanted = this.#stopping || !state.accepting ? [] : available;
+    const wanted = this.#stopping || this.#held || !state.accepting ? [] : available;
     for (const [capability, slot] of this.#slots) {
       if (!wanted.includes(capability)) void this.#close(slot, maxTimeoutMs(capability) + 5000);
     }

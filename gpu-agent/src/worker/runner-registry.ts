@@ -3,7 +3,21 @@ import type { Runner, RunnerJob } from '../runners/runner.js';
 
 /** The runners this agent has; the first whose `canRun` accepts a job runs it. */
 export class RunnerRegistry {
-  constructor(private readonly runners: readonly Runner[]) {}
+  private runners: readonly Runner[];
+
+  constructor(runners: readonly Runner[]) {
+    this.runners = runners;
+  }
+
+  /**
+   * Put `runner` in place of the runners of its capability (new backend settings), or remove
+   * that capability's runners. Returns the ones taken out: a job already running keeps its runner.
+   */
+  replace(capability: Capability, runner: Runner | undefined): Runner[] {
+    const out = this.runners.filter((r) => r.capability === capability);
+    this.runners = [...this.runners.filter((r) => r.capability !== capability), ...(runner ? [runner] : [])];
+    return out;
+  }
 
   find(job: RunnerJob): Runner | undefined {
     return this.runners.find((r) => r.types.includes(job.type) && r.canRun(job));

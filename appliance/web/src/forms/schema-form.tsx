@@ -1,5 +1,7 @@
 import { describedBy, Field } from '../components/field.js';
 import { useI18n } from '../i18n/i18n.js';
+import { useResource } from '../use-resource.js';
+import type { CheckpointsResponse } from '@hearth/protocol';
 import type { JsonSchema } from '../types.js';
 import { MediaPicker } from './media-picker.js';
 import { choices, fieldKind, humanize, initialValue, setAt, type Errors } from './schema.js';
@@ -30,6 +32,7 @@ function useLabel(schema: JsonSchema, name: string): { label: string; hint: stri
 }
 
 function SchemaNode(props: NodeProps) {
+  if (props.name === 'checkpoint' && props.path === 'checkpoint') return <CheckpointField {...props} />;
   const kind = fieldKind(props.schema);
   switch (kind) {
     case 'object': return <ObjectFields {...props} />;
@@ -149,5 +152,26 @@ function MediaField({ schema, path, name, value, required, errors, onChange, mul
   return (
     <MediaPicker id={idOf(path)} label={required ? label : `${label} (${t('form.optional')})`} hint={hint} error={errors[path]} multiple={multiple}
       selected={selected} onChange={(ids) => onChange(path, multiple ? ids : ids[0])} />
+  );
+}
+
+/** A ComfyUI checkpoint: one of those the family's computers list (the appliance checks it again), or the computer's default. */
+function CheckpointField({ schema, path, name, value, errors, onChange }: NodeProps) {
+  const { t } = useI18n();
+  const { label, hint } = useLabel(schema, name);
+  const list = useResource<CheckpointsResponse>('/api/checkpoints');
+  const id = idOf(path);
+  const error = errors[path];
+  const options = list.data?.checkpoints ?? [];
+  if (options.length === 0 && typeof value !== 'string') return null;
+  return (
+    <Field id={id} label={`${label} (${t('form.optional')})`} hint={hint} error={error}>
+      <select id={id} value={typeof value === 'string' ? value : ''} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, hint, error)}
+        onChange={(e) => onChange(path, e.currentTarget.value || undefined)}>
+        <option value="">{t('form.checkpointDefault')}</option>
+        {typeof value === 'string' && !options.includes(value) && <option value={value}>{value}</option>}
+        {options.map((c) => <option key={c} value={c}>{c}</option>)}
+      </select>
+    </Field>
   );
 }

@@ -6,7 +6,7 @@ import { HttpStatusError, checkShape, request, requestJson } from '../../backend
 import { baseUrl } from '../../backends/settings.js';
 import { History, PromptAccepted, PromptRejected, QueueState, SystemStats, Uploaded, type FileRef, type HistoryEntry } from './protocol.js';
 import type { ApiWorkflow } from './workflow.js';
-import type { NodeInfo, ObjectInfo } from './workflow-import.js';
+import { checkpointsIn, type NodeInfo, type ObjectInfo } from './workflow-import.js';
 
 const MAX_OUTPUT_BYTES = 512 * 1024 * 1024;
 
@@ -70,10 +70,8 @@ export class ComfyClient {
   /** Checkpoint file names, from CheckpointLoaderSimple's ckpt_name choices (for the generate and restyle forms). */
   async checkpoints(signal?: AbortSignal): Promise<string[]> {
     const info = await requestJson(`${this.base}/object_info/CheckpointLoaderSimple`, 'ComfyUI /object_info', Type.Record(Type.String(), Type.Unknown()), { signal, timeoutMs: this.timeoutMs });
-    const choices = (info.CheckpointLoaderSimple as NodeInfo | undefined)?.input?.required?.ckpt_name;
-    const list = Array.isArray(choices) ? choices[0] : undefined;
-    if (!Array.isArray(list)) throw new JobError('ComfyUI /object_info does not list checkpoints for CheckpointLoaderSimple');
-    return list.filter((n): n is string => typeof n === 'string');
+    if (!(info.CheckpointLoaderSimple as NodeInfo | undefined)?.input?.required?.ckpt_name) throw new JobError('ComfyUI /object_info does not list checkpoints for CheckpointLoaderSimple');
+    return checkpointsIn(info as ObjectInfo);
   }
 
   async view(file: FileRef, signal?: AbortSignal): Promise<{ bytes: Buffer; contentType: string }> {

@@ -8,6 +8,8 @@
  * ComfyUI's queue.
  */
 import { randomInt, randomUUID } from 'node:crypto';
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSharp } from '../load-sharp.js';
 import { Value } from '@sinclair/typebox/value';
@@ -48,6 +50,8 @@ export interface ComfyUiRunnerOptions {
   cancelTimeoutMs?: number;
   /** Longest wait for a cancelled prompt to leave ComfyUI before the next job is queued anyway. */
   drainTimeoutMs?: number;
+  /** Workflows an admin imported (checked against the server); one here replaces the shipped template. */
+  importedDir?: string;
 }
 
 interface Plan {
@@ -91,7 +95,7 @@ export class ComfyUiRunner implements Runner {
     if (!this.canRun(job)) throw new JobError(`the ComfyUI runner cannot run ${job.type} jobs`);
     try {
       const plan = await this.plan(job, ctx);
-      const template = await loadTemplate(this.dir, plan.template);
+      const template = await this.template(plan.template);
       const { prompt, outputNodes } = fillWorkflow(template, plan.template, plan.values, plan.format);
       const progress = new ComfyProgress(prompt, (p) => ctx.progress(p));
       await this.afterDrain(progress, ctx.signal);
@@ -105,6 +109,12 @@ export class ComfyUiRunner implements Runner {
     }
   }
 
+  private async template(name: string): Promise<ApiWorkflow> {
+    const imported = this.options.importedDir;
+    const own = imported !== undefined && (await access(join(imported, `${name}.json`)).then(() => true, () => false));
+    return loadTemplate(own ? imported : this.dir, name);
+  }
+
   private async plan(job: RunnerJob, ctx: RunContext): Promise<Plan> {
     const { settings } = this.options;
     const output = `hearth/${job.id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64)}`;
@@ -115,7 +125,7 @@ export class ComfyUiRunner implements Runner {
         return {
           template: 'text-to-image',
           format: 'png',
-          values: { checkpoint: settings.checkpoint, prompt: input.prompt, negative: input.negativePrompt ?? '', seed, steps: input.steps, size: { width: input.width, height: input.height }, output },
+          values: { checkpoint: input.checkpoint ?? settings.checkpoint, prompt: input.prompt, negative: input.negativePrompt ?? '', seed, steps: input.steps, size: { width: input.width, height: input.height }, output },
           data: { seed },
         };
       }
@@ -129,7 +139,7 @@ export class ComfyUiRunner implements Runner {
         return {
           template: 'image-to-image',
           format: 'png',
-          values: { checkpoint: settings.checkpoint, image, prompt: input.prompt, negative: '', seed, steps: input.steps, denoise: input.strength, output },
+          values: { checkpoint: input.checkpoint ?? settings.checkpoint, image, prompt: input.prompt, negative: '', seed, steps: input.steps, denoise: input.strength, output },
           data: { seed },
         };
       }

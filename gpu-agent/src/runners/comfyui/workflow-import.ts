@@ -23,6 +23,13 @@ const SAMPLES: Record<TemplateName, { values: Omit<WorkflowValues, 'output'>; fo
   'text-to-video': { values: { unet: 'x', 'text-encoder': 'x', vae: 'x', prompt: 'x', negative: '', seed: 1, frames: 17, fps: 8, size: { width: 512, height: 512 } }, format: 'webp' },
 };
 
+/** Checkpoint file names: CheckpointLoaderSimple's ckpt_name choices (empty when the node is missing). */
+export function checkpointsIn(info: ObjectInfo): string[] {
+  const choices = info.CheckpointLoaderSimple?.input?.required?.ckpt_name;
+  const list = Array.isArray(choices) ? choices[0] : undefined;
+  return Array.isArray(list) ? list.filter((n): n is string => typeof n === 'string') : [];
+}
+
 export type ImportCheck = { ok: true; workflow: ApiWorkflow } | { ok: false; problems: string[] };
 
 const isLink = (v: unknown): v is [string, number] => Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'number';

@@ -69,15 +69,29 @@ export class OllamaChat implements ChatBackend {
     throw new JobError('Ollama closed the connection before finishing the answer', true);
   }
 
+  async version(signal?: AbortSignal): Promise<string> {
+    return (await requestJson(`${this.base}/api/version`, 'Ollama /api/version', Version, { signal, timeoutMs: 5000 })).version;
+  }
+
+  /** The local models' names (`/api/tags`). */
+  async models(signal?: AbortSignal): Promise<string[]> {
+    const tags = await requestJson(`${this.base}/api/tags`, 'Ollama /api/tags', Tags, { signal, timeoutMs: 5000 });
+    return tags.models.map((m) => m.name);
+  }
+
   async healthy(signal?: AbortSignal): Promise<boolean> {
     try {
-      await requestJson(`${this.base}/api/version`, 'Ollama /api/version', Version, { signal, timeoutMs: 5000 });
-      const tags = await requestJson(`${this.base}/api/tags`, 'Ollama /api/tags', Tags, { signal, timeoutMs: 5000 });
-      const want = withTag(this.settings.model);
-      return tags.models.some((m) => withTag(m.name) === want || withTag(m.model ?? '') === want);
+      await this.version(signal);
+      return this.serves(await this.models(signal));
     } catch {
       return false;
     }
+  }
+
+  /** Whether a server listing `names` has our model. */
+  serves(names: string[]): boolean {
+    const want = withTag(this.settings.model);
+    return names.some((m) => withTag(m) === want);
   }
 
   /** An empty chat with keep_alive 0 unloads the model (docs/api.md "Unload a model"). */

@@ -156,12 +156,16 @@ export class OpenAiChat implements ChatBackend {
    */
   async healthy(signal?: AbortSignal): Promise<boolean> {
     try {
-      const ids = await this.models(signal);
-      const want = this.settings.model;
-      return ids.length === 1 || ids.some((id) => id === want || stem(id) === stem(want));
+      return this.serves(await this.models(signal));
     } catch {
       return false;
     }
+  }
+
+  /** Whether a server listing `ids` serves our model. */
+  serves(ids: string[]): boolean {
+    const want = this.settings.model;
+    return ids.length === 1 || ids.some((id) => id === want || stem(id) === stem(want));
   }
 
   async freeMemory(): Promise<void> {

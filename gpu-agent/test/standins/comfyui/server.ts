@@ -14,6 +14,7 @@
  * long a real ComfyUI goes on with the current step or node after an interrupt (seen: 12.8 s for
  * a 2048² node on the CPU), during which the prompt stays in /queue's queue_running.
  */
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import sharp from 'sharp';
@@ -21,6 +22,12 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { fill, loadFixture } from './template.js';
 
 const WS = loadFixture(new URL('../../fixtures/comfyui/ws-messages.json', import.meta.url));
+/** `/object_info/<node>` answers recorded from a real ComfyUI 0.3.64 (scripts/record-comfyui.ts, scenario "info"). */
+const OBJECT_INFO: Record<string, { input: { required: Record<string, unknown[]> } }> = Object.assign(
+  {},
+  ...(JSON.parse(readFileSync(new URL('../../fixtures/comfyui/recorded/0.3.64-info.json', import.meta.url), 'utf8')) as { exchanges: Array<{ path?: string; response?: unknown }> })
+    .exchanges.filter((e) => e.path?.startsWith('/object_info/')).map((e) => e.response as object),
+);
 const HTTP = loadFixture(new URL('../../fixtures/comfyui/http.json', import.meta.url));
 
 type Node = { class_type?: unknown; inputs?: Record<string, unknown>; _meta?: unknown };
@@ -225,6 +232,12 @@ export class ComfyStandin {
     const route = `${req.method} ${url.pathname}`;
     if (route === 'POST /prompt') return this.postPrompt(res, body);
     if (route === 'GET /system_stats') return json(res, 200, HTTP.system_stats);
+    if (route === 'GET /object_info') return json(res, 200, this.objectInfo());
+    if (req.method === 'GET' && url.pathname.startsWith('/object_info/')) {
+      const name = decodeURIComponent(url.pathname.slice('/object_info/'.length));
+      const all = this.objectInfo();
+      return json(res, 200, name in all ? { [name]: all[name] } : {});
+    }
     if (req.method === 'GET' && url.pathname.startsWith('/history/')) {
       const id = decodeURIComponent(url.pathname.slice('/history/'.length));
       const entry = this.history.get(id);
@@ -249,6 +262,22 @@ export class ComfyStandin {
     }
     if (route === 'POST /free') return empty(res);
     res.writeHead(404).end();
+  }
+
+  /** The recorded node descriptions of the nodes this stand-in knows, their file lists (combos) as it has them now. */
+  objectInfo(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [name, spec] of Object.entries(NODES)) {
+      const recorded = OBJECT_INFO[name];
+      if (!recorded) continue;
+      const info = structuredClone(recorded);
+      for (const [input, list] of Object.entries(spec.combos ?? {})) {
+        const entry = info.input.required[input];
+        if (entry) entry[0] = list(this);
+      }
+      out[name] = info;
+    }
+    return out;
   }
 
   private dropQueued(id: string): void {

@@ -7,6 +7,7 @@ import { useLiveEvent } from '../../live/use-live.js';
 import type { Agent } from '../../types.js';
 import { useResource } from '../../use-resource.js';
 import { availabilityKey } from '../labels.js';
+import { ComputerBackends } from './computer-backends.js';
 
 const capKey = (c: Capability): MessageKey => `computers.cap.${c}` as MessageKey;
 
@@ -16,7 +17,7 @@ function rows(data: AgentsResponse): Array<{ live: Agent | undefined; known: Kno
   return ids.map((id) => ({ id, live: data.agents.find((a) => a.agentId === id), known: data.known?.find((k) => k.agentId === id) }));
 }
 
-/** Admin → Computers: read-only; what each computer offers, its GPUs and how to wake it. */
+/** Admin → Computers: what each computer offers, its GPUs, how to wake it, and the servers it uses (editable). */
 export function ComputersPage() {
   const { t, formatDate } = useI18n();
   const res = useResource<AgentsResponse>('/api/agents');
@@ -71,6 +72,7 @@ export function ComputersPage() {
                 <dt>{t('computers.macs')}</dt>
                 <dd data-macs>{known && known.macs.length > 0 ? known.macs.join(', ') : t('computers.noMacs')}</dd>
               </dl>
+              <ComputerBackends agentId={id} backends={res.data?.backends?.[id]} online={state === 'online'} onSaved={res.reload} />
             </li>
           );
         })}
@@ -80,7 +82,6 @@ export function ComputersPage() {
         <p>{t('computers.helpComfy')}</p>
         <p>{t('computers.helpLlm')}</p>
         <p>{t('computers.helpDocs')}</p>
-        <p class="muted">{t('computers.helpNotBuilt')}</p>
       </aside>
     </section>
   );

@@ -5,13 +5,12 @@
  * The thread ends when the agent unloads it, which gives all of the model's memory back.
  */
 import { basename } from 'node:path';
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
 import type { Llama, LlamaContext, LlamaModel, ChatHistoryItem } from 'node-llama-cpp';
-import type { LlamaReply, LlamaRequest, LlamaWorkerData } from './messages.js';
+import { serveRequests, type RequestContext } from '../../serve-requests.js';
+import type { LlamaAnswers, LlamaRequest, LlamaText, LlamaWorkerData } from './messages.js';
 
 const data = workerData as LlamaWorkerData;
-const port = parentPort!;
-const reply = (r: LlamaReply) => port.postMessage(r);
 
 interface Loaded {
   llama: Llama;
@@ -20,8 +19,7 @@ interface Loaded {
   name: string;
 }
 let loading: Promise<Loaded> | undefined;
-const running = new Map<number, AbortController>();
-let queue: Promise<void> = Promise.resolve();
+let queue: Promise<unknown> = Promise.resolve();
 
 async function load(): Promise<Loaded> {
   const { getLlama, LlamaLogLevel } = await import('node-llama-cpp');
@@ -32,7 +30,7 @@ async function load(): Promise<Loaded> {
   return { llama, model, context, name: basename(data.modelPath) };
 }
 
-async function generate(req: Extract<LlamaRequest, { op: 'generate' }>, signal: AbortSignal): Promise<void> {
+async function generate(req: LlamaRequest, { signal, emit }: RequestContext): Promise<LlamaAnswers['generate']> {
   const { LlamaChatSession } = await import('node-llama-cpp');
   // A model that failed to load is tried again on the next request, not remembered as broken.
   loading ??= load().catch((err: unknown) => {
@@ -59,26 +57,17 @@ async function generate(req: Extract<LlamaRequest, { op: 'generate' }>, signal: 
       temperature: req.temperature,
       signal,
       onToken: (t) => (tokens += t.length),
-      onTextChunk: (delta) => reply({ id: req.id, kind: 'text', delta, tokens }),
+      onTextChunk: (delta) => emit({ delta, tokens } satisfies LlamaText),
     });
-    reply({ id: req.id, kind: 'done', text: answer.responseText, truncated: answer.stopReason === 'maxTokens', tokens, model: name });
+    return { text: answer.responseText, truncated: answer.stopReason === 'maxTokens', tokens, model: name };
   } finally {
     session.dispose({ disposeSequence: true });
   }
 }
 
-port.on('message', (req: LlamaRequest) => {
-  if (req.op === 'cancel') {
-    running.get(req.id)?.abort();
-    return;
-  }
-  const controller = new AbortController();
-  running.set(req.id, controller);
-  // One generation at a time on the one context; the next waits for the last to finish.
-  queue = queue.then(() =>
-    generate(req, controller.signal).catch((err: unknown) => {
-      const e = err instanceof Error ? err : new Error(String(err));
-      reply({ id: req.id, kind: 'error', name: e.name, message: e.message });
-    }).finally(() => running.delete(req.id)),
-  );
+// One generation at a time on the one context; the next waits for the last to finish.
+serveRequests<LlamaRequest>((req, context) => {
+  const run = queue.then(() => generate(req, context));
+  queue = run.catch(() => undefined);
+  return run.then((value) => [value, []]);
 });

@@ -1,4 +1,4 @@
-/** What the agent and the built-in LLM's worker thread say to each other. */
+/** What the agent and the built-in LLM's worker thread say to each other (over WorkerHost). */
 import type { ChatMessage } from '../dialogue.js';
 
 export interface LlamaWorkerData {
@@ -7,11 +7,14 @@ export interface LlamaWorkerData {
   contextSize: number;
 }
 
-export type LlamaRequest =
-  | { op: 'generate'; id: number; messages: ChatMessage[]; schema: Record<string, unknown>; maxTokens: number; temperature: number }
-  | { op: 'cancel'; id: number };
+export type LlamaRequest = { op: 'generate'; messages: ChatMessage[]; schema: Record<string, unknown>; maxTokens: number; temperature: number };
 
-export type LlamaReply =
-  | { id: number; kind: 'text'; delta: string; tokens: number }
-  | { id: number; kind: 'done'; text: string; truncated: boolean; tokens: number; model: string }
-  | { id: number; kind: 'error'; name: string; message: string };
+/** Emitted while a request is written: the new text and the tokens so far. */
+export interface LlamaText {
+  delta: string;
+  tokens: number;
+}
+
+export interface LlamaAnswers {
+  generate: { text: string; truncated: boolean; tokens: number; model: string };
+}
