@@ -13,6 +13,7 @@ import { gettingStartedRoutes } from './getting-started/routes.js';
 import { comicCapabilities } from './comics/capabilities.js';
 import { hubCaRoutes } from './hub-ca/routes.js';
 import { agentCommandAuditPlugin } from './mqtt-device/agent-command-audit.js';
+import { pushPlugin } from './push/plugin.js';
 
 export type Capability = (app: HearthApp) => Promise<void>;
 
@@ -25,6 +26,7 @@ export function productCapabilities(config: ApplianceConfig, connections: Connec
     ...jobCapabilities({ dataDir: config.dataDir, version, connections, log }),
     ...comicCapabilities({ log }),
     async (app) => { await app.register(homeAssistantPlugin, { log }); },
+    async (app) => { await app.register(pushPlugin, { log, publicUrl: config.publicUrl }); },
     async (app) => { await app.register(backupRoutes, { dataDir: config.dataDir, key: config.backupKey }); },
     async (app) => { await app.register(kioskFeedPlugin, { version, publicUrl: config.publicUrl }); },
     async (app) => { await app.register(mqttDevicePlugin, { mqtt: connections.mqtt, log, version, configurationUrl: config.publicUrl }); },

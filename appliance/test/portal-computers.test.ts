@@ -73,9 +73,9 @@ describe('Admin → Computers', () => {
     // No reload: the card appears and fills in from live events.
     const card = page.locator('[data-computer="family-pc"]');
     await card.and(page.locator('[data-state="online"]')).waitFor({ timeout: 60_000 });
-    await expect.poll(() => card.locator('[data-caps="now"]').innerText(), { timeout: 60_000 }).toBe('built-in jobs, ComfyUI (pictures)');
+    await expect.poll(() => card.locator('[data-caps="now"]').innerText(), { timeout: 60_000 }).toBe('built-in jobs, ComfyUI (pictures), speech, video (ffmpeg)');
     expect(await card.getByRole('heading', { level: 2 }).innerText()).toContain('Family PC');
-    expect(await card.locator('[data-caps="ever"]').innerText()).toBe('built-in jobs, ComfyUI (pictures)');
+    expect(await card.locator('[data-caps="ever"]').innerText()).toBe('built-in jobs, ComfyUI (pictures), speech, video (ffmpeg)');
     await expect.poll(() => card.locator('[data-gpu]').count(), { timeout: 30_000 }).toBeGreaterThan(0);
     expect(await card.locator('[data-gpu="0"]').innerText()).toMatch(/% busy · \d+\/\d+ MiB · \d+ °C/);
     const api = (await admin.get('/api/agents')).json as { known: Array<{ agentId: string; macs: string[] }> };
@@ -138,12 +138,12 @@ describe('Admin → Computers', () => {
     await pc.stop('SIGKILL');
     pc = undefined;
     await card.and(page.locator('[data-state="offline"]')).waitFor({ timeout: 60_000 });
-    expect(await card.locator('[data-caps="ever"]').innerText()).toBe('built-in jobs, ComfyUI (pictures), language model');
+    expect(await card.locator('[data-caps="ever"]').innerText()).toBe('built-in jobs, ComfyUI (pictures), language model, speech, video (ffmpeg)');
 
     // Polish catalogue on the same page.
     await page.selectOption('#lang', 'pl');
     await page.getByRole('heading', { name: 'Komputery', level: 1 }).waitFor();
-    expect(await card.locator('[data-caps="ever"]').innerText()).toBe('zadania wbudowane, ComfyUI (obrazy), model językowy');
+    expect(await card.locator('[data-caps="ever"]').innerText()).toBe('zadania wbudowane, ComfyUI (obrazy), model językowy, mowa, wideo (ffmpeg)');
     await card.getByText('Ten komputer nie jest włączony').waitFor();
     expect(await card.locator('[data-backends="family-pc"]').getByRole('button', { name: 'Zapisz i zastosuj' }).count()).toBe(1);
     await screenshot(page, 'admin-computers-pl');

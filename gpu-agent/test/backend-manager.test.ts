@@ -57,6 +57,16 @@ describe('BackendManager', () => {
     expect(JSON.stringify(state.backends)).not.toContain('sk-secret');
   });
 
+  it('keeps the speech engines, which only the file sets', async () => {
+    const speech = {
+      piper: { command: '/opt/piper/bin/piper', voices: ['/opt/piper/en_US-joe-medium.onnx'] },
+      openaiSpeech: { url: 'http://127.0.0.1:8880/v1', model: 'kokoro', apiKey: 'sk-speech', voices: [{ name: 'af_bella', language: 'en' }] },
+    };
+    const { m, dir } = await manager(speech);
+    await m.apply({ llm: { kind: 'ollama', url: 'http://127.0.0.1:11434', model: 'llama3.2' } });
+    expect(JSON.parse(await readFile(join(dir.path, 'backends.json'), 'utf8'))).toEqual({ ...speech, llm: { kind: 'ollama', url: 'http://127.0.0.1:11434', model: 'llama3.2' } });
+  });
+
   it('refuses an edit that misses a field, and keeps the settings it had', async () => {
     const { m, dir } = await manager({ llm: { kind: 'builtin', modelPath: '/models/x.gguf' } });
     const reply = await m.handle({ id: 'request-1', op: 'apply', backends: { llm: { kind: 'ollama', url: 'http://127.0.0.1:11434' } } });

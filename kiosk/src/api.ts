@@ -1,7 +1,13 @@
-import type { KioskEntity, KioskFeed, MediaView } from './types.js';
+import type { KioskCalendar, KioskEntity, KioskFeed, MediaView } from './types.js';
 
 /** The appliance said "who are you?": this screen is not (or no longer) paired. */
 export class NotPaired extends Error {}
+/** The appliance did not take the pairing code: `code` says why (`pairing-used`, `pairing-expired`, …). */
+export class CodeRefused extends Error {
+  constructor(readonly code: string, readonly retryAfterS = 0) {
+    super(code);
+  }
+}
 
 async function json<T>(res: Response): Promise<T> {
   if (res.status === 401) throw new NotPaired('not paired');
@@ -16,11 +22,14 @@ const get = <T>(path: string) => fetch(path, { credentials: 'same-origin', cache
 export const api = {
   feed: () => get<KioskFeed>('/api/kiosk/feed'),
 
-  /** Without the Home Assistant capability the route is missing: no entities, not an error. */
-  entities: async (): Promise<KioskEntity[]> => {
+  /**
+   * The wall's HA entities as the appliance last heard them, and whether its HA link is up now.
+   * Without the Home Assistant capability the route is missing: no entities, not an error.
+   */
+  entities: async (): Promise<{ connected: boolean; entities: KioskEntity[] }> => {
     const res = await fetch('/api/kiosk/entities', { credentials: 'same-origin', cache: 'no-store' });
-    if (res.status === 404) return [];
-    return (await json<{ entities: KioskEntity[] }>(res)).entities;
+    if (res.status === 404) return { connected: true, entities: [] };
+    return json<{ connected: boolean; entities: KioskEntity[] }>(res);
   },
 
   /** Today and the next three days; null when HA cannot say now (the tile keeps what it had). */
@@ -28,6 +37,12 @@ export const api = {
     const res = await fetch(`/api/kiosk/forecast/${encodeURIComponent(entityId)}`, { credentials: 'same-origin', cache: 'no-store' }).catch(() => null);
     if (!res?.ok) return null;
     return ((await res.json()) as { forecast: Array<{ datetime: string; condition: string | null; temperature: number | null; templow: number | null }> }).forecast;
+  },
+
+  /** Today's and tomorrow's events of the wall's calendars; null when HA cannot say now. */
+  calendar: async (): Promise<KioskCalendar | null> => {
+    const res = await fetch('/api/kiosk/calendar', { credentials: 'same-origin', cache: 'no-store' }).catch(() => null);
+    return res?.ok ? ((await res.json()) as KioskCalendar) : null;
   },
 
   slides: async (): Promise<MediaView[]> => {
@@ -49,7 +64,11 @@ export const api = {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (session.csrfToken) headers['x-csrf-token'] = session.csrfToken;
     const res = await fetch('/api/kiosk/pair', { method: 'POST', credentials: 'same-origin', headers, body: JSON.stringify({ code }) });
-    if (res.status === 401) throw new Error('The appliance refused the code');
+    if (res.status === 401) throw new CodeRefused('pairing-unknown');
+    if (res.status === 410 || res.status === 429) {
+      const body = (await res.json().catch(() => ({}))) as { code?: unknown };
+      throw new CodeRefused(typeof body.code === 'string' ? body.code : 'pairing-unknown', Number(res.headers.get('retry-after')) || 0);
+    }
     await json(res);
   },
 };

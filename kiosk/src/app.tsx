@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, NotPaired } from './api.js';
 import { LiveClient } from '@hearth/live-client';
 import { Pairing } from './pairing.js';
@@ -8,14 +8,19 @@ import { FINAL_STATUSES } from '@hearth/protocol/plain';
 import type { Tuning } from './tuning.js';
 import type { AgentView, JobView, KioskControl, KioskEntity, KioskCameraEvent, KioskFeed, KioskPresenceState, KioskTile, MediaView } from './types.js';
 import { Agents } from './tiles/agents.js';
-import { Clock, timeFormat } from './tiles/clock.js';
+import { Clock } from './tiles/clock.js';
 import { Entities } from './tiles/entities.js';
 import { Jobs, JUST_FINISHED_MS } from './tiles/jobs.js';
 import { Slideshow } from './tiles/slideshow.js';
 import { Weather } from './tiles/weather.js';
+import { Calendar } from './tiles/calendar.js';
+import { I18n, translator } from './i18n/i18n.js';
+import { sinceText, TileGuard } from './stale.js';
 
 type Phase = 'loading' | 'unpaired' | 'ready';
 const FINISHED: ReadonlySet<string> = new Set(FINAL_STATUSES);
+/** Tiles showing Home Assistant's states: they grey out while the appliance has lost HA (the calendar tile says so itself). */
+const FROM_HA: ReadonlySet<string> = new Set(['weather', 'entities']);
 const byKey = <T,>(items: T[], key: (t: T) => string) => new Map(items.map((i) => [key(i), i]));
 const sameIds = (a: MediaView[], b: MediaView[]) => a.length === b.length && a.every((m, i) => m.id === b[i]!.id);
 
@@ -27,6 +32,9 @@ export function App({ tuning }: { tuning: Tuning }) {
   const [presence, setPresence] = useState<KioskPresenceState>({ mode: 'awake', present: false, since: 0 });
   const [camera, setCamera] = useState<{ entityId: string; showS: number; at: number } | null>(null);
   const [entities, setEntities] = useState(new Map<string, KioskEntity>());
+  // When the appliance last had Home Assistant connected; null while it has.
+  const [haDownSince, setHaDownSince] = useState<number | null>(null);
+  const haLastUp = useRef(Date.now());
   const [jobs, setJobs] = useState(new Map<string, JobView>());
   const [agents, setAgents] = useState(new Map<string, AgentView>());
   const [slides, setSlides] = useState<MediaView[]>([]);
@@ -67,7 +75,11 @@ export function App({ tuning }: { tuning: Tuning }) {
     setPhase('ready');
     fresh();
     const list = await api.entities().catch(() => null);
-    if (list) setEntities(byKey(list, (e) => e.entityId));
+    if (list) {
+      setEntities(byKey(list.entities, (e) => e.entityId));
+      if (list.connected) haLastUp.current = Date.now();
+      setHaDownSince(list.connected ? null : haLastUp.current);
+    }
     await refreshSlides();
   }, [refreshSlides]);
 
@@ -157,66 +169,76 @@ export function App({ tuning }: { tuning: Tuning }) {
     return () => clearInterval(t);
   }, [shiftMs]);
 
+  const locale = feed?.layout.locale ?? navigator.language;
+  const t = useMemo(() => translator(locale), [locale]);
+
   if (phase === 'loading') return <div class="kiosk kiosk-loading" />;
-  if (phase === 'unpaired' || !feed) return <Pairing onPaired={() => { setPhase('loading'); void resync(); }} />;
+  if (phase === 'unpaired' || !feed) return <I18n.Provider value={t}><Pairing onPaired={() => { setPhase('loading'); void resync(); }} /></I18n.Provider>;
+  return <I18n.Provider value={t}>{screen()}</I18n.Provider>;
 
-  const layout = feed.layout;
-  const night = control.nightMode || isScheduledNight(layout.night, new Date(now));
-  const stale = now - lastDataAt > staleMs;
-  const shift = shiftAt(shiftStep, layout.burnIn.shiftPx);
-  const rootStyle = { transform: `translate(${shift.x}px, ${shift.y}px)` };
-  const badge = !online && <div class="offline-badge" role="status">offline</div>;
-  const slideMs = tuning.slideMs ?? layout.slideshow.intervalS * 1000;
+  function screen() {
+    if (!feed) return null;
 
-  // Someone at the door: their camera over everything (the ring also woke the wall).
-  if (camera) return <div class="kiosk" data-screen="camera" data-night="false"><DoorbellView camera={camera.entityId} />{badge}</div>;
+    const layout = feed.layout;
+    const night = control.nightMode || isScheduledNight(layout.night, new Date(now));
+    const stale = now - lastDataAt > staleMs;
+    const shift = shiftAt(shiftStep, layout.burnIn.shiftPx);
+    const rootStyle = { transform: `translate(${shift.x}px, ${shift.y}px)` };
+    const badge = !online && <div class="offline-badge" role="status">{t('status.offline')}</div>;
+    const slideMs = tuning.slideMs ?? layout.slideshow.intervalS * 1000;
 
-  // Dark: the launcher switches HDMI off too; black is what shows if it cannot (a desktop browser).
-  if (presence.mode === 'off') return <div class="kiosk screen-off" data-screen="off" data-night={String(night)}>{badge}</div>;
+    // Someone at the door: their camera over everything (the ring also woke the wall).
+    if (camera) return <div class="kiosk" data-screen="camera" data-night="false"><DoorbellView camera={camera.entityId} />{badge}</div>;
 
-  if (night) {
-    return (
-      <div class="kiosk night" data-night="true" data-screen={presence.mode} style={rootStyle}>
-        <div class="night-clock" style={{ opacity: layout.night.brightness }}><Clock locale={layout.locale} big /></div>
-        {badge}
-      </div>
-    );
-  }
+    // Dark: the launcher switches HDMI off too; black is what shows if it cannot (a desktop browser).
+    if (presence.mode === 'off') return <div class="kiosk screen-off" data-screen="off" data-night={String(night)}>{badge}</div>;
 
-  // Nobody around (or HA chose the photos page): the family's pictures, full screen, with captions.
-  if (control.page === 'photos' || presence.mode === 'photos') {
-    return (
-      <div class="kiosk photos" data-night="false" data-screen={presence.mode} style={rootStyle}>
-        <Slideshow slides={slides} intervalMs={slideMs} frame locale={layout.locale} />
-        {badge}
-      </div>
-    );
-  }
-
-  // Without a GPU computer the computers tile says so in one line and gives its space back.
-  const noGpu = ![...agents.values()].some((a) => a.gpus.length > 0);
-  const tile = (t: KioskTile) => {
-    switch (t.type) {
-      case 'clock': return <Clock locale={layout.locale} seconds={t.options.seconds} date={t.options.date ?? true} />;
-      case 'weather': return <Weather entity={entities.get(t.options.entityId)} locale={layout.locale} />;
-      case 'entities': return <Entities title={t.options.title} ids={t.options.entityIds} entities={entities} onToggle={(id) => { void api.toggle(id, feed.csrfToken).catch(() => undefined); }} />;
-      case 'jobs': return <Jobs jobs={[...jobs.values()]} finished={slides.filter((m) => m.jobId !== null && now - m.createdAt < JUST_FINISHED_MS)} max={t.options.max} />;
-      case 'agents': return <Agents agents={[...agents.values()]} />;
-      case 'slideshow': return <Slideshow slides={slides} intervalMs={slideMs} />;
+    if (night) {
+      return (
+        <div class="kiosk night" data-night="true" data-screen={presence.mode} style={rootStyle}>
+          <div class="night-clock" style={{ opacity: layout.night.brightness }}><Clock locale={layout.locale} big /></div>
+          {badge}
+        </div>
+      );
     }
-  };
 
-  return (
-    <div class={stale ? 'kiosk day stale' : 'kiosk day'} data-night="false" data-screen="awake" data-stale={String(stale)} style={rootStyle}>
-      <div class="grid" style={{ gridTemplateColumns: `repeat(${layout.columns}, 1fr)`, gridTemplateRows: `repeat(${layout.rows}, 1fr)` }}>
-        {layout.tiles.map((t, i) => (
-          <section key={`${i}-${t.type}`} class={`tile tile-${t.type}${t.type === 'agents' && noGpu ? ' tile-compact' : ''}`} style={{ gridColumn: `${t.x + 1} / span ${t.w}`, gridRow: `${t.y + 1} / span ${t.h}` }}>
-            {tile(t)}
-          </section>
-        ))}
+    // Nobody around (or HA chose the photos page): the family's pictures, full screen, with captions.
+    if (control.page === 'photos' || presence.mode === 'photos') {
+      return (
+        <div class="kiosk photos" data-night="false" data-screen={presence.mode} style={rootStyle}>
+          <Slideshow slides={slides} intervalMs={slideMs} frame locale={layout.locale} />
+          {badge}
+        </div>
+      );
+    }
+
+    // Without a GPU computer the computers tile says so in one line and gives its space back.
+    const noGpu = ![...agents.values()].some((a) => a.gpus.length > 0);
+    const tile = (tl: KioskTile) => {
+      switch (tl.type) {
+        case 'clock': return <Clock locale={layout.locale} seconds={tl.options.seconds} date={tl.options.date ?? true} />;
+        case 'weather': return <Weather entity={entities.get(tl.options.entityId)} />;
+        case 'calendar': return <Calendar title={tl.options.title} ids={tl.options.entityIds} now={now} refreshMs={tuning.calendarMs} />;
+        case 'entities': return <Entities title={tl.options.title} ids={tl.options.entityIds} entities={entities} onToggle={(id) => { void api.toggle(id, feed.csrfToken).catch(() => undefined); }} />;
+        case 'jobs': return <Jobs jobs={[...jobs.values()]} finished={slides.filter((m) => m.jobId !== null && now - m.createdAt < JUST_FINISHED_MS)} max={tl.options.max} />;
+        case 'agents': return <Agents agents={[...agents.values()]} />;
+        case 'slideshow': return <Slideshow slides={slides} intervalMs={slideMs} />;
+      }
+    };
+
+    return (
+      <div class={stale ? 'kiosk day stale' : 'kiosk day'} data-night="false" data-screen="awake" data-stale={String(stale)} style={rootStyle}>
+        <div class="grid" style={{ gridTemplateColumns: `repeat(${layout.columns}, 1fr)`, gridTemplateRows: `repeat(${layout.rows}, 1fr)` }}>
+          {layout.tiles.map((tl, i) => (
+            <section key={`${i}-${tl.type}`} class={`tile tile-${tl.type}${tl.type === 'agents' && noGpu ? ' tile-compact' : ''}${haDownSince !== null && FROM_HA.has(tl.type) ? ' tile-stale' : ''}`} style={{ gridColumn: `${tl.x + 1} / span ${tl.w}`, gridRow: `${tl.y + 1} / span ${tl.h}` }}>
+              <TileGuard>{tile(tl)}</TileGuard>
+              {haDownSince !== null && FROM_HA.has(tl.type) && <div class="tile-stale-note">{t('status.staleTile', { time: sinceText(haDownSince, now, locale) })}</div>}
+            </section>
+          ))}
+        </div>
+        {stale && <div class="stale-note" role="status">{t('status.staleSince', { time: sinceText(lastDataAt, now, locale) })}</div>}
+        {badge}
       </div>
-      {stale && <div class="stale-note" role="status">no news since {timeFormat(layout.locale, false).format(lastDataAt)}</div>}
-      {badge}
-    </div>
-  );
+    );
+  }
 }

@@ -1,5 +1,5 @@
 /**
- * Timings, normally from the layout. `?slideMs=…&shiftMs=…&staleMs=…&pollMs=…` in the page URL
+ * Timings, normally from the layout. `?slideMs=…&shiftMs=…&staleMs=…&pollMs=…&calendarMs=…` in the page URL
  * overrides them — only for tests and benchmarks, which cannot wait minutes per step.
  */
 export interface Tuning {
@@ -7,6 +7,7 @@ export interface Tuning {
   shiftMs?: number;
   staleMs?: number;
   pollMs?: number;
+  calendarMs?: number;
 }
 
 export function readTuning(search: string): Tuning {
@@ -15,5 +16,5 @@ export function readTuning(search: string): Tuning {
     const v = Number(q.get(k));
     return Number.isFinite(v) && v > 0 ? v : undefined;
   };
-  return { slideMs: num('slideMs'), shiftMs: num('shiftMs'), staleMs: num('staleMs'), pollMs: num('pollMs') };
+  return { slideMs: num('slideMs'), shiftMs: num('shiftMs'), staleMs: num('staleMs'), pollMs: num('pollMs'), calendarMs: num('calendarMs') };
 }

@@ -1,6 +1,6 @@
-import type { AgentView, JobView, KioskCameraEvent, KioskControl, KioskFeed, KioskLayout, KioskPresenceState, MediaView } from '@hearth/protocol';
+import type { AgentView, JobView, KioskCalendar, KioskCalendarEvent, KioskCameraEvent, KioskControl, KioskFeed, KioskLayout, KioskPresenceState, MediaView } from '@hearth/protocol';
 
-export type { AgentView, JobView, KioskCameraEvent, KioskControl, KioskFeed, KioskLayout, KioskPresenceState, MediaView };
+export type { AgentView, JobView, KioskCalendar, KioskCalendarEvent, KioskCameraEvent, KioskControl, KioskFeed, KioskLayout, KioskPresenceState, MediaView };
 export type KioskTile = KioskLayout['tiles'][number];
 
 /** One entity of `GET /api/kiosk/entities`, kept current by `ha.state` events. */

@@ -53,6 +53,16 @@ describe('the wall display', () => {
     expect(await other.textContent('.pairing-error')).toMatch(/already used/);
     expect(await other.locator('.tile').count()).toBe(0);
 
+    // A Polish browser pairs in Polish, the appliance's reason translated too (a phone-sized screen here).
+    const polish = await browser.newContext({ locale: 'pl-PL', viewport: { width: 390, height: 844 } });
+    const pl = await polish.newPage();
+    await pl.goto(`${t.url}/kiosk#pair=${code}`);
+    await pl.waitForSelector('.pairing-error');
+    expect(await pl.textContent('h1')).toBe('Sparuj ten ekran');
+    expect(await pl.textContent('.pairing-error')).toBe('Ten kod parowania został już użyty: utwórz nowy w portalu');
+    await screenshot(pl, 'pairing-pl-phone.png');
+    await polish.close();
+
     const late = await pairingCode(admin, 'Late');
     t.running.app.db.prepare('UPDATE kiosk_pairing_codes SET expires_at = ? WHERE name = ?').run(Date.now() - 1, 'Late');
     await other.goto('about:blank');

@@ -191,8 +191,9 @@ export const ComposeInput = Type.Object(
     musicId: Type.Optional(MediaId),
     language: Type.Optional(StoryLanguage),
     burnSubtitles: Type.Boolean({ default: false, description: 'also draw the subtitles into the picture' }),
-    width: Type.Integer({ minimum: 320, maximum: 1920, multipleOf: 16, default: 1280 }),
-    height: Type.Integer({ minimum: 240, maximum: 1080, multipleOf: 16, default: 720 }),
+    // Multiples of 8 (H.264 needs even sizes): 1920×1080 has a height that is not a multiple of 16.
+    width: Type.Integer({ minimum: 320, maximum: 1920, multipleOf: 8, default: 1280 }),
+    height: Type.Integer({ minimum: 240, maximum: 1080, multipleOf: 8, default: 720 }),
   },
   { ...Strict, title: JOB_TITLES['video.compose'] },
 );

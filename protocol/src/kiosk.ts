@@ -9,6 +9,7 @@ import { SafeName } from './names.js';
 const Strict = { additionalProperties: false } as const;
 const EntityId = Type.String({ pattern: '^[a-z_]+\\.[a-z0-9_]{1,100}$', maxLength: 120, description: 'a Home Assistant entity id, e.g. light.kitchen' });
 const Title = SafeName({ maxLength: 40 });
+const CalendarEntityId = Type.String({ pattern: '^calendar\\.[a-z0-9_]{1,100}$', maxLength: 120, description: 'a Home Assistant calendar, e.g. calendar.family' });
 /** "HH:MM", 24-hour clock, the appliance's local time. */
 const TimeOfDay = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'HH:MM (24-hour)' });
 
@@ -68,12 +69,13 @@ export const KioskPresenceState = Type.Object(
 );
 export type KioskPresenceState = Static<typeof KioskPresenceState>;
 
-export const KIOSK_TILE_TYPES = ['clock', 'weather', 'entities', 'jobs', 'agents', 'slideshow'] as const;
+export const KIOSK_TILE_TYPES = ['clock', 'weather', 'calendar', 'entities', 'jobs', 'agents', 'slideshow'] as const;
 export type KioskTileType = (typeof KIOSK_TILE_TYPES)[number];
 
 export const KioskTile = Type.Union([
   tile('clock', { seconds: Type.Optional(Type.Boolean()), date: Type.Optional(Type.Boolean()) }),
   tile('weather', { entityId: EntityId }),
+  tile('calendar', { title: Type.Optional(Title), entityIds: Type.Array(CalendarEntityId, { minItems: 1, maxItems: 6, uniqueItems: true }) }),
   tile('entities', { title: Type.Optional(Title), entityIds: Type.Array(EntityId, { minItems: 1, maxItems: 12, uniqueItems: true }) }),
   tile('jobs', { max: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })) }),
   tile('agents', {}),
@@ -127,6 +129,19 @@ export const DEFAULT_KIOSK_LAYOUT: KioskLayout = {
   burnIn: { shiftPx: 8, everyS: 180 },
   staleAfterS: 90,
 };
+
+/**
+ * `GET /api/kiosk/calendar`: today's and tomorrow's events (the appliance's days) of the calendars
+ * in the layout's calendar tiles. `start`/`end` are ISO date-times, or `YYYY-MM-DD` for all-day events
+ * (`end` is then the day after, as in iCalendar).
+ */
+export const KioskCalendarEvent = Type.Object(
+  { entityId: Type.String(), summary: Type.String({ maxLength: 200 }), start: Type.String(), end: Type.String(), allDay: Type.Boolean() },
+  Strict,
+);
+export type KioskCalendarEvent = Static<typeof KioskCalendarEvent>;
+export const KioskCalendar = Type.Object({ events: Type.Array(KioskCalendarEvent, { maxItems: 100 }) }, Strict);
+export type KioskCalendar = Static<typeof KioskCalendar>;
 
 export const KioskPairingCode = Type.Object({ code: Type.String(), url: Type.String(), expiresAt: Type.Integer() }, Strict);
 export type KioskPairingCode = Static<typeof KioskPairingCode>;

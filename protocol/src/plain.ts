@@ -20,6 +20,10 @@ export const HUB_CA_DOWNLOAD_PATH = '/hearth-ca.crt';
 export { FIELD_ERROR_CODES, STATUS_ERROR_CODES, statusErrorCode, type ErrorCode, type FieldErrorCode, type StatusErrorCode, type FieldError } from './error-codes.js';
 export { backoffDelay, type Backoff } from './backoff.js';
 
+/** What a family member may be told on a device by Web Push, each opted in per device. */
+export const PUSH_KINDS = ['jobSucceeded', 'jobFailed', 'comicReady', 'storyReady'] as const;
+export type PushKind = (typeof PUSH_KINDS)[number];
+
 /** Kinds of language model an agent can use: an OpenAI-compatible server, Ollama, or its own llama.cpp on a GGUF file. */
 export const LLM_KINDS = ['openai', 'ollama', 'builtin'] as const;
 export type LlmKind = (typeof LLM_KINDS)[number];

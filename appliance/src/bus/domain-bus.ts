@@ -1,4 +1,4 @@
-import { TypedBus, type AgentView, type HaStateEvent, type JobProgress, type JobView, type KioskControl, type KioskCameraEvent, type KioskLayout, type KioskPresenceState } from '@hearth/protocol';
+import { TypedBus, type AgentView, type HaStateEvent, type PushKind, type JobProgress, type JobView, type KioskControl, type KioskCameraEvent, type KioskLayout, type KioskPresenceState } from '@hearth/protocol';
 import type { MediaRow } from '../media/media-repo.js';
 
 /** Whose job it is: decides who may hear about it (owner + admins; Hearth's own jobs stay off the wall). */
@@ -25,6 +25,11 @@ export interface ApplianceEvents {
   'job.progress': { jobId: string; owner: JobOwnerRef; progress: JobProgress };
   /** A job succeeded and its media are linked (after its `job.changed`). */
   'job.succeeded': { job: JobView; owner: JobOwnerRef; mediaIds: string[] };
+  /**
+   * A pipeline finished by itself (not cancelled): all its steps done, or one failed. `page` names
+   * what it worked on, where the portal shows it, and what its kind calls a success (a comic, a story).
+   */
+  'pipeline.finished': { pipeline: { id: number; kind: string; title: string; status: 'succeeded' | 'failed'; ownerId: number | null }; page?: { name: string; notice: PushKind | null; path: string } };
   /** A new gallery item (an upload or a job's artifact); `pending` items await moderation. */
   'media.added': { media: MediaRow };
   /** An item's privacy or moderation changed; `before` is the row as it was. */

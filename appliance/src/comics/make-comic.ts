@@ -64,6 +64,12 @@ export function makeComicKind(comics: ComicService, media: MediaService): Pipeli
   return {
     kind: MAKE_COMIC,
 
+    // Only a run that drew the pages made a comic ("your comic is ready"); dialogue or pictures alone are a step of the work.
+    page(row) {
+      const input = JSON.parse(row.input) as MakeComicInput;
+      return { name: comics.store.get(input.comicId)?.title ?? row.title, notice: input.only === 'all' ? 'comicReady' : null, path: `/comics/${input.comicId}` };
+    },
+
     jobFor(step, { input }) {
       const content = current(input.comicId);
       if (step.key === 'dialogue') return { input: dialogueInput(content, input.tone), title: `Dialogue: ${content.title}`.slice(0, 120) };

@@ -372,4 +372,27 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX stories_owner ON stories(owner_id, id);
     `,
   },
+  {
+    version: 12,
+    name: 'web push subscriptions',
+    sql: `
+      -- One row per browser (its push endpoint is unique); the keys encrypt messages to it (RFC 8291).
+      -- Ids are never reused, so audit entries (push:<id>) name one subscription.
+      CREATE TABLE push_subscriptions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        endpoint TEXT NOT NULL UNIQUE,
+        p256dh TEXT NOT NULL,
+        auth TEXT NOT NULL,
+        lang TEXT NOT NULL CHECK (lang IN ('en','pl')),
+        -- JSON array of the kinds this device is told about.
+        kinds TEXT NOT NULL,
+        -- The VAPID public key it subscribed with: a subscription made for another key is useless.
+        vapid_key TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_sent_at INTEGER
+      );
+      CREATE INDEX push_subscriptions_user ON push_subscriptions(user_id);
+    `,
+  },
 ];

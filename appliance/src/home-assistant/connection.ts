@@ -122,6 +122,39 @@ export class HomeAssistantLink extends EventEmitter<{ state: [HassEntity]; statu
     return { contentType: res.headers.get('content-type') ?? 'image/jpeg', body: Buffer.from(await res.arrayBuffer()) };
   }
 
+  /**
+   * A camera as HA's MJPEG stream (`camera_proxy_stream`), for the caller to pass on while it lasts;
+   * `signal` ends it. Only the connection is under the request deadline, not the endless body.
+   */
+  async cameraStream(entityId: string, signal: AbortSignal): Promise<{ contentType: string; body: ReadableStream<Uint8Array> }> {
+    if (!this.creds) throw new HomeAssistantUnavailable('Home Assistant is not configured', true);
+    // A fetch signal also cuts the body, so the deadline is a timer cleared once HA has answered.
+    const ctl = new AbortController();
+    const deadline = setTimeout(() => ctl.abort(), this.opts.requestTimeoutMs);
+    const res = await fetch(`${this.creds.url.replace(/\/$/, '')}/api/camera_proxy_stream/${encodeURIComponent(entityId)}`, {
+      headers: { authorization: `Bearer ${this.creds.token}` },
+      signal: AbortSignal.any([signal, ctl.signal]),
+    }).catch((err: Error) => { throw new HomeAssistantUnavailable(`Home Assistant did not answer: ${err.message}`); })
+      .finally(() => clearTimeout(deadline));
+    if (!res.ok || !res.body) throw new HomeAssistantError(String(res.status), `Home Assistant answered ${res.status} for ${entityId}`);
+    return { contentType: res.headers.get('content-type') ?? '', body: res.body };
+  }
+
+  /** The events of these calendars between two instants (HA's `calendar.get_events`, 2023.12 and later). */
+  async calendarEvents(entityIds: string[], start: Date, end: Date): Promise<Array<{ entityId: string; summary: string; start: string; end: string }>> {
+    const answer = await this.send<{ response?: Record<string, { events?: unknown }> }>({
+      type: 'call_service', domain: 'calendar', service: 'get_events',
+      service_data: { start_date_time: start.toISOString(), end_date_time: end.toISOString() },
+      target: { entity_id: entityIds }, return_response: true,
+    });
+    return entityIds.flatMap((entityId) => {
+      const events = answer.response?.[entityId]?.events;
+      return (Array.isArray(events) ? (events as Array<Record<string, unknown>>) : [])
+        .filter((e) => typeof e.start === 'string' && typeof e.end === 'string')
+        .map((e) => ({ entityId, summary: typeof e.summary === 'string' ? e.summary : '', start: e.start as string, end: e.end as string }));
+    });
+  }
+
   /** One websocket command with a deadline; 503-worthy when HA is not connected and running. */
   async send<T>(message: MessageBase): Promise<T> {
     const conn = this.conn;

@@ -1,7 +1,7 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { Logger } from 'pino';
 import {
-  BrokerJobResult, JOB_TYPES, JobProgress, type Capability, type CapabilityReadiness, type JobType, type JobView, type JobWait, type MediaModeration, type MediaView, type MediaPrivacy, type Principal,
+  BrokerJobResult, JOB_TYPES, JobProgress, type Capability, type CapabilityReadiness, type JobInput, type JobType, type JobView, type JobWait, type MediaModeration, type MediaView, type MediaPrivacy, type Principal,
 } from '@hearth/protocol';
 import type { Db } from '../db/database.js';
 import type { DomainBus, JobOwnerRef, JobTransition } from '../bus/domain-bus.js';
@@ -101,6 +101,7 @@ export class JobService {
     }
     const input = principal.kind === 'user' ? inputForRole(principal.role, type, valid.input) : valid.input;
     if (!opts.system) this.checkMedia(principal, input);
+    if (!opts.system && type === 'audio.speak') this.checkVoice(input as JobInput<'audio.speak'>);
     if (typeof input.checkpoint === 'string') this.checkCheckpoint(input.checkpoint);
 
     const capability = JOB_TYPES[type].capability;
@@ -445,6 +446,19 @@ export class JobService {
     throw new HttpError(401, 'Log in first');
   }
 
+  /**
+   * A voice no computer announces for the language is refused at once. Before any computer has
+   * announced voices there is nothing to check against: the agent refuses an unknown one itself.
+   */
+  private checkVoice({ voice, language }: JobInput<'audio.speak'>): void {
+    const offered = this.d.agents.list().flatMap((a) => a.voices);
+    if (offered.length === 0) return;
+    const allowed = [...new Set(offered.filter((v) => v.language === language).map((v) => v.id))];
+    if (allowed.includes(voice)) return;
+    const why = offered.some((v) => v.id === voice) ? `does not speak "${language}"` : 'is not offered by any computer';
+    throw invalidField({ message: `input.voice "${voice}" ${why} (one of ${allowed.join(', ') || 'none'})`, field: 'input.voice', code: 'one-of', params: { allowed: allowed.join(', ') } });
+  }
+
   private checkMedia(p: Principal, input: unknown): void {
     for (const id of referencedMedia(input)) {
       const m = this.d.media.get(id);
@@ -460,7 +474,7 @@ const NEEDS: Record<Capability, string> = {
   comfyui: 'a ComfyUI server',
   llm: 'a language model server (Ollama or OpenAI-compatible)',
   builtin: 'a computer running the Hearth agent',
-  speech: 'an agent with a speech engine (espeak-ng or Piper)',
+  speech: 'an agent with a speech engine (espeak-ng, Piper or an OpenAI-compatible speech server)',
   video: 'an agent with ffmpeg',
 };
 

@@ -13,7 +13,8 @@ export interface PairingCode {
   expiresAt: number;
 }
 
-export type Redeemed = { code: PairingCode } | { problem: string };
+/** `reason` is the error code the wall display translates (`pairing-unknown`, `-used`, `-expired`). */
+export type Redeemed = { code: PairingCode } | { problem: string; reason: 'unknown' | 'used' | 'expired' };
 
 interface Row {
   id: number;
@@ -48,9 +49,9 @@ export class PairingCodes {
     const hash = this.hash(normalizeCode(code));
     return this.db.transaction((): Redeemed => {
       const row = this.db.prepare<[string], Row>('SELECT id, name, created_by, expires_at, used_at FROM kiosk_pairing_codes WHERE code_hash = ?').get(hash);
-      if (!row) return { problem: 'This pairing code is not known: check it, or make a new one in the portal' };
-      if (row.used_at !== null) return { problem: 'This pairing code was already used: make a new one in the portal' };
-      if (row.expires_at <= now) return { problem: 'This pairing code has expired: make a new one in the portal' };
+      if (!row) return { problem: 'This pairing code is not known: check it, or make a new one in the portal', reason: 'unknown' };
+      if (row.used_at !== null) return { problem: 'This pairing code was already used: make a new one in the portal', reason: 'used' };
+      if (row.expires_at <= now) return { problem: 'This pairing code has expired: make a new one in the portal', reason: 'expired' };
       this.db.prepare('UPDATE kiosk_pairing_codes SET used_at = ? WHERE id = ?').run(now, row.id);
       return { code: { id: row.id, name: row.name, createdBy: row.created_by, expiresAt: row.expires_at } };
     })();

@@ -42,13 +42,13 @@ export const pairingRoutes: FastifyPluginAsyncTypebox<{ codes: PairingCodes; pub
     const waitMs = throttle.retryAfterMs(keys);
     if (waitMs > 0) {
       const seconds = Math.ceil(waitMs / 1000);
-      throw new HttpError(429, `Too many wrong codes: try again in ${seconds} s`, { 'retry-after': String(seconds) });
+      throw new HttpError(429, `Too many wrong codes: try again in ${seconds} s`, { 'retry-after': String(seconds) }, undefined, 'pairing-throttled');
     }
     const found = codes.redeem(request.body.code);
     if ('problem' in found) {
       throttle.fail(keys);
       audit.record({ actor: request.principal, action: 'kiosk.pair-refused', outcome: 'denied', ip: request.ip, detail: { reason: found.problem } });
-      throw new HttpError(410, found.problem);
+      throw new HttpError(410, found.problem, {}, undefined, `pairing-${found.reason}`);
     }
     throttle.succeed(keys);
     const { device } = devices.create('kiosk', found.code.name, found.code.createdBy);

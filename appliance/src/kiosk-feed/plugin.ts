@@ -6,6 +6,7 @@ import { PairingCodes } from './pairing-codes.js';
 import { PresenceMachine, systemClock, type PresenceClock } from './presence.js';
 import { Doorbell } from './doorbell.js';
 import { cameraRoutes } from './camera-routes.js';
+import { calendarRoutes } from './calendar-routes.js';
 import { KioskJobRelay } from './job-relay.js';
 import { currentLayout } from './kiosk-settings.js';
 import { pairingRoutes } from './pairing-routes.js';
@@ -107,5 +108,6 @@ export const kioskFeedPlugin = fp(async (app: FastifyInstance, opts: KioskFeedOp
   await app.register(layoutRoutes, { control, presence });
   await app.register(feedRoutes, { control, presence, version: opts.version, build: kioskBuildId(distDir), jobs: () => relay.list() });
   await app.register(cameraRoutes, { camera: () => doorbell.camera });
+  await app.register(calendarRoutes);
   await app.register(kioskStatic, { distDir });
 }, { name: 'hearth-kiosk-feed', dependencies: ['hearth-events'] });

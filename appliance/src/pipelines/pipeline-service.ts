@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { JobType, PipelineStepStatus, PipelineView, Principal } from '@hearth/protocol';
+import type { JobType, PipelineStepStatus, PipelineView, Principal, PushKind } from '@hearth/protocol';
+import type { DomainBus } from '../bus/domain-bus.js';
 import type { Db } from '../db/database.js';
 import type { Users } from '../accounts/users.js';
 import { HttpError, conflict, notFound } from '../http/errors.js';
@@ -31,6 +32,11 @@ export interface PipelineKind<I = unknown> {
   onSubmitted?(step: StepRow, jobId: string, ctx: PipelineContext<I>): void;
   /** Once, inside the transaction that marks the step's result applied (write it into a document). */
   apply?(step: StepRow, result: JobResult, ctx: PipelineContext<I>): void;
+  /**
+   * What a pipeline of this kind works on, for notifications: its name as the family typed it (any
+   * language), the portal page that shows it, and what a success is called (null: a plain "done").
+   */
+  page?(row: PipelineRow): { name: string; notice: PushKind | null; path: string };
 }
 
 /** Thrown inside a submission's transaction when another round gave the step its job first: nothing is written. */
@@ -45,7 +51,7 @@ export class PipelineService {
   readonly store: PipelineStore;
   private readonly kinds = new Map<string, PipelineKind<never>>();
 
-  constructor(private readonly d: { db: Db; jobs: JobService; users: Users; changes: JobChanges; log: Logger }) {
+  constructor(private readonly d: { db: Db; jobs: JobService; users: Users; changes: JobChanges; bus: DomainBus; log: Logger }) {
     this.store = new PipelineStore(d.db);
     d.changes.on(() => this.advanceAll());
   }
@@ -191,7 +197,14 @@ export class PipelineService {
   async advanceAll(): Promise<void> {
     for (const row of this.store.running()) {
       await this.advance(row).catch((err: Error) => this.d.log.error({ pipeline: row.id, err: err.message }, 'pipeline round failed; next round tries again'));
+      const after = this.store.get(row.id);
+      if (after && (after.status === 'succeeded' || after.status === 'failed')) this.finished(after, after.status);
     }
+  }
+
+  private finished(row: PipelineRow, status: 'succeeded' | 'failed'): void {
+    const page = this.kinds.get(row.kind)?.page?.(row);
+    this.d.bus.emit('pipeline.finished', { pipeline: { id: row.id, kind: row.kind, title: row.title, status, ownerId: row.owner_id }, ...(page ? { page } : {}) });
   }
 
   private async advance(row: PipelineRow): Promise<void> {

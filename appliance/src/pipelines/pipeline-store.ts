@@ -47,6 +47,7 @@ export class PipelineStore {
       steps: db.prepare<[number], StepRow>('SELECT * FROM pipeline_steps WHERE pipeline_id = ? ORDER BY position'),
       running: db.prepare<[], PipelineRow>("SELECT * FROM pipelines WHERE status = 'running' ORDER BY id"),
       bySubject: db.prepare<[string], PipelineRow>('SELECT * FROM pipelines WHERE subject = ? ORDER BY id DESC LIMIT 20'),
+      ofJob: db.prepare<[string], { pipeline_id: number }>('SELECT pipeline_id FROM pipeline_steps WHERE job_id = ?'),
       setJob: db.prepare('UPDATE pipeline_steps SET job_id = ?, error = NULL WHERE pipeline_id = ? AND key = ? AND job_id IS NULL'),
       setError: db.prepare('UPDATE pipeline_steps SET error = ? WHERE pipeline_id = ? AND key = ? AND job_id IS NULL'),
       clearError: db.prepare('UPDATE pipeline_steps SET error = NULL WHERE pipeline_id = ? AND key = ? AND job_id IS NULL AND error IS NOT NULL'),
@@ -81,6 +82,11 @@ export class PipelineStore {
 
   bySubject(subject: string): PipelineRow[] {
     return this.s.bySubject.all(subject);
+  }
+
+  /** The pipeline whose step the job is, if any. */
+  pipelineOfJob(jobId: string): number | undefined {
+    return this.s.ofJob.get(jobId)?.pipeline_id;
   }
 
   /** Record the step's job; false when the step already has one (the caller's transaction must then roll back). */

@@ -23,7 +23,7 @@ export const pipelinesPlugin = fp(async (app: FastifyInstance, opts: PipelinesPl
   const changes = new JobChanges(opts.tickMs ?? 5000, (err) => opts.log.warn({ err: err.message }, 'a job-change listener failed'));
   // A status change (not progress) is what moves a pipeline on.
   const unsubscribe = app.bus.on('job.changed', (e) => { if (e.transition) changes.notify(); });
-  const pipelines = new PipelineService({ db: app.db, jobs: app.jobs, users: app.users, changes, log: opts.log });
+  const pipelines = new PipelineService({ db: app.db, jobs: app.jobs, users: app.users, changes, bus: app.bus, log: opts.log });
   app.decorate('jobChanges', changes);
   app.decorate('pipelines', pipelines);
   // After the jobs plugin's own start (reconciliation), so pipelines see SQLite as reconciled.

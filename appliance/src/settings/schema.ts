@@ -17,6 +17,8 @@ export const SecretSettings = Type.Object(
   {
     /** Signs session cookies; generated on first start, never leaves the appliance. */
     sessionSecret: Type.String({ minLength: 32 }),
+    /** Web Push's VAPID key pair (base64url), made on the first start of the push capability. */
+    vapid: Type.Optional(Type.Object({ publicKey: Type.String({ minLength: 80, maxLength: 100 }), privateKey: Type.String({ minLength: 40, maxLength: 50 }) }, { additionalProperties: false })),
   },
   { additionalProperties: false },
 );

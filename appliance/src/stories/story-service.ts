@@ -182,6 +182,12 @@ export class StoryService {
     return {
       kind: TELL_STORY,
 
+      // A finished story pipeline made the film: "your story is ready", on the story's page.
+      page: (pipeline) => {
+        const row = this.store.byPipeline(pipeline.id);
+        return { name: row?.title ?? pipeline.title, notice: 'storyReady', path: row ? `/stories/${row.id}` : '/stories' };
+      },
+
       jobFor: (step, { pipeline }) => {
         const row = story(pipeline.id);
         const characters = JSON.parse(row.characters) as StoryCharacter[];

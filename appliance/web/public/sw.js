@@ -64,3 +64,47 @@ self.addEventListener('fetch', (event) => {
     fetch(event.request).catch(async () => (await caches.match(SHELL, { cacheName: CACHE })) ?? Response.error()),
   );
 });
+
+/**
+ * Web Push: the hub sends a small JSON message (PushMessage in protocol/src/push.ts), already in
+ * the language this device chose. It is shown as is; a tap opens the job's or comic's page.
+ */
+self.addEventListener('push', (event) => {
+  let message;
+  try {
+    message = event.data ? event.data.json() : null;
+  } catch {
+    message = null;
+  }
+  if (!message || typeof message.title !== 'string') return;
+  event.waitUntil(self.registration.showNotification(message.title, {
+    body: typeof message.body === 'string' ? message.body : '',
+    tag: typeof message.tag === 'string' ? message.tag : undefined,
+    icon: '/icons/icon-192.png',
+    badge: '/icons/icon-192.png',
+    data: { url: samePath(message.url) },
+  }));
+});
+
+/** Only a path on this hub is opened, never another site. */
+function samePath(url) {
+  try {
+    const u = new URL(typeof url === 'string' ? url : '/', self.location.origin);
+    return u.origin === self.location.origin ? u.pathname + u.search : '/';
+  } catch {
+    return '/';
+  }
+}
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const path = samePath(event.notification.data && event.notification.data.url);
+  event.waitUntil((async () => {
+    const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+    const open = windows.find((w) => new URL(w.url).origin === self.location.origin);
+    // navigate() only works on a page this worker controls; otherwise a new window.
+    const moved = open ? await open.navigate(path).catch(() => null) : null;
+    if (moved) return moved.focus().catch(() => moved);
+    return self.clients.openWindow(path);
+  })());
+});

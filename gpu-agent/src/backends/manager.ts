@@ -153,7 +153,11 @@ export class BackendManager {
 
   #merge(edit: BackendsEdit): BackendSettings {
     const current = this.#settings;
-    const next: Record<string, unknown> = { ...(current.piper ? { piper: current.piper } : {}) };
+    // Speech engines are set in the file only: an edit of the GPU servers keeps them.
+    const next: Record<string, unknown> = {
+      ...(current.piper ? { piper: current.piper } : {}),
+      ...(current.openaiSpeech ? { openaiSpeech: current.openaiSpeech } : {}),
+    };
     if (edit.comfyui) next.comfyui = { ...current.comfyui, url: edit.comfyui.url, checkpoint: edit.comfyui.checkpoint };
     if (edit.llm) {
       const missing = missingLlmField(edit.llm);

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { BackendUrl } from '@hearth/protocol';
+import { BackendUrl, SAFE_NAME_PATTERN } from '@hearth/protocol';
 
 /**
  * Where the agent finds its GPU servers. Part of the agent's settings file:
@@ -90,8 +90,8 @@ const SpeechLanguage = Type.Union([Type.Literal('en'), Type.Literal('pl')]);
 export const OpenAiSpeechSettings = Type.Object(
   {
     url: BackendUrl,
-    /** e.g. "kokoro", "tts-1"; sent as `model`. */
-    model: Type.String({ minLength: 1, maxLength: 200 }),
+    /** e.g. "kokoro", "tts-1"; sent as `model`, and part of each voice's announced label. */
+    model: Type.String({ minLength: 1, maxLength: 200, pattern: SAFE_NAME_PATTERN }),
     /** Bearer token; never logged. */
     apiKey: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
     voices: Type.Optional(

@@ -12,6 +12,7 @@ import { EsrganModels } from '../runners/builtin/upscale/esrgan-models.js';
 import { UpscaleRunner } from '../runners/builtin/upscale/upscale-runner.js';
 import { comfyRunner, llmRunner } from '../backends/manager.js';
 import type { Runner } from '../runners/runner.js';
+import { sweepScratch } from '../runners/scratch.js';
 import type { Voice } from '../runners/speech/engine.js';
 import { EspeakEngine } from '../runners/speech/espeak.js';
 import { OpenAiSpeechEngine } from '../runners/speech/openai.js';
@@ -74,6 +75,8 @@ export async function detectMediaRunners(
   tools = { espeak: 'espeak-ng', ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' },
 ): Promise<{ runners: Runner[]; voices: Voice[] }> {
   const runners: Runner[] = [];
+  const stale = await sweepScratch();
+  if (stale.length) warn(`removed ${stale.length} working folder(s) left by an agent that was stopped mid-job`);
   const engines = [
     ...(backends.piper ? [new PiperEngine(backends.piper)] : []),
     ...(backends.openaiSpeech ? [new OpenAiSpeechEngine(backends.openaiSpeech)] : []),

@@ -1,4 +1,5 @@
 import type { JobView, MediaView } from '../types.js';
+import { useT } from '../i18n/i18n.js';
 
 /** How long a creation counts as "just finished" on the wall. */
 export const JUST_FINISHED_MS = 2 * 3600_000;
@@ -8,7 +9,8 @@ export const JUST_FINISHED_MS = 2 * 3600_000;
  * family shared with the wall and that passed moderation (the kiosk's media scope), as thumbnails.
  */
 export function Jobs({ jobs, finished, max = 4 }: { jobs: JobView[]; finished: MediaView[]; max?: number }) {
-  if (jobs.length === 0 && finished.length === 0) return <div class="tile-empty" data-tile="jobs">Nothing in the works</div>;
+  const t = useT();
+  if (jobs.length === 0 && finished.length === 0) return <div class="tile-empty" data-tile="jobs">{t('jobs.none')}</div>;
   return (
     <div class="jobs-tile" data-tile="jobs">
       {finished.length > 0 && (
@@ -25,7 +27,7 @@ export function Jobs({ jobs, finished, max = 4 }: { jobs: JobView[]; finished: M
           <li key={j.id} class={`job job-${j.status}`} data-job={j.id}>
             <div class="job-line"><span class="job-title">{j.title}</span><span class="job-owner">{j.ownerName}</span></div>
             <div class="bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct}><div class="bar-fill" style={{ width: `${pct}%` }} /></div>
-            <div class="job-stage">{j.status === 'running' ? (j.progress?.stage ?? 'starting') : j.status === 'waiting_for_gpu' ? 'waking the PC' : 'waiting'}</div>
+            <div class="job-stage">{j.status === 'running' ? (j.progress?.stage ?? t('jobs.starting')) : t(j.status === 'waiting_for_gpu' ? 'jobs.wakingPc' : 'jobs.waiting')}</div>
           </li>
         );
       })}

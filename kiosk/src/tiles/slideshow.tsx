@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { thumbnailUrl } from '../api.js';
 import type { MediaView } from '../types.js';
+import { useT } from '../i18n/i18n.js';
 
 /** Drop an image for good: no handlers, no source, out of the DOM — the decoded bitmap can go. */
 function release(img: HTMLImageElement): void {
@@ -10,10 +11,10 @@ function release(img: HTMLImageElement): void {
   img.remove();
 }
 
-/** Who made it and when: the caption under a picture in the photo frame. */
+/** What it is (a creation's title), who made it and when: the caption under a picture in the photo frame. */
 export function caption(item: MediaView, locale: string | undefined): string {
   const when = new Date(item.createdAt).toLocaleDateString(locale, { day: 'numeric', month: 'long', year: 'numeric' });
-  return item.ownerName ? `${item.ownerName} · ${when}` : when;
+  return [item.jobTitle, item.ownerName, when].filter(Boolean).join(' · ');
 }
 
 /**
@@ -25,6 +26,7 @@ export function caption(item: MediaView, locale: string | undefined): string {
 export function Slideshow({ slides, intervalMs, frame = false, locale }: { slides: MediaView[]; intervalMs: number; frame?: boolean; locale?: string }) {
   const box = useRef<HTMLDivElement>(null);
   const label = useRef<HTMLDivElement>(null);
+  const t = useT();
   useEffect(() => {
     const el = box.current;
     if (!el || slides.length === 0) return;
@@ -74,7 +76,7 @@ export function Slideshow({ slides, intervalMs, frame = false, locale }: { slide
       for (const img of [loading, fading, current]) if (img) release(img);
     };
   }, [slides, intervalMs, frame, locale]);
-  if (slides.length === 0) return <div class="tile-empty" data-tile="slideshow">No pictures for the wall yet</div>;
+  if (slides.length === 0) return <div class="tile-empty" data-tile="slideshow">{t('slides.none')}</div>;
   if (!frame) return <div class="slideshow" data-tile="slideshow" ref={box} />;
   return (
     <div class="slideshow frame" data-tile="slideshow" ref={box}>

@@ -1,23 +1,14 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import type { KioskEntity } from '../types.js';
+import { useT, type MessageKey, type Translate } from '../i18n/i18n.js';
+import { en } from '../i18n/en.js';
 
-/** HA's weather conditions in the wall's language (English unless the layout's locale is Polish). */
-const CONDITIONS: Record<'en' | 'pl', Record<string, string>> = {
-  en: {
-    'clear-night': 'Clear', cloudy: 'Cloudy', exceptional: 'Unusual weather', fog: 'Fog', hail: 'Hail',
-    lightning: 'Thunder', 'lightning-rainy': 'Thunderstorms', partlycloudy: 'Partly cloudy', pouring: 'Pouring',
-    rainy: 'Rain', snowy: 'Snow', 'snowy-rainy': 'Sleet', sunny: 'Sunny', windy: 'Windy', 'windy-variant': 'Windy',
-  },
-  pl: {
-    'clear-night': 'Bezchmurnie', cloudy: 'Pochmurno', exceptional: 'Nietypowa pogoda', fog: 'Mgła', hail: 'Grad',
-    lightning: 'Burza', 'lightning-rainy': 'Burza z deszczem', partlycloudy: 'Częściowe zachmurzenie', pouring: 'Ulewa',
-    rainy: 'Deszcz', snowy: 'Śnieg', 'snowy-rainy': 'Deszcz ze śniegiem', sunny: 'Słonecznie', windy: 'Wietrznie', 'windy-variant': 'Wietrznie',
-  },
-};
-export const conditionText = (s: unknown, locale: string | undefined) => {
-  const table = CONDITIONS[(locale ?? navigator.language).toLowerCase().startsWith('pl') ? 'pl' : 'en'];
-  return typeof s === 'string' ? table[s] ?? s : '';
+/** HA's weather condition in the wall's language; a condition HA adds later shows as HA names it. */
+export const conditionText = (s: unknown, t: Translate) => {
+  if (typeof s !== 'string') return '';
+  const key = `weather.${s}`;
+  return key in en ? t(key as MessageKey) : s;
 };
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? Math.round(v) : undefined);
 /** HA refreshes most forecasts hourly; the wall asks again on every change of the entity and every 30 minutes. */
@@ -26,7 +17,8 @@ const REFRESH_MS = 30 * 60_000;
 interface Forecast { datetime: string; condition: string | null; temperature: number | null; templow: number | null }
 
 /** A Home Assistant weather entity: condition and temperature now, today and the next three days. */
-export function Weather({ entity, locale }: { entity: KioskEntity | undefined; locale?: string }) {
+export function Weather({ entity }: { entity: KioskEntity | undefined }) {
+  const t = useT();
   const [forecast, setForecast] = useState<Forecast[]>([]);
   const id = entity?.entityId;
   const changed = entity?.lastChanged;
@@ -39,15 +31,15 @@ export function Weather({ entity, locale }: { entity: KioskEntity | undefined; l
     const t = setInterval(load, REFRESH_MS);
     return () => { live = false; clearInterval(t); };
   }, [id, changed]);
-  if (!entity || !entity.available) return <div class="tile-empty" data-tile="weather">Weather unavailable</div>;
+  if (!entity || !entity.available) return <div class="tile-empty" data-tile="weather">{t('weather.unavailable')}</div>;
   const a = entity.attributes;
   const unit = typeof a.temperature_unit === 'string' ? a.temperature_unit : '°';
-  const day = new Intl.DateTimeFormat(locale, { weekday: 'short' });
+  const day = new Intl.DateTimeFormat(t.locale, { weekday: 'short' });
   return (
     <div class="weather" data-tile="weather">
       <div class="weather-now">
         <span class="weather-temp">{num(a.temperature) ?? '–'}{unit}</span>
-        <span class="weather-cond">{conditionText(entity.state, locale)}</span>
+        <span class="weather-cond">{conditionText(entity.state, t)}</span>
       </div>
       {forecast.length > 0 && (
         <ul class="weather-forecast">
@@ -56,7 +48,7 @@ export function Weather({ entity, locale }: { entity: KioskEntity | undefined; l
             return (
               <li key={i} data-day={i}>
                 <span>{Number.isNaN(when.valueOf()) ? '' : day.format(when)}</span>
-                <span class="weather-day-cond">{conditionText(f.condition, locale)}</span>
+                <span class="weather-day-cond">{conditionText(f.condition, t)}</span>
                 <span>{num(f.temperature) ?? '–'}°{num(f.templow) !== undefined ? ` / ${num(f.templow)}°` : ''}</span>
               </li>
             );

@@ -1,7 +1,6 @@
 import type { GettingStartedView } from '@hearth/protocol';
 import type { ApiError } from '../api.js';
 import { useState } from 'preact/hooks';
-import type { MessageKey } from '../i18n/en.js';
 import { useI18n } from '../i18n/i18n.js';
 import { useLiveEvent } from '../live/use-live.js';
 import { Link } from '../router.js';
@@ -43,10 +42,10 @@ export function GettingStarted() {
             <span class="check" aria-hidden="true">{item.done ? '✓' : '○'}</span>
             <div>
               {item.done
-                ? <span>{t(`start.${item.id}` as MessageKey)}</span>
-                : <Link href={item.href}>{t(`start.${item.id}` as MessageKey)}</Link>}
+                ? <span>{t(`start.${item.id}`)}</span>
+                : <Link href={item.href}>{t(`start.${item.id}`)}</Link>}
               <span class="sr-only">{item.done ? t('start.itemDone') : t('start.itemTodo')}</span>
-              {!item.done && <p class="muted small">{t(`start.${item.id}.hint` as MessageKey)}</p>}
+              {!item.done && <p class="muted small">{t(`start.${item.id}.hint`)}</p>}
             </div>
           </li>
         ))}

@@ -1,5 +1,4 @@
 import type { JobWait } from '@hearth/protocol';
-import type { MessageKey } from '../i18n/en.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Link } from '../router.js';
 import { useUser } from '../session.js';
@@ -9,7 +8,7 @@ export function JobWaitExplained({ wait }: { wait: JobWait }) {
   const { t, tn, lang } = useI18n();
   const user = useUser();
   const names = new Intl.ListFormat(lang, { type: 'conjunction' }).format(wait.computers.map((c) => c.name));
-  const server = t(`capability.${wait.capability}` as MessageKey);
+  const server = t(`capability.${wait.capability}`);
   const time = (ms: number) => new Intl.DateTimeFormat(lang, { timeStyle: 'short' }).format(ms);
   return (
     <div class="wait-explained stack" data-wait={wait.state} role="status">

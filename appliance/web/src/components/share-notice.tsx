@@ -1,5 +1,4 @@
 import { useI18n } from '../i18n/i18n.js';
-import type { MessageKey } from '../i18n/en.js';
 import { useRoute } from '../router.js';
 
 const REASONS = ['signed-out', 'forbidden', 'too-large', 'wrong-type', 'too-many', 'failed', 'unreachable'] as const;
@@ -21,6 +20,6 @@ export function ShareNotice() {
   const failed = count('share-failed');
   const total = Math.max(count('share-total'), failed);
   const params = { failed: String(failed), total: String(total), max: String(MAX_SHARED) };
-  const text = reason === 'signed-out' ? tn('share.signed-out', total) : t(`share.${reason}` as MessageKey, params);
+  const text = reason === 'signed-out' ? tn('share.signed-out', total) : t(`share.${reason}`, params);
   return <p class="notice notice-error" role="alert">{text}</p>;
 }

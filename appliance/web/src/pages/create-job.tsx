@@ -1,3 +1,4 @@
+import type { Capability } from '@hearth/protocol';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api.js';
 import { Field } from '../components/field.js';
@@ -45,7 +46,7 @@ function JobForm({ info }: { info: JobTypeInfo }) {
   const [errors, setErrors] = useState<Errors>({});
   const [failure, setFailure] = useState<ApiError | string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [missing, setMissing] = useState<string | null>(null);
+  const [missing, setMissing] = useState<Capability | null>(null);
   const [familyPresets, setFamilyPresets] = useState<Preset[]>([]);
   const [, setMine] = useState(() => loadMyPresets(info.type));
 

@@ -5,6 +5,7 @@ import { ErrorNotice, Notice } from '../components/notice.js';
 import { useI18n } from '../i18n/i18n.js';
 import { useSession, useUser } from '../session.js';
 import { roleKey } from './labels.js';
+import { DeviceNotifications } from './notifications.js';
 
 export function ProfilePage() {
   const { t } = useI18n();
@@ -15,6 +16,7 @@ export function ProfilePage() {
       <p>{t('profile.signedInAs', { name: user.displayName, username: user.username, role: t(roleKey(user.role)) })}</p>
       <ChangePassword />
       <Sessions />
+      <DeviceNotifications />
       <section class="card stack" aria-labelledby="export-h">
         <h2 id="export-h">{t('profile.export')}</h2>
         <p>{t('profile.exportIntro')}</p>

@@ -7,7 +7,6 @@ import { ProgressBar } from '../components/progress-bar.js';
 import { fieldErrorText, fieldOf } from '../forms/field-error.js';
 import { MediaPicker } from '../forms/media-picker.js';
 import { useI18n, type Translate } from '../i18n/i18n.js';
-import type { MessageKey } from '../i18n/en.js';
 import { Link, useRoute } from '../router.js';
 import { useSession } from '../session.js';
 import { useResource } from '../use-resource.js';
@@ -32,7 +31,7 @@ export function StoriesPage() {
       {list.data && (list.data.stories.length === 0
         ? <p class="muted">{t('story.none')}</p>
         : <ul class="stack plain">{list.data.stories.map((s) => (
-          <li key={s.id}><Link href={`/stories/${s.id}`}>{s.title}</Link> <span class="muted">· {t(`story.stage.${s.stage}` as MessageKey)}</span></li>
+          <li key={s.id}><Link href={`/stories/${s.id}`}>{s.title}</Link> <span class="muted">· {t(`story.stage.${s.stage}`)}</span></li>
         ))}</ul>)}
     </section>
   );

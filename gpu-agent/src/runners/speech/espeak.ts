@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SpeechEngine, Voice } from './engine.js';
+import { scratchDir } from '../scratch.js';
 import { programWorks, runProgram } from './process.js';
 
 /** espeak-ng (Debian package): robotic but always there, in both languages. */
@@ -21,7 +21,7 @@ export class EspeakEngine implements SpeechEngine {
   }
 
   async synthesize(text: string, voice: Voice, signal: AbortSignal): Promise<Buffer> {
-    const dir = await mkdtemp(join(tmpdir(), 'hearth-espeak-'));
+    const dir = await scratchDir('espeak');
     try {
       const out = join(dir, 'speech.wav');
       // Text on stdin, so text starting with "-" is never read as an option.

@@ -1,7 +1,7 @@
-import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { access, readFile, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { SpeechEngine, SpeechLanguage, Voice } from './engine.js';
+import { scratchDir } from '../scratch.js';
 import { programWorks, runProgram } from './process.js';
 
 export interface PiperSettings {
@@ -44,7 +44,7 @@ export class PiperEngine implements SpeechEngine {
   async synthesize(text: string, voice: Voice, signal: AbortSignal): Promise<Buffer> {
     const model = (await this.voices()).find((v) => v.id === voice.id) as (Voice & { model: string }) | undefined;
     if (!model) throw new Error(`Piper has no voice ${voice.id}`);
-    const dir = await mkdtemp(join(tmpdir(), 'hearth-piper-'));
+    const dir = await scratchDir('piper');
     try {
       const out = join(dir, 'speech.wav');
       await runProgram(this.settings.command, ['-m', model.model, '-f', out], { stdin: text, signal });

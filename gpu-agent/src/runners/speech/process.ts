@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 
 export interface RunOptions {
   stdin?: string;
@@ -11,10 +11,29 @@ export interface RunOptions {
  * Runs a program without a shell; resolves with its stderr tail on exit 0, rejects otherwise.
  * An abort kills it at once (SIGKILL: the output is thrown away anyway).
  */
-export function runProgram(command: string, args: readonly string[], { stdin, signal, onStdout }: RunOptions = {}): Promise<string> {
+export async function runProgram(command: string, args: readonly string[], options: RunOptions = {}): Promise<string> {
+  const [file, argv] = (await diesWithAgent()) ? ['setpriv', ['--pdeathsig', 'KILL', '--', command, ...args]] : [command, args];
+  return run(file, argv, command, options);
+}
+
+/**
+ * Linux's parent-death signal (util-linux `setpriv`, present wherever util-linux is): if the agent
+ * is killed, the kernel kills the program too, instead of leaving an orphaned ffmpeg encoding on
+ * beside the agent that takes the job over. Programs are spawned from the main thread, whose end
+ * is the agent's end. Elsewhere programs run as they are.
+ */
+let setpriv: Promise<boolean> | undefined;
+function diesWithAgent(): Promise<boolean> {
+  setpriv ??= process.platform !== 'linux'
+    ? Promise.resolve(false)
+    : new Promise((resolve) => execFile('setpriv', ['--pdeathsig', 'KILL', '--', 'true'], { timeout: 10_000 }, (err) => resolve(!err)));
+  return setpriv;
+}
+
+function run(file: string, args: readonly string[], command: string, { stdin, signal, onStdout }: RunOptions): Promise<string> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => {
       stderr = (stderr + d).slice(-4000);

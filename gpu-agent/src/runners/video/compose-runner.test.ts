@@ -1,16 +1,11 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { mediaIdOf, recordingContext, testPhoto } from '../builtin/test-support.js';
 import { EspeakEngine } from '../speech/espeak.js';
 import { wavInfo } from '../speech/wav.js';
 import { ComposeRunner } from './compose-runner.js';
+import { probe } from './test-support.js';
 import { CROSSFADE_S, PAUSE_S } from './timeline.js';
 
-const run = promisify(execFile);
 const LINES = ['A small dragon lived in a cave.', 'Every night he hid under his blanket.', 'A firefly showed him the stars.'];
 
 async function materials() {
@@ -20,18 +15,6 @@ async function materials() {
   const narrations = [];
   for (const line of LINES) narrations.push(await espeak.synthesize(line, voice!, new AbortController().signal));
   return { pictures, narrations };
-}
-
-async function probe(bytes: Buffer) {
-  const dir = await mkdtemp(join(tmpdir(), 'hearth-probe-'));
-  try {
-    const file = join(dir, 'v.mp4');
-    await writeFile(file, bytes);
-    const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration:stream=codec_type,codec_name,pix_fmt,width,height', '-of', 'json', file]);
-    return JSON.parse(stdout) as { format: { duration: string }; streams: Array<{ codec_type: string; codec_name: string; pix_fmt?: string; width?: number; height?: number }> };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
 }
 
 describe('video.compose with the real ffmpeg', () => {

@@ -1,9 +1,9 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { ComposeInput, type Capability, type JobInput, type JobType } from '@hearth/protocol';
 import { JobError, type RunContext, type Runner, type RunnerJob, type RunResult } from '../runner.js';
+import { scratchDir } from '../scratch.js';
 import { programWorks, runProgram } from '../speech/process.js';
 import { filterGraph, filterPath } from './ffmpeg-graph.js';
 import { srt, timeline } from './timeline.js';
@@ -36,7 +36,7 @@ export class ComposeRunner implements Runner {
   async run(job: RunnerJob, ctx: RunContext): Promise<RunResult> {
     if (!Value.Check(ComposeInput, job.input)) throw new JobError('video.compose: the input is not valid (scenes, width, height)');
     const input: JobInput<'video.compose'> = job.input;
-    const dir = await mkdtemp(join(tmpdir(), 'hearth-compose-'));
+    const dir = await scratchDir('compose');
     try {
       ctx.progress({ fraction: 0.02, stage: 'fetching' });
       const pictures: string[] = [];

@@ -5,7 +5,6 @@ import { ApiError } from '../../api.js';
 import { Field, describedBy } from '../../components/field.js';
 import { ErrorNotice, Notice } from '../../components/notice.js';
 import { fieldErrorText, fieldOf } from '../../forms/field-error.js';
-import type { MessageKey } from '../../i18n/en.js';
 import { useI18n, type Translate } from '../../i18n/i18n.js';
 import { useSession } from '../../session.js';
 
@@ -45,7 +44,7 @@ function edit(f: Form): BackendsEdit {
 
 /** What a backend answered, as a sentence. */
 function testText(backend: 'comfyui' | 'llm', r: BackendTestResult, t: Translate): string {
-  if (r.failure) return t(`backends.failure.${r.failure}` as MessageKey, { detail: r.detail ?? '' });
+  if (r.failure) return t(`backends.failure.${r.failure}`, { detail: r.detail ?? '' });
   if (backend === 'comfyui') return t('backends.okComfy', { version: r.version ?? '?', nodes: r.nodes ?? 0, checkpoints: r.models?.length ?? 0 });
   if (r.bytes !== undefined) return t('backends.okGguf', { mib: Math.round(r.bytes / 1048576) });
   return r.version ? t('backends.okOllama', { version: r.version, models: r.models?.length ?? 0 }) : t('backends.okOpenai', { models: r.models?.length ?? 0 });
@@ -134,7 +133,7 @@ export function ComputerBackends({ agentId, backends, online, onSaved }: { agent
         <Field id={id('llm-kind')} label={t('backends.llmKind')}>
           <select id={id('llm-kind')} value={form.llmKind} onChange={(e) => set({ llmKind: e.currentTarget.value as Kind })}>
             <option value="none">{t('backends.kind.none')}</option>
-            {LLM_KINDS.map((k) => <option key={k} value={k}>{t(`backends.kind.${k}` as MessageKey)}</option>)}
+            {LLM_KINDS.map((k) => <option key={k} value={k}>{t(`backends.kind.${k}`)}</option>)}
           </select>
         </Field>
         {(form.llmKind === 'openai' || form.llmKind === 'ollama') && (
@@ -211,7 +210,7 @@ function WorkflowImport({ agentId, online }: { agentId: string; online: boolean 
       <div class="stack">
         <Field id={id('wf-template')} label={t('backends.workflowFor')}>
           <select id={id('wf-template')} value={template} onChange={(e) => setTemplate(e.currentTarget.value as WorkflowTemplate)}>
-            {WORKFLOW_TEMPLATES.map((w) => <option key={w} value={w}>{t(`backends.template.${w}` as MessageKey)}</option>)}
+            {WORKFLOW_TEMPLATES.map((w) => <option key={w} value={w}>{t(`backends.template.${w}`)}</option>)}
           </select>
         </Field>
         <Field id={id('wf-file')} label={t('backends.workflowFile')}>
@@ -220,7 +219,7 @@ function WorkflowImport({ agentId, online }: { agentId: string; online: boolean 
         </Field>
       </div>
       <ErrorNotice error={error instanceof ApiError ? error : error?.message} />
-      {result?.accepted && <Notice kind="success">{t('backends.workflowAccepted', { template: t(`backends.template.${template}` as MessageKey) })}</Notice>}
+      {result?.accepted && <Notice kind="success">{t('backends.workflowAccepted', { template: t(`backends.template.${template}`) })}</Notice>}
       {result && !result.accepted && (
         <div class="notice notice-error" role="alert" data-workflow-problems>
           <p>{t('backends.workflowRefused')}</p>

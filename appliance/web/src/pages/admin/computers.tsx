@@ -9,7 +9,15 @@ import { useResource } from '../../use-resource.js';
 import { availabilityKey } from '../labels.js';
 import { ComputerBackends } from './computer-backends.js';
 
-const capKey = (c: Capability): MessageKey => `computers.cap.${c}` as MessageKey;
+// A record, not a built key: a new capability without its words is a type error, not an id on screen.
+const CAP_KEYS: Record<Capability, MessageKey> = {
+  builtin: 'computers.cap.builtin',
+  comfyui: 'computers.cap.comfyui',
+  llm: 'computers.cap.llm',
+  speech: 'computers.cap.speech',
+  video: 'computers.cap.video',
+};
+const capKey = (c: Capability): MessageKey => CAP_KEYS[c];
 
 /** One row per computer: what is live now (registry) joined with what SQLite remembers. */
 function rows(data: AgentsResponse): Array<{ live: Agent | undefined; known: KnownComputerView | undefined; id: string }> {

@@ -13,7 +13,7 @@ import { TrustHub } from './trust-hub.js';
 type DeviceKind = 'kiosk' | 'agent' | 'home-assistant';
 interface Device { id: number; kind: DeviceKind; name: string; createdAt: number; revokedAt: number | null; lastSeenAt: number | null; mqttAgentId: string | null }
 const KINDS: DeviceKind[] = ['kiosk', 'agent', 'home-assistant'];
-const kindKey = (k: DeviceKind): MessageKey => `device.${k}` as MessageKey;
+const kindKey = (k: DeviceKind): MessageKey => `device.${k}`;
 
 export function DevicesPage() {
   const { t, formatDate } = useI18n();

@@ -10,9 +10,10 @@ import { PresenceFields } from './kiosk-presence.js';
 import { DoorbellFields } from './kiosk-doorbell.js';
 import { LayoutPreview } from './kiosk-preview.js';
 import { NightFields } from './kiosk-night.js';
+import { CalendarTileFields } from './kiosk-calendar.js';
 
 /** The tile kinds of protocol/src/kiosk.ts, listed here so that no schema code reaches the bundle. */
-const TILE_TYPES: readonly KioskTileType[] = ['clock', 'weather', 'entities', 'jobs', 'agents', 'slideshow'];
+const TILE_TYPES: readonly KioskTileType[] = ['clock', 'weather', 'calendar', 'entities', 'jobs', 'agents', 'slideshow'];
 const tileKey = (type: KioskTileType) => `kiosk.tile.${type}` as MessageKey;
 
 /** A new tile of `type` at `cell`, with the options it needs (the admin fills in entity ids). */
@@ -21,6 +22,7 @@ function newTile(type: KioskTileType, cell: { x: number; y: number }): KioskTile
   switch (type) {
     case 'clock': return { type, ...at, options: { date: true } };
     case 'weather': return { type, ...at, options: { entityId: '' } };
+    case 'calendar': return { type, ...at, options: { entityIds: [] } };
     case 'entities': return { type, ...at, options: { entityIds: [] } };
     case 'jobs': return { type, ...at, options: {} };
     case 'agents': return { type, ...at, options: {} };
@@ -215,6 +217,8 @@ function TileOptions({ tile, id, t, onChange }: { tile: KioskTile; id: string; t
           <input id={`${id}-entity`} value={tile.options.entityId} placeholder="weather.home" onInput={(e) => onChange({ ...tile, options: { entityId: e.currentTarget.value.trim() } })} />
         </div>
       );
+    case 'calendar':
+      return <CalendarTileFields tile={tile} id={id} onChange={onChange} />;
     case 'entities':
       return (
         <div class="row wrap end">

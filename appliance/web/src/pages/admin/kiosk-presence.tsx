@@ -1,6 +1,5 @@
 import { useState } from 'preact/hooks';
 import { useI18n } from '../../i18n/i18n.js';
-import type { MessageKey } from '../../i18n/en.js';
 import { useLiveEvent } from '../../live/use-live.js';
 import type { KioskLayout } from '../../types.js';
 import { useResource } from '../../use-resource.js';
@@ -56,7 +55,7 @@ export function PresenceFields({ value, onChange }: { value: Presence | undefine
         {minutes('photosAfterS', t('kiosk.presencePhotosAfter'))}
         {minutes('offAfterS', t('kiosk.presenceOffAfter'))}
       </div>
-      {state && <p class="muted" data-presence-mode={state.mode}>{t('kiosk.presenceNow', { mode: t(`kiosk.mode.${state.mode}` as MessageKey), since: new Date(state.since).toLocaleTimeString() })}</p>}
+      {state && <p class="muted" data-presence-mode={state.mode}>{t('kiosk.presenceNow', { mode: t(`kiosk.mode.${state.mode}`), since: new Date(state.since).toLocaleTimeString() })}</p>}
     </fieldset>
   );
 }

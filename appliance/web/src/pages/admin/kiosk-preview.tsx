@@ -1,6 +1,5 @@
 import { useRef, useState } from 'preact/hooks';
 import { useI18n } from '../../i18n/i18n.js';
-import type { MessageKey } from '../../i18n/en.js';
 import type { KioskLayout, KioskTile } from '../../types.js';
 
 interface Drag { index: number; mode: 'move' | 'resize'; startX: number; startY: number; from: KioskTile; before: KioskLayout }
@@ -54,7 +53,7 @@ export function LayoutPreview({ layout, onChange, onDrop }: { layout: KioskLayou
         <div key={i} class={`preview-tile${drag?.index === i ? ' dragging' : ''}`} data-tile-index={i}
           style={{ left: pct(tile.x, layout.columns), top: pct(tile.y, layout.rows), width: pct(tile.w, layout.columns), height: pct(tile.h, layout.rows) }}
           onPointerDown={(e) => start(e, i, 'move')}>
-          <span>{t(`kiosk.tile.${tile.type}` as MessageKey)}</span>
+          <span>{t(`kiosk.tile.${tile.type}`)}</span>
           <div class="preview-resize" onPointerDown={(e) => start(e, i, 'resize')} />
         </div>
       ))}

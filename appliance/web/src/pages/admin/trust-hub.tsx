@@ -3,7 +3,6 @@ import type { HubCaInfo } from '@hearth/protocol';
 import { HUB_CA_DOWNLOAD_PATH } from '@hearth/protocol/plain';
 import { ErrorNotice, Loading } from '../../components/notice.js';
 import { useI18n } from '../../i18n/i18n.js';
-import type { MessageKey } from '../../i18n/en.js';
 import { useResource } from '../../use-resource.js';
 import { hubCaDownloadUrl } from './hub-ca-url.js';
 
@@ -47,8 +46,8 @@ export function TrustHub() {
           </div>
           {PLATFORMS.map((p) => (
             <details key={p}>
-              <summary>{t(`trust.${p}` as MessageKey)}</summary>
-              <ol>{t(`trust.${p}.steps` as MessageKey).split('\n').map((step) => <li key={step}>{step}</li>)}</ol>
+              <summary>{t(`trust.${p}`)}</summary>
+              <ol>{t(`trust.${p}.steps`).split('\n').map((step) => <li key={step}>{step}</li>)}</ol>
             </details>
           ))}
         </>
