@@ -1,12 +1,21 @@
-import type { Capability } from '@hearth/protocol';
+import type { Capability, JobType } from '@hearth/protocol';
 import type { Runner, RunnerJob } from '../runners/runner.js';
 
-/** The runners this agent has; the first whose `canRun` accepts a job runs it. */
+/** The runners this agent has, each job type taken by exactly one. */
 export class RunnerRegistry {
-  constructor(private readonly runners: readonly Runner[]) {}
+  readonly #byType = new Map<JobType, Runner>();
+
+  constructor(private readonly runners: readonly Runner[]) {
+    for (const runner of runners) {
+      for (const type of runner.jobTypes) {
+        if (this.#byType.has(type)) throw new Error(`two runners take ${type} jobs`);
+        this.#byType.set(type, runner);
+      }
+    }
+  }
 
   find(job: RunnerJob): Runner | undefined {
-    return this.runners.find((r) => r.types.includes(job.type) && r.canRun(job));
+    return this.#byType.get(job.type);
   }
 
   /** Capabilities some runner serves (whether its backend is up is the BackendWatcher's business). */

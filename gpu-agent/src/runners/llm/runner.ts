@@ -5,12 +5,12 @@
  * budget), then checked; an answer that fails the checks is sent back once with the problems
  * listed, and a second failure is a clear error. The result names the model that wrote it.
  */
-import type { Capability, JobProgress, JobType } from '@hearth/protocol';
+import type { Capability, JobProgress } from '@hearth/protocol';
 import { JobError, type RunContext, type Runner, type RunnerJob, type RunResult } from '../runner.js';
 import { asJobError } from '../../backends/http.js';
 import type { LlmSettings } from '../../backends/settings.js';
 import type { ChatBackend } from './backend.js';
-import { checkDialogue, checkDialogueInput, correctionMessages, dialogueMessages, dialogueSchemaFor, dialogueTokenBudget, type DialogueInput } from './dialogue.js';
+import { checkDialogue, correctionMessages, dialogueMessages, dialogueSchemaFor, dialogueTokenBudget } from './dialogue.js';
 import { BuiltinChat } from './builtin/builtin-chat.js';
 import { OllamaChat } from './ollama.js';
 import { OpenAiChat } from './openai.js';
@@ -20,15 +20,12 @@ export function chatBackend(settings: LlmSettings): ChatBackend {
   return settings.kind === 'ollama' ? new OllamaChat(settings) : new OpenAiChat(settings);
 }
 
-export class LlmRunner implements Runner {
+export class LlmRunner implements Runner<'text.dialogue'> {
   readonly capability: Capability = 'llm';
-  readonly types: readonly JobType[] = ['text.dialogue'];
+  readonly jobTypes = ['text.dialogue'] as const;
 
   constructor(private readonly backend: ChatBackend, private readonly progressIntervalMs = 250) {}
 
-  canRun(job: RunnerJob): boolean {
-    return job.type === 'text.dialogue';
-  }
 
   healthy(signal?: AbortSignal): Promise<boolean> {
     return this.backend.healthy(signal);
@@ -42,14 +39,8 @@ export class LlmRunner implements Runner {
     await this.backend.close?.();
   }
 
-  async run(job: RunnerJob, ctx: RunContext): Promise<RunResult> {
-    if (!this.canRun(job)) throw new JobError(`the LLM runner cannot run ${job.type} jobs`);
-    let input: DialogueInput;
-    try {
-      input = checkDialogueInput(job.input);
-    } catch (err) {
-      throw new JobError((err as Error).message);
-    }
+  async run(job: RunnerJob<'text.dialogue'>, ctx: RunContext): Promise<RunResult> {
+    const { input } = job;
     const report = monotonic(ctx.progress, this.progressIntervalMs);
     const schema = dialogueSchemaFor(input);
     const first = dialogueMessages(input);

@@ -1,4 +1,3 @@
-import type { JobInput, JobType } from '@hearth/protocol';
 import { loadSharp } from '../../load-sharp.js';
 import { JobError, type RunContext, type Runner, type RunnerJob, type RunResult } from '../../runner.js';
 import { decodeRgb, readImageSize } from '../decode-image.js';
@@ -17,9 +16,9 @@ export interface UpscaleRunnerOptions {
   pad?: number;
 }
 
-export class UpscaleRunner implements Runner {
+export class UpscaleRunner implements Runner<'image.upscale'> {
   readonly capability = 'builtin';
-  readonly types: readonly JobType[] = ['image.upscale'];
+  readonly jobTypes = ['image.upscale'] as const;
   readonly #models: EsrganModels;
   readonly #tileSize: number;
   readonly #pad: number;
@@ -30,12 +29,9 @@ export class UpscaleRunner implements Runner {
     this.#pad = pad;
   }
 
-  canRun(job: RunnerJob): boolean {
-    return job.type === 'image.upscale';
-  }
 
-  async run(job: RunnerJob, ctx: RunContext): Promise<RunResult> {
-    const { mediaId, scale } = job.input as JobInput<'image.upscale'>;
+  async run(job: RunnerJob<'image.upscale'>, ctx: RunContext): Promise<RunResult> {
+    const { mediaId, scale } = job.input;
     const { bytes } = await ctx.fetchMedia(mediaId);
     const size = await readImageSize(bytes);
     const limit = MAX_INPUT_PIXELS[scale];
