@@ -1,12 +1,22 @@
 import { parentPort, type Transferable } from 'node:worker_threads';
 import type { WorkerEnvelope, WorkerReply, WorkerRequest } from './worker-host.js';
 
+/** A child process's IPC channel, shaped like a worker's port (nothing moves between processes: it is copied). */
+function processPort() {
+  // The agent is gone (even killed): nothing is left to answer.
+  process.once('disconnect', () => process.exit(0));
+  return {
+    on: <R extends WorkerRequest>(event: 'message', listener: (message: WorkerEnvelope<R>) => void) => process.on(event, listener as (message: unknown) => void),
+    postMessage: (message: WorkerReply, _transfer?: readonly Transferable[]) => process.send!(message),
+  };
+}
+
 /**
- * The worker thread's side of a WorkerHost: answers each request with `answer`'s value (and the
- * buffers to move rather than copy), or with the error it threw.
+ * The worker's side of a WorkerHost, in a thread or a child process: answers each request with
+ * `answer`'s value (and the buffers to move rather than copy), or with the error it threw.
  */
 export function serveRequests<R extends WorkerRequest>(answer: (request: R) => Promise<[unknown, Transferable[]]>): void {
-  const port = parentPort!;
+  const port = parentPort ?? processPort();
   port.on('message', ({ id, request }: WorkerEnvelope<R>) => {
     answer(request).then(
       ([value, transfer]) => port.postMessage({ id, ok: true, value } satisfies WorkerReply, transfer),
