@@ -19,7 +19,7 @@ const FILES = [
   ...WORKSPACES.map((w) => `${w}/package.json`),
   'appliance/dist', 'appliance/web/dist', 'kiosk/dist', 'kiosk/launcher', 'gpu-agent/dist', 'gpu-agent/workflows',
   'systemd', 'provisioning/lib', 'provisioning/pi', 'provisioning/pc', 'provisioning/mosquitto', 'provisioning/redis',
-  'provisioning/compose.env.example', 'monitoring', 'docs', 'ha-integration/blueprints', 'ha-integration/packages',
+  'provisioning/Caddyfile', 'provisioning/caddy', 'provisioning/compose.env.example', 'monitoring', 'docs', 'ha-integration/blueprints', 'ha-integration/packages',
   'ha-integration/dashboards', 'ha-integration/README.md',
 ];
 

@@ -11,6 +11,7 @@ import { kioskFeedPlugin } from './kiosk-feed/index.js';
 import { mqttDevicePlugin } from './mqtt-device/plugin.js';
 import { gettingStartedRoutes } from './getting-started/routes.js';
 import { comicCapabilities } from './comics/capabilities.js';
+import { hubCaRoutes } from './hub-ca/routes.js';
 import { agentCommandAuditPlugin } from './mqtt-device/agent-command-audit.js';
 
 export type Capability = (app: HearthApp) => Promise<void>;
@@ -30,6 +31,7 @@ export function productCapabilities(config: ApplianceConfig, connections: Connec
     // The embedded broker audits agent commands itself, before delivering them.
     ...(config.mqttUrl ? [async (app: HearthApp) => { await app.register(agentCommandAuditPlugin, { mqtt: connections.mqtt, log }); }] : []),
     async (app) => { await app.register(gettingStartedRoutes); },
+    async (app) => { await app.register(hubCaRoutes, { certPath: config.hubCaCert }); },
     async (app) => { await app.register(portalPlugin); },
   ];
 }

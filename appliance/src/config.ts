@@ -23,6 +23,7 @@ export const ApplianceEnv = Type.Object({
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://\\S+$', maxLength: 2048, hint: 'a redis:// or rediss:// URL', secret: true })),
   MQTT_URL: Type.Optional(Type.String({ pattern: '^(mqtts?|wss?)://\\S+$', maxLength: 2048, hint: 'an mqtt://, mqtts://, ws:// or wss:// URL', secret: true })),
   HEARTH_TRUST_PROXY: Type.String({ format: 'hearth-trust-proxy', default: 'false', hint: 'false, a number of proxy hops up to 10 ("true" is 1) or proxy addresses/CIDRs separated by commas' }),
+  HEARTH_CA_CERT: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, hint: 'the path of the HTTPS proxy’s root certificate (PEM)' })),
   HEARTH_PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s/?#]+(/\\S*)?$', maxLength: 2048, hint: 'an http:// or https:// URL' })),
   LOG_LEVEL: Type.Union(LOG_LEVELS.map((l) => Type.Literal(l)), { default: 'info', hint: `one of ${LOG_LEVELS.join(', ')}` }),
   HEARTH_SQLITE_CACHE_MIB: Type.Integer({ minimum: 1, maximum: 1024, default: 8, hint: 'a whole number of MiB from 1 to 1024' }),
@@ -51,6 +52,8 @@ export interface ApplianceConfig {
   mqttPort?: number;
   /** Trust X-Forwarded-* from these reverse proxies only (enables Secure cookies behind TLS termination). */
   trustProxy: TrustProxy;
+  /** The HTTPS proxy's root certificate (PEM) that phones download to trust the hub; unset: none (development). */
+  hubCaCert?: string;
   /** The URL people open; used in invite links. Defaults to http://<host>:<port>. */
   publicUrl: string | undefined;
   logLevel: string;
@@ -108,6 +111,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ApplianceCo
     mqttHost: e.HEARTH_MQTT_HOST,
     mqttPort: e.HEARTH_MQTT_PORT,
     trustProxy: parseTrustProxy(e.HEARTH_TRUST_PROXY),
+    hubCaCert: e.HEARTH_CA_CERT,
     publicUrl: e.HEARTH_PUBLIC_URL,
     logLevel: e.LOG_LEVEL,
     sqliteCacheMiB: e.HEARTH_SQLITE_CACHE_MIB,

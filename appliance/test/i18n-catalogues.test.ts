@@ -5,7 +5,7 @@ import { pluralizer, translator } from '../web/src/i18n/i18n.js';
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 /** Words that are the same in both languages (names, units, words Polish borrowed). */
-const SAME_IN_BOTH = new Set(['app.name', 'progress.percent', 'admin.homeAssistant', 'admin.wakeOnLan', 'device.home-assistant', 'field.format', 'admin.mqttAs']);
+const SAME_IN_BOTH = new Set(['app.name', 'progress.percent', 'admin.homeAssistant', 'admin.wakeOnLan', 'device.home-assistant', 'field.format', 'admin.mqttAs', 'trust.android', 'trust.windows', 'trust.macos']);
 
 describe('the portal’s catalogues', () => {
   it('have the same keys, and each Polish message the same {placeholders} as the English one', () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { startTestAppliance, type TestAppliance } from './support/harness.js';
 import { ensurePortalBuilt } from './portal-support/build.js';
-import { launchChromiumProfile, watch } from './portal-support/browser.js';
+import { launchChromiumProfile, screenshot, watch } from './portal-support/browser.js';
 import { onboardInBrowser, photo } from './portal-support/flows.js';
 
 interface Manifest {
@@ -57,7 +57,7 @@ describe('installable portal (PWA) in Chromium', () => {
     await page.goto(`${t.url}/`);
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 60_000 });
     // What Android does on "Share → Hearth": a multipart POST to the manifest's share_target action.
-    const share = async (count: number) => {
+    const share = async (count: number, broken = false) => {
       await page.evaluate(() => {
         const form = document.createElement('form');
         form.method = 'post';
@@ -71,13 +71,15 @@ describe('installable portal (PWA) in Chromium', () => {
         form.append(input);
         document.body.append(form);
       });
-      const files = await Promise.all(Array.from({ length: count }, async (_, i) => ({ name: `shared-${i}.png`, mimeType: 'image/png', buffer: await photo(i + 7) })));
+      const files = await Promise.all(Array.from({ length: count }, async (_, i) => ({ name: `shared-${i}.png`, mimeType: 'image/png', buffer: broken ? Buffer.from('not a picture') : await photo(i + 7) })));
       await page.setInputFiles('#share input', files);
       await Promise.all([page.waitForNavigation(), page.evaluate(() => (document.getElementById('share') as HTMLFormElement).submit())]);
     };
 
+    // Nobody signed in (not even an admin yet): nothing is stored, and the landing page says why.
     await share(1);
-    expect(new URL(page.url()).pathname).toBe('/');
+    expect(new URL(page.url()).pathname).toBe('/gallery');
+    expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({ 'share-failed': '1', 'share-total': '1', 'share-reason': 'signed-out' });
     await onboardInBrowser(page, t.url);
     const count = () => page.evaluate(async () => ((await (await fetch('/api/media?scope=mine')).json()) as { media: unknown[] }).media.length);
     expect(await count()).toBe(0);
@@ -85,7 +87,22 @@ describe('installable portal (PWA) in Chromium', () => {
     await share(2);
     expect(new URL(page.url()).pathname).toBe('/gallery');
     expect(new URL(page.url()).search).toBe('');
+    expect(await page.getByRole('alert').count()).toBe(0);
     expect(await count()).toBe(2);
+
+    // A file the hub refuses (it does not decode as a picture): the gallery says so instead of nothing.
+    await share(1, true);
+    await page.getByRole('heading', { name: 'Gallery', level: 1 }).waitFor();
+    expect(await page.getByRole('alert').textContent()).toBe('1 of 1 shared files were not saved: only JPEG, PNG, WebP and GIF pictures can be added.');
+    await screenshot(page, 'share-refused-gallery');
+    expect(await count()).toBe(2);
+
+    // Signed out later: the login page says the shared photos were not saved.
+    await context.clearCookies();
+    await share(2);
+    await page.getByRole('heading', { name: 'Log in', level: 1 }).waitFor();
+    expect(await page.getByRole('alert').textContent()).toBe('You were not logged in, so the 2 shared files were not saved. Log in, then share them again.');
+    await screenshot(page, 'share-refused-login');
     await page.close();
   }, 120_000);
 

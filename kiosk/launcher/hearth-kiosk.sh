@@ -8,7 +8,8 @@
 # Environment: HEARTH_KIOSK_URL (default http://127.0.0.1:8080/kiosk), HEARTH_KIOSK_HOME
 # (profile and cursor theme; default $STATE_DIRECTORY or $HOME), HEARTH_KIOSK_WAIT_S (120),
 # HEARTH_KIOSK_TOKEN_FILE (a kiosk device token: screen-power.sh then switches HDMI off and on
-# as the wall sleeps and wakes).
+# as the wall sleeps and wakes), HEARTH_KIOSK_CA (the hub's root certificate, default
+# /etc/hearth-ca/root.crt: trusted in Chromium's NSS database $HOME/.pki/nssdb when present).
 set -euo pipefail
 
 URL=${HEARTH_KIOSK_URL:-http://127.0.0.1:8080/kiosk}
@@ -16,6 +17,9 @@ BASE=${HEARTH_KIOSK_HOME:-${STATE_DIRECTORY:-$HOME}}
 PROFILE="$BASE/chromium"
 ICONS="$BASE/icons"
 WAIT_S=${HEARTH_KIOSK_WAIT_S:-120}
+CA=${HEARTH_KIOSK_CA:-/etc/hearth-ca/root.crt}
+NSSDB="$HOME/.pki/nssdb"
+CA_NICK="Hearth hub CA"
 
 # After a power cut Chromium believes it crashed and shows a "restore pages?" bubble over the
 # kiosk. Mark the last session as clean before every start.
@@ -44,6 +48,23 @@ write_blank_cursor_theme() {
   printf '[Icon Theme]\nName=default\n' >"$ICONS/default/index.theme"
 }
 
+# Chromium on Linux trusts the CAs in the user's NSS database. The hub's own CA (Caddy's, copied
+# out by the installer) goes in on every start, replacing an older one: reinstalling Caddy makes a
+# new CA under the same nickname, and the kiosk must follow without anyone touching it.
+trust_hub_ca() {
+  [ -r "$CA" ] || return 0
+  if ! command -v certutil >/dev/null 2>&1; then
+    echo "hearth-kiosk: certutil (Debian package libnss3-tools) is missing; $CA is not trusted" >&2
+    return 0
+  fi
+  mkdir -p "$NSSDB"
+  [ -f "$NSSDB/cert9.db" ] || certutil -N -d "sql:$NSSDB" --empty-password
+  while certutil -L -d "sql:$NSSDB" -n "$CA_NICK" >/dev/null 2>&1; do
+    certutil -D -d "sql:$NSSDB" -n "$CA_NICK"
+  done
+  certutil -A -d "sql:$NSSDB" -n "$CA_NICK" -t "C,," -i "$CA"
+}
+
 wait_for_appliance() {
   local origin health i
   origin=$(printf '%s' "$URL" | sed -E 's#^(https?://[^/]+).*#\1#')
@@ -58,6 +79,7 @@ wait_for_appliance() {
 mkdir -p "$PROFILE"
 mark_clean_exit
 write_blank_cursor_theme
+trust_hub_ca
 if [ "${1:-}" = --prepare ]; then exit 0; fi
 
 wait_for_appliance

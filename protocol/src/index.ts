@@ -12,6 +12,7 @@ export * from './job-titles.js';
 export * from './ha-discovery-choice.js';
 export * from './names.js';
 export * from './mqtt-acl.js';
+export * from './hub-ca.js';
 export * from './backoff.js';
 export * from './errors.js';
 export * from './plain.js';

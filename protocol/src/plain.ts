@@ -14,5 +14,8 @@ export const isLiveStatus = (status: JobStatus): boolean => LIVE_STATUSES.includ
 export const SERVER_EVENT_TYPES = ['hello', 'job', 'job.progress', 'agent', 'media', 'media.deleted', 'ha.state', 'kiosk.control', 'kiosk.layout', 'kiosk.presence', 'kiosk.camera'] as const;
 export type ServerEventName = (typeof SERVER_EVENT_TYPES)[number];
 
+/** Where phones download the hub's root certificate (Caddy also serves it over plain HTTP, see provisioning/Caddyfile). */
+export const HUB_CA_DOWNLOAD_PATH = '/hearth-ca.crt';
+
 export { FIELD_ERROR_CODES, STATUS_ERROR_CODES, statusErrorCode, type ErrorCode, type FieldErrorCode, type StatusErrorCode, type FieldError } from './error-codes.js';
 export { backoffDelay, type Backoff } from './backoff.js';

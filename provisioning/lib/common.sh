@@ -264,9 +264,9 @@ build_release() { # SOURCE_DIR OUT
   log "built the release $2"
 }
 
-install_unit() { # SOURCE_UNIT_FILE
+install_unit() { # SOURCE_UNIT_FILE [DROP_IN_DIR, e.g. caddy.service.d]
   local name
-  name=$(basename "$1")
+  name=${2:+$2/}$(basename "$1")
   put_file "/etc/systemd/system/$name" 0644 root:root <"$1"
   [ "$FILE_CHANGED" = 0 ] || UNITS_CHANGED=1
 }

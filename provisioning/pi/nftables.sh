@@ -40,9 +40,10 @@ table inet hearth {
 		ip saddr @lan4 udp dport 5353 accept
 		ip6 saddr @lan6 udp dport 5353 accept
 
-		# SSH, portal/kiosk HTTP, MQTT (agents, Home Assistant), Redis (agents' job queues).
-		ip saddr @lan4 tcp dport { 22, 8080, 1883, 6379 } accept
-		ip6 saddr @lan6 tcp dport { 22, 8080, 1883, 6379 } accept
+		# SSH, the portal through Caddy (80 redirects to 443), the appliance itself (agents),
+		# MQTT (agents, Home Assistant), Redis (agents' job queues).
+		ip saddr @lan4 tcp dport { 22, 80, 443, 8080, 1883, 6379 } accept
+		ip6 saddr @lan6 tcp dport { 22, 80, 443, 8080, 1883, 6379 } accept
 	}
 }
 NFT

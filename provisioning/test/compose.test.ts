@@ -33,9 +33,9 @@ describe('compose.yml', () => {
   });
 
   it('has the stack, with the agent only in the gpu profile holding an NVIDIA reservation', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['appliance', 'gpu-agent', 'homeassistant', 'mosquitto', 'redis']);
+    expect(Object.keys(compose.services).sort()).toEqual(['appliance', 'caddy', 'gpu-agent', 'homeassistant', 'mosquitto', 'redis']);
     expect(compose.services['gpu-agent']!.profiles).toEqual(['gpu']);
-    for (const name of ['redis', 'mosquitto', 'homeassistant', 'appliance']) expect(compose.services[name]!.profiles, name).toBeUndefined();
+    for (const name of ['redis', 'mosquitto', 'homeassistant', 'appliance', 'caddy']) expect(compose.services[name]!.profiles, name).toBeUndefined();
     expect(compose.services['gpu-agent']!.deploy?.resources?.reservations?.devices).toEqual([
       { driver: 'nvidia', count: 'all', capabilities: ['gpu', 'utility', 'compute'] },
     ]);
@@ -53,6 +53,25 @@ describe('compose.yml', () => {
         if (secretBearing) expect(value, `${name}.${key}`).toMatch(/\$\{(REDIS_PASSWORD|MQTT_[A-Z]+_PASSWORD|AGENT_TOKEN)\b/);
       }
     }
+  });
+
+  it('puts Caddy in front with the repository\'s Caddyfile, and the appliance trusts exactly that one hop', () => {
+    const caddy = compose.services.caddy as { image: string; volumes: string[]; ports: string[]; environment: Record<string, string>; networks: { default: { ipv4_address: string } } };
+    const appliance = compose.services.appliance as { volumes: string[]; environment: Record<string, string> };
+    expect(caddy.image).toMatch(/^caddy:2\b/);
+    expect(caddy.volumes).toEqual(expect.arrayContaining(['./provisioning/Caddyfile:/etc/caddy/Caddyfile:ro', 'caddy-data:/data', 'hub-ca:/hub-ca']));
+    expect(caddy.ports).toEqual(['80:80', '443:443']);
+    expect(caddy.environment.HEARTH_UPSTREAM).toBe('appliance:8080');
+    // Compose interpolation: the default a variable falls back to.
+    const fallback = (v: string) => /^\$\{[A-Z_]+:-([^}]+)\}$/.exec(v)?.[1];
+    const proxyIp = fallback(caddy.networks.default.ipv4_address);
+    expect(appliance.environment.HEARTH_TRUST_PROXY).toBe(caddy.networks.default.ipv4_address);
+    const subnet = fallback((compose as unknown as { networks: { default: { ipam: { config: Array<{ subnet: string }> } } } }).networks.default.ipam.config[0]!.subnet)!;
+    expect(proxyIp?.split('.').slice(0, 3)).toEqual(subnet.split('/')[0]!.split('.').slice(0, 3));
+    expect(subnet).toMatch(/\/24$/);
+    // The root certificate reaches the appliance read-only, through the hub-ca volume.
+    expect(appliance.volumes).toContain('hub-ca:/hub-ca:ro');
+    expect(appliance.environment.HEARTH_CA_CERT).toBe('/hub-ca/root.crt');
   });
 
   it('builds images from Dockerfiles that run as a non-root user with a /healthz check', async () => {

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, tempDir, waitFor } from '@hearth/testkit';
-import { PI_INSTALLER, prefixRoot, runProgram } from './support.js';
+import { PI_INSTALLER, prefixRoot, REPO, runProgram } from './support.js';
 
 describe('Pi installer --dry-run', () => {
   it('prints the whole plan and changes nothing', async () => {
@@ -30,13 +30,59 @@ describe('Pi installer --dry-run', () => {
       /\[plan\] write \/etc\/systemd\/system\/hearth-kiosk\.service/,
       /\[plan\] write \/etc\/systemd\/system\/hearth-backup\.timer/,
       /\[plan\] write \/etc\/nftables\.d\/hearth\.nft/,
-      /SSH, 8080, 1883, 6379 from 10\.1\.2\.0\/24 only/,
       /\[plan\] run: systemctl enable hearth-appliance\.service hearth-backup\.timer/,
       /\[plan\] run: systemctl enable hearth-kiosk\.service/,
+      // HTTPS: Caddy and Avahi from Debian, the kiosk's certutil, Caddy configured, checked and started.
+      /Debian packages: .*\bcaddy avahi-daemon\b.*\blibnss3-tools\b/,
+      /HTTPS: Caddy with its own CA for hearth\.local and /,
+      /\[plan\] write \/etc\/caddy\/Caddyfile \(0644 root:root\)/,
+      /\[plan\] write \/etc\/hearth\/caddy\.env \(0600 root:root\)/,
+      /\[plan\] write \/etc\/systemd\/system\/caddy\.service\.d\/hearth\.conf/,
+      /\[plan\] run: caddy validate/,
+      /\[plan\] set host-name=hearth in \/etc\/avahi\/avahi-daemon\.conf \(announces hearth\.local\)/,
+      /\[plan\] run: systemctl enable --now .*caddy\.service avahi-daemon\.service/,
+      /\[plan\] wait for the root certificate of Caddy, \/var\/lib\/caddy\/pki\/authorities\/local\/root\.crt, and copy it to \/etc\/hearth-ca\/root\.crt/,
+      /SSH, HTTP\(S\), 8080, 1883, 6379 from 10\.1\.2\.0\/24 only/,
+      /Portal: +https:\/\/hearth\.local/,
     ]) expect(out).toMatch(step);
+    // The root certificate is copied after Caddy runs and before the appliance and kiosk restart.
+    const order = ['run: systemctl enable --now', 'copy it to /etc/hearth-ca/root.crt', 'run: systemctl restart hearth-appliance', 'run: systemctl restart hearth-kiosk'].map((s) => out.indexOf(s));
+    expect(order.every((at, i) => at > 0 && (i === 0 || at > order[i - 1]!)), String(order)).toBe(true);
     // Nothing real ran: every command is a plan line.
     expect(out).not.toMatch(/^==> wrote /m);
     expect(out).not.toMatch(/generated secret/);
+  });
+
+  it('plans a family domain with ACME over the DNS challenge', async () => {
+    const dir = await tempDir('hearth-dns-');
+    try {
+      const token = join(dir.path, 'token');
+      await writeFile(token, 'cf-token_123\n');
+      const args = ['--dry-run', '--lan', '10.1.2.0/24', '--hostname', 'home-hub', '--domain', 'hub.example.com', '--dns-provider', 'cloudflare', '--dns-token-file', token];
+      const r = await runProgram(PI_INSTALLER, args);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/Caddy with its own CA for home-hub\.local and \S+, ACME \(DNS challenge, cloudflare\) for hub\.example\.com/);
+      expect(r.stdout).toMatch(/\[plan\] check: caddy list-modules has dns\.providers\.cloudflare/);
+      expect(r.stdout).toMatch(/\[plan\] write \/etc\/caddy\/hearth\.d\/domain\.caddy/);
+      expect(r.stdout).toMatch(/announces home-hub\.local/);
+      expect(r.stdout + r.stderr).not.toContain('cf-token_123');
+      for (const [bad, message] of [
+        [['--domain', 'hub.example.com'], /--domain needs --dns-provider/],
+        [['--domain', 'hub.example.com', '--dns-provider', 'cloudflare'], /--domain needs --dns-token-file/],
+        [['--domain', 'hub.example.com;reboot', '--dns-provider', 'cloudflare', '--dns-token-file', token], /--domain must be a lowercase domain name/],
+        [['--dns-provider', 'cloudflare'], /go with --domain/],
+        [['--hostname', 'Hub_1'], /--hostname must be one DNS label/],
+      ] as const) {
+        const refused = await runProgram(PI_INSTALLER, ['--dry-run', '--lan', '10.1.2.0/24', ...bad]);
+        expect(refused.code, bad.join(' ')).not.toBe(0);
+        expect(refused.stderr).toMatch(message);
+      }
+      await writeFile(token, 'two words\n');
+      const badToken = await runProgram(PI_INSTALLER, args);
+      expect(badToken.stderr).toMatch(/must be one line of letters, digits/);
+    } finally {
+      await dir.remove();
+    }
   });
 
   it('rejects a bad agent id and a bad LAN before doing anything', async () => {
@@ -56,8 +102,18 @@ describe('Pi installer --prefix (real run into a throwaway root)', () => {
   const p = (rel: string) => join(prefix.path, rel);
   let first: string;
 
+  /** Caddy's root certificate as the running Caddy would have made it (openssl stands in for its first start). */
+  let caRoot: string;
+
   beforeAll(async () => {
     prefix = await prefixRoot();
+    await mkdir(p('var/lib/caddy/pki/authorities/local'), { recursive: true });
+    const made = await runProgram('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', p('var/lib/caddy/pki/authorities/local/root.key'), '-out', p('var/lib/caddy/pki/authorities/local/root.crt'), '-days', '30', '-subj', '/CN=Caddy Local Authority - test Root', '-addext', 'basicConstraints=critical,CA:TRUE']);
+    expect(made.code, made.stderr).toBe(0);
+    caRoot = await readFile(p('var/lib/caddy/pki/authorities/local/root.crt'), 'utf8');
+    // Debian's avahi-daemon.conf names the host only in a comment.
+    await mkdir(p('etc/avahi'), { recursive: true });
+    await writeFile(p('etc/avahi/avahi-daemon.conf'), '[server]\n#host-name=foo\n#domain-name=local\nuse-ipv4=yes\n');
     const r = await runProgram(PI_INSTALLER, ['--prefix', prefix.path, '--lan', '192.168.50.0/24', '--agent', 'gamingpc']);
     expect(r.code, r.stderr).toBe(0);
     first = r.stdout + r.stderr;
@@ -89,6 +145,39 @@ describe('Pi installer --prefix (real run into a throwaway root)', () => {
     expect(agentEnv).toMatch(/^MQTT_URL=mqtt:\/\/agent-gamingpc:[A-Za-z0-9]{32}@\S+:1883$/m);
     // No secret may leak into the installer's output.
     expect(first).not.toContain(secret);
+  });
+
+  it('puts Caddy in front: the repository\'s Caddyfile, its environment, the unit drop-in, one trusted hop and the CA copy', async () => {
+    expect(await readFile(p('etc/caddy/Caddyfile'), 'utf8')).toBe(await readFile(join(REPO, 'provisioning/Caddyfile'), 'utf8'));
+    expect((await stat(p('etc/hearth/caddy.env'))).mode & 0o777).toBe(0o600);
+    const env = await readFile(p('etc/hearth/caddy.env'), 'utf8');
+    expect(env).toMatch(/^HEARTH_HOSTNAME=hearth\.local$/m);
+    expect(env).not.toMatch(/HEARTH_DNS_TOKEN/);
+    const dropIn = await readFile(p('etc/systemd/system/caddy.service.d/hearth.conf'), 'utf8');
+    expect(dropIn).toMatch(/^EnvironmentFile=\/etc\/hearth\/caddy\.env$/m);
+    // The package's ExecStart prints its environment (--environ) into the journal; ours does not.
+    expect(dropIn).toMatch(/^ExecStart=\nExecStart=\/usr\/bin\/caddy run --config \/etc\/caddy\/Caddyfile --adapter caddyfile$/m);
+    expect(first).toMatch(/Caddy configuration validated/);
+    const appliance = await readFile(p('etc/hearth/appliance.env'), 'utf8');
+    expect(appliance).toMatch(/^HEARTH_TRUST_PROXY=127\.0\.0\.1,::1$/m);
+    expect(appliance).toMatch(/^HEARTH_CA_CERT=\/etc\/hearth-ca\/root\.crt$/m);
+    expect(await readFile(p('etc/hearth-ca/root.crt'), 'utf8')).toBe(caRoot);
+    expect((await stat(p('etc/hearth-ca/root.crt'))).mode & 0o777).toBe(0o644);
+    expect(await readFile(p('etc/avahi/avahi-daemon.conf'), 'utf8')).toBe('[server]\nhost-name=hearth\n#domain-name=local\nuse-ipv4=yes\n');
+  });
+
+  it('refuses a family domain when this Caddy lacks the DNS module, before writing anything', async () => {
+    const other = await prefixRoot();
+    try {
+      const token = join(other.path, 'token');
+      await writeFile(token, 'abc123\n');
+      const r = await runProgram(PI_INSTALLER, ['--prefix', other.path, '--lan', '192.168.50.0/24', '--domain', 'hub.example.com', '--dns-provider', 'cloudflare', '--dns-token-file', token]);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toMatch(/this Caddy has no dns\.providers\.cloudflare module/);
+      await expect(stat(join(other.path, 'etc'))).rejects.toThrow();
+    } finally {
+      await other.remove();
+    }
   });
 
   it('is idempotent: a second run keeps every secret and rewrites nothing', async () => {
@@ -133,7 +222,7 @@ describe('Pi installer --prefix (real run into a throwaway root)', () => {
     const rules = await readFile(file, 'utf8');
     expect(rules).toMatch(/policy drop;/);
     expect(rules).toMatch(/elements = \{ 192\.168\.50\.0\/24 \}/);
-    expect(rules).toMatch(/ip saddr @lan4 tcp dport \{ 22, 8080, 1883, 6379 \} accept/);
+    expect(rules).toMatch(/ip saddr @lan4 tcp dport \{ 22, 80, 443, 8080, 1883, 6379 \} accept/);
     // Every port accept is restricted to a LAN source set.
     for (const line of rules.split('\n').filter((l) => /tcp dport/.test(l))) expect(line).toMatch(/saddr @lan[46]/);
   });

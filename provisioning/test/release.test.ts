@@ -88,6 +88,10 @@ describe('the release, installed with production dependencies only', { timeout: 
       expect((await stat(join(app, file))).isFile(), file).toBe(true);
     }
     expect(await stat(join(app, 'appliance/src')).catch(() => null)).toBeNull();
+    // What the Pi installer reads from the tree it runs in (an unpacked release is one).
+    for (const file of ['provisioning/Caddyfile', 'provisioning/pi/caddy.sh', 'systemd/caddy.service.d/hearth.conf', 'provisioning/caddy/compose-entrypoint.sh']) {
+      expect((await stat(join(app, file))).isFile(), file).toBe(true);
+    }
     // The Pi's appliance install carries no TensorFlow.js: only the agent's workspace asks for it.
     expect(JSON.parse(await readFile(join(app, 'appliance/package.json'), 'utf8')).dependencies).not.toHaveProperty('@tensorflow/tfjs');
   });

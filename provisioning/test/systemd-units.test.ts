@@ -52,6 +52,23 @@ describe('systemd units', () => {
     expect(r.code).toBe(0);
   });
 
+  it('the drop-in for Debian\'s caddy.service passes the same check, and the unit it makes runs Caddy without --environ', async () => {
+    const etc = join(root.path, 'etc/systemd/system');
+    await mkdir(join(etc, 'caddy.service.d'), { recursive: true });
+    await cp(join(UNIT_DIR, 'caddy.service.d/hearth.conf'), join(etc, 'caddy.service.d/hearth.conf'));
+    await mkdir(join(root.path, 'usr/bin'), { recursive: true });
+    await writeFile(join(root.path, 'usr/bin/caddy'), '#!/bin/sh\nexit 0\n');
+    await chmod(join(root.path, 'usr/bin/caddy'), 0o755);
+    const r = await runProgram('systemd-analyze', ['verify', `--root=${root.path}`, 'caddy.service'], { cwd: etc });
+    expect(`${r.stdout}${r.stderr}`).toBe('');
+    expect(r.code).toBe(0);
+    const merged = await runProgram('systemd-analyze', ['cat-config', `--root=${root.path}`, 'systemd/system/caddy.service']);
+    const starts = merged.stdout.split('\n').filter((l) => l.startsWith('ExecStart='));
+    // The drop-in empties the package's ExecStart and sets its own last: that one runs.
+    expect(starts.at(-2)).toBe('ExecStart=');
+    expect(starts.at(-1)).toBe('ExecStart=/usr/bin/caddy run --config /etc/caddy/Caddyfile --adapter caddyfile');
+  });
+
   it('a unit with a typo or a missing program fails the same check (the check can fail)', async () => {
     const etc = join(root.path, 'etc/systemd/system');
     await writeFile(join(etc, 'broken-typo.service'), '[Service]\nExecStart=/usr/local/bin/node x.js\nRestart=on-failure\nProtectSytem=strict\n');

@@ -15,8 +15,9 @@ const CHROMIUM = {
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 };
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch(CHROMIUM);
+/** `env`: e.g. a HOME whose ~/.pki/nssdb trusts a test CA, as the kiosk's does on the Pi. */
+export function launchChromium(opts: { env?: NodeJS.ProcessEnv } = {}): Promise<Browser> {
+  return chromium.launch({ ...CHROMIUM, ...(opts.env ? { env: opts.env } : {}) });
 }
 
 /** A profile on disk rather than an incognito-like context: Chromium only calls an app installable there. */

@@ -22,25 +22,40 @@ self.addEventListener('activate', (event) => {
  * applies its usual checks (role, CSRF, size and type limits, audit); nothing is stored here.
  */
 const MAX_SHARED = 20;
+/** Why the hub refused an upload, as the gallery's notice names it (share-reason). */
+const REASONS = { 401: 'signed-out', 403: 'forbidden', 413: 'too-large', 415: 'wrong-type' };
+
+/** The gallery, saying how many shared files were not saved and why (nothing is dropped silently). */
+function toGallery(failed, total, reason) {
+  if (!failed) return Response.redirect('/gallery', 303);
+  return Response.redirect(`/gallery?${new URLSearchParams({ 'share-failed': String(failed), 'share-total': String(total), 'share-reason': reason })}`, 303);
+}
+
 async function shareToGallery(request) {
   const form = await request.formData();
-  const files = form.getAll('photos').filter((f) => typeof f !== 'string').slice(0, MAX_SHARED);
+  const all = form.getAll('photos').filter((f) => typeof f !== 'string');
   const session = await (await fetch('/api/session', { cache: 'no-store' })).json();
-  if (!session.csrfToken) return Response.redirect('/', 303);
-  let failed = 0;
-  for (const file of files) {
+  // Signed out: the gallery shows the login page with the notice, then the gallery after login.
+  if (!session.csrfToken) return toGallery(all.length || 1, all.length, 'signed-out');
+  const reasons = [];
+  for (const file of all.slice(0, MAX_SHARED)) {
     const body = new FormData();
     body.append('file', file, file.name || 'shared-photo');
     const res = await fetch('/api/media', { method: 'POST', body, headers: { 'x-csrf-token': session.csrfToken } });
-    if (!res.ok) failed += 1;
+    if (!res.ok) reasons.push(REASONS[res.status] ?? 'failed');
   }
-  return Response.redirect(failed ? `/gallery?share-failed=${failed}` : '/gallery', 303);
+  if (all.length > MAX_SHARED) reasons.push(...Array(all.length - MAX_SHARED).fill('too-many'));
+  // One reason is named: the one most of the refused files share.
+  const counts = new Map();
+  for (const r of reasons) counts.set(r, (counts.get(r) ?? 0) + 1);
+  const top = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'failed';
+  return toGallery(reasons.length, all.length, top);
 }
 
 self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
   if (event.request.method === 'POST' && url.origin === self.location.origin && url.pathname === '/share-target') {
-    event.respondWith(shareToGallery(event.request).catch(() => Response.redirect('/gallery?share-failed=all', 303)));
+    event.respondWith(shareToGallery(event.request).catch(() => Response.redirect('/gallery?share-reason=unreachable', 303)));
     return;
   }
   // Page loads only; every other request goes to the network untouched.

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ApiError } from '../api.js';
 import { ErrorNotice, Loading, NotAvailable } from '../components/notice.js';
 import { Lightbox, useItemTitle } from '../components/lightbox.js';
+import { ShareNotice } from '../components/share-notice.js';
 import { Badge } from '../components/status-badge.js';
 import { Uploader } from '../components/uploader.js';
 import { useI18n } from '../i18n/i18n.js';
@@ -86,6 +87,7 @@ export function GalleryPage() {
   return (
     <section class="stack">
       <h1 tabIndex={-1}>{t('gallery.title')}</h1>
+      <ShareNotice />
       {user.role !== 'child' && <Uploader onUploaded={uploaded} />}
       <div class="row wrap">
         <div class="tabs" role="group" aria-label={t('gallery.whose')}>

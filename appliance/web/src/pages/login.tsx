@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import type { ApiError } from '../api.js';
 import { Field } from '../components/field.js';
 import { ErrorNotice } from '../components/notice.js';
+import { ShareNotice } from '../components/share-notice.js';
 import { useI18n } from '../i18n/i18n.js';
 import { useSession } from '../session.js';
 import type { SessionInfo } from '../types.js';
@@ -28,6 +29,7 @@ export function LoginPage() {
   return (
     <section class="narrow">
       <h1 tabIndex={-1}>{t('login.title')}</h1>
+      <ShareNotice />
       <form onSubmit={(e) => void submit(e)} class="stack">
         <Field id="login-username" label={t('account.username')}>
           <input id="login-username" autocomplete="username" required value={username} onInput={(e) => setUsername(e.currentTarget.value)} />

@@ -8,6 +8,7 @@ import { useI18n } from '../../i18n/i18n.js';
 import type { MessageKey } from '../../i18n/en.js';
 import { useSession } from '../../session.js';
 import { useResource } from '../../use-resource.js';
+import { TrustHub } from './trust-hub.js';
 
 type DeviceKind = 'kiosk' | 'agent' | 'home-assistant';
 interface Device { id: number; kind: DeviceKind; name: string; createdAt: number; revokedAt: number | null; lastSeenAt: number | null; mqttAgentId: string | null }
@@ -70,6 +71,7 @@ export function DevicesPage() {
         )}
         <ErrorNotice error={error} />
       </form>
+      <TrustHub />
       <KioskPairing />
       <section class="card stack" aria-labelledby="devlist-h">
         <h2 id="devlist-h">{t('admin.deviceList')}</h2>
