@@ -11,6 +11,9 @@ export const WORKER_SOURCES = {
 } as const;
 export type WorkerName = keyof typeof WORKER_SOURCES;
 
+/** How a worker process gets its `workerData` (JSON); see workerInput() in serve-requests.ts. */
+export const WORKER_DATA_ENV = 'HEARTH_WORKER_DATA';
+
 // This module lies directly in src/ and is bundled into dist/main.js, so `./` is src/ or dist/.
 const fromSource = import.meta.url.endsWith('.ts');
 
@@ -36,7 +39,8 @@ export function startWorker(name: WorkerName, options: Omit<WorkerOptions, 'eval
  * over IPC with the structured-clone serialization, as to a thread. From source it runs under
  * tsx; from the build with the agent's own Node flags.
  */
-export function startWorkerProcess(name: WorkerName): ChildProcess {
+export function startWorkerProcess(name: WorkerName, workerData?: unknown): ChildProcess {
   const execArgv = fromSource ? ['--import', import.meta.resolve('tsx')] : process.execArgv;
-  return fork(fileURLToPath(workerUrl(name)), [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const env = { ...process.env, [WORKER_DATA_ENV]: JSON.stringify(workerData ?? null) };
+  return fork(fileURLToPath(workerUrl(name)), [], { execArgv, env, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }

@@ -1,5 +1,11 @@
-import { parentPort, type Transferable } from 'node:worker_threads';
+import { parentPort, workerData, type Transferable } from 'node:worker_threads';
+import { WORKER_DATA_ENV } from '../start-worker.js';
 import type { WorkerEnvelope, WorkerReply, WorkerRequest } from './worker-host.js';
+
+/** The host's `workerData`, in a thread or a child process. */
+export function workerInput<T>(): T {
+  return (parentPort ? workerData : JSON.parse(process.env[WORKER_DATA_ENV] ?? 'null')) as T;
+}
 
 /** A child process's IPC channel, shaped like a worker's port (nothing moves between processes: it is copied). */
 function processPort() {

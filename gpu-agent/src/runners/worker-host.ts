@@ -135,7 +135,7 @@ export class WorkerHost<R extends WorkerRequest, Answers extends Record<R['op'],
   #start(): Endpoint {
     if (this.#worker) return this.#worker;
     const worker: Endpoint =
-      this.options.isolation === 'process' ? processEndpoint(startWorkerProcess(this.options.worker)) : startWorker(this.options.worker, { workerData: this.options.workerData });
+      this.options.isolation === 'process' ? processEndpoint(startWorkerProcess(this.options.worker, this.options.workerData)) : startWorker(this.options.worker, { workerData: this.options.workerData });
     this.#starts++;
     worker.unref();
     worker.on('message', (reply: WorkerReply) => {
