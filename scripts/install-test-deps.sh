@@ -21,6 +21,7 @@ declare -A wanted=(
   [unshare]=util-linux
   [espeak-ng]=espeak-ng
   [ffmpeg]=ffmpeg
+  [certutil]=libnss3-tools
 )
 missing=()
 for bin in "${!wanted[@]}"; do

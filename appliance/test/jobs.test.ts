@@ -83,7 +83,7 @@ describe('POST /api/jobs validation', () => {
 });
 
 describe('roles and quota', () => {
-  it('keeps children to built-in jobs and moderation to admins; devices cannot submit', async () => {
+  it('keeps children to built-in jobs and stories, and moderation to admins; devices cannot submit', async () => {
     const gen = await child.post('/api/jobs', { type: 'image.generate', input: { prompt: 'a dragon' } });
     expect(gen.status).toBe(403);
     expect(gen.json.message).toMatch(/Children can run only/);
@@ -93,7 +93,7 @@ describe('roles and quota', () => {
     expect((await kiosk.post('/api/jobs', { type: 'image.upscale', input: { mediaId: photoId } })).status).toBe(403);
     expect((await agent.post('/api/jobs', { type: 'image.upscale', input: { mediaId: photoId } })).status).toBe(403);
     const types = await child.get('/api/job-types');
-    expect(types.json.types.map((t: { type: string }) => t.type).sort()).toEqual(['comic.compose', 'comic.render', 'gif.create', 'image.comic-look', 'image.upscale']);
+    expect(types.json.types.map((t: { type: string }) => t.type).sort()).toEqual(['audio.speak', 'comic.compose', 'comic.render', 'gif.create', 'image.comic-look', 'image.upscale', 'text.story', 'video.compose']);
   });
 
   it('answers 429 with a message once the daily quota is used, and shows it in /api/quota', async () => {

@@ -1,4 +1,4 @@
-import type { Capability } from '@hearth/protocol';
+import type { AgentVoice, Capability } from '@hearth/protocol';
 import type { AgentBus, JobEvent } from './bus.js';
 import type { GpuSample, HostLoadSample } from './telemetry/gpu-sample.js';
 
@@ -10,12 +10,13 @@ export const TELEMETRY_STATUSES = ['starting', 'running', 'restarting', 'no_nvid
 export type TelemetryStatus = (typeof TELEMETRY_STATUSES)[number];
 
 /**
- * What the agent currently is: capabilities (set by the worker), whether it accepts jobs, the GPUs it
- * sees, the job in flight. Changes to capabilities / accepting are announced on the bus.
+ * What the agent currently is: capabilities and voices (set by the worker), whether it accepts jobs, the GPUs it
+ * sees, the job in flight. Changes to capabilities / voices / accepting are announced on the bus.
  */
 export class AgentState {
   #capabilities: Capability[] = ['builtin'];
   #accepting = true;
+  #voices: AgentVoice[] = [];
   gpus: GpuSample[] = [];
   host: HostLoadSample | null = null;
   /** Whether the GPU list is known yet (first telemetry arrived, or telemetry is unavailable). */
@@ -43,6 +44,17 @@ export class AgentState {
     if (next.join() === [...this.#capabilities].sort().join()) return;
     this.#capabilities = next;
     this.bus.emit('capabilities.changed', next);
+  }
+
+  /** The voices the speech runner offers (announced, so the portal can list them). */
+  get voices(): readonly AgentVoice[] {
+    return this.#voices;
+  }
+
+  setVoices(voices: AgentVoice[]): void {
+    if (JSON.stringify(voices) === JSON.stringify(this.#voices)) return;
+    this.#voices = [...voices];
+    this.bus.emit('voices.changed', this.#voices);
   }
 
   get accepting(): boolean {

@@ -1,4 +1,4 @@
-import { TypedBus, type Capability, type JobProgress, type JobType } from '@hearth/protocol';
+import { TypedBus, type AgentVoice, type Capability, type JobProgress, type JobType } from '@hearth/protocol';
 import type { TelemetrySnapshot } from './telemetry/gpu-sample.js';
 
 export interface JobEvent {
@@ -20,6 +20,7 @@ export interface AgentEvents {
   'command.free-vram': Record<string, never>;
   'accepting.changed': boolean;
   'capabilities.changed': Capability[];
+  'voices.changed': AgentVoice[];
 }
 
 export type AgentEventName = keyof AgentEvents;

@@ -271,6 +271,21 @@ describe('job worker (real Redis, real bee-queue producer, agent routes as the p
     expect(worker.openQueues()).toEqual(['builtin']);
   });
 
+  it('offers local capabilities (speech) beside a watched backend that is down: the watcher decides only what it watches', async () => {
+    const source = new (class extends EventEmitter implements CapabilitySource {
+      capabilities(): Capability[] {
+        return ['builtin'];
+      }
+      watches(c: Capability) {
+        return c === 'llm';
+      }
+    })();
+    const runners = [new ScriptedRunner('builtin', ['image.upscale']), new ScriptedRunner('llm', ['text.story']), new ScriptedRunner('speech', ['audio.speak'])];
+    const { worker, state } = setup({ runners, backends: source });
+    await worker.start();
+    expect([...state.capabilities].sort()).toEqual(['builtin', 'speech']);
+  });
+
   it('"restart worker" interrupts the running job without settling it; the stall check hands it out again under the same attempt', async () => {
     const { worker, builtin, bus } = setup();
     builtin.script = async (_job, ctx, call) => {

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { CAPABILITIES, JOB_STATUSES, JOB_TYPE_NAMES, JobProgress } from './jobs.js';
+import { AgentVoice, CAPABILITIES, JOB_STATUSES, JOB_TYPE_NAMES, JobProgress } from './jobs.js';
 import { AVAILABILITY } from './mqtt.js';
 import { USER_ROLES } from './principals.js';
 import { KioskCameraEvent, KioskLayout, KioskPresenceState } from './kiosk.js';
@@ -116,6 +116,8 @@ export const AgentView = Type.Object(
     capabilities: Type.Array(CapabilityName),
     acceptingJobs: Type.Boolean(),
     gpus: Type.Array(AgentGpuView),
+    /** The voices it offers for `audio.speak` (empty when it has no speech engine). */
+    voices: Type.Array(AgentVoice),
     lastSeen: Nullable(Type.Number()),
   },
   { additionalProperties: false },

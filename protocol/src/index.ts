@@ -16,4 +16,5 @@ export * from './hub-ca.js';
 export * from './backoff.js';
 export * from './errors.js';
 export * from './plain.js';
+export * from './stories.js';
 export * from './typed-bus.js';

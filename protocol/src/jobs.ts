@@ -142,13 +142,25 @@ export const StoryScene = Type.Object(
 
 /** What a `text.story` job returns (and what the family may edit before pictures are drawn). */
 export const StoryResult = Type.Object(
-  { title: SafeName({ maxLength: 120 }), scenes: Type.Array(StoryScene, { minItems: 3, maxItems: 8 }) },
+  {
+    title: SafeName({ maxLength: 120 }),
+    scenes: Type.Array(StoryScene, { minItems: 3, maxItems: 8 }),
+    /** The model that wrote it (set by the agent, not by the model). */
+    writtenBy: Type.Optional(Type.String({ maxLength: 200 })),
+  },
   Strict,
 );
 export type StoryResult = Static<typeof StoryResult>;
 
 /** A voice an agent offers: `<engine>:<voice>`, e.g. `piper:en_US-joe-medium`, `espeak:pl`. */
 export const VoiceId = Type.String({ pattern: '^[a-z0-9]{1,16}:[A-Za-z0-9_.+-]{1,64}$', description: 'engine:voice, from the agent\'s voice list' });
+
+/** One voice in an agent's announcement: what the portal offers for `audio.speak`. */
+export const AgentVoice = Type.Object(
+  { id: VoiceId, language: StoryLanguage, label: SafeName({ maxLength: 80 }) },
+  Strict,
+);
+export type AgentVoice = Static<typeof AgentVoice>;
 
 export const SpeakInput = Type.Object(
   {

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { CAPABILITIES } from './jobs.js';
+import { AgentVoice, CAPABILITIES } from './jobs.js';
 import { SafeName } from './names.js';
 
 /**
@@ -68,6 +68,8 @@ export const AgentAnnouncement = Type.Object(
       { maxItems: 16 },
     ),
     acceptingJobs: Type.Boolean(),
+    /** Voices for `audio.speak` (absent from agents older than the speech runner). */
+    voices: Type.Optional(Type.Array(AgentVoice, { maxItems: 200 })),
   },
   { additionalProperties: false },
 );

@@ -26,6 +26,8 @@ export const PipelineStepView = Type.Object(
     /** Share of the step done (the job's progress while it runs). */
     fraction: Type.Number({ minimum: 0, maximum: 1 }),
     error: Type.Union([Type.String(), Type.Null()]),
+    /** The step waits for a person to approve what came before (e.g. a story's storyboard). */
+    awaitingApproval: Type.Boolean(),
   },
   { additionalProperties: false },
 );

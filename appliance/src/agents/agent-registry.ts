@@ -78,6 +78,7 @@ export class AgentRegistry extends EventEmitter<AgentRegistryEvents> {
           powerW: t?.power_draw_w ?? null,
         };
       }),
+      voices: a.voices ?? [],
       lastSeen: r.lastSeen,
     };
   }

@@ -343,4 +343,33 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 11,
+    name: 'stories, and pipeline steps that wait for approval',
+    sql: `
+      -- A gated step starts only once a person approved what came before it ('waiting' -> 'approved').
+      ALTER TABLE pipeline_steps ADD COLUMN gate TEXT CHECK (gate IN ('waiting','approved'));
+
+      -- A narrated story; its steps are a pipeline. scenes: the storyboard and what was made of it (JSON).
+      CREATE TABLE stories (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        owner_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        pipeline_id INTEGER NOT NULL UNIQUE REFERENCES pipelines(id) ON DELETE CASCADE,
+        title TEXT NOT NULL,
+        premise TEXT NOT NULL,
+        characters TEXT NOT NULL,
+        scene_count INTEGER NOT NULL,
+        voice TEXT NOT NULL,
+        language TEXT NOT NULL,
+        audience TEXT NOT NULL CHECK (audience IN ('child','family')),
+        pictures TEXT NOT NULL CHECK (pictures IN ('generate','photos')),
+        photo_ids TEXT NOT NULL,
+        privacy TEXT NOT NULL DEFAULT 'private' CHECK (privacy IN ('private','family','kiosk')),
+        scenes TEXT NOT NULL DEFAULT '[]',
+        video_id TEXT,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX stories_owner ON stories(owner_id, id);
+    `,
+  },
 ];

@@ -32,11 +32,14 @@ function checkerFor(type: JobType): TypeCheck<TSchema> {
   return check;
 }
 
-/** Media ids an input refers to (mediaId, mediaIds, panels[].mediaId…), wherever they sit. */
+/** Keys whose string values are media ids: `video.compose` names its scenes' picture, narration and music. */
+const MEDIA_KEYS = new Set(['mediaId', 'mediaIds', 'pictureId', 'narrationId', 'musicId']);
+
+/** Media ids an input refers to (mediaId, mediaIds, panels[].mediaId, scenes[].pictureId…), wherever they sit. */
 export function referencedMedia(input: unknown): string[] {
   const out = new Set<string>();
   const walk = (v: unknown, key: string | undefined) => {
-    if (typeof v === 'string' && (key === 'mediaId' || key === 'mediaIds')) out.add(v);
+    if (typeof v === 'string' && key !== undefined && MEDIA_KEYS.has(key)) out.add(v);
     else if (Array.isArray(v)) for (const item of v) walk(item, key === 'mediaIds' ? 'mediaIds' : undefined);
     else if (v && typeof v === 'object') for (const [k, child] of Object.entries(v)) walk(child, k);
   };

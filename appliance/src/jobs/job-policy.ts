@@ -5,15 +5,23 @@ import { DEFAULT_JOB_SETTINGS, type JobSettings } from '../settings/schema.js';
  * Who may submit which job type:
  * - admins: every type;
  * - members: every type but `image.moderate` (Hearth runs moderation itself, on every upload);
- * - children: only the built-in, offline types (upscale, GIF, comic) — no free-text image or
- *   text generation, whose output cannot be checked before a child sees the prompt's result.
+ * - children: the built-in, offline types (upscale, GIF, comic) and narrated stories — no
+ *   free-text image generation, whose output cannot be checked before a child sees it. A child's
+ *   story is always written for a child (see `inputForRole`); its pictures are their own photos.
  * Devices submit only through presets; Hearth's own moderation jobs skip these rules.
  */
 export function roleMaySubmit(role: UserRole, type: JobType): boolean {
   if (role === 'admin') return true;
   if (type === 'image.moderate') return false;
   if (role === 'member') return true;
-  return JOB_TYPES[type].capability === 'builtin';
+  return JOB_TYPES[type].capability === 'builtin' || CHILD_STORY_TYPES.has(type);
+}
+
+const CHILD_STORY_TYPES = new Set<JobType>(['text.story', 'audio.speak', 'video.compose']);
+
+/** What the role decides whatever the body said: a child's story is for a child. */
+export function inputForRole(role: UserRole, type: JobType, input: Record<string, unknown>): Record<string, unknown> {
+  return type === 'text.story' && role === 'child' ? { ...input, audience: 'child' } : input;
 }
 
 export interface Quota {

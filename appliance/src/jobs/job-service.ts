@@ -21,7 +21,7 @@ import { HttpError, badRequest, conflict, notFound } from '../http/errors.js';
 import type { Broker } from './broker.js';
 import { JobIds } from './job-id.js';
 import { referencedMedia, validateJobInput } from './job-input.js';
-import { dayBounds, quotaFor, roleMaySubmit, type Quota } from './job-policy.js';
+import { dayBounds, inputForRole, quotaFor, roleMaySubmit, type Quota } from './job-policy.js';
 import { JobStore, LIVE_STATUSES, toJobView, type JobOwner, type JobResult, type JobRow } from './job-store.js';
 import type { ArtifactStore } from './artifact-store.js';
 import type { JobRuns } from './job-runs.js';
@@ -85,11 +85,13 @@ export class JobService {
   }
 
   async submit(principal: Principal, body: { type: string; input: unknown; title?: string }, opts: SubmitOptions = {}): Promise<JobView> {
-    const { type, input } = validateJobInput(body.type, body.input);
+    const valid = validateJobInput(body.type, body.input);
+    const { type } = valid;
     const owner = opts.system ? SYSTEM_OWNER : this.ownerOf(principal);
     if (!opts.system && principal.kind === 'user' && !roleMaySubmit(principal.role, type)) {
-      throw new HttpError(403, principal.role === 'child' ? `Children can run only the built-in picture jobs, not ${type}` : `Only admins can run ${type} jobs`);
+      throw new HttpError(403, principal.role === 'child' ? `Children can run only the built-in picture jobs and stories, not ${type}` : `Only admins can run ${type} jobs`);
     }
+    const input = principal.kind === 'user' ? inputForRole(principal.role, type, valid.input) : valid.input;
     if (!opts.system) this.checkMedia(principal, input);
 
     const capability = JOB_TYPES[type].capability;
@@ -406,6 +408,7 @@ export class JobService {
    * A job's non-image results (a comic's PDF, a video) cannot be classified themselves: they take
    * the moderation of the pictures they were made of (the job's input pictures and its own
    * picture results): unsafe if any is, safe once all are. Made from no picture: stays pending.
+   * Non-picture inputs (a story's narration, its music) have no verdict and do not count.
    */
   private settleDerived(jobId: string): void {
     const row = this.d.store.get(jobId);
@@ -413,7 +416,8 @@ export class JobService {
     const results = (JSON.parse(row.result) as JobResult).mediaIds.map((m) => this.d.media.get(m)).filter((m): m is MediaRow => m !== undefined);
     const waiting = results.filter((m) => !isImage(m.content_type) && m.moderation === 'pending');
     if (waiting.length === 0) return;
-    const sources = [...referencedMedia(JSON.parse(row.input)), ...results.filter((m) => isImage(m.content_type)).map((m) => m.id)];
+    const pictureInputs = referencedMedia(JSON.parse(row.input)).filter((m) => { const r = this.d.media.get(m); return !r || isImage(r.content_type); });
+    const sources = [...pictureInputs, ...results.filter((m) => isImage(m.content_type)).map((m) => m.id)];
     if (sources.length === 0) return;
     const states = sources.map((m) => this.d.media.get(m)?.moderation ?? 'pending');
     const verdict: MediaModeration | null = states.includes('unsafe') ? 'unsafe' : states.every((v) => v === 'safe') ? 'safe' : null;
@@ -435,8 +439,9 @@ export class JobService {
   private checkMedia(p: Principal, input: unknown): void {
     for (const id of referencedMedia(input)) {
       const m = this.d.media.get(id);
-      // A device (Home Assistant) runs presets an admin wrote; it only needs the item to exist.
-      if (!m || (p.kind === 'user' && !canSee(p, m))) throw badRequest(`input refers to media ${id.slice(0, 12)}… that does not exist or that you cannot see`);
+      // A device (Home Assistant) runs presets an admin wrote; it only needs the item to exist. Everyone may
+      // use their own items (a child's picture or narration before moderation: what is made of it is moderated).
+      if (!m || (p.kind === 'user' && m.owner_id !== p.id && !canSee(p, m))) throw badRequest(`input refers to media ${id.slice(0, 12)}… that does not exist or that you cannot see`);
     }
   }
 }

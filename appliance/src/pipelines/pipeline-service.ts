@@ -86,6 +86,7 @@ export class PipelineService {
         status: stepStatus(s, job), jobId: s.job_id,
         fraction: job?.status === 'succeeded' ? 1 : job?.status === 'running' && job.progress ? (JSON.parse(job.progress) as { fraction: number }).fraction : 0,
         error: s.error ?? (job && (job.status === 'failed' || job.status === 'cancelled') ? job.error : null),
+        awaitingApproval: s.gate === 'waiting',
       };
     });
     const fraction = steps.length ? steps.reduce((sum, s) => sum + s.fraction, 0) / steps.length : 1;
@@ -124,6 +125,63 @@ export class PipelineService {
     this.d.db.transaction(() => {
       this.store.reopen(id);
       if (!job) this.store.clearError(id, key);
+    })();
+    this.d.changes.notify();
+    return this.view(this.store.get(id)!);
+  }
+
+  /**
+   * Let the gated steps start: what came before them was looked at and found good. Call with the
+   * audit entry (and any change the approval carries) in `alongside`, inside the same transaction.
+   */
+  approve(actor: Principal, id: number, alongside?: () => void): PipelineView {
+    const row = this.viewable(actor, id);
+    if (row.status !== 'running') throw conflict(`The pipeline is ${row.status}`);
+    const steps = this.store.steps(id);
+    const gated = steps.filter((s) => s.gate === 'waiting');
+    if (gated.length === 0) throw conflict('Nothing in this pipeline waits for approval');
+    const done = new Set(steps.filter((s) => s.applied).map((s) => s.key));
+    if (!gated.every((s) => (JSON.parse(s.needs) as string[]).every((n) => done.has(n)))) throw conflict('What is to be approved is not made yet');
+    this.d.db.transaction(() => {
+      alongside?.();
+      if (!this.store.approve(id)) throw conflict('Someone approved it meanwhile');
+    })();
+    this.d.changes.notify();
+    return this.view(this.store.get(id)!);
+  }
+
+  /**
+   * Do finished steps again (a scene drawn anew), and every step that used what they made. None
+   * of them may be queued or running; the pipeline runs again if it had finished.
+   */
+  redo(actor: Principal, id: number, keys: string[], alongside?: () => void): PipelineView {
+    const row = this.viewable(actor, id);
+    if (row.status === 'cancelled') throw conflict('The pipeline was cancelled');
+    const steps = this.store.steps(id);
+    const again = new Set(keys);
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const s of steps) {
+        if (!again.has(s.key) && (JSON.parse(s.needs) as string[]).some((n) => again.has(n))) {
+          again.add(s.key);
+          grew = true;
+        }
+      }
+    }
+    for (const key of keys) {
+      const s = steps.find((x) => x.key === key);
+      if (!s) throw notFound('Step');
+      if (!s.applied && !s.error) throw conflict(`Step ${key} is not finished yet`);
+    }
+    for (const s of steps.filter((x) => again.has(x.key))) {
+      const job = s.job_id ? this.d.jobs.store.get(s.job_id) : undefined;
+      if (job && LIVE_STATUSES.includes(job.status)) throw conflict(`Step ${s.key} is still being made; wait for it or cancel the pipeline`);
+      if (s.gate === 'waiting') throw conflict(`Step ${s.key} still waits for approval`);
+    }
+    this.d.db.transaction(() => {
+      alongside?.();
+      this.store.reset(id, [...again]);
+      this.store.reopenFinished(id);
     })();
     this.d.changes.notify();
     return this.view(this.store.get(id)!);
@@ -178,7 +236,7 @@ export class PipelineService {
     }
     const done = new Set(steps.filter((s) => s.applied).map((s) => s.key));
     for (const s of steps) {
-      if (s.job_id || s.error || !(JSON.parse(s.needs) as string[]).every((n) => done.has(n))) continue;
+      if (s.job_id || s.error || s.gate === 'waiting' || !(JSON.parse(s.needs) as string[]).every((n) => done.has(n))) continue;
       await this.start(row, s, kind, ctx);
     }
   }

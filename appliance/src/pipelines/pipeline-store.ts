@@ -23,6 +23,7 @@ export interface StepRow {
   job_id: string | null;
   applied: number;
   error: string | null;
+  gate: 'waiting' | 'approved' | null;
 }
 
 export interface NewStep {
@@ -30,6 +31,8 @@ export interface NewStep {
   title: string;
   jobType: JobType;
   needs: string[];
+  /** Starts only after `approve` (what its needs made is shown to a person first). */
+  gated?: boolean;
 }
 
 /** The pipeline tables. Every transition is guarded by the current state, so it happens once. */
@@ -39,7 +42,7 @@ export class PipelineStore {
   constructor(db: Db) {
     this.s = {
       insert: db.prepare('INSERT INTO pipelines (kind, title, subject, status, input, owner_id, created_at) VALUES (?, ?, ?, \'running\', ?, ?, ?)'),
-      addStep: db.prepare('INSERT INTO pipeline_steps (pipeline_id, key, position, title, job_type, needs) VALUES (?, ?, ?, ?, ?, ?)'),
+      addStep: db.prepare('INSERT INTO pipeline_steps (pipeline_id, key, position, title, job_type, needs, gate) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       get: db.prepare<[number], PipelineRow>('SELECT * FROM pipelines WHERE id = ?'),
       steps: db.prepare<[number], StepRow>('SELECT * FROM pipeline_steps WHERE pipeline_id = ? ORDER BY position'),
       running: db.prepare<[], PipelineRow>("SELECT * FROM pipelines WHERE status = 'running' ORDER BY id"),
@@ -51,13 +54,16 @@ export class PipelineStore {
       finish: db.prepare("UPDATE pipelines SET status = ?, finished_at = ? WHERE id = ? AND status = 'running'"),
       fail: db.prepare("UPDATE pipelines SET status = 'failed', finished_at = ? WHERE id = ? AND status = 'running'"),
       reopen: db.prepare("UPDATE pipelines SET status = 'running', finished_at = NULL WHERE id = ? AND status IN ('failed','cancelled')"),
+      reopenFinished: db.prepare("UPDATE pipelines SET status = 'running', finished_at = NULL WHERE id = ? AND status IN ('succeeded','failed')"),
+      approve: db.prepare("UPDATE pipeline_steps SET gate = 'approved' WHERE pipeline_id = ? AND gate = 'waiting'"),
+      reset: db.prepare('UPDATE pipeline_steps SET job_id = NULL, applied = 0, error = NULL WHERE pipeline_id = ? AND key = ?'),
       cancel: db.prepare("UPDATE pipelines SET status = 'cancelled', finished_at = ? WHERE id = ? AND status IN ('running','failed')"),
     };
   }
 
   create(p: { kind: string; title: string; subject: string | null; input: unknown; ownerId: number | null; steps: NewStep[]; now: number }): number {
     const id = Number(this.s.insert.run(p.kind, p.title, p.subject, JSON.stringify(p.input), p.ownerId, p.now).lastInsertRowid);
-    p.steps.forEach((s, i) => this.s.addStep.run(id, s.key, i, s.title, s.jobType, JSON.stringify(s.needs)));
+    p.steps.forEach((s, i) => this.s.addStep.run(id, s.key, i, s.title, s.jobType, JSON.stringify(s.needs), s.gated ? 'waiting' : null));
     return id;
   }
 
@@ -104,6 +110,20 @@ export class PipelineStore {
 
   reopen(id: number): boolean {
     return this.s.reopen.run(id).changes === 1;
+  }
+
+  /** Open every gate of the pipeline; false when none was waiting. */
+  approve(id: number): boolean {
+    return this.s.approve.run(id).changes > 0;
+  }
+
+  /** Steps to be done again: their jobs are forgotten (the jobs themselves stay in the history). */
+  reset(id: number, keys: string[]): void {
+    for (const key of keys) this.s.reset.run(id, key);
+  }
+
+  reopenFinished(id: number): boolean {
+    return this.s.reopenFinished.run(id).changes === 1;
   }
 
   cancel(id: number, now: number): boolean {

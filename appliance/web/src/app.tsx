@@ -19,6 +19,7 @@ import { LoginPage } from './pages/login.js';
 import { OnboardingPage } from './pages/onboarding.js';
 import { ProfilePage } from './pages/profile.js';
 import { ResetPage } from './pages/reset.js';
+import { StoriesPage, StoryPage } from './pages/stories.js';
 import { Link, match, useRoute } from './router.js';
 import { useSession } from './session.js';
 import { applyTheme, storedTheme, type ThemeChoice } from './theme.js';
@@ -58,6 +59,8 @@ function SignedInPage({ path, user }: { path: string; user: User }) {
   if ((m = match('/jobs/:id', path))) return <JobDetailPage id={m.id!} />;
   if (path === '/gallery') return <GalleryPage />;
   if (path === '/comics' || path.startsWith('/comics/')) return <LazyComics path={path} />;
+  if (path === '/stories') return <StoriesPage />;
+  if ((m = match('/stories/:id', path))) return <StoryPage id={m.id!} />;
   if (path === '/profile') return <ProfilePage />;
   if (path.startsWith('/admin')) {
     if (user.role !== 'admin') return <section><h1 tabIndex={-1}>{t('admin.forbiddenTitle')}</h1><p>{t('admin.forbidden')}</p></section>;
@@ -114,6 +117,7 @@ function Header({ user }: { user: User | null }) {
             <li><Link href="/jobs/new">{t('nav.newJob')}</Link></li>
             <li><Link href="/gallery">{t('nav.gallery')}</Link></li>
             <li><Link href="/comics">{t('nav.comics')}</Link></li>
+            <li><Link href="/stories">{t('nav.stories')}</Link></li>
             {user.role === 'admin' && <li><Link href="/admin/users">{t('nav.admin')}</Link></li>}
             <li><Link href="/profile">{t('nav.profile')}</Link></li>
           </ul>

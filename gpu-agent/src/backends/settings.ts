@@ -80,8 +80,42 @@ export const PiperSettings = Type.Object(
   { additionalProperties: false },
 );
 
+const SpeechLanguage = Type.Union([Type.Literal('en'), Type.Literal('pl')]);
+
+/**
+ * Any OpenAI-compatible `/v1/audio/speech` server (Kokoro-FastAPI, LocalAI, Speaches, OpenAI).
+ * Voices come from the server's list (`GET /v1/audio/voices`) when it has one; `voices` names the
+ * ones to offer and their language (the only list for servers that have none).
+ */
+export const OpenAiSpeechSettings = Type.Object(
+  {
+    url: HttpUrl,
+    /** e.g. "kokoro", "tts-1"; sent as `model`. */
+    model: Type.String({ minLength: 1, maxLength: 200 }),
+    /** Bearer token; never logged. */
+    apiKey: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+    voices: Type.Optional(
+      Type.Array(
+        Type.Object({ name: Type.String({ pattern: '^[A-Za-z0-9_.+-]{1,64}$' }), language: SpeechLanguage }, { additionalProperties: false }),
+        { maxItems: 64 },
+      ),
+    ),
+    /** Language of the voices the server lists when `voices` is not given. */
+    language: Type.Optional(SpeechLanguage),
+    speed: Type.Optional(Type.Number({ minimum: 0.25, maximum: 4 })),
+    requestTimeoutMs: Type.Optional(Type.Integer({ minimum: 500, maximum: 600_000 })),
+  },
+  { additionalProperties: false },
+);
+export type OpenAiSpeechSettings = Static<typeof OpenAiSpeechSettings>;
+
 export const BackendSettings = Type.Object(
-  { comfyui: Type.Optional(ComfyUiSettings), llm: Type.Optional(LlmSettings), piper: Type.Optional(PiperSettings) },
+  {
+    comfyui: Type.Optional(ComfyUiSettings),
+    llm: Type.Optional(LlmSettings),
+    piper: Type.Optional(PiperSettings),
+    openaiSpeech: Type.Optional(OpenAiSpeechSettings),
+  },
   { additionalProperties: false },
 );
 export type BackendSettings = Static<typeof BackendSettings>;

@@ -63,6 +63,11 @@ export class BackendWatcher extends EventEmitter<BackendWatcherEvents> {
     return ['builtin', ...this.probes.filter((p) => p.available).map((p) => p.capability)];
   }
 
+  /** Whether a backend for `capability` is watched here (the others are not this watcher's business). */
+  watches(capability: Capability): boolean {
+    return this.probes.some((p) => p.capability === capability);
+  }
+
   start(): void {
     if (this.running) return;
     this.running = true;

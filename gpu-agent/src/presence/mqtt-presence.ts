@@ -79,6 +79,7 @@ export class MqttPresence implements Extension {
       bus.on('telemetry', () => this.#onTelemetry()),
       bus.on('accepting.changed', () => this.#republishSelf()),
       bus.on('capabilities.changed', () => this.#republishSelf()),
+      bus.on('voices.changed', () => this.#republishSelf()),
       bus.on('job.started', (j) => this.#onJob('job_started', j)),
       bus.on('job.succeeded', (j) => this.#onJob('job_succeeded', j)),
       bus.on('job.failed', (j) => this.#onJob('job_failed', j, j.error)),
@@ -228,6 +229,7 @@ export class MqttPresence implements Extension {
       macs: (this.#inventory?.interfaces ?? []).map((i) => i.mac).slice(0, 8),
       gpus: state.gpus.slice(0, 16).map((g) => ({ index: g.index, name: (g.name ?? 'unknown GPU').slice(0, 120), memoryTotalMiB: g.memoryTotalMiB })),
       acceptingJobs: state.accepting,
+      voices: state.voices.slice(0, 200),
     };
     await client.publishAsync(this.#t.announce, JSON.stringify(announcement), { qos: 1, retain: true });
   }

@@ -14,7 +14,9 @@ import { UpscaleRunner } from '../runners/builtin/upscale/upscale-runner.js';
 import { ComfyUiRunner } from '../runners/comfyui/runner.js';
 import { LlmRunner, chatBackend } from '../runners/llm/runner.js';
 import type { Runner } from '../runners/runner.js';
+import type { Voice } from '../runners/speech/engine.js';
 import { EspeakEngine } from '../runners/speech/espeak.js';
+import { OpenAiSpeechEngine } from '../runners/speech/openai.js';
 import { PiperEngine } from '../runners/speech/piper.js';
 import { SpeakRunner } from '../runners/speech/speak-runner.js';
 import { ComposeRunner, hasFfmpeg } from '../runners/video/compose-runner.js';
@@ -68,24 +70,32 @@ export function createAgentRunners(
 
 /**
  * The speech and video runners this machine can offer: `audio.speak` when some engine has a voice
- * (espeak-ng always, Piper when configured), `video.compose` when ffmpeg runs. What is missing is
- * reported, and its capability is simply not offered.
+ * (espeak-ng always, Piper and an OpenAI-compatible speech server when configured), `video.compose`
+ * when ffmpeg runs; and the voices, which the agent announces. What is missing is reported, and its
+ * capability is simply not offered.
  */
 export async function detectMediaRunners(
   backends: BackendSettings,
   warn: (message: string) => void,
   tools = { espeak: 'espeak-ng', ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' },
-): Promise<Runner[]> {
+): Promise<{ runners: Runner[]; voices: Voice[] }> {
   const runners: Runner[] = [];
-  const engines = [...(backends.piper ? [new PiperEngine(backends.piper)] : []), new EspeakEngine(tools.espeak)];
+  const engines = [
+    ...(backends.piper ? [new PiperEngine(backends.piper)] : []),
+    ...(backends.openaiSpeech ? [new OpenAiSpeechEngine(backends.openaiSpeech)] : []),
+    new EspeakEngine(tools.espeak),
+  ];
   const speak = new SpeakRunner(engines);
   const voices = await speak.voices();
   if (backends.piper && !voices.some((v) => v.id.startsWith('piper:'))) warn('Piper is configured but its command or voices do not work: no Piper voices offered');
+  if (backends.openaiSpeech && !voices.some((v) => v.id.startsWith('openai:'))) {
+    warn(`the speech server at ${backends.openaiSpeech.url} listed no voices we can use (down, or none of the configured voices): no OpenAI-compatible voices offered`);
+  }
   if (voices.length) runners.push(speak);
   else warn('no speech engine found (install espeak-ng or Piper): audio.speak is not offered');
   if (await hasFfmpeg(tools)) runners.push(new ComposeRunner(tools));
   else warn('ffmpeg/ffprobe not found: video.compose is not offered');
-  return runners;
+  return { runners, voices };
 }
 
 /** Backend settings from a JSON file (`{ "comfyui": {...}, "llm": {...} }`); no path, no backends. */

@@ -29,7 +29,8 @@ export async function createWorkerExtensions(
   // AGENT_LLM_GGUF: the built-in LLM on that file, unless a backends file names another LLM.
   if (!backends.llm && env.AGENT_LLM_GGUF) backends.llm = parseBackendSettings({ llm: { kind: 'builtin', modelPath: env.AGENT_LLM_GGUF } }).llm;
   const media = await detectMediaRunners(backends, (message) => deps.log.warn(message));
-  const { registry, watcher, moderator } = createAgentRunners(backends, { modelIdleUnloadMs: config.modelIdleUnloadMs, media });
+  deps.state.setVoices(media.voices);
+  const { registry, watcher, moderator } = createAgentRunners(backends, { modelIdleUnloadMs: config.modelIdleUnloadMs, media: media.runners });
   const worker = new JobWorker({
     redisUrl,
     appliance: new ApplianceClient({ baseUrl: applianceUrl, token: agentToken, maxBackoffMs: config.applianceRetryMaxMs, log: deps.log.child('appliance') }),

@@ -19,6 +19,8 @@ import type { RunnerRegistry } from './runner-registry.js';
 /** Where the set of usable capabilities comes from at run time (the BackendWatcher fits). */
 export interface CapabilitySource {
   capabilities(): Capability[];
+  /** Whether it watches a backend for `capability`; one it does not watch (local programs: speech, video) is always up. */
+  watches?(capability: Capability): boolean;
   on(event: 'capabilities', listener: (caps: Capability[]) => void): unknown;
   off(event: 'capabilities', listener: (caps: Capability[]) => void): unknown;
 }
@@ -140,7 +142,7 @@ export class JobWorker implements Extension {
     const { registry, backends, state } = this.o;
     const served = registry.capabilities();
     const up = backends ? backends.capabilities() : served;
-    const available = served.filter((c) => c === 'builtin' || up.includes(c));
+    const available = served.filter((c) => c === 'builtin' || up.includes(c) || backends?.watches?.(c) === false);
     state.setCapabilities(available);
     const wanted = this.#stopping || !state.accepting ? [] : available;
     for (const [capability, slot] of this.#slots) {

@@ -4,6 +4,8 @@ export interface ChatRequest {
   messages: ChatMessage[];
   /** JSON Schema the answer must follow (structured output). */
   schema: Record<string, unknown>;
+  /** What the schema describes, for servers that want a name with it (`comic_dialogue`, `story`). */
+  schemaName?: string;
   /** Most tokens the answer may take (the backend's own limit still applies when lower). */
   maxTokens?: number;
   signal: AbortSignal;

@@ -103,7 +103,7 @@ export function correctionMessages(first: ChatMessage[], answer: string, problem
   ];
 }
 
-export type Checked = { ok: true; value: DialogueResult } | { ok: false; problems: string[] };
+export type Checked<T = DialogueResult> = { ok: true; value: T } | { ok: false; problems: string[] };
 
 /** Parse and check an answer. Problems are phrased for the model (they are fed back on retry) and for people. */
 export function checkDialogue(answer: string, input: DialogueInput): Checked {
@@ -136,7 +136,7 @@ export function checkDialogue(answer: string, input: DialogueInput): Checked {
 }
 
 /** Some servers wrap JSON in a markdown fence even when asked not to. */
-function stripFences(text: string): string {
+export function stripFences(text: string): string {
   const m = /^\s*```(?:json)?\s*([\s\S]*?)\s*```\s*$/.exec(text);
   return m ? m[1]! : text;
 }

@@ -62,7 +62,7 @@ export class OpenAiChat implements ChatBackend {
       model: this.settings.model,
       messages,
       stream,
-      ...(mode === 'json_schema' && { response_format: { type: 'json_schema', json_schema: { name: 'comic_dialogue', schema: req.schema, strict: true } } }),
+      ...(mode === 'json_schema' && { response_format: { type: 'json_schema', json_schema: { name: req.schemaName ?? 'comic_dialogue', schema: req.schema, strict: true } } }),
       ...(mode === 'json_object' && { response_format: { type: 'json_object', schema: req.schema } }),
       temperature: this.settings.temperature ?? 0.7,
       max_tokens: Math.min(limit, req.maxTokens ?? limit),

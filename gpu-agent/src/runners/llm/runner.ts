@@ -1,6 +1,6 @@
 /**
- * LLM runner: `text.dialogue` through Ollama, an OpenAI-compatible server or the built-in
- * llama.cpp. The model is held to a schema made for this input (constrained decoding where the
+ * LLM runner: `text.dialogue` and `text.story` through Ollama, an OpenAI-compatible server or the
+ * built-in llama.cpp. The model is held to a schema made for this input (constrained decoding where the
  * backend can) and a token budget; the answer is streamed (progress in tokens against the
  * budget), then checked; an answer that fails the checks is sent back once with the problems
  * listed, and a second failure is a clear error. The result names the model that wrote it.
@@ -10,7 +10,8 @@ import { JobError, type RunContext, type Runner, type RunnerJob, type RunResult 
 import { asJobError } from '../../backends/http.js';
 import type { LlmSettings } from '../../backends/settings.js';
 import type { ChatBackend } from './backend.js';
-import { checkDialogue, correctionMessages, dialogueMessages, dialogueSchemaFor, dialogueTokenBudget } from './dialogue.js';
+import { checkDialogue, correctionMessages, dialogueMessages, dialogueSchemaFor, dialogueTokenBudget, type ChatMessage, type Checked } from './dialogue.js';
+import { checkStory, storyMessages, storySchemaFor, storyTokenBudget } from './story.js';
 import { BuiltinChat } from './builtin/builtin-chat.js';
 import { OllamaChat } from './ollama.js';
 import { OpenAiChat } from './openai.js';
@@ -20,12 +21,13 @@ export function chatBackend(settings: LlmSettings): ChatBackend {
   return settings.kind === 'ollama' ? new OllamaChat(settings) : new OpenAiChat(settings);
 }
 
-export class LlmRunner implements Runner<'text.dialogue'> {
+type LlmJobType = 'text.dialogue' | 'text.story';
+
+export class LlmRunner implements Runner<LlmJobType> {
   readonly capability: Capability = 'llm';
-  readonly jobTypes = ['text.dialogue'] as const;
+  readonly jobTypes = ['text.dialogue', 'text.story'] as const;
 
   constructor(private readonly backend: ChatBackend, private readonly progressIntervalMs = 250) {}
-
 
   healthy(signal?: AbortSignal): Promise<boolean> {
     return this.backend.healthy(signal);
@@ -39,12 +41,10 @@ export class LlmRunner implements Runner<'text.dialogue'> {
     await this.backend.close?.();
   }
 
-  async run(job: RunnerJob<'text.dialogue'>, ctx: RunContext): Promise<RunResult> {
-    const { input } = job;
+  async run(job: RunnerJob<LlmJobType>, ctx: RunContext): Promise<RunResult> {
+    const task = writingTask(job);
     const report = monotonic(ctx.progress, this.progressIntervalMs);
-    const schema = dialogueSchemaFor(input);
-    const first = dialogueMessages(input);
-    const budget = dialogueTokenBudget(input);
+    const { schema, first, budget } = task;
     // Without token counts, about 4 characters a token.
     const expected = budget * 4;
     let messages = first;
@@ -60,6 +60,7 @@ export class LlmRunner implements Runner<'text.dialogue'> {
         answer = await this.backend.chat({
           messages,
           schema,
+          schemaName: task.schemaName,
           maxTokens: budget,
           signal: ctx.signal,
           onText: (delta, tokens) => {
@@ -71,7 +72,7 @@ export class LlmRunner implements Runner<'text.dialogue'> {
       } catch (err) {
         throw asJobError(err, this.backend.name, ctx.signal);
       }
-      const checked = checkDialogue(answer.text, input);
+      const checked = task.check(answer.text);
       if (checked.ok) {
         report({ fraction: 1, stage: 'done' }, true);
         return { artifacts: [], data: answer.model ? { ...checked.value, writtenBy: answer.model } : checked.value };
@@ -79,8 +80,34 @@ export class LlmRunner implements Runner<'text.dialogue'> {
       problems = answer.truncated ? ['the answer was cut off (it hit the token limit)', ...checked.problems] : checked.problems;
       messages = correctionMessages(first, answer.text, problems);
     }
-    throw new JobError(`the model's dialogue did not fit the comic after a retry: ${problems.join('; ')}`.slice(0, 1000));
+    throw new JobError(`${task.failure} after a retry: ${problems.join('; ')}`.slice(0, 1000));
   }
+}
+
+/** What one kind of writing asks of the model and how its answer is checked. */
+interface WritingTask {
+  schema: Record<string, unknown>;
+  schemaName: string;
+  first: ChatMessage[];
+  budget: number;
+  check(answer: string): Checked<object>;
+  /** The message when even the retry's answer does not pass. */
+  failure: string;
+}
+
+function writingTask(job: RunnerJob<LlmJobType>): WritingTask {
+  if (job.type === 'text.story') {
+    const { input } = job;
+    return {
+      schema: storySchemaFor(input), schemaName: 'story', first: storyMessages(input), budget: storyTokenBudget(input),
+      check: (answer) => checkStory(answer, input), failure: 'the model\'s story did not follow the asked form',
+    };
+  }
+  const { input } = job;
+  return {
+    schema: dialogueSchemaFor(input), schemaName: 'comic_dialogue', first: dialogueMessages(input), budget: dialogueTokenBudget(input),
+    check: (answer) => checkDialogue(answer, input), failure: 'the model\'s dialogue did not fit the comic',
+  };
 }
 
 /** Progress that never goes back and is sent at most every `intervalMs` (stage changes always go out). */

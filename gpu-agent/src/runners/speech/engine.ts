@@ -1,12 +1,10 @@
-/** One speech engine (Piper, espeak-ng, ...) behind the `audio.speak` runner. */
-export type SpeechLanguage = 'en' | 'pl';
+import type { AgentVoice } from '@hearth/protocol';
 
-export interface Voice {
-  /** `<engine>:<voice>`, what `audio.speak` jobs name. */
-  id: string;
-  language: SpeechLanguage;
-  label: string;
-}
+/** One speech engine (Piper, espeak-ng, an OpenAI-compatible server) behind the `audio.speak` runner. */
+export type SpeechLanguage = AgentVoice['language'];
+
+/** `id` is `<engine>:<voice>`, what `audio.speak` jobs name; the agent announces these. */
+export type Voice = AgentVoice;
 
 export interface SpeechEngine {
   readonly name: string;

@@ -28,7 +28,8 @@ export class SpeakRunner implements Runner<'audio.speak'> {
     try {
       wav = await engine.synthesize(input.text, voice, ctx.signal);
     } catch (err) {
-      if (ctx.signal.aborted) throw err;
+      // Engines that know better (a server's refusal is not worth retrying) throw JobErrors.
+      if (ctx.signal.aborted || err instanceof JobError) throw err;
       throw new JobError(`${engine.name} could not speak the text: ${(err as Error).message}`, true);
     }
     let seconds: number;
