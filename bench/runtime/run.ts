@@ -43,6 +43,15 @@ async function treeRssKb(pid: number): Promise<number> {
   return (await rssKb(pid)) + sizes.reduce((a, b) => a + b, 0);
 }
 
+/** The process tree under `pid`, one line each (pid, RSS, command), for the log. */
+async function describeTree(pid: number, depth = 0): Promise<string[]> {
+  const cmd = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0').join(' ').trim().slice(0, 120);
+  const lines = [`${'  '.repeat(depth)}${pid} ${mb(await rssKb(pid).catch(() => 0))} ${cmd}`];
+  const children = (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '')).split(' ').filter(Boolean).map(Number);
+  for (const c of children) lines.push(...(await describeTree(c, depth + 1)));
+  return lines;
+}
+
 interface Service { child: ChildProcess; output(): string; stop(): Promise<void> }
 
 function launch(args: string[], cwd: string, env: Record<string, string>): Service {
@@ -187,9 +196,11 @@ try {
       const job = await call('POST', '/api/jobs', { type: 'image.upscale', input: { mediaId: media.json.id, scale: 2 } });
       await waitFor(async () => (await call('GET', `/api/jobs/${job.json.id}`)).json?.status === 'succeeded', { timeoutMs: 300_000, intervalMs: 250, what: `${path} upscale` });
       agentRss[path].afterJob = await treeRssKb(agent.child.pid!);
+      console.log(`  ${path} agent right after the job:\n    ${(await describeTree(agent.child.pid!)).join('\n    ')}`);
       // The model's worker goes 5 s after the job; give the allocator a moment to hand pages back.
       await new Promise((r) => setTimeout(r, 15_000));
       agentRss[path].unloaded = await treeRssKb(agent.child.pid!);
+      console.log(`  ${path} agent after the idle unload:\n    ${(await describeTree(agent.child.pid!)).join('\n    ')}`);
     } finally {
       await agent.stop();
     }
