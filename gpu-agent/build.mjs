@@ -8,4 +8,5 @@ await buildService(fileURLToPath(new URL('.', import.meta.url)), {
   'tfjs-worker': 'runners/builtin/tfjs/runtime-worker.ts',
   'inventory-worker': 'inventory/inventory-worker.ts',
   'llama-worker': 'runners/llm/builtin/llama-worker.ts',
+  'image-worker': 'runners/builtin/image/image-worker.ts',
 });

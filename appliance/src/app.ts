@@ -70,6 +70,8 @@ export interface AppOptions {
   throttlePolicy?: ThrottlePolicy;
   /** The login throttle's clock (tests move it instead of sleeping); default `Date.now`. */
   throttleClock?: () => number;
+  /** The sessions' clock (idle and absolute expiry); default `Date.now`. */
+  sessionClock?: () => number;
   /** /readyz fails below this much free space on the data disk (default 16 MiB). */
   minFreeBytes?: number;
   /** New passwords' rules beyond length (default: the shipped common-password list). */
@@ -109,8 +111,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const bus = opts.bus ?? new DomainBus((event, err) => opts.logger?.error({ err, event }, 'a domain event listener failed'));
   const users = new Users(db);
   const devices = new Devices(db);
-  const store = new SqliteSessionStore(db, (opts.sessionPolicy ?? DEFAULT_SESSION_POLICY).idleMs);
-  const sessions = new Sessions(users, devices, store, bus, opts.sessionPolicy ?? DEFAULT_SESSION_POLICY);
+  const store = new SqliteSessionStore(db, (opts.sessionPolicy ?? DEFAULT_SESSION_POLICY).idleMs, opts.sessionClock);
+  const sessions = new Sessions(users, devices, store, bus, opts.sessionPolicy ?? DEFAULT_SESSION_POLICY, opts.sessionClock);
   const readiness = new Readiness();
   readiness.add('sqlite', () => db.prepare('SELECT 1 AS ok').get() !== undefined);
   if (db.name !== ':memory:') readiness.add('disk', diskSpaceCheck(dirname(db.name), opts.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES));

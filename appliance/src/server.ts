@@ -29,7 +29,7 @@ export interface RunningAppliance {
   stop(): Promise<void>;
 }
 
-export interface StartOptions extends Pick<AppOptions, 'sessionPolicy' | 'throttlePolicy' | 'throttleClock'> {
+export interface StartOptions extends Pick<AppOptions, 'sessionPolicy' | 'throttlePolicy' | 'throttleClock' | 'sessionClock'> {
   /** Where log lines go (default stdout); tests capture them to prove secrets stay out. */
   logDestination?: NodeJS.WritableStream;
   /** Extra capabilities (tests use this to add nothing; main adds the product's). */
@@ -99,6 +99,7 @@ export async function startAppliance(config: ApplianceConfig, opts: StartOptions
       sessionPolicy: opts.sessionPolicy,
       throttlePolicy: opts.throttlePolicy,
       throttleClock: opts.throttleClock,
+      sessionClock: opts.sessionClock,
       capabilities: [
         async (a) => {
           for (const s of supervised) {

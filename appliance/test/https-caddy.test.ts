@@ -5,7 +5,7 @@ import { request } from 'node:https';
 import { request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, tempDir } from '@hearth/testkit';
+import { freePort, tempDir, waitFor } from '@hearth/testkit';
 import type { Browser } from 'playwright-core';
 import { HUB_CA_DOWNLOAD_PATH } from '@hearth/protocol/plain';
 import { ensurePortalBuilt } from './portal-support/build.js';
@@ -57,16 +57,13 @@ describe('HTTPS through Caddy (provisioning/Caddyfile)', () => {
       stdio: 'ignore',
     });
     // Caddy writes its root certificate when its CA starts, then serves the site certificate.
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      try {
+    await waitFor(
+      async () => {
         ca = await readFile(`${dir.path}/pki/authorities/local/root.crt`, 'utf8');
-        if ((await https('GET', '/api/health')).status > 0) break;
-      } catch (err) {
-        if (Date.now() > deadline) throw err;
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
+        return (await https('GET', '/api/health')).status > 0;
+      },
+      { timeoutMs: 60_000, intervalMs: 250, what: 'Caddy to serve HTTPS with its local CA' },
+    );
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -17,9 +17,11 @@ import { reportProgress, startInlineWorker } from './jobs-fixtures.js';
 async function streamCutter(target: string) {
   const streams = new Set<Socket>();
   let down = false;
+  let refused = 0;
   const server: Server = createServer((req, res) => {
     if (req.url?.startsWith('/api/events')) {
       if (down) {
+        refused++;
         res.writeHead(503).end();
         return;
       }
@@ -38,6 +40,8 @@ async function streamCutter(target: string) {
   return {
     url: `http://127.0.0.1:${port}`,
     get open() { return streams.size; },
+    /** Stream requests turned away while cut (the client's reconnect attempts). */
+    get refused() { return refused; },
     cut() {
       down = true;
       for (const s of streams) s.destroy();
@@ -93,7 +97,8 @@ describe('live client resync in Chromium', () => {
       await waitFor(async () => (await admin.get(`/api/jobs/${job.id}`)).json.status === 'succeeded', { timeoutMs: 20_000, what: 'the job to succeed' });
       // Nothing about the end reached the page: it still says running.
       expect(await page.locator('.badge').first().textContent()).toBe('running');
-      await new Promise((r) => setTimeout(r, 3000)); // the drop lasts a few seconds
+      // The drop lasts until the client has tried to reconnect and been turned away twice.
+      await waitFor(() => proxy.refused >= 2, { timeoutMs: 30_000, what: 'reconnect attempts refused during the drop' });
       proxy.restore();
 
       await page.locator('.badge', { hasText: 'done' }).waitFor({ timeout: 45_000 });

@@ -58,20 +58,25 @@ describe('sessions', () => {
   });
 
   it('expire when idle and after the absolute limit', async () => {
-    const short = await startTestAppliance({ redis: t.redis, mosquitto: t.mosquitto, sessionPolicy: { idleMs: 600, absoluteMs: 1500 } });
+    // The sessions' clock is moved by the test; the real cookie lifetime (absoluteMs) stays far away.
+    let now = Date.now();
+    const short = await startTestAppliance({ redis: t.redis, mosquitto: t.mosquitto, sessionPolicy: { idleMs: 60_000, absoluteMs: 150_000 }, sessionClock: () => now });
     try {
       const a = await short.admin();
       // Busy: stays in through the idle limit...
       for (let i = 0; i < 4; i++) {
-        await new Promise((r) => setTimeout(r, 250));
+        now += 25_000;
         expect((await a.get('/api/me')).status).toBe(200);
       }
       // ...but not past the absolute one.
-      await new Promise((r) => setTimeout(r, 600));
+      now += 60_000;
       expect((await a.get('/api/me')).status).toBe(401);
       const b = short.client();
       await b.post('/api/auth/login', { username: 'admin', password: TEST_PASSWORD });
-      await new Promise((r) => setTimeout(r, 800));
+      now += 59_900;
+      expect((await b.get('/api/me')).status).toBe(200);
+      // Unused a moment longer than the idle limit.
+      now += 60_100;
       expect((await b.get('/api/me')).status).toBe(401);
     } finally {
       await short.close();

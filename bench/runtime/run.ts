@@ -5,7 +5,8 @@
  *    RSS after BENCH_IDLE_S idle; RSS after BENCH_JOBS jobs and BENCH_UPLOADS media uploads
  *    (jobs run by an inline bee-queue worker on the real Redis, uploads moderated by it).
  * 2. Agent: RSS idle with no job yet; after a real ESRGAN ×2 upscale; after its model's idle unload
- *    (HEARTH_AGENT_MODEL_IDLE_MS=5000), against the idle figure.
+ *    (HEARTH_AGENT_MODEL_IDLE_MS=5000), against the idle figure. Agent figures include its child
+ *    processes (the image process), so moving work out of the process cannot hide it.
  * 3. Installed size: `du` of the release's production install (appliance alone: the Pi; agent
  *    alone: the PC) against the full development install of this checkout.
  * The built side is the release (`npm run release`) installed with `npm ci --omit=dev`, as the
@@ -33,6 +34,22 @@ const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 async function rssKb(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)![1]);
+}
+
+/** A process and its children (the agent's image process), as the PC's memory sees them. */
+async function treeRssKb(pid: number): Promise<number> {
+  const children = (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '')).split(' ').filter(Boolean).map(Number);
+  const sizes = await Promise.all(children.map((c) => treeRssKb(c).catch(() => 0)));
+  return (await rssKb(pid)) + sizes.reduce((a, b) => a + b, 0);
+}
+
+/** The process tree under `pid`, one line each (pid, RSS, command), for the log. */
+async function describeTree(pid: number, depth = 0): Promise<string[]> {
+  const cmd = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0').join(' ').trim().slice(0, 120);
+  const lines = [`${'  '.repeat(depth)}${pid} ${mb(await rssKb(pid).catch(() => 0))} ${cmd}`];
+  const children = (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '')).split(' ').filter(Boolean).map(Number);
+  for (const c of children) lines.push(...(await describeTree(c, depth + 1)));
+  return lines;
 }
 
 interface Service { child: ChildProcess; output(): string; stop(): Promise<void> }
@@ -171,17 +188,19 @@ try {
     });
     try {
       await new Promise((r) => setTimeout(r, 20_000)); // started, announced, settled
-      agentRss[path].idle = await rssKb(agent.child.pid!);
+      agentRss[path].idle = await treeRssKb(agent.child.pid!);
       const png = await sharp({ create: { width: 256, height: 192, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).png().toBuffer();
       const form = new FormData();
       form.append('file', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'photo.png');
       const media = await call('POST', '/api/media', form);
       const job = await call('POST', '/api/jobs', { type: 'image.upscale', input: { mediaId: media.json.id, scale: 2 } });
       await waitFor(async () => (await call('GET', `/api/jobs/${job.json.id}`)).json?.status === 'succeeded', { timeoutMs: 300_000, intervalMs: 250, what: `${path} upscale` });
-      agentRss[path].afterJob = await rssKb(agent.child.pid!);
+      agentRss[path].afterJob = await treeRssKb(agent.child.pid!);
+      console.log(`  ${path} agent right after the job:\n    ${(await describeTree(agent.child.pid!)).join('\n    ')}`);
       // The model's worker goes 5 s after the job; give the allocator a moment to hand pages back.
       await new Promise((r) => setTimeout(r, 15_000));
-      agentRss[path].unloaded = await rssKb(agent.child.pid!);
+      agentRss[path].unloaded = await treeRssKb(agent.child.pid!);
+      console.log(`  ${path} agent after the idle unload:\n    ${(await describeTree(agent.child.pid!)).join('\n    ')}`);
     } finally {
       await agent.stop();
     }

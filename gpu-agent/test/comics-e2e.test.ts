@@ -206,7 +206,7 @@ describe('make the whole comic for me', () => {
   }, 240_000);
 
   it('cancelling the pipeline cancels its running step and starts nothing more', async () => {
-    agent();
+    const pc = agent();
     const comic = await comicFor(mum);
     llm.chunkDelayMs = 300;
     const made = (await mum.post(`/api/comics/${comic.id}/make`, { pictures: 'photos', photoIds: [await photo(mum, 300)] })).json as PipelineView;
@@ -215,8 +215,10 @@ describe('make the whole comic for me', () => {
     const cancelled = await mum.post(`/api/pipelines/${made.id}/cancel`);
     expect(cancelled.status, cancelled.text).toBe(200);
     expect(cancelled.json.status).toBe('cancelled');
-    expect(cancelled.json.steps.find((s: { key: string }) => s.key === 'dialogue').status).toBe('cancelled');
-    await new Promise((r) => setTimeout(r, 1000));
+    const dialogue = cancelled.json.steps.find((s: { key: string }) => s.key === 'dialogue') as { status: string; jobId: string };
+    expect(dialogue.status).toBe('cancelled');
+    // The agent stopping the dialogue is the last thing that could move the pipeline on.
+    await waitFor(() => pc.output().includes(`job ${dialogue.jobId} failed`), { timeoutMs: 30_000, what: 'the agent to stop the cancelled dialogue' });
     expect((await pipeline(mum, made.id)).steps.find((s) => s.key === 'render')!.jobId).toBeNull();
   }, 120_000);
 });

@@ -3,7 +3,7 @@
  * a private Redis (AOF on) and Mosquitto, and gpu-agent processes started as in production
  * (`node --import tsx gpu-agent/src/main.ts`) running the real ESRGAN x2 model on tfjs WASM.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -42,7 +42,7 @@ afterAll(async () => {
   if (agentDir) await rm(agentDir, { recursive: true, force: true });
 });
 
-function agent(): AgentProcess {
+function agent(env: Record<string, string> = {}): AgentProcess {
   const a = startAgent({
     AGENT_ID: 'e2e-pc',
     MQTT_URL: lab.t.mosquitto.url,
@@ -52,6 +52,7 @@ function agent(): AgentProcess {
     AGENT_DATA_DIR: agentDir,
     NVIDIA_SMI: join(agentDir, 'no-nvidia-smi'),
     LOG_LEVEL: 'info',
+    ...env,
   });
   agents.push(a);
   return a;
@@ -71,6 +72,16 @@ async function submit(mediaId: string): Promise<string> {
 
 async function job(id: string) {
   return (await admin.get(`/api/jobs/${id}`)).json;
+}
+
+/** Whether a process has libvips (sharp's native library) mapped; false once it is gone. */
+const mapsLibvips = async (pid: number) => /libvips/.test(await readFile(`/proc/${pid}/maps`, 'utf8').catch(() => ''));
+
+async function childrenOf(pid: number): Promise<number[]> {
+  const pids = (await readdir('/proc')).filter((d) => /^\d+$/.test(d));
+  const stats = await Promise.all(pids.map(async (p) => [Number(p), await readFile(`/proc/${p}/stat`, 'utf8').catch(() => '')] as const));
+  // Field 4 is the parent's pid; the command name before it is in parentheses and may hold spaces.
+  return stats.filter(([, stat]) => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid).map(([p]) => p);
 }
 
 const until = (id: string, status: string, timeoutMs = 90_000) =>
@@ -109,6 +120,24 @@ describe('AI jobs end to end (appliance + real gpu-agent processes)', { timeout:
     const lastProgressAt = events.events.findLastIndex((e) => e.type === 'job.progress' && (e.data as { jobId: string }).jobId === id);
     const succeededAt = events.events.findIndex((e) => e.type === 'job' && (e.data as { id: string; status: string }).id === id && (e.data as { status: string }).status === 'succeeded');
     expect(succeededAt).toBeGreaterThan(lastProgressAt);
+  });
+
+  it('decodes and encodes in an image process: the agent never maps libvips, and the process ends after the idle unload', async () => {
+    const pc = agent({ HEARTH_AGENT_MODEL_IDLE_MS: '3000' });
+    const pid = pc.child.pid!;
+    const imageProcessWithLibvips = async () => {
+      for (const child of await childrenOf(pid)) if (await mapsLibvips(child)) return true;
+      return false;
+    };
+    const id = await submit(await upload(48, 40, 200));
+    // It lives from the first picture until the idle time after the last: seen while the job runs.
+    await waitFor(imageProcessWithLibvips, { timeoutMs: 90_000, what: 'an image process with libvips' });
+    await until(id, 'succeeded');
+    expect(await mapsLibvips(pid)).toBe(false);
+    // The unload ends the image process (a child that had libvips) and leaves none behind.
+    await waitFor(async () => !(await imageProcessWithLibvips()), { timeoutMs: 60_000, intervalMs: 250, what: 'the image process gone after the idle unload' });
+    expect(pc.output()).not.toMatch(/image process (failed|exited)/);
+    expect(await mapsLibvips(pid)).toBe(false);
   });
 
   it('kill -9 of the agent mid-job: a restarted agent completes it, and exactly one result exists', async () => {

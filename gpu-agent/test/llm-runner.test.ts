@@ -8,7 +8,7 @@ import { JobError } from '../src/runners/runner.js';
 import { OllamaStandin } from './standins/ollama/server.js';
 import { recordingContext } from './runner-context.js';
 
-const input = JSON.parse(readFileSync(new URL('./fixtures/ollama/dialogue-input.json', import.meta.url), 'utf8')) as unknown;
+const input = JSON.parse(readFileSync(new URL('./fixtures/ollama/dialogue-input.json', import.meta.url), 'utf8')) as DialogueInput;
 const job = { id: 'job-dlg', type: 'text.dialogue' as const, input };
 
 let ollama: OllamaStandin;
@@ -59,7 +59,7 @@ describe('LLM runner via Ollama (stand-in)', () => {
     expect(panels.prefixItems.map((p) => p.properties.index)).toEqual([{ const: 0 }, { const: 1 }, { const: 2 }]);
     expect(panels.prefixItems[0]!.properties.lines.items.properties.speaker).toEqual({ enum: ['Mia'] });
     expect(panels.prefixItems[1]!.properties.lines.items.properties.speaker).toEqual({ enum: ['Mia', 'Rex'] });
-    expect((sent.options as { num_predict: number }).num_predict).toBe(dialogueTokenBudget(input as DialogueInput));
+    expect((sent.options as { num_predict: number }).num_predict).toBe(dialogueTokenBudget(input));
     expect((result.data as DialogueResult).writtenBy).toBe('llama3.2');
     expect((sent.messages as { role: string }[]).map((m) => m.role)).toEqual(['system', 'user']);
   });

@@ -116,17 +116,13 @@ export function recordEvents(queue: Queue<BrokerJobData>) {
  */
 export class ScriptedRunner implements Runner {
   readonly capability: Capability;
-  readonly types: RunnerJob['type'][];
+  readonly jobTypes: RunnerJob['type'][];
   calls: Array<{ job: RunnerJob; attemptSignal: AbortSignal; abortedAt?: number }> = [];
   script: (job: RunnerJob, ctx: RunContext, call: number) => Promise<RunResult> = async () => ({ artifacts: [] });
 
   constructor(capability: Capability, types: RunnerJob['type'][]) {
     this.capability = capability;
-    this.types = types;
-  }
-
-  canRun(job: RunnerJob): boolean {
-    return this.types.includes(job.type);
+    this.jobTypes = types;
   }
 
   run(job: RunnerJob, ctx: RunContext): Promise<RunResult> {

@@ -18,10 +18,8 @@ describe.each(testedHaVersions())('blueprints before their entities exist (HA %s
 
   it('evaluate to false without logging condition errors', async () => {
     for (const id of [AUTOMATION_IDS['automation/hearth/wake_gpu_pc.yaml'], AUTOMATION_IDS['automation/hearth/suspend_idle_pc.yaml']]) {
-      await ha.callService('automation', 'trigger', { entity_id: id, skip_condition: false });
+      expect(await ha.runAutomation(id)).toBe('failed_conditions');
     }
-    // Give HA's automation runner a moment to evaluate and log.
-    await new Promise((r) => setTimeout(r, 1000));
     // Nothing at all: neither the triggers attaching at start nor the conditions log a missing entity.
     expect(problemLogLines(ha.logs())).toEqual([]);
     for (const id of [AUTOMATION_IDS['automation/hearth/wake_gpu_pc.yaml'], AUTOMATION_IDS['automation/hearth/suspend_idle_pc.yaml']]) {

@@ -124,19 +124,18 @@ describe.each(testedHaVersions())('Hearth blueprints and package running in a re
   });
 
   it('wake_gpu_pc: jobs waiting 0 -> 2 sends a magic packet to the PC', async () => {
-    await new Promise((r) => setTimeout(r, 1500));
+    const wakeId = AUTOMATION_IDS['automation/hearth/wake_gpu_pc.yaml'];
+    expect(await ha.runAutomation(wakeId)).toBe('failed_conditions');
     expect(packets).toEqual([]); // nothing while no job waits
     await setWaiting(2);
     const [packet] = await waitFor(() => (packets.length ? packets : undefined), { timeoutMs: 20_000, what: 'a magic packet' });
     expect(packet!.length).toBe(102);
     expect(packet!.equals(magicPacket(MAC))).toBe(true);
-    const wakeId = AUTOMATION_IDS['automation/hearth/wake_gpu_pc.yaml'];
     expect((await ha.getState(wakeId))?.attributes.last_triggered).toBeTruthy();
 
     // While jobs keep waiting, a re-send comes only after resend_minutes (5) since the last one.
     packets.length = 0;
-    await ha.callService('automation', 'trigger', { entity_id: wakeId, skip_condition: false });
-    await new Promise((r) => setTimeout(r, 1500));
+    expect(await ha.runAutomation(wakeId)).toBe('failed_conditions');
     expect(packets).toEqual([]);
     await ha.callService('automation', 'trigger', { entity_id: wakeId, skip_condition: true });
     await waitFor(() => packets.length > 0, { timeoutMs: 10_000, what: 'a packet from the manual run' });
@@ -224,10 +223,7 @@ describe.each(testedHaVersions())('Hearth blueprints and package running in a re
     const suspend = AUTOMATION_IDS['automation/hearth/suspend_idle_pc.yaml'];
     await ha.waitForState(suspend, (s) => s.state === 'on');
     // Runs the automation now, conditions included (as the minute tick does).
-    const check = async () => {
-      await ha.callService('automation', 'trigger', { entity_id: suspend, skip_condition: false });
-      await new Promise((r) => setTimeout(r, 1500));
-    };
+    const check = async () => expect(await ha.runAutomation(suspend)).toBe('failed_conditions');
 
     await check();
     expect(presses).toEqual([]); // busy

@@ -44,4 +44,4 @@ export const agentCommandAuditPlugin = fp(async (app: FastifyInstance, opts: { m
     opts.mqtt.off('connect', subscribe);
     done();
   });
-}, { name: 'hearth-agent-command-audit', dependencies: ['hearth-mqtt-device'] });
+}, { name: 'hearth-agent-command-audit', dependencies: ['hearth-mqtt-device'], encapsulate: true });

@@ -96,4 +96,5 @@ export const mqttDevicePlugin = fp(async (app: FastifyInstance, opts: MqttDevice
     await lookups;
   });
   await app.register(mqttDeviceRoutes, { device });
-}, { name: 'hearth-mqtt-device', dependencies: ['hearth-jobs', 'hearth-agents', 'hearth-presets', 'hearth-kiosk-feed'] });
+  // Encapsulated: it decorates nothing; fastify-plugin is here only to name it and check what it needs.
+}, { name: 'hearth-mqtt-device', dependencies: ['hearth-jobs', 'hearth-agents', 'hearth-presets', 'hearth-kiosk-feed'], encapsulate: true });

@@ -44,12 +44,14 @@ export class Sessions implements PrincipalResolver {
     private readonly store: SqliteSessionStore,
     private readonly bus: DomainBus,
     readonly policy: SessionPolicy,
+    /** Tests move it instead of sleeping through the limits. */
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** Start a fresh session for `user` (a new id, so a planted cookie is worthless); returns the CSRF token. */
   async login(request: FastifyRequest, user: User): Promise<string> {
     await request.session.regenerate();
-    const now = Date.now();
+    const now = this.now();
     const csrf = randomBytes(24).toString('base64url');
     request.session.userId = user.id;
     request.session.csrf = csrf;
@@ -64,7 +66,7 @@ export class Sessions implements PrincipalResolver {
   /** Start a fresh cookie session for a device; it lives as long as the device is not revoked, up to the device limits. */
   async loginDevice(request: FastifyRequest, device: Device): Promise<string> {
     await request.session.regenerate();
-    const now = Date.now();
+    const now = this.now();
     const csrf = randomBytes(24).toString('base64url');
     const limits = this.deviceLimits;
     request.session.deviceId = device.id;
@@ -98,7 +100,7 @@ export class Sessions implements PrincipalResolver {
     if (s?.deviceId) return this.fromDeviceSession(request);
     const userId = s?.userId;
     if (!userId) return { kind: 'anonymous' };
-    const now = Date.now();
+    const now = this.now();
     const createdAt = s.createdAt ?? 0;
     const lastSeen = s.lastSeen ?? 0;
     const user = this.users.byId(userId);
@@ -116,7 +118,7 @@ export class Sessions implements PrincipalResolver {
   private async fromDeviceSession(request: FastifyRequest): Promise<Principal> {
     const s = request.session;
     const limits = this.deviceLimits;
-    const now = Date.now();
+    const now = this.now();
     const createdAt = s.createdAt ?? 0;
     const lastSeen = s.lastSeen ?? 0;
     const device = this.devices.byId(s.deviceId!);

@@ -15,7 +15,11 @@ type GetCallback = (err: unknown, session?: StoredSession | null) => void;
 export class SqliteSessionStore {
   private readonly stmts;
 
-  constructor(db: Db, private readonly fallbackTtlMs: number) {
+  constructor(
+    db: Db,
+    private readonly fallbackTtlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {
     this.stmts = {
       get: db.prepare<[string, number], { data: string }>('SELECT data FROM sessions WHERE sid = ? AND expires_at > ?'),
       set: db.prepare('INSERT INTO sessions (sid, user_id, data, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT(sid) DO UPDATE SET user_id = excluded.user_id, data = excluded.data, expires_at = excluded.expires_at'),
@@ -27,7 +31,7 @@ export class SqliteSessionStore {
 
   get = (sid: string, cb: GetCallback): void => {
     try {
-      const row = this.stmts.get.get(sid, Date.now());
+      const row = this.stmts.get.get(sid, this.now());
       cb(null, row ? (JSON.parse(row.data) as StoredSession) : null);
     } catch (err) {
       cb(err);
@@ -36,7 +40,7 @@ export class SqliteSessionStore {
 
   set = (sid: string, session: StoredSession, cb: Callback): void => {
     try {
-      const expires = session.expiresAt ?? Date.now() + this.fallbackTtlMs;
+      const expires = session.expiresAt ?? this.now() + this.fallbackTtlMs;
       this.stmts.set.run(sid, session.userId ?? null, JSON.stringify(session), expires);
       cb();
     } catch (err) {
@@ -59,6 +63,6 @@ export class SqliteSessionStore {
   }
 
   sweepExpired(): number {
-    return this.stmts.sweep.run(Date.now()).changes;
+    return this.stmts.sweep.run(this.now()).changes;
   }
 }

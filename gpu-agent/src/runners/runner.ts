@@ -1,11 +1,10 @@
-import type { Capability, JobProgress, JobType } from '@hearth/protocol';
+import type { Capability, JobInput, JobProgress, JobType } from '@hearth/protocol';
 
-/** A job as a runner sees it: input already validated against its protocol schema. */
-export interface RunnerJob {
-  id: string;
-  type: JobType;
-  input: unknown;
-}
+/**
+ * A job as a runner sees it: a union narrowed by `type`, whose input the agent has already checked
+ * against the type's protocol schema (defaults filled in) at its edge (worker/broker-job.ts).
+ */
+export type RunnerJob<T extends JobType = JobType> = { [K in T]: { id: string; type: K; input: JobInput<K> } }[T];
 
 export interface Artifact {
   /** File name, unique within the job: `[a-z0-9._-]{1,128}`. */
@@ -32,12 +31,11 @@ export interface RunResult {
   data?: unknown;
 }
 
-export interface Runner {
+export interface Runner<T extends JobType = JobType> {
   readonly capability: Capability;
-  /** Job types this runner handles. */
-  readonly types: readonly JobType[];
-  canRun(job: RunnerJob): boolean;
-  run(job: RunnerJob, ctx: RunContext): Promise<RunResult>;
+  /** The job types this runner takes; the agent hands it only jobs of these types. */
+  readonly jobTypes: readonly T[];
+  run(job: RunnerJob<T>, ctx: RunContext): Promise<RunResult>;
   /** Whether the backend this runner needs answers (built-in runners: always). */
   healthy?(): Promise<boolean>;
   /** Release GPU/CPU memory held by models (the "free VRAM" button). */

@@ -1,5 +1,6 @@
-import type { Transferable, Worker } from 'node:worker_threads';
-import { startWorker, type WorkerName } from '../start-worker.js';
+import type { ChildProcess } from 'node:child_process';
+import type { Transferable } from 'node:worker_threads';
+import { startWorker, startWorkerProcess, type WorkerName } from '../start-worker.js';
 
 /** A request to a runner's worker thread: `op` names what to do (see serve-requests.ts). */
 export interface WorkerRequest {
@@ -31,6 +32,44 @@ export interface WorkerHostOptions {
   idleUnloadMs?: number;
   /** For error messages: "the TensorFlow.js worker failed". */
   label: string;
+  /**
+   * `thread` (default) or `process`. Ending a thread gives back its JavaScript heap and WASM
+   * memory but not a native library's: libvips stays mapped, with its allocations, for the
+   * process's life. Native pipelines run in a child process, whose end gives everything back.
+   */
+  isolation?: 'thread' | 'process';
+}
+
+/** What the host needs of a thread or a child process. */
+interface Endpoint {
+  postMessage(message: WorkerEnvelope, transfer?: Transferable[]): void;
+  ref(): void;
+  unref(): void;
+  terminate(): Promise<unknown>;
+  on(event: 'message', listener: (reply: WorkerReply) => void): unknown;
+  on(event: 'error', listener: (err: Error) => void): unknown;
+  on(event: 'exit', listener: (code: number | null) => void): unknown;
+}
+
+function processEndpoint(child: ChildProcess): Endpoint {
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    // Between processes buffers are copied: nothing to transfer.
+    postMessage: (message) => void child.send(message),
+    ref: () => {
+      child.ref();
+      child.channel?.ref();
+    },
+    unref: () => {
+      child.unref();
+      child.channel?.unref();
+    },
+    terminate: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill();
+      return exited;
+    },
+    on: (event: string, listener: (...args: never[]) => void) => child.on(event, listener as (...args: unknown[]) => void),
+  };
 }
 
 interface Pending {
@@ -48,7 +87,7 @@ interface Pending {
  * process alive; an idle worker never does.
  */
 export class WorkerHost<R extends WorkerRequest, Answers extends Record<R['op'], unknown>> {
-  #worker: Worker | undefined;
+  #worker: Endpoint | undefined;
   readonly #pending = new Map<number, Pending>();
   #nextId = 1;
   #idleTimer: NodeJS.Timeout | undefined;
@@ -106,9 +145,10 @@ export class WorkerHost<R extends WorkerRequest, Answers extends Record<R['op'],
     return this.#pending.size === 0;
   }
 
-  #start(): Worker {
+  #start(): Endpoint {
     if (this.#worker) return this.#worker;
-    const worker = startWorker(this.options.worker, { workerData: this.options.workerData });
+    const worker: Endpoint =
+      this.options.isolation === 'process' ? processEndpoint(startWorkerProcess(this.options.worker, this.options.workerData)) : startWorker(this.options.worker, { workerData: this.options.workerData });
     this.#starts++;
     worker.unref();
     worker.on('message', (reply: WorkerReply) => {

@@ -5,6 +5,7 @@ import { ComicRunner } from '../runners/builtin/comic/comic-runner.js';
 import { ComicRenderRunner } from '../runners/builtin/comic/comic-render-runner.js';
 import { ComicLookRunner } from '../runners/builtin/comic-look/comic-look-runner.js';
 import { GifRunner } from '../runners/builtin/gif/gif-runner.js';
+import { ImagePipelines } from '../runners/builtin/image/image-pipelines.js';
 import { ModerateRunner } from '../runners/builtin/moderate/moderate-runner.js';
 import { NsfwModerator } from '../runners/builtin/moderate/nsfw-moderator.js';
 import { TfjsRuntime } from '../runners/builtin/tfjs/runtime.js';
@@ -30,18 +31,20 @@ export interface AgentRunners {
 }
 
 /**
- * Every runner this agent has: the built-in ones always (CPU, one TensorFlow.js WASM runtime for
- * all of them, unloaded after `modelIdleUnloadMs` without work), ComfyUI and the LLM when their
- * backends are configured (BackendManager swaps those two when the admin changes them).
+ * Every runner this agent has: the built-in ones always (CPU, one TensorFlow.js WASM runtime and
+ * one image process for all of them, both unloaded after `modelIdleUnloadMs` without work), ComfyUI
+ * and the LLM when their backends are configured (BackendManager swaps those two when the admin
+ * changes them).
  */
 export function createAgentRunners(
   backends: BackendSettings = {},
   { modelIdleUnloadMs = 0, media = [], importedWorkflowsDir }: { modelIdleUnloadMs?: number; media?: Runner[]; importedWorkflowsDir?: string } = {},
 ): AgentRunners {
   const runtime = new TfjsRuntime('wasm', { idleUnloadMs: modelIdleUnloadMs });
-  const moderator = new NsfwModerator(runtime);
+  const images = new ImagePipelines({ idleUnloadMs: modelIdleUnloadMs });
+  const moderator = new NsfwModerator(runtime, images);
   const runners: Runner[] = [
-    new UpscaleRunner({ models: new EsrganModels(runtime) }),
+    new UpscaleRunner({ models: new EsrganModels(runtime), images }),
     new ModerateRunner(moderator),
     new GifRunner(),
     new ComicRunner(),

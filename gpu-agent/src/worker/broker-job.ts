@@ -24,5 +24,6 @@ export function parseBrokerJob(beeJobId: string, capability: Capability, data: u
   const withDefaults = Value.Default(spec.input, structuredClone(input));
   const bad = firstError(spec.input, withDefaults);
   if (bad) return { ok: false, error: `invalid ${type} input ${bad}` };
-  return { ok: true, job: { id: jobId, type, input: withDefaults } };
+  // The one place a job's input is checked: runners trust the type-narrowed input from here on.
+  return { ok: true, job: { id: jobId, type, input: withDefaults } as RunnerJob };
 }

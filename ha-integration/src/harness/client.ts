@@ -93,6 +93,26 @@ export class HomeAssistantClient {
     });
   }
 
+  /**
+   * Runs an automation now, conditions included (as its own triggers would), and resolves once
+   * HA has stored the run's trace: how it ended (`failed_conditions`, `finished`, `error`…). A
+   * check that something did not happen waits for this instead of for a while.
+   */
+  async runAutomation(entityId: string, { skipCondition = false, timeoutMs = 30_000 } = {}): Promise<string | null> {
+    const itemId = (await this.getState(entityId))?.attributes.id as string | undefined;
+    if (!itemId) throw new Error(`${entityId} has no automation id (traces are kept for automations with one)`);
+    type Trace = { run_id: string; state: string; script_execution: string | null };
+    const traces = () => this.sendWs<Trace[]>({ type: 'trace/list', domain: 'automation', item_id: itemId });
+    const before = new Set((await traces()).map((t) => t.run_id));
+    await this.callService('automation', 'trigger', { entity_id: entityId, skip_condition: skipCondition });
+    const run = await waitFor(async () => (await traces()).find((t) => !before.has(t.run_id) && t.state === 'stopped'), {
+      timeoutMs,
+      intervalMs: 100,
+      what: `a finished run of ${entityId}`,
+    });
+    return run.script_execution;
+  }
+
   renderTemplate(template: string): Promise<string> {
     return this.rest('POST', '/api/template', { template });
   }

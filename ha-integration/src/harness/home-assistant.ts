@@ -34,6 +34,8 @@ export interface HomeAssistant {
   renderTemplate(template: string): Promise<string>;
   connection(): Promise<Connection>;
   sendWs<T>(message: MessageBase): Promise<T>;
+  /** Runs an automation now and resolves with how its stored trace ended (see HomeAssistantClient.runAutomation). */
+  runAutomation(entityId: string, options?: { skipCondition?: boolean; timeoutMs?: number }): Promise<string | null>;
 }
 
 interface CoreConfig {
@@ -137,6 +139,7 @@ export async function startHomeAssistant(opts: StartHomeAssistantOptions = {}): 
       renderTemplate: (template) => c.renderTemplate(template),
       connection: () => c.connection(),
       sendWs: <T>(message: MessageBase) => c.sendWs<T>(message),
+      runAutomation: (entityId, options) => c.runAutomation(entityId, options),
     };
   } catch (err) {
     await client?.close();

@@ -3,6 +3,7 @@ import { ComicRunner } from './comic/comic-runner.js';
 import { ComicRenderRunner } from './comic/comic-render-runner.js';
 import { ComicLookRunner } from './comic-look/comic-look-runner.js';
 import { GifRunner } from './gif/gif-runner.js';
+import { ImagePipelines } from './image/image-pipelines.js';
 import { ModerateRunner } from './moderate/moderate-runner.js';
 import { NsfwModerator } from './moderate/nsfw-moderator.js';
 import { TfjsRuntime } from './tfjs/runtime.js';
@@ -24,12 +25,12 @@ export interface BuiltinRunners {
  * first use and are dropped by `freeMemory()`; all share one TensorFlow.js WASM runtime, whose
  * worker thread does the inference off the agent's event loop.
  */
-export function createBuiltinRunners(runtime = new TfjsRuntime('wasm')): BuiltinRunners {
-  const moderator = new NsfwModerator(runtime);
+export function createBuiltinRunners(runtime = new TfjsRuntime('wasm'), images = new ImagePipelines()): BuiltinRunners {
+  const moderator = new NsfwModerator(runtime, images);
   return {
     moderator,
     runners: [
-      new UpscaleRunner({ models: new EsrganModels(runtime) }),
+      new UpscaleRunner({ models: new EsrganModels(runtime), images }),
       new ModerateRunner(moderator),
       new GifRunner(),
       new ComicRunner(),

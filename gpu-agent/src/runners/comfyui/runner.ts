@@ -12,8 +12,7 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSharp } from '../load-sharp.js';
-import { Value } from '@sinclair/typebox/value';
-import { JOB_TYPES, type Capability, type JobInput, type JobType } from '@hearth/protocol';
+import type { Capability } from '@hearth/protocol';
 import { JobError, type RunContext, type Runner, type RunnerJob, type RunResult } from '../runner.js';
 import { abortReason, asJobError, checkShape } from '../../backends/http.js';
 import type { ComfyUiSettings } from '../../backends/settings.js';
@@ -32,8 +31,7 @@ import {
 import { fillWorkflow, loadTemplate, type OutputFormat, type WorkflowValues, type ApiWorkflow } from './workflow.js';
 import { AGENT_DIR } from '../../install-dir.js';
 
-const TYPES = ['image.generate', 'image.stylize', 'video.generate'] as const satisfies readonly JobType[];
-type ComfyJobType = (typeof TYPES)[number];
+type ComfyJobType = 'image.generate' | 'image.stylize' | 'video.generate';
 
 export const DEFAULT_WORKFLOWS_DIR = fileURLToPath(new URL('workflows/', AGENT_DIR));
 const DEFAULT_VIDEO = { unet: 'wan2.2_ti2v_5B_fp16.safetensors', textEncoder: 'umt5_xxl_fp8_e4m3fn_scaled.safetensors', vae: 'wan2.2_vae.safetensors', width: 832, height: 480 };
@@ -61,9 +59,9 @@ interface Plan {
   data: Record<string, unknown>;
 }
 
-export class ComfyUiRunner implements Runner {
+export class ComfyUiRunner implements Runner<ComfyJobType> {
   readonly capability: Capability = 'comfyui';
-  readonly types: readonly JobType[] = TYPES;
+  readonly jobTypes = ['image.generate', 'image.stylize', 'video.generate'] as const;
   private readonly client: ComfyClient;
   private readonly dir: string;
   /** A cancelled prompt ComfyUI may still be working on; the next job waits for it. */
@@ -72,10 +70,6 @@ export class ComfyUiRunner implements Runner {
   constructor(private readonly options: ComfyUiRunnerOptions) {
     this.client = new ComfyClient(options.settings.url, options.settings.requestTimeoutMs ?? 30_000);
     this.dir = options.settings.workflowsDir ?? DEFAULT_WORKFLOWS_DIR;
-  }
-
-  canRun(job: RunnerJob): boolean {
-    return (TYPES as readonly string[]).includes(job.type);
   }
 
   async healthy(signal?: AbortSignal): Promise<boolean> {
@@ -91,8 +85,7 @@ export class ComfyUiRunner implements Runner {
     await this.client.free();
   }
 
-  async run(job: RunnerJob, ctx: RunContext): Promise<RunResult> {
-    if (!this.canRun(job)) throw new JobError(`the ComfyUI runner cannot run ${job.type} jobs`);
+  async run(job: RunnerJob<ComfyJobType>, ctx: RunContext): Promise<RunResult> {
     try {
       const plan = await this.plan(job, ctx);
       const template = await this.template(plan.template);
@@ -100,7 +93,7 @@ export class ComfyUiRunner implements Runner {
       const progress = new ComfyProgress(prompt, (p) => ctx.progress(p));
       await this.afterDrain(progress, ctx.signal);
       const entry = await this.execute(prompt, progress, ctx);
-      const artifacts = await this.collect(entry, outputNodes, job.type as ComfyJobType, plan.format, progress, ctx);
+      const artifacts = await this.collect(entry, outputNodes, job.type, plan.format, progress, ctx);
       progress.finish('done', 1);
       return { artifacts, data: plan.data };
     } catch (err) {
@@ -115,12 +108,12 @@ export class ComfyUiRunner implements Runner {
     return loadTemplate(own ? imported : this.dir, name);
   }
 
-  private async plan(job: RunnerJob, ctx: RunContext): Promise<Plan> {
+  private async plan(job: RunnerJob<ComfyJobType>, ctx: RunContext): Promise<Plan> {
     const { settings } = this.options;
     const output = `hearth/${job.id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64)}`;
-    switch (job.type as ComfyJobType) {
+    switch (job.type) {
       case 'image.generate': {
-        const input = checkInput(job, 'image.generate');
+        const { input } = job;
         const seed = input.seed ?? randomInt(0, 2 ** 32);
         return {
           template: 'text-to-image',
@@ -130,7 +123,7 @@ export class ComfyUiRunner implements Runner {
         };
       }
       case 'image.stylize': {
-        const input = checkInput(job, 'image.stylize');
+        const { input } = job;
         const seed = input.seed ?? randomInt(0, 2 ** 32);
         const media = await ctx.fetchMedia(input.mediaId);
         const ext = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' }[media.contentType.split(';')[0]!.trim().toLowerCase()];
@@ -144,7 +137,7 @@ export class ComfyUiRunner implements Runner {
         };
       }
       case 'video.generate': {
-        const input = checkInput(job, 'video.generate');
+        const { input } = job;
         const seed = input.seed ?? randomInt(0, 2 ** 32);
         const video = { ...DEFAULT_VIDEO, ...settings.video };
         // Wan latents hold 1 + 4k frames.
@@ -406,14 +399,6 @@ export class ComfyUiRunner implements Runner {
     }
     return names;
   }
-}
-
-function checkInput<T extends ComfyJobType>(job: RunnerJob, type: T): JobInput<T> {
-  const schema = JOB_TYPES[type].input;
-  const input = Value.Default(schema, structuredClone(job.input));
-  const first = Value.Errors(schema, input).First();
-  if (first) throw new JobError(`${type} input ${first.path || '/'}: ${first.message}`);
-  return input as JobInput<T>;
 }
 
 function executionError(data: Record<string, unknown> | unknown): JobError {

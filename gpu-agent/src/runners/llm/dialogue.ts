@@ -3,7 +3,7 @@
  * pass (the schema, then: one entry per input panel with its index, speakers are known characters).
  */
 import { Value } from '@sinclair/typebox/value';
-import { DialogueInput, DialogueResult, type JobInput } from '@hearth/protocol';
+import { DialogueResult, type JobInput } from '@hearth/protocol';
 
 export type DialogueInput = JobInput<'text.dialogue'>;
 export interface ChatMessage {
@@ -139,11 +139,4 @@ export function checkDialogue(answer: string, input: DialogueInput): Checked {
 export function stripFences(text: string): string {
   const m = /^\s*```(?:json)?\s*([\s\S]*?)\s*```\s*$/.exec(text);
   return m ? m[1]! : text;
-}
-
-export function checkDialogueInput(input: unknown): DialogueInput {
-  const value = Value.Default(DialogueInput, structuredClone(input));
-  const first = Value.Errors(DialogueInput, value).First();
-  if (first) throw new Error(`text.dialogue input ${first.path || '/'}: ${first.message}`);
-  return value as DialogueInput;
 }

@@ -5,13 +5,13 @@
  * budget), then checked; an answer that fails the checks is sent back once with the problems
  * listed, and a second failure is a clear error. The result names the model that wrote it.
  */
-import type { Capability, JobProgress, JobType } from '@hearth/protocol';
+import type { Capability, JobProgress } from '@hearth/protocol';
 import { JobError, type RunContext, type Runner, type RunnerJob, type RunResult } from '../runner.js';
 import { asJobError } from '../../backends/http.js';
 import type { LlmSettings } from '../../backends/settings.js';
 import type { ChatBackend } from './backend.js';
-import { checkDialogue, checkDialogueInput, correctionMessages, dialogueMessages, dialogueSchemaFor, dialogueTokenBudget, type ChatMessage, type Checked } from './dialogue.js';
-import { checkStory, checkStoryInput, storyMessages, storySchemaFor, storyTokenBudget } from './story.js';
+import { checkDialogue, correctionMessages, dialogueMessages, dialogueSchemaFor, dialogueTokenBudget, type ChatMessage, type Checked } from './dialogue.js';
+import { checkStory, storyMessages, storySchemaFor, storyTokenBudget } from './story.js';
 import { BuiltinChat } from './builtin/builtin-chat.js';
 import { OllamaChat } from './ollama.js';
 import { OpenAiChat } from './openai.js';
@@ -21,15 +21,13 @@ export function chatBackend(settings: LlmSettings): ChatBackend {
   return settings.kind === 'ollama' ? new OllamaChat(settings) : new OpenAiChat(settings);
 }
 
-export class LlmRunner implements Runner {
+type LlmJobType = 'text.dialogue' | 'text.story';
+
+export class LlmRunner implements Runner<LlmJobType> {
   readonly capability: Capability = 'llm';
-  readonly types: readonly JobType[] = ['text.dialogue', 'text.story'];
+  readonly jobTypes = ['text.dialogue', 'text.story'] as const;
 
   constructor(private readonly backend: ChatBackend, private readonly progressIntervalMs = 250) {}
-
-  canRun(job: RunnerJob): boolean {
-    return this.types.includes(job.type);
-  }
 
   healthy(signal?: AbortSignal): Promise<boolean> {
     return this.backend.healthy(signal);
@@ -43,14 +41,8 @@ export class LlmRunner implements Runner {
     await this.backend.close?.();
   }
 
-  async run(job: RunnerJob, ctx: RunContext): Promise<RunResult> {
-    if (!this.canRun(job)) throw new JobError(`the LLM runner cannot run ${job.type} jobs`);
-    let task: WritingTask;
-    try {
-      task = writingTask(job);
-    } catch (err) {
-      throw new JobError((err as Error).message);
-    }
+  async run(job: RunnerJob<LlmJobType>, ctx: RunContext): Promise<RunResult> {
+    const task = writingTask(job);
     const report = monotonic(ctx.progress, this.progressIntervalMs);
     const { schema, first, budget } = task;
     // Without token counts, about 4 characters a token.
@@ -103,15 +95,15 @@ interface WritingTask {
   failure: string;
 }
 
-function writingTask(job: RunnerJob): WritingTask {
+function writingTask(job: RunnerJob<LlmJobType>): WritingTask {
   if (job.type === 'text.story') {
-    const input = checkStoryInput(job.input);
+    const { input } = job;
     return {
       schema: storySchemaFor(input), schemaName: 'story', first: storyMessages(input), budget: storyTokenBudget(input),
       check: (answer) => checkStory(answer, input), failure: 'the model\'s story did not follow the asked form',
     };
   }
-  const input = checkDialogueInput(job.input);
+  const { input } = job;
   return {
     schema: dialogueSchemaFor(input), schemaName: 'comic_dialogue', first: dialogueMessages(input), budget: dialogueTokenBudget(input),
     check: (answer) => checkDialogue(answer, input), failure: 'the model\'s dialogue did not fit the comic',

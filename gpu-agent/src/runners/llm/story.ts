@@ -3,7 +3,7 @@
  * checks an answer must pass (StoryResult, exactly the asked number of scenes, one-line text).
  */
 import { Value } from '@sinclair/typebox/value';
-import { StoryInput, StoryResult, UNSAFE_NAME_CHARS, type JobInput } from '@hearth/protocol';
+import { StoryResult, UNSAFE_NAME_CHARS, type JobInput } from '@hearth/protocol';
 import { stripFences, type ChatMessage, type Checked } from './dialogue.js';
 
 export type StoryInput = JobInput<'text.story'>;
@@ -98,11 +98,4 @@ export function checkStory(answer: string, input: StoryInput): Checked<StoryResu
   delete story.writtenBy; // ours to set, never the model's
   if (story.scenes.length !== input.scenes) return { ok: false, problems: [`write exactly ${input.scenes} scenes (got ${story.scenes.length})`] };
   return { ok: true, value: story };
-}
-
-export function checkStoryInput(input: unknown): StoryInput {
-  const value = Value.Default(StoryInput, structuredClone(input));
-  const first = Value.Errors(StoryInput, value).First();
-  if (first) throw new Error(`text.story input ${first.path || '/'}: ${first.message}`);
-  return value as StoryInput;
 }

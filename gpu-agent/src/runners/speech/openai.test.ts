@@ -1,3 +1,4 @@
+import type { JobInput } from '@hearth/protocol';
 import { freePort, waitFor } from '@hearth/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OpenAiSpeechStandin } from '../../../test/standins/openai-speech/server.js';
@@ -11,7 +12,7 @@ import { SpeakRunner } from './speak-runner.js';
 import { wavInfo } from './wav.js';
 
 const EN = 'The little dragon lived in a cave at the edge of the forest. Every evening he hid under his blanket, because he was afraid of the dark.';
-const job = (input: unknown) => ({ id: 'j', type: 'audio.speak' as const, input });
+const job = (input: JobInput<'audio.speak'>) => ({ id: 'j', type: 'audio.speak' as const, input });
 
 let standin: OpenAiSpeechStandin;
 beforeEach(async () => {

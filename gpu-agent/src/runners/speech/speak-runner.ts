@@ -1,13 +1,12 @@
-import { Value } from '@sinclair/typebox/value';
-import { SpeakInput, type Capability, type JobInput, type JobType } from '@hearth/protocol';
+import type { Capability } from '@hearth/protocol';
 import { JobError, type RunContext, type Runner, type RunnerJob, type RunResult } from '../runner.js';
 import type { SpeechEngine, Voice } from './engine.js';
 import { wavInfo } from './wav.js';
 
 /** `audio.speak`: text to a WAV with the voice the family chose, from whichever engine has it. */
-export class SpeakRunner implements Runner {
+export class SpeakRunner implements Runner<'audio.speak'> {
   readonly capability: Capability = 'speech';
-  readonly types: readonly JobType[] = ['audio.speak'];
+  readonly jobTypes = ['audio.speak'] as const;
 
   constructor(private readonly engines: readonly SpeechEngine[]) {}
 
@@ -16,13 +15,9 @@ export class SpeakRunner implements Runner {
     return (await Promise.all(this.engines.map((e) => e.voices()))).flat();
   }
 
-  canRun(job: RunnerJob): boolean {
-    return job.type === 'audio.speak';
-  }
 
-  async run(job: RunnerJob, ctx: RunContext): Promise<RunResult> {
-    if (!Value.Check(SpeakInput, job.input)) throw new JobError('audio.speak: the input is not valid (text, voice, language)');
-    const input: JobInput<'audio.speak'> = job.input;
+  async run(job: RunnerJob<'audio.speak'>, ctx: RunContext): Promise<RunResult> {
+    const { input } = job;
     const engineName = input.voice.split(':')[0];
     const engine = this.engines.find((e) => e.name === engineName);
     const voice = (await engine?.voices())?.find((v) => v.id === input.voice);

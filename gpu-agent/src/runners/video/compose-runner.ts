@@ -1,7 +1,6 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Value } from '@sinclair/typebox/value';
-import { ComposeInput, type Capability, type JobInput, type JobType } from '@hearth/protocol';
+import type { Capability } from '@hearth/protocol';
 import { JobError, type RunContext, type Runner, type RunnerJob, type RunResult } from '../runner.js';
 import { scratchDir } from '../scratch.js';
 import { programWorks, runProgram } from '../speech/process.js';
@@ -23,19 +22,15 @@ export async function hasFfmpeg({ ffmpeg, ffprobe }: FfmpegSettings): Promise<bo
  * playable in browsers and on phones (yuv420p, moov atom first). Progress comes from ffmpeg's own
  * `-progress` output; cancelling kills ffmpeg at once.
  */
-export class ComposeRunner implements Runner {
+export class ComposeRunner implements Runner<'video.compose'> {
   readonly capability: Capability = 'video';
-  readonly types: readonly JobType[] = ['video.compose'];
+  readonly jobTypes = ['video.compose'] as const;
 
   constructor(private readonly tools: FfmpegSettings = { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' }) {}
 
-  canRun(job: RunnerJob): boolean {
-    return job.type === 'video.compose';
-  }
 
-  async run(job: RunnerJob, ctx: RunContext): Promise<RunResult> {
-    if (!Value.Check(ComposeInput, job.input)) throw new JobError('video.compose: the input is not valid (scenes, width, height)');
-    const input: JobInput<'video.compose'> = job.input;
+  async run(job: RunnerJob<'video.compose'>, ctx: RunContext): Promise<RunResult> {
+    const { input } = job;
     const dir = await scratchDir('compose');
     try {
       ctx.progress({ fraction: 0.02, stage: 'fetching' });

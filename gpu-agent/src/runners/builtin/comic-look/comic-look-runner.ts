@@ -1,18 +1,14 @@
-import type { ComicLookInput, JobType } from '@hearth/protocol';
 import type { RunContext, Runner, RunnerJob, RunResult } from '../../runner.js';
 import { readImageSize } from '../decode-image.js';
 
 /** `image.comic-look`: a family photo turned into a comic panel on the CPU (no GPU, no server). */
-export class ComicLookRunner implements Runner {
+export class ComicLookRunner implements Runner<'image.comic-look'> {
   readonly capability = 'builtin';
-  readonly types: readonly JobType[] = ['image.comic-look'];
+  readonly jobTypes = ['image.comic-look'] as const;
 
-  canRun(job: RunnerJob): boolean {
-    return job.type === 'image.comic-look';
-  }
 
-  async run(job: RunnerJob, ctx: RunContext): Promise<RunResult> {
-    const input = job.input as ComicLookInput;
+  async run(job: RunnerJob<'image.comic-look'>, ctx: RunContext): Promise<RunResult> {
+    const input = job.input;
     const { bytes } = await ctx.fetchMedia(input.mediaId);
     await readImageSize(bytes);
     ctx.progress({ fraction: 0.2, stage: 'drawing' });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { COMIC_CBZ_ARTIFACT, COMIC_PDF_ARTIFACT, comicPageArtifact, type ComicRenderInput, type JobType } from '@hearth/protocol';
+import { COMIC_CBZ_ARTIFACT, COMIC_PDF_ARTIFACT, comicPageArtifact } from '@hearth/protocol';
 import type { RunContext, Runner, RunnerJob, RunResult } from '../../runner.js';
 import { readImageSize } from '../decode-image.js';
 import type { Lettering } from './lettering.js';
@@ -13,9 +13,9 @@ const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
  * page (A4 at 300 dpi), a PDF and a CBZ. The result names each file by its content hash, which
  * is the id the appliance gives it.
  */
-export class ComicRenderRunner implements Runner {
+export class ComicRenderRunner implements Runner<'comic.render'> {
   readonly capability = 'builtin';
-  readonly types: readonly JobType[] = ['comic.render'];
+  readonly jobTypes = ['comic.render'] as const;
 
   // Fonts (fontkit), sharp and pdfkit are loaded by the first comic, not when the agent starts.
   #lettering: Lettering | undefined;
@@ -24,12 +24,9 @@ export class ComicRenderRunner implements Runner {
     this.#lettering = lettering;
   }
 
-  canRun(job: RunnerJob): boolean {
-    return job.type === 'comic.render';
-  }
 
-  async run(job: RunnerJob, ctx: RunContext): Promise<RunResult> {
-    const input = job.input as ComicRenderInput;
+  async run(job: RunnerJob<'comic.render'>, ctx: RunContext): Promise<RunResult> {
+    const input = job.input;
     const ids = [...new Set(input.pages.flatMap((p) => p.panels.flatMap((n) => (n.mediaId ? [n.mediaId] : []))))];
     const pictures = new Map<string, Buffer>();
     for (const [i, id] of ids.entries()) {

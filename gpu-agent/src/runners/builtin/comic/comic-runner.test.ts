@@ -25,7 +25,7 @@ const dialogue: ComicScript['panels'] = [
   { lines: [] },
 ];
 
-const job = (input: object): RunnerJob => ({ id: 'c1', type: 'comic.compose', input });
+const job = (input: RunnerJob<'comic.compose'>['input']): RunnerJob<'comic.compose'> => ({ id: 'c1', type: 'comic.compose', input });
 const squash = (s: string) => s.replace(/\s+/g, '');
 
 /** Every line's measured width fits its bubble, every line sits inside it, nothing is dropped. */

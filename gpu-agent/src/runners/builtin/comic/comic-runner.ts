@@ -1,4 +1,3 @@
-import type { JobInput, JobType } from '@hearth/protocol';
 import type { RunContext, Runner, RunnerJob, RunResult } from '../../runner.js';
 import { readImageSize } from '../decode-image.js';
 import type { ComicFonts } from './font.js';
@@ -8,9 +7,9 @@ import { layoutComic } from './layout.js';
  * `comic.compose`: panel pictures and their dialogue laid out on one page, PNG and optionally PDF.
  * The fonts (fontkit) and the renderers (sharp, pdfkit) are loaded by the first comic, not at start.
  */
-export class ComicRunner implements Runner {
+export class ComicRunner implements Runner<'comic.compose'> {
   readonly capability = 'builtin';
-  readonly types: readonly JobType[] = ['comic.compose'];
+  readonly jobTypes = ['comic.compose'] as const;
 
   #fonts: Promise<ComicFonts> | undefined;
 
@@ -18,12 +17,9 @@ export class ComicRunner implements Runner {
     if (fonts) this.#fonts = Promise.resolve(fonts);
   }
 
-  canRun(job: RunnerJob): boolean {
-    return job.type === 'comic.compose';
-  }
 
-  async run(job: RunnerJob, ctx: RunContext): Promise<RunResult> {
-    const input = job.input as JobInput<'comic.compose'>;
+  async run(job: RunnerJob<'comic.compose'>, ctx: RunContext): Promise<RunResult> {
+    const input = job.input;
     const pictures: Buffer[] = [];
     for (const [i, panel] of input.panels.entries()) {
       ctx.signal.throwIfAborted();

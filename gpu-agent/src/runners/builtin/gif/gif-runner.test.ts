@@ -5,7 +5,7 @@ import { mediaIdOf, recordingContext, testPhoto } from '../test-support.js';
 import { GifRunner } from './gif-runner.js';
 
 const runner = new GifRunner();
-const job = (frames: Buffer[], extra: object = {}): RunnerJob => ({
+const job = (frames: Buffer[], extra: Partial<RunnerJob<'gif.create'>['input']> = {}): RunnerJob<'gif.create'> => ({
   id: 'g1',
   type: 'gif.create',
   input: { mediaIds: frames.map(mediaIdOf), frameDelayMs: 150, width: 96, loop: true, ...extra },

@@ -1,18 +1,14 @@
-import type { JobInput, JobType } from '@hearth/protocol';
 import type { RunContext, Runner, RunnerJob, RunResult } from '../../runner.js';
 import { encodeGif, frameSizeFor, toFrame } from './animated-gif.js';
 
 /** `gif.create`: gallery pictures, in order, into one animated GIF. */
-export class GifRunner implements Runner {
+export class GifRunner implements Runner<'gif.create'> {
   readonly capability = 'builtin';
-  readonly types: readonly JobType[] = ['gif.create'];
+  readonly jobTypes = ['gif.create'] as const;
 
-  canRun(job: RunnerJob): boolean {
-    return job.type === 'gif.create';
-  }
 
-  async run(job: RunnerJob, ctx: RunContext): Promise<RunResult> {
-    const { mediaIds, frameDelayMs, width, loop } = job.input as JobInput<'gif.create'>;
+  async run(job: RunnerJob<'gif.create'>, ctx: RunContext): Promise<RunResult> {
+    const { mediaIds, frameDelayMs, width, loop } = job.input;
     const total = mediaIds.length;
     const frames: Buffer[] = [];
     let size;

@@ -1,20 +1,16 @@
-import type { JobInput, JobType } from '@hearth/protocol';
 import type { RunContext, Runner, RunnerJob, RunResult } from '../../runner.js';
 import type { NsfwModerator } from './nsfw-moderator.js';
 
 /** `image.moderate`: classifies one gallery picture; the result data is the `Moderation`. */
-export class ModerateRunner implements Runner {
+export class ModerateRunner implements Runner<'image.moderate'> {
   readonly capability = 'builtin';
-  readonly types: readonly JobType[] = ['image.moderate'];
+  readonly jobTypes = ['image.moderate'] as const;
 
   constructor(private readonly moderator: NsfwModerator) {}
 
-  canRun(job: RunnerJob): boolean {
-    return job.type === 'image.moderate';
-  }
 
-  async run(job: RunnerJob, ctx: RunContext): Promise<RunResult> {
-    const { mediaId } = job.input as JobInput<'image.moderate'>;
+  async run(job: RunnerJob<'image.moderate'>, ctx: RunContext): Promise<RunResult> {
+    const { mediaId } = job.input;
     const { bytes } = await ctx.fetchMedia(mediaId);
     ctx.signal.throwIfAborted();
     ctx.progress({ fraction: 0.1, stage: 'classifying' });

@@ -1,5 +1,4 @@
-import { loadSharp } from '../../load-sharp.js';
-import { JobError } from '../../runner.js';
+import { ImagePipelines } from '../image/image-pipelines.js';
 import { TfjsRuntime } from '../tfjs/runtime.js';
 import { NSFW_INPUT_SIZE, type NsfwClass } from './nsfw-network.js';
 
@@ -27,22 +26,25 @@ export function verdictFor(probabilities: Record<NsfwClass, number>): Moderation
 }
 
 /**
- * The nsfwjs MobileNetV2 classifier, as seen from the main thread: pictures are decoded here
- * (sharp works off the event loop anyway) and classified in the runtime's worker, where the
- * model loads on first use and stays until `dispose()`.
+ * The nsfwjs MobileNetV2 classifier, as seen from the main thread: pictures are decoded in the
+ * image process and classified in the runtime's worker, where the model loads on first use and
+ * stays until `dispose()`.
  */
 export class NsfwModerator {
-  constructor(readonly runtime: TfjsRuntime) {}
+  constructor(
+    readonly runtime: TfjsRuntime,
+    readonly images = new ImagePipelines(),
+  ) {}
 
   async moderate(bytes: Buffer, signal?: AbortSignal): Promise<Moderation> {
-    // A copy of our own, so moving it to the worker cannot take memory sharp or Buffer pools still use.
-    const pixels = new Uint8Array(await decodeForClassifier(bytes));
+    // A copy of our own, so moving it to the worker takes nothing another view still uses.
+    const pixels = new Uint8Array(await this.images.classifierInput(bytes, NSFW_INPUT_SIZE, signal));
     const probabilities = await this.runtime.request({ op: 'classify', pixels }, { signal, transfer: [pixels.buffer] });
     return verdictFor(probabilities as Record<NsfwClass, number>);
   }
 
-  dispose(): Promise<void> {
-    return this.runtime.unload(['nsfw']);
+  async dispose(): Promise<void> {
+    await Promise.all([this.runtime.unload(['nsfw']), this.images.close()]);
   }
 }
 
@@ -57,22 +59,6 @@ export async function moderateImage(bytes: Buffer, moderator?: NsfwModerator): P
   try {
     return await once.moderate(bytes);
   } finally {
-    await once.runtime.close();
-  }
-}
-
-/** Upright sRGB at the classifier's size; transparent areas shown as on a white page. */
-async function decodeForClassifier(bytes: Buffer): Promise<Buffer> {
-  const sharp = await loadSharp();
-  try {
-    return await sharp(bytes, { limitInputPixels: 50_000_000 })
-      .rotate()
-      .flatten({ background: '#ffffff' })
-      .resize(NSFW_INPUT_SIZE, NSFW_INPUT_SIZE, { fit: 'fill' })
-      .toColourspace('srgb')
-      .raw()
-      .toBuffer();
-  } catch (err) {
-    throw new JobError(`This file is not a picture Hearth can read (${(err as Error).message}).`);
+    await Promise.all([once.runtime.close(), once.images.close()]);
   }
 }

@@ -5,14 +5,14 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { NSFWJS } from 'nsfwjs';
-import { workerData, type Transferable } from 'node:worker_threads';
-import { serveRequests } from '../../serve-requests.js';
+import type { Transferable } from 'node:worker_threads';
+import { serveRequests, workerInput } from '../../serve-requests.js';
 import { classifyPixels, loadNsfw } from '../moderate/nsfw-network.js';
 import { loadEsrgan, upscaleWindow } from '../upscale/esrgan-network.js';
 import { startBackend } from './backend.js';
 import type { EsrganScale, ModelName, TfjsRequest, TfjsWorkerData } from './messages.js';
 
-const tfjs = startBackend((workerData as TfjsWorkerData).backend);
+const tfjs = startBackend(workerInput<TfjsWorkerData>().backend);
 const esrgan = new Map<EsrganScale, Promise<tf.LayersModel>>();
 let nsfw: Promise<NSFWJS> | undefined;
 

@@ -9,14 +9,15 @@ export interface TfjsRuntimeOptions {
 }
 
 /**
- * TensorFlow.js on a CPU backend, in a worker thread of its own: a 128-px ESRGAN tile takes
+ * TensorFlow.js on a CPU backend, in a worker process of its own: a 128-px ESRGAN tile takes
  * ~0.3 s of solid compute, which on the main thread would stall telemetry and cancels. tfjs and
- * nsfwjs are imported only in that worker, which starts on the first request and is terminated
- * once no model is left in it, after `idleUnloadMs` without work, or on close().
+ * nsfwjs are imported only in that worker, which starts on the first request and ends once no
+ * model is left in it, after `idleUnloadMs` without work, or on close(). A process, not a
+ * thread: a thread's end left ~7.5 MB of the agent's memory behind (measured), a process's none.
  */
 export class TfjsRuntime extends WorkerHost<TfjsRequest, TfjsAnswers> {
   constructor(readonly backend: TfjsBackendName = 'wasm', { idleUnloadMs = 0 }: TfjsRuntimeOptions = {}) {
-    super({ worker: 'tfjs-worker', workerData: { backend } satisfies TfjsWorkerData, idleUnloadMs, label: 'TensorFlow.js worker' });
+    super({ worker: 'tfjs-worker', workerData: { backend } satisfies TfjsWorkerData, idleUnloadMs, label: 'TensorFlow.js worker', isolation: 'process' });
   }
 
   /** Drops these models in the worker; with none left, the worker goes. */

@@ -11,7 +11,7 @@ const models = new EsrganModels(new TfjsRuntime('wasm'));
 const runner = new UpscaleRunner({ models });
 /** 256-px windows: ~1 s of compute each, so a tile that blocked the main thread could not go unnoticed. */
 const slowTiles = new UpscaleRunner({ models, tileSize: 256 });
-const job = (bytes: Buffer, scale: 2 | 4): RunnerJob => ({ id: 'j1', type: 'image.upscale', input: { mediaId: mediaIdOf(bytes), scale } });
+const job = (bytes: Buffer, scale: 2 | 4): RunnerJob<'image.upscale'> => ({ id: 'j1', type: 'image.upscale', input: { mediaId: mediaIdOf(bytes), scale } });
 
 beforeAll(async () => {
   await models.load(2);

@@ -1,7 +1,5 @@
-import type { JobInput, JobType } from '@hearth/protocol';
-import { loadSharp } from '../../load-sharp.js';
 import { JobError, type RunContext, type Runner, type RunnerJob, type RunResult } from '../../runner.js';
-import { decodeRgb, readImageSize } from '../decode-image.js';
+import { ImagePipelines } from '../image/image-pipelines.js';
 import type { EsrganModels, EsrganScale } from './esrgan-models.js';
 import { upscalePixels } from './upscale-pixels.js';
 
@@ -13,31 +11,32 @@ export const MAX_INPUT_PIXELS: Record<EsrganScale, number> = { 2: 4_000_000, 4: 
 
 export interface UpscaleRunnerOptions {
   models: EsrganModels;
+  /** Decoding and encoding (sharp), outside the agent's process; default: a process of its own. */
+  images?: ImagePipelines;
   tileSize?: number;
   pad?: number;
 }
 
-export class UpscaleRunner implements Runner {
+export class UpscaleRunner implements Runner<'image.upscale'> {
   readonly capability = 'builtin';
-  readonly types: readonly JobType[] = ['image.upscale'];
+  readonly jobTypes = ['image.upscale'] as const;
   readonly #models: EsrganModels;
+  readonly #images: ImagePipelines;
   readonly #tileSize: number;
   readonly #pad: number;
 
-  constructor({ models, tileSize = 128, pad = 12 }: UpscaleRunnerOptions) {
+  constructor({ models, images = new ImagePipelines(), tileSize = 128, pad = 12 }: UpscaleRunnerOptions) {
     this.#models = models;
+    this.#images = images;
     this.#tileSize = tileSize;
     this.#pad = pad;
   }
 
-  canRun(job: RunnerJob): boolean {
-    return job.type === 'image.upscale';
-  }
 
-  async run(job: RunnerJob, ctx: RunContext): Promise<RunResult> {
-    const { mediaId, scale } = job.input as JobInput<'image.upscale'>;
+  async run(job: RunnerJob<'image.upscale'>, ctx: RunContext): Promise<RunResult> {
+    const { mediaId, scale } = job.input;
     const { bytes } = await ctx.fetchMedia(mediaId);
-    const size = await readImageSize(bytes);
+    const size = await this.#images.size(bytes, ctx.signal);
     const limit = MAX_INPUT_PIXELS[scale];
     if (size.width * size.height > limit) {
       throw new JobError(
@@ -49,7 +48,7 @@ export class UpscaleRunner implements Runner {
     ctx.signal.throwIfAborted();
     ctx.progress({ fraction: 0, stage: 'loading model' });
     await this.#models.load(scale, ctx.signal);
-    const rgb = await decodeRgb(bytes);
+    const rgb = await this.#images.decodeRgb(bytes, ctx.signal);
     const upscaleWindow = (pixels: Float32Array, width: number, height: number) =>
       this.#models.upscaleTile(scale, pixels, width, height, ctx.signal);
     const upscaled = await upscalePixels(upscaleWindow, rgb, {
@@ -60,7 +59,7 @@ export class UpscaleRunner implements Runner {
       onTile: (done, total) => ctx.progress({ fraction: (0.95 * done) / total, stage: `tile ${done}/${total}` }),
     });
     ctx.progress({ fraction: 0.97, stage: 'saving' });
-    const png = await encodePng(bytes, upscaled, size.hasAlpha);
+    const png = await this.#images.encodeUpscaled(bytes, upscaled, size.hasAlpha, ctx.signal);
     ctx.signal.throwIfAborted();
     const name = `upscaled-x${scale}.png`;
     await ctx.upload({ name, contentType: 'image/png', bytes: png });
@@ -68,28 +67,12 @@ export class UpscaleRunner implements Runner {
   }
 
   async freeMemory(): Promise<void> {
-    await this.#models.dispose();
+    await Promise.all([this.#models.dispose(), this.#images.close()]);
   }
 
   async close(): Promise<void> {
-    await this.#models.dispose();
+    await Promise.all([this.#models.dispose(), this.#images.close()]);
   }
 }
 
 const megapixels = (pixels: number) => (pixels / 1_000_000).toFixed(1);
-
-/** ESRGAN sees colour only; transparency is scaled with a classic filter and put back. */
-async function encodePng(original: Buffer, rgb: { data: Uint8Array; width: number; height: number }, hasAlpha: boolean) {
-  const sharp = await loadSharp();
-  const image = sharp(rgb.data, { raw: { width: rgb.width, height: rgb.height, channels: 3 } });
-  if (hasAlpha) {
-    const alpha = await sharp(original)
-      .rotate()
-      .extractChannel('alpha')
-      .resize(rgb.width, rgb.height, { kernel: 'lanczos3' })
-      .raw()
-      .toBuffer();
-    image.joinChannel(alpha, { raw: { width: rgb.width, height: rgb.height, channels: 1 } });
-  }
-  return image.png().toBuffer();
-}
