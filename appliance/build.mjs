@@ -2,7 +2,11 @@
 import { fileURLToPath } from 'node:url';
 import { buildService } from '../scripts/build-service.mjs';
 
-await buildService(fileURLToPath(new URL('.', import.meta.url)), {
-  main: 'main.ts',
-  'backup-cli': 'backup/cli.ts',
-}, ['accounts/common-passwords.txt']);
+await buildService(
+  fileURLToPath(new URL('.', import.meta.url)),
+  {
+    main: 'main.ts',
+    'backup-cli': 'backup/cli.ts',
+  },
+  ['accounts/common-passwords.txt'],
+);

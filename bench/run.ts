@@ -8,7 +8,10 @@ import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const all = (await readdir(here, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+const all = (await readdir(here, { withFileTypes: true }))
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
+  .sort();
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !all.includes(w));
 if (unknown.length) {
@@ -20,7 +23,11 @@ let failed = 0;
 for (const name of wanted.length ? wanted : all) {
   console.log(`\n=== bench/${name} ===`);
   const code = await new Promise<number | null>((resolve) =>
-    spawn(process.execPath, ['--import', 'tsx', `bench/${name}/run.ts`], { stdio: 'inherit', cwd: fileURLToPath(new URL('..', import.meta.url)) }).once('exit', resolve));
+    spawn(process.execPath, ['--import', 'tsx', `bench/${name}/run.ts`], { stdio: 'inherit', cwd: fileURLToPath(new URL('..', import.meta.url)) }).once(
+      'exit',
+      resolve,
+    ),
+  );
   if (code !== 0) {
     console.error(`bench/${name} exited with ${code}`);
     failed++;

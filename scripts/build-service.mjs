@@ -14,18 +14,39 @@ import { basename, join, relative } from 'node:path';
  */
 export const KEEP_EXTERNAL = [
   // native addons
-  'better-sqlite3', 'better-sqlite3-napi', 'sharp', '@node-rs/argon2', 'node-llama-cpp',
+  'better-sqlite3',
+  'better-sqlite3-napi',
+  'sharp',
+  '@node-rs/argon2',
+  'node-llama-cpp',
   // read their own files or spawn workers from their folder
-  'bee-queue', 'pino', 'pino-pretty', 'thread-stream', '@fastify/swagger', '@fastify/swagger-ui', '@fastify/static',
-  '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-core', 'nsfwjs', '@upscalerjs/esrgan-slim',
-  'pdfkit', 'fontkit', 'dejavu-fonts-ttf', 'node-llama-cpp',
+  'bee-queue',
+  'pino',
+  'pino-pretty',
+  'thread-stream',
+  '@fastify/swagger',
+  '@fastify/swagger-ui',
+  '@fastify/static',
+  '@tensorflow/tfjs',
+  '@tensorflow/tfjs-backend-wasm',
+  '@tensorflow/tfjs-core',
+  'nsfwjs',
+  '@upscalerjs/esrgan-slim',
+  'pdfkit',
+  'fontkit',
+  'dejavu-fonts-ttf',
+  'node-llama-cpp',
   // import()s a CommonJS package at run time: a split chunk would hand it only `default`
   '@fastify/cookie',
 ];
 /** Optional peers that bundled packages probe for (inside try/catch) and we do not install. */
 const OPTIONAL_PEERS = ['@opentelemetry/api', 'bufferutil', 'utf-8-validate', 'osx-temperature-sensor', 'macos-temperature-sensor'];
 
-const packageName = (specifier) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+const packageName = (specifier) =>
+  specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
 
 /** Bare specifiers of KEEP_EXTERNAL packages stay imports; the rest is bundled. */
 const externalPackages = {
@@ -79,7 +100,9 @@ export async function buildService(workspaceDir, entries, assets = []) {
   await checkDependencies(workspaceDir, result.metafile);
   checkPackageChunks(result.metafile);
   await checkBesideFiles(outdir, result.metafile);
-  const bytes = Object.entries(result.metafile.outputs).filter(([f]) => f.endsWith('.js')).reduce((n, [, o]) => n + o.bytes, 0);
+  const bytes = Object.entries(result.metafile.outputs)
+    .filter(([f]) => f.endsWith('.js'))
+    .reduce((n, [, o]) => n + o.bytes, 0);
   console.log(`  built ${relative(process.cwd(), outdir) || outdir}: ${Object.keys(entries).length} entries, ${(bytes / 1024).toFixed(0)} KiB of JS`);
   return result;
 }
@@ -103,7 +126,8 @@ async function checkDependencies(workspaceDir, metafile) {
       if (!allowed.has(packageName(path))) missing.add(packageName(path));
     }
   }
-  if (missing.size) throw new Error(`${own.name}: the build imports ${[...missing].join(', ')}, which ${missing.size > 1 ? 'are' : 'is'} not in its dependencies`);
+  if (missing.size)
+    throw new Error(`${own.name}: the build imports ${[...missing].join(', ')}, which ${missing.size > 1 ? 'are' : 'is'} not in its dependencies`);
 }
 
 /**

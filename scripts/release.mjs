@@ -15,15 +15,39 @@ const WORKSPACES = ['protocol', 'appliance', 'gpu-agent', 'kiosk', 'ha-integrati
 /** What `npm run build` makes; a release without them would not start. */
 const BUILT = ['appliance/dist/main.js', 'appliance/dist/backup-cli.js', 'appliance/web/dist/index.html', 'kiosk/dist/index.html', 'gpu-agent/dist/main.js'];
 const FILES = [
-  'package.json', 'package-lock.json', 'README.md', 'LICENSE',
+  'package.json',
+  'package-lock.json',
+  'README.md',
+  'LICENSE',
   ...WORKSPACES.map((w) => `${w}/package.json`),
-  'appliance/dist', 'appliance/web/dist', 'kiosk/dist', 'kiosk/launcher', 'gpu-agent/dist', 'gpu-agent/workflows',
-  'systemd', 'provisioning/lib', 'provisioning/pi', 'provisioning/pc', 'provisioning/mosquitto', 'provisioning/redis',
-  'provisioning/Caddyfile', 'provisioning/caddy', 'provisioning/compose.env.example', 'monitoring', 'docs', 'ha-integration/blueprints', 'ha-integration/packages',
-  'ha-integration/dashboards', 'ha-integration/README.md',
+  'appliance/dist',
+  'appliance/web/dist',
+  'kiosk/dist',
+  'kiosk/launcher',
+  'gpu-agent/dist',
+  'gpu-agent/workflows',
+  'systemd',
+  'provisioning/lib',
+  'provisioning/pi',
+  'provisioning/pc',
+  'provisioning/mosquitto',
+  'provisioning/redis',
+  'provisioning/Caddyfile',
+  'provisioning/caddy',
+  'provisioning/compose.env.example',
+  'monitoring',
+  'docs',
+  'ha-integration/blueprints',
+  'ha-integration/packages',
+  'ha-integration/dashboards',
+  'ha-integration/README.md',
 ];
 
-const exists = (path) => stat(path).then(() => true, () => false);
+const exists = (path) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 
 async function main() {
   const outArg = process.argv.indexOf('--out');
@@ -40,7 +64,9 @@ async function main() {
     }
     await mkdir(dirname(out), { recursive: true });
     // Reproducible: sorted, root-owned, fixed mtime; the version's folder is stripped by the installers.
-    const tar = spawnSync('tar', ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--mtime=@0', '-C', stage, '-czf', out, `hearth-${version}`], { stdio: 'inherit' });
+    const tar = spawnSync('tar', ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--mtime=@0', '-C', stage, '-czf', out, `hearth-${version}`], {
+      stdio: 'inherit',
+    });
     if (tar.status !== 0) throw new Error(`tar failed (${tar.status ?? tar.signal})`);
     console.log(`  release: ${out} (${((await stat(out)).size / 1024 / 1024).toFixed(1)} MiB)`);
   } finally {

@@ -115,12 +115,14 @@ async function buildWebIfStale() {
     let source = 0;
     for (const s of app.sources) {
       const info = await stat(join(root, s)).catch(() => null);
-      source = Math.max(source, info?.isDirectory() ? await newest(join(root, s)) : info?.mtimeMs ?? 0);
+      source = Math.max(source, info?.isDirectory() ? await newest(join(root, s)) : (info?.mtimeMs ?? 0));
     }
     if (built >= source) continue;
     console.log(`  building the ${app.name} (its sources changed since the last build)…`);
     const workspace = app.name === 'portal' ? 'appliance' : 'kiosk';
-    const code = await new Promise((resolve) => spawn('npm', ['run', 'build', '-w', workspace, '--silent'], { cwd: root, stdio: 'inherit' }).once('exit', resolve));
+    const code = await new Promise((resolve) =>
+      spawn('npm', ['run', 'build', '-w', workspace, '--silent'], { cwd: root, stdio: 'inherit' }).once('exit', resolve),
+    );
     if (code !== 0) throw new Error(`building the ${app.name} failed (npm run build -w ${workspace})`);
   }
 }

@@ -8,5 +8,8 @@ const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const svg = await readFile(here('../web/public/icons/icon.svg'));
 await mkdir(here('../web/public/icons/'), { recursive: true });
 for (const size of [180, 192, 512]) {
-  await sharp(svg, { density: 300 }).resize(size, size).png({ compressionLevel: 9 }).toFile(here(`../web/public/icons/icon-${size}.png`));
+  await sharp(svg, { density: 300 })
+    .resize(size, size)
+    .png({ compressionLevel: 9 })
+    .toFile(here(`../web/public/icons/icon-${size}.png`));
 }

@@ -154,7 +154,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     reply.code(status).send(body);
   });
   app.setNotFoundHandler({ preValidation: async () => undefined }, async (request, reply) =>
-    reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `No such page: ${request.method} ${request.url.split('?')[0]}`, code: 'not-found' } satisfies ErrorView));
+    reply
+      .code(404)
+      .send({
+        statusCode: 404,
+        error: 'Not Found',
+        message: `No such page: ${request.method} ${request.url.split('?')[0]}`,
+        code: 'not-found',
+      } satisfies ErrorView),
+  );
 
   const offSettings = settings.onChange((section) => bus.emit('settings.changed', { section }));
   app.addHook('onClose', async () => offSettings());
@@ -202,7 +210,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Hearth appliance API', version: opts.version, description: 'The family home-lab appliance. Cookie sessions for people (send x-csrf-token on changes), bearer tokens for devices.' },
+      info: {
+        title: 'Hearth appliance API',
+        version: opts.version,
+        description: 'The family home-lab appliance. Cookie sessions for people (send x-csrf-token on changes), bearer tokens for devices.',
+      },
       components: { securitySchemes: { device: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'hearth_session' } } },
     },
   });
@@ -230,5 +242,21 @@ function fastifyTrustProxy(tp: TrustProxy): false | string[] | ((address: string
 }
 
 function httpReason(status: number): string {
-  return ({ 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 410: 'Gone', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 503: 'Service Unavailable', 507: 'Insufficient Storage' } as Record<number, string>)[status] ?? 'Error';
+  return (
+    (
+      {
+        400: 'Bad Request',
+        401: 'Unauthorized',
+        403: 'Forbidden',
+        404: 'Not Found',
+        409: 'Conflict',
+        410: 'Gone',
+        413: 'Payload Too Large',
+        415: 'Unsupported Media Type',
+        429: 'Too Many Requests',
+        503: 'Service Unavailable',
+        507: 'Insufficient Storage',
+      } as Record<number, string>
+    )[status] ?? 'Error'
+  );
 }

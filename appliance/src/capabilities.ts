@@ -25,15 +25,37 @@ export function productCapabilities(config: ApplianceConfig, connections: Connec
   return [
     ...jobCapabilities({ dataDir: config.dataDir, version, connections, log }),
     ...comicCapabilities({ log }),
-    async (app) => { await app.register(homeAssistantPlugin, { log }); },
-    async (app) => { await app.register(pushPlugin, { log, publicUrl: config.publicUrl }); },
-    async (app) => { await app.register(backupRoutes, { dataDir: config.dataDir, key: config.backupKey }); },
-    async (app) => { await app.register(kioskFeedPlugin, { version, publicUrl: config.publicUrl }); },
-    async (app) => { await app.register(mqttDevicePlugin, { mqtt: connections.mqtt, log, version, configurationUrl: config.publicUrl }); },
+    async (app) => {
+      await app.register(homeAssistantPlugin, { log });
+    },
+    async (app) => {
+      await app.register(pushPlugin, { log, publicUrl: config.publicUrl });
+    },
+    async (app) => {
+      await app.register(backupRoutes, { dataDir: config.dataDir, key: config.backupKey });
+    },
+    async (app) => {
+      await app.register(kioskFeedPlugin, { version, publicUrl: config.publicUrl });
+    },
+    async (app) => {
+      await app.register(mqttDevicePlugin, { mqtt: connections.mqtt, log, version, configurationUrl: config.publicUrl });
+    },
     // The embedded broker audits agent commands itself, before delivering them.
-    ...(config.mqttUrl ? [async (app: HearthApp) => { await app.register(agentCommandAuditPlugin, { mqtt: connections.mqtt, log }); }] : []),
-    async (app) => { await app.register(gettingStartedRoutes); },
-    async (app) => { await app.register(hubCaRoutes, { certPath: config.hubCaCert }); },
-    async (app) => { await app.register(portalPlugin); },
+    ...(config.mqttUrl
+      ? [
+          async (app: HearthApp) => {
+            await app.register(agentCommandAuditPlugin, { mqtt: connections.mqtt, log });
+          },
+        ]
+      : []),
+    async (app) => {
+      await app.register(gettingStartedRoutes);
+    },
+    async (app) => {
+      await app.register(hubCaRoutes, { certPath: config.hubCaCert });
+    },
+    async (app) => {
+      await app.register(portalPlugin);
+    },
   ];
 }

@@ -22,12 +22,23 @@ export const ApplianceEnv = Type.Object({
   HEARTH_DATA_DIR: Type.String({ minLength: 1, maxLength: 4096, default: 'data', hint: 'a folder' }),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://\\S+$', maxLength: 2048, hint: 'a redis:// or rediss:// URL', secret: true })),
   MQTT_URL: Type.Optional(Type.String({ pattern: '^(mqtts?|wss?)://\\S+$', maxLength: 2048, hint: 'an mqtt://, mqtts://, ws:// or wss:// URL', secret: true })),
-  HEARTH_TRUST_PROXY: Type.String({ format: 'hearth-trust-proxy', default: 'false', hint: 'false, a number of proxy hops up to 10 ("true" is 1) or proxy addresses/CIDRs separated by commas' }),
+  HEARTH_TRUST_PROXY: Type.String({
+    format: 'hearth-trust-proxy',
+    default: 'false',
+    hint: 'false, a number of proxy hops up to 10 ("true" is 1) or proxy addresses/CIDRs separated by commas',
+  }),
   HEARTH_CA_CERT: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, hint: 'the path of the HTTPS proxy’s root certificate (PEM)' })),
   HEARTH_PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s/?#]+(/\\S*)?$', maxLength: 2048, hint: 'an http:// or https:// URL' })),
-  LOG_LEVEL: Type.Union(LOG_LEVELS.map((l) => Type.Literal(l)), { default: 'info', hint: `one of ${LOG_LEVELS.join(', ')}` }),
+  LOG_LEVEL: Type.Union(
+    LOG_LEVELS.map((l) => Type.Literal(l)),
+    { default: 'info', hint: `one of ${LOG_LEVELS.join(', ')}` },
+  ),
   HEARTH_SQLITE_CACHE_MIB: Type.Integer({ minimum: 1, maximum: 1024, default: 8, hint: 'a whole number of MiB from 1 to 1024' }),
-  HEARTH_MQTT_HOST: Type.String({ pattern: '^[A-Za-z0-9.:_%-]{1,255}$', default: '127.0.0.1', hint: 'a host name or an IP address for the embedded broker to listen on' }),
+  HEARTH_MQTT_HOST: Type.String({
+    pattern: '^[A-Za-z0-9.:_%-]{1,255}$',
+    default: '127.0.0.1',
+    hint: 'a host name or an IP address for the embedded broker to listen on',
+  }),
   HEARTH_MQTT_PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, hint: 'a port number from 1 to 65535' })),
   HEARTH_METRICS_TOKEN: Type.Optional(Type.String({ pattern: '^[\\x21-\\x7e]{16,200}$', hint: '16–200 printable characters without spaces', secret: true })),
   HEARTH_BACKUP_KEY: Type.Optional(Type.String({ minLength: 12, maxLength: 1024, hint: 'at least 12 characters', secret: true })),
@@ -134,7 +145,10 @@ export function parseTrustProxy(raw: string | undefined): TrustProxy {
     if (hops > 10) throw new Error(`HEARTH_TRUST_PROXY must be a small number of proxy hops, got ${value}`);
     return hops;
   }
-  const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+  const entries = value
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   for (const e of entries) {
     const [addr, bits, extra] = e.split('/');
     const family = isIP(addr ?? '');

@@ -26,14 +26,19 @@ async function main(): Promise<void> {
   console.log(`\n  Hearth is running: open ${running.url}\n`);
   const broker = running.mqttBroker;
   if (broker.embedded) {
-    console.log(`  Home Assistant's MQTT: this machine, port ${broker.port}, user "${broker.homeAssistantUser}", password = a Home Assistant token (Admin → Devices)${broker.reachableFromLan ? '' : '; set HEARTH_MQTT_HOST=0.0.0.0 to reach it from the LAN'}\n`);
+    console.log(
+      `  Home Assistant's MQTT: this machine, port ${broker.port}, user "${broker.homeAssistantUser}", password = a Home Assistant token (Admin → Devices)${broker.reachableFromLan ? '' : '; set HEARTH_MQTT_HOST=0.0.0.0 to reach it from the LAN'}\n`,
+    );
   }
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n  ${signal}: stopping Hearth…`);
-    running.stop().then(() => process.exit(0), () => process.exit(1));
+    running.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));

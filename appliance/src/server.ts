@@ -51,7 +51,9 @@ export async function startAppliance(config: ApplianceConfig, opts: StartOptions
   };
   try {
     const db = openDatabase(join(config.dataDir, 'hearth.db'), { cacheMiB: config.sqliteCacheMiB });
-    cleanups.push(async () => { db.close(); });
+    cleanups.push(async () => {
+      db.close();
+    });
     const settings = await SettingsStore.open(join(config.dataDir, 'settings.json'));
 
     // Embedded services are supervised; /readyz says so while one of them is being restarted.
@@ -68,7 +70,13 @@ export async function startAppliance(config: ApplianceConfig, opts: StartOptions
     }
     let mqttUrl = config.mqttUrl;
     let mqttCredentials: ApplianceMqttCredentials | undefined;
-    const brokerInfo: MqttBrokerInfo = { embedded: false, port: null, reachableFromLan: false, homeAssistantUser: MQTT_HOMEASSISTANT_USER, agentUserPrefix: MQTT_AGENT_USER_PREFIX };
+    const brokerInfo: MqttBrokerInfo = {
+      embedded: false,
+      port: null,
+      reachableFromLan: false,
+      homeAssistantUser: MQTT_HOMEASSISTANT_USER,
+      agentUserPrefix: MQTT_AGENT_USER_PREFIX,
+    };
     if (!mqttUrl) {
       const { EmbeddedMqttBroker } = await import('./embedded/mqtt-broker.js');
       mqttCredentials = newApplianceCredentials();

@@ -53,7 +53,8 @@ async function statusOf(c: HttpClient, method: string, path: string): Promise<nu
   return res.status;
 }
 
-const concrete = (url: string) => url.replace(/:([A-Za-z]+)/g, (_, p: string) => (p === 'id' ? '999999' : p === 'mediaId' ? 'a'.repeat(64) : 'x')).replace('*', 'x');
+const concrete = (url: string) =>
+  url.replace(/:([A-Za-z]+)/g, (_, p: string) => (p === 'id' ? '999999' : p === 'mediaId' ? 'a'.repeat(64) : 'x')).replace('*', 'x');
 
 describe('route × principal access matrix', () => {
   it('has an access rule for every route and enforces it for every principal', async () => {
@@ -85,8 +86,14 @@ describe('route × principal access matrix', () => {
     try {
       const settings = await SettingsStore.open(`${dir.path}/settings.json`);
       const attempt = buildApp({
-        db, settings, version: 'test',
-        capabilities: [async (app) => { app.get('/api/forgotten', async () => 'oops'); }],
+        db,
+        settings,
+        version: 'test',
+        capabilities: [
+          async (app) => {
+            app.get('/api/forgotten', async () => 'oops');
+          },
+        ],
       });
       await expect(attempt).rejects.toThrow(/has no access rule/);
     } finally {

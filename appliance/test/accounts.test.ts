@@ -19,7 +19,9 @@ describe('onboarding', () => {
   it('lets only one of two simultaneous first-run requests create the admin', async () => {
     const fresh = await startTestAppliance({ redis: t.redis, mosquitto: t.mosquitto });
     try {
-      const [a, b] = await Promise.all(['alice', 'bob'].map((u) => fresh.client().post('/api/onboarding', { username: u, displayName: u, password: TEST_PASSWORD })));
+      const [a, b] = await Promise.all(
+        ['alice', 'bob'].map((u) => fresh.client().post('/api/onboarding', { username: u, displayName: u, password: TEST_PASSWORD })),
+      );
       expect([a!.status, b!.status].sort()).toEqual([201, 409]);
       const list = a!.status === 201 ? a : b;
       expect(list!.json.user.role).toBe('admin');

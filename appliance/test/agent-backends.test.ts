@@ -30,14 +30,24 @@ let token: string;
 
 const start = () => {
   agent = startAgent({
-    AGENT_ID: ID, AGENT_NAME: 'Family PC', MQTT_URL: t.mosquitto.url, REDIS_URL: t.redis.url, APPLIANCE_URL: t.url, AGENT_TOKEN: token,
-    AGENT_DATA_DIR: join(dir.path, 'agent'), NVIDIA_SMI: STANDIN_NVIDIA_SMI, LOG_LEVEL: 'info',
+    AGENT_ID: ID,
+    AGENT_NAME: 'Family PC',
+    MQTT_URL: t.mosquitto.url,
+    REDIS_URL: t.redis.url,
+    APPLIANCE_URL: t.url,
+    AGENT_TOKEN: token,
+    AGENT_DATA_DIR: join(dir.path, 'agent'),
+    NVIDIA_SMI: STANDIN_NVIDIA_SMI,
+    LOG_LEVEL: 'info',
   });
   return agent;
 };
 const view = async () => {
   const res = await admin.get('/api/agents');
-  return { live: (res.json.agents as Array<{ agentId: string; availability: string; capabilities: string[] }>).find((a) => a.agentId === ID), backends: res.json.backends?.[ID] };
+  return {
+    live: (res.json.agents as Array<{ agentId: string; availability: string; capabilities: string[] }>).find((a) => a.agentId === ID),
+    backends: res.json.backends?.[ID],
+  };
 };
 const capabilities = async () => (await view()).live?.capabilities ?? [];
 const online = () => waitFor(async () => (await view()).live?.availability === 'online', { timeoutMs: 60_000, what: `the agent online\n${agent?.output()}` });
@@ -90,19 +100,31 @@ describe('backends managed from the portal', () => {
   });
 
   it('tests a ComfyUI and a llama.cpp server and says what they answered', { timeout: 120_000 }, async () => {
-    const ok = await admin.post(`/api/agents/${ID}/backends/test`, { backend: 'comfyui', backends: { comfyui: { url: comfy.url, checkpoint: comfy.models.checkpoints[0] } } });
+    const ok = await admin.post(`/api/agents/${ID}/backends/test`, {
+      backend: 'comfyui',
+      backends: { comfyui: { url: comfy.url, checkpoint: comfy.models.checkpoints[0] } },
+    });
     expect(ok.status).toBe(200);
     expect(ok.json).toMatchObject({ ok: true, version: '0.3.64', models: comfy.models.checkpoints });
     expect(ok.json.nodes).toBeGreaterThan(10);
 
-    const missing = await admin.post(`/api/agents/${ID}/backends/test`, { backend: 'comfyui', backends: { comfyui: { url: comfy.url, checkpoint: 'nope.safetensors' } } });
+    const missing = await admin.post(`/api/agents/${ID}/backends/test`, {
+      backend: 'comfyui',
+      backends: { comfyui: { url: comfy.url, checkpoint: 'nope.safetensors' } },
+    });
     expect(missing.json).toMatchObject({ ok: false, failure: 'model-missing', detail: 'nope.safetensors', models: comfy.models.checkpoints });
 
-    const down = await admin.post(`/api/agents/${ID}/backends/test`, { backend: 'comfyui', backends: { comfyui: { url: `http://127.0.0.1:${await closedPort()}`, checkpoint: 'x' } } });
+    const down = await admin.post(`/api/agents/${ID}/backends/test`, {
+      backend: 'comfyui',
+      backends: { comfyui: { url: `http://127.0.0.1:${await closedPort()}`, checkpoint: 'x' } },
+    });
     expect(down.json).toMatchObject({ ok: false, failure: 'unreachable' });
     expect(down.json.detail).toMatch(/ECONNREFUSED/);
 
-    const llm = await admin.post(`/api/agents/${ID}/backends/test`, { backend: 'llm', backends: { llm: { kind: 'openai', url: llama.url, model: 'SmolLM2-135M-Instruct.Q4_1' } } });
+    const llm = await admin.post(`/api/agents/${ID}/backends/test`, {
+      backend: 'llm',
+      backends: { llm: { kind: 'openai', url: llama.url, model: 'SmolLM2-135M-Instruct.Q4_1' } },
+    });
     expect(llm.json.ok).toBe(true);
     expect(llm.json.models).toHaveLength(1);
     expect(llm.json.models[0]).toMatch(/SmolLM2-135M-Instruct\.Q4_1\.gguf$/);
@@ -113,11 +135,17 @@ describe('backends managed from the portal', () => {
 
   it('saves, audits and applies settings live: the capabilities follow, the agent keeps them 0600', { timeout: 180_000 }, async () => {
     const before = await admin.get('/api/admin/audit?action=agent.backends');
-    const edit = { comfyui: { url: comfy.url, checkpoint: comfy.models.checkpoints[1] }, llm: { kind: 'openai', url: llama.url, model: 'SmolLM2-135M-Instruct.Q4_1' } };
+    const edit = {
+      comfyui: { url: comfy.url, checkpoint: comfy.models.checkpoints[1] },
+      llm: { kind: 'openai', url: llama.url, model: 'SmolLM2-135M-Instruct.Q4_1' },
+    };
     const saved = await admin.put(`/api/agents/${ID}/backends`, edit);
     expect(saved.status).toBe(200);
     expect(saved.json).toMatchObject({ applied: true, backends: { comfyui: { url: comfy.url, checkpoint: comfy.models.checkpoints[1] }, llm: edit.llm } });
-    await waitFor(async () => (await capabilities()).includes('comfyui') && (await capabilities()).includes('llm'), { timeoutMs: 60_000, what: 'comfyui and llm offered' });
+    await waitFor(async () => (await capabilities()).includes('comfyui') && (await capabilities()).includes('llm'), {
+      timeoutMs: 60_000,
+      what: 'comfyui and llm offered',
+    });
     // The checkpoints its ComfyUI lists are announced and offered to the forms; others are refused at submit.
     await waitFor(async () => (await member.get('/api/checkpoints')).json.checkpoints.length === 2, { timeoutMs: 30_000, what: 'checkpoints announced' });
     const v = await view();
@@ -125,10 +153,18 @@ describe('backends managed from the portal', () => {
     const bad = await member.post('/api/jobs', { type: 'image.generate', input: { prompt: 'a cat', checkpoint: 'other.safetensors' } });
     expect(bad.status).toBe(400);
     expect(bad.json).toMatchObject({ field: 'input.checkpoint', code: 'one-of' });
-    const good = await member.post('/api/jobs', { type: 'image.generate', input: { prompt: 'a cat', width: 512, height: 512, steps: 2, checkpoint: comfy.models.checkpoints[0] } });
+    const good = await member.post('/api/jobs', {
+      type: 'image.generate',
+      input: { prompt: 'a cat', width: 512, height: 512, steps: 2, checkpoint: comfy.models.checkpoints[0] },
+    });
     expect(good.status).toBe(201);
-    await waitFor(async () => (await member.get(`/api/jobs/${good.json.id}`)).json.status === 'succeeded', { timeoutMs: 120_000, what: `the generate job\n${agent?.output()}` });
-    const prompt = comfy.requests.find((r) => r.path === '/prompt')!.body as { prompt: Record<string, { class_type: string; inputs: Record<string, unknown> }> };
+    await waitFor(async () => (await member.get(`/api/jobs/${good.json.id}`)).json.status === 'succeeded', {
+      timeoutMs: 120_000,
+      what: `the generate job\n${agent?.output()}`,
+    });
+    const prompt = comfy.requests.find((r) => r.path === '/prompt')!.body as {
+      prompt: Record<string, { class_type: string; inputs: Record<string, unknown> }>;
+    };
     expect(Object.values(prompt.prompt).find((n) => n.class_type === 'CheckpointLoaderSimple')!.inputs.ckpt_name).toBe(comfy.models.checkpoints[0]);
 
     const audit = (await admin.get('/api/admin/audit?action=agent.backends')).json.entries as Array<{ target: string; detail: Record<string, unknown> }>;
@@ -147,7 +183,10 @@ describe('backends managed from the portal', () => {
   });
 
   it('imports a workflow that fits, and refuses one naming the missing node and marker', { timeout: 120_000 }, async () => {
-    const shipped = JSON.parse(await readFile(new URL('../../gpu-agent/workflows/text-to-image.json', import.meta.url), 'utf8')) as Record<string, { class_type: string; inputs: Record<string, unknown>; _meta?: { title: string } }>;
+    const shipped = JSON.parse(await readFile(new URL('../../gpu-agent/workflows/text-to-image.json', import.meta.url), 'utf8')) as Record<
+      string,
+      { class_type: string; inputs: Record<string, unknown>; _meta?: { title: string } }
+    >;
     const ok = await admin.post(`/api/agents/${ID}/workflows`, { template: 'text-to-image', workflow: shipped });
     expect(ok.json).toEqual({ accepted: true, problems: [] });
     expect(JSON.parse(await readFile(join(dir.path, 'agent', 'workflows', 'text-to-image.json'), 'utf8'))).toMatchObject({ [Object.keys(shipped)[0]!]: {} });
@@ -176,10 +215,13 @@ describe('backends managed from the portal', () => {
     start();
     await online();
     // It starts with what it kept (ComfyUI only), then applies what was saved while it was away.
-    await waitFor(async () => {
-      const caps = await capabilities();
-      return caps.includes('llm') && !caps.includes('comfyui');
-    }, { timeoutMs: 90_000, what: `the saved settings applied after coming back\n${agent?.output()}` });
+    await waitFor(
+      async () => {
+        const caps = await capabilities();
+        return caps.includes('llm') && !caps.includes('comfyui');
+      },
+      { timeoutMs: 90_000, what: `the saved settings applied after coming back\n${agent?.output()}` },
+    );
     expect((await view()).backends).toMatchObject({ pending: false });
     expect(agent!.output()).toContain('backends as last set from the portal');
   });

@@ -38,28 +38,53 @@ describe('API fuzzing', () => {
     const out = await tempDir('hearth-fuzz-');
     try {
       const args = [
-        'run', `${t.url}/api/docs/json`,
-        '--checks', 'not_a_server_error',
-        '--max-examples', String(EXAMPLES_PER_OPERATION),
-        '--phases', process.env.HEARTH_FUZZ_PHASES ?? 'examples,fuzzing',
-        '--seed', process.env.HEARTH_FUZZ_SEED ?? '12',
-        '--workers', '2',
-        '--request-timeout', '20',
-        '--generation-database', 'none',
+        'run',
+        `${t.url}/api/docs/json`,
+        '--checks',
+        'not_a_server_error',
+        '--max-examples',
+        String(EXAMPLES_PER_OPERATION),
+        '--phases',
+        process.env.HEARTH_FUZZ_PHASES ?? 'examples,fuzzing',
+        '--seed',
+        process.env.HEARTH_FUZZ_SEED ?? '12',
+        '--workers',
+        '2',
+        '--request-timeout',
+        '20',
+        '--generation-database',
+        'none',
         // The admin's session is sent below; generated (hence invalid) bearer tokens would only earn 401s.
-        '--generation-with-security-parameters', 'false',
+        '--generation-with-security-parameters',
+        'false',
         '--no-color',
-        '--header', `cookie: ${admin.cookie}`,
-        '--header', `x-csrf-token: ${admin.csrf}`,
-        '--report', 'ndjson', '--report-dir', out.path,
-        '--exclude-path-regex', EXCLUDED,
+        '--header',
+        `cookie: ${admin.cookie}`,
+        '--header',
+        `x-csrf-token: ${admin.csrf}`,
+        '--report',
+        'ndjson',
+        '--report-dir',
+        out.path,
+        '--exclude-path-regex',
+        EXCLUDED,
       ];
       // Run in the scratch dir: schemathesis keeps a cache folder in its working directory.
       const result = await run(join(venv, 'bin', 'schemathesis'), args, { cwd: out.path, maxBuffer: 64 << 20, timeout: 480_000 }).then(
         (r) => ({ code: 0, output: r.stdout + r.stderr }),
         (err: { code?: number; stdout?: string; stderr?: string }) => ({ code: err.code ?? -1, output: `${err.stdout ?? ''}${err.stderr ?? ''}` }),
       );
-      const events = (await readFile(join(out.path, (await import('node:fs')).readdirSync(out.path).find((f) => f.endsWith('.ndjson'))!), 'utf8')).split('\n').filter(Boolean);
+      const events = (
+        await readFile(
+          join(
+            out.path,
+            (await import('node:fs')).readdirSync(out.path).find((f) => f.endsWith('.ndjson'))!,
+          ),
+          'utf8',
+        )
+      )
+        .split('\n')
+        .filter(Boolean);
       if (process.env.HEARTH_FUZZ_VERBOSE) console.log(result.output);
       expect(events.length).toBeGreaterThan(0);
       expect(result.output, result.output.slice(-6000)).toMatch(/\d+ passed/);

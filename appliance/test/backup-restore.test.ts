@@ -16,7 +16,9 @@ const KEY = 'the family backup key';
 /** Rows of every table that a backup must bring back exactly (the appliance's real schema). */
 function snapshot(t: TestAppliance): Record<string, unknown[]> {
   const db = t.running.app.db;
-  const tables = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+  const tables = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map(
+    (r) => r.name,
+  );
   return Object.fromEntries(tables.map((name) => [name, db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all()]));
 }
 
@@ -50,16 +52,22 @@ describe('backup download', () => {
     const res = await fetch(`${t.url}/api/admin/backup`, { headers: { cookie: admin.cookie! }, signal: ac.signal });
     expect(res.status).toBe(200);
     ac.abort();
-    const failed = await waitFor(async () => (await admin.get('/api/admin/audit?action=backup.failed')).json.entries[0], { what: 'the failed download in the audit log' });
+    const failed = await waitFor(async () => (await admin.get('/api/admin/audit?action=backup.failed')).json.entries[0], {
+      what: 'the failed download in the audit log',
+    });
     expect(failed.outcome).toBe('failed');
-    await waitFor(async () => (await readdir(tmpdir())).filter((n) => n.startsWith('hearth-archive-')).length <= scratchBefore.length, { what: 'the scratch copy removed' });
+    await waitFor(async () => (await readdir(tmpdir())).filter((n) => n.startsWith('hearth-archive-')).length <= scratchBefore.length, {
+      what: 'the scratch copy removed',
+    });
     expect((await t.client().get('/healthz')).status).toBe(200);
   });
 });
 
 describe('backup → wipe → restore', () => {
   it('brings back users, sessions, jobs and media identical, and the family just carries on', async () => {
-    const photo = await sharp({ create: { width: 80, height: 60, channels: 3, background: { r: 200, g: 120, b: 40 } } }).png().toBuffer();
+    const photo = await sharp({ create: { width: 80, height: 60, channels: 3, background: { r: 200, g: 120, b: 40 } } })
+      .png()
+      .toBuffer();
     const form = new FormData();
     form.append('file', new Blob([photo], { type: 'image/png' }), 'sunset.png');
     const uploaded = await member.post('/api/media', form);

@@ -57,7 +57,18 @@ describe('creating and saving', () => {
     next.pages[0]!.panels[0]!.mediaId = pic;
     next.pages[0]!.panels[0]!.crop = { x: 0.3, y: 0.6, zoom: 1.5 };
     next.pages[0]!.panels[0]!.characters = ['mum'];
-    next.pages[0]!.panels[0]!.bubbles.push({ id: 'b1', kind: 'shout', speaker: 'mum', text: 'Where is my sock?!', x: 0.1, y: 0.05, w: 0.5, h: 0.25, tail: { x: 0.3, y: 0.8 }, byHand: true });
+    next.pages[0]!.panels[0]!.bubbles.push({
+      id: 'b1',
+      kind: 'shout',
+      speaker: 'mum',
+      text: 'Where is my sock?!',
+      x: 0.1,
+      y: 0.05,
+      w: 0.5,
+      h: 0.25,
+      tail: { x: 0.3, y: 0.8 },
+      byHand: true,
+    });
     next.pages.push({ id: 'p2', layout: 'strip', panels: [] });
     const saved = await mum.put(`/api/comics/${comic.id}`, next, { 'if-match': etag });
     expect(saved.status, saved.text).toBe(200);
@@ -101,25 +112,44 @@ describe('bad input names the field and saves nothing', () => {
   }
   const bubble = { id: 'b', kind: 'speech' as const, speaker: '' as const, text: 'Hi', x: 0.1, y: 0.1, w: 0.3, h: 0.2, tail: null, byHand: true };
 
-  it('a bubble outside its panel', () => rejected((c) => { c.pages[0]!.panels[0]!.bubbles.push({ ...bubble, x: 0.8, w: 0.3 }); }, /pages\.0\.panels\.0\.bubbles\.0\.w.*right edge/));
-  it('text too long', () => rejected((c) => { c.pages[0]!.panels[0]!.bubbles.push({ ...bubble, text: 'x'.repeat(201) }); }, /body\.pages\.0\.panels\.0\.bubbles\.0\.text/));
-  it('an unknown layout', () => rejected((c) => { (c.pages[0] as { layout: string }).layout = 'seven'; }, /body\.pages\.0\.layout/));
-  it('a panel in a slot the layout lacks', () => rejected((c) => { c.pages[0]!.panels[0]!.slot = 5; }, /pages\.0\.panels\.0\.slot/));
-  it('someone else\'s private picture', async () => {
+  it('a bubble outside its panel', () =>
+    rejected((c) => {
+      c.pages[0]!.panels[0]!.bubbles.push({ ...bubble, x: 0.8, w: 0.3 });
+    }, /pages\.0\.panels\.0\.bubbles\.0\.w.*right edge/));
+  it('text too long', () =>
+    rejected((c) => {
+      c.pages[0]!.panels[0]!.bubbles.push({ ...bubble, text: 'x'.repeat(201) });
+    }, /body\.pages\.0\.panels\.0\.bubbles\.0\.text/));
+  it('an unknown layout', () =>
+    rejected((c) => {
+      (c.pages[0] as { layout: string }).layout = 'seven';
+    }, /body\.pages\.0\.layout/));
+  it('a panel in a slot the layout lacks', () =>
+    rejected((c) => {
+      c.pages[0]!.panels[0]!.slot = 5;
+    }, /pages\.0\.panels\.0\.slot/));
+  it("someone else's private picture", async () => {
     const dads = await photo(dad, '#36c');
-    await rejected((c) => { c.pages[0]!.panels[1]!.mediaId = dads; }, /pages\.0\.panels\.1\.mediaId.*not yours to use/);
+    await rejected((c) => {
+      c.pages[0]!.panels[1]!.mediaId = dads;
+    }, /pages\.0\.panels\.1\.mediaId.*not yours to use/);
   });
   it('a tail on a caption, and a speaker who is not in the comic', async () => {
-    await rejected((c) => { c.pages[0]!.panels[0]!.bubbles.push({ ...bubble, kind: 'caption', tail: { x: 0.5, y: 0.5 } }); }, /bubbles\.0\.tail/);
-    await rejected((c) => { c.pages[0]!.panels[0]!.bubbles.push({ ...bubble, speaker: 'ghost' }); }, /bubbles\.0\.speaker/);
+    await rejected((c) => {
+      c.pages[0]!.panels[0]!.bubbles.push({ ...bubble, kind: 'caption', tail: { x: 0.5, y: 0.5 } });
+    }, /bubbles\.0\.tail/);
+    await rejected((c) => {
+      c.pages[0]!.panels[0]!.bubbles.push({ ...bubble, speaker: 'ghost' });
+    }, /bubbles\.0\.speaker/);
   });
-  it('too many bubbles in a panel', () => rejected((c) => {
-    c.pages[0]!.panels[0]!.bubbles = Array.from({ length: 7 }, (_, i) => ({ ...bubble, id: `b${i}` }));
-  }, /bubbles/));
+  it('too many bubbles in a panel', () =>
+    rejected((c) => {
+      c.pages[0]!.panels[0]!.bubbles = Array.from({ length: 7 }, (_, i) => ({ ...bubble, id: `b${i}` }));
+    }, /bubbles/));
 });
 
 describe('who may see and change a comic', () => {
-  it('a private comic is the author\'s (and admins\'); shared ones are seen by the family but changed only by the author', async () => {
+  it("a private comic is the author's (and admins'); shared ones are seen by the family but changed only by the author", async () => {
     const { comic, etag } = await create(mum, 'Private');
     expect((await dad.get(`/api/comics/${comic.id}`)).status).toBe(404);
     expect((await kid.get(`/api/comics/${comic.id}`)).status).toBe(404);

@@ -20,15 +20,40 @@ function problems(env: NodeJS.ProcessEnv): string[] {
 describe('HEARTH_* configuration', () => {
   it('has defaults for everything and converts strings to the schema types', () => {
     expect(loadConfig({})).toEqual({
-      host: '0.0.0.0', port: 8080, dataDir: resolve('data'), redisUrl: undefined, mqttUrl: undefined, mqttHost: '127.0.0.1', mqttPort: undefined,
-      trustProxy: false, publicUrl: undefined, logLevel: 'info', sqliteCacheMiB: 8, metricsToken: undefined, backupKey: undefined,
+      host: '0.0.0.0',
+      port: 8080,
+      dataDir: resolve('data'),
+      redisUrl: undefined,
+      mqttUrl: undefined,
+      mqttHost: '127.0.0.1',
+      mqttPort: undefined,
+      trustProxy: false,
+      publicUrl: undefined,
+      logLevel: 'info',
+      sqliteCacheMiB: 8,
+      metricsToken: undefined,
+      backupKey: undefined,
     });
     const c = loadConfig({
-      HEARTH_PORT: ' 9090 ', HEARTH_HOST: '127.0.0.1', HEARTH_DATA_DIR: '/var/lib/hearth', REDIS_URL: 'redis://:pw@10.0.0.2:6379',
-      MQTT_URL: 'mqtt://appliance:pw@10.0.0.2:1883', HEARTH_TRUST_PROXY: '1', HEARTH_PUBLIC_URL: 'https://hearth.example/', LOG_LEVEL: 'debug',
+      HEARTH_PORT: ' 9090 ',
+      HEARTH_HOST: '127.0.0.1',
+      HEARTH_DATA_DIR: '/var/lib/hearth',
+      REDIS_URL: 'redis://:pw@10.0.0.2:6379',
+      MQTT_URL: 'mqtt://appliance:pw@10.0.0.2:1883',
+      HEARTH_TRUST_PROXY: '1',
+      HEARTH_PUBLIC_URL: 'https://hearth.example/',
+      LOG_LEVEL: 'debug',
       HEARTH_SQLITE_CACHE_MIB: '4',
     });
-    expect(c).toMatchObject({ port: 9090, host: '127.0.0.1', dataDir: '/var/lib/hearth', trustProxy: 1, publicUrl: 'https://hearth.example/', logLevel: 'debug', sqliteCacheMiB: 4 });
+    expect(c).toMatchObject({
+      port: 9090,
+      host: '127.0.0.1',
+      dataDir: '/var/lib/hearth',
+      trustProxy: 1,
+      publicUrl: 'https://hearth.example/',
+      logLevel: 'debug',
+      sqliteCacheMiB: 4,
+    });
     expect(loadConfig({ HEARTH_TRUST_PROXY: 'true' }).trustProxy).toBe(1);
     expect(loadConfig({ HEARTH_TRUST_PROXY: 'false' }).trustProxy).toBe(false);
     expect(loadConfig({ HEARTH_TRUST_PROXY: '10.0.0.1, 10.0.0.0/8' }).trustProxy).toEqual(['10.0.0.1', '10.0.0.0/8']);
@@ -42,7 +67,11 @@ describe('HEARTH_* configuration', () => {
     expect(problems({ HEARTH_PORT: '70000' })).toEqual(['HEARTH_PORT must be a port number from 0 to 65535, got "70000"']);
     expect(problems({ HEARTH_PORT: '80.5' })).toEqual(['HEARTH_PORT must be a port number from 0 to 65535, got "80.5"']);
     const all = problems({
-      HEARTH_PORT: '-1', HEARTH_TRUST_PROXY: 'yes please', LOG_LEVEL: 'loud', HEARTH_PUBLIC_URL: 'hearth.local', HEARTH_SQLITE_CACHE_MIB: '0',
+      HEARTH_PORT: '-1',
+      HEARTH_TRUST_PROXY: 'yes please',
+      LOG_LEVEL: 'loud',
+      HEARTH_PUBLIC_URL: 'hearth.local',
+      HEARTH_SQLITE_CACHE_MIB: '0',
       HEARTH_HOST: 'bad host',
     });
     expect(all).toEqual([
@@ -56,16 +85,26 @@ describe('HEARTH_* configuration', () => {
   });
 
   it('never repeats the value of a variable that can hold a password', () => {
-    const p = problems({ REDIS_URL: 'http://:hunter2hunter2@redis', MQTT_URL: 'tcp://u:hunter2hunter2@broker', HEARTH_METRICS_TOKEN: 'hunter2 hunter2', HEARTH_BACKUP_KEY: 'hunter2' });
+    const p = problems({
+      REDIS_URL: 'http://:hunter2hunter2@redis',
+      MQTT_URL: 'tcp://u:hunter2hunter2@broker',
+      HEARTH_METRICS_TOKEN: 'hunter2 hunter2',
+      HEARTH_BACKUP_KEY: 'hunter2',
+    });
     expect(p).toEqual([
-      'REDIS_URL must be a redis:// or rediss:// URL', 'MQTT_URL must be an mqtt://, mqtts://, ws:// or wss:// URL',
-      'HEARTH_METRICS_TOKEN must be 16–200 printable characters without spaces', 'HEARTH_BACKUP_KEY must be at least 12 characters',
+      'REDIS_URL must be a redis:// or rediss:// URL',
+      'MQTT_URL must be an mqtt://, mqtts://, ws:// or wss:// URL',
+      'HEARTH_METRICS_TOKEN must be 16–200 printable characters without spaces',
+      'HEARTH_BACKUP_KEY must be at least 12 characters',
     ]);
     expect(p.join('\n')).not.toContain('hunter2');
   });
 
   it('takes a new setting as one schema entry', () => {
-    const schema = Type.Object({ ...ApplianceEnv.properties, HEARTH_EXAMPLE_HOPS: Type.Integer({ minimum: 0, maximum: 5, default: 0, hint: 'a number of proxies from 0 to 5' }) });
+    const schema = Type.Object({
+      ...ApplianceEnv.properties,
+      HEARTH_EXAMPLE_HOPS: Type.Integer({ minimum: 0, maximum: 5, default: 0, hint: 'a number of proxies from 0 to 5' }),
+    });
     expect(parseEnv(schema, { HEARTH_EXAMPLE_HOPS: '2' }).HEARTH_EXAMPLE_HOPS).toBe(2);
     expect(() => parseEnv(schema, { HEARTH_EXAMPLE_HOPS: 'two' })).toThrow(/HEARTH_EXAMPLE_HOPS must be a number of proxies from 0 to 5, got "two"/);
   });

@@ -54,7 +54,11 @@ async function fillDisk(): Promise<void> {
   } finally {
     // Whatever still fits in a smaller write goes too: not a byte left.
     for (const size of [4096, 512, 1]) {
-      try { for (;;) await f.write(Buffer.alloc(size)); } catch { /* full */ }
+      try {
+        for (;;) await f.write(Buffer.alloc(size));
+      } catch {
+        /* full */
+      }
     }
     await f.close().catch(() => undefined);
   }

@@ -18,11 +18,12 @@ let redis: RedisInstance;
 let data: Awaited<ReturnType<typeof tempDir>>;
 let config: ApplianceConfig;
 
-const listen = (port: number) => new Promise<Server | null>((resolve) => {
-  const srv = createServer();
-  srv.once('error', () => resolve(null));
-  srv.listen(port, '127.0.0.1', () => resolve(srv));
-});
+const listen = (port: number) =>
+  new Promise<Server | null>((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(null));
+    srv.listen(port, '127.0.0.1', () => resolve(srv));
+  });
 const close = (srv: Server | null) => new Promise<void>((resolve) => (srv ? srv.close(() => resolve()) : resolve()));
 const portOf = (url: string) => Number(new URL(url).port);
 const savedPort = async () => (JSON.parse(await readFile(join(data.path, 'settings.json'), 'utf8')) as { embeddedMqtt?: { port: number } }).embeddedMqtt?.port;
@@ -31,8 +32,15 @@ beforeAll(async () => {
   redis = await startRedis();
   data = await tempDir('hearth-mqtt-port-');
   config = {
-    host: '127.0.0.1', port: 0, dataDir: data.path, redisUrl: redis.url, mqttUrl: undefined, mqttHost: '127.0.0.1',
-    trustProxy: false, publicUrl: undefined, logLevel: process.env.HEARTH_TEST_LOG ?? 'silent',
+    host: '127.0.0.1',
+    port: 0,
+    dataDir: data.path,
+    redisUrl: redis.url,
+    mqttUrl: undefined,
+    mqttHost: '127.0.0.1',
+    trustProxy: false,
+    publicUrl: undefined,
+    logLevel: process.env.HEARTH_TEST_LOG ?? 'silent',
   };
 });
 

@@ -28,7 +28,13 @@ async function deviceToken(kind: 'agent' | 'home-assistant' | 'kiosk', name: str
 }
 
 function connect(opts: { username?: string; password?: string; clientId?: string }): Promise<MqttClient> {
-  const c = mqtt.connect(brokerUrl, { reconnectPeriod: 0, connectTimeout: 5000, clientId: opts.clientId ?? `test-${Math.random().toString(36).slice(2)}`, username: opts.username, password: opts.password });
+  const c = mqtt.connect(brokerUrl, {
+    reconnectPeriod: 0,
+    connectTimeout: 5000,
+    clientId: opts.clientId ?? `test-${Math.random().toString(36).slice(2)}`,
+    username: opts.username,
+    password: opts.password,
+  });
   clients.push(c);
   return new Promise((resolve, reject) => {
     c.once('connect', () => resolve(c));
@@ -51,7 +57,14 @@ async function audit(action: string): Promise<Array<Record<string, unknown>>> {
 }
 
 const announcement = (agentId: string, extra: Partial<AgentAnnouncement> = {}): AgentAnnouncement => ({
-  agentId, name: agentId, version: '1.0.0', capabilities: ['builtin'], macs: [], gpus: [], acceptingJobs: true, ...extra,
+  agentId,
+  name: agentId,
+  version: '1.0.0',
+  capabilities: ['builtin'],
+  macs: [],
+  gpus: [],
+  acceptingJobs: true,
+  ...extra,
 });
 
 /** An agent as the gpu-agent signs in: `agent-<id>`, its token, client id `hearth-agent-<id>`. */
@@ -63,15 +76,23 @@ async function agent(agentId: string, token: string) {
   return c;
 }
 
-const agents = async () => (await admin.get('/api/agents')).json.agents as Array<{ agentId: string; availability: string; capabilities: string[]; acceptingJobs: boolean }>;
+const agents = async () =>
+  (await admin.get('/api/agents')).json.agents as Array<{ agentId: string; availability: string; capabilities: string[]; acceptingJobs: boolean }>;
 
 beforeAll(async () => {
   redis = await startRedis();
   data = await tempDir('hearth-embedded-mqtt-');
   config = {
-    host: '127.0.0.1', port: 0, dataDir: data.path, redisUrl: redis.url, mqttUrl: undefined,
-    mqttHost: '127.0.0.1', mqttPort: await freePort(),
-    trustProxy: false, publicUrl: undefined, logLevel: process.env.HEARTH_TEST_LOG ?? 'silent',
+    host: '127.0.0.1',
+    port: 0,
+    dataDir: data.path,
+    redisUrl: redis.url,
+    mqttUrl: undefined,
+    mqttHost: '127.0.0.1',
+    mqttPort: await freePort(),
+    trustProxy: false,
+    publicUrl: undefined,
+    logLevel: process.env.HEARTH_TEST_LOG ?? 'silent',
   };
   running = await startAppliance(config, { capabilities: (c, log, cfg) => productCapabilities(cfg, c, log) });
   brokerUrl = running.connections.mqttUrl;
@@ -94,10 +115,14 @@ describe('the embedded MQTT broker', () => {
   it('refuses anonymous clients, wrong passwords, kiosk tokens and made-up users', async () => {
     await expect(connect({})).rejects.toThrow(/Bad username or password|Not authorized|closed/i);
     await expect(connect({ username: 'homeassistant', password: 'guess' })).rejects.toThrow(/Bad username or password|Not authorized/i);
-    await expect(connect({ username: 'appliance', password: 'guess', clientId: 'hearth-appliance-1' })).rejects.toThrow(/Bad username or password|Not authorized/i);
+    await expect(connect({ username: 'appliance', password: 'guess', clientId: 'hearth-appliance-1' })).rejects.toThrow(
+      /Bad username or password|Not authorized/i,
+    );
     const kiosk = await deviceToken('kiosk', 'hall display');
     await expect(connect({ username: 'homeassistant', password: kiosk })).rejects.toThrow(/Bad username or password|Not authorized/i);
-    await expect(connect({ username: 'agent-hall', password: kiosk, clientId: 'hearth-agent-hall' })).rejects.toThrow(/Bad username or password|Not authorized/i);
+    await expect(connect({ username: 'agent-hall', password: kiosk, clientId: 'hearth-agent-hall' })).rejects.toThrow(
+      /Bad username or password|Not authorized/i,
+    );
     await expect(connect({ username: 'root', password: kiosk })).rejects.toThrow(/Bad username or password|Not authorized/i);
   });
 
@@ -105,7 +130,9 @@ describe('the embedded MQTT broker', () => {
     const token = await deviceToken('home-assistant', 'Home Assistant');
     // Its token is not an agent's, nor may it take a Hearth client id.
     await expect(connect({ username: 'agent-ha', password: token, clientId: 'hearth-agent-ha' })).rejects.toThrow(/Bad username or password|Not authorized/i);
-    await expect(connect({ username: 'homeassistant', password: token, clientId: 'hearth-appliance-99' })).rejects.toThrow(/Bad username or password|Not authorized/i);
+    await expect(connect({ username: 'homeassistant', password: token, clientId: 'hearth-appliance-99' })).rejects.toThrow(
+      /Bad username or password|Not authorized/i,
+    );
 
     const ha = await connect({ username: 'homeassistant', password: token });
     const state = new Promise<string>((resolve) => ha.on('message', (topic, payload) => topic === applianceTopics().state && resolve(payload.toString())));
@@ -170,7 +197,10 @@ describe('the embedded MQTT broker', () => {
     expect((await admin.put('/api/admin/settings/job-waiting', { queueWithoutComputer: true })).status).toBe(200);
     const job = await admin.post('/api/jobs', { type: 'image.generate', input: { prompt: 'a lighthouse at dusk' } });
     expect(job.status, job.text).toBe(201);
-    await waitFor(async () => (await admin.get(`/api/jobs/${job.json.id}`)).json.status === 'waiting_for_gpu', { timeoutMs: 10_000, what: 'the job waits for a GPU' });
+    await waitFor(async () => (await admin.get(`/api/jobs/${job.json.id}`)).json.status === 'waiting_for_gpu', {
+      timeoutMs: 10_000,
+      what: 'the job waits for a GPU',
+    });
 
     const fake = announcement('gpu-rig', { capabilities: ['comfyui', 'llm', 'builtin'], macs: ['de:ad:be:ef:00:01'] });
     // Anonymous: not even connected. With another agent's token: refused, the token is bound to "pc".
@@ -208,7 +238,14 @@ describe('the embedded MQTT broker', () => {
     await ha.publishAsync(agentTopics('office').command('accepting'), 'OFF', { qos: 1 });
     await waitFor(() => got.length === 1, { timeoutMs: 10_000 });
     expect(got).toEqual(['hearth/agent/office/cmd/accepting=OFF']);
-    expect(await audit('agent.command')).toEqual([expect.objectContaining({ actorKind: 'home-assistant', actorName: 'HA for agents', target: 'agent:office', detail: { via: 'mqtt', command: 'accepting', payload: 'OFF' } })]);
+    expect(await audit('agent.command')).toEqual([
+      expect.objectContaining({
+        actorKind: 'home-assistant',
+        actorName: 'HA for agents',
+        target: 'agent:office',
+        detail: { via: 'mqtt', command: 'accepting', payload: 'OFF' },
+      }),
+    ]);
   });
 });
 

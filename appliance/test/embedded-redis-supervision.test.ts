@@ -38,8 +38,26 @@ beforeAll(async () => {
   mosquitto = await startMosquitto();
   data = await tempDir('hearth-embedded-redis-');
   running = await startAppliance(
-    { host: '127.0.0.1', port: 0, dataDir: data.path, redisUrl: undefined, mqttUrl: mosquitto.url, trustProxy: false, publicUrl: undefined, logLevel: process.env.HEARTH_TEST_LOG ?? 'silent' },
-    { capabilities: (connections, log) => jobCapabilities({ dataDir: `${data.path}/media`, version: 'test-1', connections, log, tuning: { wakeIntervalMs: 0, jobs: { tickMs: 100, stallIntervalMs: 1000 } } }) },
+    {
+      host: '127.0.0.1',
+      port: 0,
+      dataDir: data.path,
+      redisUrl: undefined,
+      mqttUrl: mosquitto.url,
+      trustProxy: false,
+      publicUrl: undefined,
+      logLevel: process.env.HEARTH_TEST_LOG ?? 'silent',
+    },
+    {
+      capabilities: (connections, log) =>
+        jobCapabilities({
+          dataDir: `${data.path}/media`,
+          version: 'test-1',
+          connections,
+          log,
+          tuning: { wakeIntervalMs: 0, jobs: { tickMs: 100, stallIntervalMs: 1000 } },
+        }),
+    },
   );
   admin = new HttpClient(running.url);
   expect((await admin.post('/api/onboarding', { username: 'admin', displayName: 'Admin', password: TEST_PASSWORD })).status).toBe(201);
@@ -55,7 +73,10 @@ describe('the embedded redis-server', () => {
   it('comes back by itself after kill -9, with its queue', async () => {
     const pc = await announceAgent(mosquitto.url, { agentId: 'pc', capabilities: ['comfyui'] });
     try {
-      await waitFor(async () => (await admin.get('/api/agents')).json.agents.some((a: { availability: string }) => a.availability === 'online'), { timeoutMs: 10_000, what: 'the agent online' });
+      await waitFor(async () => (await admin.get('/api/agents')).json.agents.some((a: { availability: string }) => a.availability === 'online'), {
+        timeoutMs: 10_000,
+        what: 'the agent online',
+      });
       const job = (await admin.post('/api/jobs', { type: 'image.generate', input: { prompt: 'a lighthouse at dusk' } })).json;
       expect(job.status).toBe('queued');
       expect(await running.connections.redis.hexists('hearth:jobs:comfyui:jobs', job.id)).toBe(1);
@@ -65,10 +86,13 @@ describe('the embedded redis-server', () => {
       expect(pid).toBeDefined();
       process.kill(pid!, 'SIGKILL');
       // While it is down, /readyz says so and why (the first restart waits about 250 ms).
-      const down = await waitFor(async () => {
-        const r = await readyz();
-        return r.status === 503 && r.body.checks['embedded-redis']?.ok === false ? r : null;
-      }, { timeoutMs: 10_000, intervalMs: 10, what: '/readyz 503 while redis-server restarts' });
+      const down = await waitFor(
+        async () => {
+          const r = await readyz();
+          return r.status === 503 && r.body.checks['embedded-redis']?.ok === false ? r : null;
+        },
+        { timeoutMs: 10_000, intervalMs: 10, what: '/readyz 503 while redis-server restarts' },
+      );
       expect(down.body.checks['embedded-redis']!.error).toMatch(/embedded redis-server exited \(SIGKILL\); restarting it/);
 
       await waitFor(async () => (await readyz()).status === 200, { timeoutMs: 30_000, intervalMs: 100, what: '/readyz 200 again' });

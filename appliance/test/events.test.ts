@@ -1,7 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@hearth/testkit';
 import type { HttpClient } from './support/http-client.js';
-import { announceAgent, deviceClient, openEvents, png, reportProgress, startInlineWorker, startJobsAppliance, uploadForm, type JobsAppliance } from './jobs-fixtures.js';
+import {
+  announceAgent,
+  deviceClient,
+  openEvents,
+  png,
+  reportProgress,
+  startInlineWorker,
+  startJobsAppliance,
+  uploadForm,
+  type JobsAppliance,
+} from './jobs-fixtures.js';
 
 let h: JobsAppliance;
 let admin: HttpClient;
@@ -40,15 +50,25 @@ describe('GET /api/events', () => {
     try {
       const pic = (await alice.post('/api/media', uploadForm(await png()))).json;
       const job = (await alice.post('/api/jobs', { type: 'image.upscale', input: { mediaId: pic.id } })).json;
-      const jobEvents = (s: { events: Array<{ type: string; data: unknown }> }) => s.events.filter((e) => (e.type === 'job' && (e.data as { id: string }).id === job.id) || (e.type === 'job.progress' && (e.data as { jobId: string }).jobId === job.id));
-      const statuses = (s: Parameters<typeof jobEvents>[0]) => jobEvents(s).filter((e) => e.type === 'job').map((e) => (e.data as { status: string }).status);
+      const jobEvents = (s: { events: Array<{ type: string; data: unknown }> }) =>
+        s.events.filter(
+          (e) =>
+            (e.type === 'job' && (e.data as { id: string }).id === job.id) || (e.type === 'job.progress' && (e.data as { jobId: string }).jobId === job.id),
+        );
+      const statuses = (s: Parameters<typeof jobEvents>[0]) =>
+        jobEvents(s)
+          .filter((e) => e.type === 'job')
+          .map((e) => (e.data as { status: string }).status);
       await waitFor(() => statuses(streams.alice).includes('succeeded') && statuses(streams.admin).includes('succeeded'), { timeoutMs: 10_000 });
       expect(statuses(streams.alice)).toEqual(['queued', 'running', 'succeeded']);
-      expect(jobEvents(streams.alice).some((e) => e.type === 'job.progress' && (e.data as { progress: { stage: string } }).progress.stage === 'half way')).toBe(true);
+      expect(jobEvents(streams.alice).some((e) => e.type === 'job.progress' && (e.data as { progress: { stage: string } }).progress.stage === 'half way')).toBe(
+        true,
+      );
       expect(jobEvents(streams.bob)).toEqual([]);
       expect(jobEvents(streams.kiosk)).toEqual([]);
       // Alice's private, pending picture: she and admins hear of it, Bob and the kiosk do not.
-      const mediaFor = (s: { events: Array<{ type: string; data: unknown }> }) => s.events.filter((e) => e.type === 'media' && (e.data as { id: string }).id === pic.id);
+      const mediaFor = (s: { events: Array<{ type: string; data: unknown }> }) =>
+        s.events.filter((e) => e.type === 'media' && (e.data as { id: string }).id === pic.id);
       expect(mediaFor(streams.alice)).toHaveLength(1);
       expect(mediaFor(streams.bob)).toHaveLength(0);
       expect(mediaFor(streams.kiosk)).toHaveLength(0);
@@ -65,7 +85,14 @@ describe('GET /api/events', () => {
   it('drops a client that stops reading instead of buffering without bound', async () => {
     const hub = h.app.events;
     let ended = false;
-    const slow = { principal: { kind: 'user', id: 1, role: 'admin', name: 'A' } as const, backlog: () => 10 * 1024 * 1024, write: () => undefined, close: () => { ended = true; } };
+    const slow = {
+      principal: { kind: 'user', id: 1, role: 'admin', name: 'A' } as const,
+      backlog: () => 10 * 1024 * 1024,
+      write: () => undefined,
+      close: () => {
+        ended = true;
+      },
+    };
     hub.add(slow);
     const before = hub.size;
     hub.publish({ type: 'kiosk.control', data: { nightMode: true, page: 'home' } }, () => true);

@@ -10,7 +10,13 @@ let h: JobsAppliance;
 let admin: HttpClient;
 
 beforeAll(async () => {
-  h = await startJobsAppliance({ extra: [async (app) => { await app.register(kioskFeedPlugin, { version: 'test-1', publicUrl: undefined }); }] });
+  h = await startJobsAppliance({
+    extra: [
+      async (app) => {
+        await app.register(kioskFeedPlugin, { version: 'test-1', publicUrl: undefined });
+      },
+    ],
+  });
   admin = await h.t.admin();
 });
 afterAll(() => h?.close());
@@ -24,10 +30,22 @@ async function refused(res: Promise<{ status: number; json: unknown }>, status =
 
 describe('structured field errors', () => {
   it('route schemas (Ajv): unknown, missing, out of range, wrong type, one of', async () => {
-    expect(await refused(admin.post('/api/admin/invites', { role: 'member', sneaky: 1 }))).toMatchObject({ code: 'unknown-field', field: 'sneaky', message: 'body has an unknown field "sneaky"' });
+    expect(await refused(admin.post('/api/admin/invites', { role: 'member', sneaky: 1 }))).toMatchObject({
+      code: 'unknown-field',
+      field: 'sneaky',
+      message: 'body has an unknown field "sneaky"',
+    });
     expect(await refused(admin.post('/api/admin/invites', {}))).toMatchObject({ code: 'required', field: 'role' });
-    expect(await refused(admin.post('/api/admin/invites', { role: 'member', expiresInHours: 0 }))).toMatchObject({ code: 'too-small', field: 'expiresInHours', params: { limit: 1 } });
-    expect(await refused(admin.put('/api/admin/settings/wake-on-lan', { broadcastAddress: '10.0.0.255', port: 70_000, extraTargets: [] }))).toMatchObject({ code: 'too-large', field: 'port', params: { limit: 65535 } });
+    expect(await refused(admin.post('/api/admin/invites', { role: 'member', expiresInHours: 0 }))).toMatchObject({
+      code: 'too-small',
+      field: 'expiresInHours',
+      params: { limit: 1 },
+    });
+    expect(await refused(admin.put('/api/admin/settings/wake-on-lan', { broadcastAddress: '10.0.0.255', port: 70_000, extraTargets: [] }))).toMatchObject({
+      code: 'too-large',
+      field: 'port',
+      params: { limit: 65535 },
+    });
     const role = await refused(admin.post('/api/admin/invites', { role: 'wizard' }));
     expect(role).toMatchObject({ code: 'one-of', field: 'role' });
     expect(role.params?.allowed).toContain('"member"');
@@ -38,10 +56,24 @@ describe('structured field errors', () => {
     const pic = (await admin.post('/api/media', uploadForm(await png()))).json;
     const scale = await refused(admin.post('/api/jobs', { type: 'image.upscale', input: { mediaId: pic.id, scale: 3 } }));
     expect(scale).toMatchObject({ code: 'one-of', field: 'input.scale', message: 'input.scale must be 2 or 4', params: { allowed: '2, 4' } });
-    expect(await refused(admin.post('/api/jobs', { type: 'image.upscale', input: { mediaId: pic.id, colour: 'red' } }))).toMatchObject({ code: 'unknown-field', field: 'input.colour' });
+    expect(await refused(admin.post('/api/jobs', { type: 'image.upscale', input: { mediaId: pic.id, colour: 'red' } }))).toMatchObject({
+      code: 'unknown-field',
+      field: 'input.colour',
+    });
     expect(await refused(admin.post('/api/jobs', { type: 'no.such', input: {} }))).toMatchObject({ code: 'one-of', field: 'type' });
     expect(await refused(admin.put('/api/admin/settings/quotas', { admin: null, member: 'ten', child: 1 }))).toMatchObject({ code: 'type', field: 'member' });
-    const overlap = { columns: 2, rows: 1, tiles: [{ type: 'clock', x: 0, y: 0, w: 2, h: 1, options: {} }, { type: 'agents', x: 1, y: 0, w: 1, h: 1, options: {} }], night: { from: '22:00', to: '06:00', scheduled: false, brightness: 0.5 }, slideshow: { intervalS: 30 }, burnIn: { shiftPx: 0, everyS: 60 }, staleAfterS: 90 };
+    const overlap = {
+      columns: 2,
+      rows: 1,
+      tiles: [
+        { type: 'clock', x: 0, y: 0, w: 2, h: 1, options: {} },
+        { type: 'agents', x: 1, y: 0, w: 1, h: 1, options: {} },
+      ],
+      night: { from: '22:00', to: '06:00', scheduled: false, brightness: 0.5 },
+      slideshow: { intervalS: 30 },
+      burnIn: { shiftPx: 0, everyS: 60 },
+      staleAfterS: 90,
+    };
     expect(await refused(admin.put('/api/admin/kiosk/layout', overlap))).toMatchObject({ code: 'invalid', field: 'tiles.1' });
   });
 

@@ -37,11 +37,20 @@ describe.each(testedHaVersions())('admin smart-home control against a real Home 
     await placeInArea(ha, 'light.kitchen', 'Kitchen');
     t = await startTestAppliance({
       capabilities: (_c, log) => [
-        async (app) => { await app.register(eventsPlugin, { version: 'test' }); },
-        async (app) => { await app.register(homeAssistantPlugin, { log, link: { backoffMinMs: 200, backoffMaxMs: 1000, requestTimeoutMs: 5000, startPollMs: 300 } }); },
+        async (app) => {
+          await app.register(eventsPlugin, { version: 'test' });
+        },
+        async (app) => {
+          await app.register(homeAssistantPlugin, { log, link: { backoffMinMs: 200, backoffMaxMs: 1000, requestTimeoutMs: 5000, startPollMs: 300 } });
+        },
       ],
       logLevel: 'debug',
-      logDestination: new Writable({ write(chunk, _enc, done) { logLines.push(String(chunk)); done(); } }),
+      logDestination: new Writable({
+        write(chunk, _enc, done) {
+          logLines.push(String(chunk));
+          done();
+        },
+      }),
     });
     admin = recording(await t.admin());
   }, 240_000);
@@ -76,7 +85,9 @@ describe.each(testedHaVersions())('admin smart-home control against a real Home 
       const res = await admin.get('/api/ha/entities');
       expect(res.status).toBe(200);
       const kitchen = res.json.areas.find((a: { name: string }) => a.name === 'Kitchen');
-      expect(kitchen.domains).toEqual([{ domain: 'light', entities: [expect.objectContaining({ entityId: 'light.kitchen', name: 'Kitchen light', controllable: true })] }]);
+      expect(kitchen.domains).toEqual([
+        { domain: 'light', entities: [expect.objectContaining({ entityId: 'light.kitchen', name: 'Kitchen light', controllable: true })] },
+      ]);
       expect((await admin.get('/api/ha/areas')).json.areas.map((a: { name: string }) => a.name)).toContain('Kitchen');
     });
 
@@ -119,7 +130,9 @@ describe.each(testedHaVersions())('admin smart-home control against a real Home 
       const log = await admin.get('/api/admin/audit?action=ha.service&limit=100');
       const outcomes = log.json.entries.map((e: { outcome: string }) => e.outcome);
       expect(outcomes).toEqual(expect.arrayContaining(['ok', 'failed', 'denied']));
-      const failed = log.json.entries.find((e: { outcome: string; detail: { data: { brightness?: string } } }) => e.outcome === 'failed' && e.detail.data.brightness);
+      const failed = log.json.entries.find(
+        (e: { outcome: string; detail: { data: { brightness?: string } } }) => e.outcome === 'failed' && e.detail.data.brightness,
+      );
       expect(failed).toMatchObject({ actorName: 'Admin', target: 'light.kitchen', detail: { service: 'light.turn_on', data: { brightness: 'very' } } });
       expect(failed.detail.result).toMatch(/brightness/);
     });
@@ -137,7 +150,16 @@ describe.each(testedHaVersions())('admin smart-home control against a real Home 
       }
       expect((await child.get('/api/kiosk/entities')).status).toBe(403);
 
-      expect((await admin.put('/api/admin/kiosk/entities', { entities: [{ entityId: 'light.kitchen', allowToggle: true }, { entityId: 'lock.front_door', allowToggle: false }] })).status).toBe(200);
+      expect(
+        (
+          await admin.put('/api/admin/kiosk/entities', {
+            entities: [
+              { entityId: 'light.kitchen', allowToggle: true },
+              { entityId: 'lock.front_door', allowToggle: false },
+            ],
+          })
+        ).status,
+      ).toBe(200);
       const seen = await kiosk.get('/api/kiosk/entities');
       expect(seen.json.entities.map((e: { entityId: string }) => e.entityId)).toEqual(['light.kitchen', 'lock.front_door']);
       const before = (await ha.getState('light.kitchen'))!.state;
@@ -153,11 +175,14 @@ describe.each(testedHaVersions())('admin smart-home control against a real Home 
   describe('Home Assistant restarts and outages', () => {
     it('answers 503 quickly while HA is down, then reconnects and works again', async () => {
       const restarting = ha.restart();
-      const down = await waitFor(async () => {
-        const started = performance.now();
-        const res = await admin.post('/api/ha/services/light/turn_on', { entityId: 'light.kitchen' });
-        return res.status === 503 ? { res, ms: performance.now() - started } : undefined;
-      }, { timeoutMs: 60_000, intervalMs: 100, what: 'a 503 while HA restarts' });
+      const down = await waitFor(
+        async () => {
+          const started = performance.now();
+          const res = await admin.post('/api/ha/services/light/turn_on', { entityId: 'light.kitchen' });
+          return res.status === 503 ? { res, ms: performance.now() - started } : undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 100, what: 'a 503 while HA restarts' },
+      );
       expect(down.res.json.message).toMatch(/not connected|connection to Home Assistant lost/i);
       expect(down.ms).toBeLessThan(1000);
       await restarting;

@@ -52,7 +52,10 @@ describe('deep JSON', () => {
     let deep: Record<string, unknown> = { token: 'secret' };
     for (let i = 0; i < 100_000; i++) deep = { next: deep };
     expect(() => scrub(deep)).not.toThrow();
-    expect(scrub({ a: [{ password: 'x', keep: 1 }], b: { authorization: 'Bearer y' } })).toEqual({ a: [{ password: '[redacted]', keep: 1 }], b: { authorization: '[redacted]' } });
+    expect(scrub({ a: [{ password: 'x', keep: 1 }], b: { authorization: 'Bearer y' } })).toEqual({
+      a: [{ password: '[redacted]', keep: 1 }],
+      b: { authorization: '[redacted]' },
+    });
   });
 
   it('writes the smart-home audit entry before the call is made', async () => {
@@ -72,7 +75,10 @@ describe('the Home Assistant token and its address', () => {
   let connections = 0;
   let port = 0;
   beforeAll(async () => {
-    listener = createServer((socket) => { connections++; socket.destroy(); });
+    listener = createServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
     await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
     port = (listener.address() as { port: number }).port;
   });

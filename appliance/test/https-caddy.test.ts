@@ -16,7 +16,11 @@ import { startTestAppliance, TEST_PASSWORD, type TestAppliance } from './support
 const CADDYFILE = fileURLToPath(new URL('../../provisioning/Caddyfile', import.meta.url));
 const LAUNCHER = fileURLToPath(new URL('../../kiosk/launcher/hearth-kiosk.sh', import.meta.url));
 
-interface Answer { status: number; headers: Record<string, string | string[] | undefined>; body: string }
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
 
 /** The real Caddy (Debian package) from provisioning/Caddyfile in front of a real appliance trusting one hop. */
 describe('HTTPS through Caddy (provisioning/Caddyfile)', () => {
@@ -32,12 +36,15 @@ describe('HTTPS through Caddy (provisioning/Caddyfile)', () => {
 
   const https = (method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<Answer> =>
     new Promise((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: httpsPort, method, path, ca, headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) } }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-      });
+      const req = request(
+        { host: '127.0.0.1', port: httpsPort, method, path, ca, headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) } },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (text += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -50,9 +57,16 @@ describe('HTTPS through Caddy (provisioning/Caddyfile)', () => {
     [httpsPort, httpPort] = [await freePort(), await freePort()];
     caddy = spawn('caddy', ['run', '--adapter', 'caddyfile', '--config', CADDYFILE], {
       env: {
-        ...process.env, HOME: dir.path, XDG_CONFIG_HOME: dir.path, XDG_DATA_HOME: dir.path,
-        HEARTH_HTTP_PORT: String(httpPort), HEARTH_HTTPS_PORT: String(httpsPort), HEARTH_CADDY_DATA: dir.path,
-        HEARTH_LAN_IP: '127.0.0.1', HEARTH_UPSTREAM: new URL(t.url).host, HEARTH_CADDY_SITES: `${dir.path}/sites`,
+        ...process.env,
+        HOME: dir.path,
+        XDG_CONFIG_HOME: dir.path,
+        XDG_DATA_HOME: dir.path,
+        HEARTH_HTTP_PORT: String(httpPort),
+        HEARTH_HTTPS_PORT: String(httpsPort),
+        HEARTH_CADDY_DATA: dir.path,
+        HEARTH_LAN_IP: '127.0.0.1',
+        HEARTH_UPSTREAM: new URL(t.url).host,
+        HEARTH_CADDY_SITES: `${dir.path}/sites`,
       },
       stdio: 'ignore',
     });
@@ -77,7 +91,9 @@ describe('HTTPS through Caddy (provisioning/Caddyfile)', () => {
       httpRequest({ host: '127.0.0.1', port: httpPort, path: '/gallery', headers: { host: '127.0.0.1' } }, (r) => {
         r.resume();
         resolve({ status: r.statusCode ?? 0, headers: r.headers, body: '' });
-      }).on('error', reject).end();
+      })
+        .on('error', reject)
+        .end();
     });
     expect(res.status).toBeGreaterThanOrEqual(301);
     expect(res.status).toBeLessThanOrEqual(308);
@@ -95,7 +111,12 @@ describe('HTTPS through Caddy (provisioning/Caddyfile)', () => {
   });
 
   it('serves the API over HTTPS with HSTS, a Secure session cookie, and the real client address despite a forged X-Forwarded-For', async () => {
-    const onboard = await https('POST', '/api/onboarding', { 'x-forwarded-for': '203.0.113.9' }, JSON.stringify({ username: 'admin', displayName: 'Admin', password: TEST_PASSWORD }));
+    const onboard = await https(
+      'POST',
+      '/api/onboarding',
+      { 'x-forwarded-for': '203.0.113.9' },
+      JSON.stringify({ username: 'admin', displayName: 'Admin', password: TEST_PASSWORD }),
+    );
     expect(onboard.status).toBe(201);
     expect(onboard.headers['strict-transport-security']).toMatch(/max-age=31536000/);
     const cookie = ([] as string[]).concat(onboard.headers['set-cookie'] ?? []).find((c) => c.startsWith('hearth_session='));
@@ -112,7 +133,8 @@ describe('HTTPS through Caddy (provisioning/Caddyfile)', () => {
   it('streams server-sent events through the proxy as they are written', async () => {
     const first = await new Promise<string>((resolve, reject) => {
       const req = request({ host: '127.0.0.1', port: httpsPort, path: '/api/events', ca, headers: { accept: 'text/event-stream', cookie: session } }, (res) => {
-        if (!/text\/event-stream/.test(String(res.headers['content-type']))) reject(new Error(`not an event stream: ${res.statusCode} ${res.headers['content-type']}`));
+        if (!/text\/event-stream/.test(String(res.headers['content-type'])))
+          reject(new Error(`not an event stream: ${res.statusCode} ${res.headers['content-type']}`));
         res.setEncoding('utf8');
         // The greeting arrives while the stream stays open: nothing buffered it until the end.
         res.once('data', (chunk: string) => {
@@ -133,7 +155,9 @@ describe('HTTPS through Caddy (provisioning/Caddyfile)', () => {
         r.setEncoding('utf8');
         r.on('data', (c: string) => (body += c));
         r.on('end', () => resolve({ status: r.statusCode ?? 0, headers: r.headers, body }));
-      }).on('error', reject).end();
+      })
+        .on('error', reject)
+        .end();
     });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/x-x509-ca-cert');
@@ -190,7 +214,10 @@ describe('HTTPS through Caddy (provisioning/Caddyfile)', () => {
 /** The kiosk launcher's --prepare with HOME (its NSS database) and the CA to trust. */
 function runLauncher(home: string, caPath: string): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(LAUNCHER, ['--prepare'], { env: { ...process.env, HOME: home, HEARTH_KIOSK_HOME: home, HEARTH_KIOSK_CA: caPath }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(LAUNCHER, ['--prepare'], {
+      env: { ...process.env, HOME: home, HEARTH_KIOSK_HOME: home, HEARTH_KIOSK_CA: caPath },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     child.once('exit', (code) => resolve({ code, stderr }));

@@ -5,7 +5,19 @@ import { pluralizer, translator } from '../web/src/i18n/i18n.js';
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 /** Words that are the same in both languages (names, units, words Polish borrowed). */
-const SAME_IN_BOTH = new Set(['app.name', 'progress.percent', 'admin.homeAssistant', 'admin.wakeOnLan', 'device.home-assistant', 'field.format', 'admin.mqttAs', 'trust.android', 'trust.windows', 'trust.macos', 'backends.kind.ollama']);
+const SAME_IN_BOTH = new Set([
+  'app.name',
+  'progress.percent',
+  'admin.homeAssistant',
+  'admin.wakeOnLan',
+  'device.home-assistant',
+  'field.format',
+  'admin.mqttAs',
+  'trust.android',
+  'trust.windows',
+  'trust.macos',
+  'backends.kind.ollama',
+]);
 
 describe('the portal’s catalogues', () => {
   it('have the same keys, and each Polish message the same {placeholders} as the English one', () => {
@@ -20,7 +32,11 @@ describe('the portal’s catalogues', () => {
   });
 
   it('give every plural message the forms Intl.PluralRules asks for, and pick them by count', () => {
-    const bases = new Set(Object.keys(en).filter((k) => /\.(one|few|many|other)$/.test(k)).map((k) => k.replace(/\.\w+$/, '')));
+    const bases = new Set(
+      Object.keys(en)
+        .filter((k) => /\.(one|few|many|other)$/.test(k))
+        .map((k) => k.replace(/\.\w+$/, '')),
+    );
     expect(bases.size).toBeGreaterThan(0);
     for (const base of bases) for (const form of ['one', 'few', 'many', 'other']) expect(Object.keys(en)).toContain(`${base}.${form}`);
     const tn = pluralizer('pl', translator('pl'));

@@ -21,7 +21,9 @@ beforeAll(async () => {
   udp = createSocket('udp4');
   udp.on('message', (msg) => packets.push(msg));
   await new Promise<void>((resolve) => udp.bind(port, '127.0.0.1', resolve));
-  await h.app.settings.update((s) => { (s as Record<string, unknown>).wakeOnLan = { broadcastAddress: '127.0.0.1', port, extraTargets: [] }; });
+  await h.app.settings.update((s) => {
+    (s as Record<string, unknown>).wakeOnLan = { broadcastAddress: '127.0.0.1', port, extraTargets: [] };
+  });
 });
 afterAll(async () => {
   udp?.close();
@@ -48,13 +50,20 @@ describe('queued jobs whose agent goes away', () => {
 
       await pc.setAvailability('asleep');
       await waitFor(async () => (await statusOf(job.id)) === 'waiting_for_gpu', { timeoutMs: 5000, what: 'the queued job waits for a GPU' });
-      await waitFor(() => sse.events.some((e) => e.type === 'job' && (e.data as { id: string; status: string }).id === job.id
-        && (e.data as { status: string }).status === 'waiting_for_gpu'), { timeoutMs: 5000, what: 'an SSE job event saying so' });
+      await waitFor(
+        () =>
+          sse.events.some(
+            (e) => e.type === 'job' && (e.data as { id: string; status: string }).id === job.id && (e.data as { status: string }).status === 'waiting_for_gpu',
+          ),
+        { timeoutMs: 5000, what: 'an SSE job event saying so' },
+      );
       await waitFor(() => packets.length > 0, { timeoutMs: 5000, what: 'a magic packet' });
       expect(packets.some((p) => p.equals(magicPacket('aa:bb:cc:dd:ee:02')))).toBe(true);
       // The llm job has its own agent: neither its status nor an event about it changed.
       expect(await statusOf(other.id)).toBe('queued');
-      expect(sse.events.filter((e) => e.type === 'job' && (e.data as { id: string }).id === other.id).map((e) => (e.data as { status: string }).status)).toEqual(['queued']);
+      expect(
+        sse.events.filter((e) => e.type === 'job' && (e.data as { id: string }).id === other.id).map((e) => (e.data as { status: string }).status),
+      ).toEqual(['queued']);
       expect(await h.t.running.connections.redis.hexists('hearth:jobs:comfyui:jobs', job.id)).toBe(1);
 
       await pc.setAvailability('online');
@@ -74,7 +83,9 @@ describe('queued jobs whose agent goes away', () => {
   it('wait when the announcement drops the capability while a running job is left alone, and queue again when it is announced back', async () => {
     const studio = await announceAgent(h.t.mosquitto.url, { agentId: 'studio', capabilities: ['comfyui'], macs: ['aa:bb:cc:dd:ee:03'] });
     let release = () => {};
-    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     const worker = await startInlineWorker(h.t.redis.url, 'comfyui', async (j) => {
       if (j.data.input && (j.data.input as { prompt: string }).prompt === 'first') await gate;
       return { artifacts: [] };
@@ -87,9 +98,20 @@ describe('queued jobs whose agent goes away', () => {
       const queued = (await admin.post('/api/jobs', { type: 'image.generate', input: { prompt: 'second' } })).json;
       expect(queued.status).toBe('queued');
 
-      const announce = (capabilities: string[]) => studio.client.publishAsync(agentTopics('studio').announce, JSON.stringify({
-        agentId: 'studio', name: 'studio', version: '0.0.0', capabilities, macs: ['aa:bb:cc:dd:ee:03'], gpus: [], acceptingJobs: true,
-      }), { qos: 1, retain: true });
+      const announce = (capabilities: string[]) =>
+        studio.client.publishAsync(
+          agentTopics('studio').announce,
+          JSON.stringify({
+            agentId: 'studio',
+            name: 'studio',
+            version: '0.0.0',
+            capabilities,
+            macs: ['aa:bb:cc:dd:ee:03'],
+            gpus: [],
+            acceptingJobs: true,
+          }),
+          { qos: 1, retain: true },
+        );
       await announce(['builtin']);
       await waitFor(async () => (await statusOf(queued.id)) === 'waiting_for_gpu', { timeoutMs: 5000, what: 'the queued job waits for a GPU' });
       // The studio is on (its ComfyUI stopped answering): a wake packet would change nothing, so none goes to it.
@@ -102,7 +124,10 @@ describe('queued jobs whose agent goes away', () => {
       await announce(['builtin', 'comfyui']);
       await waitFor(async () => (await statusOf(queued.id)) === 'queued', { timeoutMs: 5000, what: 'the job queued again' });
       release();
-      await waitFor(async () => (await statusOf(running.id)) === 'succeeded' && (await statusOf(queued.id)) === 'succeeded', { timeoutMs: 10_000, what: 'both jobs succeeded' });
+      await waitFor(async () => (await statusOf(running.id)) === 'succeeded' && (await statusOf(queued.id)) === 'succeeded', {
+        timeoutMs: 10_000,
+        what: 'both jobs succeeded',
+      });
     } finally {
       release();
       await worker.close();

@@ -4,7 +4,15 @@ import sharp from 'sharp';
 import { Redis } from 'ioredis';
 import { tempDir, type MosquittoInstance, type RedisInstance } from '@hearth/testkit';
 import {
-  WORKER_QUEUE_SETTINGS, agentTopics, brokerResultsKey, queueName, type AgentAnnouncement, type BrokerJobData, type BrokerJobResult, type Capability, type JobProgress,
+  WORKER_QUEUE_SETTINGS,
+  agentTopics,
+  brokerResultsKey,
+  queueName,
+  type AgentAnnouncement,
+  type BrokerJobData,
+  type BrokerJobResult,
+  type Capability,
+  type JobProgress,
 } from '@hearth/protocol';
 import { jobCapabilities, type JobCapabilityTuning } from '../src/jobs/capabilities.js';
 import { comicCapabilities } from '../src/comics/capabilities.js';
@@ -13,14 +21,19 @@ import { startTestAppliance, type TestAppliance } from './support/harness.js';
 import { HttpClient } from './support/http-client.js';
 
 /** A real appliance with the job capabilities, tuned for tests (fast ticks, no wake throttle). */
-export async function startJobsAppliance(o: { tuning?: JobCapabilityTuning; redis?: RedisInstance; mosquitto?: MosquittoInstance; comics?: boolean; extra?: ApplianceCapability[] } = {}) {
+export async function startJobsAppliance(
+  o: { tuning?: JobCapabilityTuning; redis?: RedisInstance; mosquitto?: MosquittoInstance; comics?: boolean; extra?: ApplianceCapability[] } = {},
+) {
   const media = await tempDir('hearth-media-');
   const t = await startTestAppliance({
     redis: o.redis,
     mosquitto: o.mosquitto,
     capabilities: (connections, log) => [
       ...jobCapabilities({
-        dataDir: media.path, version: 'test-1', connections, log,
+        dataDir: media.path,
+        version: 'test-1',
+        connections,
+        log,
         tuning: { wakeIntervalMs: 0, ...o.tuning, jobs: { tickMs: 100, reconcileMs: 600_000, stallIntervalMs: 1000, ...o.tuning?.jobs } },
       }),
       ...(o.comics ? comicCapabilities({ log, pipelineTickMs: 100 }) : []),
@@ -30,7 +43,9 @@ export async function startJobsAppliance(o: { tuning?: JobCapabilityTuning; redi
   return {
     t,
     mediaDir: media.path,
-    get app() { return t.running.app; },
+    get app() {
+      return t.running.app;
+    },
     async close() {
       await t.close();
       await media.remove();
@@ -61,7 +76,12 @@ export type WorkerHandler = (job: Queue.Job<BrokerJobData>) => Promise<BrokerJob
 export async function startInlineWorker(redisUrl: string, capability: Capability, handler: WorkerHandler, concurrency = 1) {
   const results = new Redis(redisUrl);
   const queue = new Queue<BrokerJobData>(queueName(capability), {
-    ...WORKER_QUEUE_SETTINGS, stallInterval: 1000, redis: { url: redisUrl } as never, isWorker: true, getEvents: false, activateDelayedJobs: true,
+    ...WORKER_QUEUE_SETTINGS,
+    stallInterval: 1000,
+    redis: { url: redisUrl } as never,
+    isWorker: true,
+    getEvents: false,
+    activateDelayedJobs: true,
   });
   queue.on('error', () => undefined);
   await queue.ready();
@@ -81,10 +101,20 @@ export async function startInlineWorker(redisUrl: string, capability: Capability
 }
 
 /** Publish an agent's retained announcement and availability, as a gpu-agent does. */
-export async function announceAgent(mosquittoUrl: string, a: Partial<AgentAnnouncement> & { agentId: string }, availability: 'online' | 'asleep' | 'offline' = 'online') {
+export async function announceAgent(
+  mosquittoUrl: string,
+  a: Partial<AgentAnnouncement> & { agentId: string },
+  availability: 'online' | 'asleep' | 'offline' = 'online',
+) {
   const client = await mqtt.connectAsync(mosquittoUrl, { clientId: `test-agent-${a.agentId}-${Date.now()}` });
   const announcement: AgentAnnouncement = {
-    name: a.agentId, version: '0.0.0', capabilities: ['builtin'], macs: [], gpus: [], acceptingJobs: true, ...a,
+    name: a.agentId,
+    version: '0.0.0',
+    capabilities: ['builtin'],
+    macs: [],
+    gpus: [],
+    acceptingJobs: true,
+    ...a,
   };
   const t = agentTopics(a.agentId);
   await client.publishAsync(t.announce, JSON.stringify(announcement), { qos: 1, retain: true });
@@ -102,7 +132,9 @@ export async function announceAgent(mosquittoUrl: string, a: Partial<AgentAnnoun
 }
 
 export async function png(width = 16, height = 16, color = '#3a7'): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: color } }).png().toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: color } })
+    .png()
+    .toBuffer();
 }
 
 export function uploadForm(bytes: Buffer, type = 'image/png', privacy?: string): FormData {
@@ -131,17 +163,27 @@ export function openEvents(client: HttpClient) {
       while ((end = buffer.indexOf('\n\n')) >= 0) {
         const frame = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
-        if (frame.startsWith(':')) { comments++; continue; }
+        if (frame.startsWith(':')) {
+          comments++;
+          continue;
+        }
         const type = /^event: (.*)$/m.exec(frame)?.[1];
         const data = /^data: (.*)$/m.exec(frame)?.[1];
         if (type && data) events.push({ type, data: JSON.parse(data) });
       }
     }
-  })().catch((err: Error) => { if (err.name !== 'AbortError') throw err; });
+  })().catch((err: Error) => {
+    if (err.name !== 'AbortError') throw err;
+  });
   return {
     events,
-    get comments() { return comments; },
+    get comments() {
+      return comments;
+    },
     done,
-    close() { controller.abort(); return done; },
+    close() {
+      controller.abort();
+      return done;
+    },
   };
 }

@@ -30,7 +30,13 @@ describe('presets', () => {
     const ha = await deviceClient(h.t, admin, 'home-assistant');
     const run = await ha.post(`/api/presets/${created.json.id}/run`);
     expect(run.status).toBe(201);
-    expect(run.json).toMatchObject({ type: 'image.generate', title: 'Morning picture', presetId: created.json.id, ownerId: null, ownerName: 'test home-assistant' });
+    expect(run.json).toMatchObject({
+      type: 'image.generate',
+      title: 'Morning picture',
+      presetId: created.json.id,
+      ownerId: null,
+      ownerName: 'test home-assistant',
+    });
     const byAdmin = await h.app.presets.runPreset(created.json.id, { kind: 'user', id: 1, role: 'admin', name: 'Admin' });
     expect(byAdmin.ownerId).toBe(1);
     // Device-owned jobs are for admins' eyes only.

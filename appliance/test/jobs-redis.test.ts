@@ -23,7 +23,12 @@ afterAll(async () => {
 /** How many times each id appears across bee-queue's job hash and its lists (each live job: hash once, lists once). */
 async function occurrences(redis: Redis, cap = 'builtin') {
   const k = (s: string) => `hearth:jobs:${cap}:${s}`;
-  const [hash, waiting, active, delayed] = await Promise.all([redis.hkeys(k('jobs')), redis.lrange(k('waiting'), 0, -1), redis.lrange(k('active'), 0, -1), redis.zrange(k('delayed'), '0', '-1')]);
+  const [hash, waiting, active, delayed] = await Promise.all([
+    redis.hkeys(k('jobs')),
+    redis.lrange(k('waiting'), 0, -1),
+    redis.lrange(k('active'), 0, -1),
+    redis.zrange(k('delayed'), '0', '-1'),
+  ]);
   const lists = new Map<string, number>();
   for (const id of [...waiting, ...active, ...delayed]) lists.set(id, (lists.get(id) ?? 0) + 1);
   return { hash: new Set(hash), lists };
@@ -118,7 +123,12 @@ describe('reconciliation', () => {
     });
     const redis = new Redis(h.t.redis.url);
     try {
-      await waitFor(async () => (await redis.scard('hearth:jobs:builtin:succeeded')) >= 1 && (await redis.zcard('hearth:jobs:builtin:delayed')) + (await redis.scard('hearth:jobs:builtin:failed')) >= 1, { timeoutMs: 10_000 });
+      await waitFor(
+        async () =>
+          (await redis.scard('hearth:jobs:builtin:succeeded')) >= 1 &&
+          (await redis.zcard('hearth:jobs:builtin:delayed')) + (await redis.scard('hearth:jobs:builtin:failed')) >= 1,
+        { timeoutMs: 10_000 },
+      );
       // The retry of the failing job waits in the delayed set; make it final by failing it for good.
       await waitFor(async () => (await redis.scard('hearth:jobs:builtin:failed')) === 1, { timeoutMs: 15_000, what: 'bad job failed for good' });
     } finally {

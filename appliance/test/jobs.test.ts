@@ -93,11 +93,22 @@ describe('roles and quota', () => {
     expect((await kiosk.post('/api/jobs', { type: 'image.upscale', input: { mediaId: photoId } })).status).toBe(403);
     expect((await agent.post('/api/jobs', { type: 'image.upscale', input: { mediaId: photoId } })).status).toBe(403);
     const types = await child.get('/api/job-types');
-    expect(types.json.types.map((t: { type: string }) => t.type).sort()).toEqual(['audio.speak', 'comic.compose', 'comic.render', 'gif.create', 'image.comic-look', 'image.upscale', 'text.story', 'video.compose']);
+    expect(types.json.types.map((t: { type: string }) => t.type).sort()).toEqual([
+      'audio.speak',
+      'comic.compose',
+      'comic.render',
+      'gif.create',
+      'image.comic-look',
+      'image.upscale',
+      'text.story',
+      'video.compose',
+    ]);
   });
 
   it('answers 429 with a message once the daily quota is used, and shows it in /api/quota', async () => {
-    await h.app.settings.update((s) => { (s as Record<string, unknown>).jobs = { quotas: { admin: null, member: 50, child: 2 } }; });
+    await h.app.settings.update((s) => {
+      (s as Record<string, unknown>).jobs = { quotas: { admin: null, member: 50, child: 2 } };
+    });
     const kid = await h.t.user(admin, 'child');
     const before = await kid.get('/api/quota');
     expect(before.json).toMatchObject({ limit: 2, used: 0, remaining: 2 });
@@ -123,7 +134,14 @@ describe('job lifecycle', () => {
     const res = await member.post('/api/jobs', { type: 'image.upscale', input: { mediaId: photoId, scale: 4 }, title: 'Bigger cat' });
     expect(res.status).toBe(201);
     const job = res.json;
-    expect(job).toMatchObject({ type: 'image.upscale', title: 'Bigger cat', status: 'queued', attempts: 1, input: { mediaId: photoId, scale: 4 }, result: null });
+    expect(job).toMatchObject({
+      type: 'image.upscale',
+      title: 'Bigger cat',
+      status: 'queued',
+      attempts: 1,
+      input: { mediaId: photoId, scale: 4 },
+      result: null,
+    });
     expect(await inRedis(job.id)).toBe(1);
 
     const sub = new Redis(h.t.redis.url);
@@ -142,8 +160,11 @@ describe('job lifecycle', () => {
     expect(audit.json.entries.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['jobs.created', 'jobs.cancelled']));
   });
 
-  it('hides other people\'s jobs; admins list everything', async () => {
-    const mine = await member.post('/api/jobs', { type: 'text.dialogue', input: { characters: [{ name: 'Ala', description: 'cat' }], panels: [{ description: 'hi', characters: ['Ala'] }] } });
+  it("hides other people's jobs; admins list everything", async () => {
+    const mine = await member.post('/api/jobs', {
+      type: 'text.dialogue',
+      input: { characters: [{ name: 'Ala', description: 'cat' }], panels: [{ description: 'hi', characters: ['Ala'] }] },
+    });
     expect(mine.status).toBe(201);
     const other = await h.t.user(admin, 'member');
     expect((await other.get(`/api/jobs/${mine.json.id}`)).status).toBe(404);
@@ -210,7 +231,7 @@ describe('job lifecycle', () => {
     const bytes = await png();
     const stale = await agent.put(agentArtifactPath(id, 'out.png', 1), bytes, { 'content-type': 'image/png' });
     expect(stale.status).toBe(409);
-    expect(stale.json.message).toBe('Attempt 1 is older than the job\'s current attempt 2');
+    expect(stale.json.message).toBe("Attempt 1 is older than the job's current attempt 2");
     expect((await agent.post(agentStartPath(id), { attempt: 1 })).status).toBe(409);
     expect((await agent.post(agentStartPath(id), { attempt: 2 })).status).toBe(200);
     const liar = await agent.put(agentArtifactPath(id, 'out.png', 2), Buffer.from('#!/bin/sh\necho hi\n'), { 'content-type': 'image/png' });
@@ -289,7 +310,10 @@ describe('job lifecycle', () => {
       return { artifacts: [], data: { panels: [{ index: 0, lines: [{ speaker: 'Ala', text: 'Hi' }] }] } };
     });
     try {
-      const res = await member.post('/api/jobs', { type: 'text.dialogue', input: { characters: [{ name: 'Ala', description: 'cat' }], panels: [{ description: 'hi', characters: ['Ala'] }] } });
+      const res = await member.post('/api/jobs', {
+        type: 'text.dialogue',
+        input: { characters: [{ name: 'Ala', description: 'cat' }], panels: [{ description: 'hi', characters: ['Ala'] }] },
+      });
       const id = res.json.id as string;
       await waitFor(async () => ['succeeded', 'failed'].includes((await member.get(`/api/jobs/${id}`)).json.status), { timeoutMs: 15_000 });
       const first = (await member.get(`/api/jobs/${id}`)).json;

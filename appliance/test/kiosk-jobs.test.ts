@@ -13,8 +13,16 @@ let admin: HttpClient;
 beforeAll(async () => {
   t = await startTestAppliance({
     capabilities: (connections, log, config) => [
-      ...jobCapabilities({ dataDir: config.dataDir, version: 'test-1', connections, log, tuning: { wakeIntervalMs: 0, jobs: { tickMs: 100, reconcileMs: 600_000 } } }),
-      async (app) => { await app.register(kioskFeedPlugin, { version: 'test-1', publicUrl: undefined }); },
+      ...jobCapabilities({
+        dataDir: config.dataDir,
+        version: 'test-1',
+        connections,
+        log,
+        tuning: { wakeIntervalMs: 0, jobs: { tickMs: 100, reconcileMs: 600_000 } },
+      }),
+      async (app) => {
+        await app.register(kioskFeedPlugin, { version: 'test-1', publicUrl: undefined });
+      },
     ],
   });
   await letJobsWaitForAComputer(t);
@@ -28,7 +36,9 @@ describe('kiosk job relay', () => {
     const kiosk = await deviceClient(t, admin, 'kiosk');
     const wall = openEvents(kiosk);
     let release!: () => void;
-    const released = new Promise<void>((resolve) => { release = resolve; });
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     const worker = await startInlineWorker(t.redis.url, 'builtin', async (job) => {
       if (job.data.type === 'image.moderate') return { artifacts: [], data: { verdict: 'safe' } };
       await reportProgress(job, { fraction: 0.25, stage: 'tile 1/4', message: 'secret prompt detail' });
@@ -39,7 +49,10 @@ describe('kiosk job relay', () => {
       await waitFor(() => wall.events.some((e) => e.type === 'hello'), { timeoutMs: 10_000 });
       const pic = (await alice.post('/api/media', uploadForm(await png()))).json;
       const job = (await alice.post('/api/jobs', { type: 'image.upscale', input: { mediaId: pic.id, scale: 2 } })).json;
-      const seen = () => wall.events.filter((e) => e.type === 'job' && (e.data as { id: string }).id === job.id).map((e) => e.data as { status: string; input: unknown; result: unknown; error: unknown; progress: Record<string, unknown> | null });
+      const seen = () =>
+        wall.events
+          .filter((e) => e.type === 'job' && (e.data as { id: string }).id === job.id)
+          .map((e) => e.data as { status: string; input: unknown; result: unknown; error: unknown; progress: Record<string, unknown> | null });
       await waitFor(() => seen().some((v) => v.status === 'running' && v.progress?.stage === 'tile 1/4'), { timeoutMs: 15_000 });
 
       const feed = (await kiosk.get('/api/kiosk/feed')).json;

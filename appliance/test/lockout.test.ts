@@ -4,7 +4,9 @@ import { startTestAppliance, TEST_PASSWORD, type TestAppliance } from './support
 let t: TestAppliance;
 // The throttle's clock: lockouts pass when the test says so, however slow the machine is.
 let now = Date.now();
-const wait = (ms: number) => { now += ms; };
+const wait = (ms: number) => {
+  now += ms;
+};
 
 beforeAll(async () => {
   t = await startTestAppliance({ throttlePolicy: { maxFailures: 3, baseLockMs: 700, maxLockMs: 5000, forgetAfterMs: 60_000 }, throttleClock: () => now });
@@ -29,7 +31,9 @@ describe('login throttling', () => {
   });
 
   it('grows the lockout each time it is earned', async () => {
-    const fail3 = async () => { for (let i = 0; i < 3; i++) await login('ghost', 'wrong password'); };
+    const fail3 = async () => {
+      for (let i = 0; i < 3; i++) await login('ghost', 'wrong password');
+    };
     await fail3();
     const first = await login('ghost', 'wrong password');
     expect(first.status).toBe(429);

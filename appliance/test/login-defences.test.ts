@@ -37,10 +37,12 @@ describe('HEARTH_TRUST_PROXY', () => {
 
 describe('password policy', () => {
   let t: TestAppliance;
-  beforeAll(async () => { t = await startTestAppliance(); });
+  beforeAll(async () => {
+    t = await startTestAppliance();
+  });
   afterAll(() => t?.close());
 
-  it('refuses common passwords and ones containing the username, naming the field, in the caller\'s language', async () => {
+  it("refuses common passwords and ones containing the username, naming the field, in the caller's language", async () => {
     const onboard = (username: string, password: string, lang = 'en') =>
       t.client().post('/api/onboarding', { username, displayName: 'Gran', password }, { 'accept-language': lang });
     for (const common of ['1234567890', 'password12', 'QwertyUiop']) {
@@ -96,13 +98,16 @@ describe('lockout', () => {
       body: JSON.stringify({ username, password }),
     });
 
-  it('locks an attacker\'s address for an account before the account; the owner elsewhere still gets in', async () => {
+  it("locks an attacker's address for an account before the account; the owner elsewhere still gets in", async () => {
     await t.user(admin, 'member', 'mum');
     for (let i = 0; i < 3; i++) expect((await login('mum', 'guess number one', '10.0.0.66')).status).toBe(401);
     expect((await login('mum', TEST_PASSWORD, '10.0.0.66')).status).toBe(429);
     const home = await login('mum', TEST_PASSWORD, '10.0.0.5');
     expect(home.status).toBe(200);
-    const knownCookie = home.headers.getSetCookie().find((c) => c.startsWith('hearth_known_device='))!.split(';')[0]!;
+    const knownCookie = home.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('hearth_known_device='))!
+      .split(';')[0]!;
     expect(knownCookie).toBeTruthy();
 
     // Attackers spread over addresses lock the account itself…

@@ -31,7 +31,15 @@ describe('uploads', () => {
     const bytes = await png(40, 30);
     const res = await member.post('/api/media', uploadForm(bytes, 'application/octet-stream'));
     expect(res.status).toBe(201);
-    expect(res.json).toMatchObject({ contentType: 'image/png', width: 40, height: 30, bytes: bytes.length, privacy: 'private', moderation: 'pending', jobId: null });
+    expect(res.json).toMatchObject({
+      contentType: 'image/png',
+      width: 40,
+      height: 30,
+      bytes: bytes.length,
+      privacy: 'private',
+      moderation: 'pending',
+      jobId: null,
+    });
     const id = res.json.id as string;
     expect(existsSync(join(h.mediaDir, 'media', id.slice(0, 2), id))).toBe(true);
     const back = await member.get(`/api/media/${id}`);
@@ -72,7 +80,9 @@ describe('uploads', () => {
   });
 
   it('refuses files over the size limit with 413', async () => {
-    const big = await sharp({ create: { width: 1200, height: 1200, channels: 3, background: '#000' } }).png({ compressionLevel: 0 }).toBuffer();
+    const big = await sharp({ create: { width: 1200, height: 1200, channels: 3, background: '#000' } })
+      .png({ compressionLevel: 0 })
+      .toBuffer();
     expect(big.length).toBeGreaterThan(256 * 1024);
     const res = await member.post('/api/media', uploadForm(big));
     expect(res.status).toBe(413);
@@ -80,7 +90,9 @@ describe('uploads', () => {
   });
 
   it('refuses pictures over the pixel limit with 413', async () => {
-    const wide = await sharp({ create: { width: 4000, height: 1100, channels: 3, background: '#000' } }).png({ compressionLevel: 9 }).toBuffer();
+    const wide = await sharp({ create: { width: 4000, height: 1100, channels: 3, background: '#000' } })
+      .png({ compressionLevel: 9 })
+      .toBuffer();
     const res = await member.post('/api/media', uploadForm(wide));
     expect(res.status).toBe(413);
     expect(res.json.message).toMatch(/4000×1100 pixels/);
@@ -168,7 +180,7 @@ describe('who sees what', () => {
     expect(audit).toEqual(expect.arrayContaining(['media.privacy_changed', 'media.deleted']));
   });
 
-  it('puts a user\'s jobs and media in their data export, and deleting the account deletes them', async () => {
+  it("puts a user's jobs and media in their data export, and deleting the account deletes them", async () => {
     const kid = await h.t.user(admin, 'member', 'leaving');
     const pic = (await kid.post('/api/media', uploadForm(await png(14, 14, '#abc')))).json;
     const job = (await kid.post('/api/jobs', { type: 'image.upscale', input: { mediaId: pic.id } })).json;

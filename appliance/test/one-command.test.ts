@@ -15,7 +15,12 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const data = await tempDir('hearth-one-command-');
 afterAll(() => data.remove());
 
-interface Started { child: ChildProcess; url: string; output: () => string; startedMs: number }
+interface Started {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+  startedMs: number;
+}
 
 async function npmStart(port: number): Promise<Started> {
   const t0 = performance.now();
@@ -59,29 +64,42 @@ describe('npm start', () => {
     expect((await family.post('/api/onboarding', { username: 'mum', displayName: 'Mum', password: 'a long family password' })).status).toBe(201);
     expect((await family.get('/api/me')).json.user).toMatchObject({ username: 'mum', role: 'admin' });
     // The local gpu-agent joined with the built-in models.
-    const agents = await waitFor(async () => {
-      const list = (await family.get('/api/agents')).json.agents as Array<{ availability: string; capabilities: string[] }>;
-      return list.find((a) => a.availability === 'online' && a.capabilities.includes('builtin'));
-    }, { timeoutMs: 60_000, what: 'the local agent online' });
+    const agents = await waitFor(
+      async () => {
+        const list = (await family.get('/api/agents')).json.agents as Array<{ availability: string; capabilities: string[] }>;
+        return list.find((a) => a.availability === 'online' && a.capabilities.includes('builtin'));
+      },
+      { timeoutMs: 60_000, what: 'the local agent online' },
+    );
     expect(agents).toBeTruthy();
     expect((await family.get('/readyz')).status).toBe(200);
 
     // Dialogue runs on the embedded default: the local agent's built-in LLM (SmolLM2-135M from the
     // cached venv that install-test-deps.sh makes) writes it, and the result names the model.
-    await waitFor(async () => {
-      const list = (await family.get('/api/agents')).json.agents as Array<{ availability: string; capabilities: string[] }>;
-      return list.some((a) => a.availability === 'online' && a.capabilities.includes('llm'));
-    }, { timeoutMs: 60_000, what: `the local agent offering llm\n${first.output()}` });
+    await waitFor(
+      async () => {
+        const list = (await family.get('/api/agents')).json.agents as Array<{ availability: string; capabilities: string[] }>;
+        return list.some((a) => a.availability === 'online' && a.capabilities.includes('llm'));
+      },
+      { timeoutMs: 60_000, what: `the local agent offering llm\n${first.output()}` },
+    );
     const submitted = await family.post('/api/jobs', {
       type: 'text.dialogue',
       input: { characters: [{ name: 'Mum', description: 'a busy parent' }], panels: [{ description: 'Mum finds the cookie jar empty', characters: ['Mum'] }] },
     });
     expect(submitted.status).toBe(201);
-    const done = await waitFor(async () => {
-      const job = (await family.get(`/api/jobs/${submitted.json.id as string}`)).json as { status: string; error: string | null; result: { data?: { panels: { index: number; lines: { speaker: string }[] }[]; writtenBy?: string } } | null };
-      if (job.status === 'failed') throw new Error(`the dialogue job failed: ${job.error}`);
-      return job.status === 'succeeded' ? job : null;
-    }, { timeoutMs: 240_000, intervalMs: 500, what: 'the dialogue job to succeed' });
+    const done = await waitFor(
+      async () => {
+        const job = (await family.get(`/api/jobs/${submitted.json.id as string}`)).json as {
+          status: string;
+          error: string | null;
+          result: { data?: { panels: { index: number; lines: { speaker: string }[] }[]; writtenBy?: string } } | null;
+        };
+        if (job.status === 'failed') throw new Error(`the dialogue job failed: ${job.error}`);
+        return job.status === 'succeeded' ? job : null;
+      },
+      { timeoutMs: 240_000, intervalMs: 500, what: 'the dialogue job to succeed' },
+    );
     expect(done.result!.data!.panels.map((p) => p.index)).toEqual([0]);
     expect(done.result!.data!.panels[0]!.lines.every((l) => l.speaker === 'Mum')).toBe(true);
     expect(done.result!.data!.writtenBy).toBe('SmolLM2-135M-Instruct.Q4_1.gguf');
@@ -89,7 +107,7 @@ describe('npm start', () => {
     expect(await ctrlC(first)).toBe(0);
     expect(first.output()).toMatch(/stopping Hearth/);
     await waitFor(async () => (await processesUsing(data.path)).length === 0, { timeoutMs: 10_000, what: 'no process left using the data dir' });
-    expect(((await readFile(join(data.path, 'settings.json'))).length)).toBeGreaterThan(0);
+    expect((await readFile(join(data.path, 'settings.json'))).length).toBeGreaterThan(0);
 
     const second = await npmStart(port);
     try {

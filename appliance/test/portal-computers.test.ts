@@ -66,14 +66,24 @@ describe('Admin → Computers', () => {
     const backends = join(dir, 'backends.json');
     await writeFile(backends, JSON.stringify({ comfyui: { url: comfy.url, checkpoint: 'sd_xl_base_1.0.safetensors' } }));
     pc = startAgent({
-      AGENT_ID: 'family-pc', AGENT_NAME: 'Family PC', MQTT_URL: t.mosquitto.url, REDIS_URL: t.redis.url, APPLIANCE_URL: t.url, AGENT_TOKEN: token,
-      AGENT_DATA_DIR: join(dir, 'family-pc'), NVIDIA_SMI: STANDIN_NVIDIA_SMI, AGENT_BACKENDS: backends, LOG_LEVEL: 'info',
+      AGENT_ID: 'family-pc',
+      AGENT_NAME: 'Family PC',
+      MQTT_URL: t.mosquitto.url,
+      REDIS_URL: t.redis.url,
+      APPLIANCE_URL: t.url,
+      AGENT_TOKEN: token,
+      AGENT_DATA_DIR: join(dir, 'family-pc'),
+      NVIDIA_SMI: STANDIN_NVIDIA_SMI,
+      AGENT_BACKENDS: backends,
+      LOG_LEVEL: 'info',
     });
 
     // No reload: the card appears and fills in from live events.
     const card = page.locator('[data-computer="family-pc"]');
     await card.and(page.locator('[data-state="online"]')).waitFor({ timeout: 60_000 });
-    await expect.poll(() => card.locator('[data-caps="now"]').innerText(), { timeout: 60_000 }).toBe('built-in jobs, ComfyUI (pictures), speech, video (ffmpeg)');
+    await expect
+      .poll(() => card.locator('[data-caps="now"]').innerText(), { timeout: 60_000 })
+      .toBe('built-in jobs, ComfyUI (pictures), speech, video (ffmpeg)');
     expect(await card.getByRole('heading', { level: 2 }).innerText()).toContain('Family PC');
     expect(await card.locator('[data-caps="ever"]').innerText()).toBe('built-in jobs, ComfyUI (pictures), speech, video (ffmpeg)');
     await expect.poll(() => card.locator('[data-gpu]').count(), { timeout: 30_000 }).toBeGreaterThan(0);
@@ -89,7 +99,8 @@ describe('Admin → Computers', () => {
     const comfyPart = servers.locator('[data-backend="comfyui"]');
     expect(await comfyPart.getByLabel('Address').inputValue()).toBe(comfy.url);
     await comfyPart.getByRole('button', { name: 'Test connection' }).click();
-    await expect.poll(() => comfyPart.locator('[data-test-result="comfyui"]').innerText(), { timeout: 30_000 })
+    await expect
+      .poll(() => comfyPart.locator('[data-test-result="comfyui"]').innerText(), { timeout: 30_000 })
       .toMatch(/^ComfyUI 0\.3\.64 answered: \d+ node types, 2 checkpoints\.$/);
     // After the test the checkpoint is chosen from what the server lists.
     expect(await comfyPart.getByLabel('Default checkpoint').evaluate((el) => el.tagName)).toBe('SELECT');
@@ -103,7 +114,8 @@ describe('Admin → Computers', () => {
     expect(await llmPart.getByLabel('Model file').getAttribute('aria-invalid')).toBe('true');
     await llmPart.getByLabel('Model file').fill(await smolLm2Gguf());
     await llmPart.getByRole('button', { name: 'Test connection' }).click();
-    await expect.poll(() => llmPart.locator('[data-test-result="llm"]').innerText(), { timeout: 30_000 })
+    await expect
+      .poll(() => llmPart.locator('[data-test-result="llm"]').innerText(), { timeout: 30_000 })
       .toMatch(/^The model file is there and is a GGUF file \(\d+ MiB\)\. It loads on the first job\.$/);
     await servers.getByRole('button', { name: 'Save and apply' }).click();
     await servers.getByText('Saved. The computer uses these servers now.').waitFor({ timeout: 30_000 });
@@ -114,7 +126,8 @@ describe('Admin → Computers', () => {
     const form = await page.context().newPage();
     await form.goto(`${t.url}/jobs/new/image.generate`);
     const checkpoint = form.getByLabel('Checkpoint (optional)');
-    await expect.poll(() => checkpoint.locator('option').allInnerTexts(), { timeout: 30_000 })
+    await expect
+      .poll(() => checkpoint.locator('option').allInnerTexts(), { timeout: 30_000 })
       .toEqual(["The computer's default", 'sd_xl_base_1.0.safetensors', 'v1-5-pruned-emaonly.safetensors']);
     await checkpoint.selectOption('v1-5-pruned-emaonly.safetensors');
     await screenshot(form, 'create-generate-checkpoint');
@@ -124,7 +137,9 @@ describe('Admin → Computers', () => {
     const workflow = JSON.parse(await readFile(new URL('../../gpu-agent/workflows/text-to-image.json', import.meta.url), 'utf8')) as Record<string, unknown>;
     workflow['99'] = { class_type: 'FancyUpscaler', inputs: {} };
     const importer = card.locator('[data-workflow-import="family-pc"]');
-    await importer.getByLabel('Workflow file (JSON)').setInputFiles({ name: 'mine.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(workflow)) });
+    await importer
+      .getByLabel('Workflow file (JSON)')
+      .setInputFiles({ name: 'mine.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(workflow)) });
     await expect.poll(() => importer.locator('[data-workflow-problems]').innerText(), { timeout: 60_000 }).toContain('node 99 (FancyUpscaler)');
     await screenshot(page, 'admin-computers-workflow-refused');
 

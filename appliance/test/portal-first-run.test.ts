@@ -29,7 +29,10 @@ import { apiLogin, invited, onboardInBrowser, photo, scene, upload } from './por
 
 /** Screenshots at desktop and phone size (the README shows some of them). */
 async function bothSizes(page: Page, name: string): Promise<void> {
-  for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+  for (const [size, viewport] of [
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ] as const) {
     await page.setViewportSize(viewport);
     await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'));
     await screenshot(page, `${name}-${size}`);
@@ -56,8 +59,16 @@ describe('the portal a family uses', () => {
 
   const agent = (id: string, name: string, env: Record<string, string> = {}) => {
     const a = startAgent({
-      AGENT_ID: id, AGENT_NAME: name, MQTT_URL: t.mosquitto.url, REDIS_URL: t.redis.url, APPLIANCE_URL: t.url, AGENT_TOKEN: agentToken,
-      AGENT_DATA_DIR: join(dir, id), NVIDIA_SMI: join(dir, 'no-nvidia-smi'), LOG_LEVEL: 'info', ...env,
+      AGENT_ID: id,
+      AGENT_NAME: name,
+      MQTT_URL: t.mosquitto.url,
+      REDIS_URL: t.redis.url,
+      APPLIANCE_URL: t.url,
+      AGENT_TOKEN: agentToken,
+      AGENT_DATA_DIR: join(dir, id),
+      NVIDIA_SMI: join(dir, 'no-nvidia-smi'),
+      LOG_LEVEL: 'info',
+      ...env,
     });
     agents.push(a);
     return a;
@@ -79,7 +90,9 @@ describe('the portal a family uses', () => {
     udp.on('message', (m) => packets.push(m));
     const port = await freePort();
     await new Promise<void>((resolve) => udp.bind(port, '127.0.0.1', resolve));
-    await t.running.app.settings.update((s) => { (s as Record<string, unknown>).wakeOnLan = { broadcastAddress: '127.0.0.1', port, extraTargets: [] }; });
+    await t.running.app.settings.update((s) => {
+      (s as Record<string, unknown>).wakeOnLan = { broadcastAddress: '127.0.0.1', port, extraTargets: [] };
+    });
     const context = await browser.newContext({ viewport: DESKTOP });
     contexts.push(context);
     page = await context.newPage();
@@ -137,55 +150,70 @@ describe('the portal a family uses', () => {
     await screenshot(page, 'first-run-refused');
   });
 
-  it('a GPU computer with ComfyUI ticks two items; when it sleeps and goes off the network a new job waits and names the computer being woken', { timeout: 180_000 }, async () => {
-    const device = await admin.post('/api/admin/devices', { kind: 'agent', name: 'Family PC' });
-    agentToken = device.json.token as string;
-    // "Suspending" ends the agent at once, as a suspend takes the PC off the network: it says "asleep"
-    // first, then the broker's last will says "offline". (A frozen process would keep its Redis pop
-    // open and take the next job while "asleep".)
-    const suspend = join(dir, 'suspend.sh');
-    await writeFile(suspend, '#!/bin/sh\nkill -KILL $PPID\n');
-    await chmod(suspend, 0o755);
-    const backends = join(dir, 'backends.json');
-    await writeFile(backends, JSON.stringify({ comfyui: { url: comfy.url, checkpoint: 'sd_xl_base_1.0.safetensors' } }));
-    const pc = agent('family-pc', 'Family PC', { NVIDIA_SMI: STANDIN_NVIDIA_SMI, AGENT_BACKENDS: backends, SUSPEND_COMMAND: suspend });
+  it(
+    'a GPU computer with ComfyUI ticks two items; when it sleeps and goes off the network a new job waits and names the computer being woken',
+    { timeout: 180_000 },
+    async () => {
+      const device = await admin.post('/api/admin/devices', { kind: 'agent', name: 'Family PC' });
+      agentToken = device.json.token as string;
+      // "Suspending" ends the agent at once, as a suspend takes the PC off the network: it says "asleep"
+      // first, then the broker's last will says "offline". (A frozen process would keep its Redis pop
+      // open and take the next job while "asleep".)
+      const suspend = join(dir, 'suspend.sh');
+      await writeFile(suspend, '#!/bin/sh\nkill -KILL $PPID\n');
+      await chmod(suspend, 0o755);
+      const backends = join(dir, 'backends.json');
+      await writeFile(backends, JSON.stringify({ comfyui: { url: comfy.url, checkpoint: 'sd_xl_base_1.0.safetensors' } }));
+      const pc = agent('family-pc', 'Family PC', { NVIDIA_SMI: STANDIN_NVIDIA_SMI, AGENT_BACKENDS: backends, SUSPEND_COMMAND: suspend });
 
-    await page.goto(`${t.url}/`);
-    await isDone(page, 'computer');
-    await isDone(page, 'backends');
-    const types = (await admin.get('/api/job-types')).json.types as Array<{ type: string; readiness: { state: string; computers: Array<{ name: string }> } }>;
-    expect(types.find((x) => x.type === 'image.generate')!.readiness).toEqual({ state: 'ready', computers: [{ agentId: 'family-pc', name: 'Family PC' }] });
+      await page.goto(`${t.url}/`);
+      await isDone(page, 'computer');
+      await isDone(page, 'backends');
+      const types = (await admin.get('/api/job-types')).json.types as Array<{ type: string; readiness: { state: string; computers: Array<{ name: string }> } }>;
+      expect(types.find((x) => x.type === 'image.generate')!.readiness).toEqual({ state: 'ready', computers: [{ agentId: 'family-pc', name: 'Family PC' }] });
 
-    const macs = (await admin.get('/api/admin/settings/wake-on-lan')).json.learnedTargets.map((l: { mac: string }) => l.mac) as string[];
-    expect(macs.length).toBeGreaterThan(0);
-    const client = await mqtt.connectAsync(t.mosquitto.url);
-    await client.publishAsync(agentTopics('family-pc').command('suspend'), 'PRESS');
-    await client.endAsync();
-    await pc.exited;
-    await waitFor(async () => ((await admin.get('/api/agents')).json.agents as Array<{ availability: string }>)[0]?.availability === 'offline', { timeoutMs: 30_000, what: 'Family PC asleep, then off the network' });
+      const macs = (await admin.get('/api/admin/settings/wake-on-lan')).json.learnedTargets.map((l: { mac: string }) => l.mac) as string[];
+      expect(macs.length).toBeGreaterThan(0);
+      const client = await mqtt.connectAsync(t.mosquitto.url);
+      await client.publishAsync(agentTopics('family-pc').command('suspend'), 'PRESS');
+      await client.endAsync();
+      await pc.exited;
+      await waitFor(async () => ((await admin.get('/api/agents')).json.agents as Array<{ availability: string }>)[0]?.availability === 'offline', {
+        timeoutMs: 30_000,
+        what: 'Family PC asleep, then off the network',
+      });
 
-    await page.goto(`${t.url}/jobs/new/image.generate`);
-    await page.locator('[data-readiness="wake"]').waitFor();
-    expect(await page.locator('[data-readiness="wake"]').innerText()).toContain('Family PC is asleep or off: Hearth wakes it when you start');
-    await page.getByLabel('Description').fill('a dragon reading a book');
-    await page.getByRole('button', { name: 'Start' }).click();
-    await page.waitForURL(/\/jobs\/[^/]+$/);
-    const wait = page.locator('[data-wait="wake"]');
-    await wait.waitFor().catch(async (err: Error) => {
-      const id = page.url().split('/').pop()!;
-      throw new Error(`${err.message}\npage: ${await page.locator('main').innerText()}\njob: ${JSON.stringify(await job(id))}\nagents: ${JSON.stringify((await admin.get('/api/agents')).json)}`);
-    });
-    const text = await wait.innerText();
-    expect(text).toMatch(/Waking Family PC… \(since \d{1,2}:\d\d( [AP]M)?\)/);
-    expect(text).toContain('If Family PC does not answer, Hearth sends the wake signal again every 30 seconds');
-    await waitFor(() => packets.some((p) => macs.some((m) => p.equals(magicPacket(m)))), { timeoutMs: 10_000, what: 'a magic packet to the Family PC' });
-    await screenshot(page, 'first-run-waking');
-  });
+      await page.goto(`${t.url}/jobs/new/image.generate`);
+      await page.locator('[data-readiness="wake"]').waitFor();
+      expect(await page.locator('[data-readiness="wake"]').innerText()).toContain('Family PC is asleep or off: Hearth wakes it when you start');
+      await page.getByLabel('Description').fill('a dragon reading a book');
+      await page.getByRole('button', { name: 'Start' }).click();
+      await page.waitForURL(/\/jobs\/[^/]+$/);
+      const wait = page.locator('[data-wait="wake"]');
+      await wait.waitFor().catch(async (err: Error) => {
+        const id = page.url().split('/').pop()!;
+        throw new Error(
+          `${err.message}\npage: ${await page.locator('main').innerText()}\njob: ${JSON.stringify(await job(id))}\nagents: ${JSON.stringify((await admin.get('/api/agents')).json)}`,
+        );
+      });
+      const text = await wait.innerText();
+      expect(text).toMatch(/Waking Family PC… \(since \d{1,2}:\d\d( [AP]M)?\)/);
+      expect(text).toContain('If Family PC does not answer, Hearth sends the wake signal again every 30 seconds');
+      await waitFor(() => packets.some((p) => macs.some((m) => p.equals(magicPacket(m)))), { timeoutMs: 10_000, what: 'a magic packet to the Family PC' });
+      await screenshot(page, 'first-run-waking');
+    },
+  );
 
   it('results read in human terms: before/after slider, animated GIF, PDF viewer, moderation sentences', { timeout: 300_000 }, async () => {
     // A second, CPU-only computer runs the built-in jobs (and checks every picture).
     agent('kitchen-pc', 'Kitchen PC');
-    await waitFor(async () => ((await admin.get('/api/agents')).json.agents as Array<{ agentId: string; availability: string }>).some((a) => a.agentId === 'kitchen-pc' && a.availability === 'online'), { timeoutMs: 60_000, what: 'Kitchen PC online' });
+    await waitFor(
+      async () =>
+        ((await admin.get('/api/agents')).json.agents as Array<{ agentId: string; availability: string }>).some(
+          (a) => a.agentId === 'kitchen-pc' && a.availability === 'online',
+        ),
+      { timeoutMs: 60_000, what: 'Kitchen PC online' },
+    );
     const pics: string[] = [];
     for (let i = 0; i < 3; i++) pics.push(await upload(admin, await scene(i + 1), 'family'));
 
@@ -213,13 +241,19 @@ describe('the portal a family uses', () => {
     const bytes = Buffer.from(await (await page.request.get(`${t.url}${src}`)).body());
     expect((await sharp(bytes, { animated: true }).metadata()).pages).toBe(3);
 
-    const comic = await submit('comic.compose', { title: 'Our trip', pdf: true, panels: pics.slice(0, 2).map((mediaId, i) => ({ mediaId, lines: [{ speaker: 'Mia', text: `Look ${i + 1}!` }] })) });
+    const comic = await submit('comic.compose', {
+      title: 'Our trip',
+      pdf: true,
+      panels: pics.slice(0, 2).map((mediaId, i) => ({ mediaId, lines: [{ speaker: 'Mia', text: `Look ${i + 1}!` }] })),
+    });
     await until(comic, 'succeeded');
     await page.goto(`${t.url}/jobs/${comic}`);
     await page.getByText('PDF document · 1 page').waitFor();
     await page.locator('.pdf-viewer canvas[data-rendered="1"]').waitFor({ timeout: 30_000 });
     // The PDF cannot be classified itself: it is cleared once the pictures it was made of are.
-    await expect.poll(async () => page.locator('[data-moderation]').evaluateAll((els) => els.map((e) => e.getAttribute('data-moderation'))), { timeout: 120_000 }).toEqual(['safe', 'safe']);
+    await expect
+      .poll(async () => page.locator('[data-moderation]').evaluateAll((els) => els.map((e) => e.getAttribute('data-moderation'))), { timeout: 120_000 })
+      .toEqual(['safe', 'safe']);
     await bothSizes(page, 'result-comic');
     expect(seen.errors).toEqual([]);
   });
@@ -228,7 +262,9 @@ describe('the portal a family uses', () => {
     await page.goto(`${t.url}/`);
     await isDone(page, 'first-comic');
     await bothSizes(page, 'home-checklist');
-    await t.running.app.settings.update((s) => { (s as Record<string, unknown>).homeAssistant = { url: 'http://127.0.0.1:9', token: 'a'.repeat(40), kioskEntities: [] }; });
+    await t.running.app.settings.update((s) => {
+      (s as Record<string, unknown>).homeAssistant = { url: 'http://127.0.0.1:9', token: 'a'.repeat(40), kioskEntities: [] };
+    });
     await page.reload();
     await isDone(page, 'home-assistant');
     expect((await admin.post('/api/admin/devices', { kind: 'kiosk', name: 'Hall' })).status).toBe(201);

@@ -24,7 +24,11 @@ describe.each(testedHaVersions())('smart home in the portal, against a real Home
 
   beforeAll(async () => {
     await ensurePortalBuilt();
-    [ha, t, browser] = await Promise.all([startHomeAssistant({ version, packages: { house: sampleHouse(version) } }), startTestAppliance({ product: true }), launchChromium()]);
+    [ha, t, browser] = await Promise.all([
+      startHomeAssistant({ version, packages: { house: sampleHouse(version) } }),
+      startTestAppliance({ product: true }),
+      launchChromium(),
+    ]);
     await placeInArea(ha, 'light.kitchen', 'Kitchen');
   }, 240_000);
   afterAll(async () => {
@@ -100,7 +104,13 @@ describe.each(testedHaVersions())('smart home in the portal, against a real Home
 
   it('a member sees no Smart home (UI) and gets 403 from the HA API', async () => {
     const member = await invited(admin, 'member', 'mia', 'Mia');
-    for (const [method, path] of [['GET', '/api/ha/status'], ['GET', '/api/ha/entities'], ['GET', '/api/ha/areas'], ['GET', '/api/admin/home-assistant'], ['GET', '/api/admin/kiosk/entities']] as const) {
+    for (const [method, path] of [
+      ['GET', '/api/ha/status'],
+      ['GET', '/api/ha/entities'],
+      ['GET', '/api/ha/areas'],
+      ['GET', '/api/admin/home-assistant'],
+      ['GET', '/api/admin/kiosk/entities'],
+    ] as const) {
       expect((await member.request(method, path)).status, path).toBe(403);
     }
     const call = await member.post('/api/ha/services/light/toggle', { entityId: 'light.kitchen' });

@@ -107,7 +107,10 @@ describe('the family journey in the portal', () => {
       await page.waitForTimeout(100);
     }
     // Live: the bar moved through values between 0 and 100 while the agent worked, without a reload.
-    expect([...seenValues].some((v) => v > 0 && v < 100), `values seen: ${[...seenValues].join(', ')}`).toBe(true);
+    expect(
+      [...seenValues].some((v) => v > 0 && v < 100),
+      `values seen: ${[...seenValues].join(', ')}`,
+    ).toBe(true);
     await screenshot(page, 'journey-job-done-phone');
     // The upscale is shown over the original (a before/after slider).
     const resultImg = page.getByRole('img', { name: 'After' });

@@ -41,12 +41,16 @@ describe('portal: the wall display wakes and sleeps with people', () => {
     await bell.getByLabel('Camera entity').fill('light.porch');
     await page.getByRole('button', { name: 'Save layout' }).click();
     // Not a camera: refused, naming the field; nothing saved.
-    await page.getByText(/cameraEntityId/).first().waitFor();
+    await page
+      .getByText(/cameraEntityId/)
+      .first()
+      .waitFor();
     expect((await admin.get('/api/admin/kiosk/layout')).json.presence).toBeUndefined();
     await bell.getByLabel('Camera entity').fill('camera.front_door');
     await bell.getByLabel('Show it for (seconds)').fill('20');
     await page.getByRole('button', { name: 'Save layout' }).click();
-    await expect.poll(async () => (await admin.get('/api/admin/kiosk/layout')).json.presence)
+    await expect
+      .poll(async () => (await admin.get('/api/admin/kiosk/layout')).json.presence)
       .toEqual({ enabled: true, entityIds: [], minOnS: 30, photosAfterS: 120, offAfterS: 600 });
     const saved = (await admin.get('/api/admin/kiosk/layout')).json;
     expect(saved.night).toMatchObject({ from: '21:30', brightness: 0.2 });

@@ -25,7 +25,18 @@ describe('the Devices page and the embedded MQTT broker', () => {
     data = await tempDir('hearth-portal-mqtt-');
     mqttPort = await freePort();
     running = await startAppliance(
-      { host: '127.0.0.1', port: 0, dataDir: data.path, redisUrl: redis.url, mqttUrl: undefined, mqttHost: '127.0.0.1', mqttPort, trustProxy: false, publicUrl: undefined, logLevel: process.env.HEARTH_TEST_LOG ?? 'silent' },
+      {
+        host: '127.0.0.1',
+        port: 0,
+        dataDir: data.path,
+        redisUrl: redis.url,
+        mqttUrl: undefined,
+        mqttHost: '127.0.0.1',
+        mqttPort,
+        trustProxy: false,
+        publicUrl: undefined,
+        logLevel: process.env.HEARTH_TEST_LOG ?? 'silent',
+      },
       { capabilities: (c, log, config) => productCapabilities(config, c, log) },
     );
     browser = await launchChromium();

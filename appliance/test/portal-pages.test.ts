@@ -34,7 +34,10 @@ describe('portal pages in Chromium', () => {
 
   /** axe (no serious/critical findings) and a screenshot, at phone and desktop sizes. */
   const audit = async (page: Page, name: string) => {
-    for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+    for (const [size, viewport] of [
+      ['desktop', DESKTOP],
+      ['phone', PHONE],
+    ] as const) {
       await page.setViewportSize(viewport);
       await settled(page);
       const found = await seriousViolations(page);
@@ -91,9 +94,18 @@ describe('portal pages in Chromium', () => {
     const { page, seen } = await open();
     await loginInBrowser(page, t.url, 'admin');
     const pages: Array<[string, string]> = [
-      ['home', '/'], ['new-job', '/jobs/new/image.upscale'], ['job', `/jobs/${jobId}`], ['gallery', '/gallery'], ['profile', '/profile'],
-      ['admin-users', '/admin/users'], ['admin-devices', '/admin/devices'], ['admin-presets', '/admin/presets'],
-      ['admin-smart-home', '/admin/smart-home'], ['admin-kiosk', '/admin/kiosk'], ['admin-audit', '/admin/audit'], ['admin-settings', '/admin/settings'],
+      ['home', '/'],
+      ['new-job', '/jobs/new/image.upscale'],
+      ['job', `/jobs/${jobId}`],
+      ['gallery', '/gallery'],
+      ['profile', '/profile'],
+      ['admin-users', '/admin/users'],
+      ['admin-devices', '/admin/devices'],
+      ['admin-presets', '/admin/presets'],
+      ['admin-smart-home', '/admin/smart-home'],
+      ['admin-kiosk', '/admin/kiosk'],
+      ['admin-audit', '/admin/audit'],
+      ['admin-settings', '/admin/settings'],
     ];
     for (const [name, path] of pages) {
       await page.goto(`${t.url}${path}`);
@@ -113,14 +125,44 @@ describe('portal pages in Chromium', () => {
     await loginInBrowser(page, t.url, 'admin');
     await page.evaluate(() => localStorage.setItem('hearth.lang', 'pl'));
     const pages: Array<[string, string]> = [
-      ['home', '/'], ['new-job', '/jobs/new/image.upscale'], ['new-generate', '/jobs/new/image.generate'], ['job', `/jobs/${jobId}`], ['gallery', '/gallery'],
-      ['profile', '/profile'], ['admin-users', '/admin/users'], ['admin-devices', '/admin/devices'], ['admin-presets', '/admin/presets'],
-      ['admin-smart-home', '/admin/smart-home'], ['admin-kiosk', '/admin/kiosk'], ['admin-audit', '/admin/audit'], ['admin-settings', '/admin/settings'],
+      ['home', '/'],
+      ['new-job', '/jobs/new/image.upscale'],
+      ['new-generate', '/jobs/new/image.generate'],
+      ['job', `/jobs/${jobId}`],
+      ['gallery', '/gallery'],
+      ['profile', '/profile'],
+      ['admin-users', '/admin/users'],
+      ['admin-devices', '/admin/devices'],
+      ['admin-presets', '/admin/presets'],
+      ['admin-smart-home', '/admin/smart-home'],
+      ['admin-kiosk', '/admin/kiosk'],
+      ['admin-audit', '/admin/audit'],
+      ['admin-settings', '/admin/settings'],
     ];
     // What people typed (names, titles) and names of things (products, formats) are not the catalogue's to translate.
-    const ALLOWED = [SCRIPT_NAME, IMG_TITLE, IMG_DEVICE, SCRIPT_PRESET, 'Admin', 'admin', 'mia', 'Hearth', 'Home Assistant', 'Home Assistantem', 'ComfyUI', 'Ollama', 'OpenAI', 'Wake-on-LAN', 'PDF', 'GIF', 'English', 'Polski'];
+    const ALLOWED = [
+      SCRIPT_NAME,
+      IMG_TITLE,
+      IMG_DEVICE,
+      SCRIPT_PRESET,
+      'Admin',
+      'admin',
+      'mia',
+      'Hearth',
+      'Home Assistant',
+      'Home Assistantem',
+      'ComfyUI',
+      'Ollama',
+      'OpenAI',
+      'Wake-on-LAN',
+      'PDF',
+      'GIF',
+      'English',
+      'Polski',
+    ];
     // Words of English UI text that are not also Polish words.
-    const ENGLISH = /\b(the|and|your|you|job|jobs|picture|pictures|upload|download|waiting|computer|computers|settings|cancel|delete|save|gallery|profile|devices|loading|done|failed|of|with|for|from|not|yes|new|open|close|next|previous|page|pages|before|after|people|invite|invitation|name|role|family|mine|home|display|wall|layout|tile|audit|daily|today|left|hello|start|queued|running|cancelled|checked|private|only|share|who|can|see|what|when|where|this|that|is|are|it|an|no one|nothing|here|yet|there|please|choose|add|remove|theme|language|light|dark|system|skip|content|main)\b/i;
+    const ENGLISH =
+      /\b(the|and|your|you|job|jobs|picture|pictures|upload|download|waiting|computer|computers|settings|cancel|delete|save|gallery|profile|devices|loading|done|failed|of|with|for|from|not|yes|new|open|close|next|previous|page|pages|before|after|people|invite|invitation|name|role|family|mine|home|display|wall|layout|tile|audit|daily|today|left|hello|start|queued|running|cancelled|checked|private|only|share|who|can|see|what|when|where|this|that|is|are|it|an|no one|nothing|here|yet|there|please|choose|add|remove|theme|language|light|dark|system|skip|content|main)\b/i;
     for (const [name, path] of pages) {
       await page.goto(`${t.url}${path}`);
       await settled(page);
@@ -245,7 +287,11 @@ describe('portal pages in Chromium', () => {
     const { page, seen } = await open();
     await loginInBrowser(page, t.url, 'admin');
     const checks: Array<[string, string]> = [
-      ['/admin/users', SCRIPT_NAME], ['/admin/devices', IMG_DEVICE], ['/admin/presets', SCRIPT_PRESET], [`/jobs/${jobId}`, IMG_TITLE], ['/gallery', SCRIPT_NAME],
+      ['/admin/users', SCRIPT_NAME],
+      ['/admin/devices', IMG_DEVICE],
+      ['/admin/presets', SCRIPT_PRESET],
+      [`/jobs/${jobId}`, IMG_TITLE],
+      ['/gallery', SCRIPT_NAME],
     ];
     for (const [path, payload] of checks) {
       await page.goto(`${t.url}${path}`);
@@ -272,7 +318,15 @@ describe('portal pages in Chromium', () => {
     t.running.app.media.setModeration(safe, 'safe');
     t.running.app.media.setModeration(unsafe, 'unsafe');
 
-    for (const path of ['/api/admin/users', '/api/admin/devices', '/api/admin/audit', '/api/admin/settings', '/api/admin/presets', '/api/admin/kiosk/layout', '/api/admin/kiosk/control']) {
+    for (const path of [
+      '/api/admin/users',
+      '/api/admin/devices',
+      '/api/admin/audit',
+      '/api/admin/settings',
+      '/api/admin/presets',
+      '/api/admin/kiosk/layout',
+      '/api/admin/kiosk/control',
+    ]) {
       expect((await child.get(path)).status, path).toBe(403);
     }
 

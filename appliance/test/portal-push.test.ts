@@ -18,28 +18,45 @@ import { DESKTOP, PHONE, launchChromium, screenshot, seriousViolations, watch } 
 import { apiLogin, invited, loginInBrowser, onboardInBrowser } from './portal-support/flows.js';
 
 /** What the stand-in PushManager records; the page's own code never sees this. */
-interface Stub { subscribeKey: string | null; unsubscribed: number }
+interface Stub {
+  subscribeKey: string | null;
+  unsubscribed: number;
+}
 
 const ENDPOINT = 'https://push.example.com/send/hearth-portal-test';
 
 async function stubPushManager(context: BrowserContext, keys: { p256dh: string; auth: string }): Promise<void> {
-  await context.addInitScript(({ endpoint, p256dh, auth }) => {
-    const stub = { subscribeKey: null as string | null, unsubscribed: 0 };
-    (window as unknown as { __push: typeof stub }).__push = stub;
-    const KEY = 'push-stub-subscribed';
-    const subscription = {
-      endpoint, expirationTime: null, options: { userVisibleOnly: true },
-      toJSON: () => ({ endpoint, expirationTime: null, keys: { p256dh, auth } }),
-      unsubscribe: async () => { stub.unsubscribed++; localStorage.removeItem(KEY); return true; },
-    };
-    PushManager.prototype.getSubscription = async function () { return (localStorage.getItem(KEY) ? subscription : null) as unknown as PushSubscription; };
-    PushManager.prototype.subscribe = async function (options?: PushSubscriptionOptionsInit) {
-      const key = new Uint8Array(options!.applicationServerKey as ArrayBuffer);
-      stub.subscribeKey = btoa(String.fromCharCode(...key)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-      localStorage.setItem(KEY, '1');
-      return subscription as unknown as PushSubscription;
-    };
-  }, { endpoint: ENDPOINT, ...keys });
+  await context.addInitScript(
+    ({ endpoint, p256dh, auth }) => {
+      const stub = { subscribeKey: null as string | null, unsubscribed: 0 };
+      (window as unknown as { __push: typeof stub }).__push = stub;
+      const KEY = 'push-stub-subscribed';
+      const subscription = {
+        endpoint,
+        expirationTime: null,
+        options: { userVisibleOnly: true },
+        toJSON: () => ({ endpoint, expirationTime: null, keys: { p256dh, auth } }),
+        unsubscribe: async () => {
+          stub.unsubscribed++;
+          localStorage.removeItem(KEY);
+          return true;
+        },
+      };
+      PushManager.prototype.getSubscription = async function () {
+        return (localStorage.getItem(KEY) ? subscription : null) as unknown as PushSubscription;
+      };
+      PushManager.prototype.subscribe = async function (options?: PushSubscriptionOptionsInit) {
+        const key = new Uint8Array(options!.applicationServerKey as ArrayBuffer);
+        stub.subscribeKey = btoa(String.fromCharCode(...key))
+          .replace(/\+/g, '-')
+          .replace(/\//g, '_')
+          .replace(/=+$/, '');
+        localStorage.setItem(KEY, '1');
+        return subscription as unknown as PushSubscription;
+      };
+    },
+    { endpoint: ENDPOINT, ...keys },
+  );
 }
 
 describe('Profile → Notifications on this device', () => {
@@ -74,7 +91,7 @@ describe('Profile → Notifications on this device', () => {
 
   const subscriptions = async () => (await member.get('/api/push')).json.subscriptions as Array<{ endpoint: string; lang: string; kinds: string[] }>;
 
-  it('turns notifications on with the hub\'s key, chooses what is told, follows the language, and turns them off', { timeout: 120_000 }, async () => {
+  it("turns notifications on with the hub's key, chooses what is told, follows the language, and turns them off", { timeout: 120_000 }, async () => {
     const page = await newPage({ grant: true });
     const w = watch(page);
     await loginInBrowser(page, t.url, 'mia');
@@ -89,7 +106,9 @@ describe('Profile → Notifications on this device', () => {
     // The browser subscribed with the hub's VAPID public key, and the hub keeps this device.
     const { publicKey } = (await member.get('/api/push')).json;
     expect(await page.evaluate(() => (window as unknown as { __push: Stub }).__push.subscribeKey)).toBe(publicKey);
-    expect(await subscriptions()).toEqual([expect.objectContaining({ endpoint: ENDPOINT, lang: 'en', kinds: ['jobSucceeded', 'jobFailed', 'comicReady', 'storyReady'] })]);
+    expect(await subscriptions()).toEqual([
+      expect.objectContaining({ endpoint: ENDPOINT, lang: 'en', kinds: ['jobSucceeded', 'jobFailed', 'comicReady', 'storyReady'] }),
+    ]);
     await screenshot(page, 'push-profile-en');
 
     await section.getByRole('checkbox', { name: 'a job failed' }).uncheck();
@@ -118,12 +137,18 @@ describe('Profile → Notifications on this device', () => {
     // A real push event into the real worker: what DevTools' "Push" button does.
     const cdp = await page.context().newCDPSession(page);
     const registrations: Array<{ registrationId: string; scopeURL: string }> = [];
-    cdp.on('ServiceWorker.workerRegistrationUpdated', (e: { registrations: typeof registrations }) => { registrations.push(...e.registrations); });
+    cdp.on('ServiceWorker.workerRegistrationUpdated', (e: { registrations: typeof registrations }) => {
+      registrations.push(...e.registrations);
+    });
     await cdp.send('ServiceWorker.enable');
-    await waitFor(() => registrations.some((r) => r.scopeURL === `${t.url}/`), { timeoutMs: 30_000, what: 'the worker\'s registration' });
+    await waitFor(() => registrations.some((r) => r.scopeURL === `${t.url}/`), { timeoutMs: 30_000, what: "the worker's registration" });
     const registrationId = registrations.find((r) => r.scopeURL === `${t.url}/`)!.registrationId;
-    const deliver = (message: Record<string, unknown>) => cdp.send('ServiceWorker.deliverPushMessage', { origin: t.url, registrationId, data: JSON.stringify(message) });
-    const shown = () => page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag, data: n.data as unknown })));
+    const deliver = (message: Record<string, unknown>) =>
+      cdp.send('ServiceWorker.deliverPushMessage', { origin: t.url, registrationId, data: JSON.stringify(message) });
+    const shown = () =>
+      page.evaluate(async () =>
+        (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag, data: n.data as unknown })),
+      );
 
     await deliver({ kind: 'comicReady', title: 'Your comic is ready', body: '“Space cats” is ready to read.', url: '/comics/5', tag: 'pipeline:7' });
     await waitFor(async () => (await shown()).length === 1, { timeoutMs: 30_000, what: 'a notification' });
@@ -135,7 +160,10 @@ describe('Profile → Notifications on this device', () => {
     expect((await shown()).find((n) => n.tag === 'job:x')!.data).toEqual({ url: '/' });
 
     // Tapping the comic's notification (dispatched in the worker) takes the open portal to the comic.
-    const worker = page.context().serviceWorkers().find((w) => w.url() === `${t.url}/sw.js`)!;
+    const worker = page
+      .context()
+      .serviceWorkers()
+      .find((w) => w.url() === `${t.url}/sw.js`)!;
     await worker.evaluate(async () => {
       // The worker's own types (WebWorker lib) are not in this file's; only what is used is named.
       const sw = self as unknown as { registration: ServiceWorkerRegistration; dispatchEvent(e: Event): boolean };

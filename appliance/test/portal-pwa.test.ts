@@ -9,7 +9,13 @@ import { launchChromiumProfile, screenshot, watch } from './portal-support/brows
 import { onboardInBrowser, photo } from './portal-support/flows.js';
 
 interface Manifest {
-  name: string; short_name: string; lang: string; start_url: string; display: string; theme_color: string; background_color: string;
+  name: string;
+  short_name: string;
+  lang: string;
+  start_url: string;
+  display: string;
+  theme_color: string;
+  background_color: string;
   icons: Array<{ src: string; sizes: string; type: string; purpose?: string }>;
   share_target?: unknown;
 }
@@ -32,7 +38,10 @@ describe('installable portal (PWA) in Chromium', () => {
   });
 
   it('serves an English and a Polish manifest whose icons exist at their stated sizes', async () => {
-    for (const [file, lang, name] of [['manifest.webmanifest', 'en', /family home hub/], ['manifest.pl.webmanifest', 'pl', /rodzinne centrum/]] as const) {
+    for (const [file, lang, name] of [
+      ['manifest.webmanifest', 'en', /family home hub/],
+      ['manifest.pl.webmanifest', 'pl', /rodzinne centrum/],
+    ] as const) {
       const res = await fetch(`${t.url}/${file}`);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/manifest\+json|application\/json/);
@@ -48,7 +57,12 @@ describe('installable portal (PWA) in Chromium', () => {
       }
       expect(m.icons.map((i) => i.sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']));
       expect(m.icons.some((i) => i.purpose === 'maskable')).toBe(true);
-      expect(m.share_target).toEqual({ action: '/share-target', method: 'POST', enctype: 'multipart/form-data', params: { files: [{ name: 'photos', accept: ['image/*'] }] } });
+      expect(m.share_target).toEqual({
+        action: '/share-target',
+        method: 'POST',
+        enctype: 'multipart/form-data',
+        params: { files: [{ name: 'photos', accept: ['image/*'] }] },
+      });
     }
   });
 
@@ -71,7 +85,13 @@ describe('installable portal (PWA) in Chromium', () => {
         form.append(input);
         document.body.append(form);
       });
-      const files = await Promise.all(Array.from({ length: count }, async (_, i) => ({ name: `shared-${i}.png`, mimeType: 'image/png', buffer: broken ? Buffer.from('not a picture') : await photo(i + 7) })));
+      const files = await Promise.all(
+        Array.from({ length: count }, async (_, i) => ({
+          name: `shared-${i}.png`,
+          mimeType: 'image/png',
+          buffer: broken ? Buffer.from('not a picture') : await photo(i + 7),
+        })),
+      );
       await page.setInputFiles('#share input', files);
       await Promise.all([page.waitForNavigation(), page.evaluate(() => (document.getElementById('share') as HTMLFormElement).submit())]);
     };

@@ -39,15 +39,25 @@ async function streamCutter(target: string) {
   const { port } = server.address() as { port: number };
   return {
     url: `http://127.0.0.1:${port}`,
-    get open() { return streams.size; },
+    get open() {
+      return streams.size;
+    },
     /** Stream requests turned away while cut (the client's reconnect attempts). */
-    get refused() { return refused; },
+    get refused() {
+      return refused;
+    },
     cut() {
       down = true;
       for (const s of streams) s.destroy();
     },
-    restore() { down = false; },
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    restore() {
+      down = false;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -76,7 +86,9 @@ describe('live client resync in Chromium', () => {
     await onboardInBrowser(page, proxy.url, 'Mum');
     const admin = await apiLogin(t.url, 'admin');
     let release!: () => void;
-    const released = new Promise<void>((resolve) => { release = resolve; });
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     const worker = await startInlineWorker(t.redis.url, 'builtin', async (job) => {
       if (job.data.type === 'image.moderate') return { artifacts: [], data: { verdict: 'safe' } };
       await reportProgress(job, { fraction: 0.3, stage: 'tile 1/3' });
@@ -90,7 +102,9 @@ describe('live client resync in Chromium', () => {
       await page.getByRole('button', { name: 'Cancel job' }).waitFor();
       await page.locator('.badge', { hasText: 'running' }).waitFor({ timeout: 20_000 });
       await waitFor(() => proxy.open > 0, { timeoutMs: 10_000, what: 'the page’s event stream' });
-      await page.evaluate(() => { (window as unknown as { notReloaded: boolean }).notReloaded = true; });
+      await page.evaluate(() => {
+        (window as unknown as { notReloaded: boolean }).notReloaded = true;
+      });
 
       proxy.cut();
       release();

@@ -83,7 +83,13 @@ describe('the portal when it was not built', () => {
   let empty: Awaited<ReturnType<typeof tempDir>>;
   beforeAll(async () => {
     empty = await tempDir('hearth-portal-empty-');
-    t = await startTestAppliance({ capabilities: () => [async (app) => { await app.register(portalPlugin, { distDir: empty.path }); }] });
+    t = await startTestAppliance({
+      capabilities: () => [
+        async (app) => {
+          await app.register(portalPlugin, { distDir: empty.path });
+        },
+      ],
+    });
   });
   afterAll(async () => {
     await t?.close();

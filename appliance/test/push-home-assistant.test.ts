@@ -11,7 +11,7 @@ import type { HttpClient } from './support/http-client.js';
  * Profile → Notifications says whether Home Assistant is the other route: a real Home Assistant
  * with an automation made from Hearth's notify blueprint, switched on and off.
  */
-describe.each(testedHaVersions())('push: is Home Assistant\'s notify blueprint on? (real Home Assistant %s)', (version) => {
+describe.each(testedHaVersions())("push: is Home Assistant's notify blueprint on? (real Home Assistant %s)", (version) => {
   let ha: HomeAssistant;
   let t: TestAppliance;
   let admin: HttpClient;
@@ -21,16 +21,26 @@ describe.each(testedHaVersions())('push: is Home Assistant\'s notify blueprint o
   beforeAll(async () => {
     ha = await startHomeAssistant({
       version,
-      automations: [{
-        id: 'hearth_notify_job_finished', alias: 'Hearth notify job finished',
-        use_blueprint: { path: 'hearth/notify_job_finished.yaml', input: { job_event: 'event.hearth_pc_job', notify_service: 'persistent_notification.create' } },
-      }],
+      automations: [
+        {
+          id: 'hearth_notify_job_finished',
+          alias: 'Hearth notify job finished',
+          use_blueprint: {
+            path: 'hearth/notify_job_finished.yaml',
+            input: { job_event: 'event.hearth_pc_job', notify_service: 'persistent_notification.create' },
+          },
+        },
+      ],
     });
     const log = pino({ level: 'silent' });
     t = await startTestAppliance({
       capabilities: () => [
-        async (app) => { await app.register(homeAssistantPlugin, { log, link: { backoffMinMs: 200, backoffMaxMs: 1000, requestTimeoutMs: 5000, startPollMs: 300 } }); },
-        async (app) => { await app.register(pushPlugin, { log }); },
+        async (app) => {
+          await app.register(homeAssistantPlugin, { log, link: { backoffMinMs: 200, backoffMaxMs: 1000, requestTimeoutMs: 5000, startPollMs: 300 } });
+        },
+        async (app) => {
+          await app.register(pushPlugin, { log });
+        },
       ],
     });
     admin = await t.admin();

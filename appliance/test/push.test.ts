@@ -24,7 +24,15 @@ beforeAll(async () => {
   push = await startPushService();
   h = await startJobsAppliance({
     comics: true,
-    extra: [async (app) => { await app.register(pushPlugin, { log: pino({ level: process.env.PUSH_LOG ?? 'silent' }), sendTimeoutMs: SEND_TIMEOUT_MS, testPushService: { ca: push.ca } }); }],
+    extra: [
+      async (app) => {
+        await app.register(pushPlugin, {
+          log: pino({ level: process.env.PUSH_LOG ?? 'silent' }),
+          sendTimeoutMs: SEND_TIMEOUT_MS,
+          testPushService: { ca: push.ca },
+        });
+      },
+    ],
   });
   admin = await h.t.admin();
   member = await h.t.user(admin, 'member', 'mia');
@@ -50,7 +58,12 @@ afterAll(async () => {
 
 async function subscribe(client: HttpClient, token: string, o: { lang?: 'en' | 'pl'; kinds?: string[] } = {}) {
   const sub = new TestSubscriber();
-  const res = await client.post('/api/push/subscriptions', { endpoint: push.endpoint(token), keys: sub.keys(), lang: o.lang ?? 'en', ...(o.kinds ? { kinds: o.kinds } : {}) });
+  const res = await client.post('/api/push/subscriptions', {
+    endpoint: push.endpoint(token),
+    keys: sub.keys(),
+    lang: o.lang ?? 'en',
+    ...(o.kinds ? { kinds: o.kinds } : {}),
+  });
   expect(res.status, res.text).toBe(201);
   return { sub, id: res.json.id as number, token };
 }
@@ -89,7 +102,13 @@ describe('a finished job reaches its owner by Web Push', () => {
     const s = await subscribe(member, 'mia-phone');
     const id = await runJob(member, { type: 'image.upscale', title: 'Grandma at the lake', input: { mediaId: memberPhoto } });
     const message = await nextMessage(s, 1);
-    expect(message).toEqual({ kind: 'jobSucceeded', title: 'Done: Grandma at the lake', body: 'Tap to open it in Hearth.', url: `/jobs/${id}`, tag: `job:${id}` });
+    expect(message).toEqual({
+      kind: 'jobSucceeded',
+      title: 'Done: Grandma at the lake',
+      body: 'Tap to open it in Hearth.',
+      url: `/jobs/${id}`,
+      tag: `job:${id}`,
+    });
 
     const delivery = deliveriesTo('mia-phone')[0]!;
     expect(delivery.headers['content-encoding']).toBe('aes128gcm');
@@ -113,8 +132,17 @@ describe('a finished job reaches its owner by Web Push', () => {
 
     // The watch only wanted comics: a finished pipeline that made one reaches it (and the laptop too).
     const mia = (await member.get('/api/me')).json.user;
-    h.app.bus.emit('pipeline.finished', { pipeline: { id: 77, kind: 'comic.make', title: 'Make “Space cats”', status: 'succeeded', ownerId: mia.id }, page: { name: 'Space cats', notice: 'comicReady', path: '/comics/5' } });
-    expect(await nextMessage(onlyComics, 1)).toEqual({ kind: 'comicReady', title: 'Your comic is ready', body: '“Space cats” is ready to read.', url: '/comics/5', tag: 'pipeline:77' });
+    h.app.bus.emit('pipeline.finished', {
+      pipeline: { id: 77, kind: 'comic.make', title: 'Make “Space cats”', status: 'succeeded', ownerId: mia.id },
+      page: { name: 'Space cats', notice: 'comicReady', path: '/comics/5' },
+    });
+    expect(await nextMessage(onlyComics, 1)).toEqual({
+      kind: 'comicReady',
+      title: 'Your comic is ready',
+      body: '“Space cats” is ready to read.',
+      url: '/comics/5',
+      tag: 'pipeline:77',
+    });
     expect((await nextMessage(all, 2)).kind).toBe('comicReady');
     // …and the failed job never went to the watch: its first message was the comic.
     expect(deliveriesTo('mia-watch')).toHaveLength(1);
@@ -125,8 +153,17 @@ describe('a finished job reaches its owner by Web Push', () => {
   it('a finished story reaches a Polish device in Polish, named as the family named it', async () => {
     const s = await subscribe(member, 'mia-pl-stories', { lang: 'pl', kinds: ['storyReady'] });
     const mia = (await member.get('/api/me')).json.user;
-    h.app.bus.emit('pipeline.finished', { pipeline: { id: 78, kind: 'story.tell', title: 'Story: a dragon', status: 'succeeded', ownerId: mia.id }, page: { name: 'Smok i zamek', notice: 'storyReady', path: '/stories/3' } });
-    expect(await nextMessage(s, 1)).toEqual({ kind: 'storyReady', title: 'Twoja opowieść jest gotowa', body: '„Smok i zamek” czeka na widzów.', url: '/stories/3', tag: 'pipeline:78' });
+    h.app.bus.emit('pipeline.finished', {
+      pipeline: { id: 78, kind: 'story.tell', title: 'Story: a dragon', status: 'succeeded', ownerId: mia.id },
+      page: { name: 'Smok i zamek', notice: 'storyReady', path: '/stories/3' },
+    });
+    expect(await nextMessage(s, 1)).toEqual({
+      kind: 'storyReady',
+      title: 'Twoja opowieść jest gotowa',
+      body: '„Smok i zamek” czeka na widzów.',
+      url: '/stories/3',
+      tag: 'pipeline:78',
+    });
     await member.delete(`/api/push/subscriptions/${s.id}`);
   });
 
@@ -155,7 +192,7 @@ describe('a finished job reaches its owner by Web Push', () => {
 });
 
 describe('pipelines tell as one', () => {
-  it('a comic pipeline that ends sends one message about it (with the comic\'s page), none per step', async () => {
+  it("a comic pipeline that ends sends one message about it (with the comic's page), none per step", async () => {
     const s = await subscribe(member, 'mia-comics');
     const comic = await member.post('/api/comics', { title: 'Space cats' });
     expect(comic.status, comic.text).toBe(201);
@@ -165,14 +202,23 @@ describe('pipelines tell as one', () => {
     expect(made.status, made.text).toBe(202);
     const pipelineNow = async () => (await member.get(`/api/pipelines/${made.json.id}`)).json;
     await waitFor(async () => (await pipelineNow()).status === 'failed', { timeoutMs: 60_000 });
-    expect(await nextMessage(s, 1)).toEqual({ kind: 'jobFailed', title: 'Failed: Space cats', body: 'Tap to see what went wrong.', url: `/comics/${comic.json.id}`, tag: `pipeline:${made.json.id}` });
+    expect(await nextMessage(s, 1)).toEqual({
+      kind: 'jobFailed',
+      title: 'Failed: Space cats',
+      body: 'Tap to see what went wrong.',
+      url: `/comics/${comic.json.id}`,
+      tag: `pipeline:${made.json.id}`,
+    });
 
     const stepJobs = (await pipelineNow()).steps.filter((x: { jobId: string | null }) => x.jobId).map((x: { jobId: string }) => x.jobId);
     expect(stepJobs.length).toBeGreaterThan(0);
-    await waitFor(async () => {
-      for (const id of stepJobs) if (!['succeeded', 'failed'].includes((await member.get(`/api/jobs/${id}`)).json.status)) return false;
-      return true;
-    }, { timeoutMs: 60_000 });
+    await waitFor(
+      async () => {
+        for (const id of stepJobs) if (!['succeeded', 'failed'].includes((await member.get(`/api/jobs/${id}`)).json.status)) return false;
+        return true;
+      },
+      { timeoutMs: 60_000 },
+    );
     // A job of the member's own after the steps finished is the next message: the steps sent none.
     await runJob(member, { type: 'image.upscale', title: 'After the comic', input: { mediaId: memberPhoto } });
     expect((await nextMessage(s, 2)).title).toBe('Done: After the comic');
@@ -182,7 +228,7 @@ describe('pipelines tell as one', () => {
 });
 
 describe('who is told', () => {
-  it('only the owner: a child (or an admin) never hears of another member\'s private job', async () => {
+  it("only the owner: a child (or an admin) never hears of another member's private job", async () => {
     const kid = await subscribe(child, 'kid-tablet');
     const boss = await subscribe(admin, 'admin-phone');
     const mia = await subscribe(member, 'mia-private');
@@ -191,9 +237,18 @@ describe('who is told', () => {
     // The child's own job comes next; had the member's been sent to the child, it would be first.
     await runJob(child, { type: 'image.upscale', title: 'My dragon', input: { mediaId: childPhoto } });
     expect((await nextMessage(kid, 1)).title).toBe('Done: My dragon');
-    expect(deliveriesTo('kid-tablet').map((d) => kid.sub.decrypt(d.body)).join()).not.toContain('Secret');
+    expect(
+      deliveriesTo('kid-tablet')
+        .map((d) => kid.sub.decrypt(d.body))
+        .join(),
+    ).not.toContain('Secret');
     expect(deliveriesTo('admin-phone')).toHaveLength(0);
-    for (const [c, s] of [[child, kid], [admin, boss], [member, mia]] as const) await c.delete(`/api/push/subscriptions/${s.id}`);
+    for (const [c, s] of [
+      [child, kid],
+      [admin, boss],
+      [member, mia],
+    ] as const)
+      await c.delete(`/api/push/subscriptions/${s.id}`);
   });
 });
 
@@ -201,7 +256,9 @@ describe('keys lost (settings restored without their secrets)', () => {
   it('new keys are made and the subscriptions made with the old ones are dropped', async () => {
     const s = await subscribe(member, 'before-restore');
     const before = (await member.get('/api/push')).json.publicKey;
-    await h.app.settings.update((x) => { delete x.secrets.vapid; });
+    await h.app.settings.update((x) => {
+      delete x.secrets.vapid;
+    });
     await h.t.restart();
     const after = (await member.get('/api/push')).json;
     expect(after.publicKey).not.toBe(before);
@@ -245,7 +302,7 @@ describe('subscriptions: access and bad input', () => {
     expect((await member.get('/api/push')).json.subscriptions).toHaveLength(0);
   });
 
-  it('lets a member remove only their own devices, each change audited without the device\'s secrets', async () => {
+  it("lets a member remove only their own devices, each change audited without the device's secrets", async () => {
     const s = await subscribe(member, 'mia-audit');
     const other = await child.delete(`/api/push/subscriptions/${s.id}`);
     expect(other.status).toBe(404);

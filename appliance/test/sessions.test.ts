@@ -60,7 +60,12 @@ describe('sessions', () => {
   it('expire when idle and after the absolute limit', async () => {
     // The sessions' clock is moved by the test; the real cookie lifetime (absoluteMs) stays far away.
     let now = Date.now();
-    const short = await startTestAppliance({ redis: t.redis, mosquitto: t.mosquitto, sessionPolicy: { idleMs: 60_000, absoluteMs: 150_000 }, sessionClock: () => now });
+    const short = await startTestAppliance({
+      redis: t.redis,
+      mosquitto: t.mosquitto,
+      sessionPolicy: { idleMs: 60_000, absoluteMs: 150_000 },
+      sessionClock: () => now,
+    });
     try {
       const a = await short.admin();
       // Busy: stays in through the idle limit...

@@ -71,7 +71,12 @@ describe('admin settings sections', () => {
     const input = { prompt: 'a lighthouse at dusk' };
     // A computer that offered ComfyUI once (no MAC to wake it): its jobs are accepted and wait.
     const pc = await announceAgent(h.t.mosquitto.url, { agentId: 'den-pc', name: 'Den PC', capabilities: ['comfyui'], macs: [] }, 'asleep');
-    await waitFor(async () => ((await member.get('/api/job-types')).json.types as Array<{ type: string; readiness: { state: string } }>).find((x) => x.type === 'image.generate')?.readiness.state === 'waiting', { timeoutMs: 5000, what: 'Den PC known' });
+    await waitFor(
+      async () =>
+        ((await member.get('/api/job-types')).json.types as Array<{ type: string; readiness: { state: string } }>).find((x) => x.type === 'image.generate')
+          ?.readiness.state === 'waiting',
+      { timeoutMs: 5000, what: 'Den PC known' },
+    );
     await pc.close();
     expect((await member.post('/api/jobs', { type: 'image.generate', input })).status).toBe(201);
     expect((await member.post('/api/jobs', { type: 'image.generate', input })).status).toBe(201);
@@ -125,10 +130,19 @@ describe('admin settings sections', () => {
   it('a changed port makes the next wake packet go there; learned agent MACs are shown; changes are audited', async () => {
     const first = await listener();
     const second = await listener();
-    const presence = await announceAgent(h.t.mosquitto.url, { agentId: 'study-pc', name: 'Study PC', capabilities: ['comfyui'], macs: ['aa:bb:cc:dd:ee:02'] }, 'asleep');
+    const presence = await announceAgent(
+      h.t.mosquitto.url,
+      { agentId: 'study-pc', name: 'Study PC', capabilities: ['comfyui'], macs: ['aa:bb:cc:dd:ee:02'] },
+      'asleep',
+    );
     try {
-      await waitFor(async () => (await admin.get('/api/admin/settings/wake-on-lan')).json.learnedTargets.length > 0, { timeoutMs: 5000, what: 'the learned MAC' });
-      expect((await admin.get('/api/admin/settings/wake-on-lan')).json.learnedTargets).toEqual([{ mac: 'aa:bb:cc:dd:ee:02', agentId: 'study-pc', name: 'Study PC' }]);
+      await waitFor(async () => (await admin.get('/api/admin/settings/wake-on-lan')).json.learnedTargets.length > 0, {
+        timeoutMs: 5000,
+        what: 'the learned MAC',
+      });
+      expect((await admin.get('/api/admin/settings/wake-on-lan')).json.learnedTargets).toEqual([
+        { mac: 'aa:bb:cc:dd:ee:02', agentId: 'study-pc', name: 'Study PC' },
+      ]);
 
       // Port left out: the default, 9; then the first test port.
       const defaulted = await admin.put('/api/admin/settings/wake-on-lan', { broadcastAddress: '127.0.0.1', extraTargets: ['00:11:22:33:44:55'] });
@@ -137,7 +151,9 @@ describe('admin settings sections', () => {
       const put = await admin.put('/api/admin/settings/wake-on-lan', { broadcastAddress: '127.0.0.1', port: first.port, extraTargets: ['00:11:22:33:44:55'] });
       expect(put.status, put.text).toBe(200);
       expect(put.json).toEqual({
-        broadcastAddress: '127.0.0.1', port: first.port, extraTargets: ['00:11:22:33:44:55'],
+        broadcastAddress: '127.0.0.1',
+        port: first.port,
+        extraTargets: ['00:11:22:33:44:55'],
         learnedTargets: [{ mac: 'aa:bb:cc:dd:ee:02', agentId: 'study-pc', name: 'Study PC' }],
       });
 
@@ -159,9 +175,18 @@ describe('admin settings sections', () => {
 
       const entries = await auditEntries('settings:wakeOnLan');
       expect(entries.map((e) => e.detail)).toEqual([
-        { before: { broadcastAddress: '127.0.0.1', port: first.port, extraTargets: ['00:11:22:33:44:55'] }, after: { broadcastAddress: '127.0.0.1', port: second.port, extraTargets: [] } },
-        { before: { broadcastAddress: '127.0.0.1', port: 9, extraTargets: ['00:11:22:33:44:55'] }, after: { broadcastAddress: '127.0.0.1', port: first.port, extraTargets: ['00:11:22:33:44:55'] } },
-        { before: { broadcastAddress: '255.255.255.255', port: 9, extraTargets: [] }, after: { broadcastAddress: '127.0.0.1', port: 9, extraTargets: ['00:11:22:33:44:55'] } },
+        {
+          before: { broadcastAddress: '127.0.0.1', port: first.port, extraTargets: ['00:11:22:33:44:55'] },
+          after: { broadcastAddress: '127.0.0.1', port: second.port, extraTargets: [] },
+        },
+        {
+          before: { broadcastAddress: '127.0.0.1', port: 9, extraTargets: ['00:11:22:33:44:55'] },
+          after: { broadcastAddress: '127.0.0.1', port: first.port, extraTargets: ['00:11:22:33:44:55'] },
+        },
+        {
+          before: { broadcastAddress: '255.255.255.255', port: 9, extraTargets: [] },
+          after: { broadcastAddress: '127.0.0.1', port: 9, extraTargets: ['00:11:22:33:44:55'] },
+        },
       ]);
     } finally {
       await presence.close();

@@ -14,7 +14,9 @@ beforeAll(async () => {
   t = await startTestAppliance({
     capabilities: (connections, log, config) => [
       ...jobCapabilities({ dataDir: config.dataDir, version: 'test-1', connections, log, tuning: { jobs: { tickMs: 60_000 } } }),
-      async (app) => { await app.register(kioskFeedPlugin, { version: 'test-1', publicUrl: undefined }); },
+      async (app) => {
+        await app.register(kioskFeedPlugin, { version: 'test-1', publicUrl: undefined });
+      },
     ],
   });
   admin = await t.admin();
@@ -25,9 +27,21 @@ afterAll(() => t?.close());
 async function stream(client: HttpClient) {
   const s = openEvents(client);
   let ended = false;
-  void s.done.then(() => { ended = true; }, () => { ended = true; });
+  void s.done.then(
+    () => {
+      ended = true;
+    },
+    () => {
+      ended = true;
+    },
+  );
   await waitFor(() => s.events.some((e) => e.type === 'hello'), { timeoutMs: 10_000 });
-  return { ...s, get ended() { return ended; } };
+  return {
+    ...s,
+    get ended() {
+      return ended;
+    },
+  };
 }
 
 const nightModes = (s: { events: Array<{ type: string; data: unknown }> }) =>

@@ -20,7 +20,9 @@ beforeAll(async () => {
   udp = createSocket('udp4');
   udp.on('message', (msg) => packets.push(msg));
   await new Promise<void>((resolve) => udp.bind(port, '127.0.0.1', resolve));
-  await h.app.settings.update((s) => { (s as Record<string, unknown>).wakeOnLan = { broadcastAddress: '127.0.0.1', port, extraTargets: [] }; });
+  await h.app.settings.update((s) => {
+    (s as Record<string, unknown>).wakeOnLan = { broadcastAddress: '127.0.0.1', port, extraTargets: [] };
+  });
 });
 afterAll(async () => {
   udp?.close();
@@ -39,11 +41,17 @@ describe('magic packets', () => {
 
 describe('auto-wake', () => {
   it('wakes the sleeping agent learned from its retained announcement, and queues the job once it is online', async () => {
-    const presence = await announceAgent(h.t.mosquitto.url, { agentId: 'family-pc', capabilities: ['builtin', 'comfyui'], macs: ['aa:bb:cc:dd:ee:01'] }, 'asleep');
+    const presence = await announceAgent(
+      h.t.mosquitto.url,
+      { agentId: 'family-pc', capabilities: ['builtin', 'comfyui'], macs: ['aa:bb:cc:dd:ee:01'] },
+      'asleep',
+    );
     try {
       await waitFor(async () => (await admin.get('/api/agents')).json.agents[0]?.availability === 'asleep', { timeoutMs: 5000 });
       const agents = (await admin.get('/api/agents')).json.agents;
-      expect(agents).toEqual([expect.objectContaining({ agentId: 'family-pc', availability: 'asleep', capabilities: ['builtin', 'comfyui'], acceptingJobs: true })]);
+      expect(agents).toEqual([
+        expect.objectContaining({ agentId: 'family-pc', availability: 'asleep', capabilities: ['builtin', 'comfyui'], acceptingJobs: true }),
+      ]);
 
       const job = (await admin.post('/api/jobs', { type: 'image.generate', input: { prompt: 'a lighthouse at dusk' } })).json;
       expect(job.status).toBe('waiting_for_gpu');
@@ -53,7 +61,10 @@ describe('auto-wake', () => {
       expect(metrics).toMatch(/hearth_jobs_waiting_for_gpu\{[^}]*\} 1/);
 
       await presence.setAvailability('online');
-      await waitFor(async () => (await admin.get(`/api/jobs/${job.id}`)).json.status === 'queued', { timeoutMs: 5000, what: 'job queued after the agent came online' });
+      await waitFor(async () => (await admin.get(`/api/jobs/${job.id}`)).json.status === 'queued', {
+        timeoutMs: 5000,
+        what: 'job queued after the agent came online',
+      });
       // The job was in bee-queue all along, exactly once.
       expect(await h.t.running.connections.redis.hexists('hearth:jobs:comfyui:jobs', job.id)).toBe(1);
 
@@ -73,17 +84,52 @@ describe('auto-wake', () => {
     try {
       const t = agentTopics('junk');
       await client.publishAsync(t.announce, '{"agentId":"junk","name":"x"', { qos: 1 });
-      await client.publishAsync(t.announce, JSON.stringify({ agentId: 'other', name: 'x', version: '1', capabilities: [], macs: [], gpus: [], acceptingJobs: true }), { qos: 1 });
-      await client.publishAsync(t.announce, JSON.stringify({ agentId: 'junk', name: 'x', version: '1', capabilities: ['quantum'], macs: ['zz'], gpus: [], acceptingJobs: true }), { qos: 1 });
+      await client.publishAsync(
+        t.announce,
+        JSON.stringify({ agentId: 'other', name: 'x', version: '1', capabilities: [], macs: [], gpus: [], acceptingJobs: true }),
+        { qos: 1 },
+      );
+      await client.publishAsync(
+        t.announce,
+        JSON.stringify({ agentId: 'junk', name: 'x', version: '1', capabilities: ['quantum'], macs: ['zz'], gpus: [], acceptingJobs: true }),
+        { qos: 1 },
+      );
       await client.publishAsync(t.availability, 'maybe', { qos: 1 });
       await client.publishAsync('hearth/agent/BAD ID/availability', 'online', { qos: 1 });
-      await client.publishAsync(agentTopics('pc2').announce, JSON.stringify({ agentId: 'pc2', name: 'PC 2', version: '1', capabilities: ['llm'], macs: [], gpus: [{ index: 0, name: 'RTX', memoryTotalMiB: 8192 }], acceptingJobs: true }), { qos: 1 });
-      await client.publishAsync(agentTopics('pc2').state, JSON.stringify({ accepting: true, gpus: { gpu0: { index: 0, name: 'RTX', utilization_percent: 42, memory_used_mib: 1024, temperature_c: 55, power_draw_w: 120.5 } } }), { qos: 1 });
+      await client.publishAsync(
+        agentTopics('pc2').announce,
+        JSON.stringify({
+          agentId: 'pc2',
+          name: 'PC 2',
+          version: '1',
+          capabilities: ['llm'],
+          macs: [],
+          gpus: [{ index: 0, name: 'RTX', memoryTotalMiB: 8192 }],
+          acceptingJobs: true,
+        }),
+        { qos: 1 },
+      );
+      await client.publishAsync(
+        agentTopics('pc2').state,
+        JSON.stringify({
+          accepting: true,
+          gpus: { gpu0: { index: 0, name: 'RTX', utilization_percent: 42, memory_used_mib: 1024, temperature_c: 55, power_draw_w: 120.5 } },
+        }),
+        { qos: 1 },
+      );
       await client.publishAsync(agentTopics('pc2').availability, 'online', { qos: 1 });
-      await waitFor(async () => (await admin.get('/api/agents')).json.agents.some((a: { agentId: string; availability: string }) => a.agentId === 'pc2' && a.availability === 'online'), { timeoutMs: 5000 });
+      await waitFor(
+        async () =>
+          (await admin.get('/api/agents')).json.agents.some(
+            (a: { agentId: string; availability: string }) => a.agentId === 'pc2' && a.availability === 'online',
+          ),
+        { timeoutMs: 5000 },
+      );
       const agents = (await admin.get('/api/agents')).json.agents;
       expect(agents.map((a: { agentId: string }) => a.agentId)).toEqual(['pc2']);
-      expect(agents[0].gpus).toEqual([{ index: 0, name: 'RTX', utilizationPct: 42, memoryUsedMiB: 1024, memoryTotalMiB: 8192, temperatureC: 55, powerW: 120.5 }]);
+      expect(agents[0].gpus).toEqual([
+        { index: 0, name: 'RTX', utilizationPct: 42, memoryUsedMiB: 1024, memoryTotalMiB: 8192, temperatureC: 55, powerW: 120.5 },
+      ]);
       expect(agents[0].lastSeen).toBeGreaterThan(0);
     } finally {
       await client.publishAsync(agentTopics('pc2').announce, '', { qos: 1, retain: true });

@@ -28,9 +28,11 @@ const next = <K extends ToLoad['cmd']>(cmd: K) => new Promise<Extract<ToLoad, { 
 
 async function pool(n: number, concurrency: number, task: (i: number) => Promise<void>) {
   let i = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (i < n) await task(i++);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (i < n) await task(i++);
+    }),
+  );
 }
 
 /**
@@ -50,10 +52,18 @@ async function paced(n: number, submit: (i: number) => Promise<string>): Promise
 }
 
 async function raw(m: Extract<ToLoad, { cmd: 'raw' }>) {
-  const producer = new Queue<BrokerJobData>(m.queue, { prefix: 'hearth', redis: { url: m.redisUrl } as never, isWorker: false, getEvents: true, storeJobs: false });
+  const producer = new Queue<BrokerJobData>(m.queue, {
+    prefix: 'hearth',
+    redis: { url: m.redisUrl } as never,
+    isWorker: false,
+    getEvents: true,
+    storeJobs: false,
+  });
   await producer.ready();
   let done = 0;
-  producer.on('job succeeded', (id) => { if (id.startsWith('raw-') && ++done === m.n) send({ event: 'done' }); });
+  producer.on('job succeeded', (id) => {
+    if (id.startsWith('raw-') && ++done === m.n) send({ event: 'done' });
+  });
   const add = (id: string, prompt: string) =>
     producer.createJob({ jobId: id, type: 'image.generate', input: { prompt } }).setId(id).retries(1).timeout(60_000).save();
   const warm = new Promise((r) => producer.once('job succeeded', r));
@@ -61,7 +71,9 @@ async function raw(m: Extract<ToLoad, { cmd: 'raw' }>) {
   await warm;
   send({ event: 'ready' });
   await next('go');
-  await pool(m.n, m.concurrency, async (i) => { await add(`raw-${i}`, `bench ${i}`); });
+  await pool(m.n, m.concurrency, async (i) => {
+    await add(`raw-${i}`, `bench ${i}`);
+  });
   await next('paced');
   send({ event: 'submits', submits: await paced(m.paced, async (i) => (await add(`paced-${i}`, `paced ${i}`)).id) });
   await producer.close(5000);
@@ -75,24 +87,36 @@ async function raw(m: Extract<ToLoad, { cmd: 'raw' }>) {
 async function hearth(m: Extract<ToLoad, { cmd: 'hearth' }>) {
   const url = new URL('/api/jobs', m.url);
   const agent = new Agent({ keepAlive: true, maxSockets: m.concurrency });
-  const submit = (prompt: string) => new Promise<string>((resolve, reject) => {
-    const body = JSON.stringify({ type: 'image.generate', input: { prompt } });
-    const req = request(url, {
-      method: 'POST', agent,
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), cookie: m.cookie, 'x-csrf-token': m.csrf },
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => { text += chunk; });
-      res.on('end', () => (res.statusCode === 201 ? resolve((JSON.parse(text) as { id: string }).id) : reject(new Error(`submit: ${res.statusCode} ${text}`))));
+  const submit = (prompt: string) =>
+    new Promise<string>((resolve, reject) => {
+      const body = JSON.stringify({ type: 'image.generate', input: { prompt } });
+      const req = request(
+        url,
+        {
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), cookie: m.cookie, 'x-csrf-token': m.csrf },
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            text += chunk;
+          });
+          res.on('end', () =>
+            res.statusCode === 201 ? resolve((JSON.parse(text) as { id: string }).id) : reject(new Error(`submit: ${res.statusCode} ${text}`)),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
     });
-    req.on('error', reject);
-    req.end(body);
-  });
   await submit('warm-up');
   send({ event: 'ready' });
   await next('go');
-  await pool(m.n, m.concurrency, async (i) => { await submit(`bench ${i}`); });
+  await pool(m.n, m.concurrency, async (i) => {
+    await submit(`bench ${i}`);
+  });
   await next('paced');
   send({ event: 'submits', submits: await paced(m.paced, (i) => submit(`paced ${i}`)) });
   agent.destroy();

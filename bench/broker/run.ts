@@ -60,7 +60,12 @@ async function cpuMeter(redis: Redis, load: number, worker: number): Promise<() 
   return async () => {
     const after = await read();
     const self = process.cpuUsage(before.appliance);
-    return { load: after.load - before.load, worker: after.worker - before.worker, appliance: (self.user + self.system) / 1000, redis: after.redis - before.redis };
+    return {
+      load: after.load - before.load,
+      worker: after.worker - before.worker,
+      appliance: (self.user + self.system) / 1000,
+      redis: after.redis - before.redis,
+    };
   };
 }
 
@@ -74,17 +79,20 @@ const pct = (xs: number[], p: number) => {
 /** A forked helper with typed messages: `next(event)` resolves on its next message of that kind. */
 function child<In, Out extends { event: string }>(file: string, args: string[] = []) {
   const proc = fork(new URL(file, import.meta.url), args, { execArgv: ['--import', 'tsx'] });
-  const exited = new Promise<void>((resolve, reject) => proc.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${file} exited with ${code}`)))));
+  const exited = new Promise<void>((resolve, reject) =>
+    proc.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${file} exited with ${code}`)))),
+  );
   exited.catch(() => undefined);
-  const next = <E extends Out['event']>(event: E) => new Promise<Extract<Out, { event: E }>>((resolve, reject) => {
-    const onMessage = (m: Out) => {
-      if (m.event !== event) return;
-      proc.off('message', onMessage);
-      resolve(m as Extract<Out, { event: E }>);
-    };
-    proc.on('message', onMessage);
-    exited.then(() => reject(new Error(`${file} ended before "${event}"`)), reject);
-  });
+  const next = <E extends Out['event']>(event: E) =>
+    new Promise<Extract<Out, { event: E }>>((resolve, reject) => {
+      const onMessage = (m: Out) => {
+        if (m.event !== event) return;
+        proc.off('message', onMessage);
+        resolve(m as Extract<Out, { event: E }>);
+      };
+      proc.on('message', onMessage);
+      exited.then(() => reject(new Error(`${file} ended before "${event}"`)), reject);
+    });
   return { proc, send: (m: In) => proc.send(m as object), next, exited };
 }
 
@@ -139,7 +147,12 @@ async function raw(redisUrl: string): Promise<Result> {
 }
 
 /** Server-side times of one paced POST /api/jobs, on `clock()`. */
-interface Stages { request: number; handler?: number; handlerEnd?: number; response?: number }
+interface Stages {
+  request: number;
+  handler?: number;
+  handlerEnd?: number;
+  response?: number;
+}
 
 /** Follow each POST /api/jobs through Node's and Fastify's diagnostics channels (paced phase only). */
 function traceStages(records: Stages[]): () => void {
@@ -151,10 +164,14 @@ function traceStages(records: Stages[]): () => void {
   };
   const handler = dc.tracingChannel('fastify.request.handler');
   const hooks = {
-    start: () => { if (current && current.handler === undefined) current.handler = clock(); },
+    start: () => {
+      if (current && current.handler === undefined) current.handler = clock();
+    },
     end: () => undefined,
     asyncStart: () => undefined,
-    asyncEnd: () => { if (current) current.handlerEnd = clock(); },
+    asyncEnd: () => {
+      if (current) current.handlerEnd = clock();
+    },
     error: () => undefined,
   };
   const onResponse = (m: unknown) => {
@@ -180,7 +197,11 @@ async function hearth(redisUrl: string, mqttUrl: string): Promise<Result & { sta
   // An online agent serving comfyui, so jobs are plainly queued (no Wake-on-LAN path).
   const m = await mqtt.connectAsync(mqttUrl);
   const t = agentTopics('bench-pc');
-  await m.publishAsync(t.announce, JSON.stringify({ agentId: 'bench-pc', name: 'bench', version: '0', capabilities: ['comfyui'], macs: [], gpus: [], acceptingJobs: true }), { retain: true, qos: 1 });
+  await m.publishAsync(
+    t.announce,
+    JSON.stringify({ agentId: 'bench-pc', name: 'bench', version: '0', capabilities: ['comfyui'], macs: [], gpus: [], acceptingJobs: true }),
+    { retain: true, qos: 1 },
+  );
   await m.publishAsync(t.availability, 'online', { retain: true, qos: 1 });
   await m.endAsync();
 
@@ -191,7 +212,9 @@ async function hearth(redisUrl: string, mqttUrl: string): Promise<Result & { sta
 
   const pair = await startPair(redisUrl, queueName('comfyui'));
   const succeeded = running.app.db.prepare("SELECT COUNT(*) AS n FROM jobs WHERE status = 'succeeded'").pluck();
-  const until = async (n: number) => { while ((succeeded.get() as number) < n) await new Promise((r) => setTimeout(r, 1)); };
+  const until = async (n: number) => {
+    while ((succeeded.get() as number) < n) await new Promise((r) => setTimeout(r, 1));
+  };
   pair.load.send({ cmd: 'hearth', url: running.url, cookie: admin.cookie, csrf: admin.csrf, n: N, concurrency: CONCURRENCY, paced: PACED });
   await pair.load.next('ready');
   await until(1); // the load generator's warm-up job
@@ -221,9 +244,14 @@ try {
   const full = await hearth(redis.url, mosquitto.url);
   const row = (label: string, r: Result) => {
     const totals = r.paced.map((p) => p.started - p.at);
-    console.log(`${label.padEnd(22)} ${(N / r.seconds).toFixed(0).padStart(6)} jobs/s   submit→start p50 ${pct(totals, 50).toFixed(1)} ms  p99 ${pct(totals, 99).toFixed(1)} ms`);
+    console.log(
+      `${label.padEnd(22)} ${(N / r.seconds).toFixed(0).padStart(6)} jobs/s   submit→start p50 ${pct(totals, 50).toFixed(1)} ms  p99 ${pct(totals, 99).toFixed(1)} ms`,
+    );
   };
-  const perJob = (r: Result) => Object.entries(r.cpu).map(([k, ms]) => `${k} ${(ms / N).toFixed(2)}`).join(', ');
+  const perJob = (r: Result) =>
+    Object.entries(r.cpu)
+      .map(([k, ms]) => `${k} ${(ms / N).toFixed(2)}`)
+      .join(', ');
   console.log(`${N} no-op jobs with ${CONCURRENCY} in flight (throughput), then ${PACED} one at a time (submit→start latency)`);
   console.log(`one private Redis for both (${aof}); load generator, worker and appliance in separate processes`);
   row('raw bee-queue (anchor)', anchor);
@@ -238,17 +266,44 @@ try {
     const s = full.stages[i];
     return s?.handler && s.handlerEnd && s.response ? [{ ...p, ...(s as Required<Stages>) }] : [];
   });
-  const line = (label: string, xs: number[]) => console.log(`  ${label.padEnd(70)} p50 ${pct(xs, 50).toFixed(2).padStart(6)}  p99 ${pct(xs, 99).toFixed(2).padStart(6)} ms`);
-  console.log(`Hearth submit→start by stage (${joined.length} paced jobs; the last two overlap: Redis hands the job to the worker and answers the add at once):`);
-  line('client: request() → request arrives at the appliance', joined.map((j) => j.request - j.at));
-  line('appliance: request → handler (body, session, user, CSRF, schema)', joined.map((j) => j.handler - j.request));
-  line('appliance: handler → worker starts (input, quota, SQLite row + audit, add)', joined.map((j) => j.started - j.handler));
-  line('appliance: handler → handler done (… and the add acknowledged)', joined.map((j) => j.handlerEnd - j.handler));
-  line('appliance: handler done → response written', joined.map((j) => j.response - j.handlerEnd));
-  line('client: response written → reply read by the client', joined.map((j) => j.replied - j.response));
+  const line = (label: string, xs: number[]) =>
+    console.log(`  ${label.padEnd(70)} p50 ${pct(xs, 50).toFixed(2).padStart(6)}  p99 ${pct(xs, 99).toFixed(2).padStart(6)} ms`);
+  console.log(
+    `Hearth submit→start by stage (${joined.length} paced jobs; the last two overlap: Redis hands the job to the worker and answers the add at once):`,
+  );
+  line(
+    'client: request() → request arrives at the appliance',
+    joined.map((j) => j.request - j.at),
+  );
+  line(
+    'appliance: request → handler (body, session, user, CSRF, schema)',
+    joined.map((j) => j.handler - j.request),
+  );
+  line(
+    'appliance: handler → worker starts (input, quota, SQLite row + audit, add)',
+    joined.map((j) => j.started - j.handler),
+  );
+  line(
+    'appliance: handler → handler done (… and the add acknowledged)',
+    joined.map((j) => j.handlerEnd - j.handler),
+  );
+  line(
+    'appliance: handler done → response written',
+    joined.map((j) => j.response - j.handlerEnd),
+  );
+  line(
+    'client: response written → reply read by the client',
+    joined.map((j) => j.replied - j.response),
+  );
   console.log('raw bee-queue, for comparison:');
-  line('producer: save() → worker starts', anchor.paced.map((p) => p.started - p.at));
-  line('producer: save() → save() resolved', anchor.paced.map((p) => p.replied - p.at));
+  line(
+    'producer: save() → worker starts',
+    anchor.paced.map((p) => p.started - p.at),
+  );
+  line(
+    'producer: save() → save() resolved',
+    anchor.paced.map((p) => p.replied - p.at),
+  );
 } finally {
   probe?.disconnect();
   await mosquitto.close();

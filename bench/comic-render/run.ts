@@ -19,16 +19,28 @@ const photos = await Promise.all([0, 60, 120, 180, 240, 300].map((hue) => testPh
 const kinds = ['speech', 'thought', 'caption', 'shout', 'speech', 'speech'] as const;
 const input: ComicRenderInput = {
   title: 'Bench',
-  pages: [{
-    layout: 'six',
-    panels: photos.map((p, slot) => ({
-      slot, mediaId: mediaIdOf(p), crop: { x: 0.4, y: 0.5, zoom: 1.2 },
-      bubbles: [
-        { kind: kinds[slot]!, text: 'Where did my other sock go? I looked everywhere, even under the cat.', x: 0.05, y: 0.05, w: 0.55, h: 0.35, tail: kinds[slot] === 'caption' ? null : { x: 0.3, y: 0.85 } },
-        { kind: 'speech', text: 'Not me!', x: 0.6, y: 0.5, w: 0.35, h: 0.25, tail: { x: 0.8, y: 0.95 } },
-      ],
-    })),
-  }],
+  pages: [
+    {
+      layout: 'six',
+      panels: photos.map((p, slot) => ({
+        slot,
+        mediaId: mediaIdOf(p),
+        crop: { x: 0.4, y: 0.5, zoom: 1.2 },
+        bubbles: [
+          {
+            kind: kinds[slot]!,
+            text: 'Where did my other sock go? I looked everywhere, even under the cat.',
+            x: 0.05,
+            y: 0.05,
+            w: 0.55,
+            h: 0.35,
+            tail: kinds[slot] === 'caption' ? null : { x: 0.3, y: 0.85 },
+          },
+          { kind: 'speech', text: 'Not me!', x: 0.6, y: 0.5, w: 0.35, h: 0.25, tail: { x: 0.8, y: 0.95 } },
+        ],
+      })),
+    },
+  ],
 };
 const runner = new ComicRenderRunner(Lettering.load());
 
@@ -42,13 +54,22 @@ async function renderOnce(): Promise<number> {
 async function anchorOnce(): Promise<number> {
   const t = performance.now();
   const slots = layoutSlots('six');
-  const layers = await Promise.all(photos.map(async (p, i) => {
-    const s = slots[i]!;
-    const width = Math.round(s.w * PAGE_PX.width);
-    const height = Math.round(s.h * PAGE_PX.height);
-    return { input: await sharp(p).resize(width, height, { fit: 'cover' }).toBuffer(), left: Math.round(s.x * PAGE_PX.width), top: Math.round(s.y * PAGE_PX.height) };
-  }));
-  await sharp({ create: { ...PAGE_PX, channels: 3, background: '#ffffff' } }).composite(layers).png().toBuffer();
+  const layers = await Promise.all(
+    photos.map(async (p, i) => {
+      const s = slots[i]!;
+      const width = Math.round(s.w * PAGE_PX.width);
+      const height = Math.round(s.h * PAGE_PX.height);
+      return {
+        input: await sharp(p).resize(width, height, { fit: 'cover' }).toBuffer(),
+        left: Math.round(s.x * PAGE_PX.width),
+        top: Math.round(s.y * PAGE_PX.height),
+      };
+    }),
+  );
+  await sharp({ create: { ...PAGE_PX, channels: 3, background: '#ffffff' } })
+    .composite(layers)
+    .png()
+    .toBuffer();
   return (performance.now() - t) / 1000;
 }
 
@@ -62,6 +83,8 @@ for (let i = 0; i < rounds; i++) {
   anchor.push(await anchorOnce());
 }
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, sharp ${sharp.versions.sharp}, libvips ${sharp.versions.vips}`);
-console.log(`6-panel A4 page, PNG + PDF + CBZ: median ${median(render).toFixed(2)} s (min ${Math.min(...render).toFixed(2)}, max ${Math.max(...render).toFixed(2)}) over ${rounds} rounds`);
+console.log(
+  `6-panel A4 page, PNG + PDF + CBZ: median ${median(render).toFixed(2)} s (min ${Math.min(...render).toFixed(2)}, max ${Math.max(...render).toFixed(2)}) over ${rounds} rounds`,
+);
 console.log(`anchor (sharp: six pictures onto a blank A4 page, PNG): median ${median(anchor).toFixed(2)} s`);
 console.log(`ratio render / anchor: ${(median(render) / median(anchor)).toFixed(2)}; target ≤ 2 s: ${median(render) <= 2 ? 'met' : 'NOT met'}`);

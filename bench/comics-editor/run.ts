@@ -26,11 +26,26 @@ async function comic(layout: 'six' | 'one', filled: boolean): Promise<number> {
   const created = (await admin.post('/api/comics', { title: `Bench ${layout}`, layout })).json as ComicView;
   if (filled) {
     for (const [i, p] of created.pages[0]!.panels.entries()) {
-      const png = await sharp({ create: { width: 1600, height: 1200, channels: 3, background: { r: 40 * i, g: 120, b: 200 - 30 * i } } }).png().toBuffer();
+      const png = await sharp({ create: { width: 1600, height: 1200, channels: 3, background: { r: 40 * i, g: 120, b: 200 - 30 * i } } })
+        .png()
+        .toBuffer();
       const form = new FormData();
       form.append('file', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'p.png');
       p.mediaId = (await admin.post('/api/media', form)).json.id as string;
-      p.bubbles = [{ id: `b${i}`, kind: (['speech', 'thought', 'shout', 'caption', 'speech', 'speech'] as const)[i]!, speaker: '', text: 'Where did my other sock go? I looked everywhere.', x: 0.05, y: 0.05, w: 0.5, h: 0.3, tail: i === 3 ? null : { x: 0.3, y: 0.85 }, byHand: true }];
+      p.bubbles = [
+        {
+          id: `b${i}`,
+          kind: (['speech', 'thought', 'shout', 'caption', 'speech', 'speech'] as const)[i]!,
+          speaker: '',
+          text: 'Where did my other sock go? I looked everywhere.',
+          x: 0.05,
+          y: 0.05,
+          w: 0.5,
+          h: 0.3,
+          tail: i === 3 ? null : { x: 0.3, y: 0.85 },
+          byHand: true,
+        },
+      ];
     }
   }
   const saved = await admin.put(`/api/comics/${created.id}`, created, { 'if-match': `"comic-${created.id}-v1"` });
@@ -64,11 +79,16 @@ async function dragFrames(page: Page, cdp: CDPSession, selector: string): Promis
   const frames = stamps.slice(1).map((s, i) => s - stamps[i]!);
   // Tasks of the page's main thread only (raster and compositor threads have their own), µs → ms.
   const main = events.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
-  const tasks = events.filter((e) => e.name === 'RunTask' && e.ph === 'X' && e.dur !== undefined && e.pid === main?.pid && e.tid === main.tid).map((e) => e.dur! / 1000);
+  const tasks = events
+    .filter((e) => e.name === 'RunTask' && e.ph === 'X' && e.dur !== undefined && e.pid === main?.pid && e.tid === main.tid)
+    .map((e) => e.dur! / 1000);
   return { tasks, frames };
 }
 
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu'],
+});
 try {
   const full = await comic('six', true);
   const empty = await comic('one', false);
@@ -97,7 +117,9 @@ try {
   console.log(`Chromium ${browser.version()}, CPU throttled ${THROTTLE}×, ${MOVES} pointer moves`);
   console.log(line('anchor (empty one-panel page, no bubble)', anchor));
   console.log(line('bubble drag on a 6-panel page', drag));
-  console.log(`ratio p95 frame drag / anchor: ${(pct(drag.frames, 0.95) / pct(anchor.frames, 0.95)).toFixed(2)}; every task under 16 ms: ${drag.tasks.every((d) => d <= 16) ? 'yes' : 'NO'}`);
+  console.log(
+    `ratio p95 frame drag / anchor: ${(pct(drag.frames, 0.95) / pct(anchor.frames, 0.95)).toFixed(2)}; every task under 16 ms: ${drag.tasks.every((d) => d <= 16) ? 'yes' : 'NO'}`,
+  );
   await context.close();
 } finally {
   await browser.close();

@@ -19,11 +19,17 @@ const percentile = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 };
 
-const ha = await startHomeAssistant({ packages: { bench: `input_number:\n  bench_level:\n    name: Bench level\n    min: 0\n    max: 100000\n    step: 1\n` } });
+const ha = await startHomeAssistant({
+  packages: { bench: `input_number:\n  bench_level:\n    name: Bench level\n    min: 0\n    max: 100000\n    step: 1\n` },
+});
 const t = await startTestAppliance({
   capabilities: (_c, log) => [
-    async (app) => { await app.register(eventsPlugin, { version: 'bench' }); },
-    async (app) => { await app.register(homeAssistantPlugin, { log }); },
+    async (app) => {
+      await app.register(eventsPlugin, { version: 'bench' });
+    },
+    async (app) => {
+      await app.register(homeAssistantPlugin, { log });
+    },
   ],
 });
 try {
@@ -34,9 +40,12 @@ try {
 
   const direct = await createConnection({ auth: createLongLivedTokenAuth(ha.url, ha.token) });
   const directSeen = new Map<string, number>();
-  await direct.subscribeMessage<{ data: { entity_id: string; new_state: { state: string } } }>((e) => {
-    if (e.data.entity_id === ENTITY) directSeen.set(e.data.new_state.state, performance.now());
-  }, { type: 'subscribe_events', event_type: 'state_changed' });
+  await direct.subscribeMessage<{ data: { entity_id: string; new_state: { state: string } } }>(
+    (e) => {
+      if (e.data.entity_id === ENTITY) directSeen.set(e.data.new_state.state, performance.now());
+    },
+    { type: 'subscribe_events', event_type: 'state_changed' },
+  );
 
   const viaHearth: number[] = [];
   const viaDirect: number[] = [];

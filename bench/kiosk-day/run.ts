@@ -72,7 +72,9 @@ try {
   const first = samples[0]!;
   const last = samples.at(-1)!;
   const rotations = await page.$eval('.slideshow', (el) => Number((el as HTMLElement).dataset.rotations ?? 0)).catch(() => NaN);
-  console.log(`${HOURS} simulated hours in ${tookS.toFixed(0)} s real (${STEP_MIN}-min steps, ${pushes} pushes from the appliance): heap ${mb(first.heap)} at hour ${first.hour} → ${mb(last.heap)} at hour ${last.hour} (growth ${mb(last.heap - first.heap)}, ${((last.heap / first.heap - 1) * 100).toFixed(1)} %), DOM nodes ${first.nodes} → ${last.nodes}, <img> at most ${Math.max(...samples.map((s) => s.images))}; slideshow on its last mount ${rotations} rotations`);
+  console.log(
+    `${HOURS} simulated hours in ${tookS.toFixed(0)} s real (${STEP_MIN}-min steps, ${pushes} pushes from the appliance): heap ${mb(first.heap)} at hour ${first.hour} → ${mb(last.heap)} at hour ${last.hour} (growth ${mb(last.heap - first.heap)}, ${((last.heap / first.heap - 1) * 100).toFixed(1)} %), DOM nodes ${first.nodes} → ${last.nodes}, <img> at most ${Math.max(...samples.map((s) => s.images))}; slideshow on its last mount ${rotations} rotations`,
+  );
   await context.close();
 
   // Remounts with real timers. Handles are disposed at once (see above).

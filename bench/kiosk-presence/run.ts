@@ -39,14 +39,18 @@ try {
     const w = window as unknown as { awakeAt: number | null };
     w.awakeAt = null;
     new MutationObserver(() => {
-      if (w.awakeAt === null && document.querySelector('.kiosk')?.getAttribute('data-screen') === 'awake') w.awakeAt = performance.timeOrigin + performance.now();
+      if (w.awakeAt === null && document.querySelector('.kiosk')?.getAttribute('data-screen') === 'awake')
+        w.awakeAt = performance.timeOrigin + performance.now();
     }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-screen'] });
   });
   const direct = await createConnection({ auth: createLongLivedTokenAuth(ha.url, ha.token) });
   let directAt: number | null = null;
-  await direct.subscribeMessage<{ data: { entity_id: string; new_state: { state: string } | null } }>((e) => {
-    if (e.data.entity_id === SENSOR && e.data.new_state?.state === 'on') directAt ??= now();
-  }, { type: 'subscribe_events', event_type: 'state_changed' });
+  await direct.subscribeMessage<{ data: { entity_id: string; new_state: { state: string } | null } }>(
+    (e) => {
+      if (e.data.entity_id === SENSOR && e.data.new_state?.state === 'on') directAt ??= now();
+    },
+    { type: 'subscribe_events', event_type: 'state_changed' },
+  );
 
   const viaKiosk: number[] = [];
   const viaDirect: number[] = [];
@@ -55,7 +59,9 @@ try {
     await ha.waitForState(SENSOR, (s) => s.state === 'off', 5000);
     await admin.put('/api/admin/kiosk/screen', { on: false });
     await page.waitForSelector('.kiosk[data-screen="off"]');
-    await page.evaluate(() => { (window as unknown as { awakeAt: number | null }).awakeAt = null; });
+    await page.evaluate(() => {
+      (window as unknown as { awakeAt: number | null }).awakeAt = null;
+    });
     directAt = null;
     const sent = now();
     await ha.callService('input_boolean', 'turn_on', { entity_id: TRIP });
@@ -70,7 +76,9 @@ try {
   const k = row('HA motion → appliance presence → kiosk awake (DOM)', viaKiosk);
   const a = row('HA motion → direct websocket subscriber (anchor)', viaDirect);
   console.table([k, a]);
-  console.log(`presence → awake over ${WAKES} wakes: p99 ${k.p99_ms} ms (target ≤ 1000 ms: ${k.p99_ms <= 1000 ? 'met' : 'NOT met'}); ratio p50 ${(k.p50_ms / a.p50_ms).toFixed(2)}×, p99 ${(k.p99_ms / a.p99_ms).toFixed(2)}×`);
+  console.log(
+    `presence → awake over ${WAKES} wakes: p99 ${k.p99_ms} ms (target ≤ 1000 ms: ${k.p99_ms <= 1000 ? 'met' : 'NOT met'}); ratio p50 ${(k.p50_ms / a.p50_ms).toFixed(2)}×, p99 ${(k.p99_ms / a.p99_ms).toFixed(2)}×`,
+  );
 } finally {
   await browser.close();
   await t.close();

@@ -30,9 +30,13 @@ await build({ configFile: join(ROOT, 'kiosk/vite.config.ts'), logLevel: 'warn' }
 const html = readFileSync(join(ROOT, 'kiosk/dist/index.html'), 'utf8');
 const scripts = [...html.matchAll(/<script[^>]+src="\/kiosk\/([^"]+)"/g)].map((m) => m[1]!);
 const kioskGz = scripts.reduce((sum, s) => sum + gzipSync(readFileSync(join(ROOT, 'kiosk/dist', s))).length, 0);
-const preactGz = ['preact/dist/preact.module.js', 'preact/hooks/dist/hooks.module.js']
-  .reduce((sum, f) => sum + gzipSync(readFileSync(join(ROOT, 'node_modules', f))).length, 0);
-console.log(`bundle: kiosk JS ${kb(kioskGz)} gzip (budget 25 KB: ${kioskGz <= 25 * 1024 ? 'met' : 'NOT met'}); anchor Preact runtime ${kb(preactGz)}; ratio ${(kioskGz / preactGz).toFixed(2)}×`);
+const preactGz = ['preact/dist/preact.module.js', 'preact/hooks/dist/hooks.module.js'].reduce(
+  (sum, f) => sum + gzipSync(readFileSync(join(ROOT, 'node_modules', f))).length,
+  0,
+);
+console.log(
+  `bundle: kiosk JS ${kb(kioskGz)} gzip (budget 25 KB: ${kioskGz <= 25 * 1024 ? 'met' : 'NOT met'}); anchor Preact runtime ${kb(preactGz)}; ratio ${(kioskGz / preactGz).toFixed(2)}×`,
+);
 
 const { t, admin } = await startKioskAppliance();
 const browser = await launchChromium();
@@ -71,9 +75,12 @@ try {
     }, ENTITY);
     const direct = await createConnection({ auth: createLongLivedTokenAuth(ha.url, ha.token) });
     const directSeen = new Map<string, number>();
-    await direct.subscribeMessage<{ data: { entity_id: string; new_state: { state: string } } }>((e) => {
-      if (e.data.entity_id === ENTITY) directSeen.set(e.data.new_state.state, performance.timeOrigin + performance.now());
-    }, { type: 'subscribe_events', event_type: 'state_changed' });
+    await direct.subscribeMessage<{ data: { entity_id: string; new_state: { state: string } } }>(
+      (e) => {
+        if (e.data.entity_id === ENTITY) directSeen.set(e.data.new_state.state, performance.timeOrigin + performance.now());
+      },
+      { type: 'subscribe_events', event_type: 'state_changed' },
+    );
     const viaKiosk: number[] = [];
     const viaDirect: number[] = [];
     for (let i = 1; i <= CHANGES; i++) {
@@ -91,7 +98,9 @@ try {
     const k = row('HA → appliance → kiosk DOM', viaKiosk);
     const a = row('HA → direct websocket subscriber (anchor)', viaDirect);
     console.table([k, a]);
-    console.log(`HA → kiosk over ${CHANGES} changes: p99 ${k.p99_ms} ms (target ≤ 150 ms: ${k.p99_ms <= 150 ? 'met' : 'NOT met'}); ratio p50 ${(k.p50_ms / a.p50_ms).toFixed(2)}×, p99 ${(k.p99_ms / a.p99_ms).toFixed(2)}×`);
+    console.log(
+      `HA → kiosk over ${CHANGES} changes: p99 ${k.p99_ms} ms (target ≤ 150 ms: ${k.p99_ms <= 150 ? 'met' : 'NOT met'}); ratio p50 ${(k.p50_ms / a.p50_ms).toFixed(2)}×, p99 ${(k.p99_ms / a.p99_ms).toFixed(2)}×`,
+    );
     await ha.stop();
   }
 
@@ -100,7 +109,9 @@ try {
   await t.running.app.kioskControl.set({ page: 'photos' });
   const { context, page } = await pairedPage(browser, t, admin, { width: 1920, height: 1080 }, '?slideMs=5');
   const rotations = () => page.$eval('.slideshow', (el) => Number((el as HTMLElement).dataset.rotations ?? 0));
-  await page.waitForFunction(() => Number((document.querySelector('.slideshow') as HTMLElement | null)?.dataset.rotations ?? 0) >= 50, undefined, { timeout: 60_000 });
+  await page.waitForFunction(() => Number((document.querySelector('.slideshow') as HTMLElement | null)?.dataset.rotations ?? 0) >= 50, undefined, {
+    timeout: 60_000,
+  });
   const before = await memoryOf(page);
   const start = await rotations();
   const began = Date.now();
@@ -114,8 +125,12 @@ try {
   const idleAfter = await memoryOf(page);
   await context.close();
   const mb = (n: number) => `${(n / 1e6).toFixed(3)} MB`;
-  console.log(`slideshow: ${ROTATIONS} rotations in ${(tookMs / 1000).toFixed(1)} s: heap ${mb(before.heapBytes)} → ${mb(after.heapBytes)} (growth ${mb(after.heapBytes - before.heapBytes)}), DOM nodes ${before.nodes} → ${after.nodes}, <img> ${after.images}`);
-  console.log(`anchor, same page idle as long: heap growth ${mb(idleAfter.heapBytes - idleBefore.heapBytes)}, DOM nodes ${idleBefore.nodes} → ${idleAfter.nodes}`);
+  console.log(
+    `slideshow: ${ROTATIONS} rotations in ${(tookMs / 1000).toFixed(1)} s: heap ${mb(before.heapBytes)} → ${mb(after.heapBytes)} (growth ${mb(after.heapBytes - before.heapBytes)}), DOM nodes ${before.nodes} → ${after.nodes}, <img> ${after.images}`,
+  );
+  console.log(
+    `anchor, same page idle as long: heap growth ${mb(idleAfter.heapBytes - idleBefore.heapBytes)}, DOM nodes ${idleBefore.nodes} → ${idleAfter.nodes}`,
+  );
 } finally {
   await browser.close();
   await t.close();

@@ -28,7 +28,11 @@ const input: DialogueInput = {
   ],
 };
 
-interface Sample { tokens: number; firstMs: number; totalMs: number }
+interface Sample {
+  tokens: number;
+  firstMs: number;
+  totalMs: number;
+}
 
 let request = 0;
 async function once(backend: ChatBackend): Promise<Sample> {
@@ -66,11 +70,17 @@ try {
     b.push(await once(builtin));
   }
   const row = (name: string, s: Sample[]) =>
-    console.log(`${name.padEnd(34)} ${median(s.map(rate)).toFixed(1).padStart(6)} tokens/s   first token ${median(s.map((x) => x.firstMs)).toFixed(0).padStart(5)} ms   (${s.map((x) => x.tokens).join(', ')} tokens)`);
+    console.log(
+      `${name.padEnd(34)} ${median(s.map(rate)).toFixed(1).padStart(6)} tokens/s   first token ${median(s.map((x) => x.firstMs))
+        .toFixed(0)
+        .padStart(5)} ms   (${s.map((x) => x.tokens).join(', ')} tokens)`,
+    );
   console.log(`SmolLM2-135M Q4_1, ${threads} thread(s), ${rounds} rounds, median`);
   row(`llama-cpp-python ${server.version} server`, a);
   row('built-in (node-llama-cpp)', b);
-  console.log(`ratio built-in / server: ${(median(b.map(rate)) / median(a.map(rate))).toFixed(2)}× tokens/s, ${(median(b.map((x) => x.firstMs)) / median(a.map((x) => x.firstMs))).toFixed(2)}× first-token latency`);
+  console.log(
+    `ratio built-in / server: ${(median(b.map(rate)) / median(a.map(rate))).toFixed(2)}× tokens/s, ${(median(b.map((x) => x.firstMs)) / median(a.map((x) => x.firstMs))).toFixed(2)}× first-token latency`,
+  );
 } finally {
   await builtin.close();
   await server.stop();

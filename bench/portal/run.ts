@@ -36,7 +36,12 @@ const gz = (bytes: Buffer) => gzipSync(bytes, { level: 9 }).length;
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-interface ManifestChunk { file: string; imports?: string[]; css?: string[]; isEntry?: boolean }
+interface ManifestChunk {
+  file: string;
+  imports?: string[];
+  css?: string[];
+  isEntry?: boolean;
+}
 
 /** The entry's JS and everything it imports statically: what must arrive before the first render. */
 function initialJs(): { js: number; jsGzip: number; cssGzip: number; files: string[] } {
@@ -64,17 +69,27 @@ function initialJs(): { js: number; jsGzip: number; cssGzip: number; files: stri
 /** hass_frontend from the cached HA venv, or from the pinned wheel downloaded for this run. */
 async function haFrontendDir(): Promise<{ dir: string; source: string; cleanup(): Promise<void> }> {
   const cache = join(homedir(), '.cache/hearth');
-  const venv = existsSync(cache) ? readdirSync(cache).find((d) => d.startsWith('ha-venv-') && existsSync(join(cache, d, 'lib/python3.11/site-packages/hass_frontend'))) : undefined;
+  const venv = existsSync(cache)
+    ? readdirSync(cache).find((d) => d.startsWith('ha-venv-') && existsSync(join(cache, d, 'lib/python3.11/site-packages/hass_frontend')))
+    : undefined;
   if (venv) {
     const site = join(cache, venv, 'lib/python3.11/site-packages');
-    const version = readdirSync(site).find((d) => d.startsWith('home_assistant_frontend-'))?.replace(/^home_assistant_frontend-|\.dist-info$/g, '');
+    const version = readdirSync(site)
+      .find((d) => d.startsWith('home_assistant_frontend-'))
+      ?.replace(/^home_assistant_frontend-|\.dist-info$/g, '');
     return { dir: join(site, 'hass_frontend'), source: `HA venv ${venv} (home-assistant-frontend ${version})`, cleanup: async () => undefined };
   }
   const tmp = await mkdtemp(join(tmpdir(), 'hearth-ha-frontend-'));
-  execFileSync('python3', ['-m', 'pip', 'download', `home-assistant-frontend==${HA_FRONTEND_VERSION}`, '--no-deps', '--only-binary=:all:', '-d', tmp], { stdio: 'inherit' });
+  execFileSync('python3', ['-m', 'pip', 'download', `home-assistant-frontend==${HA_FRONTEND_VERSION}`, '--no-deps', '--only-binary=:all:', '-d', tmp], {
+    stdio: 'inherit',
+  });
   const wheel = readdirSync(tmp).find((f) => f.endsWith('.whl'))!;
   execFileSync('python3', ['-m', 'zipfile', '-e', join(tmp, wheel), join(tmp, 'x')]);
-  return { dir: join(tmp, 'x/hass_frontend'), source: `pip download home-assistant-frontend==${HA_FRONTEND_VERSION}`, cleanup: () => rm(tmp, { recursive: true, force: true }) };
+  return {
+    dir: join(tmp, 'x/hass_frontend'),
+    source: `pip download home-assistant-frontend==${HA_FRONTEND_VERSION}`,
+    cleanup: () => rm(tmp, { recursive: true, force: true }),
+  };
 }
 
 /** The modern-browser bundles HA's index.html loads before anything shows (its modulepreload list). */
@@ -95,11 +110,14 @@ async function firstContentfulPaint(browser: Browser, url: string, cookie?: { na
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: THROTTLE });
     await page.goto(url, { waitUntil: 'load' });
     await page.locator('main h1').first().waitFor();
-    return await page.evaluate(() => new Promise<number>((resolve) => {
-      const found = performance.getEntriesByName('first-contentful-paint')[0];
-      if (found) return resolve(found.startTime);
-      new PerformanceObserver((list) => resolve(list.getEntries()[0]!.startTime)).observe({ type: 'paint', buffered: true });
-    }));
+    return await page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          const found = performance.getEntriesByName('first-contentful-paint')[0];
+          if (found) return resolve(found.startTime);
+          new PerformanceObserver((list) => resolve(list.getEntries()[0]!.startTime)).observe({ type: 'paint', buffered: true });
+        }),
+    );
   } finally {
     await context.close();
   }
@@ -113,19 +131,38 @@ async function main(): Promise<void> {
   await ha.cleanup();
 
   const [redis, mosquitto, data] = await Promise.all([startRedis(), startMosquitto(), tempDir('hearth-bench-portal-')]);
-  const config: ApplianceConfig = { host: '127.0.0.1', port: 0, dataDir: data.path, redisUrl: redis.url, mqttUrl: mosquitto.url, trustProxy: false, publicUrl: undefined, logLevel: 'silent' };
+  const config: ApplianceConfig = {
+    host: '127.0.0.1',
+    port: 0,
+    dataDir: data.path,
+    redisUrl: redis.url,
+    mqttUrl: mosquitto.url,
+    trustProxy: false,
+    publicUrl: undefined,
+    logLevel: 'silent',
+  };
   const running = await startAppliance(config, { capabilities: (c, log) => productCapabilities(config, c, log) });
   let browser: Browser | undefined;
   try {
     const onboard = await fetch(`${running.url}/api/onboarding`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'admin', displayName: 'Admin', password: PASSWORD }),
     });
     const session = /hearth_session=([^;]+)/.exec(onboard.headers.get('set-cookie') ?? '')?.[1];
     if (onboard.status !== 201 || !session) throw new Error(`onboarding failed: ${onboard.status}`);
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     await firstContentfulPaint(browser, `${running.url}/`); // warm the server's file cache
     const login: number[] = [];
@@ -135,10 +172,14 @@ async function main(): Promise<void> {
       home.push(await firstContentfulPaint(browser, `${running.url}/`, { name: 'hearth_session', value: session }));
     }
 
-    console.log(`Portal initial JS: ${ours.files.join(' + ')} = ${kb(ours.js)} raw, ${kb(ours.jsGzip)} gzip (budget 80 KB: ${ours.jsGzip <= 80 * 1024 ? 'within' : 'OVER'}); CSS ${kb(ours.cssGzip)} gzip`);
+    console.log(
+      `Portal initial JS: ${ours.files.join(' + ')} = ${kb(ours.js)} raw, ${kb(ours.jsGzip)} gzip (budget 80 KB: ${ours.jsGzip <= 80 * 1024 ? 'within' : 'OVER'}); CSS ${kb(ours.cssGzip)} gzip`,
+    );
     console.log(`Anchor, Home Assistant frontend entry (${ha.source}): ${anchor.files.join(' + ')} = ${kb(anchor.js)} raw, ${kb(anchor.jsGzip)} gzip`);
     console.log(`Ratio: HA entry JS / portal initial JS (gzip) = ${(anchor.jsGzip / ours.jsGzip).toFixed(1)}×`);
-    console.log(`FCP, Chromium CPU ×${THROTTLE}, cold cache, localhost, median of ${RUNS}: login ${median(login).toFixed(0)} ms [${login.map((x) => x.toFixed(0)).join(', ')}], signed-in Home ${median(home).toFixed(0)} ms [${home.map((x) => x.toFixed(0)).join(', ')}]`);
+    console.log(
+      `FCP, Chromium CPU ×${THROTTLE}, cold cache, localhost, median of ${RUNS}: login ${median(login).toFixed(0)} ms [${login.map((x) => x.toFixed(0)).join(', ')}], signed-in Home ${median(home).toFixed(0)} ms [${home.map((x) => x.toFixed(0)).join(', ')}]`,
+    );
   } finally {
     await browser?.close();
     await running.stop();

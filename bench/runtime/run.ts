@@ -52,11 +52,19 @@ async function describeTree(pid: number, depth = 0): Promise<string[]> {
   return lines;
 }
 
-interface Service { child: ChildProcess; output(): string; stop(): Promise<void> }
+interface Service {
+  child: ChildProcess;
+  output(): string;
+  stop(): Promise<void>;
+}
 
 function launch(args: string[], cwd: string, env: Record<string, string>): Service {
   let out = '';
-  const child = spawn(process.execPath, args, { cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout!.on('data', (d) => (out = (out + d).slice(-20_000)));
   child.stderr!.on('data', (d) => (out = (out + d).slice(-20_000)));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
@@ -106,8 +114,13 @@ try {
   type PathName = keyof typeof paths;
   let dataCount = 0;
   const applianceEnv = async (port: number) => ({
-    HEARTH_PORT: String(port), HEARTH_HOST: '127.0.0.1', HEARTH_DATA_DIR: join(work.path, `data-${++dataCount}`),
-    REDIS_URL: redis.url, MQTT_URL: mosquitto.url, LOG_LEVEL: 'warn', MALLOC_ARENA_MAX: '2',
+    HEARTH_PORT: String(port),
+    HEARTH_HOST: '127.0.0.1',
+    HEARTH_DATA_DIR: join(work.path, `data-${++dataCount}`),
+    REDIS_URL: redis.url,
+    MQTT_URL: mosquitto.url,
+    LOG_LEVEL: 'warn',
+    MALLOC_ARENA_MAX: '2',
   });
 
   async function startAppliance(path: PathName): Promise<{ service: Service; base: string; readyMs: number }> {
@@ -115,10 +128,13 @@ try {
     const started = performance.now();
     const service = launch([...paths[path].appliance], paths[path].cwd, await applianceEnv(port));
     const base = `http://127.0.0.1:${port}`;
-    await waitFor(async () => {
-      if (service.child.exitCode !== null) throw new Error(`the ${path} appliance exited:\n${service.output()}`);
-      return (await fetch(`${base}/readyz`).catch(() => null))?.status === 200;
-    }, { timeoutMs: 120_000, intervalMs: 20, what: `${path} appliance ready` });
+    await waitFor(
+      async () => {
+        if (service.child.exitCode !== null) throw new Error(`the ${path} appliance exited:\n${service.output()}`);
+        return (await fetch(`${base}/readyz`).catch(() => null))?.status === 200;
+      },
+      { timeoutMs: 120_000, intervalMs: 20, what: `${path} appliance ready` },
+    );
     return { service, base, readyMs: performance.now() - started };
   }
 
@@ -140,15 +156,23 @@ try {
 
   const presence = await announceAgent(mosquitto.url, { agentId: 'bench-pc', capabilities: ['builtin', 'llm'] });
   const builtin = await startInlineWorker(redis.url, 'builtin', async () => ({ artifacts: [], data: { verdict: 'safe' } }), 4);
-  const llm = await startInlineWorker(redis.url, 'llm', async () => ({ artifacts: [], data: { panels: [{ index: 0, lines: [{ speaker: 'Ala', text: 'Hi' }] }] } }), 8);
+  const llm = await startInlineWorker(
+    redis.url,
+    'llm',
+    async () => ({ artifacts: [], data: { panels: [{ index: 0, lines: [{ speaker: 'Ala', text: 'Hi' }] }] } }),
+    8,
+  );
   const loadedRss: Record<PathName, number> = { tsx: 0, built: 0 };
   for (const path of ['tsx', 'built'] as const) {
     const call = client(running[path].base);
-    if ((await call('POST', '/api/onboarding', { username: 'mum', displayName: 'Mum', password: PASSWORD })).status !== 201) throw new Error('onboarding failed');
+    if ((await call('POST', '/api/onboarding', { username: 'mum', displayName: 'Mum', password: PASSWORD })).status !== 201)
+      throw new Error('onboarding failed');
     const started = performance.now();
     for (let i = 0; i < UPLOADS; i++) {
       // Distinct pictures (~0.3 MB PNG each), so every upload is stored and moderated.
-      const png = await sharp({ create: { width: 512, height: 384, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).png().toBuffer();
+      const png = await sharp({ create: { width: 512, height: 384, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
+        .png()
+        .toBuffer();
       const form = new FormData();
       form.append('file', new Blob([new Uint8Array(png)], { type: 'image/png' }), `p${i}.png`);
       const res = await call('POST', '/api/media', form);
@@ -164,10 +188,13 @@ try {
       if (res.status !== 201) throw new Error(`job ${res.status} ${res.text}`);
       ids.push(res.json.id);
     }
-    await waitFor(async () => {
-      const res = await call('GET', `/api/jobs/${ids.at(-1)}`);
-      return res.json?.status === 'succeeded';
-    }, { timeoutMs: 600_000, intervalMs: 500, what: `${path}: the last job succeeded` });
+    await waitFor(
+      async () => {
+        const res = await call('GET', `/api/jobs/${ids.at(-1)}`);
+        return res.json?.status === 'succeeded';
+      },
+      { timeoutMs: 600_000, intervalMs: 500, what: `${path}: the last job succeeded` },
+    );
     loadedRss[path] = await rssKb(running[path].service.child.pid!);
     console.log(`  ${path}: ${UPLOADS} uploads and ${JOBS} jobs in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   }
@@ -176,25 +203,43 @@ try {
   // 2. The agent: idle, after an upscale, after the idle unload.
   const call = client(running.built.base);
   await call('POST', '/api/auth/login', { username: 'mum', password: PASSWORD });
-  const agentRss: Record<PathName, { idle: number; afterJob: number; unloaded: number }> = { tsx: { idle: 0, afterJob: 0, unloaded: 0 }, built: { idle: 0, afterJob: 0, unloaded: 0 } };
+  const agentRss: Record<PathName, { idle: number; afterJob: number; unloaded: number }> = {
+    tsx: { idle: 0, afterJob: 0, unloaded: 0 },
+    built: { idle: 0, afterJob: 0, unloaded: 0 },
+  };
   for (const path of ['tsx', 'built'] as const) {
     const device = await call('POST', '/api/admin/devices', { kind: 'agent', name: `bench ${path}` });
     if (device.status !== 201) throw new Error(`device ${device.status} ${device.text}`);
     const data = join(work.path, `agent-${path}`);
     const agent = launch([...paths[path].agent], paths[path].cwd, {
-      AGENT_ID: `bench-${path}`, MQTT_URL: mosquitto.url, REDIS_URL: redis.url, APPLIANCE_URL: running.built.base, AGENT_TOKEN: device.json.token,
-      AGENT_DATA_DIR: data, NVIDIA_SMI: join(data, 'no-nvidia-smi'), HA_ANNOUNCE_JITTER_MS: '0', SUSPEND_COMMAND: 'false',
-      HEARTH_AGENT_MODEL_IDLE_MS: '5000', MALLOC_ARENA_MAX: '2', LOG_LEVEL: 'warn',
+      AGENT_ID: `bench-${path}`,
+      MQTT_URL: mosquitto.url,
+      REDIS_URL: redis.url,
+      APPLIANCE_URL: running.built.base,
+      AGENT_TOKEN: device.json.token,
+      AGENT_DATA_DIR: data,
+      NVIDIA_SMI: join(data, 'no-nvidia-smi'),
+      HA_ANNOUNCE_JITTER_MS: '0',
+      SUSPEND_COMMAND: 'false',
+      HEARTH_AGENT_MODEL_IDLE_MS: '5000',
+      MALLOC_ARENA_MAX: '2',
+      LOG_LEVEL: 'warn',
     });
     try {
       await new Promise((r) => setTimeout(r, 20_000)); // started, announced, settled
       agentRss[path].idle = await treeRssKb(agent.child.pid!);
-      const png = await sharp({ create: { width: 256, height: 192, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).png().toBuffer();
+      const png = await sharp({ create: { width: 256, height: 192, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
+        .png()
+        .toBuffer();
       const form = new FormData();
       form.append('file', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'photo.png');
       const media = await call('POST', '/api/media', form);
       const job = await call('POST', '/api/jobs', { type: 'image.upscale', input: { mediaId: media.json.id, scale: 2 } });
-      await waitFor(async () => (await call('GET', `/api/jobs/${job.json.id}`)).json?.status === 'succeeded', { timeoutMs: 300_000, intervalMs: 250, what: `${path} upscale` });
+      await waitFor(async () => (await call('GET', `/api/jobs/${job.json.id}`)).json?.status === 'succeeded', {
+        timeoutMs: 300_000,
+        intervalMs: 250,
+        what: `${path} upscale`,
+      });
       agentRss[path].afterJob = await treeRssKb(agent.child.pid!);
       console.log(`  ${path} agent right after the job:\n    ${(await describeTree(agent.child.pid!)).join('\n    ')}`);
       // The model's worker goes 5 s after the job; give the allocator a moment to hand pages back.
@@ -219,16 +264,30 @@ try {
   const full = du(join(ROOT, 'node_modules')) + du(join(ROOT, 'appliance/node_modules'));
 
   const line = (name: string, tsx: string, built: string, r: string) => console.log(`| ${name} | ${tsx} | ${built} | ${r} |`);
-  console.log(`\nmachine: ${execFileSync('nproc', { encoding: 'utf8' }).trim()} CPUs, load average ${execFileSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).split(' ').slice(0, 3).join(' ')}, Node ${process.versions.node}`);
+  console.log(
+    `\nmachine: ${execFileSync('nproc', { encoding: 'utf8' }).trim()} CPUs, load average ${execFileSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).split(' ').slice(0, 3).join(' ')}, Node ${process.versions.node}`,
+  );
   console.log('| figure | tsx (anchor) | built | built ÷ tsx |\n|---|---|---|---|');
-  line(`appliance start → /readyz (median of ${STARTS})`, `${(median(ready.tsx) / 1000).toFixed(2)} s`, `${(median(ready.built) / 1000).toFixed(2)} s`, ratio(median(ready.built), median(ready.tsx)));
+  line(
+    `appliance start → /readyz (median of ${STARTS})`,
+    `${(median(ready.tsx) / 1000).toFixed(2)} s`,
+    `${(median(ready.built) / 1000).toFixed(2)} s`,
+    ratio(median(ready.built), median(ready.tsx)),
+  );
   line(`appliance RSS after ${IDLE_S} s idle`, mb(idleRss.tsx), mb(idleRss.built), ratio(idleRss.built, idleRss.tsx));
   line(`appliance RSS after ${JOBS} jobs + ${UPLOADS} uploads`, mb(loadedRss.tsx), mb(loadedRss.built), ratio(loadedRss.built, loadedRss.tsx));
   line('agent RSS idle, no job yet', mb(agentRss.tsx.idle), mb(agentRss.built.idle), ratio(agentRss.built.idle, agentRss.tsx.idle));
-  line('agent RSS right after an ESRGAN ×2 upscale', mb(agentRss.tsx.afterJob), mb(agentRss.built.afterJob), ratio(agentRss.built.afterJob, agentRss.tsx.afterJob));
+  line(
+    'agent RSS right after an ESRGAN ×2 upscale',
+    mb(agentRss.tsx.afterJob),
+    mb(agentRss.built.afterJob),
+    ratio(agentRss.built.afterJob, agentRss.tsx.afterJob),
+  );
   line('agent RSS after the idle unload', mb(agentRss.tsx.unloaded), mb(agentRss.built.unloaded), ratio(agentRss.built.unloaded, agentRss.tsx.unloaded));
   console.log(`agent after unload vs idle (built): ${(((agentRss.built.unloaded - agentRss.built.idle) / agentRss.built.idle) * 100).toFixed(0)} %`);
-  console.log(`\ninstalled size: full development install ${mb(full)}; production install of the release: appliance ${mb(sizes.appliance!)} (${ratio(sizes.appliance!, full)}), gpu-agent ${mb(sizes['gpu-agent']!)} (${ratio(sizes['gpu-agent']!, full)})`);
+  console.log(
+    `\ninstalled size: full development install ${mb(full)}; production install of the release: appliance ${mb(sizes.appliance!)} (${ratio(sizes.appliance!, full)}), gpu-agent ${mb(sizes['gpu-agent']!)} (${ratio(sizes['gpu-agent']!, full)})`,
+  );
   console.log(`starts (s): tsx ${ready.tsx.map((m) => (m / 1000).toFixed(2)).join(' ')}; built ${ready.built.map((m) => (m / 1000).toFixed(2)).join(' ')}`);
 } finally {
   await Promise.all([redis.close(), mosquitto.close()]);

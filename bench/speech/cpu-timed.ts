@@ -17,13 +17,24 @@ export async function cpuTimed(command: string, dir: string, name: string): Prom
   return {
     command: wrapper,
     async take() {
-      const lines = (await readFile(log, 'utf8')).split('\n').filter(Boolean).filter((_, i) => i % 2 === 1);
+      const lines = (await readFile(log, 'utf8'))
+        .split('\n')
+        .filter(Boolean)
+        .filter((_, i) => i % 2 === 1);
       await writeFile(log, '');
       const seconds = (t: string) => {
         const m = /^(\d+)m([\d.]+)s$/.exec(t);
         return m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
       };
-      return lines.reduce((sum, line) => sum + line.split(/\s+/).map(seconds).reduce((a, b) => a + b, 0), 0);
+      return lines.reduce(
+        (sum, line) =>
+          sum +
+          line
+            .split(/\s+/)
+            .map(seconds)
+            .reduce((a, b) => a + b, 0),
+        0,
+      );
     },
   };
 }

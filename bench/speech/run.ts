@@ -28,7 +28,8 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const rounds = Number(process.env.BENCH_SPEECH_ROUNDS ?? 5);
 const PUBLISHED = { '5950X': 0.03, 'Raspberry Pi 4': 0.803 };
 // One scene's narration, about 20 s of speech.
-const TEXT = 'The little dragon lived in a cave at the edge of the forest. Every evening, when the sun went down, he hid under his blanket, because he was afraid of the dark. One night a firefly knocked on his door and asked if he wanted to see the stars. The dragon was scared, but the firefly glowed so kindly that he took one small step outside.';
+const TEXT =
+  'The little dragon lived in a cave at the edge of the forest. Every evening, when the sun went down, he hid under his blanket, because he was afraid of the dark. One night a firefly knocked on his door and asked if he wanted to see the stars. The dragon was scared, but the firefly glowed so kindly that he took one small step outside.';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -59,18 +60,31 @@ const [piperVoice] = await piper.voices();
 const [espeakVoice] = await espeak.voices();
 if (!piperVoice || !espeakVoice) throw new Error('Piper or espeak-ng is not usable here');
 
-console.log(`${cpus().length} × ${cpus()[0]?.model}, load average before ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ${rounds} rounds, median`);
+console.log(
+  `${cpus().length} × ${cpus()[0]?.model}, load average before ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}; ${rounds} rounds, median`,
+);
 const own = await new Promise<{ load: number; rounds: Array<{ audio: number; wall: number; cpu: number }> }>((resolve, reject) => {
   const child = execFile(python, [join(root, 'bench/speech/piper-rtf.py'), model, String(rounds)], { maxBuffer: 1 << 20 }, (err, stdout) =>
-    err ? reject(err) : resolve(JSON.parse(stdout) as never));
+    err ? reject(err) : resolve(JSON.parse(stdout) as never),
+  );
   child.stdin!.end(TEXT);
 });
 const ownRtf = median(own.rounds.map((r) => r.wall / r.audio));
 const ownCpu = median(own.rounds.map((r) => r.cpu / r.audio));
-console.log(`Piper in-process (en_US-joe-medium, ${own.rounds[0]!.audio.toFixed(1)} s of speech): RTF ${ownRtf.toFixed(3)} wall, ${ownCpu.toFixed(3)} CPU-s per s; voice load ${own.load.toFixed(2)} s`);
+console.log(
+  `Piper in-process (en_US-joe-medium, ${own.rounds[0]!.audio.toFixed(1)} s of speech): RTF ${ownRtf.toFixed(3)} wall, ${ownCpu.toFixed(3)} CPU-s per s; voice load ${own.load.toFixed(2)} s`,
+);
 for (const [where, rtf] of Object.entries(PUBLISHED)) console.log(`  vs published medium ONNX RTF on ${where} (${rtf}): ${(ownRtf / rtf).toFixed(2)}×`);
 const piperJob = await perJob(piper, piperVoice, piperCpu.take);
 const espeakJob = await perJob(espeak, espeakVoice, espeakCpu.take);
 await rm(dir, { recursive: true, force: true });
-console.log(`audio.speak per job (process start + voice load + synthesis) per s of speech: Piper ${piperJob.wall.toFixed(3)} wall, ${piperJob.cpu.toFixed(3)} CPU; espeak-ng (anchor) ${espeakJob.wall.toFixed(3)} wall, ${espeakJob.cpu.toFixed(4)} CPU`);
-console.log(`ratio Piper / espeak-ng per job: ${(piperJob.wall / espeakJob.wall).toFixed(0)}× wall, ${(piperJob.cpu / espeakJob.cpu).toFixed(0)}× CPU; load average after ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `audio.speak per job (process start + voice load + synthesis) per s of speech: Piper ${piperJob.wall.toFixed(3)} wall, ${piperJob.cpu.toFixed(3)} CPU; espeak-ng (anchor) ${espeakJob.wall.toFixed(3)} wall, ${espeakJob.cpu.toFixed(4)} CPU`,
+);
+console.log(
+  `ratio Piper / espeak-ng per job: ${(piperJob.wall / espeakJob.wall).toFixed(0)}× wall, ${(piperJob.cpu / espeakJob.cpu).toFixed(0)}× CPU; load average after ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);

@@ -93,24 +93,37 @@ async function measure(label: string, args: string[], env: Record<string, string
   await sleep(SECONDS * 1000);
   alive();
   child.kill('SIGUSR2');
-  const probe = await waitFor(() => {
-    try {
-      return JSON.parse(readFileSync(outFile, 'utf8')) as ProbeReport;
-    } catch {
-      return null;
-    }
-  }, { timeoutMs: 5000, what: `${label} probe output` });
+  const probe = await waitFor(
+    () => {
+      try {
+        return JSON.parse(readFileSync(outFile, 'utf8')) as ProbeReport;
+      } catch {
+        return null;
+      }
+    },
+    { timeoutMs: 5000, what: `${label} probe output` },
+  );
   child.kill('SIGTERM');
   if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
   return { ...run, probe };
 }
 
 try {
-  const smiArgs = ['--query-gpu=index,uuid,name,utilization.gpu,memory.used,memory.total,temperature.gpu,power.draw,power.limit,fan.speed,clocks.gr,clocks.mem,pstate,clocks_event_reasons.active', '--format=csv,noheader,nounits', '-lms', String(INTERVAL_MS)];
+  const smiArgs = [
+    '--query-gpu=index,uuid,name,utilization.gpu,memory.used,memory.total,temperature.gpu,power.draw,power.limit,fan.speed,clocks.gr,clocks.mem,pstate,clocks_event_reasons.active',
+    '--format=csv,noheader,nounits',
+    '-lms',
+    String(INTERVAL_MS),
+  ];
   const anchorArgs = ['bench/telemetry/raw-reader.ts', STANDIN, ...smiArgs];
   const agentEnv = (n: number) => ({
-    AGENT_ID: `bench${n}`, MQTT_URL: broker.url, NVIDIA_SMI: STANDIN, AGENT_DATA_DIR: join(dir.path, `agent${n}`),
-    TELEMETRY_INTERVAL_MS: String(INTERVAL_MS), LOG_LEVEL: 'warn', HA_ANNOUNCE_JITTER_MS: '0',
+    AGENT_ID: `bench${n}`,
+    MQTT_URL: broker.url,
+    NVIDIA_SMI: STANDIN,
+    AGENT_DATA_DIR: join(dir.path, `agent${n}`),
+    TELEMETRY_INTERVAL_MS: String(INTERVAL_MS),
+    LOG_LEVEL: 'warn',
+    HA_ANNOUNCE_JITTER_MS: '0',
   });
 
   const load0 = loadavg();
@@ -123,8 +136,11 @@ try {
   const load1 = loadavg();
 
   const f = (n: number, unit: string) => `${n.toFixed(2)}${unit}`;
-  const perRun = (name: string, runs: Run[]) => runs.map((x, i) =>
-    `| ${name} #${i + 1} | ${f(x.cpuPercent, ' %')} | ${f(x.probe.cpu.gcTotalMs, ' ms')} (${x.probe.cpu.gcCount}, ${x.probe.cpu.gcMajor} full, max ${f(x.probe.cpu.gcMaxMs, ' ms')}) | ${f(x.probe.loop.gcMaxMs, ' ms')} (${x.probe.loop.gcMajor} full) | ${f(x.probe.loop.delayMaxMs, ' ms')} | ${f(x.probe.loop.delayP99Ms, ' ms')} |`);
+  const perRun = (name: string, runs: Run[]) =>
+    runs.map(
+      (x, i) =>
+        `| ${name} #${i + 1} | ${f(x.cpuPercent, ' %')} | ${f(x.probe.cpu.gcTotalMs, ' ms')} (${x.probe.cpu.gcCount}, ${x.probe.cpu.gcMajor} full, max ${f(x.probe.cpu.gcMaxMs, ' ms')}) | ${f(x.probe.loop.gcMaxMs, ' ms')} (${x.probe.loop.gcMajor} full) | ${f(x.probe.loop.delayMaxMs, ' ms')} | ${f(x.probe.loop.delayP99Ms, ' ms')} |`,
+    );
   const med = (runs: Run[]) => ({
     cpu: median(runs.map((x) => x.cpuPercent)),
     max: median(runs.map((x) => x.probe.loop.delayMaxMs)),
@@ -132,15 +148,25 @@ try {
   });
   const a = med(anchor);
   const g = med(agent);
-  console.log(`telemetry loop, ${1000 / INTERVAL_MS} Hz stand-in nvidia-smi (1 GPU, values change every round); ${ROUNDS} rounds A/B, ${WARMUP_S} s warm-up, ${SECONDS} s per window; node ${process.version}, ${availableParallelism()} CPUs, load average ${load0[0]!.toFixed(1)} → ${load1[0]!.toFixed(1)}`);
-  console.log('| run | CPU (own, /proc) | GC in CPU window (count, full, longest) | longest GC in loop window | longest loop delay | p99 loop delay |\n|---|---|---|---|---|---|');
+  console.log(
+    `telemetry loop, ${1000 / INTERVAL_MS} Hz stand-in nvidia-smi (1 GPU, values change every round); ${ROUNDS} rounds A/B, ${WARMUP_S} s warm-up, ${SECONDS} s per window; node ${process.version}, ${availableParallelism()} CPUs, load average ${load0[0]!.toFixed(1)} → ${load1[0]!.toFixed(1)}`,
+  );
+  console.log(
+    '| run | CPU (own, /proc) | GC in CPU window (count, full, longest) | longest GC in loop window | longest loop delay | p99 loop delay |\n|---|---|---|---|---|---|',
+  );
   console.log([...perRun('anchor', anchor), ...perRun('agent', agent)].join('\n'));
   console.log('\nmedians:\n| process | CPU | longest loop delay | p99 loop delay |\n|---|---|---|---|');
   console.log(`| anchor: raw line reader | ${f(a.cpu, ' %')} | ${f(a.max, ' ms')} | ${f(a.p99, ' ms')} |`);
   console.log(`| agent: telemetry + MQTT | ${f(g.cpu, ' %')} | ${f(g.max, ' ms')} | ${f(g.p99, ' ms')} |`);
-  console.log(`state messages published by the agent per CPU window: ${agent.map((x) => x.published).join(', ')} (${(median(agent.map((x) => x.published)) / SECONDS).toFixed(1)}/s)`);
-  console.log(`ratio agent/anchor (medians): CPU ${(g.cpu / a.cpu).toFixed(2)}x; longest loop delay ${(g.max / a.max).toFixed(2)}x; p99 ${(g.p99 / a.p99).toFixed(2)}x`);
-  console.log(`targets (medians): CPU <= 1 %: ${g.cpu <= 1 ? 'met' : 'NOT met'}; no block > 5 ms: ${g.max <= 5 ? 'met' : `NOT met (anchor's own longest: ${f(a.max, ' ms')})`}`);
+  console.log(
+    `state messages published by the agent per CPU window: ${agent.map((x) => x.published).join(', ')} (${(median(agent.map((x) => x.published)) / SECONDS).toFixed(1)}/s)`,
+  );
+  console.log(
+    `ratio agent/anchor (medians): CPU ${(g.cpu / a.cpu).toFixed(2)}x; longest loop delay ${(g.max / a.max).toFixed(2)}x; p99 ${(g.p99 / a.p99).toFixed(2)}x`,
+  );
+  console.log(
+    `targets (medians): CPU <= 1 %: ${g.cpu <= 1 ? 'met' : 'NOT met'}; no block > 5 ms: ${g.max <= 5 ? 'met' : `NOT met (anchor's own longest: ${f(a.max, ' ms')})`}`,
+  );
 } finally {
   await watcher.endAsync();
   await broker.close();

@@ -20,7 +20,11 @@ import { cpuTimed } from '../speech/cpu-timed.js';
 
 const run = promisify(execFile);
 const rounds = Number(process.env.BENCH_VIDEO_ROUNDS ?? 2);
-const SIZES = [[848, 480], [1280, 720], [1920, 1080]] as const;
+const SIZES = [
+  [848, 480],
+  [1280, 720],
+  [1920, 1080],
+] as const;
 const LINES = [
   'A small dragon lived in a cave at the edge of the forest.',
   'Every night he hid under his blanket, because he was afraid of the dark.',
@@ -39,13 +43,19 @@ const dir = await mkdtemp(join(tmpdir(), 'hearth-bench-video-'));
 
 const ffmpeg = await cpuTimed('ffmpeg', dir, 'ffmpeg');
 
-interface Timing { wall: number; cpu: number }
+interface Timing {
+  wall: number;
+  cpu: number;
+}
 
 async function compose(width: number, height: number): Promise<Timing & { seconds: number }> {
   const { ctx } = recordingContext([...pictures, ...narrations]);
   await ffmpeg.take();
   const t0 = performance.now();
-  const result = await new ComposeRunner({ ffmpeg: ffmpeg.command, ffprobe: 'ffprobe' }).run({ id: 'bench', type: 'video.compose', input: { scenes, burnSubtitles: true, width, height, language: 'en' } }, ctx);
+  const result = await new ComposeRunner({ ffmpeg: ffmpeg.command, ffprobe: 'ffprobe' }).run(
+    { id: 'bench', type: 'video.compose', input: { scenes, burnSubtitles: true, width, height, language: 'en' } },
+    ctx,
+  );
   return { wall: (performance.now() - t0) / 1000, cpu: await ffmpeg.take(), seconds: (result.data as { seconds: number }).seconds };
 }
 
@@ -53,15 +63,54 @@ async function compose(width: number, height: number): Promise<Timing & { second
 async function plain(width: number, height: number, seconds: number): Promise<Timing> {
   // Scaled once beforehand, so the anchor is the encode alone.
   const still = join(dir, `still-${width}.png`);
-  await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-i', join(dir, 'picture.png'), '-vf', `scale=${width}:${height}:force_original_aspect_ratio=increase,crop=${width}:${height}`, still]);
+  await run('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-i',
+    join(dir, 'picture.png'),
+    '-vf',
+    `scale=${width}:${height}:force_original_aspect_ratio=increase,crop=${width}:${height}`,
+    still,
+  ]);
   await ffmpeg.take();
   const t0 = performance.now();
   await run(ffmpeg.command, [
-    '-hide_banner', '-nostdin', '-y', '-loglevel', 'error',
-    '-loop', '1', '-framerate', '25', '-i', still, '-i', join(dir, 'narration.wav'),
-    '-vf', 'format=yuv420p',
-    '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-r', '25', '-c:a', 'aac', '-b:a', '128k', '-ar', '48000',
-    '-t', seconds.toFixed(3), '-movflags', '+faststart', join(dir, 'plain.mp4'),
+    '-hide_banner',
+    '-nostdin',
+    '-y',
+    '-loglevel',
+    'error',
+    '-loop',
+    '1',
+    '-framerate',
+    '25',
+    '-i',
+    still,
+    '-i',
+    join(dir, 'narration.wav'),
+    '-vf',
+    'format=yuv420p',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-crf',
+    '23',
+    '-r',
+    '25',
+    '-c:a',
+    'aac',
+    '-b:a',
+    '128k',
+    '-ar',
+    '48000',
+    '-t',
+    seconds.toFixed(3),
+    '-movflags',
+    '+faststart',
+    join(dir, 'plain.mp4'),
   ]);
   return { wall: (performance.now() - t0) / 1000, cpu: await ffmpeg.take() };
 }
@@ -70,9 +119,22 @@ try {
   await writeFile(join(dir, 'picture.png'), pictures[0]!);
   // The narrations back to back, as the anchor's sound track.
   for (const [i, wav] of narrations.entries()) await writeFile(join(dir, `n${i}.wav`), wav);
-  await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...narrations.flatMap((_, i) => ['-i', join(dir, `n${i}.wav`)]), '-filter_complex', `concat=n=${narrations.length}:v=0:a=1`, join(dir, 'narration.wav')]);
+  await run('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    ...narrations.flatMap((_, i) => ['-i', join(dir, `n${i}.wav`)]),
+    '-filter_complex',
+    `concat=n=${narrations.length}:v=0:a=1`,
+    join(dir, 'narration.wav'),
+  ]);
   const version = (await run('ffmpeg', ['-version'])).stdout.split('\n')[0];
-  console.log(`${cpus().length} × ${cpus()[0]?.model}, ${version}; load average before ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ${rounds} rounds, median`);
+  console.log(
+    `${cpus().length} × ${cpus()[0]?.model}, ${version}; load average before ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}; ${rounds} rounds, median`,
+  );
   for (const [width, height] of SIZES) {
     await compose(width, height); // warm-up: page cache, ffmpeg's first start
     const made: Array<Timing & { seconds: number }> = [];
@@ -89,7 +151,11 @@ try {
         ` plain encode (anchor) ${per(anchor, 'wall').toFixed(2)} wall, ${per(anchor, 'cpu').toFixed(2)} CPU; ratio ${(per(made, 'wall') / per(anchor, 'wall')).toFixed(1)}× wall, ${(per(made, 'cpu') / per(anchor, 'cpu')).toFixed(1)}× CPU`,
     );
   }
-  console.log(`load average after ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `load average after ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

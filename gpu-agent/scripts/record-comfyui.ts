@@ -43,7 +43,11 @@ const base = `http://127.0.0.1:${port}`;
 let comfy: ChildProcess | undefined;
 
 async function startComfy(): Promise<void> {
-  comfy = spawn(join(dir!, '.venv/bin/python'), ['main.py', '--cpu', '--listen', '127.0.0.1', '--port', String(port), '--disable-auto-launch', '--preview-method', 'auto'], { cwd: dir, stdio: 'ignore' });
+  comfy = spawn(
+    join(dir!, '.venv/bin/python'),
+    ['main.py', '--cpu', '--listen', '127.0.0.1', '--port', String(port), '--disable-auto-launch', '--preview-method', 'auto'],
+    { cwd: dir, stdio: 'ignore' },
+  );
   for (let i = 0; i < 600; i++) {
     try {
       if ((await fetch(`${base}/system_stats`)).ok) return;
@@ -90,7 +94,16 @@ class Recorder {
     if (contentType?.includes('json')) body = JSON.parse(bytes.toString('utf8') || 'null');
     else if (contentType?.startsWith('text/')) body = bytes.toString('utf8');
     else body = { base64: bytes.toString('base64'), bytes: bytes.length };
-    this.log.push({ t: this.t(), kind: 'http', method, path, ...(form ? { request: '(multipart form)' } : request !== undefined ? { request } : {}), status: res.status, contentType, response: body });
+    this.log.push({
+      t: this.t(),
+      kind: 'http',
+      method,
+      path,
+      ...(form ? { request: '(multipart form)' } : request !== undefined ? { request } : {}),
+      status: res.status,
+      contentType,
+      response: body,
+    });
     return { status: res.status, body };
   }
 
@@ -146,16 +159,28 @@ function imageOnly(image: string, prefix = 'hearth/rec') {
 /** Hearth's own templates, filled as the runner fills them, so replays match the runner's node ids. */
 async function textToImage(size: number, steps: number, ckpt = CHECKPOINT) {
   const t = await loadTemplate(DEFAULT_WORKFLOWS_DIR, 'text-to-image');
-  return fillWorkflow(t, 'text-to-image', { checkpoint: ckpt, prompt: 'a lighthouse at dawn', negative: '', seed: 1, steps, size: { width: size, height: size }, output: 'hearth/rec' }, 'png').prompt;
+  return fillWorkflow(
+    t,
+    'text-to-image',
+    { checkpoint: ckpt, prompt: 'a lighthouse at dawn', negative: '', seed: 1, steps, size: { width: size, height: size }, output: 'hearth/rec' },
+    'png',
+  ).prompt;
 }
 
 async function imageToImage(image: string, steps: number) {
   const t = await loadTemplate(DEFAULT_WORKFLOWS_DIR, 'image-to-image');
-  return fillWorkflow(t, 'image-to-image', { checkpoint: CHECKPOINT, image, prompt: 'as a watercolour', negative: '', seed: 2, steps, denoise: 0.6, output: 'hearth/rec' }, 'png').prompt;
+  return fillWorkflow(
+    t,
+    'image-to-image',
+    { checkpoint: CHECKPOINT, image, prompt: 'as a watercolour', negative: '', seed: 2, steps, denoise: 0.6, output: 'hearth/rec' },
+    'png',
+  ).prompt;
 }
 
 async function uploadPhoto(r: Recorder): Promise<string> {
-  const png = await sharp({ create: { width: 160, height: 120, channels: 3, background: '#d86' } }).png().toBuffer();
+  const png = await sharp({ create: { width: 160, height: 120, channels: 3, background: '#d86' } })
+    .png()
+    .toBuffer();
   const form = new FormData();
   form.append('image', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'hearth-photo.png');
   form.append('type', 'input');
@@ -169,7 +194,8 @@ async function run(r: Recorder, prompt: unknown, clientId: string, id: string): 
   await r.http('POST', '/prompt', { prompt, client_id: clientId, prompt_id: id });
   await finished;
   const history = await r.http('GET', `/history/${id}`);
-  const outputs = (history.body as Record<string, { outputs: Record<string, { images?: { filename: string; subfolder: string; type: string }[] }> }>)[id]?.outputs ?? {};
+  const outputs =
+    (history.body as Record<string, { outputs: Record<string, { images?: { filename: string; subfolder: string; type: string }[] }> }>)[id]?.outputs ?? {};
   for (const o of Object.values(outputs)) for (const f of o.images ?? []) await r.http('GET', `/view?${new URLSearchParams(f)}`);
 }
 
@@ -179,7 +205,27 @@ const scenarios: Record<string, (r: Recorder) => Promise<void>> = {
     await r.http('GET', '/queue');
     await r.http('GET', '/history/00000000-0000-4000-8000-000000000000');
     // Every node Hearth's templates use, for the workflow-import check.
-    const nodes = ['CheckpointLoaderSimple', 'EmptyLatentImage', 'CLIPTextEncode', 'KSampler', 'VAEDecode', 'VAEEncode', 'LoadImage', 'ImageScale', 'ImageBlur', 'SaveImage', 'ImageScaleToTotalPixels', 'UNETLoader', 'CLIPLoader', 'VAELoader', 'ModelSamplingSD3', 'Wan22ImageToVideoLatent', 'CreateVideo', 'SaveAnimatedWEBP', 'SaveVideo'];
+    const nodes = [
+      'CheckpointLoaderSimple',
+      'EmptyLatentImage',
+      'CLIPTextEncode',
+      'KSampler',
+      'VAEDecode',
+      'VAEEncode',
+      'LoadImage',
+      'ImageScale',
+      'ImageBlur',
+      'SaveImage',
+      'ImageScaleToTotalPixels',
+      'UNETLoader',
+      'CLIPLoader',
+      'VAELoader',
+      'ModelSamplingSD3',
+      'Wan22ImageToVideoLatent',
+      'CreateVideo',
+      'SaveAnimatedWEBP',
+      'SaveVideo',
+    ];
     for (const node of nodes) await r.http('GET', `/object_info/${node}`);
   },
   async 'image-only'(r) {
@@ -200,8 +246,16 @@ const scenarios: Record<string, (r: Recorder) => Promise<void>> = {
     await run(r, await imageToImage(image, 3), clientId, '77777777-7777-4777-8777-777777777777');
   },
   async rejected(r) {
-    await r.http('POST', '/prompt', { prompt: { '1': { class_type: 'NoSuchNode', inputs: {} } }, client_id: 'x', prompt_id: '33333333-3333-4333-8333-333333333331' });
-    await r.http('POST', '/prompt', { prompt: await textToImage(256, 1, 'missing.safetensors'), client_id: 'x', prompt_id: '33333333-3333-4333-8333-333333333332' });
+    await r.http('POST', '/prompt', {
+      prompt: { '1': { class_type: 'NoSuchNode', inputs: {} } },
+      client_id: 'x',
+      prompt_id: '33333333-3333-4333-8333-333333333331',
+    });
+    await r.http('POST', '/prompt', {
+      prompt: await textToImage(256, 1, 'missing.safetensors'),
+      client_id: 'x',
+      prompt_id: '33333333-3333-4333-8333-333333333332',
+    });
     const noImage = imageOnly('hearth-photo.png') as Record<string, { inputs: Record<string, unknown> }>;
     delete noImage['2']!.inputs.width;
     await r.http('POST', '/prompt', { prompt: noImage, client_id: 'x', prompt_id: '33333333-3333-4333-8333-333333333333' });
@@ -266,7 +320,10 @@ try {
     await scenario(r);
     r.close();
     const file = join(out, `${version}-${name}.json`);
-    await writeFile(file, `${JSON.stringify({ comfyui: version, scenario: name, recorded: new Date().toISOString(), by: 'gpu-agent/scripts/record-comfyui.ts', exchanges: r.log }, null, 1)}\n`);
+    await writeFile(
+      file,
+      `${JSON.stringify({ comfyui: version, scenario: name, recorded: new Date().toISOString(), by: 'gpu-agent/scripts/record-comfyui.ts', exchanges: r.log }, null, 1)}\n`,
+    );
     process.stderr.write(`  ${r.log.length} exchanges → ${file}\n`);
   }
 } finally {

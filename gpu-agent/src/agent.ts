@@ -5,7 +5,10 @@ import type { Logger } from './log.js';
 export class Agent {
   #started: Extension[] = [];
 
-  constructor(private readonly extensions: Extension[], private readonly log: Logger) {}
+  constructor(
+    private readonly extensions: Extension[],
+    private readonly log: Logger,
+  ) {}
 
   async start(): Promise<void> {
     for (const ext of this.extensions) {

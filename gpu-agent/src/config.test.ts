@@ -34,7 +34,9 @@ describe('agent config', () => {
   });
 
   it('names the bad fields and never echoes a secret', async () => {
-    const err = await loadConfig({ AGENT_ID: 'Bad Id!', TELEMETRY_INTERVAL_MS: 'fast', HA_ANNOUNCE_JITTER_MS: 'soon', AGENT_TOKEN: 'short-secret' }).catch((e) => e);
+    const err = await loadConfig({ AGENT_ID: 'Bad Id!', TELEMETRY_INTERVAL_MS: 'fast', HA_ANNOUNCE_JITTER_MS: 'soon', AGENT_TOKEN: 'short-secret' }).catch(
+      (e) => e,
+    );
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.message).toContain('/agentId');
     expect(err.message).toContain('/telemetryIntervalMs');

@@ -46,7 +46,10 @@ export const AgentConfig = Type.Object(
     haDiscoveryPrefix: Type.String({ pattern: '^[a-zA-Z0-9_-]+(/[a-zA-Z0-9_-]+)*$', default: HA_DISCOVERY_PREFIX }),
     /** Upper bound of the random delay before re-announcing when HA comes online (spreads load). */
     haAnnounceJitterMs: Type.Integer({ minimum: 0, maximum: 60_000, default: 5000 }),
-    logLevel: Type.Union(LOG_LEVELS.map((l) => Type.Literal(l)), { default: 'info' }),
+    logLevel: Type.Union(
+      LOG_LEVELS.map((l) => Type.Literal(l)),
+      { default: 'info' },
+    ),
     /** Longest wait between tries while the appliance is unreachable; the job's timeout bounds the whole wait. */
     applianceRetryMaxMs: Type.Integer({ minimum: 10, maximum: 600_000, default: 30_000 }),
     /** Port of the Prometheus /metrics and /healthz server; absent = no server (systemd and compose set 9464). */
@@ -86,7 +89,12 @@ export class ConfigError extends Error {
 
 /** A hostname made into a NodeId: lowercase, `[a-z0-9_-]`, ≤ 48 chars. */
 export function agentIdFromHostname(host: string): string {
-  const id = host.toLowerCase().split('.')[0]!.replace(/[^a-z0-9_-]+/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 48);
+  const id = host
+    .toLowerCase()
+    .split('.')[0]!
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/^[^a-z0-9]+/, '')
+    .slice(0, 48);
   return id || 'gpu-agent';
 }
 
@@ -137,6 +145,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     const lines = errors.slice(0, 10).map((e) => `  ${e.path || '/'}: ${e.message}`);
     throw new ConfigError(`invalid agent config:\n${lines.join('\n')}`);
   }
-  if ((withDefaults as AgentConfig).agentId === APPLIANCE_NODE_ID) throw new ConfigError(`invalid agent config:\n  /agentId: "${APPLIANCE_NODE_ID}" is the hub's own name in MQTT; choose another AGENT_ID`);
+  if ((withDefaults as AgentConfig).agentId === APPLIANCE_NODE_ID)
+    throw new ConfigError(`invalid agent config:\n  /agentId: "${APPLIANCE_NODE_ID}" is the hub's own name in MQTT; choose another AGENT_ID`);
   return withDefaults as AgentConfig;
 }

@@ -36,7 +36,12 @@ async function main() {
   const requests = new AgentRequests();
   const hold = new JobHold();
   const presence = new MqttPresence({
-    config, version, bus, state, log: log.child('presence'), requests,
+    config,
+    version,
+    bus,
+    state,
+    log: log.child('presence'),
+    requests,
     inventory: () => readInventory(log.child('inventory')),
     record: new DiscoveryRecordFile(config.dataDir, log.child('presence')),
   });
@@ -48,16 +53,28 @@ async function main() {
   // state.setCapabilities(...) from its runners, emits job.* events and listens for command.* events.
   const extensions: Extension[] = [
     new TelemetryExtension({
-      nvidiaSmi: config.nvidiaSmi, intervalMs: config.telemetryIntervalMs, maxIntervalMs: config.telemetryMaxIntervalS * 1000,
-      deadband: config.deadband, bus, state, log: log.child('telemetry'),
+      nvidiaSmi: config.nvidiaSmi,
+      intervalMs: config.telemetryIntervalMs,
+      maxIntervalMs: config.telemetryMaxIntervalS * 1000,
+      deadband: config.deadband,
+      bus,
+      state,
+      log: log.child('telemetry'),
     }),
     presence,
     ...workers,
     ...(config.metricsPort === undefined ? [] : [new MetricsServer({ port: config.metricsPort, version, bus, state, log: log.child('metrics') })]),
-    new SuspendExtension(config.suspendCommand, bus, {
-      holdJobs: () => hold.holdForSuspend(), releaseJobs: () => hold.release(),
-      beforeSuspend: () => presence.publishAsleep(), suspendFailed: () => presence.publishAwake(),
-    }, log.child('power')),
+    new SuspendExtension(
+      config.suspendCommand,
+      bus,
+      {
+        holdJobs: () => hold.holdForSuspend(),
+        releaseJobs: () => hold.release(),
+        beforeSuspend: () => presence.publishAsleep(),
+        suspendFailed: () => presence.publishAwake(),
+      },
+      log.child('power'),
+    ),
   ];
 
   const agent = new Agent(extensions, log);
@@ -68,7 +85,10 @@ async function main() {
     log.info(`${signal}: stopping`);
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
-    agent.stop().then(() => process.exit(0), () => process.exit(1));
+    agent.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));

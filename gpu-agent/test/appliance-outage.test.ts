@@ -59,14 +59,21 @@ describe('an appliance that is down while the agent runs a job', () => {
     });
     // Ten unreachable tries logged (the old client gave up, and failed the job, after five).
     // (The first call of a job is starting its attempt on the appliance, then fetching its input.)
-    await waitFor(() => /(starting job|fetching input) .*the appliance is unreachable; waiting for it.*"tries":10/.test(agent!.output()), { timeoutMs: 90_000, intervalMs: 100, what: `ten waits in the agent's log\n${agent.output().slice(-2000)}` });
+    await waitFor(() => /(starting job|fetching input) .*the appliance is unreachable; waiting for it.*"tries":10/.test(agent!.output()), {
+      timeoutMs: 90_000,
+      intervalMs: 100,
+      what: `ten waits in the agent's log\n${agent.output().slice(-2000)}`,
+    });
     expect(agent.output()).not.toMatch(/failed after \d+ tries/);
 
     await lab.t.restart();
-    const done = await waitFor(async () => {
-      const job = (await admin.get(`/api/jobs/${id}`)).json;
-      return job.status === 'succeeded' || job.status === 'failed' ? job : null;
-    }, { timeoutMs: 120_000, intervalMs: 250, what: `job ${id} finished\n${agent.output().slice(-2000)}` });
+    const done = await waitFor(
+      async () => {
+        const job = (await admin.get(`/api/jobs/${id}`)).json;
+        return job.status === 'succeeded' || job.status === 'failed' ? job : null;
+      },
+      { timeoutMs: 120_000, intervalMs: 250, what: `job ${id} finished\n${agent.output().slice(-2000)}` },
+    );
     expect(done).toMatchObject({ status: 'succeeded', attempts: 1, error: null });
     expect(agent.output()).toMatch(/the appliance is reachable again/);
   }, 240_000);

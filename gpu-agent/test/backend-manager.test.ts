@@ -27,8 +27,14 @@ async function manager(file: unknown) {
   const watcher = new BackendWatcher({ checks: {} });
   const state = new AgentState(new AgentBus());
   const m = new BackendManager({
-    settings, file: join(dir.path, 'backends.json'), workflowsDir: join(dir.path, 'workflows'), registry: new RunnerRegistry([]), watcher, state,
-    log: createLogger('error', 'manager-test'), modelIdleUnloadMs: 1000,
+    settings,
+    file: join(dir.path, 'backends.json'),
+    workflowsDir: join(dir.path, 'workflows'),
+    registry: new RunnerRegistry([]),
+    watcher,
+    state,
+    log: createLogger('error', 'manager-test'),
+    modelIdleUnloadMs: 1000,
   });
   cleanups.push(async () => {
     m.stop();
@@ -44,11 +50,20 @@ describe('BackendManager', () => {
       llm: { kind: 'openai', url: 'http://127.0.0.1:8080', model: 'm', apiKey: 'sk-secret', temperature: 0.2 },
     });
     expect(state.backends?.llm).toEqual({ kind: 'openai', url: 'http://127.0.0.1:8080', model: 'm' });
-    await m.apply({ comfyui: { url: 'http://127.0.0.1:9000', checkpoint: 'b.safetensors' }, llm: { kind: 'openai', url: 'http://127.0.0.1:8080', model: 'other' } });
+    await m.apply({
+      comfyui: { url: 'http://127.0.0.1:9000', checkpoint: 'b.safetensors' },
+      llm: { kind: 'openai', url: 'http://127.0.0.1:8080', model: 'other' },
+    });
     const file = join(dir.path, 'backends.json');
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     const saved = JSON.parse(await readFile(file, 'utf8'));
-    expect(saved.comfyui).toEqual({ url: 'http://127.0.0.1:9000', checkpoint: 'b.safetensors', video: { unet: 'u', textEncoder: 't', vae: 'v' }, requestTimeoutMs: 5000, previewIntervalMs: 1000 });
+    expect(saved.comfyui).toEqual({
+      url: 'http://127.0.0.1:9000',
+      checkpoint: 'b.safetensors',
+      video: { unet: 'u', textEncoder: 't', vae: 'v' },
+      requestTimeoutMs: 5000,
+      previewIntervalMs: 1000,
+    });
     expect(saved.llm).toEqual({ kind: 'openai', url: 'http://127.0.0.1:8080', model: 'other', apiKey: 'sk-secret', temperature: 0.2 });
     // The key never follows the model to another server.
     await m.apply({ llm: { kind: 'openai', url: 'http://192.168.1.9:8080', model: 'other' } });
@@ -64,7 +79,10 @@ describe('BackendManager', () => {
     };
     const { m, dir } = await manager(speech);
     await m.apply({ llm: { kind: 'ollama', url: 'http://127.0.0.1:11434', model: 'llama3.2' } });
-    expect(JSON.parse(await readFile(join(dir.path, 'backends.json'), 'utf8'))).toEqual({ ...speech, llm: { kind: 'ollama', url: 'http://127.0.0.1:11434', model: 'llama3.2' } });
+    expect(JSON.parse(await readFile(join(dir.path, 'backends.json'), 'utf8'))).toEqual({
+      ...speech,
+      llm: { kind: 'ollama', url: 'http://127.0.0.1:11434', model: 'llama3.2' },
+    });
   });
 
   it('refuses an edit that misses a field, and keeps the settings it had', async () => {

@@ -65,7 +65,10 @@ describe(`ComfyUI runner against recorded ComfyUI ${VERSION}`, () => {
     expect(((await cancelled) as Error).name).toBe('AbortError');
     expect(Date.now() - t0).toBeLessThan(2000);
     const a = replay!.posted[0]!.prompt_id;
-    expect(replay!.calls.filter((c) => c.method === 'POST').map((c) => [c.path, c.body])).toEqual([['/interrupt', { prompt_id: a }], ['/queue', { delete: [a] }]]);
+    expect(replay!.calls.filter((c) => c.method === 'POST').map((c) => [c.path, c.body])).toEqual([
+      ['/interrupt', { prompt_id: a }],
+      ['/queue', { delete: [a] }],
+    ]);
     const second = recordingContext();
     const next = runner.run({ ...generate, id: 'job-b' }, second.ctx).catch((e: unknown) => e);
     await waitFor(() => replay!.posted.length === 2, { timeoutMs: 60_000, what: 'the next prompt' });

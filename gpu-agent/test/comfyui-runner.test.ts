@@ -26,7 +26,11 @@ beforeEach(() => {
   comfy.requests.length = 0;
 });
 
-type PromptBody = { prompt: Record<string, { class_type: string; inputs: Record<string, unknown>; _meta?: { title?: string } }>; client_id: string; prompt_id: string };
+type PromptBody = {
+  prompt: Record<string, { class_type: string; inputs: Record<string, unknown>; _meta?: { title?: string } }>;
+  client_id: string;
+  prompt_id: string;
+};
 const lastPrompt = () => comfy.requestsTo('/prompt').at(-1)!.body as PromptBody;
 const nodeByClass = (p: PromptBody, cls: string) => Object.values(p.prompt).filter((n) => n.class_type === cls);
 
@@ -73,9 +77,14 @@ describe('ComfyUI runner', () => {
   });
 
   it('restyles an uploaded photo: fetched bytes reach /upload/image and the LoadImage node', async () => {
-    const photo = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#123456' } }).png().toBuffer();
+    const photo = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#123456' } })
+      .png()
+      .toBuffer();
     const { ctx, uploads, fetched } = recordingContext({ [MEDIA]: { bytes: photo, contentType: 'image/png' } });
-    const result = await runner.run({ id: 'job-sty-1', type: 'image.stylize', input: { mediaId: MEDIA, prompt: 'as a watercolor', strength: 0.45, steps: 8, seed: 7 } }, ctx);
+    const result = await runner.run(
+      { id: 'job-sty-1', type: 'image.stylize', input: { mediaId: MEDIA, prompt: 'as a watercolor', strength: 0.45, steps: 8, seed: 7 } },
+      ctx,
+    );
 
     expect(fetched).toEqual([MEDIA]);
     expect(result.artifacts).toEqual(['image.png']);
@@ -92,7 +101,10 @@ describe('ComfyUI runner', () => {
     comfy.stepDelayMs = 100;
     const { ctx, controller, progress, uploads } = recordingContext();
     const running = runner.run({ id: 'job-cancel', type: 'image.generate', input: { prompt: 'slow', width: 512, height: 512, steps: 80, seed: 1 } }, ctx);
-    const outcome = running.then(() => 'resolved', (err: unknown) => err);
+    const outcome = running.then(
+      () => 'resolved',
+      (err: unknown) => err,
+    );
     await waitFor(() => progress.some((p) => p.stage.startsWith('sampling step')), { timeoutMs: 5000, what: 'sampling' });
     const t0 = Date.now();
     controller.abort();
@@ -103,10 +115,21 @@ describe('ComfyUI runner', () => {
     expect(uploads).toHaveLength(0);
     const promptId = lastPrompt().prompt_id;
     expect(comfy.requestsTo('/interrupt').map((r) => r.body)).toEqual([{ prompt_id: promptId }]);
-    expect(comfy.requestsTo('/queue').filter((r) => r.method === 'POST').map((r) => r.body)).toEqual([{ delete: [promptId] }]);
+    expect(
+      comfy
+        .requestsTo('/queue')
+        .filter((r) => r.method === 'POST')
+        .map((r) => r.body),
+    ).toEqual([{ delete: [promptId] }]);
     // ComfyUI stops the prompt (execution_interrupted) rather than finishing it.
-    await waitFor(async () => (await (await fetch(`${comfy.url}/history/${promptId}`)).json() as Record<string, { status: { status_str: string } }>)[promptId], { what: 'history' });
-    const history = (await (await fetch(`${comfy.url}/history/${promptId}`)).json()) as Record<string, { status: { status_str: string; messages: [string][] } }>;
+    await waitFor(
+      async () => ((await (await fetch(`${comfy.url}/history/${promptId}`)).json()) as Record<string, { status: { status_str: string } }>)[promptId],
+      { what: 'history' },
+    );
+    const history = (await (await fetch(`${comfy.url}/history/${promptId}`)).json()) as Record<
+      string,
+      { status: { status_str: string; messages: [string][] } }
+    >;
     expect(history[promptId]!.status.status_str).toBe('error');
     expect(history[promptId]!.status.messages.map((m) => m[0])).toContain('execution_interrupted');
   });
@@ -116,11 +139,13 @@ describe('ComfyUI runner', () => {
     comfy.interruptLagMs = 1500;
     try {
       const first = recordingContext();
-      const cancelled = runner.run({ id: 'job-a', type: 'image.generate', input: { prompt: 'slow', width: 512, height: 512, steps: 80, seed: 1 } }, first.ctx).catch((e: unknown) => e);
+      const cancelled = runner
+        .run({ id: 'job-a', type: 'image.generate', input: { prompt: 'slow', width: 512, height: 512, steps: 80, seed: 1 } }, first.ctx)
+        .catch((e: unknown) => e);
       await waitFor(() => first.progress.some((p) => p.stage.startsWith('sampling step')), { timeoutMs: 5000, what: 'sampling' });
       const a = lastPrompt().prompt_id;
       first.controller.abort();
-      expect((await cancelled as Error).name).toBe('AbortError');
+      expect(((await cancelled) as Error).name).toBe('AbortError');
       const second = recordingContext();
       await runner.run({ id: 'job-b', type: 'image.generate', input: { prompt: 'next', width: 512, height: 512, steps: 2, seed: 2 } }, second.ctx);
       expect(second.progress.some((p) => p.stage === 'waiting for ComfyUI to stop the last job')).toBe(true);
@@ -137,7 +162,9 @@ describe('ComfyUI runner', () => {
   it('fails the attempt as retryable when ComfyUI restarts mid-job and forgets it, and is healthy again after (mismatch 1)', async () => {
     comfy.stepDelayMs = 100;
     const { ctx, progress } = recordingContext();
-    const running = runner.run({ id: 'job-restart', type: 'image.generate', input: { prompt: 'slow', width: 512, height: 512, steps: 80, seed: 1 } }, ctx).catch((e: unknown) => e);
+    const running = runner
+      .run({ id: 'job-restart', type: 'image.generate', input: { prompt: 'slow', width: 512, height: 512, steps: 80, seed: 1 } }, ctx)
+      .catch((e: unknown) => e);
     await waitFor(() => progress.some((p) => p.stage.startsWith('sampling step')), { timeoutMs: 5000, what: 'sampling' });
     await comfy.restart(300);
     const err = await running;
@@ -150,7 +177,9 @@ describe('ComfyUI runner', () => {
   it('turns execution_error into a JobError naming the node type and the exception', async () => {
     comfy.next = { failAt: { classType: 'KSampler', exceptionType: 'torch.OutOfMemoryError', message: 'Allocation on device' } };
     const { ctx, uploads } = recordingContext();
-    const err = await runner.run({ id: 'job-err', type: 'image.generate', input: { prompt: 'x', width: 512, height: 512, steps: 5 } }, ctx).catch((e: unknown) => e);
+    const err = await runner
+      .run({ id: 'job-err', type: 'image.generate', input: { prompt: 'x', width: 512, height: 512, steps: 5 } }, ctx)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(JobError);
     expect((err as Error).message).toBe('ComfyUI failed in node KSampler (#3): torch.OutOfMemoryError: Allocation on device');
     expect(uploads).toHaveLength(0);
@@ -159,7 +188,9 @@ describe('ComfyUI runner', () => {
   it('reports malformed /history output clearly', async () => {
     comfy.next = { malformedHistory: true };
     const { ctx, uploads } = recordingContext();
-    const err = await runner.run({ id: 'job-bad', type: 'image.generate', input: { prompt: 'x', width: 512, height: 512, steps: 3 } }, ctx).catch((e: unknown) => e);
+    const err = await runner
+      .run({ id: 'job-bad', type: 'image.generate', input: { prompt: 'x', width: 512, height: 512, steps: 3 } }, ctx)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(JobError);
     expect((err as Error).message).toMatch(/^ComfyUI \/history returned an unexpected answer \(\/[0-9a-f-]+\/outputs\/9\/images: /);
     expect(uploads).toHaveLength(0);
@@ -168,7 +199,9 @@ describe('ComfyUI runner', () => {
   it('explains a workflow ComfyUI rejects (unknown checkpoint) without retrying', async () => {
     const other = new ComfyUiRunner({ settings: { url: comfy.url, checkpoint: 'missing.safetensors' } });
     const { ctx } = recordingContext();
-    const err = await other.run({ id: 'job-rej', type: 'image.generate', input: { prompt: 'x', width: 512, height: 512, steps: 3 } }, ctx).catch((e: unknown) => e);
+    const err = await other
+      .run({ id: 'job-rej', type: 'image.generate', input: { prompt: 'x', width: 512, height: 512, steps: 3 } }, ctx)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(JobError);
     expect((err as JobError).retryable).toBe(false);
     expect((err as Error).message).toContain('ComfyUI rejected the workflow: Prompt outputs failed validation');
@@ -211,7 +244,9 @@ describe('ComfyUI runner', () => {
     try {
       expect(await runner.healthy()).toBe(false);
       const { ctx } = recordingContext();
-      const err = await runner.run({ id: 'job-down', type: 'image.generate', input: { prompt: 'x', width: 512, height: 512, steps: 3 } }, ctx).catch((e: unknown) => e);
+      const err = await runner
+        .run({ id: 'job-down', type: 'image.generate', input: { prompt: 'x', width: 512, height: 512, steps: 3 } }, ctx)
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(JobError);
       expect((err as JobError).retryable).toBe(true);
     } finally {

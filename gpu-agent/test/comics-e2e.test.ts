@@ -56,8 +56,15 @@ afterAll(async () => {
 
 function agent(): AgentProcess {
   const a = startAgent({
-    AGENT_ID: 'comics-pc', MQTT_URL: lab.t.mosquitto.url, REDIS_URL: lab.t.redis.url, APPLIANCE_URL: lab.t.url, AGENT_TOKEN: agentToken,
-    AGENT_DATA_DIR: agentDir, AGENT_BACKENDS: join(agentDir, 'backends.json'), NVIDIA_SMI: join(agentDir, 'no-nvidia-smi'), LOG_LEVEL: 'info',
+    AGENT_ID: 'comics-pc',
+    MQTT_URL: lab.t.mosquitto.url,
+    REDIS_URL: lab.t.redis.url,
+    APPLIANCE_URL: lab.t.url,
+    AGENT_TOKEN: agentToken,
+    AGENT_DATA_DIR: agentDir,
+    AGENT_BACKENDS: join(agentDir, 'backends.json'),
+    NVIDIA_SMI: join(agentDir, 'no-nvidia-smi'),
+    LOG_LEVEL: 'info',
   });
   agents.push(a);
   return a;
@@ -87,7 +94,13 @@ async function comicFor(client: HttpClient, privacy: 'private' | 'family' = 'pri
 
 const pipeline = async (client: HttpClient, id: number) => (await client.get(`/api/pipelines/${id}`)).json as PipelineView;
 const untilPipeline = (client: HttpClient, id: number, ok: (p: PipelineView) => boolean, what: string, timeoutMs = 120_000) =>
-  waitFor(async () => { const p = await pipeline(client, id); return ok(p) ? p : null; }, { timeoutMs, intervalMs: 100, what });
+  waitFor(
+    async () => {
+      const p = await pipeline(client, id);
+      return ok(p) ? p : null;
+    },
+    { timeoutMs, intervalMs: 100, what },
+  );
 
 async function jobsOf(client: HttpClient, p: PipelineView) {
   const ids = p.steps.map((s) => s.jobId).filter((id): id is string => id !== null);
@@ -132,7 +145,8 @@ describe('make the whole comic for me', () => {
     expect(panels.every((p) => p.mediaId !== null)).toBe(true);
     // The recorded dialogue's second panel: Rex, then Mia — once each, though the dialogue job ran twice.
     expect(panels[1]!.bubbles.map((b) => [b.kind, b.speaker, b.text, b.byHand])).toEqual([
-      ['speech', 'rex', 'Woof! Not me. Definitely not me.', false], ['speech', 'mia', 'Rex, you are covered in mud!', false],
+      ['speech', 'rex', 'Woof! Not me. Definitely not me.', false],
+      ['speech', 'mia', 'Rex, you are covered in mud!', false],
     ]);
     expect(after.render).toMatchObject({ status: 'succeeded', version: after.version, pageMediaIds: [expect.any(String)] });
 
@@ -148,8 +162,11 @@ describe('make the whole comic for me', () => {
 
     // A family comic's page is in the family gallery for the rest of the family.
     const page = after.render!.pageMediaIds[0]!;
-    await waitFor(async () => ((await dad.get('/api/media?scope=family&limit=100')).json.media as Array<{ id: string }>).some((m) => m.id === page) || null,
-      { timeoutMs: 30_000, intervalMs: 200, what: 'the page in the family gallery' });
+    await waitFor(async () => ((await dad.get('/api/media?scope=family&limit=100')).json.media as Array<{ id: string }>).some((m) => m.id === page) || null, {
+      timeoutMs: 30_000,
+      intervalMs: 200,
+      what: 'the page in the family gallery',
+    });
   }, 300_000);
 
   it('continues where it was after the appliance restarts in the middle, doing nothing twice', async () => {
@@ -191,7 +208,12 @@ describe('make the whole comic for me', () => {
     const comic = await comicFor(mum);
     llm.script.push('disconnect', 'disconnect'); // both attempts of the dialogue job
     const made = (await mum.post(`/api/comics/${comic.id}/make`, { pictures: 'photos', photoIds: photos })).json as PipelineView;
-    const failed = await untilPipeline(mum, made.id, (p) => p.status === 'failed' && p.steps.filter((s) => s.key.startsWith('picture-')).every((s) => s.status === 'succeeded'), 'the dialogue failed, the pictures made');
+    const failed = await untilPipeline(
+      mum,
+      made.id,
+      (p) => p.status === 'failed' && p.steps.filter((s) => s.key.startsWith('picture-')).every((s) => s.status === 'succeeded'),
+      'the dialogue failed, the pictures made',
+    );
     expect(failed.steps.find((s) => s.key === 'dialogue')).toMatchObject({ status: 'failed', error: expect.any(String) });
     expect(failed.steps.find((s) => s.key === 'render')).toMatchObject({ status: 'waiting', jobId: null });
     const pictureJobs = failed.steps.filter((s) => s.key.startsWith('picture-')).map((s) => s.jobId);
@@ -224,7 +246,7 @@ describe('make the whole comic for me', () => {
 });
 
 describe('sharing', () => {
-  it('a comic shared to the kiosk reaches the wall display\'s slideshow once its page is moderated', async () => {
+  it("a comic shared to the kiosk reaches the wall display's slideshow once its page is moderated", async () => {
     agent();
     const comic = await comicFor(mum, 'private');
     const shared = { ...comic, privacy: 'kiosk' as const };
@@ -232,11 +254,18 @@ describe('sharing', () => {
     const saved = await mum.put(`/api/comics/${comic.id}`, shared, { 'if-match': `"comic-${comic.id}-v${comic.version}"` });
     expect(saved.status, saved.text).toBe(200);
     const job = (await mum.post(`/api/comics/${comic.id}/render`)).json as { id: string };
-    await waitFor(async () => ((await mum.get(`/api/jobs/${job.id}`)).json.status === 'succeeded') || null, { timeoutMs: 90_000, intervalMs: 200, what: 'the render' });
+    await waitFor(async () => (await mum.get(`/api/jobs/${job.id}`)).json.status === 'succeeded' || null, {
+      timeoutMs: 90_000,
+      intervalMs: 200,
+      what: 'the render',
+    });
     const page = ((await mum.get(`/api/comics/${comic.id}`)).json as ComicView).render!.pageMediaIds[0]!;
     const kiosk = await deviceClient(lab.t, admin, 'kiosk');
-    await waitFor(async () => ((await kiosk.get('/api/media?scope=kiosk&limit=100')).json.media as Array<{ id: string }>).some((m) => m.id === page) || null,
-      { timeoutMs: 60_000, intervalMs: 250, what: 'the page in the kiosk slideshow' });
+    await waitFor(async () => ((await kiosk.get('/api/media?scope=kiosk&limit=100')).json.media as Array<{ id: string }>).some((m) => m.id === page) || null, {
+      timeoutMs: 60_000,
+      intervalMs: 250,
+      what: 'the page in the kiosk slideshow',
+    });
     // Made private again, it leaves the wall.
     const back = await mum.put(`/api/comics/${comic.id}`, { ...shared, privacy: 'private' }, { 'if-match': saved.headers.get('etag')! });
     expect(back.status, back.text).toBe(200);
@@ -248,23 +277,35 @@ describe('children', () => {
   it('make comics from their own photos with the built-in steps; AI drawing and writing follow their rules', async () => {
     agent();
     const mine = await photo(kid, 40);
-    await waitFor(async () => ((await kid.get('/api/media?scope=mine&limit=50')).json.media as Array<{ id: string; moderation: string }>).find((m) => m.id === mine && m.moderation === 'safe') ?? null,
-      { timeoutMs: 90_000, intervalMs: 250, what: 'the child\'s photo moderated' });
+    await waitFor(
+      async () =>
+        ((await kid.get('/api/media?scope=mine&limit=50')).json.media as Array<{ id: string; moderation: string }>).find(
+          (m) => m.id === mine && m.moderation === 'safe',
+        ) ?? null,
+      { timeoutMs: 90_000, intervalMs: 250, what: "the child's photo moderated" },
+    );
     const created = (await kid.post('/api/comics', { title: 'My cat', layout: 'one' })).json as ComicView;
     created.pages[0]!.panels[0]!.mediaId = mine;
-    created.pages[0]!.panels[0]!.bubbles = [{ id: 'b1', kind: 'speech', speaker: '', text: 'Meow!', x: 0.1, y: 0.1, w: 0.4, h: 0.25, tail: { x: 0.5, y: 0.7 }, byHand: true }];
+    created.pages[0]!.panels[0]!.bubbles = [
+      { id: 'b1', kind: 'speech', speaker: '', text: 'Meow!', x: 0.1, y: 0.1, w: 0.4, h: 0.25, tail: { x: 0.5, y: 0.7 }, byHand: true },
+    ];
     const saved = await kid.put(`/api/comics/${created.id}`, created, { 'if-match': `"comic-${created.id}-v1"` });
     expect(saved.status, saved.text).toBe(200);
     const render = await kid.post(`/api/comics/${created.id}/render`);
     expect(render.status, render.text).toBe(202);
-    await waitFor(async () => ((await kid.get(`/api/jobs/${render.json.id}`)).json.status === 'succeeded') || null, { timeoutMs: 90_000, intervalMs: 200, what: 'the child\'s render' });
+    await waitFor(async () => (await kid.get(`/api/jobs/${render.json.id}`)).json.status === 'succeeded' || null, {
+      timeoutMs: 90_000,
+      intervalMs: 200,
+      what: "the child's render",
+    });
     expect((await kid.get(`/api/comics/${created.id}/export?format=pdf`)).status).toBe(200);
 
     const drawn = await kid.post('/api/comics', { title: 'Dragons', layout: 'two' });
     const made = (await kid.post(`/api/comics/${drawn.json.id}/make`, { pictures: 'generate' })).json as PipelineView;
-    const failed = await untilPipeline(kid, made.id, (p) => p.status === 'failed', 'the child\'s AI pipeline stopped');
+    const failed = await untilPipeline(kid, made.id, (p) => p.status === 'failed', "the child's AI pipeline stopped");
     expect(failed.steps.filter((s) => s.status === 'failed').map((s) => s.error)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/Children can run only the built-in picture jobs/)]));
+      expect.arrayContaining([expect.stringMatching(/Children can run only the built-in picture jobs/)]),
+    );
     expect(failed.steps.every((s) => s.jobId === null || s.jobType !== 'image.generate')).toBe(true);
   }, 240_000);
 });

@@ -108,9 +108,15 @@ describe('AI jobs end to end (appliance + real gpu-agent processes)', { timeout:
     const gallery = await mediaOfJob(id);
     expect(gallery.map((m) => [m.id, m.width, m.height])).toEqual([[outId, 160, 128]]);
 
-    await waitFor(() => events.events.some((e) => e.type === 'job' && (e.data as { id: string; status: string }).id === id && (e.data as { status: string }).status === 'succeeded'));
+    await waitFor(() =>
+      events.events.some(
+        (e) => e.type === 'job' && (e.data as { id: string; status: string }).id === id && (e.data as { status: string }).status === 'succeeded',
+      ),
+    );
     await events.close();
-    const progress = events.events.filter((e) => e.type === 'job.progress' && (e.data as { jobId: string }).jobId === id).map((e) => (e.data as { progress: JobProgress }).progress);
+    const progress = events.events
+      .filter((e) => e.type === 'job.progress' && (e.data as { jobId: string }).jobId === id)
+      .map((e) => (e.data as { progress: JobProgress }).progress);
     expect(progress[0]!.stage).toBe('started');
     // The relay coalesces reports within its interval, so not every stage need arrive — but only real ones, in order.
     expect(progress.length).toBeGreaterThanOrEqual(2);
@@ -118,7 +124,9 @@ describe('AI jobs end to end (appliance + real gpu-agent processes)', { timeout:
     const fractions = progress.map((p) => p.fraction);
     expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
     const lastProgressAt = events.events.findLastIndex((e) => e.type === 'job.progress' && (e.data as { jobId: string }).jobId === id);
-    const succeededAt = events.events.findIndex((e) => e.type === 'job' && (e.data as { id: string; status: string }).id === id && (e.data as { status: string }).status === 'succeeded');
+    const succeededAt = events.events.findIndex(
+      (e) => e.type === 'job' && (e.data as { id: string; status: string }).id === id && (e.data as { status: string }).status === 'succeeded',
+    );
     expect(succeededAt).toBeGreaterThan(lastProgressAt);
   });
 
@@ -172,7 +180,14 @@ describe('AI jobs end to end (appliance + real gpu-agent processes)', { timeout:
     const cancelledAt = Date.now();
     const res = await admin.post(`/api/jobs/${id}/cancel`);
     expect(res.status, res.text).toBe(200);
-    const line = await waitFor(() => a.output().split('\n').find((l) => l.includes(`job ${id} failed: cancelled`)), { timeoutMs: 10_000, intervalMs: 20, what: 'runner aborted' });
+    const line = await waitFor(
+      () =>
+        a
+          .output()
+          .split('\n')
+          .find((l) => l.includes(`job ${id} failed: cancelled`)),
+      { timeoutMs: 10_000, intervalMs: 20, what: 'runner aborted' },
+    );
     // The agent's own timestamp of the settled job; the runner stops at its next tile boundary.
     expect(Date.parse(line.split(' ')[0]!) - cancelledAt).toBeLessThan(2000);
     expect((await job(id)).status).toBe('cancelled');

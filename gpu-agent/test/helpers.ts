@@ -8,7 +8,9 @@ import { REPO_ROOT, STANDIN_NVIDIA_SMI } from './fixtures.js';
 /** A script that runs the stand-in nvidia-smi with the given knobs, usable as NVIDIA_SMI. */
 export async function standinWith(dir: string, env: Record<string, string>, name = 'nvidia-smi'): Promise<string> {
   const path = join(dir, name);
-  const exports = Object.entries(env).map(([k, v]) => `export ${k}='${v}'`).join('\n');
+  const exports = Object.entries(env)
+    .map(([k, v]) => `export ${k}='${v}'`)
+    .join('\n');
   await writeFile(path, `#!/bin/sh\n${exports}\nexec '${STANDIN_NVIDIA_SMI}' "$@"\n`);
   await chmod(path, 0o755);
   return path;
@@ -51,7 +53,10 @@ export interface Received {
 }
 
 /** An MQTT client that records everything under the given filters. */
-export async function observe(url: string, filters: string[]): Promise<{ client: MqttClient; messages: Received[]; latest: (topic: string) => Received | undefined; close: () => Promise<void> }> {
+export async function observe(
+  url: string,
+  filters: string[],
+): Promise<{ client: MqttClient; messages: Received[]; latest: (topic: string) => Received | undefined; close: () => Promise<void> }> {
   const client = await mqtt.connectAsync(url, { reconnectPeriod: 0 });
   const messages: Received[] = [];
   client.on('message', (topic, payload, packet) => messages.push({ topic, payload: payload.toString(), retain: packet.retain, at: Date.now() }));

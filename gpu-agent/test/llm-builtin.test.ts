@@ -50,7 +50,10 @@ describe('built-in LLM (node-llama-cpp, SmolLM2-135M)', () => {
     expect(dialogue.panels.map((p) => p.index)).toEqual([0, 1]);
     expect(dialogue.panels[0]!.lines.every((l) => l.speaker === 'Ola')).toBe(true);
     expect(dialogue.writtenBy).toBe('SmolLM2-135M-Instruct.Q4_1.gguf');
-    const counted = progress.map((p) => /^(\d+) tokens$/.exec(p.message ?? '')?.[1]).filter(Boolean).map(Number);
+    const counted = progress
+      .map((p) => /^(\d+) tokens$/.exec(p.message ?? '')?.[1])
+      .filter(Boolean)
+      .map(Number);
     expect(counted.length).toBeGreaterThan(3);
     expect(counted).toEqual([...counted].sort((a, b) => a - b));
     expect(progress.at(-1)).toEqual({ fraction: 1, stage: 'done' });

@@ -45,7 +45,7 @@ function expectValidDialogue(data: unknown) {
   expect(result.writtenBy).toContain('SmolLM2-135M-Instruct.Q4_1.gguf');
 }
 
-describe("LLM runner against the real llama.cpp server (llama-cpp-python, version pinned in llm-requirements.lock)", () => {
+describe('LLM runner against the real llama.cpp server (llama-cpp-python, version pinned in llm-requirements.lock)', () => {
   it('streams a valid dialogue from a 135M model: the json_schema refusal steps down to json_object + schema, constrained (mismatches 2, 7)', async () => {
     const backend = new OpenAiChat(settings());
     const { ctx, progress } = recordingContext();
@@ -76,7 +76,12 @@ describe("LLM runner against the real llama.cpp server (llama-cpp-python, versio
   it('shows a short message for a refused request, keeps the traceback for the log, and does not retry it (mismatches 2, 6)', async () => {
     const backend = new OpenAiChat(settings());
     const err = await backend
-      .chat({ messages: [{ role: 'narrator' as 'user', content: 'hello' }], schema: { type: 'object' }, signal: new AbortController().signal, onText: () => {} })
+      .chat({
+        messages: [{ role: 'narrator' as 'user', content: 'hello' }],
+        schema: { type: 'object' },
+        signal: new AbortController().signal,
+        onText: () => {},
+      })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(JobError);
     const e = err as JobError;

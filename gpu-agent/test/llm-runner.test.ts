@@ -54,7 +54,17 @@ describe('LLM runner via Ollama (stand-in)', () => {
     const sent = ollama.chats[0]!;
     expect(sent).toMatchObject({ model: 'llama3.2', stream: true, keep_alive: '10m', options: { temperature: 0.7 } });
     // The schema made for this input: three panels, indexes fixed, speakers from each panel's cast.
-    const panels = (sent.format as { properties: { panels: { minItems: number; maxItems: number; prefixItems: { properties: { index: unknown; lines: { items: { properties: { speaker: unknown } } } } }[] } } }).properties.panels;
+    const panels = (
+      sent.format as {
+        properties: {
+          panels: {
+            minItems: number;
+            maxItems: number;
+            prefixItems: { properties: { index: unknown; lines: { items: { properties: { speaker: unknown } } } } }[];
+          };
+        };
+      }
+    ).properties.panels;
     expect([panels.minItems, panels.maxItems]).toEqual([3, 3]);
     expect(panels.prefixItems.map((p) => p.properties.index)).toEqual([{ const: 0 }, { const: 1 }, { const: 2 }]);
     expect(panels.prefixItems[0]!.properties.lines.items.properties.speaker).toEqual({ enum: ['Mia'] });
@@ -121,4 +131,3 @@ describe('LLM runner via Ollama (stand-in)', () => {
     expect(ollama.chats.at(-1)).toEqual({ model: 'llama3.2', messages: [], keep_alive: 0, stream: false });
   });
 });
-

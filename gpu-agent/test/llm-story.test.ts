@@ -40,7 +40,10 @@ describe('the story prompt and checks', () => {
     const scene = { narration: 'Iskra\nwas   scared.', picturePrompt: 'a dragon in a dark cave' };
     const three = checkStory(JSON.stringify({ title: 'Iskra', scenes: [scene, scene, scene] }), input());
     expect(three).toMatchObject({ ok: true, value: { scenes: [{ narration: 'Iskra was scared.' }, {}, {}] } });
-    expect(checkStory(JSON.stringify({ title: 'Iskra', scenes: [scene, scene, scene, scene] }), input())).toEqual({ ok: false, problems: ['write exactly 3 scenes (got 4)'] });
+    expect(checkStory(JSON.stringify({ title: 'Iskra', scenes: [scene, scene, scene, scene] }), input())).toEqual({
+      ok: false,
+      problems: ['write exactly 3 scenes (got 4)'],
+    });
     expect(checkStory('not json', input())).toMatchObject({ ok: false, problems: [expect.stringMatching(/not JSON/)] });
   });
 });
@@ -50,7 +53,9 @@ describe('text.story on the built-in LLM (node-llama-cpp, SmolLM2-135M)', () => 
   beforeAll(async () => {
     runner = new LlmRunner(new BuiltinChat({ kind: 'builtin', modelPath: await smolLm2Gguf(), threads: 1 }), 0);
   }, 900_000);
-  afterAll(async () => { await runner?.close(); });
+  afterAll(async () => {
+    await runner?.close();
+  });
 
   it('writes a storyboard of the asked scenes, in English and in Polish', async () => {
     for (const language of ['en', 'pl'] as const) {
@@ -64,8 +69,12 @@ describe('text.story on the built-in LLM (node-llama-cpp, SmolLM2-135M)', () => 
 
 describe('text.story against the real llama.cpp server', () => {
   let server: LlamaServer;
-  beforeAll(async () => { server = await startLlamaServer({ apiKey: 'sk-story' }); }, 900_000);
-  afterAll(async () => { await server?.stop(); });
+  beforeAll(async () => {
+    server = await startLlamaServer({ apiKey: 'sk-story' });
+  }, 900_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
 
   it('writes a storyboard of the asked scenes (json_schema refused, json_object + schema constrains it)', async () => {
     const backend = new OpenAiChat({ kind: 'openai', url: `${server.url}/v1`, model: 'SmolLM2-135M-Instruct.Q4_1.gguf', apiKey: 'sk-story' });

@@ -26,7 +26,10 @@ function stream(bin: string, fields = chooseQueryFields(null)) {
   const samples: GpuSample[] = [];
   const statuses: string[] = [];
   const s = new NvidiaSmiStream({
-    bin, intervalMs: 100, fields, log,
+    bin,
+    intervalMs: 100,
+    fields,
+    log,
     onSample: (x) => samples.push(x),
     onStatus: (st) => statuses.push(st),
     backoff: { initialMs: 50, maxMs: 200 },
@@ -63,7 +66,11 @@ describe('streaming nvidia-smi child (stand-in)', () => {
   });
 
   it('drops a field the driver rejects and keeps streaming', async () => {
-    const bin = await standinWith(dir.path, { NVSMI_DRIVER: '465', NVSMI_SAMPLES: 'sample-13-geforce-rtx2080super-465-throttle-reasons-wide.csv.txt' }, 'old-driver');
+    const bin = await standinWith(
+      dir.path,
+      { NVSMI_DRIVER: '465', NVSMI_SAMPLES: 'sample-13-geforce-rtx2080super-465-throttle-reasons-wide.csv.txt' },
+      'old-driver',
+    );
     // Without a probe the preferred (new) throttle field name is tried first.
     const { s, samples } = stream(bin, chooseQueryFields(null));
     s.start();
@@ -84,12 +91,24 @@ describe('telemetry extension', () => {
     const state = new AgentState(bus);
     const snaps: TelemetrySnapshot[] = [];
     bus.on('telemetry', (t) => snaps.push(t));
-    const ext = new TelemetryExtension({ nvidiaSmi, intervalMs: 100, maxIntervalMs: 60_000, deadband: { ...(Value.Default(Deadband, {}) as Deadband), cpuPercent: 101, memoryPercent: 101 }, bus, state, log });
+    const ext = new TelemetryExtension({
+      nvidiaSmi,
+      intervalMs: 100,
+      maxIntervalMs: 60_000,
+      deadband: { ...(Value.Default(Deadband, {}) as Deadband), cpuPercent: 101, memoryPercent: 101 },
+      bus,
+      state,
+      log,
+    });
     return { ext, state, snaps };
   }
 
   it('probes, picks the old field name on driver 465, and publishes grouped rounds', async () => {
-    const bin = await standinWith(dir.path, { NVSMI_DRIVER: '465', NVSMI_GPUS: '2', NVSMI_SAMPLES: 'sample-13-geforce-rtx2080super-465-throttle-reasons-wide.csv.txt' }, 'probe-465');
+    const bin = await standinWith(
+      dir.path,
+      { NVSMI_DRIVER: '465', NVSMI_GPUS: '2', NVSMI_SAMPLES: 'sample-13-geforce-rtx2080super-465-throttle-reasons-wide.csv.txt' },
+      'probe-465',
+    );
     const { ext, state, snaps } = extension(bin);
     await ext.start();
     try {

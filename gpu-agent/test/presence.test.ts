@@ -53,7 +53,8 @@ async function observerPublish(topic: string, payload: string): Promise<void> {
 }
 
 const discoveredBy = async (id: string) => retained(broker.url, `homeassistant/+/hearth_${id}/+/config`);
-const waitDiscovery = (a: AgentProcess) => waitFor(() => a.output().includes('published Home Assistant discovery'), { timeoutMs: 20_000, what: `discovery\n${a.output()}` });
+const waitDiscovery = (a: AgentProcess) =>
+  waitFor(() => a.output().includes('published Home Assistant discovery'), { timeoutMs: 20_000, what: `discovery\n${a.output()}` });
 
 describe('agent presence on a real Mosquitto', () => {
   it('publishes retained, well-formed HA discovery and a valid announcement', async () => {
@@ -72,13 +73,20 @@ describe('agent presence on a real Mosquitto', () => {
       if (component === 'sensor' || component === 'event') expect(cfg.state_topic).toMatch(/^hearth\/agent\/disc\//);
       if (component === 'button' || component === 'switch') expect(cfg.command_topic).toMatch(/^hearth\/agent\/disc\/cmd\//);
     }
-    expect(byObject.get('hearth_disc_gpu1_temperature')?.cfg).toMatchObject({ device_class: 'temperature', unit_of_measurement: '°C', state_class: 'measurement' });
+    expect(byObject.get('hearth_disc_gpu1_temperature')?.cfg).toMatchObject({
+      device_class: 'temperature',
+      unit_of_measurement: '°C',
+      state_class: 'measurement',
+    });
     expect(byObject.get('hearth_disc_gpu0_vram_used')?.cfg).toMatchObject({ device_class: 'data_size', unit_of_measurement: 'MiB' });
     expect(byObject.get('hearth_disc_jobs_done')?.cfg.state_class).toBe('total_increasing');
     expect(byObject.get('hearth_disc_job')).toMatchObject({ component: 'event', cfg: { event_types: ['job_started', 'job_succeeded', 'job_failed'] } });
     expect(byObject.get('hearth_disc_accepting_jobs')?.component).toBe('switch');
     // power state is always available and reads the availability topic itself
-    expect(byObject.get('hearth_disc_power_state')?.cfg).toMatchObject({ state_topic: 'hearth/agent/disc/availability', options: ['online', 'asleep', 'offline'] });
+    expect(byObject.get('hearth_disc_power_state')?.cfg).toMatchObject({
+      state_topic: 'hearth/agent/disc/availability',
+      options: ['online', 'asleep', 'offline'],
+    });
     expect(byObject.get('hearth_disc_power_state')?.cfg.availability).toBeUndefined();
 
     const hearth = await retained(broker.url, 'hearth/agent/disc/#');
@@ -92,9 +100,15 @@ describe('agent presence on a real Mosquitto', () => {
     const o = await observe(broker.url, ['hearth/agent/tele/state']);
     try {
       await agent('tele');
-      await waitFor(() => new Set(o.messages.map((m) => JSON.parse(m.payload).gpus.gpu0?.utilization_percent)).size >= 3, { timeoutMs: 20_000, what: 'varying utilization' });
+      await waitFor(() => new Set(o.messages.map((m) => JSON.parse(m.payload).gpus.gpu0?.utilization_percent)).size >= 3, {
+        timeoutMs: 20_000,
+        what: 'varying utilization',
+      });
       const last = JSON.parse(o.messages.at(-1)!.payload);
-      expect(last).toMatchObject({ telemetry: { status: 'running' }, gpus: { gpu0: { name: 'NVIDIA GeForce RTX 2080 SUPER', memory_total_mib: 8192, throttle_reasons: ['sw_power_cap'] } } });
+      expect(last).toMatchObject({
+        telemetry: { status: 'running' },
+        gpus: { gpu0: { name: 'NVIDIA GeForce RTX 2080 SUPER', memory_total_mib: 8192, throttle_reasons: ['sw_power_cap'] } },
+      });
     } finally {
       await o.close();
     }
@@ -152,8 +166,13 @@ await c.subscribeAsync('hearth/agent/sleep/availability');
       const before = o.messages.length;
       await o.client.publishAsync('homeassistant/status', 'online', { qos: 1 });
       // live (not retained-replay) copies of every config arrive again
-      await waitFor(() => o.messages.slice(before).filter((m) => !m.retain && m.topic.endsWith('/config')).length >= 22, { timeoutMs: 10_000, what: 're-announced discovery' });
-      await waitFor(() => o.messages.slice(before).some((m) => !m.retain && m.topic === 'hearth/agent/birth/availability' && m.payload === 'online'), { what: 're-published availability' });
+      await waitFor(() => o.messages.slice(before).filter((m) => !m.retain && m.topic.endsWith('/config')).length >= 22, {
+        timeoutMs: 10_000,
+        what: 're-announced discovery',
+      });
+      await waitFor(() => o.messages.slice(before).some((m) => !m.retain && m.topic === 'hearth/agent/birth/availability' && m.payload === 'online'), {
+        what: 're-published availability',
+      });
     } finally {
       await o.close();
     }
@@ -178,7 +197,8 @@ await c.subscribeAsync('hearth/agent/sleep/availability');
   it('ignores garbage commands and stays up; a valid command still works', async () => {
     const marker = join(dir.path, 'must-not-exist');
     const o = await observe(broker.url, ['hearth/agent/garbage/#']);
-    const send = (cmd: string, payload: string | Buffer, retain = false) => o.client.publishAsync(`hearth/agent/garbage/cmd/${cmd}`, payload, { qos: 1, retain });
+    const send = (cmd: string, payload: string | Buffer, retain = false) =>
+      o.client.publishAsync(`hearth/agent/garbage/cmd/${cmd}`, payload, { qos: 1, retain });
     // A retained command would replay on every reconnect (suspending forever): the agent must ignore it.
     await send('suspend', 'PRESS', true);
     const a = await agent('garbage', { env: { SUSPEND_COMMAND: `touch ${marker}` } });
@@ -198,8 +218,12 @@ await c.subscribeAsync('hearth/agent/sleep/availability');
       expect(o.latest('hearth/agent/garbage/availability')?.payload ?? 'online').toBe('online');
 
       await send('accepting', 'OFF');
-      await waitFor(() => o.messages.some((m) => m.topic === 'hearth/agent/garbage/announce' && JSON.parse(m.payload).acceptingJobs === false), { what: 'announce acceptingJobs=false' });
-      await waitFor(() => o.messages.some((m) => m.topic === 'hearth/agent/garbage/state' && JSON.parse(m.payload).accepting === false), { what: 'state accepting=false' });
+      await waitFor(() => o.messages.some((m) => m.topic === 'hearth/agent/garbage/announce' && JSON.parse(m.payload).acceptingJobs === false), {
+        what: 'announce acceptingJobs=false',
+      });
+      await waitFor(() => o.messages.some((m) => m.topic === 'hearth/agent/garbage/state' && JSON.parse(m.payload).accepting === false), {
+        what: 'state accepting=false',
+      });
     } finally {
       await send('suspend', '', true);
       await o.close();
@@ -225,7 +249,9 @@ await c.subscribeAsync('hearth/agent/sleep/availability');
       await waitDiscovery(again);
       expect(await topicsOf()).toEqual(['homeassistant/device/hearth_devmode/config']);
       await choose({ mode: 'component', haVersion: '2024.3.3' });
-      await waitFor(async () => (await topicsOf()).length === 22 && !(await topicsOf()).some((t) => t.includes('/device/')), { what: 'per-component configs again' });
+      await waitFor(async () => (await topicsOf()).length === 22 && !(await topicsOf()).some((t) => t.includes('/device/')), {
+        what: 'per-component configs again',
+      });
       await choose({ mode: 'device', haVersion: '2026.11.0' });
       await waitFor(async () => (await topicsOf()).join() === 'homeassistant/device/hearth_devmode/config', { what: 'device config again' });
     } finally {
@@ -236,7 +262,12 @@ await c.subscribeAsync('hearth/agent/sleep/availability');
     expect(payload.dev).toMatchObject({ identifiers: ['hearth_agent_devmode'], name: 'PC devmode' });
     expect(payload.o.name).toBe('hearth-gpu-agent');
     expect(Object.keys(payload.cmps)).toHaveLength(22);
-    expect(payload.cmps.hearth_devmode_suspend).toMatchObject({ p: 'button', command_topic: 'hearth/agent/devmode/cmd/suspend', default_entity_id: 'button.hearth_devmode_suspend', object_id: 'hearth_devmode_suspend' });
+    expect(payload.cmps.hearth_devmode_suspend).toMatchObject({
+      p: 'button',
+      command_topic: 'hearth/agent/devmode/cmd/suspend',
+      default_entity_id: 'button.hearth_devmode_suspend',
+      object_id: 'hearth_devmode_suspend',
+    });
     expect(payload.cmps.hearth_devmode_gpu0_power).toMatchObject({ p: 'sensor', device_class: 'power', unit_of_measurement: 'W' });
   }, 180_000);
 
@@ -244,14 +275,24 @@ await c.subscribeAsync('hearth/agent/sleep/availability');
     const a = await agent('nogpu', { env: { NVIDIA_SMI: join(dir.path, 'no-such-nvidia-smi') } });
     await waitDiscovery(a);
     // Wait for what is asserted, not for the machine to be quick: discovery can land before the first state.
-    await waitFor(() => /not found or not executable.*CPU \(builtin\) capabilities only/.test(a.output()), { timeoutMs: 30_000, what: 'the no-nvidia-smi log line' });
+    await waitFor(() => /not found or not executable.*CPU \(builtin\) capabilities only/.test(a.output()), {
+      timeoutMs: 30_000,
+      what: 'the no-nvidia-smi log line',
+    });
     expect(a.output()).toMatch(/not found or not executable.*CPU \(builtin\) capabilities only/);
     let hearth = new Map<string, string>();
-    await waitFor(async () => {
-      hearth = await retained(broker.url, 'hearth/agent/nogpu/#');
-      const state = hearth.get('hearth/agent/nogpu/state');
-      return hearth.has('hearth/agent/nogpu/announce') && state !== undefined && (JSON.parse(state) as { telemetry?: { status?: string } }).telemetry?.status === 'no_nvidia_smi';
-    }, { timeoutMs: 30_000, intervalMs: 200, what: 'the retained state and announcement without nvidia-smi' });
+    await waitFor(
+      async () => {
+        hearth = await retained(broker.url, 'hearth/agent/nogpu/#');
+        const state = hearth.get('hearth/agent/nogpu/state');
+        return (
+          hearth.has('hearth/agent/nogpu/announce') &&
+          state !== undefined &&
+          (JSON.parse(state) as { telemetry?: { status?: string } }).telemetry?.status === 'no_nvidia_smi'
+        );
+      },
+      { timeoutMs: 30_000, intervalMs: 200, what: 'the retained state and announcement without nvidia-smi' },
+    );
     expect(JSON.parse(hearth.get('hearth/agent/nogpu/state')!)).toMatchObject({ telemetry: { status: 'no_nvidia_smi' }, gpus: {}, capabilities: ['builtin'] });
     expect(JSON.parse(hearth.get('hearth/agent/nogpu/announce')!)).toMatchObject({ gpus: [], capabilities: ['builtin'] });
     expect([...(await discoveredBy('nogpu')).keys()].some((t) => /_gpu\d+_/.test(t))).toBe(false);

@@ -34,7 +34,14 @@ let voice: AgentVoice;
 
 beforeAll(async () => {
   const [modelPath] = await Promise.all([smolLm2Gguf(), ensurePortalBuilt()]);
-  lab = await startJobsAppliance({ comics: true, extra: [async (app) => { await app.register(portalPlugin); }] });
+  lab = await startJobsAppliance({
+    comics: true,
+    extra: [
+      async (app) => {
+        await app.register(portalPlugin);
+      },
+    ],
+  });
   await letJobsWaitForAComputer(lab.t);
   admin = await lab.t.admin();
   mum = await lab.t.user(admin, 'member', 'mum');
@@ -42,13 +49,25 @@ beforeAll(async () => {
   const agentToken = (await deviceClient(lab.t, admin, 'agent')).bearer!;
   agentDir = await mkdtemp(join(tmpdir(), 'hearth-stories-agent-'));
   await writeFile(join(agentDir, 'backends.json'), JSON.stringify({ llm: { kind: 'builtin', modelPath, threads: 1 } }));
-  startStoryAgent = () => startAgent({
-    AGENT_ID: 'story-pc', MQTT_URL: lab.t.mosquitto.url, REDIS_URL: lab.t.redis.url, APPLIANCE_URL: lab.t.url, AGENT_TOKEN: agentToken,
-    AGENT_DATA_DIR: agentDir, AGENT_BACKENDS: join(agentDir, 'backends.json'), NVIDIA_SMI: join(agentDir, 'no-nvidia-smi'), LOG_LEVEL: 'info',
-  });
+  startStoryAgent = () =>
+    startAgent({
+      AGENT_ID: 'story-pc',
+      MQTT_URL: lab.t.mosquitto.url,
+      REDIS_URL: lab.t.redis.url,
+      APPLIANCE_URL: lab.t.url,
+      AGENT_TOKEN: agentToken,
+      AGENT_DATA_DIR: agentDir,
+      AGENT_BACKENDS: join(agentDir, 'backends.json'),
+      NVIDIA_SMI: join(agentDir, 'no-nvidia-smi'),
+      LOG_LEVEL: 'info',
+    });
   agent = startStoryAgent();
-  voice = await waitFor(async () => ((await mum.get('/api/stories/voices')).json.voices as AgentVoice[]).find((v) => v.id.startsWith('espeak:') && v.language === 'en') ?? null,
-    { timeoutMs: 120_000, intervalMs: 250, what: 'the agent\'s espeak-ng voices announced' }).catch((err: Error) => { throw new Error(`${err.message}\n${agent.output().slice(-4000)}`); });
+  voice = await waitFor(
+    async () => ((await mum.get('/api/stories/voices')).json.voices as AgentVoice[]).find((v) => v.id.startsWith('espeak:') && v.language === 'en') ?? null,
+    { timeoutMs: 120_000, intervalMs: 250, what: "the agent's espeak-ng voices announced" },
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}\n${agent.output().slice(-4000)}`);
+  });
   browser = await launchChromium();
 }, 900_000);
 
@@ -67,10 +86,18 @@ async function photo(client: HttpClient, hue: number): Promise<string> {
 
 const story = async (id: number) => (await mum.get(`/api/stories/${id}`)).json as StoryView;
 const untilStory = (id: number, ok: (s: StoryView) => boolean, what: string, timeoutMs = 300_000) =>
-  waitFor(async () => { const s = await story(id); return ok(s) ? s : null; }, { timeoutMs, intervalMs: 200, what });
+  waitFor(
+    async () => {
+      const s = await story(id);
+      return ok(s) ? s : null;
+    },
+    { timeoutMs, intervalMs: 200, what },
+  );
 const step = (s: StoryView, key: string) => s.pipeline.steps.find((x) => x.key === key)!;
-const videosOf = async (client: HttpClient) => ((await client.get('/api/media?scope=mine&limit=200')).json.media as Array<{ id: string; contentType: string; moderation: string }>)
-  .filter((m) => m.contentType === 'video/mp4');
+const videosOf = async (client: HttpClient) =>
+  ((await client.get('/api/media?scope=mine&limit=200')).json.media as Array<{ id: string; contentType: string; moderation: string }>).filter(
+    (m) => m.contentType === 'video/mp4',
+  );
 
 async function signedIn(viewport = DESKTOP, lang: 'en' | 'pl' = 'en'): Promise<Page> {
   const context = await browser.newContext({ viewport, hasTouch: viewport === PHONE });
@@ -88,7 +115,15 @@ async function signedIn(viewport = DESKTOP, lang: 'en' | 'pl' = 'en'): Promise<P
 describe('bad input', () => {
   it('names the field: an empty premise, scenes out of range, an unknown voice, a child asking for AI pictures', async () => {
     const photoId = await photo(mum, 10);
-    const body = { premise: 'a dragon who is afraid of the dark', characters: [], scenes: 3, voice: voice.id, language: 'en', pictures: 'photos', photoIds: [photoId] };
+    const body = {
+      premise: 'a dragon who is afraid of the dark',
+      characters: [],
+      scenes: 3,
+      voice: voice.id,
+      language: 'en',
+      pictures: 'photos',
+      photoIds: [photoId],
+    };
     const cases: Array<[Record<string, unknown>, string, string]> = [
       [{ premise: '' }, 'premise', 'too-short'],
       [{ premise: '   ' }, 'premise', 'pattern'],
@@ -107,7 +142,7 @@ describe('bad input', () => {
     expect((await dad.post('/api/stories', body)).json).toMatchObject({ field: 'photoIds.0', code: 'invalid' });
     const kid = await lab.t.user(admin, 'child', 'kid');
     expect((await kid.post('/api/stories', { ...body, pictures: 'generate', photoIds: [] })).json).toMatchObject({ field: 'pictures', code: 'one-of' });
-    expect(((await mum.get('/api/stories')).json.stories as unknown[])).toHaveLength(0);
+    expect((await mum.get('/api/stories')).json.stories as unknown[]).toHaveLength(0);
   }, 60_000);
 });
 
@@ -115,8 +150,13 @@ describe('a narrated story', () => {
   it('storyboard → approval (with edits) → pictures and narration → film; a scene redrawn; the film in the gallery once; it plays in Chromium', async () => {
     const photos = [await photo(mum, 0), await photo(mum, 120), await photo(mum, 240)];
     const created = await mum.post('/api/stories', {
-      premise: 'a dragon who is afraid of the dark', characters: [{ name: 'Iskra', description: 'a small green dragon' }],
-      scenes: 3, voice: voice.id, language: 'en', pictures: 'photos', photoIds: photos,
+      premise: 'a dragon who is afraid of the dark',
+      characters: [{ name: 'Iskra', description: 'a small green dragon' }],
+      scenes: 3,
+      voice: voice.id,
+      language: 'en',
+      pictures: 'photos',
+      photoIds: photos,
     });
     expect(created.status, created.text).toBe(201);
     const id = (created.json as StoryView).id;
@@ -129,14 +169,25 @@ describe('a narrated story', () => {
     await lab.app.pipelines.advanceAll();
     const held = await story(id);
     for (const s of held.pipeline.steps.filter((x) => x.key !== 'story')) expect(s).toMatchObject({ jobId: null, status: 'waiting' });
-    expect(held.pipeline.steps.filter((x) => x.awaitingApproval).map((x) => x.key)).toEqual(['picture-1', 'voice-1', 'picture-2', 'voice-2', 'picture-3', 'voice-3']);
+    expect(held.pipeline.steps.filter((x) => x.awaitingApproval).map((x) => x.key)).toEqual([
+      'picture-1',
+      'voice-1',
+      'picture-2',
+      'voice-2',
+      'picture-3',
+      'voice-3',
+    ]);
 
     // Others cannot see, edit or approve it.
     expect((await dad.get(`/api/stories/${id}`)).status).toBe(404);
     expect((await dad.post(`/api/stories/${id}/approve`)).status).toBe(404);
 
     // The page shows the storyboard for review: screenshots in English, Polish and on a phone.
-    for (const [viewport, lang, name] of [[DESKTOP, 'en', 'en'], [DESKTOP, 'pl', 'pl'], [PHONE, 'pl', 'phone']] as const) {
+    for (const [viewport, lang, name] of [
+      [DESKTOP, 'en', 'en'],
+      [DESKTOP, 'pl', 'pl'],
+      [PHONE, 'pl', 'phone'],
+    ] as const) {
       const page = await signedIn(viewport, lang);
       const w = watch(page);
       // The form offers the agent's voices for the chosen language.
@@ -199,7 +250,11 @@ describe('a narrated story', () => {
     expect(composes.map((j) => j.id).sort()).toEqual([before.video, after.video].sort());
 
     // The film takes its pictures' verdict; shared with the wall, the kiosk sees it once all are fine.
-    await waitFor(async () => (await videosOf(mum))[0]?.moderation === 'safe' || null, { timeoutMs: 180_000, intervalMs: 250, what: 'the film moderated from its pictures' });
+    await waitFor(async () => (await videosOf(mum))[0]?.moderation === 'safe' || null, {
+      timeoutMs: 180_000,
+      intervalMs: 250,
+      what: 'the film moderated from its pictures',
+    });
     expect((await mum.put(`/api/stories/${id}/privacy`, { privacy: 'kiosk' })).status).toBe(200);
     const kiosk = await deviceClient(lab.t, admin, 'kiosk');
     expect(((await kiosk.get('/api/media?scope=kiosk&limit=100')).json.media as Array<{ id: string }>).map((m) => m.id)).toContain(again.videoId);
@@ -210,9 +265,15 @@ describe('a narrated story', () => {
     await page.goto(`${lab.t.url}/stories/${id}`);
     const video = page.locator('video.story-film');
     await video.waitFor();
-    await page.waitForFunction(() => ((document.querySelector('video.story-film') as HTMLVideoElement | null)?.readyState ?? 0) >= 2, undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => ((document.querySelector('video.story-film') as HTMLVideoElement | null)?.readyState ?? 0) >= 2, undefined, {
+      timeout: 60_000,
+    });
     expect(await video.evaluate((v: HTMLVideoElement) => v.duration)).toBeGreaterThan(1);
-    await page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLImageElement>('img.story-picture')).every((i) => i.complete && i.naturalWidth > 0), undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => Array.from(document.querySelectorAll<HTMLImageElement>('img.story-picture')).every((i) => i.complete && i.naturalWidth > 0),
+      undefined,
+      { timeout: 30_000 },
+    );
     expect(await page.locator('img.story-picture').count()).toBe(3);
     await screenshot(page, 'story-done-en');
     expect(w.errors).toEqual([]);
@@ -220,26 +281,46 @@ describe('a narrated story', () => {
   }, 900_000);
 });
 
-describe('a child\'s story', () => {
+describe("a child's story", () => {
   it('is written for a child, drawn from their own photos, and the film reaches them once its pictures are moderated', async () => {
     const kid = await lab.t.user(admin, 'child', 'little');
     const mine = await photo(kid, 60);
     const created = await kid.post('/api/stories', {
-      premise: 'a snail who wants to fly', characters: [], scenes: 3, voice: voice.id, language: 'en', pictures: 'photos', photoIds: [mine],
+      premise: 'a snail who wants to fly',
+      characters: [],
+      scenes: 3,
+      voice: voice.id,
+      language: 'en',
+      pictures: 'photos',
+      photoIds: [mine],
     });
     expect(created.status, created.text).toBe(201);
     const s = created.json as StoryView;
     expect(s).toMatchObject({ audience: 'child', privacy: 'family' });
     const kidStory = async () => (await kid.get(`/api/stories/${s.id}`)).json as StoryView;
-    const board = await waitFor(async () => { const v = await kidStory(); return v.stage !== 'writing' ? v : null; }, { timeoutMs: 300_000, intervalMs: 200, what: 'the child\'s storyboard' });
+    const board = await waitFor(
+      async () => {
+        const v = await kidStory();
+        return v.stage !== 'writing' ? v : null;
+      },
+      { timeoutMs: 300_000, intervalMs: 200, what: "the child's storyboard" },
+    );
     expect(board.stage, JSON.stringify(board.pipeline.steps)).toBe('storyboard');
     const written = (await kid.get(`/api/jobs/${step(board, 'story').jobId}`)).json as { input: { audience: string } };
     expect(written.input.audience).toBe('child');
     expect((await mum.get(`/api/stories/${s.id}`)).status).toBe(404);
     expect((await kid.post(`/api/stories/${s.id}/approve`)).status).toBe(200);
-    const done = await waitFor(async () => { const v = await kidStory(); return v.stage === 'done' || v.stage === 'failed' ? v : null; }, { timeoutMs: 300_000, intervalMs: 200, what: 'the child\'s film' });
+    const done = await waitFor(
+      async () => {
+        const v = await kidStory();
+        return v.stage === 'done' || v.stage === 'failed' ? v : null;
+      },
+      { timeoutMs: 300_000, intervalMs: 200, what: "the child's film" },
+    );
     expect(done.stage, JSON.stringify(done.pipeline.steps)).toBe('done');
-    await waitFor(async () => ((await kid.get('/api/media?scope=family&limit=200')).json.media as Array<{ id: string }>).some((m) => m.id === done.videoId) || null,
-      { timeoutMs: 180_000, intervalMs: 250, what: 'the film in the child\'s family gallery' });
+    await waitFor(
+      async () => ((await kid.get('/api/media?scope=family&limit=200')).json.media as Array<{ id: string }>).some((m) => m.id === done.videoId) || null,
+      { timeoutMs: 180_000, intervalMs: 250, what: "the film in the child's family gallery" },
+    );
   }, 900_000);
 });

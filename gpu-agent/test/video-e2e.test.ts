@@ -42,7 +42,10 @@ beforeAll(async () => {
   agentDir = await mkdtemp(join(tmpdir(), 'hearth-video-e2e-'));
   await mkdir(join(agentDir, 'tmp'));
   speechServer = await new OpenAiSpeechStandin().start();
-  await writeFile(join(agentDir, 'backends.json'), JSON.stringify({ openaiSpeech: { url: speechServer.url, model: 'kokoro', voices: [{ name: 'af_bella', language: 'en' }] } }));
+  await writeFile(
+    join(agentDir, 'backends.json'),
+    JSON.stringify({ openaiSpeech: { url: speechServer.url, model: 'kokoro', voices: [{ name: 'af_bella', language: 'en' }] } }),
+  );
 }, 60_000);
 
 afterEach(async () => {
@@ -80,11 +83,14 @@ async function submit(type: string, input: unknown): Promise<string> {
 
 const job = async (id: string) => (await admin.get(`/api/jobs/${id}`)).json;
 const until = (id: string, status: string, timeoutMs = 120_000) =>
-  waitFor(async () => {
-    const j = await job(id);
-    if (j.status === 'failed') throw new Error(`job ${id} failed: ${JSON.stringify(j.error)}`);
-    return j.status === status ? j : null;
-  }, { timeoutMs, intervalMs: 200, what: `job ${id} ${status}` });
+  waitFor(
+    async () => {
+      const j = await job(id);
+      if (j.status === 'failed') throw new Error(`job ${id} failed: ${JSON.stringify(j.error)}`);
+      return j.status === status ? j : null;
+    },
+    { timeoutMs, intervalMs: 200, what: `job ${id} ${status}` },
+  );
 
 const bytesOf = async (mediaId: string) =>
   Buffer.from(await (await fetch(new URL(`/api/media/${mediaId}`, lab.t.url), { headers: { cookie: admin.cookie! } })).arrayBuffer());
@@ -105,14 +111,17 @@ async function programsUsing(path: string): Promise<string[]> {
 }
 
 describe('a narrated film from three pictures', () => {
-  it('voices come from the agent\'s announcement; killed during video.compose, a restarted agent finishes the film exactly once', async () => {
+  it("voices come from the agent's announcement; killed during video.compose, a restarted agent finishes the film exactly once", async () => {
     let a = agent();
     // The agent announces every voice it has, the speech server's with `openai:` ids.
-    const voices = await waitFor(async () => {
-      const live = (await admin.get('/api/agents')).json.agents as Array<{ agentId: string; voices: Array<{ id: string }>; capabilities: string[] }>;
-      const pc = live.find((x) => x.agentId === 'film-pc' && x.capabilities.includes('video'));
-      return pc?.voices.map((v) => v.id);
-    }, { timeoutMs: 90_000, what: `the agent's announcement\n${a.output()}` });
+    const voices = await waitFor(
+      async () => {
+        const live = (await admin.get('/api/agents')).json.agents as Array<{ agentId: string; voices: Array<{ id: string }>; capabilities: string[] }>;
+        const pc = live.find((x) => x.agentId === 'film-pc' && x.capabilities.includes('video'));
+        return pc?.voices.map((v) => v.id);
+      },
+      { timeoutMs: 90_000, what: `the agent's announcement\n${a.output()}` },
+    );
     expect(voices).toEqual(['openai:af_bella', 'espeak:en', 'espeak:pl']);
 
     const pictures: string[] = [];
@@ -122,7 +131,8 @@ describe('a narrated film from three pictures', () => {
       pictures.push(res.json.id as string);
     }
     const speeches = [];
-    for (const [i, text] of LINES.entries()) speeches.push(await submit('audio.speak', { text, voice: i === 1 ? 'openai:af_bella' : 'espeak:en', language: 'en' }));
+    for (const [i, text] of LINES.entries())
+      speeches.push(await submit('audio.speak', { text, voice: i === 1 ? 'openai:af_bella' : 'espeak:en', language: 'en' }));
     const narrations: string[] = [];
     for (const id of speeches) narrations.push(((await until(id, 'succeeded')).result.mediaIds as string[])[0]!);
     expect(speechServer.requests.map((r) => r.body.input)).toEqual([LINES[1]]);
@@ -131,10 +141,13 @@ describe('a narrated film from three pictures', () => {
     // 1280×720 keeps ffmpeg busy long enough to kill the agent in the middle of it.
     const scenes = LINES.map((subtitle, i) => ({ pictureId: pictures[i]!, narrationId: narrations[i]!, subtitle }));
     const id = await submit('video.compose', { scenes, burnSubtitles: true, width: 1280, height: 720, language: 'en' });
-    await waitFor(async () => {
-      const p = (await job(id)).progress as { stage: string; fraction: number } | undefined;
-      return p?.stage === 'composing' && p.fraction > 0.06;
-    }, { timeoutMs: 120_000, intervalMs: 100, what: `ffmpeg under way\n${a.output()}` });
+    await waitFor(
+      async () => {
+        const p = (await job(id)).progress as { stage: string; fraction: number } | undefined;
+        return p?.stage === 'composing' && p.fraction > 0.06;
+      },
+      { timeoutMs: 120_000, intervalMs: 100, what: `ffmpeg under way\n${a.output()}` },
+    );
     const scratch = join(agentDir, 'tmp');
     expect(await programsUsing(scratch)).toEqual([expect.stringMatching(/^ffmpeg /)]);
     await a.stop('SIGKILL');
@@ -165,17 +178,24 @@ describe('a narrated film from three pictures', () => {
     expect((await readdir(join(agentDir, 'tmp'))).filter((d) => d.startsWith('hearth-'))).toEqual([]);
 
     // Chromium (the portal's and the kiosk's engine) can play it.
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu'],
+    });
     try {
       const context = await browser.newContext();
       const [name, value] = admin.cookie!.split('=');
       await context.addCookies([{ name: name!, value: value!, url: lab.t.url }]);
       const page = await context.newPage();
       await page.goto(new URL(`/api/media/${made[0]!.id}`, lab.t.url).href);
-      const state = await page.waitForFunction(() => {
-        const v = document.querySelector('video');
-        return v && v.readyState >= 2 && !v.error ? { readyState: v.readyState, duration: v.duration, width: v.videoWidth } : null;
-      }, undefined, { timeout: 60_000 });
+      const state = await page.waitForFunction(
+        () => {
+          const v = document.querySelector('video');
+          return v && v.readyState >= 2 && !v.error ? { readyState: v.readyState, duration: v.duration, width: v.videoWidth } : null;
+        },
+        undefined,
+        { timeout: 60_000 },
+      );
       const seen = (await state.jsonValue())!;
       expect(seen.width).toBe(1280);
       expect(seen.duration).toBeCloseTo(Number(info.format.duration), 0);

@@ -54,8 +54,13 @@ export async function startAgentApiStandin(token: string) {
       const attempt = Number(url.searchParams.get('attempt'));
       if (Number(req.headers['content-length']) !== bytes.length) return void res.writeHead(400).end('length mismatch');
       artifacts.set(`${jobId}/${attempt}/${name}`, {
-        jobId, name, attempt, bytes, contentType: String(req.headers['content-type']),
-        moderation: req.headers[MODERATION_HEADER] as string | undefined, authorization: req.headers.authorization,
+        jobId,
+        name,
+        attempt,
+        bytes,
+        contentType: String(req.headers['content-type']),
+        moderation: req.headers[MODERATION_HEADER] as string | undefined,
+        authorization: req.headers.authorization,
       });
       puts.push({ path: url.pathname, status: 204 });
       return void res.writeHead(204).end();
@@ -89,7 +94,13 @@ function body(req: IncomingMessage): Promise<Buffer> {
 
 /** The appliance's side of bee-queue: a producer that also hears job events. */
 export function producer(redisUrl: string, capability: Capability) {
-  return new Queue<BrokerJobData>(queueName(capability), { prefix: QUEUE_PREFIX, redis: { url: redisUrl }, isWorker: false, getEvents: true, storeJobs: false });
+  return new Queue<BrokerJobData>(queueName(capability), {
+    prefix: QUEUE_PREFIX,
+    redis: { url: redisUrl },
+    isWorker: false,
+    getEvents: true,
+    storeJobs: false,
+  });
 }
 
 /** Adds a job the way the appliance does: id = job id, retries = the type's attempts - 1. */

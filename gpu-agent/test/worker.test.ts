@@ -63,7 +63,8 @@ function setup(opts: { runners?: ScriptedRunner[]; backends?: CapabilitySource; 
       return 'safe';
     },
     backends: opts.backends,
-    bus, state,
+    bus,
+    state,
     log: createLogger(process.env.HEARTH_TEST_LOG === 'debug' ? 'debug' : 'error', 'worker-test'),
     stallIntervalMs: 1000,
     progressIntervalMs: opts.progressIntervalMs ?? 0,
@@ -104,7 +105,10 @@ describe('job worker (real Redis, real bee-queue producer, agent routes as the p
     expect(rec.of(id, 'succeeded')[0]!.data).toEqual({ artifacts: ['upscaled-x2.png'], data: { width: 2, height: 2 } });
     expect(rec.of(id, 'progress').map((e) => (e.data as JobProgress).stage)).toEqual(['started', 'tile 1/4', 'tile 2/4', 'tile 3/4', 'tile 4/4']);
     const kept = new Redis(redis.url);
-    expect(JSON.parse((await kept.hget(brokerResultsKey(queueName('builtin')), id))!)).toEqual({ artifacts: ['upscaled-x2.png'], data: { width: 2, height: 2 } });
+    expect(JSON.parse((await kept.hget(brokerResultsKey(queueName('builtin')), id))!)).toEqual({
+      artifacts: ['upscaled-x2.png'],
+      data: { width: 2, height: 2 },
+    });
     kept.disconnect();
     // The attempt was started (bound to this agent) before anything was read or uploaded.
     expect(api.starts.filter((s) => s.jobId === id)).toEqual([{ jobId: id, attempt: 1 }]);
@@ -285,7 +289,11 @@ describe('job worker (real Redis, real bee-queue producer, agent routes as the p
         return c === 'llm';
       }
     })();
-    const runners = [new ScriptedRunner('builtin', ['image.upscale']), new ScriptedRunner('llm', ['text.story']), new ScriptedRunner('speech', ['audio.speak'])];
+    const runners = [
+      new ScriptedRunner('builtin', ['image.upscale']),
+      new ScriptedRunner('llm', ['text.story']),
+      new ScriptedRunner('speech', ['audio.speak']),
+    ];
     const { worker, state } = setup({ runners, backends: source });
     await worker.start();
     expect([...state.capabilities].sort()).toEqual(['builtin', 'speech']);
@@ -324,10 +332,17 @@ describe('job worker (real Redis, real bee-queue producer, agent routes as the p
     // The "suspend" marks that it runs and returns once woken, as `systemctl suspend` does.
     const sleepScript = `require('fs').writeFileSync(${JSON.stringify(asleep)}, ''); const t = setInterval(() => { if (require('fs').existsSync(${JSON.stringify(wake)})) clearInterval(t); }, 20);`;
     const published: string[] = [];
-    const power = new SuspendExtension([process.execPath, '-e', sleepScript], bus, {
-      holdJobs: () => worker.holdForSuspend(), releaseJobs: () => worker.release(),
-      beforeSuspend: async () => void published.push('asleep'), suspendFailed: async () => void published.push('awake'),
-    }, createLogger('error', 'power-test'));
+    const power = new SuspendExtension(
+      [process.execPath, '-e', sleepScript],
+      bus,
+      {
+        holdJobs: () => worker.holdForSuspend(),
+        releaseJobs: () => worker.release(),
+        beforeSuspend: async () => void published.push('asleep'),
+        suspendFailed: async () => void published.push('awake'),
+      },
+      createLogger('error', 'power-test'),
+    );
 
     const first = nextId();
     await addJob(q, { jobId: first, type: 'image.upscale', input: { mediaId: MEDIA_ID } });

@@ -17,8 +17,19 @@ const AGENT = 'pc';
 const sensor = (key: string) => `sensor.hearth_${AGENT}_${key}`;
 const agentVersion = (JSON.parse(readFileSync(join(REPO_ROOT, 'gpu-agent/package.json'), 'utf8')) as { version: string }).version;
 
-interface DeviceEntry { id: string; identifiers: Array<[string, string]>; name: string; model: string | null; sw_version: string | null; manufacturer: string | null }
-interface EntityEntry { entity_id: string; device_id: string | null; platform: string }
+interface DeviceEntry {
+  id: string;
+  identifiers: Array<[string, string]>;
+  name: string;
+  model: string | null;
+  sw_version: string | null;
+  manufacturer: string | null;
+}
+interface EntityEntry {
+  entity_id: string;
+  device_id: string | null;
+  platform: string;
+}
 
 describe.each(testedHaVersions())('the real gpu-agent in a real Home Assistant %s', (version) => {
   let broker: MosquittoInstance;
@@ -59,7 +70,12 @@ describe.each(testedHaVersions())('the real gpu-agent in a real Home Assistant %
     // Discovery waits for the first telemetry round; HA then reads the retained state.
     const temperature = await ha.waitForState(sensor('gpu0_temperature'), (s) => Number.isFinite(Number(s.state)), 60_000);
     console.info(`Home Assistant started in ${haStartMs} ms`);
-    expect(temperature.attributes).toMatchObject({ device_class: 'temperature', unit_of_measurement: '°C', state_class: 'measurement', friendly_name: 'Family PC GPU 0 temperature' });
+    expect(temperature.attributes).toMatchObject({
+      device_class: 'temperature',
+      unit_of_measurement: '°C',
+      state_class: 'measurement',
+      friendly_name: 'Family PC GPU 0 temperature',
+    });
 
     const vram = await ha.waitForState(sensor('gpu0_vram_total'), (s) => s.state === '8192');
     expect(vram.attributes).toMatchObject({ device_class: 'data_size', unit_of_measurement: 'MiB' });
@@ -79,21 +95,32 @@ describe.each(testedHaVersions())('the real gpu-agent in a real Home Assistant %
     expect(device).toMatchObject({ name: 'Family PC', manufacturer: 'Hearth', model: 'GPU agent (NVIDIA GeForce RTX 2080 SUPER)', sw_version: agentVersion });
     const entities = await ha.sendWs<EntityEntry[]>({ type: 'config/entity_registry/list' });
     const ofDevice = entities.filter((e) => e.device_id === device!.id).map((e) => e.entity_id);
-    expect(ofDevice).toEqual(expect.arrayContaining([sensor('gpu0_temperature'), 'button.hearth_pc_suspend', 'switch.hearth_pc_accepting_jobs', sensor('gpu0_throttle')]));
-    expect(ofDevice.sort()).toEqual(agentEntities(AGENT, [{ index: 0 }]).map((e) => `${e.component}.${e.objectId}`).sort());
+    expect(ofDevice).toEqual(
+      expect.arrayContaining([sensor('gpu0_temperature'), 'button.hearth_pc_suspend', 'switch.hearth_pc_accepting_jobs', sensor('gpu0_throttle')]),
+    );
+    expect(ofDevice.sort()).toEqual(
+      agentEntities(AGENT, [{ index: 0 }])
+        .map((e) => `${e.component}.${e.objectId}`)
+        .sort(),
+    );
   });
 
   it('telemetry changes from nvidia-smi reach the entity state', async () => {
     const published = await observe(broker.url, [`hearth/agent/${AGENT}/state`]);
     try {
       const seen = new Set<string>();
-      await waitFor(async () => {
-        const s = await ha.getState(sensor('gpu0_utilization'));
-        if (s && s.state !== 'unknown' && s.state !== 'unavailable') seen.add(s.state);
-        return seen.size >= 3;
-      }, { timeoutMs: 30_000, intervalMs: 100, what: 'three different utilization readings in HA' });
+      await waitFor(
+        async () => {
+          const s = await ha.getState(sensor('gpu0_utilization'));
+          if (s && s.state !== 'unknown' && s.state !== 'unavailable') seen.add(s.state);
+          return seen.size >= 3;
+        },
+        { timeoutMs: 30_000, intervalMs: 100, what: 'three different utilization readings in HA' },
+      );
       // Every value HA showed is one the agent published (the observer got the retained one too).
-      const sent = new Set(published.messages.map((m) => String((JSON.parse(m.payload) as { gpus: { gpu0: { utilization_percent: number } } }).gpus.gpu0.utilization_percent)));
+      const sent = new Set(
+        published.messages.map((m) => String((JSON.parse(m.payload) as { gpus: { gpu0: { utilization_percent: number } } }).gpus.gpu0.utilization_percent)),
+      );
       expect([...seen].filter((v) => !sent.has(v))).toEqual([]);
     } finally {
       await published.close();
@@ -104,7 +131,10 @@ describe.each(testedHaVersions())('the real gpu-agent in a real Home Assistant %
     const pid = agent.child.pid;
     const announcedBefore = (agent.output().match(/Home Assistant came online; re-announcing/g) ?? []).length;
     await ha.restart();
-    await waitFor(() => (agent.output().match(/Home Assistant came online; re-announcing/g) ?? []).length > announcedBefore, { timeoutMs: 30_000, what: 're-announce after the HA birth message' });
+    await waitFor(() => (agent.output().match(/Home Assistant came online; re-announcing/g) ?? []).length > announcedBefore, {
+      timeoutMs: 30_000,
+      what: 're-announce after the HA birth message',
+    });
     const temperature = await ha.waitForState(sensor('gpu0_temperature'), (s) => Number.isFinite(Number(s.state)), 30_000);
     expect(temperature.attributes.device_class).toBe('temperature');
     expect((await ha.waitForState(sensor('power_state'), (s) => s.state === 'online')).state).toBe('online');

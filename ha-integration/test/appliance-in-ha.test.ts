@@ -20,9 +20,30 @@ import { retained, startAgent, type AgentProcess } from '../../gpu-agent/test/he
 const applianceVersion = (JSON.parse(readFileSync(join(REPO_ROOT, 'appliance/package.json'), 'utf8')) as { version: string }).version;
 const HA_PRINCIPAL = 'Home Assistant (MQTT)';
 
-interface JobView { id: string; type: string; status: string; presetId: number | null; ownerId: number | null; ownerName: string }
-interface AuditEntry { action: string; actorKind: string; actorName: string | null; target: string | null; outcome: string; detail: Record<string, unknown> | null }
-interface DeviceEntry { id: string; identifiers: Array<[string, string]>; name: string; model: string | null; sw_version: string | null; manufacturer: string | null }
+interface JobView {
+  id: string;
+  type: string;
+  status: string;
+  presetId: number | null;
+  ownerId: number | null;
+  ownerName: string;
+}
+interface AuditEntry {
+  action: string;
+  actorKind: string;
+  actorName: string | null;
+  target: string | null;
+  outcome: string;
+  detail: Record<string, unknown> | null;
+}
+interface DeviceEntry {
+  id: string;
+  identifiers: Array<[string, string]>;
+  name: string;
+  model: string | null;
+  sw_version: string | null;
+  manufacturer: string | null;
+}
 
 describe.each(testedHaVersions())('the appliance in a real Home Assistant %s', (version) => {
   let broker: MosquittoInstance;
@@ -38,7 +59,8 @@ describe.each(testedHaVersions())('the appliance in a real Home Assistant %s', (
   const count = (objectId: string, value: number) => ha.waitForState(`sensor.${objectId}`, (s) => s.state === String(value), 30_000);
   const jobs = async (): Promise<JobView[]> => (await admin.get('/api/jobs?scope=all&limit=100')).json.jobs;
   const presetJobs = async () => (await jobs()).filter((j) => j.presetId === presetId);
-  const audit = async (action: string): Promise<AuditEntry[]> => (await admin.get(`/api/admin/audit?action=${encodeURIComponent(action)}&limit=200`)).json.entries;
+  const audit = async (action: string): Promise<AuditEntry[]> =>
+    (await admin.get(`/api/admin/audit?action=${encodeURIComponent(action)}&limit=200`)).json.entries;
   const kiosk = () => t.running.app.kioskControl.get();
   const command = (sub: string, payload: string | Buffer, retain = false) => client.publishAsync(`hearth/appliance/cmd/${sub}`, payload, { qos: 1, retain });
 
@@ -69,7 +91,10 @@ describe.each(testedHaVersions())('the appliance in a real Home Assistant %s', (
       const queue = await count(`hearth_queue_${cap}`, 0);
       expect(queue.attributes).toMatchObject({ unit_of_measurement: 'jobs', state_class: 'measurement', friendly_name: `Hearth Queue ${cap}` });
     }
-    expect((await count('hearth_jobs_waiting_for_gpu', 0)).attributes).toMatchObject({ unit_of_measurement: 'jobs', friendly_name: 'Hearth Jobs waiting for GPU' });
+    expect((await count('hearth_jobs_waiting_for_gpu', 0)).attributes).toMatchObject({
+      unit_of_measurement: 'jobs',
+      friendly_name: 'Hearth Jobs waiting for GPU',
+    });
     expect((await count('hearth_agents_online', 0)).attributes).toMatchObject({ unit_of_measurement: 'agents', state_class: 'measurement' });
     expect((await ha.waitForState('switch.hearth_kiosk_night_mode', (s) => s.state === 'off')).attributes.friendly_name).toBe('Hearth Kiosk night mode');
     const page = await ha.waitForState('select.hearth_kiosk_page', (s) => s.state === 'home');
@@ -77,7 +102,10 @@ describe.each(testedHaVersions())('the appliance in a real Home Assistant %s', (
 
     const devices = await ha.sendWs<DeviceEntry[]>({ type: 'config/device_registry/list' });
     expect(devices.find((d) => d.identifiers.some(([domain, id]) => domain === 'mqtt' && id === 'hearth_appliance'))).toMatchObject({
-      name: 'Hearth', manufacturer: 'Hearth', model: 'Hearth appliance', sw_version: applianceVersion,
+      name: 'Hearth',
+      manufacturer: 'Hearth',
+      model: 'Hearth appliance',
+      sw_version: applianceVersion,
     });
     // The principal that will own HA's preset jobs exists from the start (admins can see and revoke it).
     const listed = (await admin.get('/api/admin/devices')).json.devices as Array<{ kind: string; name: string }>;
@@ -87,34 +115,56 @@ describe.each(testedHaVersions())('the appliance in a real Home Assistant %s', (
 
   it('linked to HA over the websocket, it learns the version and picks the form; a switch keeps every entity id, with no duplicate and no orphan', async () => {
     const registry = () => ha.sendWs<Array<{ entity_id: string; device_id: string | null; unique_id: string }>>({ type: 'config/entity_registry/list' });
-    const applianceDevices = async () => (await ha.sendWs<DeviceEntry[]>({ type: 'config/device_registry/list' })).filter((d) => d.identifiers.some(([, id]) => id === 'hearth_appliance'));
+    const applianceDevices = async () =>
+      (await ha.sendWs<DeviceEntry[]>({ type: 'config/device_registry/list' })).filter((d) => d.identifiers.some(([, id]) => id === 'hearth_appliance'));
     const [device] = await applianceDevices();
-    const before = (await registry()).filter((e) => e.device_id === device!.id).map((e) => e.entity_id).sort();
+    const before = (await registry())
+      .filter((e) => e.device_id === device!.id)
+      .map((e) => e.entity_id)
+      .sort();
     expect(before).toContain('sensor.hearth_queue_builtin');
     expect((await admin.get('/api/admin/mqtt-device')).json).toEqual({ discoveryMode: 'auto', activeMode: 'component', haVersion: null });
 
     const set = await admin.put('/api/admin/home-assistant', { url: ha.url, token: ha.token });
     expect(set.status, set.text).toBe(200);
     const expected = version === '2024.3.3' ? 'component' : 'device';
-    await waitFor(async () => (await admin.get('/api/admin/mqtt-device')).json.haVersion === version, { timeoutMs: 30_000, what: 'the HA version learned over the link' });
+    await waitFor(async () => (await admin.get('/api/admin/mqtt-device')).json.haVersion === version, {
+      timeoutMs: 30_000,
+      what: 'the HA version learned over the link',
+    });
     expect((await admin.get('/api/admin/mqtt-device')).json).toEqual({ discoveryMode: 'auto', activeMode: expected, haVersion: version });
     const configs = async () => [...(await retained(broker.url, 'homeassistant/#')).keys()].filter((k) => k.includes('hearth_appliance'));
     if (expected === 'device') {
-      await waitFor(async () => (await configs()).join() === 'homeassistant/device/hearth_appliance/config', { timeoutMs: 15_000, what: 'only the device config retained' });
+      await waitFor(async () => (await configs()).join() === 'homeassistant/device/hearth_appliance/config', {
+        timeoutMs: 15_000,
+        what: 'only the device config retained',
+      });
     } else {
       expect((await configs()).length).toBe(before.length);
     }
     // HA settles on the same entities under the same ids, on one device, every one of them now
     // discovered from the chosen form's topics (MQTT's debug info names each entity's topic).
-    const wantedTopic = expected === 'device' ? /^homeassistant\/device\/hearth_appliance\/config$/ : /^homeassistant\/(sensor|button|switch|select)\/hearth_appliance\/[a-z0-9_]+\/config$/;
-    await waitFor(async () => {
-      const devices = await applianceDevices();
-      if (devices.length !== 1) return false;
-      const now = (await registry()).filter((e) => e.device_id === devices[0]!.id).map((e) => e.entity_id).sort();
-      if (JSON.stringify(now) !== JSON.stringify(before)) return false;
-      const debug = await ha.sendWs<{ entities: Array<{ entity_id: string; discovery_data: { topic: string } }> }>({ type: 'mqtt/device/debug_info', device_id: devices[0]!.id });
-      return debug.entities.length === before.length && debug.entities.every((e) => wantedTopic.test(e.discovery_data.topic));
-    }, { timeoutMs: 30_000, what: `the same ${before.length} entity ids on one device, discovered in ${expected} form` });
+    const wantedTopic =
+      expected === 'device'
+        ? /^homeassistant\/device\/hearth_appliance\/config$/
+        : /^homeassistant\/(sensor|button|switch|select)\/hearth_appliance\/[a-z0-9_]+\/config$/;
+    await waitFor(
+      async () => {
+        const devices = await applianceDevices();
+        if (devices.length !== 1) return false;
+        const now = (await registry())
+          .filter((e) => e.device_id === devices[0]!.id)
+          .map((e) => e.entity_id)
+          .sort();
+        if (JSON.stringify(now) !== JSON.stringify(before)) return false;
+        const debug = await ha.sendWs<{ entities: Array<{ entity_id: string; discovery_data: { topic: string } }> }>({
+          type: 'mqtt/device/debug_info',
+          device_id: devices[0]!.id,
+        });
+        return debug.entities.length === before.length && debug.entities.every((e) => wantedTopic.test(e.discovery_data.topic));
+      },
+      { timeoutMs: 30_000, what: `the same ${before.length} entity ids on one device, discovered in ${expected} form` },
+    );
     expect((await registry()).filter((e) => e.entity_id.startsWith('sensor.hearth_queue_builtin'))).toHaveLength(1);
     await count('hearth_queue_builtin', 0);
   });
@@ -148,7 +198,13 @@ describe.each(testedHaVersions())('the appliance in a real Home Assistant %s', (
     await count('hearth_queue_builtin', 2);
     await count('hearth_jobs_waiting_for_gpu', 3);
     const runs = await audit('presets.run');
-    expect(runs[0]).toMatchObject({ actorKind: 'home-assistant', actorName: HA_PRINCIPAL, target: `preset:${presetId}`, outcome: 'ok', detail: { via: 'mqtt', preset: presetId } });
+    expect(runs[0]).toMatchObject({
+      actorKind: 'home-assistant',
+      actorName: HA_PRINCIPAL,
+      target: `preset:${presetId}`,
+      outcome: 'ok',
+      detail: { via: 'mqtt', preset: presetId },
+    });
   });
 
   it('garbage commands are ignored, the appliance stays up, and a valid command after them works', async () => {
@@ -227,10 +283,13 @@ describe.each(testedHaVersions())('the appliance in a real Home Assistant %s', (
     const agentConfigs = [...(await retained(broker.url, 'homeassistant/#')).keys()].filter((k) => k.includes('hearth_pc'));
     if (version === '2024.3.3') expect(agentConfigs.length).toBeGreaterThan(5);
     else expect(agentConfigs).toEqual(['homeassistant/device/hearth_pc/config']);
-    const [job] = await waitFor(async () => {
-      const found = await presetJobs();
-      return found[0]?.status === 'succeeded' ? found : null;
-    }, { timeoutMs: 120_000, intervalMs: 250, what: 'the preset job to succeed' });
+    const [job] = await waitFor(
+      async () => {
+        const found = await presetJobs();
+        return found[0]?.status === 'succeeded' ? found : null;
+      },
+      { timeoutMs: 120_000, intervalMs: 250, what: 'the preset job to succeed' },
+    );
     expect(job).toMatchObject({ ownerName: HA_PRINCIPAL, status: 'succeeded' });
     await count('hearth_queue_builtin', 0);
     // The comfyui job still has no agent that serves it.

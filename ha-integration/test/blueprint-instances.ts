@@ -21,11 +21,7 @@ export const AUTOMATION_IDS = {
  * `suspendIdleMinutes` replaces the package's helper with a fixed number (tests use 0, so the
  * conditions can be checked without waiting minutes).
  */
-export function blueprintAutomations(
-  wake: WakeTarget,
-  night: NightSchedule = { start: '21:00:00', end: '07:00:00' },
-  suspendIdleMinutes?: number,
-): unknown[] {
+export function blueprintAutomations(wake: WakeTarget, night: NightSchedule = { start: '21:00:00', end: '07:00:00' }, suspendIdleMinutes?: number): unknown[] {
   return [
     {
       id: 'hearth_wake_gpu_pc',
@@ -59,9 +55,7 @@ export function blueprintAutomations(
           power_state_sensor: 'sensor.hearth_pc_power_state',
           jobs_waiting_sensor: 'sensor.hearth_jobs_waiting_for_gpu',
           suspend_button: 'button.hearth_pc_suspend',
-          ...(suspendIdleMinutes === undefined
-            ? { idle_minutes_helper: 'input_number.hearth_gpu_idle_minutes' }
-            : { idle_minutes: suspendIdleMinutes }),
+          ...(suspendIdleMinutes === undefined ? { idle_minutes_helper: 'input_number.hearth_gpu_idle_minutes' } : { idle_minutes: suspendIdleMinutes }),
         },
       },
     },

@@ -168,7 +168,7 @@ describe.each(testedHaVersions())('Hearth blueprints and package running in a re
     // Another MAC than the blueprint's, so a late packet from the automation cannot pass for this one.
     const other = '3c:7c:3f:00:00:2a';
     await ha.callService('script', 'hearth_wake_gpu_pc', { mac: other, broadcast_address: '127.0.0.1', broadcast_port: wake.port });
-    await waitFor(() => packets.some((p) => p.equals(magicPacket(other))), { timeoutMs: 20_000, what: 'the script\'s magic packet' });
+    await waitFor(() => packets.some((p) => p.equals(magicPacket(other))), { timeoutMs: 20_000, what: "the script's magic packet" });
     const helper = await ha.getState('input_number.hearth_gpu_idle_minutes');
     expect(helper?.attributes).toMatchObject({ min: 10, max: 240, unit_of_measurement: 'min' });
   });
@@ -180,10 +180,13 @@ describe.each(testedHaVersions())('Hearth blueprints and package running in a re
     await publishJson(client, pc.event, { event_type: 'job_started', job_id: 'j1', type: 'image.upscale' }, false);
     await ha.waitForState('event.hearth_pc_job', (s) => s.attributes.event_type === 'job_started');
     await publishJson(client, pc.event, { event_type: 'job_succeeded', job_id: 'j1', type: 'image.upscale' }, false);
-    const [note] = await waitFor(async () => {
-      const list = await notifications();
-      return list.length ? list : undefined;
-    }, { timeoutMs: 20_000, what: 'a notification' });
+    const [note] = await waitFor(
+      async () => {
+        const list = await notifications();
+        return list.length ? list : undefined;
+      },
+      { timeoutMs: 20_000, what: 'a notification' },
+    );
     expect(note).toMatchObject({ title: 'Hearth: job done', message: 'image.upscale finished on Hearth pc.' });
     expect(await notifications()).toHaveLength(1);
   });

@@ -27,7 +27,18 @@ describe.each(testedHaVersions())('Home Assistant %s on the embedded broker, wit
     dir = await tempDir('hearth-embedded-in-ha-');
     const mqttPort = await freePort();
     running = await startAppliance(
-      { host: '127.0.0.1', port: 0, dataDir: join(dir.path, 'data'), redisUrl: redis.url, mqttUrl: undefined, mqttHost: '127.0.0.1', mqttPort, trustProxy: false, publicUrl: undefined, logLevel: process.env.HEARTH_TEST_LOG ?? 'silent' },
+      {
+        host: '127.0.0.1',
+        port: 0,
+        dataDir: join(dir.path, 'data'),
+        redisUrl: redis.url,
+        mqttUrl: undefined,
+        mqttHost: '127.0.0.1',
+        mqttPort,
+        trustProxy: false,
+        publicUrl: undefined,
+        logLevel: process.env.HEARTH_TEST_LOG ?? 'silent',
+      },
       { capabilities: (c, log, config) => productCapabilities(config, c, log) },
     );
     admin = new HttpClient(running.url);
@@ -69,7 +80,11 @@ describe.each(testedHaVersions())('Home Assistant %s on the embedded broker, wit
     const accepting = await ha.waitForState('switch.hearth_pc_accepting_jobs', (s) => s.state === 'on', 90_000);
     await ha.callService('switch', 'turn_off', { entity_id: accepting.entity_id });
     await ha.waitForState(accepting.entity_id, (s) => s.state === 'off', 30_000);
-    const audit = (await admin.get('/api/admin/audit?action=agent.command&limit=10')).json.entries as Array<{ actorName: string; target: string; detail: unknown }>;
+    const audit = (await admin.get('/api/admin/audit?action=agent.command&limit=10')).json.entries as Array<{
+      actorName: string;
+      target: string;
+      detail: unknown;
+    }>;
     expect(audit[0]).toMatchObject({ actorName: 'Home Assistant', target: 'agent:pc', detail: { via: 'mqtt', command: 'accepting', payload: 'OFF' } });
     expect(agent.output()).not.toMatch(/Not authorized|Bad User Name/i);
   });

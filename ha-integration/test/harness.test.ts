@@ -51,7 +51,9 @@ describe.each(testedHaVersions())('real Home Assistant %s harness', (version) =>
   });
 
   it.runIf(version !== '2024.3.3')('runs on its confirmed HTTP settings, with nothing pending that would revert to port 8123', async () => {
-    const http = await ha.sendWs<{ stable: { server_port: number }; pending: unknown; revert_at: unknown; active_config_type: string }>({ type: 'http/config' });
+    const http = await ha.sendWs<{ stable: { server_port: number }; pending: unknown; revert_at: unknown; active_config_type: string }>({
+      type: 'http/config',
+    });
     expect(http).toMatchObject({ stable: { server_port: Number(new URL(ha.url).port) }, pending: null, revert_at: null, active_config_type: 'stable' });
   });
 
@@ -66,7 +68,12 @@ describe.each(testedHaVersions())('real Home Assistant %s harness', (version) =>
     for (const m of componentDiscoveryMessages(sensorDiscovery)) await client.publishAsync(m.topic, m.payload, { retain: true, qos: 1 });
     await publishJson(client, 'hearth/smoke/state', { t: 41.5 });
     const state = await ha.waitForState('sensor.hearth_smoke_temperature', (s) => s.state === '41.5');
-    expect(state.attributes).toMatchObject({ device_class: 'temperature', unit_of_measurement: '°C', state_class: 'measurement', friendly_name: 'Smoke box Temperature' });
+    expect(state.attributes).toMatchObject({
+      device_class: 'temperature',
+      unit_of_measurement: '°C',
+      state_class: 'measurement',
+      friendly_name: 'Smoke box Temperature',
+    });
   });
 
   it('restarts: the same token works and discovered entities come back from retained topics', async () => {

@@ -1,11 +1,4 @@
-import {
-  agentTopics,
-  applianceTopics,
-  chooseDiscoveryMode,
-  HA_DISCOVERY_PREFIX,
-  planDiscovery,
-  type HaDeviceDiscovery,
-} from '@hearth/protocol';
+import { agentTopics, applianceTopics, chooseDiscoveryMode, HA_DISCOVERY_PREFIX, planDiscovery, type HaDeviceDiscovery } from '@hearth/protocol';
 import type { MqttClient } from 'mqtt';
 // The appliance's and the agent's real entity lists and state JSON, so the blueprints, package and
 // dashboard are tested against the entity ids and templates they actually publish.

@@ -4,7 +4,10 @@ import type { KioskCalendar, KioskEntity, KioskFeed, MediaView } from './types.j
 export class NotPaired extends Error {}
 /** The appliance did not take the pairing code: `code` says why (`pairing-used`, `pairing-expired`, …). */
 export class CodeRefused extends Error {
-  constructor(readonly code: string, readonly retryAfterS = 0) {
+  constructor(
+    readonly code: string,
+    readonly retryAfterS = 0,
+  ) {
     super(code);
   }
 }
@@ -33,10 +36,13 @@ export const api = {
   },
 
   /** Today and the next three days; null when HA cannot say now (the tile keeps what it had). */
-  forecast: async (entityId: string): Promise<Array<{ datetime: string; condition: string | null; temperature: number | null; templow: number | null }> | null> => {
+  forecast: async (
+    entityId: string,
+  ): Promise<Array<{ datetime: string; condition: string | null; temperature: number | null; templow: number | null }> | null> => {
     const res = await fetch(`/api/kiosk/forecast/${encodeURIComponent(entityId)}`, { credentials: 'same-origin', cache: 'no-store' }).catch(() => null);
     if (!res?.ok) return null;
-    return ((await res.json()) as { forecast: Array<{ datetime: string; condition: string | null; temperature: number | null; templow: number | null }> }).forecast;
+    return ((await res.json()) as { forecast: Array<{ datetime: string; condition: string | null; temperature: number | null; templow: number | null }> })
+      .forecast;
   },
 
   /** Today's and tomorrow's events of the wall's calendars; null when HA cannot say now. */
@@ -52,9 +58,13 @@ export const api = {
   },
 
   toggle: async (entityId: string, csrf: string): Promise<void> => {
-    await json(await fetch(`/api/kiosk/entities/${encodeURIComponent(entityId)}/toggle`, {
-      method: 'POST', credentials: 'same-origin', headers: { 'x-csrf-token': csrf },
-    }));
+    await json(
+      await fetch(`/api/kiosk/entities/${encodeURIComponent(entityId)}/toggle`, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'x-csrf-token': csrf },
+      }),
+    );
   },
 
   /** Trade a pairing code for this browser's device session. */

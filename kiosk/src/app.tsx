@@ -70,7 +70,12 @@ export function App({ tuning }: { tuning: Tuning }) {
     setFeed(f);
     setControl(f.control);
     setPresence(f.presence);
-    setJobs(byKey(f.jobs.filter((j) => !FINISHED.has(j.status)), (j) => j.id));
+    setJobs(
+      byKey(
+        f.jobs.filter((j) => !FINISHED.has(j.status)),
+        (j) => j.id,
+      ),
+    );
     if (f.agents) setAgents(byKey(f.agents, (a) => a.agentId));
     setPhase('ready');
     fresh();
@@ -83,7 +88,9 @@ export function App({ tuning }: { tuning: Tuning }) {
     await refreshSlides();
   }, [refreshSlides]);
 
-  useEffect(() => { void resync(); }, [resync]);
+  useEffect(() => {
+    void resync();
+  }, [resync]);
 
   const staleMs = tuning.staleMs ?? (feed?.layout.staleAfterS ?? 90) * 1000;
 
@@ -97,9 +104,17 @@ export function App({ tuning }: { tuning: Tuning }) {
       if (boot.current && typeof version === 'string' && version !== boot.current.version) location.reload();
       else void resync();
     });
-    live.subscribe('kiosk.control', (d) => { setControl(d as KioskControl); fresh(); });
-    live.subscribe('kiosk.layout', () => { void resync(); });
-    live.subscribe('kiosk.presence', (d) => { setPresence(d as KioskPresenceState); fresh(); });
+    live.subscribe('kiosk.control', (d) => {
+      setControl(d as KioskControl);
+      fresh();
+    });
+    live.subscribe('kiosk.layout', () => {
+      void resync();
+    });
+    live.subscribe('kiosk.presence', (d) => {
+      setPresence(d as KioskPresenceState);
+      fresh();
+    });
     live.subscribe('kiosk.camera', (d) => {
       const c = d as KioskCameraEvent;
       setCamera({ entityId: c.cameraEntityId, showS: c.showS, at: Date.now() });
@@ -139,11 +154,17 @@ export function App({ tuning }: { tuning: Tuning }) {
       setAgents((prev) => new Map(prev).set(a.agentId, a));
       fresh();
     });
-    live.subscribe('media', () => { void refreshSlides(); });
-    live.subscribe('media.deleted', () => { void refreshSlides(); });
+    live.subscribe('media', () => {
+      void refreshSlides();
+    });
+    live.subscribe('media.deleted', () => {
+      void refreshSlides();
+    });
     live.start();
     const pollMs = tuning.pollMs ?? Math.min(60_000, staleMs / 3);
-    const poll = setInterval(() => { void resync(); }, pollMs);
+    const poll = setInterval(() => {
+      void resync();
+    }, pollMs);
     return () => {
       clearInterval(poll);
       live.stop();
@@ -173,7 +194,17 @@ export function App({ tuning }: { tuning: Tuning }) {
   const t = useMemo(() => translator(locale), [locale]);
 
   if (phase === 'loading') return <div class="kiosk kiosk-loading" />;
-  if (phase === 'unpaired' || !feed) return <I18n.Provider value={t}><Pairing onPaired={() => { setPhase('loading'); void resync(); }} /></I18n.Provider>;
+  if (phase === 'unpaired' || !feed)
+    return (
+      <I18n.Provider value={t}>
+        <Pairing
+          onPaired={() => {
+            setPhase('loading');
+            void resync();
+          }}
+        />
+      </I18n.Provider>
+    );
   return <I18n.Provider value={t}>{screen()}</I18n.Provider>;
 
   function screen() {
@@ -184,19 +215,36 @@ export function App({ tuning }: { tuning: Tuning }) {
     const stale = now - lastDataAt > staleMs;
     const shift = shiftAt(shiftStep, layout.burnIn.shiftPx);
     const rootStyle = { transform: `translate(${shift.x}px, ${shift.y}px)` };
-    const badge = !online && <div class="offline-badge" role="status">{t('status.offline')}</div>;
+    const badge = !online && (
+      <div class="offline-badge" role="status">
+        {t('status.offline')}
+      </div>
+    );
     const slideMs = tuning.slideMs ?? layout.slideshow.intervalS * 1000;
 
     // Someone at the door: their camera over everything (the ring also woke the wall).
-    if (camera) return <div class="kiosk" data-screen="camera" data-night="false"><DoorbellView camera={camera.entityId} />{badge}</div>;
+    if (camera)
+      return (
+        <div class="kiosk" data-screen="camera" data-night="false">
+          <DoorbellView camera={camera.entityId} />
+          {badge}
+        </div>
+      );
 
     // Dark: the launcher switches HDMI off too; black is what shows if it cannot (a desktop browser).
-    if (presence.mode === 'off') return <div class="kiosk screen-off" data-screen="off" data-night={String(night)}>{badge}</div>;
+    if (presence.mode === 'off')
+      return (
+        <div class="kiosk screen-off" data-screen="off" data-night={String(night)}>
+          {badge}
+        </div>
+      );
 
     if (night) {
       return (
         <div class="kiosk night" data-night="true" data-screen={presence.mode} style={rootStyle}>
-          <div class="night-clock" style={{ opacity: layout.night.brightness }}><Clock locale={layout.locale} big /></div>
+          <div class="night-clock" style={{ opacity: layout.night.brightness }}>
+            <Clock locale={layout.locale} big />
+          </div>
           {badge}
         </div>
       );
@@ -216,13 +264,31 @@ export function App({ tuning }: { tuning: Tuning }) {
     const noGpu = ![...agents.values()].some((a) => a.gpus.length > 0);
     const tile = (tl: KioskTile) => {
       switch (tl.type) {
-        case 'clock': return <Clock locale={layout.locale} seconds={tl.options.seconds} date={tl.options.date ?? true} />;
-        case 'weather': return <Weather entity={entities.get(tl.options.entityId)} />;
-        case 'calendar': return <Calendar title={tl.options.title} ids={tl.options.entityIds} now={now} refreshMs={tuning.calendarMs} />;
-        case 'entities': return <Entities title={tl.options.title} ids={tl.options.entityIds} entities={entities} onToggle={(id) => { void api.toggle(id, feed.csrfToken).catch(() => undefined); }} />;
-        case 'jobs': return <Jobs jobs={[...jobs.values()]} finished={slides.filter((m) => m.jobId !== null && now - m.createdAt < JUST_FINISHED_MS)} max={tl.options.max} />;
-        case 'agents': return <Agents agents={[...agents.values()]} />;
-        case 'slideshow': return <Slideshow slides={slides} intervalMs={slideMs} />;
+        case 'clock':
+          return <Clock locale={layout.locale} seconds={tl.options.seconds} date={tl.options.date ?? true} />;
+        case 'weather':
+          return <Weather entity={entities.get(tl.options.entityId)} />;
+        case 'calendar':
+          return <Calendar title={tl.options.title} ids={tl.options.entityIds} now={now} refreshMs={tuning.calendarMs} />;
+        case 'entities':
+          return (
+            <Entities
+              title={tl.options.title}
+              ids={tl.options.entityIds}
+              entities={entities}
+              onToggle={(id) => {
+                void api.toggle(id, feed.csrfToken).catch(() => undefined);
+              }}
+            />
+          );
+        case 'jobs':
+          return (
+            <Jobs jobs={[...jobs.values()]} finished={slides.filter((m) => m.jobId !== null && now - m.createdAt < JUST_FINISHED_MS)} max={tl.options.max} />
+          );
+        case 'agents':
+          return <Agents agents={[...agents.values()]} />;
+        case 'slideshow':
+          return <Slideshow slides={slides} intervalMs={slideMs} />;
       }
     };
 
@@ -230,13 +296,23 @@ export function App({ tuning }: { tuning: Tuning }) {
       <div class={stale ? 'kiosk day stale' : 'kiosk day'} data-night="false" data-screen="awake" data-stale={String(stale)} style={rootStyle}>
         <div class="grid" style={{ gridTemplateColumns: `repeat(${layout.columns}, 1fr)`, gridTemplateRows: `repeat(${layout.rows}, 1fr)` }}>
           {layout.tiles.map((tl, i) => (
-            <section key={`${i}-${tl.type}`} class={`tile tile-${tl.type}${tl.type === 'agents' && noGpu ? ' tile-compact' : ''}${haDownSince !== null && FROM_HA.has(tl.type) ? ' tile-stale' : ''}`} style={{ gridColumn: `${tl.x + 1} / span ${tl.w}`, gridRow: `${tl.y + 1} / span ${tl.h}` }}>
+            <section
+              key={`${i}-${tl.type}`}
+              class={`tile tile-${tl.type}${tl.type === 'agents' && noGpu ? ' tile-compact' : ''}${haDownSince !== null && FROM_HA.has(tl.type) ? ' tile-stale' : ''}`}
+              style={{ gridColumn: `${tl.x + 1} / span ${tl.w}`, gridRow: `${tl.y + 1} / span ${tl.h}` }}
+            >
               <TileGuard>{tile(tl)}</TileGuard>
-              {haDownSince !== null && FROM_HA.has(tl.type) && <div class="tile-stale-note">{t('status.staleTile', { time: sinceText(haDownSince, now, locale) })}</div>}
+              {haDownSince !== null && FROM_HA.has(tl.type) && (
+                <div class="tile-stale-note">{t('status.staleTile', { time: sinceText(haDownSince, now, locale) })}</div>
+              )}
             </section>
           ))}
         </div>
-        {stale && <div class="stale-note" role="status">{t('status.staleSince', { time: sinceText(lastDataAt, now, locale) })}</div>}
+        {stale && (
+          <div class="stale-note" role="status">
+            {t('status.staleSince', { time: sinceText(lastDataAt, now, locale) })}
+          </div>
+        )}
         {badge}
       </div>
     );

@@ -18,7 +18,11 @@ export function DoorbellView({ camera, refreshMs = 1000 }: { camera: string; ref
       el.src = `/api/kiosk/camera/stream?c=${encodeURIComponent(camera)}`;
     } else {
       let n = 0;
-      const next = () => { timer = setTimeout(() => { el.src = `/api/kiosk/camera?n=${++n}`; }, refreshMs); };
+      const next = () => {
+        timer = setTimeout(() => {
+          el.src = `/api/kiosk/camera?n=${++n}`;
+        }, refreshMs);
+      };
       el.onload = next;
       el.onerror = next;
       el.src = `/api/kiosk/camera?n=${n}`;

@@ -2,7 +2,11 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, CodeRefused } from './api.js';
 import { useT, type Translate } from './i18n/i18n.js';
 
-const REASONS: Record<string, 'pair.unknown' | 'pair.used' | 'pair.expired'> = { 'pairing-unknown': 'pair.unknown', 'pairing-used': 'pair.used', 'pairing-expired': 'pair.expired' };
+const REASONS: Record<string, 'pair.unknown' | 'pair.used' | 'pair.expired'> = {
+  'pairing-unknown': 'pair.unknown',
+  'pairing-used': 'pair.used',
+  'pairing-expired': 'pair.expired',
+};
 /** Why the code did not work, in the wall's language. */
 function refusal(err: unknown, t: Translate): string {
   if (!(err instanceof CodeRefused)) return t('pair.failed');
@@ -52,16 +56,41 @@ export function Pairing({ onPaired }: { onPaired: () => void }) {
     <main class="pairing" data-screen="pairing">
       <h1>{t('pair.title')}</h1>
       <p>{t('pair.hint')}</p>
-      <form onSubmit={(e) => { e.preventDefault(); void submit(code); }}>
-        <input class="pairing-code" name="code" value={code} maxLength={9} autoComplete="off" spellcheck={false} aria-label={t('pair.code')}
-          onInput={(e) => setCode((e.target as HTMLInputElement).value.toUpperCase())} />
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit(code);
+        }}
+      >
+        <input
+          class="pairing-code"
+          name="code"
+          value={code}
+          maxLength={9}
+          autoComplete="off"
+          spellcheck={false}
+          aria-label={t('pair.code')}
+          onInput={(e) => setCode((e.target as HTMLInputElement).value.toUpperCase())}
+        />
         <div class="keypad">
-          {KEYS.map((k) => <button type="button" key={k} onClick={() => type(k)}>{k}</button>)}
-          <button type="button" class="keypad-wide" onClick={() => setCode((c) => c.slice(0, -1))}>⌫</button>
-          <button type="submit" class="keypad-wide" disabled={busy || code.length < 8}>{t('pair.submit')}</button>
+          {KEYS.map((k) => (
+            <button type="button" key={k} onClick={() => type(k)}>
+              {k}
+            </button>
+          ))}
+          <button type="button" class="keypad-wide" onClick={() => setCode((c) => c.slice(0, -1))}>
+            ⌫
+          </button>
+          <button type="submit" class="keypad-wide" disabled={busy || code.length < 8}>
+            {t('pair.submit')}
+          </button>
         </div>
       </form>
-      {error && <p class="pairing-error" role="alert">{error}</p>}
+      {error && (
+        <p class="pairing-error" role="alert">
+          {error}
+        </p>
+      )}
     </main>
   );
 }

@@ -6,7 +6,10 @@ const DAY_MS = 86_400_000;
 /** "9:05" for earlier today, "24 Nov, 9:05" before that: since when the wall has heard nothing. */
 export function sinceText(at: number, now: number, locale: string): string {
   const sameDay = new Date(at).toDateString() === new Date(now).toDateString() && now - at < DAY_MS;
-  return new Intl.DateTimeFormat(locale, sameDay ? { hour: 'numeric', minute: '2-digit' } : { day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' }).format(at);
+  return new Intl.DateTimeFormat(
+    locale,
+    sameDay ? { hour: 'numeric', minute: '2-digit' } : { day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' },
+  ).format(at);
 }
 
 function Broken() {

@@ -1,4 +1,15 @@
-import type { AgentView, JobView, KioskCalendar, KioskCalendarEvent, KioskCameraEvent, KioskControl, KioskFeed, KioskLayout, KioskPresenceState, MediaView } from '@hearth/protocol';
+import type {
+  AgentView,
+  JobView,
+  KioskCalendar,
+  KioskCalendarEvent,
+  KioskCameraEvent,
+  KioskControl,
+  KioskFeed,
+  KioskLayout,
+  KioskPresenceState,
+  MediaView,
+} from '@hearth/protocol';
 
 export type { AgentView, JobView, KioskCalendar, KioskCalendarEvent, KioskCameraEvent, KioskControl, KioskFeed, KioskLayout, KioskPresenceState, MediaView };
 export type KioskTile = KioskLayout['tiles'][number];

@@ -13,7 +13,12 @@
  */
 export const hearthTestIntegration: Record<string, string> = {
   'custom_components/hearth_test/manifest.json': JSON.stringify({
-    domain: 'hearth_test', name: 'Hearth test devices', version: '1.0.0', codeowners: [], documentation: 'https://example.invalid/hearth_test', iot_class: 'local_polling',
+    domain: 'hearth_test',
+    name: 'Hearth test devices',
+    version: '1.0.0',
+    codeowners: [],
+    documentation: 'https://example.invalid/hearth_test',
+    iot_class: 'local_polling',
   }),
   'custom_components/hearth_test/__init__.py': '"""Stand-in calendars and camera for Hearth\'s wall display tests."""\n',
   'custom_components/hearth_test/calendar.py': `"""Calendars whose events are fixed relative to today."""

@@ -58,11 +58,16 @@ describe.each(testedHaVersions())('the calendar tile (real Home Assistant %s)', 
     ...DEFAULT_KIOSK_LAYOUT,
     locale,
     night: { ...DEFAULT_KIOSK_LAYOUT.night, scheduled: false },
-    tiles: [...DEFAULT_KIOSK_LAYOUT.tiles.filter((x) => x.type !== 'jobs'), { type: 'calendar', x: 0, y: 1, w: 2, h: 1, options: { title: 'Family', entityIds: [FAMILY] } }],
+    tiles: [
+      ...DEFAULT_KIOSK_LAYOUT.tiles.filter((x) => x.type !== 'jobs'),
+      { type: 'calendar', x: 0, y: 1, w: 2, h: 1, options: { title: 'Family', entityIds: [FAMILY] } },
+    ],
   });
 
   it('the layout editor offers HA’s calendars for a new calendar tile', async () => {
-    expect((await admin.put('/api/admin/kiosk/layout', { ...DEFAULT_KIOSK_LAYOUT, tiles: DEFAULT_KIOSK_LAYOUT.tiles.filter((x) => x.type !== 'jobs') })).status).toBe(200);
+    expect(
+      (await admin.put('/api/admin/kiosk/layout', { ...DEFAULT_KIOSK_LAYOUT, tiles: DEFAULT_KIOSK_LAYOUT.tiles.filter((x) => x.type !== 'jobs') })).status,
+    ).toBe(200);
     const context = await browser.newContext({ viewport: { width: 1280, height: 1400 } });
     const portal = await context.newPage();
     try {
@@ -79,12 +84,20 @@ describe.each(testedHaVersions())('the calendar tile (real Home Assistant %s)', 
       await portal.screenshot({ path: new URL(`../../test-artifacts/kiosk/calendar-editor-${version}.png`, import.meta.url).pathname });
       await portal.getByRole('button', { name: 'Save layout' }).click();
       await waitFor(async () => (await admin.get('/api/admin/kiosk/layout')).json.tiles.length === 4, { what: 'the saved layout' });
-      expect((await admin.get('/api/admin/kiosk/layout')).json.tiles[3]).toMatchObject({ type: 'calendar', x: 0, y: 1, options: { title: 'Family', entityIds: [FAMILY] } });
+      expect((await admin.get('/api/admin/kiosk/layout')).json.tiles[3]).toMatchObject({
+        type: 'calendar',
+        x: 0,
+        y: 1,
+        options: { title: 'Family', entityIds: [FAMILY] },
+      });
     } finally {
       await context.close();
     }
     // A calendar that is not HA's calendar domain is refused by the schema.
-    const bad = await admin.put('/api/admin/kiosk/layout', { ...DEFAULT_KIOSK_LAYOUT, tiles: [{ type: 'calendar', x: 0, y: 0, w: 1, h: 1, options: { entityIds: ['light.kitchen'] } }] });
+    const bad = await admin.put('/api/admin/kiosk/layout', {
+      ...DEFAULT_KIOSK_LAYOUT,
+      tiles: [{ type: 'calendar', x: 0, y: 0, w: 1, h: 1, options: { entityIds: ['light.kitchen'] } }],
+    });
     expect(bad.status).toBe(400);
     expect(bad.json.field).toMatch(/^tiles\.0/);
   });
@@ -97,8 +110,8 @@ describe.each(testedHaVersions())('the calendar tile (real Home Assistant %s)', 
     const api = await admin.get('/api/kiosk/calendar');
     expect(api.status, api.text).toBe(200);
     // The wall reads only the calendars on its layout, and only today and tomorrow.
-    expect(api.json.events.map((e: { summary: string }) => e.summary).sort()).toEqual(['Dentist', 'Football', 'Grandma\'s birthday']);
-    expect(api.json.events.find((e: { summary: string }) => e.summary === 'Grandma\'s birthday')).toMatchObject({ entityId: FAMILY, allDay: true });
+    expect(api.json.events.map((e: { summary: string }) => e.summary).sort()).toEqual(['Dentist', 'Football', "Grandma's birthday"]);
+    expect(api.json.events.find((e: { summary: string }) => e.summary === "Grandma's birthday")).toMatchObject({ entityId: FAMILY, allDay: true });
 
     const { context, page } = await pairedPage(browser, t, admin);
     try {
@@ -106,7 +119,7 @@ describe.each(testedHaVersions())('the calendar tile (real Home Assistant %s)', 
       expect(await page.textContent('.cal-day[data-day="0"] h3')).toBe('Dziś');
       expect(await page.locator('.cal-day[data-day="0"] .cal-event').allTextContents()).toEqual(['9:30–10:15Dentist']);
       // All-day first, then by time.
-      expect(await page.locator('.cal-day[data-day="1"] .cal-event').allTextContents()).toEqual(['cały dzieńGrandma\'s birthday', '17:00–18:30Football']);
+      expect(await page.locator('.cal-day[data-day="1"] .cal-event').allTextContents()).toEqual(["cały dzieńGrandma's birthday", '17:00–18:30Football']);
       expect(await page.textContent('.tile-calendar')).not.toContain('Board meeting');
       await screenshot(page, `calendar-pl-${version}.png`);
 

@@ -38,7 +38,13 @@ function recordTraffic(page: Page): { lines: string[]; settled: () => Promise<un
   page.on('response', (r) => {
     lines.push(`${r.status()} ${r.url()} ${JSON.stringify(r.headers())}`);
     // An endless MJPEG body never finishes: its frames are checked through the appliance's own route below.
-    if (!r.url().includes('/camera/stream')) bodies.push(r.body().then((b) => lines.push(b.toString('latin1'))).catch(() => undefined));
+    if (!r.url().includes('/camera/stream'))
+      bodies.push(
+        r
+          .body()
+          .then((b) => lines.push(b.toString('latin1')))
+          .catch(() => undefined),
+      );
   });
   return { lines, settled: () => Promise.all(bodies) };
 }
@@ -51,7 +57,9 @@ describe.each(testedHaVersions())('the doorbell on the wall (real Home Assistant
 
   beforeAll(async () => {
     const picture = await sharp({ create: { width: 640, height: 480, channels: 3, background: { r: 30, g: 90, b: 160 } } })
-      .composite([{ input: { create: { width: 200, height: 300, channels: 3, background: { r: 230, g: 190, b: 150 } } }, left: 220, top: 120 }]).jpeg().toBuffer();
+      .composite([{ input: { create: { width: 200, height: 300, channels: 3, background: { r: 230, g: 190, b: 150 } } }, left: 220, top: 120 }])
+      .jpeg()
+      .toBuffer();
     let app: { t: TestAppliance; admin: HttpClient };
     [ha, app, browser] = await Promise.all([
       startHomeAssistant({ version, packages: { doorbell: DOORBELL }, configFiles: hearthTestIntegration }),
@@ -88,7 +96,8 @@ describe.each(testedHaVersions())('the doorbell on the wall (real Home Assistant
     expect(layout.status, layout.text).toBe(200);
     const { context, page } = await pairedPage(browser, t, admin);
     const traffic = recordTraffic(page);
-    const shown = () => page.waitForFunction(() => (document.querySelector('.doorbell img') as HTMLImageElement | null)?.naturalWidth === 640, undefined, { timeout: 15_000 });
+    const shown = () =>
+      page.waitForFunction(() => (document.querySelector('.doorbell img') as HTMLImageElement | null)?.naturalWidth === 640, undefined, { timeout: 15_000 });
     try {
       await page.waitForSelector('.kiosk[data-screen="awake"]');
       await ring();
@@ -134,7 +143,10 @@ describe.each(testedHaVersions())('the doorbell on the wall (real Home Assistant
     const member = await t.user(admin, 'member');
     expect((await member.get('/api/kiosk/camera')).status).toBe(403);
     expect((await member.get('/api/kiosk/camera/stream')).status).toBe(403);
-    const bad = await admin.put('/api/admin/kiosk/layout', { ...DEFAULT_KIOSK_LAYOUT, doorbell: { entityId: BELL, cameraEntityId: 'light.kitchen', showS: 4 } });
+    const bad = await admin.put('/api/admin/kiosk/layout', {
+      ...DEFAULT_KIOSK_LAYOUT,
+      doorbell: { entityId: BELL, cameraEntityId: 'light.kitchen', showS: 4 },
+    });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('cameraEntityId');
   });

@@ -18,13 +18,22 @@ describe.each(testedHaVersions())('the wall display against a real Home Assistan
 
   beforeAll(async () => {
     let app: { t: TestAppliance; admin: HttpClient };
-    [ha, app, browser] = await Promise.all([startHomeAssistant({ version, packages: { house: sampleHouse(version) } }), startKioskAppliance(), launchChromium()]);
+    [ha, app, browser] = await Promise.all([
+      startHomeAssistant({ version, packages: { house: sampleHouse(version) } }),
+      startKioskAppliance(),
+      launchChromium(),
+    ]);
     ({ t, admin } = app);
     const set = await admin.put('/api/admin/home-assistant', { url: ha.url, token: ha.token });
     if (set.status !== 200) throw new Error(set.text);
     await waitFor(async () => (await admin.get('/api/ha/status')).json.state === 'connected', { timeoutMs: 30_000, what: 'the HA link' });
     // The light may be switched from the wall; its power boolean is only shown.
-    const entities = await admin.put('/api/admin/kiosk/entities', { entities: [{ entityId: LIGHT, allowToggle: true }, { entityId: POWER, allowToggle: false }] });
+    const entities = await admin.put('/api/admin/kiosk/entities', {
+      entities: [
+        { entityId: LIGHT, allowToggle: true },
+        { entityId: POWER, allowToggle: false },
+      ],
+    });
     if (entities.status !== 200) throw new Error(entities.text);
     const layout: KioskLayout = {
       ...DEFAULT_KIOSK_LAYOUT,
@@ -60,7 +69,9 @@ describe.each(testedHaVersions())('the wall display against a real Home Assistan
       // HA switches the light itself: the wall follows over the live stream.
       const started = Date.now();
       await ha.callService('input_boolean', 'turn_on', { entity_id: POWER });
-      await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('aria-pressed') === 'true', `[data-entity="${LIGHT}"] .entity-toggle`, { timeout: 5000 });
+      await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('aria-pressed') === 'true', `[data-entity="${LIGHT}"] .entity-toggle`, {
+        timeout: 5000,
+      });
       console.log(`kiosk: HA change → tile in ${Date.now() - started} ms`);
       expect(await toggle.textContent()).toBe('on');
       await page.waitForFunction((sel) => document.querySelector(sel)?.textContent === 'on', `[data-entity="${POWER}"] .entity-state`, { timeout: 5000 });
@@ -69,13 +80,15 @@ describe.each(testedHaVersions())('the wall display against a real Home Assistan
       // Pressing the tile switches the light in HA, and the tile shows what HA now says.
       await toggle.click();
       await ha.waitForState(LIGHT, (s) => s.state === 'off', 5000);
-      await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('aria-pressed') === 'false', `[data-entity="${LIGHT}"] .entity-toggle`, { timeout: 5000 });
+      await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('aria-pressed') === 'false', `[data-entity="${LIGHT}"] .entity-toggle`, {
+        timeout: 5000,
+      });
       await toggle.click();
       await ha.waitForState(LIGHT, (s) => s.state === 'on', 5000);
 
       // The missing control is not just hidden: the appliance refuses this screen switching the boolean.
       const refused = await page.evaluate(async (id) => {
-        const feed = await (await fetch('/api/kiosk/feed')).json() as { csrfToken: string };
+        const feed = (await (await fetch('/api/kiosk/feed')).json()) as { csrfToken: string };
         const res = await fetch(`/api/kiosk/entities/${id}/toggle`, { method: 'POST', headers: { 'x-csrf-token': feed.csrfToken } });
         return res.status;
       }, POWER);

@@ -44,7 +44,9 @@ describe('the visual layout editor', () => {
       await portal.mouse.move(a.x - 2 * cell.w + a.width / 2, a.y + a.height / 2, { steps: 8 });
       const sent = Date.now();
       await portal.mouse.up();
-      await wall.page.waitForFunction(() => (document.querySelector('.tile-agents') as HTMLElement | null)?.style.gridColumn === '1 / span 2', undefined, { timeout: 10_000 });
+      await wall.page.waitForFunction(() => (document.querySelector('.tile-agents') as HTMLElement | null)?.style.gridColumn === '1 / span 2', undefined, {
+        timeout: 10_000,
+      });
       console.log(`layout editor: resize let go → wall redrawn in ${Date.now() - sent} ms`);
 
       const jobs = portal.locator('.preview-tile[data-tile-index="2"]');
@@ -54,7 +56,9 @@ describe('the visual layout editor', () => {
       await portal.mouse.move(j.x + cell.w / 2 + 2 * cell.w, j.y + j.height / 2 + cell.h, { steps: 8 });
       const moved = Date.now();
       await portal.mouse.up();
-      await wall.page.waitForFunction(() => (document.querySelector('.tile-jobs') as HTMLElement | null)?.style.gridRow === '3 / span 1', undefined, { timeout: 10_000 });
+      await wall.page.waitForFunction(() => (document.querySelector('.tile-jobs') as HTMLElement | null)?.style.gridRow === '3 / span 1', undefined, {
+        timeout: 10_000,
+      });
       console.log(`layout editor: move let go → wall redrawn in ${Date.now() - moved} ms`);
       const saved = (await admin.get('/api/admin/kiosk/layout')).json;
       expect(saved.tiles[3]).toMatchObject({ type: 'agents', x: 0, y: 2, w: 2, h: 1 });
@@ -70,7 +74,10 @@ describe('the visual layout editor', () => {
       await portal.mouse.down();
       await portal.mouse.move(jb.x + cell.w / 2, jb.y + jb.height / 2 - cell.h, { steps: 8 });
       await portal.mouse.up();
-      await portal.getByText(/overlaps/).first().waitFor();
+      await portal
+        .getByText(/overlaps/)
+        .first()
+        .waitFor();
       expect((await admin.get('/api/admin/kiosk/layout')).json.tiles[2]).toMatchObject({ x: 2, y: 2 });
       expect(await wall.page.$eval('.tile-jobs', (el) => (el as HTMLElement).style.gridRow)).toBe('3 / span 1');
       // Back on the agents' row in the preview too.

@@ -68,8 +68,12 @@ describe('the wall sleeps and wakes', () => {
     const [source, made, unchecked] = await kioskPictures(t, admin, 3, 100);
     // A finished upscale, as an agent would have left it (no agent runs in this test, so jobs cannot be submitted).
     const jobId = 'kiosk-test-upscale';
-    t.running.app.db.prepare(`INSERT INTO jobs (id, type, capability, title, status, input, owner_kind, owner_id, owner_name, created_at, finished_at)
-      VALUES (?, 'image.upscale', 'builtin', 'Upscale a photo', 'succeeded', ?, 'user', 1, 'Admin', ?, ?)`).run(jobId, JSON.stringify({ mediaId: source, scale: 2 }), Date.now(), Date.now());
+    t.running.app.db
+      .prepare(
+        `INSERT INTO jobs (id, type, capability, title, status, input, owner_kind, owner_id, owner_name, created_at, finished_at)
+      VALUES (?, 'image.upscale', 'builtin', 'Upscale a photo', 'succeeded', ?, 'user', 1, 'Admin', ?, ?)`,
+      )
+      .run(jobId, JSON.stringify({ mediaId: source, scale: 2 }), Date.now(), Date.now());
     t.running.app.db.prepare('UPDATE media SET job_id = ? WHERE id IN (?, ?)').run(jobId, made, unchecked);
     t.running.app.db.prepare("UPDATE media SET moderation = 'pending' WHERE id = ?").run(unchecked);
     const res = await admin.put('/api/admin/kiosk/layout', { ...DEFAULT_KIOSK_LAYOUT, night: { ...DEFAULT_KIOSK_LAYOUT.night, scheduled: false } });
@@ -93,7 +97,10 @@ describe('the wall sleeps and wakes', () => {
     const bad = await admin.put('/api/admin/kiosk/screen', { on: 'yes' });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('on');
-    const layout = await admin.put('/api/admin/kiosk/layout', { ...DEFAULT_KIOSK_LAYOUT, presence: { enabled: true, entityIds: ['light.kitchen'], minOnS: 0, photosAfterS: 0, offAfterS: 0 } });
+    const layout = await admin.put('/api/admin/kiosk/layout', {
+      ...DEFAULT_KIOSK_LAYOUT,
+      presence: { enabled: true, entityIds: ['light.kitchen'], minOnS: 0, photosAfterS: 0, offAfterS: 0 },
+    });
     expect(layout.status).toBe(400);
     expect(layout.text).toContain('presence');
   });
@@ -112,7 +119,9 @@ describe('the wall sleeps and wakes', () => {
     const { context, page } = await pairedPage(browser, t, admin, { width: 1280, height: 800 }, '?slideMs=5');
     try {
       await page.waitForSelector('.kiosk[data-screen="photos"] .slideshow.frame', { timeout: 15_000 });
-      await page.waitForFunction(() => Number((document.querySelector('.frame') as HTMLElement | null)?.dataset.rotations ?? 0) >= 50, undefined, { timeout: 60_000 });
+      await page.waitForFunction(() => Number((document.querySelector('.frame') as HTMLElement | null)?.dataset.rotations ?? 0) >= 50, undefined, {
+        timeout: 60_000,
+      });
       const caption = await page.textContent('.caption');
       expect(caption).toMatch(/^Admin|·/);
       const seen = new Set<string>();
@@ -121,14 +130,21 @@ describe('the wall sleeps and wakes', () => {
       const start = await rotations();
       let most = 0;
       while ((await rotations()) < start + 1000) {
-        const now = await page.evaluate(() => ({ imgs: document.querySelectorAll('img').length, id: (document.querySelector('.frame') as HTMLElement).dataset.shown ?? '' }));
+        const now = await page.evaluate(() => ({
+          imgs: document.querySelectorAll('img').length,
+          id: (document.querySelector('.frame') as HTMLElement).dataset.shown ?? '',
+        }));
         most = Math.max(most, now.imgs);
         seen.add(now.id);
       }
       const after = await memoryOf(page);
-      console.log(`photo frame: ${(await rotations()) - start} transitions, heap ${(before.heapBytes / 1e6).toFixed(2)} → ${(after.heapBytes / 1e6).toFixed(2)} MB, DOM nodes ${before.nodes} → ${after.nodes}, most <img> at once ${most}`);
+      console.log(
+        `photo frame: ${(await rotations()) - start} transitions, heap ${(before.heapBytes / 1e6).toFixed(2)} → ${(after.heapBytes / 1e6).toFixed(2)} MB, DOM nodes ${before.nodes} → ${after.nodes}, most <img> at once ${most}`,
+      );
       // Only kiosk-shared, moderated items (other tests here added some too), and all of this test's.
-      const allowed = (t.running.app.db.prepare("SELECT id FROM media WHERE privacy = 'kiosk' AND moderation = 'safe'").all() as Array<{ id: string }>).map((r) => r.id);
+      const allowed = (t.running.app.db.prepare("SELECT id FROM media WHERE privacy = 'kiosk' AND moderation = 'safe'").all() as Array<{ id: string }>).map(
+        (r) => r.id,
+      );
       expect([...seen].filter((id) => !allowed.includes(id))).toEqual([]);
       expect(shown.every((id) => seen.has(id))).toBe(true);
       expect(seen.has(hidden[0]!)).toBe(false);

@@ -29,7 +29,9 @@ describe('the wall display after an upgrade', () => {
   it('reloads itself when the appliance comes back with a new version, and stays paired', async () => {
     const { context, page } = await pairedPage(browser, t, admin);
     try {
-      await page.evaluate(() => { (window as unknown as { bootMark: number }).bootMark = 7; });
+      await page.evaluate(() => {
+        (window as unknown as { bootMark: number }).bootMark = 7;
+      });
       version = '1.1.0';
       await t.restart();
       // A reload drops everything the old page held, the mark included.

@@ -16,14 +16,21 @@ const FORECAST = JSON.stringify([
   { datetime: '2026-11-28T12:00:00+00:00', condition: 'cloudy', temperature: 5, templow: 0 },
   { datetime: '2026-11-29T12:00:00+00:00', condition: 'fog', temperature: 4, templow: 1 },
 ]).replaceAll('"', "'");
-const WEATHER_OPTIONS = ['name: Home', 'unique_id: hearth_test_weather', 'condition_template: "rainy"', 'temperature_template: "{{ 12.4 }}"',
-  'humidity_template: "{{ 80 }}"', `forecast_daily_template: "{{ ${FORECAST} }}"`];
+const WEATHER_OPTIONS = [
+  'name: Home',
+  'unique_id: hearth_test_weather',
+  'condition_template: "rainy"',
+  'temperature_template: "{{ 12.4 }}"',
+  'humidity_template: "{{ 80 }}"',
+  `forecast_daily_template: "{{ ${FORECAST} }}"`,
+];
 // A template weather entity whose daily forecast HA serves through weather.get_forecasts (HA ≥ 2024.3 has no
 // forecast attribute). HA 2024.3 reads only the `weather: - platform: template` form (its `template:` weather
 // must be trigger-based); 2026 no longer sets that form up and reads `template:`.
-const weatherYaml = (version: HaVersion) => (version === '2024.3.3'
-  ? `weather:\n  - platform: template\n${WEATHER_OPTIONS.map((o) => `    ${o}\n`).join('')}`
-  : `template:\n  - weather:\n      - ${WEATHER_OPTIONS.map((o) => `${o}\n`).join('        ')}`);
+const weatherYaml = (version: HaVersion) =>
+  version === '2024.3.3'
+    ? `weather:\n  - platform: template\n${WEATHER_OPTIONS.map((o) => `    ${o}\n`).join('')}`
+    : `template:\n  - weather:\n      - ${WEATHER_OPTIONS.map((o) => `${o}\n`).join('        ')}`;
 
 describe.each(testedHaVersions())('the weather tile (real Home Assistant %s)', (version) => {
   let ha: HomeAssistant;
@@ -33,7 +40,11 @@ describe.each(testedHaVersions())('the weather tile (real Home Assistant %s)', (
 
   beforeAll(async () => {
     let app: { t: TestAppliance; admin: HttpClient };
-    [ha, app, browser] = await Promise.all([startHomeAssistant({ version, packages: { weather: weatherYaml(version) } }), startKioskAppliance(), launchChromium()]);
+    [ha, app, browser] = await Promise.all([
+      startHomeAssistant({ version, packages: { weather: weatherYaml(version) } }),
+      startKioskAppliance(),
+      launchChromium(),
+    ]);
     ({ t, admin } = app);
     const set = await admin.put('/api/admin/home-assistant', { url: ha.url, token: ha.token });
     if (set.status !== 200) throw new Error(set.text);

@@ -75,7 +75,10 @@ describe('the wall display', () => {
 
   it('dims at night when Home Assistant says so, and wakes again — screenshots at two sizes, day and night', async () => {
     await kioskPictures(t, admin, 3);
-    for (const viewport of [{ width: 1920, height: 1080 }, { width: 1280, height: 800 }]) {
+    for (const viewport of [
+      { width: 1920, height: 1080 },
+      { width: 1280, height: 800 },
+    ]) {
       const { context, page } = await pairedPage(browser, t, admin, viewport);
       await page.waitForSelector('.slideshow img');
       await screenshot(page, `day-${viewport.width}x${viewport.height}.png`);
@@ -97,7 +100,9 @@ describe('the wall display', () => {
 
   it('recovers by itself after the appliance restarts: data flows again without a reload', async () => {
     const { context, page } = await pairedPage(browser, t, admin);
-    await page.evaluate(() => { (window as unknown as { bootMark: number }).bootMark = 42; });
+    await page.evaluate(() => {
+      (window as unknown as { bootMark: number }).bootMark = 42;
+    });
     await t.restart();
     try {
       // The kiosk's stream reaches the new appliance process by itself (backoff, not a reload)...
@@ -117,7 +122,9 @@ describe('the wall display', () => {
     await t.running.app.kioskControl.set({ page: 'photos' });
     const { context, page } = await pairedPage(browser, t, admin, { width: 1280, height: 800 }, '?slideMs=5');
     const rotations = () => page.$eval('.slideshow', (el) => Number((el as HTMLElement).dataset.rotations ?? 0));
-    await page.waitForFunction(() => Number((document.querySelector('.slideshow') as HTMLElement | null)?.dataset.rotations ?? 0) >= 50, undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => Number((document.querySelector('.slideshow') as HTMLElement | null)?.dataset.rotations ?? 0) >= 50, undefined, {
+      timeout: 60_000,
+    });
     const before = await memoryOf(page);
     const start = await rotations();
     let most = 0;
@@ -126,7 +133,9 @@ describe('the wall display', () => {
       await page.waitForTimeout(200);
     }
     const after = await memoryOf(page);
-    console.log(`kiosk slideshow: ${(await rotations()) - start} rotations, heap ${(before.heapBytes / 1e6).toFixed(2)} → ${(after.heapBytes / 1e6).toFixed(2)} MB, DOM nodes ${before.nodes} → ${after.nodes}, most <img> at once ${most}`);
+    console.log(
+      `kiosk slideshow: ${(await rotations()) - start} rotations, heap ${(before.heapBytes / 1e6).toFixed(2)} → ${(after.heapBytes / 1e6).toFixed(2)} MB, DOM nodes ${before.nodes} → ${after.nodes}, most <img> at once ${most}`,
+    );
     expect(most).toBeLessThanOrEqual(2);
     expect(after.images).toBeLessThanOrEqual(2);
     expect(after.nodes - before.nodes).toBeLessThanOrEqual(20);

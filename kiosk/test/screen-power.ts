@@ -19,10 +19,13 @@ export async function startScreenPower(t: TestAppliance, admin: HttpClient): Pro
   const log = join(dir, 'calls.log');
   await writeFile(log, '');
   const stand = join(dir, 'wlr-randr');
-  await writeFile(stand, `#!/bin/sh
+  await writeFile(
+    stand,
+    `#!/bin/sh
 echo "$*" >> '${log}'
 if [ $# -eq 0 ]; then printf 'HDMI-A-1 "Stand-in panel (HDMI-A-1)"\\n  Enabled: yes\\n'; fi
-`);
+`,
+  );
   await chmod(stand, 0o755);
   const made = await admin.post('/api/admin/devices', { kind: 'kiosk', name: 'Hall screen power' });
   if (made.status !== 201) throw new Error(`device token: ${made.status} ${made.text}`);
@@ -31,11 +34,19 @@ if [ $# -eq 0 ]; then printf 'HDMI-A-1 "Stand-in panel (HDMI-A-1)"\\n  Enabled: 
   const child: ChildProcess = spawn('bash', [SCRIPT], {
     detached: true,
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, HEARTH_KIOSK_URL: `${t.url}/kiosk`, HEARTH_KIOSK_TOKEN_FILE: tokenFile, HEARTH_SCREEN_RETRY_S: '1' },
+    env: {
+      ...process.env,
+      PATH: `${dir}:${process.env.PATH}`,
+      HEARTH_KIOSK_URL: `${t.url}/kiosk`,
+      HEARTH_KIOSK_TOKEN_FILE: tokenFile,
+      HEARTH_SCREEN_RETRY_S: '1',
+    },
   });
   return {
     // Only the switching calls; the listing (no arguments) is how it finds the output.
     calls: async () => (await readFile(log, 'utf8')).split('\n').filter((l) => l.startsWith('--output')),
-    stop: () => { if (child.pid) process.kill(-child.pid, 'SIGTERM'); },
+    stop: () => {
+      if (child.pid) process.kill(-child.pid, 'SIGTERM');
+    },
   };
 }

@@ -9,7 +9,16 @@ export const ARTIFACTS = new URL('../../test-artifacts/kiosk/', import.meta.url)
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -26,7 +35,13 @@ export async function pairingCode(admin: HttpClient, name = 'Kitchen'): Promise<
 }
 
 /** A fresh browser profile paired through the portal's link; returns once the layout is drawn. */
-export async function pairedPage(browser: Browser, t: TestAppliance, admin: HttpClient, viewport = { width: 1920, height: 1080 }, query = ''): Promise<{ context: BrowserContext; page: Page }> {
+export async function pairedPage(
+  browser: Browser,
+  t: TestAppliance,
+  admin: HttpClient,
+  viewport = { width: 1920, height: 1080 },
+  query = '',
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const { code } = await pairingCode(admin);
@@ -40,8 +55,11 @@ export async function kioskPictures(t: TestAppliance, admin: HttpClient, n: numb
   const ids: string[] = [];
   for (let i = first; i < first + n; i++) {
     const png = await sharp({ create: { width: 1600, height: 1000, channels: 3, background: { r: (i * 67) % 256, g: (i * 131) % 256, b: (i * 29) % 256 } } })
-      .composite([{ input: { create: { width: 400, height: 300, channels: 3, background: { r: 255 - ((i * 67) % 256), g: 200, b: 40 } } }, left: 100 + i * 50, top: 100 }])
-      .png().toBuffer();
+      .composite([
+        { input: { create: { width: 400, height: 300, channels: 3, background: { r: 255 - ((i * 67) % 256), g: 200, b: 40 } } }, left: 100 + i * 50, top: 100 },
+      ])
+      .png()
+      .toBuffer();
     const form = new FormData();
     form.append('privacy', 'kiosk');
     form.append('file', new Blob([new Uint8Array(png)], { type: 'image/png' }), `wall-${i}.png`);

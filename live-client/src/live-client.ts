@@ -87,9 +87,12 @@ export class LiveClient {
       this.setStatus('down');
       if (source.readyState !== EventSource.CLOSED || this.stopped) return;
       source.close();
-      this.timer = setTimeout(() => {
-        if (!this.stopped) this.connect();
-      }, backoffDelay(++this.failures, this.opts.backoff ?? DEFAULT_BACKOFF));
+      this.timer = setTimeout(
+        () => {
+          if (!this.stopped) this.connect();
+        },
+        backoffDelay(++this.failures, this.opts.backoff ?? DEFAULT_BACKOFF),
+      );
     };
     for (const type of SERVER_EVENT_TYPES) {
       source.addEventListener(type, (e) => {

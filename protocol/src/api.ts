@@ -210,7 +210,13 @@ const sameEvents: [ServerEventType, ServerEventName] extends [ServerEventName, S
 void sameEvents;
 
 /** `GET /api/job-types`: the job types the caller may submit, with the JSON schema of their input (the portal's forms). */
-export const JobTypeInfo = Type.Object({ type: JobTypeName, title: Type.String(), capability: CapabilityName, inputSchema: Type.Unknown(), readiness: CapabilityReadiness });
+export const JobTypeInfo = Type.Object({
+  type: JobTypeName,
+  title: Type.String(),
+  capability: CapabilityName,
+  inputSchema: Type.Unknown(),
+  readiness: CapabilityReadiness,
+});
 export type JobTypeInfo = Static<typeof JobTypeInfo>;
 
 /** `GET /api/kiosk/feed`: everything a paired wall display needs to draw itself from scratch. */

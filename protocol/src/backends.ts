@@ -17,7 +17,6 @@ const ModelFileName = Type.String({ minLength: 1, maxLength: 260, pattern: '^[^\
 /** Absolute path of a GGUF model file on the agent's machine. */
 export const GgufPath = Type.String({ minLength: 1, maxLength: 1000, pattern: '^/[^\\0]*\\.gguf$' });
 
-
 export const ComfyUiBackendEdit = Type.Object(
   {
     url: BackendUrl,
@@ -41,10 +40,7 @@ export const LlmBackendEdit = Type.Object(
 export type LlmBackendEdit = Static<typeof LlmBackendEdit>;
 
 /** What an admin sets; a backend left out is removed from the agent. */
-export const BackendsEdit = Type.Object(
-  { comfyui: Type.Optional(ComfyUiBackendEdit), llm: Type.Optional(LlmBackendEdit) },
-  { additionalProperties: false },
-);
+export const BackendsEdit = Type.Object({ comfyui: Type.Optional(ComfyUiBackendEdit), llm: Type.Optional(LlmBackendEdit) }, { additionalProperties: false });
 export type BackendsEdit = Static<typeof BackendsEdit>;
 
 /** The fields a kind of LLM needs, for the per-field check after the schema. */
@@ -59,12 +55,17 @@ const MAX_CHECKPOINTS = 100;
 /** What an agent announces about its backends (its announcement's `backends`). */
 export const BackendsView = Type.Object(
   {
-    comfyui: Type.Optional(Type.Object({
-      url: BackendUrl,
-      checkpoint: ModelFileName,
-      /** The server's checkpoint files, when it last answered; offered in the generate/restyle forms. */
-      checkpoints: Type.Array(ModelFileName, { maxItems: MAX_CHECKPOINTS }),
-    }, { additionalProperties: false })),
+    comfyui: Type.Optional(
+      Type.Object(
+        {
+          url: BackendUrl,
+          checkpoint: ModelFileName,
+          /** The server's checkpoint files, when it last answered; offered in the generate/restyle forms. */
+          checkpoints: Type.Array(ModelFileName, { maxItems: MAX_CHECKPOINTS }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     llm: Type.Optional(LlmBackendEdit),
   },
   { additionalProperties: false },
@@ -74,7 +75,6 @@ export const MAX_ANNOUNCED_CHECKPOINTS = MAX_CHECKPOINTS;
 
 /** An exported workflow is a few KB to a few hundred KB. */
 export const MAX_WORKFLOW_BYTES = 512 * 1024;
-
 
 export const BackendTestResult = Type.Object(
   {
@@ -109,8 +109,14 @@ const RequestId = Type.String({ pattern: '^[A-Za-z0-9_-]{8,64}$' });
 
 export const AgentRequest = Type.Union([
   Type.Object({ id: RequestId, op: Type.Literal('apply'), backends: BackendsEdit }, { additionalProperties: false }),
-  Type.Object({ id: RequestId, op: Type.Literal('test'), backend: Type.Union([Type.Literal('comfyui'), Type.Literal('llm')]), backends: BackendsEdit }, { additionalProperties: false }),
-  Type.Object({ id: RequestId, op: Type.Literal('import-workflow'), template: Type.Union(WORKFLOW_TEMPLATES.map((t) => Type.Literal(t))), workflow: Type.Unknown() }, { additionalProperties: false }),
+  Type.Object(
+    { id: RequestId, op: Type.Literal('test'), backend: Type.Union([Type.Literal('comfyui'), Type.Literal('llm')]), backends: BackendsEdit },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { id: RequestId, op: Type.Literal('import-workflow'), template: Type.Union(WORKFLOW_TEMPLATES.map((t) => Type.Literal(t))), workflow: Type.Unknown() },
+    { additionalProperties: false },
+  ),
 ]);
 export type AgentRequest = Static<typeof AgentRequest>;
 
@@ -125,12 +131,8 @@ export type AgentReply = Static<typeof AgentReply>;
 /** Largest request or reply on these topics (a workflow is the big one). */
 export const MAX_AGENT_REQUEST_BYTES = MAX_WORKFLOW_BYTES + 4096;
 
-
 /** `PUT /api/agents/:id/backends`: what the agent runs now, or that it gets them when it is back. */
-export const BackendsSaved = Type.Object(
-  { applied: Type.Boolean(), backends: Type.Optional(BackendsView) },
-  { additionalProperties: false },
-);
+export const BackendsSaved = Type.Object({ applied: Type.Boolean(), backends: Type.Optional(BackendsView) }, { additionalProperties: false });
 export type BackendsSaved = Static<typeof BackendsSaved>;
 
 /** `POST /api/agents/:id/backends/test`: try the form's values (not yet saved) for one backend. */

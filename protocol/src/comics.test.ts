@@ -12,12 +12,13 @@ describe('comic layouts', () => {
         expect(s.x + s.w).toBeLessThanOrEqual(1 - COMIC_PAGE.margin + 1e-9);
         expect(s.y + s.h).toBeLessThanOrEqual(1 - COMIC_PAGE.margin / COMIC_PAGE.aspect + 1e-9);
       }
-      for (const a of slots) for (const b of slots) {
-        if (a === b) continue;
-        const apartX = a.x + a.w + COMIC_PAGE.gutter - 1e-9 <= b.x || b.x + b.w + COMIC_PAGE.gutter - 1e-9 <= a.x;
-        const apartY = a.y + a.h < b.y || b.y + b.h < a.y;
-        expect(apartX || apartY, `${name}: slots overlap`).toBe(true);
-      }
+      for (const a of slots)
+        for (const b of slots) {
+          if (a === b) continue;
+          const apartX = a.x + a.w + COMIC_PAGE.gutter - 1e-9 <= b.x || b.x + b.w + COMIC_PAGE.gutter - 1e-9 <= a.x;
+          const apartY = a.y + a.h < b.y || b.y + b.h < a.y;
+          expect(apartX || apartY, `${name}: slots overlap`).toBe(true);
+        }
     }
   });
 });
@@ -37,7 +38,18 @@ describe('comicProblems', () => {
   const comic = (): ComicContent => {
     const c = emptyComic('Test', 'two');
     c.characters.push({ id: 'mum', name: 'Mum', description: '', refMediaId: null, seed: 1, style: '' });
-    c.pages[0]!.panels[0]!.bubbles.push({ id: 'b1', kind: 'speech', speaker: 'mum', text: 'Hi', x: 0.1, y: 0.1, w: 0.5, h: 0.3, tail: { x: 0.2, y: 0.9 }, byHand: true });
+    c.pages[0]!.panels[0]!.bubbles.push({
+      id: 'b1',
+      kind: 'speech',
+      speaker: 'mum',
+      text: 'Hi',
+      x: 0.1,
+      y: 0.1,
+      w: 0.5,
+      h: 0.3,
+      tail: { x: 0.2, y: 0.9 },
+      byHand: true,
+    });
     return c;
   };
 
@@ -54,8 +66,6 @@ describe('comicProblems', () => {
     d.pages[0]!.panels[1]!.slot = 2;
     d.pages[0]!.panels[0]!.bubbles[0]!.speaker = 'dad';
     d.pages[0]!.panels[0]!.bubbles.push({ ...d.pages[0]!.panels[0]!.bubbles[0]!, speaker: '' });
-    expect(comicProblems(d).map((p) => p.field)).toEqual([
-      'pages.0.panels.0.bubbles.0.speaker', 'pages.0.panels.0.bubbles.1.id', 'pages.0.panels.1.slot',
-    ]);
+    expect(comicProblems(d).map((p) => p.field)).toEqual(['pages.0.panels.0.bubbles.0.speaker', 'pages.0.panels.0.bubbles.1.id', 'pages.0.panels.1.slot']);
   });
 });

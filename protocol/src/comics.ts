@@ -39,14 +39,38 @@ interface LayoutRow {
 
 export const COMIC_LAYOUTS = {
   one: [{ weight: 1, columns: 1 }],
-  two: [{ weight: 1, columns: 1 }, { weight: 1, columns: 1 }],
-  three: [{ weight: 1, columns: 1 }, { weight: 1, columns: 1 }, { weight: 1, columns: 1 }],
-  four: [{ weight: 1, columns: 1 }, { weight: 1, columns: 2 }, { weight: 1, columns: 1 }],
-  six: [{ weight: 1, columns: 2 }, { weight: 1, columns: 2 }, { weight: 1, columns: 2 }],
+  two: [
+    { weight: 1, columns: 1 },
+    { weight: 1, columns: 1 },
+  ],
+  three: [
+    { weight: 1, columns: 1 },
+    { weight: 1, columns: 1 },
+    { weight: 1, columns: 1 },
+  ],
+  four: [
+    { weight: 1, columns: 1 },
+    { weight: 1, columns: 2 },
+    { weight: 1, columns: 1 },
+  ],
+  six: [
+    { weight: 1, columns: 2 },
+    { weight: 1, columns: 2 },
+    { weight: 1, columns: 2 },
+  ],
   strip: [{ weight: 1, columns: 3 }],
-  splash: [{ weight: 3, columns: 1 }, { weight: 1, columns: 3 }],
-  'grid-2x2': [{ weight: 1, columns: 2 }, { weight: 1, columns: 2 }],
-  'big-top': [{ weight: 2, columns: 1 }, { weight: 1, columns: 2 }],
+  splash: [
+    { weight: 3, columns: 1 },
+    { weight: 1, columns: 3 },
+  ],
+  'grid-2x2': [
+    { weight: 1, columns: 2 },
+    { weight: 1, columns: 2 },
+  ],
+  'big-top': [
+    { weight: 2, columns: 1 },
+    { weight: 1, columns: 2 },
+  ],
 } as const satisfies Record<string, readonly LayoutRow[]>;
 export type ComicLayoutName = keyof typeof COMIC_LAYOUTS;
 export const COMIC_LAYOUT_NAMES = Object.keys(COMIC_LAYOUTS) as ComicLayoutName[];
@@ -107,7 +131,9 @@ export function cropWindow(picture: { width: number; height: number }, frame: { 
   const height = picture.height * scale;
   const clamp = (v: number, max: number) => Math.min(Math.max(v, 0), Math.max(max, 0));
   return {
-    scale, width, height,
+    scale,
+    width,
+    height,
     left: clamp(crop.x * width - frame.width / 2, width - frame.width),
     top: clamp(crop.y * height - frame.height / 2, height - frame.height),
   };
@@ -266,7 +292,11 @@ export function comicProblems(c: ComicContent): ComicProblem[] {
     page.panels.forEach((panel, n) => {
       const at = `pages.${p}.panels.${n}`;
       unique(panel.id, `${at}.id`);
-      if (panel.slot >= slots) problems.push({ field: `${at}.slot`, message: `the layout "${page.layout}" has ${slots} panel${slots === 1 ? '' : 's'}; slot ${panel.slot} does not exist` });
+      if (panel.slot >= slots)
+        problems.push({
+          field: `${at}.slot`,
+          message: `the layout "${page.layout}" has ${slots} panel${slots === 1 ? '' : 's'}; slot ${panel.slot} does not exist`,
+        });
       else if (used.has(panel.slot)) problems.push({ field: `${at}.slot`, message: `two panels are in slot ${panel.slot}` });
       used.add(panel.slot);
       panel.characters.forEach((id, k) => {
@@ -292,8 +322,17 @@ export function emptyComic(title: string, layout: ComicLayoutName = 'four'): Com
 
 export function blankPage(id: string, layout: ComicLayoutName): ComicPage {
   return {
-    id, layout,
-    panels: Array.from({ length: slotCount(layout) }, (_, slot) => ({ id: `${id}-${slot + 1}`, slot, mediaId: null, crop: { ...DEFAULT_CROP }, prompt: '', characters: [], bubbles: [] })),
+    id,
+    layout,
+    panels: Array.from({ length: slotCount(layout) }, (_, slot) => ({
+      id: `${id}-${slot + 1}`,
+      slot,
+      mediaId: null,
+      crop: { ...DEFAULT_CROP },
+      prompt: '',
+      characters: [],
+      bubbles: [],
+    })),
   };
 }
 
@@ -303,7 +342,8 @@ export const RenderBubble = Type.Object(
   {
     kind: literals(BUBBLE_KINDS),
     text: Type.String({ maxLength: COMIC_LIMITS.bubbleText }),
-    x: Share('left'), y: Share('top'),
+    x: Share('left'),
+    y: Share('top'),
     w: Type.Number({ minimum: COMIC_LIMITS.minBubble, maximum: 1 }),
     h: Type.Number({ minimum: COMIC_LIMITS.minBubble, maximum: 1 }),
     tail: Type.Union([TailTarget, Type.Null()]),
@@ -348,7 +388,9 @@ export function renderInputOf(c: ComicContent): ComicRenderInput {
     pages: c.pages.map((p) => ({
       layout: p.layout,
       panels: p.panels.map((n) => ({
-        slot: n.slot, mediaId: n.mediaId, crop: n.crop,
+        slot: n.slot,
+        mediaId: n.mediaId,
+        crop: n.crop,
         bubbles: n.bubbles.map((b) => ({ kind: b.kind, text: b.text, x: b.x, y: b.y, w: b.w, h: b.h, tail: b.tail })),
       })),
     })),

@@ -19,7 +19,10 @@ export const DiscoveryRecord = Type.Object(
     mode: Type.Union(HA_DISCOVERY_MODES.map((m) => Type.Literal(m))),
     prefix: Type.String({ minLength: 1, maxLength: 200 }),
     nodeId: TopicId,
-    entities: Type.Array(Type.Object({ component: Type.Union(HA_COMPONENTS.map((c) => Type.Literal(c))), objectId: TopicId }, { additionalProperties: false }), { maxItems: 5000 }),
+    entities: Type.Array(
+      Type.Object({ component: Type.Union(HA_COMPONENTS.map((c) => Type.Literal(c))), objectId: TopicId }, { additionalProperties: false }),
+      { maxItems: 5000 },
+    ),
   },
   { additionalProperties: false },
 );
@@ -30,7 +33,11 @@ export type DiscoveryRecord = Static<typeof DiscoveryRecord>;
  * configs plus empty retained payloads for configs published earlier (per the record) that no
  * longer exist — a GPU that left, a deleted preset's button — so HA drops them.
  */
-export function planDiscovery(prev: DiscoveryRecord | null, next: HaDeviceDiscovery, mode: HaDiscoveryMode): { messages: HaDiscoveryMessage[]; record: DiscoveryRecord } {
+export function planDiscovery(
+  prev: DiscoveryRecord | null,
+  next: HaDeviceDiscovery,
+  mode: HaDiscoveryMode,
+): { messages: HaDiscoveryMessage[]; record: DiscoveryRecord } {
   const key = (e: { component: string; objectId: string }) => `${e.component}/${e.objectId}`;
   const current = new Set(next.entities.map(key));
   const moved = prev !== null && (prev.prefix !== next.prefix || prev.nodeId !== next.nodeId);
@@ -44,7 +51,8 @@ export function planDiscovery(prev: DiscoveryRecord | null, next: HaDeviceDiscov
     messages.push(...componentDiscoveryMessages(next));
   } else {
     const sameDevice = prev?.mode === 'device' && !moved;
-    if (prev?.mode === 'component') messages.push(...prev.entities.map((e) => clear(componentDiscoveryTopic(prev.prefix, e.component, prev.nodeId, e.objectId))));
+    if (prev?.mode === 'component')
+      messages.push(...prev.entities.map((e) => clear(componentDiscoveryTopic(prev.prefix, e.component, prev.nodeId, e.objectId))));
     else if (prev && !sameDevice) messages.push(clear(deviceDiscoveryTopic(prev.prefix, prev.nodeId)));
     messages.push(deviceDiscoveryMessage(next, sameDevice ? gone : []));
   }

@@ -15,7 +15,13 @@ const d: HaDeviceDiscovery = {
   device: { identifiers: ['hearth_appliance'], name: 'Hearth', manufacturer: 'Hearth', sw_version: '1.0', configuration_url: 'http://hearth.local' },
   origin: { name: 'hearth', sw_version: '1.0', support_url: 'http://hearth.local' },
   entities: [
-    haSensor('hearth_queue', { name: 'Queue depth', unique_id: 'hearth_queue', state_topic: 'hearth/appliance/state', value_template: '{{ value_json.queue }}', state_class: 'measurement' }),
+    haSensor('hearth_queue', {
+      name: 'Queue depth',
+      unique_id: 'hearth_queue',
+      state_topic: 'hearth/appliance/state',
+      value_template: '{{ value_json.queue }}',
+      state_class: 'measurement',
+    }),
     haButton('hearth_preset_1', { name: 'Preset 1', unique_id: 'hearth_preset_1', command_topic: 'hearth/appliance/cmd/preset_1' }),
   ],
 };
@@ -23,9 +29,19 @@ const d: HaDeviceDiscovery = {
 describe('HA discovery builders', () => {
   it('per-component: topic per entity, device + origin in each, object_id for HA ≤ 2025.9 and default_entity_id for later', () => {
     const msgs = componentDiscoveryMessages(d);
-    expect(msgs.map((m) => m.topic)).toEqual(['homeassistant/sensor/hearth_appliance/hearth_queue/config', 'homeassistant/button/hearth_appliance/hearth_preset_1/config']);
+    expect(msgs.map((m) => m.topic)).toEqual([
+      'homeassistant/sensor/hearth_appliance/hearth_queue/config',
+      'homeassistant/button/hearth_appliance/hearth_preset_1/config',
+    ]);
     const sensor = JSON.parse(msgs[0]!.payload);
-    expect(sensor).toMatchObject({ object_id: 'hearth_queue', default_entity_id: 'sensor.hearth_queue', unique_id: 'hearth_queue', device: d.device, origin: d.origin, state_class: 'measurement' });
+    expect(sensor).toMatchObject({
+      object_id: 'hearth_queue',
+      default_entity_id: 'sensor.hearth_queue',
+      unique_id: 'hearth_queue',
+      device: d.device,
+      origin: d.origin,
+      state_class: 'measurement',
+    });
   });
 
   it('device-based: one payload with dev, o and cmps keyed by object id', () => {
@@ -33,7 +49,12 @@ describe('HA discovery builders', () => {
     expect(msg.topic).toBe('homeassistant/device/hearth_appliance/config');
     const p = JSON.parse(msg.payload);
     expect(Object.keys(p).sort()).toEqual(['cmps', 'dev', 'o']);
-    expect(p.cmps.hearth_preset_1).toMatchObject({ p: 'button', command_topic: 'hearth/appliance/cmd/preset_1', default_entity_id: 'button.hearth_preset_1', object_id: 'hearth_preset_1' });
+    expect(p.cmps.hearth_preset_1).toMatchObject({
+      p: 'button',
+      command_topic: 'hearth/appliance/cmd/preset_1',
+      default_entity_id: 'button.hearth_preset_1',
+      object_id: 'hearth_preset_1',
+    });
   });
 
   it('rejects ids HA cannot use in topics, and parses topics back', () => {

@@ -31,7 +31,7 @@ export const GifInput = Type.Object(
 
 const Dimension = Type.Integer({ minimum: 256, maximum: 2048, multipleOf: 64, default: 1024 });
 /** A checkpoint file one of the family's ComfyUI servers lists (checked against the announced lists at submit). */
-const Checkpoint = Type.String({ minLength: 1, maxLength: 260, pattern: '^[^\\0]+$', description: 'checkpoint file name; default: the computer\'s own' });
+const Checkpoint = Type.String({ minLength: 1, maxLength: 260, pattern: '^[^\\0]+$', description: "checkpoint file name; default: the computer's own" });
 const Seed = Type.Integer({ minimum: 0, maximum: 4294967295, description: 'same seed, same picture' });
 
 export const GenerateInput = Type.Object(
@@ -74,34 +74,25 @@ const Name = SafeName({ maxLength: 60 });
 
 export const DialogueInput = Type.Object(
   {
-    characters: Type.Array(
-      Type.Object({ name: Name, description: Type.String({ maxLength: 500 }) }, Strict),
-      { minItems: 1, maxItems: 6 },
-    ),
-    panels: Type.Array(
-      Type.Object(
-        { description: Type.String({ minLength: 1, maxLength: 1000 }), characters: Type.Array(Name, { maxItems: 6 }) },
-        Strict,
-      ),
-      { minItems: 1, maxItems: 12 },
-    ),
+    characters: Type.Array(Type.Object({ name: Name, description: Type.String({ maxLength: 500 }) }, Strict), { minItems: 1, maxItems: 6 }),
+    panels: Type.Array(Type.Object({ description: Type.String({ minLength: 1, maxLength: 1000 }), characters: Type.Array(Name, { maxItems: 6 }) }, Strict), {
+      minItems: 1,
+      maxItems: 12,
+    }),
     tone: Type.Optional(Type.String({ maxLength: 200, description: 'e.g. "funny, for a 7-year-old"' })),
   },
   { ...Strict, title: JOB_TITLES['text.dialogue'] },
 );
 
-export const DialogueLine = Type.Object(
-  { speaker: Name, text: Type.String({ minLength: 1, maxLength: 300 }) },
-  Strict,
-);
+export const DialogueLine = Type.Object({ speaker: Name, text: Type.String({ minLength: 1, maxLength: 300 }) }, Strict);
 
 /** What a `text.dialogue` job returns; the LLM is asked for exactly this shape. */
 export const DialogueResult = Type.Object(
   {
-    panels: Type.Array(
-      Type.Object({ index: Type.Integer({ minimum: 0, maximum: 11 }), lines: Type.Array(DialogueLine, { maxItems: 8 }) }, Strict),
-      { minItems: 1, maxItems: 12 },
-    ),
+    panels: Type.Array(Type.Object({ index: Type.Integer({ minimum: 0, maximum: 11 }), lines: Type.Array(DialogueLine, { maxItems: 8 }) }, Strict), {
+      minItems: 1,
+      maxItems: 12,
+    }),
     /** The model that wrote it (set by the agent, not by the model), shown with the result. */
     writtenBy: Type.Optional(Type.String({ maxLength: 200 })),
   },
@@ -112,10 +103,7 @@ export type DialogueResult = Static<typeof DialogueResult>;
 export const ComicInput = Type.Object(
   {
     title: Type.Optional(SafeName({ maxLength: 120 })),
-    panels: Type.Array(
-      Type.Object({ mediaId: MediaId, lines: Type.Array(DialogueLine, { maxItems: 8 }) }, Strict),
-      { minItems: 1, maxItems: 12 },
-    ),
+    panels: Type.Array(Type.Object({ mediaId: MediaId, lines: Type.Array(DialogueLine, { maxItems: 8 }) }, Strict), { minItems: 1, maxItems: 12 }),
     pdf: Type.Boolean({ default: false, description: 'also produce a PDF' }),
   },
   { ...Strict, title: JOB_TITLES['comic.compose'] },
@@ -157,13 +145,10 @@ export const StoryResult = Type.Object(
 export type StoryResult = Static<typeof StoryResult>;
 
 /** A voice an agent offers: `<engine>:<voice>`, e.g. `piper:en_US-joe-medium`, `espeak:pl`. */
-export const VoiceId = Type.String({ pattern: '^[a-z0-9]{1,16}:[A-Za-z0-9_.+-]{1,64}$', description: 'engine:voice, from the agent\'s voice list' });
+export const VoiceId = Type.String({ pattern: '^[a-z0-9]{1,16}:[A-Za-z0-9_.+-]{1,64}$', description: "engine:voice, from the agent's voice list" });
 
 /** One voice in an agent's announcement: what the portal offers for `audio.speak`. */
-export const AgentVoice = Type.Object(
-  { id: VoiceId, language: StoryLanguage, label: SafeName({ maxLength: 80 }) },
-  Strict,
-);
+export const AgentVoice = Type.Object({ id: VoiceId, language: StoryLanguage, label: SafeName({ maxLength: 80 }) }, Strict);
 export type AgentVoice = Static<typeof AgentVoice>;
 
 export const SpeakInput = Type.Object(

@@ -9,11 +9,20 @@ import { SafeName } from './names.js';
 const Strict = { additionalProperties: false } as const;
 const EntityId = Type.String({ pattern: '^[a-z_]+\\.[a-z0-9_]{1,100}$', maxLength: 120, description: 'a Home Assistant entity id, e.g. light.kitchen' });
 const Title = SafeName({ maxLength: 40 });
-const CalendarEntityId = Type.String({ pattern: '^calendar\\.[a-z0-9_]{1,100}$', maxLength: 120, description: 'a Home Assistant calendar, e.g. calendar.family' });
+const CalendarEntityId = Type.String({
+  pattern: '^calendar\\.[a-z0-9_]{1,100}$',
+  maxLength: 120,
+  description: 'a Home Assistant calendar, e.g. calendar.family',
+});
 /** "HH:MM", 24-hour clock, the appliance's local time. */
 const TimeOfDay = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'HH:MM (24-hour)' });
 
-const cell = { x: Type.Integer({ minimum: 0, maximum: 11 }), y: Type.Integer({ minimum: 0, maximum: 11 }), w: Type.Integer({ minimum: 1, maximum: 12 }), h: Type.Integer({ minimum: 1, maximum: 12 }) };
+const cell = {
+  x: Type.Integer({ minimum: 0, maximum: 11 }),
+  y: Type.Integer({ minimum: 0, maximum: 11 }),
+  w: Type.Integer({ minimum: 1, maximum: 12 }),
+  h: Type.Integer({ minimum: 1, maximum: 12 }),
+};
 const tile = <T extends string, O extends Parameters<typeof Type.Object>[0]>(type: T, options: O) =>
   Type.Object({ type: Type.Literal(type), ...cell, options: Type.Object(options, Strict) }, Strict);
 
@@ -26,7 +35,14 @@ const tile = <T extends string, O extends Parameters<typeof Type.Object>[0]>(typ
 export const KioskPresenceSettings = Type.Object(
   {
     enabled: Type.Boolean(),
-    entityIds: Type.Array(Type.String({ pattern: '^(binary_sensor|input_boolean)\\.[a-z0-9_]{1,100}$', maxLength: 120, description: 'a motion / occupancy / presence binary_sensor' }), { maxItems: 8, uniqueItems: true }),
+    entityIds: Type.Array(
+      Type.String({
+        pattern: '^(binary_sensor|input_boolean)\\.[a-z0-9_]{1,100}$',
+        maxLength: 120,
+        description: 'a motion / occupancy / presence binary_sensor',
+      }),
+      { maxItems: 8, uniqueItems: true },
+    ),
     minOnS: Type.Integer({ minimum: 0, maximum: 3600 }),
     photosAfterS: Type.Integer({ minimum: 0, maximum: 86_400 }),
     offAfterS: Type.Integer({ minimum: 0, maximum: 86_400 }),
@@ -43,7 +59,11 @@ export const DEFAULT_KIOSK_PRESENCE: KioskPresenceSettings = { enabled: false, e
  */
 export const KioskDoorbellSettings = Type.Object(
   {
-    entityId: Type.String({ pattern: '^(event|binary_sensor|input_boolean)\\.[a-z0-9_]{1,100}$', maxLength: 120, description: 'the doorbell: an event, binary_sensor or input_boolean entity' }),
+    entityId: Type.String({
+      pattern: '^(event|binary_sensor|input_boolean)\\.[a-z0-9_]{1,100}$',
+      maxLength: 120,
+      description: 'the doorbell: an event, binary_sensor or input_boolean entity',
+    }),
     cameraEntityId: Type.String({ pattern: '^camera\\.[a-z0-9_]{1,100}$', maxLength: 120, description: 'the camera shown, e.g. camera.front_door' }),
     showS: Type.Integer({ minimum: 3, maximum: 600 }),
   },

@@ -25,7 +25,8 @@ describe('identities', () => {
     expect(parseMqttUsername('appliance')).toEqual({ kind: 'appliance' });
     expect(parseMqttUsername('homeassistant')).toEqual({ kind: 'homeassistant' });
     expect(parseMqttUsername('agent-gamingpc')).toEqual({ kind: 'agent', agentId: 'gamingpc' });
-    for (const bad of [undefined, '', 'agent-', 'agent-appliance', 'agent-Big', 'agent-a/b', 'agent-+', 'root']) expect(parseMqttUsername(bad), String(bad)).toBeNull();
+    for (const bad of [undefined, '', 'agent-', 'agent-appliance', 'agent-Big', 'agent-a/b', 'agent-+', 'root'])
+      expect(parseMqttUsername(bad), String(bad)).toBeNull();
   });
 
   it('an agent writes its own topics and discovery only, reads its commands, the appliance and HA’s status', () => {

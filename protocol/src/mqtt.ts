@@ -65,7 +65,10 @@ export const AgentAnnouncement = Type.Object(
     /** MACs of the agent's wired/wireless interfaces, for Wake-on-LAN. */
     macs: Type.Array(Mac, { maxItems: 8 }),
     gpus: Type.Array(
-      Type.Object({ index: Type.Integer({ minimum: 0 }), name: Type.String({ maxLength: 120 }), memoryTotalMiB: Type.Union([Type.Number(), Type.Null()]) }, { additionalProperties: false }),
+      Type.Object(
+        { index: Type.Integer({ minimum: 0 }), name: Type.String({ maxLength: 120 }), memoryTotalMiB: Type.Union([Type.Number(), Type.Null()]) },
+        { additionalProperties: false },
+      ),
       { maxItems: 16 },
     ),
     acceptingJobs: Type.Boolean(),

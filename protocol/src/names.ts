@@ -12,7 +12,12 @@ const SAFE_NAME = new RegExp(SAFE_NAME_PATTERN);
 
 /** A name a person types and others see (display names, titles, preset and device names). */
 export const SafeName = (options: StringOptions & { maxLength: number }) =>
-  Type.String({ minLength: 1, ...options, pattern: SAFE_NAME_PATTERN, description: options.description ?? 'no control characters, line breaks or bidi overrides' });
+  Type.String({
+    minLength: 1,
+    ...options,
+    pattern: SAFE_NAME_PATTERN,
+    description: options.description ?? 'no control characters, line breaks or bidi overrides',
+  });
 
 /** The same rule for code that checks a string by hand (MQTT payloads, settings files). */
 export const isSafeName = (value: string): boolean => SAFE_NAME.test(value);

@@ -11,13 +11,33 @@ export const LIVE_STATUSES: readonly JobStatus[] = ['queued', 'waiting_for_gpu',
 export const isLiveStatus = (status: JobStatus): boolean => LIVE_STATUSES.includes(status);
 
 /** Every `event:` type `GET /api/events` sends (checked against the `ServerEvent` schema in api.ts). */
-export const SERVER_EVENT_TYPES = ['hello', 'job', 'job.progress', 'agent', 'media', 'media.deleted', 'ha.state', 'kiosk.control', 'kiosk.layout', 'kiosk.presence', 'kiosk.camera'] as const;
+export const SERVER_EVENT_TYPES = [
+  'hello',
+  'job',
+  'job.progress',
+  'agent',
+  'media',
+  'media.deleted',
+  'ha.state',
+  'kiosk.control',
+  'kiosk.layout',
+  'kiosk.presence',
+  'kiosk.camera',
+] as const;
 export type ServerEventName = (typeof SERVER_EVENT_TYPES)[number];
 
 /** Where phones download the hub's root certificate (Caddy also serves it over plain HTTP, see provisioning/Caddyfile). */
 export const HUB_CA_DOWNLOAD_PATH = '/hearth-ca.crt';
 
-export { FIELD_ERROR_CODES, STATUS_ERROR_CODES, statusErrorCode, type ErrorCode, type FieldErrorCode, type StatusErrorCode, type FieldError } from './error-codes.js';
+export {
+  FIELD_ERROR_CODES,
+  STATUS_ERROR_CODES,
+  statusErrorCode,
+  type ErrorCode,
+  type FieldErrorCode,
+  type StatusErrorCode,
+  type FieldError,
+} from './error-codes.js';
 export { backoffDelay, type Backoff } from './backoff.js';
 
 /** What a family member may be told on a device by Web Push, each opted in per device. */

@@ -6,9 +6,7 @@ export type DeviceKind = (typeof DEVICE_KINDS)[number];
 
 /** Who is making a request. Users come with a session cookie, devices with a bearer token. */
 export type Principal =
-  | { kind: 'anonymous' }
-  | { kind: 'user'; id: number; role: UserRole; name: string }
-  | { kind: 'device'; id: number; deviceKind: DeviceKind; name: string };
+  { kind: 'anonymous' } | { kind: 'user'; id: number; role: UserRole; name: string } | { kind: 'device'; id: number; deviceKind: DeviceKind; name: string };
 
 /** The names the route access table uses: one per role and device kind. */
 export const PRINCIPAL_NAMES = ['anonymous', ...USER_ROLES, ...DEVICE_KINDS] as const;

@@ -15,7 +15,7 @@ export const PushLang = Type.Union([Type.Literal('en'), Type.Literal('pl')]);
 export const PushSubscribeBody = Type.Object(
   {
     /** The push service's URL for this browser; https only. */
-    endpoint: Type.String({ minLength: 12, maxLength: 1024, description: 'an https URL given by the browser\'s push service' }),
+    endpoint: Type.String({ minLength: 12, maxLength: 1024, description: "an https URL given by the browser's push service" }),
     keys: Type.Object(
       {
         /** The browser's P-256 public key, uncompressed (65 bytes). */

@@ -108,8 +108,5 @@ export const StoryboardSave = Type.Object(
 );
 export type StoryboardSave = Static<typeof StoryboardSave>;
 
-export const StoryRedraw = Type.Object(
-  { picturePrompt: Type.Optional(Type.String({ minLength: 1, maxLength: 1000, pattern: '\\S' })) },
-  Strict,
-);
+export const StoryRedraw = Type.Object({ picturePrompt: Type.Optional(Type.String({ minLength: 1, maxLength: 1000, pattern: '\\S' })) }, Strict);
 export type StoryRedraw = Static<typeof StoryRedraw>;

@@ -17,15 +17,22 @@ describe('the caddy service entrypoint (compose.yml)', () => {
     await dir.remove();
   });
 
-  it('copies the root certificate of Caddy\'s new CA to the shared volume, world-readable, and stops Caddy on SIGTERM', async () => {
+  it("copies the root certificate of Caddy's new CA to the shared volume, world-readable, and stops Caddy on SIGTERM", async () => {
     const data = join(dir.path, 'data');
     const exported = join(dir.path, 'hub-ca/root.crt');
     const child = spawn('sh', [ENTRYPOINT], {
       env: {
-        ...process.env, HOME: dir.path, XDG_DATA_HOME: dir.path, XDG_CONFIG_HOME: dir.path,
-        HEARTH_CADDYFILE: join(REPO, 'provisioning/Caddyfile'), HEARTH_CADDY_DATA: data, HEARTH_CA_EXPORT: exported,
-        HEARTH_HTTP_PORT: String(await freePort()), HEARTH_HTTPS_PORT: String(await freePort()),
-        HEARTH_LAN_IP: '127.0.0.1', HEARTH_CADDY_SITES: join(dir.path, 'sites'),
+        ...process.env,
+        HOME: dir.path,
+        XDG_DATA_HOME: dir.path,
+        XDG_CONFIG_HOME: dir.path,
+        HEARTH_CADDYFILE: join(REPO, 'provisioning/Caddyfile'),
+        HEARTH_CADDY_DATA: data,
+        HEARTH_CA_EXPORT: exported,
+        HEARTH_HTTP_PORT: String(await freePort()),
+        HEARTH_HTTPS_PORT: String(await freePort()),
+        HEARTH_LAN_IP: '127.0.0.1',
+        HEARTH_CADDY_SITES: join(dir.path, 'sites'),
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     });

@@ -55,8 +55,14 @@ describe('compose.yml', () => {
     }
   });
 
-  it('puts Caddy in front with the repository\'s Caddyfile, and the appliance trusts exactly that one hop', () => {
-    const caddy = compose.services.caddy as { image: string; volumes: string[]; ports: string[]; environment: Record<string, string>; networks: { default: { ipv4_address: string } } };
+  it("puts Caddy in front with the repository's Caddyfile, and the appliance trusts exactly that one hop", () => {
+    const caddy = compose.services.caddy as {
+      image: string;
+      volumes: string[];
+      ports: string[];
+      environment: Record<string, string>;
+      networks: { default: { ipv4_address: string } };
+    };
     const appliance = compose.services.appliance as { volumes: string[]; environment: Record<string, string> };
     expect(caddy.image).toMatch(/^caddy:2\b/);
     expect(caddy.volumes).toEqual(expect.arrayContaining(['./provisioning/Caddyfile:/etc/caddy/Caddyfile:ro', 'caddy-data:/data', 'hub-ca:/hub-ca']));
@@ -66,7 +72,9 @@ describe('compose.yml', () => {
     const fallback = (v: string) => /^\$\{[A-Z_]+:-([^}]+)\}$/.exec(v)?.[1];
     const proxyIp = fallback(caddy.networks.default.ipv4_address);
     expect(appliance.environment.HEARTH_TRUST_PROXY).toBe(caddy.networks.default.ipv4_address);
-    const subnet = fallback((compose as unknown as { networks: { default: { ipam: { config: Array<{ subnet: string }> } } } }).networks.default.ipam.config[0]!.subnet)!;
+    const subnet = fallback(
+      (compose as unknown as { networks: { default: { ipam: { config: Array<{ subnet: string }> } } } }).networks.default.ipam.config[0]!.subnet,
+    )!;
     expect(proxyIp?.split('.').slice(0, 3)).toEqual(subnet.split('/')[0]!.split('.').slice(0, 3));
     expect(subnet).toMatch(/\/24$/);
     // The root certificate reaches the appliance read-only, through the hub-ca volume.
@@ -75,7 +83,10 @@ describe('compose.yml', () => {
   });
 
   it('builds images from Dockerfiles that run as a non-root user with a /healthz check', async () => {
-    for (const [service, file] of [['appliance', 'appliance/Dockerfile'], ['gpu-agent', 'gpu-agent/Dockerfile']] as const) {
+    for (const [service, file] of [
+      ['appliance', 'appliance/Dockerfile'],
+      ['gpu-agent', 'gpu-agent/Dockerfile'],
+    ] as const) {
       expect((compose.services[service] as { build: { dockerfile: string } }).build.dockerfile).toBe(file);
       const text = await readFile(join(REPO, file), 'utf8');
       expect(text).toMatch(/^ARG NODE_IMAGE=node:22-bookworm-slim$/m);

@@ -15,12 +15,32 @@ afterEach(async () => {
 });
 
 const prepare = (env: NodeJS.ProcessEnv = {}) =>
-  runProgram(LAUNCHER, ['--prepare'], { env: { ...process.env, HEARTH_KIOSK_HOME: home.path, HOME: home.path, HEARTH_KIOSK_CA: join(home.path, 'none.crt'), ...env } });
+  runProgram(LAUNCHER, ['--prepare'], {
+    env: { ...process.env, HEARTH_KIOSK_HOME: home.path, HOME: home.path, HEARTH_KIOSK_CA: join(home.path, 'none.crt'), ...env },
+  });
 
 /** A self-signed CA certificate made by openssl, as Caddy's root is one. */
 async function makeCa(name: string): Promise<string> {
   const [key, crt] = [join(home.path, `${name}.key`), join(home.path, `${name}.crt`)];
-  const r = await runProgram('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', crt, '-days', '30', '-subj', `/CN=${name}`, '-addext', 'basicConstraints=critical,CA:TRUE']);
+  const r = await runProgram('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    key,
+    '-out',
+    crt,
+    '-days',
+    '30',
+    '-subj',
+    `/CN=${name}`,
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+  ]);
   expect(r.code, r.stderr).toBe(0);
   return crt;
 }
@@ -61,7 +81,7 @@ describe('kiosk launcher', () => {
     expect(await readlink(join(home.path, 'icons/default/cursors/left_ptr'))).toBe('default');
   });
 
-  it('trusts the hub CA in Chromium\'s NSS database, and follows a new CA after a reinstall', async () => {
+  it("trusts the hub CA in Chromium's NSS database, and follows a new CA after a reinstall", async () => {
     const first = await makeCa('Hub CA one');
     expect((await prepare({ HEARTH_KIOSK_CA: first })).code).toBe(0);
     let db = await nssdb();

@@ -4,11 +4,17 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { REPO } from './support.js';
 
-interface Panel { id: number; title: string; targets: { expr: string }[] }
+interface Panel {
+  id: number;
+  title: string;
+  targets: { expr: string }[];
+}
 
 describe('monitoring', () => {
   it('Prometheus scrapes the appliance and the agent on their metrics ports', async () => {
-    const conf = parse(await readFile(join(REPO, 'monitoring/prometheus.yml'), 'utf8')) as { scrape_configs: { job_name: string; metrics_path: string; static_configs: { targets: string[] }[] }[] };
+    const conf = parse(await readFile(join(REPO, 'monitoring/prometheus.yml'), 'utf8')) as {
+      scrape_configs: { job_name: string; metrics_path: string; static_configs: { targets: string[] }[] }[];
+    };
     const jobs = Object.fromEntries(conf.scrape_configs.map((j) => [j.job_name, j]));
     expect(jobs['hearth-appliance']!.metrics_path).toBe('/metrics');
     expect(jobs['hearth-appliance']!.static_configs[0]!.targets[0]).toMatch(/:8080$/);
@@ -29,7 +35,14 @@ describe('monitoring', () => {
       }
     }
     for (const metric of used) expect(documented, metric).toContain(metric);
-    for (const wanted of ['hearth_http_request_duration_seconds', 'hearth_queue_depth', 'hearth_jobs_total', 'hearth_agent_gpu_utilization_percent', 'hearth_agent_gpu_temperature_celsius', 'hearth_agent_gpu_memory_used_bytes']) {
+    for (const wanted of [
+      'hearth_http_request_duration_seconds',
+      'hearth_queue_depth',
+      'hearth_jobs_total',
+      'hearth_agent_gpu_utilization_percent',
+      'hearth_agent_gpu_temperature_celsius',
+      'hearth_agent_gpu_memory_used_bytes',
+    ]) {
       expect(used).toContain(wanted);
     }
   });

@@ -4,7 +4,8 @@ import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PC_INSTALLER, prefixRoot, runProgram } from './support.js';
 
-const ENV = 'AGENT_ID=gamingpc\nMQTT_URL=mqtt://agent-gamingpc:secretsecret@10.0.0.2:1883\nREDIS_URL=redis://:pw@10.0.0.2:6379\nAPPLIANCE_URL=http://10.0.0.2:8080\n';
+const ENV =
+  'AGENT_ID=gamingpc\nMQTT_URL=mqtt://agent-gamingpc:secretsecret@10.0.0.2:1883\nREDIS_URL=redis://:pw@10.0.0.2:6379\nAPPLIANCE_URL=http://10.0.0.2:8080\n';
 let prefix: { path: string; remove(): Promise<void> };
 let envFile: string;
 let iface: string;
@@ -38,7 +39,8 @@ describe('PC installer', () => {
       // The built release with the agent's production packages only.
       /\[plan\] build the release from \S+ in a scratch copy: npm ci && npm run release/,
       /npm ci --omit=dev --no-audit --no-fund --workspace gpu-agent$/m,
-    ]) expect(r.stdout).toMatch(step);
+    ])
+      expect(r.stdout).toMatch(step);
     expect(r.stdout).not.toMatch(/^==> wrote /m);
   });
 
@@ -92,7 +94,12 @@ describe('PC installer', () => {
       const decide = (id: string, user: string) => rules.map((r) => r({ id }, { user })).find((v) => v !== 'not-handled') ?? 'not-handled';
       expect(decide('org.freedesktop.login1.suspend', 'hearth-agent')).toBe('yes');
       expect(decide('org.freedesktop.login1.suspend-multiple-sessions', 'hearth-agent')).toBe('yes');
-      for (const other of ['org.freedesktop.login1.power-off', 'org.freedesktop.login1.reboot', 'org.freedesktop.login1.hibernate', 'org.freedesktop.login1.suspend-ignore-inhibit']) {
+      for (const other of [
+        'org.freedesktop.login1.power-off',
+        'org.freedesktop.login1.reboot',
+        'org.freedesktop.login1.hibernate',
+        'org.freedesktop.login1.suspend-ignore-inhibit',
+      ]) {
         expect(decide(other, 'hearth-agent'), other).toBe('not-handled');
       }
       expect(decide('org.freedesktop.login1.suspend', 'alice')).toBe('not-handled');

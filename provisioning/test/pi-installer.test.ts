@@ -44,10 +44,19 @@ describe('Pi installer --dry-run', () => {
       /\[plan\] wait for the root certificate of Caddy, \/var\/lib\/caddy\/pki\/authorities\/local\/root\.crt, and copy it to \/etc\/hearth-ca\/root\.crt/,
       /SSH, HTTP\(S\), 8080, 1883, 6379 from 10\.1\.2\.0\/24 only/,
       /Portal: +https:\/\/hearth\.local/,
-    ]) expect(out).toMatch(step);
+    ])
+      expect(out).toMatch(step);
     // The root certificate is copied after Caddy runs and before the appliance and kiosk restart.
-    const order = ['run: systemctl enable --now', 'copy it to /etc/hearth-ca/root.crt', 'run: systemctl restart hearth-appliance', 'run: systemctl restart hearth-kiosk'].map((s) => out.indexOf(s));
-    expect(order.every((at, i) => at > 0 && (i === 0 || at > order[i - 1]!)), String(order)).toBe(true);
+    const order = [
+      'run: systemctl enable --now',
+      'copy it to /etc/hearth-ca/root.crt',
+      'run: systemctl restart hearth-appliance',
+      'run: systemctl restart hearth-kiosk',
+    ].map((s) => out.indexOf(s));
+    expect(
+      order.every((at, i) => at > 0 && (i === 0 || at > order[i - 1]!)),
+      String(order),
+    ).toBe(true);
     // Nothing real ran: every command is a plan line.
     expect(out).not.toMatch(/^==> wrote /m);
     expect(out).not.toMatch(/generated secret/);
@@ -58,7 +67,19 @@ describe('Pi installer --dry-run', () => {
     try {
       const token = join(dir.path, 'token');
       await writeFile(token, 'cf-token_123\n');
-      const args = ['--dry-run', '--lan', '10.1.2.0/24', '--hostname', 'home-hub', '--domain', 'hub.example.com', '--dns-provider', 'cloudflare', '--dns-token-file', token];
+      const args = [
+        '--dry-run',
+        '--lan',
+        '10.1.2.0/24',
+        '--hostname',
+        'home-hub',
+        '--domain',
+        'hub.example.com',
+        '--dns-provider',
+        'cloudflare',
+        '--dns-token-file',
+        token,
+      ];
       const r = await runProgram(PI_INSTALLER, args);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/Caddy with its own CA for home-hub\.local and \S+, ACME \(DNS challenge, cloudflare\) for hub\.example\.com/);
@@ -108,7 +129,25 @@ describe('Pi installer --prefix (real run into a throwaway root)', () => {
   beforeAll(async () => {
     prefix = await prefixRoot();
     await mkdir(p('var/lib/caddy/pki/authorities/local'), { recursive: true });
-    const made = await runProgram('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', p('var/lib/caddy/pki/authorities/local/root.key'), '-out', p('var/lib/caddy/pki/authorities/local/root.crt'), '-days', '30', '-subj', '/CN=Caddy Local Authority - test Root', '-addext', 'basicConstraints=critical,CA:TRUE']);
+    const made = await runProgram('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      p('var/lib/caddy/pki/authorities/local/root.key'),
+      '-out',
+      p('var/lib/caddy/pki/authorities/local/root.crt'),
+      '-days',
+      '30',
+      '-subj',
+      '/CN=Caddy Local Authority - test Root',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+    ]);
     expect(made.code, made.stderr).toBe(0);
     caRoot = await readFile(p('var/lib/caddy/pki/authorities/local/root.crt'), 'utf8');
     // Debian's avahi-daemon.conf names the host only in a comment.
@@ -147,7 +186,7 @@ describe('Pi installer --prefix (real run into a throwaway root)', () => {
     expect(first).not.toContain(secret);
   });
 
-  it('puts Caddy in front: the repository\'s Caddyfile, its environment, the unit drop-in, one trusted hop and the CA copy', async () => {
+  it("puts Caddy in front: the repository's Caddyfile, its environment, the unit drop-in, one trusted hop and the CA copy", async () => {
     expect(await readFile(p('etc/caddy/Caddyfile'), 'utf8')).toBe(await readFile(join(REPO, 'provisioning/Caddyfile'), 'utf8'));
     expect((await stat(p('etc/hearth/caddy.env'))).mode & 0o777).toBe(0o600);
     const env = await readFile(p('etc/hearth/caddy.env'), 'utf8');
@@ -171,7 +210,18 @@ describe('Pi installer --prefix (real run into a throwaway root)', () => {
     try {
       const token = join(other.path, 'token');
       await writeFile(token, 'abc123\n');
-      const r = await runProgram(PI_INSTALLER, ['--prefix', other.path, '--lan', '192.168.50.0/24', '--domain', 'hub.example.com', '--dns-provider', 'cloudflare', '--dns-token-file', token]);
+      const r = await runProgram(PI_INSTALLER, [
+        '--prefix',
+        other.path,
+        '--lan',
+        '192.168.50.0/24',
+        '--domain',
+        'hub.example.com',
+        '--dns-provider',
+        'cloudflare',
+        '--dns-token-file',
+        token,
+      ]);
       expect(r.code).not.toBe(0);
       expect(r.stderr).toMatch(/this Caddy has no dns\.providers\.cloudflare module/);
       await expect(stat(join(other.path, 'etc'))).rejects.toThrow();

@@ -11,7 +11,17 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRelease, freePort, installRelease, startMosquitto, startRedis, tempDir, waitFor, type MosquittoInstance, type RedisInstance } from '@hearth/testkit';
+import {
+  buildRelease,
+  freePort,
+  installRelease,
+  startMosquitto,
+  startRedis,
+  tempDir,
+  waitFor,
+  type MosquittoInstance,
+  type RedisInstance,
+} from '@hearth/testkit';
 import { runProgram } from './support.js';
 
 // (@types/node does come along: mqtt and tfjs-data list type packages among their dependencies.)
@@ -38,7 +48,9 @@ function node(args: string[], env: Record<string, string>): Proc {
   });
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { child, output: () => out, exited };
 }
 
@@ -50,12 +62,18 @@ async function stop(p: Proc) {
 /** A `--import` preload whose hook writes the URL of every module loaded, in every thread. */
 async function moduleLog(dir: string): Promise<{ args: string[]; read(): Promise<string[]> }> {
   const log = join(dir, 'modules.log');
-  await writeFile(join(dir, 'hooks.mjs'), `import { appendFileSync } from 'node:fs';
+  await writeFile(
+    join(dir, 'hooks.mjs'),
+    `import { appendFileSync } from 'node:fs';
 export async function load(url, context, next) { appendFileSync(${JSON.stringify(log)}, url + '\\n'); return next(url, context); }
-`);
-  await writeFile(join(dir, 'register.mjs'), `import { register } from 'node:module';
+`,
+  );
+  await writeFile(
+    join(dir, 'register.mjs'),
+    `import { register } from 'node:module';
 register(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)});
-`);
+`,
+  );
   return {
     args: ['--import', pathToFileURL(join(dir, 'register.mjs')).href],
     read: async () => (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean),
@@ -84,12 +102,24 @@ describe('the release, installed with production dependencies only', { timeout: 
     const lock = JSON.parse(await readFile(join(app, 'package-lock.json'), 'utf8')) as { packages: Record<string, { devOptional?: boolean; dev?: boolean }> };
     const ts = lock.packages['node_modules/typescript'];
     if (await stat(join(app, 'node_modules', 'typescript')).catch(() => null)) expect(ts?.devOptional, 'typescript kept only as an optional peer').toBe(true);
-    for (const file of ['appliance/dist/main.js', 'appliance/dist/backup-cli.js', 'gpu-agent/dist/main.js', 'gpu-agent/dist/tfjs-worker.js', 'appliance/web/dist/index.html', 'kiosk/dist/index.html']) {
+    for (const file of [
+      'appliance/dist/main.js',
+      'appliance/dist/backup-cli.js',
+      'gpu-agent/dist/main.js',
+      'gpu-agent/dist/tfjs-worker.js',
+      'appliance/web/dist/index.html',
+      'kiosk/dist/index.html',
+    ]) {
       expect((await stat(join(app, file))).isFile(), file).toBe(true);
     }
     expect(await stat(join(app, 'appliance/src')).catch(() => null)).toBeNull();
     // What the Pi installer reads from the tree it runs in (an unpacked release is one).
-    for (const file of ['provisioning/Caddyfile', 'provisioning/pi/caddy.sh', 'systemd/caddy.service.d/hearth.conf', 'provisioning/caddy/compose-entrypoint.sh']) {
+    for (const file of [
+      'provisioning/Caddyfile',
+      'provisioning/pi/caddy.sh',
+      'systemd/caddy.service.d/hearth.conf',
+      'provisioning/caddy/compose-entrypoint.sh',
+    ]) {
       expect((await stat(join(app, file))).isFile(), file).toBe(true);
     }
     // The Pi's appliance install carries no TensorFlow.js: only the agent's workspace asks for it.
@@ -100,13 +130,20 @@ describe('the release, installed with production dependencies only', { timeout: 
     const port = await freePort();
     const data = join(work.path, 'data');
     const appliance = node(['--max-semi-space-size=1', 'appliance/dist/main.js'], {
-      HEARTH_PORT: String(port), HEARTH_HOST: '127.0.0.1', HEARTH_DATA_DIR: data, REDIS_URL: redis.url, MQTT_URL: mosquitto.url, LOG_LEVEL: 'warn',
+      HEARTH_PORT: String(port),
+      HEARTH_HOST: '127.0.0.1',
+      HEARTH_DATA_DIR: data,
+      REDIS_URL: redis.url,
+      MQTT_URL: mosquitto.url,
+      LOG_LEVEL: 'warn',
     });
     const base = `http://127.0.0.1:${port}`;
     let agent: Proc | undefined;
     try {
       await waitFor(async () => (await fetch(`${base}/readyz`).catch(() => null))?.status === 200 || appliance.child.exitCode !== null, {
-        timeoutMs: 60_000, intervalMs: 100, what: 'the built appliance ready',
+        timeoutMs: 60_000,
+        intervalMs: 100,
+        what: 'the built appliance ready',
       });
       expect(appliance.child.exitCode, appliance.output()).toBeNull();
       // The portal and the kiosk are served from their builds in the release.
@@ -131,7 +168,9 @@ describe('the release, installed with production dependencies only', { timeout: 
       expect((await call('POST', '/api/onboarding', { username: 'mum', displayName: 'Mum', password: PASSWORD })).status).toBe(201);
       const device = await call('POST', '/api/admin/devices', { kind: 'agent', name: 'release pc' });
       expect(device.status, device.text).toBe(201);
-      const photo = await sharp({ create: { width: 48, height: 40, channels: 3, background: '#3a7' } }).png().toBuffer();
+      const photo = await sharp({ create: { width: 48, height: 40, channels: 3, background: '#3a7' } })
+        .png()
+        .toBuffer();
       const form = new FormData();
       form.append('file', new Blob([new Uint8Array(photo)], { type: 'image/png' }), 'photo.png');
       const media = await call('POST', '/api/media', form);
@@ -139,21 +178,34 @@ describe('the release, installed with production dependencies only', { timeout: 
 
       const agentData = join(work.path, 'agent');
       agent = node(['--max-semi-space-size=1', 'gpu-agent/dist/main.js'], {
-        AGENT_ID: 'release-pc', MQTT_URL: mosquitto.url, REDIS_URL: redis.url, APPLIANCE_URL: base, AGENT_TOKEN: device.json.token,
-        AGENT_DATA_DIR: agentData, NVIDIA_SMI: join(agentData, 'no-nvidia-smi'), HA_ANNOUNCE_JITTER_MS: '0', SUSPEND_COMMAND: 'false',
+        AGENT_ID: 'release-pc',
+        MQTT_URL: mosquitto.url,
+        REDIS_URL: redis.url,
+        APPLIANCE_URL: base,
+        AGENT_TOKEN: device.json.token,
+        AGENT_DATA_DIR: agentData,
+        NVIDIA_SMI: join(agentData, 'no-nvidia-smi'),
+        HA_ANNOUNCE_JITTER_MS: '0',
+        SUSPEND_COMMAND: 'false',
       });
       // Accepted once the agent has announced itself (before that: 409, no computer for it).
-      const job = await waitFor(async () => {
-        const res = await call('POST', '/api/jobs', { type: 'image.upscale', input: { mediaId: media.json.id, scale: 2 } });
-        if (res.status === 409 && res.json?.code === 'capability.none.builtin') return null;
-        expect(res.status, res.text).toBe(201);
-        return res;
-      }, { timeoutMs: 60_000, intervalMs: 250, what: 'the built agent online and the job accepted' });
-      const done = await waitFor(async () => {
-        const j = (await call('GET', `/api/jobs/${job.json.id}`)).json;
-        if (j.status === 'failed') throw new Error(`the job failed: ${JSON.stringify(j.error)}\n${agent!.output()}`);
-        return j.status === 'succeeded' ? j : null;
-      }, { timeoutMs: 180_000, intervalMs: 250, what: 'the upscale job succeeded' });
+      const job = await waitFor(
+        async () => {
+          const res = await call('POST', '/api/jobs', { type: 'image.upscale', input: { mediaId: media.json.id, scale: 2 } });
+          if (res.status === 409 && res.json?.code === 'capability.none.builtin') return null;
+          expect(res.status, res.text).toBe(201);
+          return res;
+        },
+        { timeoutMs: 60_000, intervalMs: 250, what: 'the built agent online and the job accepted' },
+      );
+      const done = await waitFor(
+        async () => {
+          const j = (await call('GET', `/api/jobs/${job.json.id}`)).json;
+          if (j.status === 'failed') throw new Error(`the job failed: ${JSON.stringify(j.error)}\n${agent!.output()}`);
+          return j.status === 'succeeded' ? j : null;
+        },
+        { timeoutMs: 180_000, intervalMs: 250, what: 'the upscale job succeeded' },
+      );
       const out = await fetch(`${base}/api/media/${done.result.mediaIds[0]}`, { headers: { cookie } });
       const meta = await sharp(Buffer.from(await out.arrayBuffer())).metadata();
       expect([meta.width, meta.height]).toEqual([96, 80]);
@@ -180,16 +232,26 @@ describe('the release, installed with production dependencies only', { timeout: 
     const modules = await moduleLog(dir);
     const metricsPort = await freePort();
     const agent = node([...modules.args, 'gpu-agent/dist/main.js'], {
-      AGENT_ID: 'telemetry-only', MQTT_URL: mosquitto.url, AGENT_DATA_DIR: dir, NVIDIA_SMI: join(dir, 'no-nvidia-smi'),
-      HA_ANNOUNCE_JITTER_MS: '0', HEARTH_AGENT_METRICS_PORT: String(metricsPort), SUSPEND_COMMAND: 'false',
+      AGENT_ID: 'telemetry-only',
+      MQTT_URL: mosquitto.url,
+      AGENT_DATA_DIR: dir,
+      NVIDIA_SMI: join(dir, 'no-nvidia-smi'),
+      HA_ANNOUNCE_JITTER_MS: '0',
+      HEARTH_AGENT_METRICS_PORT: String(metricsPort),
+      SUSPEND_COMMAND: 'false',
     });
     try {
       await waitFor(async () => (await fetch(`http://127.0.0.1:${metricsPort}/healthz`).catch(() => null))?.ok || agent.child.exitCode !== null, {
-        timeoutMs: 60_000, intervalMs: 100, what: 'the telemetry-only agent up',
+        timeoutMs: 60_000,
+        intervalMs: 100,
+        what: 'the telemetry-only agent up',
       });
       expect(agent.child.exitCode, agent.output()).toBeNull();
       // It has announced itself (the inventory worker ran): the start is over, not still under way.
-      await waitFor(async () => (await modules.read()).some((u) => u.endsWith('/inventory-worker.js')), { timeoutMs: 30_000, what: 'the inventory worker loaded' });
+      await waitFor(async () => (await modules.read()).some((u) => u.endsWith('/inventory-worker.js')), {
+        timeoutMs: 30_000,
+        what: 'the inventory worker loaded',
+      });
       const loaded = await modules.read();
       expect(loaded.some((u) => u.endsWith('/gpu-agent/dist/main.js'))).toBe(true);
       expect(loaded.filter((u) => /@tensorflow|nsfwjs|\/sharp\/|tfjs-worker/.test(u))).toEqual([]);

@@ -13,7 +13,10 @@ async function shellScripts(): Promise<string[]> {
       out.push(rel);
       continue;
     }
-    const head = await readFile(join(REPO, rel)).then((b) => b.subarray(0, 80).toString('latin1'), () => '');
+    const head = await readFile(join(REPO, rel)).then(
+      (b) => b.subarray(0, 80).toString('latin1'),
+      () => '',
+    );
     if (/^#!\S*\/(env\s+)?(ba|da)?sh\b/.test(head)) out.push(rel);
   }
   return out.sort();
@@ -22,10 +25,17 @@ async function shellScripts(): Promise<string[]> {
 describe('shell scripts', () => {
   it('finds the installers, libraries and launcher', async () => {
     const scripts = await shellScripts();
-    expect(scripts).toEqual(expect.arrayContaining([
-      'provisioning/pi/install.sh', 'provisioning/pc/install.sh', 'provisioning/lib/common.sh',
-      'provisioning/mosquitto/auth.sh', 'kiosk/launcher/hearth-kiosk.sh', 'scripts/install-test-deps.sh', '.ci/run',
-    ]));
+    expect(scripts).toEqual(
+      expect.arrayContaining([
+        'provisioning/pi/install.sh',
+        'provisioning/pc/install.sh',
+        'provisioning/lib/common.sh',
+        'provisioning/mosquitto/auth.sh',
+        'kiosk/launcher/hearth-kiosk.sh',
+        'scripts/install-test-deps.sh',
+        '.ci/run',
+      ]),
+    );
   });
 
   it('all pass shellcheck (following sourced files)', async () => {

@@ -41,8 +41,12 @@ afterAll(async () => {
 describe('systemd units', () => {
   it('are all present', () => {
     expect(units).toEqual([
-      'hearth-appliance.service', 'hearth-backup.service', 'hearth-backup.timer',
-      'hearth-gpu-agent.service', 'hearth-kiosk.service', 'hearth-nvidia-persistence.service',
+      'hearth-appliance.service',
+      'hearth-backup.service',
+      'hearth-backup.timer',
+      'hearth-gpu-agent.service',
+      'hearth-kiosk.service',
+      'hearth-nvidia-persistence.service',
     ]);
   });
 
@@ -52,7 +56,7 @@ describe('systemd units', () => {
     expect(r.code).toBe(0);
   });
 
-  it('the drop-in for Debian\'s caddy.service passes the same check, and the unit it makes runs Caddy without --environ', async () => {
+  it("the drop-in for Debian's caddy.service passes the same check, and the unit it makes runs Caddy without --environ", async () => {
     const etc = join(root.path, 'etc/systemd/system');
     await mkdir(join(etc, 'caddy.service.d'), { recursive: true });
     await cp(join(UNIT_DIR, 'caddy.service.d/hearth.conf'), join(etc, 'caddy.service.d/hearth.conf'));
@@ -89,7 +93,9 @@ describe('systemd units', () => {
     'hearth-nvidia-persistence.service': 7.0,
   };
   it.each(Object.entries(limits))('%s is hardened (exposure <= %s)', async (unit, max) => {
-    const r = await runProgram('systemd-analyze', ['security', '--offline=yes', `--root=${root.path}`, '--no-pager', unit], { cwd: join(root.path, 'etc/systemd/system') });
+    const r = await runProgram('systemd-analyze', ['security', '--offline=yes', `--root=${root.path}`, '--no-pager', unit], {
+      cwd: join(root.path, 'etc/systemd/system'),
+    });
     const m = /Overall exposure level for \S+: (\d+\.\d)/.exec(r.stdout);
     expect(m, r.stdout + r.stderr).not.toBeNull();
     expect(Number(m![1])).toBeLessThanOrEqual(max);

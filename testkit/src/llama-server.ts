@@ -51,13 +51,32 @@ export interface LlamaServer {
 }
 
 /** A real llama.cpp server (llama-cpp-python's OpenAI-compatible server) with SmolLM2-135M on a free port. */
-export async function startLlamaServer({ threads = 1, contextSize = 2048, apiKey }: { threads?: number; contextSize?: number; apiKey?: string } = {}): Promise<LlamaServer> {
+export async function startLlamaServer({
+  threads = 1,
+  contextSize = 2048,
+  apiKey,
+}: { threads?: number; contextSize?: number; apiKey?: string } = {}): Promise<LlamaServer> {
   const venv = await llmVenv();
   const modelPath = await smolLm2Gguf();
   const python = `${venv}/bin/python`;
   const { stdout } = await run(python, ['-c', 'import llama_cpp; print(llama_cpp.__version__)']);
   const port = await freePort();
-  const args = ['-m', 'llama_cpp.server', '--model', modelPath, '--host', '127.0.0.1', '--port', String(port), '--n_threads', String(threads), '--n_ctx', String(contextSize), '--verbose', 'false'];
+  const args = [
+    '-m',
+    'llama_cpp.server',
+    '--model',
+    modelPath,
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--n_threads',
+    String(threads),
+    '--n_ctx',
+    String(contextSize),
+    '--verbose',
+    'false',
+  ];
   if (apiKey) args.push('--api_key', apiKey);
   let out = '';
   let child: ReturnType<typeof spawn> | undefined;
@@ -73,7 +92,10 @@ export async function startLlamaServer({ threads = 1, contextSize = 2048, apiKey
       c.stdout?.on('data', (d) => (out = (out + d).slice(-20_000)));
       c.stderr?.on('data', (d) => (out = (out + d).slice(-20_000)));
       // Loading the model takes a second on an idle machine; the test machine is often not idle.
-      const state = await waitFor(async () => (c.exitCode !== null ? 'exited' : (await portOpen(port)) && 'up'), { timeoutMs: 180_000, what: 'the llama.cpp server' });
+      const state = await waitFor(async () => (c.exitCode !== null ? 'exited' : (await portOpen(port)) && 'up'), {
+        timeoutMs: 180_000,
+        what: 'the llama.cpp server',
+      });
       if (state === 'exited') throw new Error(`the llama.cpp server exited (${c.exitCode}):\n${out}`);
     },
     async stop() {

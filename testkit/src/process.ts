@@ -5,7 +5,10 @@ import { waitFor } from './wait.js';
 export function portOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = connect({ port, host });
-    sock.once('connect', () => { sock.destroy(); resolve(true); });
+    sock.once('connect', () => {
+      sock.destroy();
+      resolve(true);
+    });
     sock.once('error', () => resolve(false));
   });
 }
@@ -17,9 +20,7 @@ export async function spawnServer(bin: string, args: string[], port: number, mis
   child.stdout?.on('data', (d) => (out += d));
   child.stderr?.on('data', (d) => (out += d));
   const spawnError = new Promise<never>((_, reject) =>
-    child.once('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'ENOENT' ? new Error(`${bin} not found: ${missingHint}`) : err),
-    ),
+    child.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ENOENT' ? new Error(`${bin} not found: ${missingHint}`) : err)),
   );
   await Promise.race([
     spawnError,

@@ -19,7 +19,22 @@ export interface RedisInstance {
 export async function startRedis({ appendonly = true } = {}): Promise<RedisInstance> {
   const port = await freePort();
   const dir = await tempDir('hearth-redis-');
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir.path, '--save', '', '--appendonly', appendonly ? 'yes' : 'no', '--appendfsync', 'always', '--daemonize', 'no'];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir.path,
+    '--save',
+    '',
+    '--appendonly',
+    appendonly ? 'yes' : 'no',
+    '--appendfsync',
+    'always',
+    '--daemonize',
+    'no',
+  ];
   let child: ChildProcess | undefined;
   const inst: RedisInstance = {
     port,

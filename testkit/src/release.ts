@@ -31,7 +31,11 @@ export async function buildRelease(out: string): Promise<void> {
 export async function installRelease(tarball: string, dir: string, workspaces: string[]): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   await run('tar', ['-xzf', tarball, '-C', dir, '--strip-components=1'], dir);
-  await run('npm', ['ci', '--omit=dev', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', ...workspaces.flatMap((w) => ['--workspace', w])], dir);
+  await run(
+    'npm',
+    ['ci', '--omit=dev', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', ...workspaces.flatMap((w) => ['--workspace', w])],
+    dir,
+  );
   const modules = join(dir, 'node_modules');
   const reused: string[] = [];
   const version = async (d: string) => (JSON.parse(await readFile(join(d, 'package.json'), 'utf8')) as { version: string }).version;

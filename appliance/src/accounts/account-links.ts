@@ -27,8 +27,14 @@ interface LinkRow {
 }
 
 const toLink = (r: LinkRow): AccountLink => ({
-  id: r.id, kind: r.kind, role: r.role, userId: r.user_id, createdBy: r.created_by,
-  createdAt: r.created_at, expiresAt: r.expires_at, usedAt: r.used_at,
+  id: r.id,
+  kind: r.kind,
+  role: r.role,
+  userId: r.user_id,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  usedAt: r.used_at,
 });
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -43,7 +49,9 @@ export class AccountLinks {
       byId: db.prepare<[number], LinkRow>('SELECT * FROM account_links WHERE id = ?'),
       byToken: db.prepare<[string, LinkKind], LinkRow>('SELECT * FROM account_links WHERE token_hash = ? AND kind = ?'),
       consume: db.prepare('UPDATE account_links SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL AND expires_at > ?'),
-      pendingInvites: db.prepare<[number], LinkRow>("SELECT * FROM account_links WHERE kind = 'invite' AND used_at IS NULL AND expires_at > ? ORDER BY id DESC"),
+      pendingInvites: db.prepare<[number], LinkRow>(
+        "SELECT * FROM account_links WHERE kind = 'invite' AND used_at IS NULL AND expires_at > ? ORDER BY id DESC",
+      ),
       revoke: db.prepare('DELETE FROM account_links WHERE id = ? AND used_at IS NULL'),
     };
   }

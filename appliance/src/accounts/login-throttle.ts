@@ -28,7 +28,11 @@ interface Row {
  */
 export class LoginThrottle {
   /** `clock` is injected so tests move time instead of sleeping through lockouts. */
-  constructor(private readonly db: Db, private readonly policy: ThrottlePolicy = DEFAULT_THROTTLE, private readonly clock: () => number = Date.now) {}
+  constructor(
+    private readonly db: Db,
+    private readonly policy: ThrottlePolicy = DEFAULT_THROTTLE,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   /** Milliseconds until any of the keys may try again; 0 when none is locked. */
   retryAfterMs(keys: string[], now = this.clock()): number {
@@ -58,7 +62,9 @@ export class LoginThrottle {
           lockedFor = Math.max(lockedFor, ms);
         }
         this.db
-          .prepare('INSERT INTO login_throttle (key, failures, lockouts, locked_until, last_failure_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET failures = excluded.failures, lockouts = excluded.lockouts, locked_until = excluded.locked_until, last_failure_at = excluded.last_failure_at')
+          .prepare(
+            'INSERT INTO login_throttle (key, failures, lockouts, locked_until, last_failure_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET failures = excluded.failures, lockouts = excluded.lockouts, locked_until = excluded.locked_until, last_failure_at = excluded.last_failure_at',
+          )
           .run(key, failures, lockouts, lockedUntil, now);
       }
     })();

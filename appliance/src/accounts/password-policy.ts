@@ -43,6 +43,9 @@ export class PasswordPolicy {
 
 /** The portal sends its chosen language as Accept-Language; Polish or English (the default). */
 function requestLang(request: FastifyRequest): Lang {
-  const first = String(request.headers['accept-language'] ?? '').split(',')[0]!.trim().toLowerCase();
+  const first = String(request.headers['accept-language'] ?? '')
+    .split(',')[0]!
+    .trim()
+    .toLowerCase();
   return first.startsWith('pl') ? 'pl' : 'en';
 }

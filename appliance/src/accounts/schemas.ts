@@ -11,5 +11,4 @@ export const LinkToken = Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', descripti
 
 export const strict = { additionalProperties: false } as const;
 
-
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) }, strict);

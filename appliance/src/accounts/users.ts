@@ -91,10 +91,22 @@ export class Users {
   update(id: number, change: { role?: UserRole; disabled?: boolean; passwordHash?: string; displayName?: string }): void {
     const sets: string[] = [];
     const args: unknown[] = [];
-    if (change.role !== undefined) { sets.push('role = ?'); args.push(change.role); }
-    if (change.disabled !== undefined) { sets.push('disabled = ?'); args.push(change.disabled ? 1 : 0); }
-    if (change.passwordHash !== undefined) { sets.push('password_hash = ?'); args.push(change.passwordHash); }
-    if (change.displayName !== undefined) { sets.push('display_name = ?'); args.push(change.displayName); }
+    if (change.role !== undefined) {
+      sets.push('role = ?');
+      args.push(change.role);
+    }
+    if (change.disabled !== undefined) {
+      sets.push('disabled = ?');
+      args.push(change.disabled ? 1 : 0);
+    }
+    if (change.passwordHash !== undefined) {
+      sets.push('password_hash = ?');
+      args.push(change.passwordHash);
+    }
+    if (change.displayName !== undefined) {
+      sets.push('display_name = ?');
+      args.push(change.displayName);
+    }
     if (!sets.length) return;
     sets.push('updated_at = ?');
     args.push(Date.now(), id);

@@ -4,10 +4,10 @@ import { AVAILABILITY, AgentAnnouncement, HEARTH_ROOT, isMqttAgentId, type Avail
 const Reading = Type.Union([Type.Number(), Type.Null()]);
 
 /** The part of an agent's retained state JSON (`hearth/agent/<id>/state`) the appliance reads. */
-export const AgentStatePayload = Type.Object(
-  {
-    accepting: Type.Optional(Type.Boolean()),
-    gpus: Type.Optional(Type.Record(
+export const AgentStatePayload = Type.Object({
+  accepting: Type.Optional(Type.Boolean()),
+  gpus: Type.Optional(
+    Type.Record(
       Type.String({ maxLength: 16 }),
       Type.Object({
         index: Type.Integer({ minimum: 0 }),
@@ -19,9 +19,9 @@ export const AgentStatePayload = Type.Object(
         power_draw_w: Type.Optional(Reading),
       }),
       { maxProperties: 16 },
-    )),
-  },
-);
+    ),
+  ),
+});
 export type AgentStatePayload = Static<typeof AgentStatePayload>;
 
 export type AgentMessage =

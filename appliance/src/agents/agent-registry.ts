@@ -1,7 +1,16 @@
 import { EventEmitter } from 'node:events';
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { AGENT_ANNOUNCE_WILDCARD, AGENT_AVAILABILITY_WILDCARD, HEARTH_ROOT, type AgentAnnouncement, type AgentView, type BackendsView, type Availability, type Capability } from '@hearth/protocol';
+import {
+  AGENT_ANNOUNCE_WILDCARD,
+  AGENT_AVAILABILITY_WILDCARD,
+  HEARTH_ROOT,
+  type AgentAnnouncement,
+  type AgentView,
+  type BackendsView,
+  type Availability,
+  type Capability,
+} from '@hearth/protocol';
 import { parseAgentMessage, type AgentStatePayload } from './agent-messages.js';
 
 const AGENT_STATE_WILDCARD = `${HEARTH_ROOT}/agent/+/state`;
@@ -35,7 +44,11 @@ export class AgentRegistry extends EventEmitter<AgentRegistryEvents> {
   private readonly agents = new Map<string, AgentRecord>();
   private readonly onMessage = (topic: string, payload: Buffer) => this.handle(topic, payload);
 
-  constructor(private readonly mqtt: MqttClient, private readonly log: Logger, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly mqtt: MqttClient,
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+  ) {
     super();
   }
 
@@ -52,7 +65,10 @@ export class AgentRegistry extends EventEmitter<AgentRegistryEvents> {
   }
 
   list(): AgentView[] {
-    return [...this.agents.keys()].sort().map((id) => this.view(id)!).filter((v) => v !== null);
+    return [...this.agents.keys()]
+      .sort()
+      .map((id) => this.view(id)!)
+      .filter((v) => v !== null);
   }
 
   view(agentId: string): AgentView | null {
@@ -100,12 +116,17 @@ export class AgentRegistry extends EventEmitter<AgentRegistryEvents> {
 
   /** Every capability some online agent that accepts jobs serves right now. */
   served(): Set<Capability> {
-    return new Set(this.list().filter((a) => a.availability === 'online' && a.acceptingJobs).flatMap((a) => a.capabilities));
+    return new Set(
+      this.list()
+        .filter((a) => a.availability === 'online' && a.acceptingJobs)
+        .flatMap((a) => a.capabilities),
+    );
   }
 
   /** Each announced MAC with the agent that announced it (admins see where a wake packet goes). */
   announcedMacs(): Array<{ mac: string; agentId: string; name: string }> {
-    return [...this.agents.entries()].sort(([a], [b]) => a.localeCompare(b))
+    return [...this.agents.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
       .flatMap(([agentId, r]) => (r.announcement?.macs ?? []).map((mac) => ({ mac, agentId, name: r.announcement!.name })));
   }
 
@@ -128,8 +149,7 @@ export class AgentRegistry extends EventEmitter<AgentRegistryEvents> {
     if (msg.kind === 'announce') {
       record.announcement = msg.announcement;
       if (msg.announcement) this.emit('announced', msg.announcement);
-    }
-    else if (msg.kind === 'availability') record.availability = msg.availability;
+    } else if (msg.kind === 'availability') record.availability = msg.availability;
     else record.state = msg.state;
     if (msg.kind !== 'availability' || msg.availability === 'online') record.lastSeen = this.now();
     if (!record.announcement && !record.availability && !record.state) this.agents.delete(msg.agentId);

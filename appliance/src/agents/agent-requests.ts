@@ -21,11 +21,15 @@ interface Waiting {
 export class AgentRequester {
   readonly #waiting = new Map<string, Waiting>();
   readonly #onMessage = (topic: string, payload: Buffer) => this.#handle(topic, payload);
-  readonly #subscribe = () => this.mqtt.subscribe(AGENT_REPLY_WILDCARD, { qos: 1 }, (err) => {
-    if (err) this.log.error({ err: err.message }, 'could not subscribe to agent replies');
-  });
+  readonly #subscribe = () =>
+    this.mqtt.subscribe(AGENT_REPLY_WILDCARD, { qos: 1 }, (err) => {
+      if (err) this.log.error({ err: err.message }, 'could not subscribe to agent replies');
+    });
 
-  constructor(private readonly mqtt: MqttClient, private readonly log: Logger) {}
+  constructor(
+    private readonly mqtt: MqttClient,
+    private readonly log: Logger,
+  ) {}
 
   start(): void {
     this.mqtt.on('message', this.#onMessage);

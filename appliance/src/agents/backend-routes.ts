@@ -2,8 +2,18 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
 import {
-  BackendTestRequest, BackendTestResult, BackendsEdit, BackendsSaved, CheckpointsResponse, MAX_WORKFLOW_BYTES, NodeId, WorkflowImportRequest,
-  WorkflowImportResult, missingLlmField, type AgentReply, type BackendsView,
+  BackendTestRequest,
+  BackendTestResult,
+  BackendsEdit,
+  BackendsSaved,
+  CheckpointsResponse,
+  MAX_WORKFLOW_BYTES,
+  NodeId,
+  WorkflowImportRequest,
+  WorkflowImportResult,
+  missingLlmField,
+  type AgentReply,
+  type BackendsView,
 } from '@hearth/protocol';
 import { HttpError, invalidField, notFound } from '../http/errors.js';
 import type { AgentRegistry } from './agent-registry.js';
@@ -25,10 +35,11 @@ export function savedBackends(settings: { section<T>(name: string, fallback: T):
 
 /** Whether what the agent announced is what the admin saved (only the fields the portal edits). */
 export function sameBackends(saved: BackendsEdit, now: BackendsView | null): boolean {
-  const pick = (b: BackendsEdit | BackendsView | null | undefined) => JSON.stringify({
-    comfyui: b?.comfyui ? { url: b.comfyui.url, checkpoint: b.comfyui.checkpoint } : null,
-    llm: b?.llm ? { kind: b.llm.kind, url: b.llm.url ?? null, model: b.llm.model ?? null, modelPath: b.llm.modelPath ?? null } : null,
-  });
+  const pick = (b: BackendsEdit | BackendsView | null | undefined) =>
+    JSON.stringify({
+      comfyui: b?.comfyui ? { url: b.comfyui.url, checkpoint: b.comfyui.checkpoint } : null,
+      llm: b?.llm ? { kind: b.llm.kind, url: b.llm.url ?? null, model: b.llm.model ?? null, modelPath: b.llm.modelPath ?? null } : null,
+    });
   return pick(saved) === pick(now);
 }
 
@@ -42,7 +53,10 @@ function failed(reply: AgentReply): never {
  * workflow imports are answered by the agent, which is the one that can reach its servers.
  * A computer that is asleep gets its saved settings when it is back online.
  */
-export const backendRoutes: FastifyPluginAsyncTypebox<{ registry: AgentRegistry; known: KnownAgents; requester: AgentRequester; log: Logger }> = async (app, opts) => {
+export const backendRoutes: FastifyPluginAsyncTypebox<{ registry: AgentRegistry; known: KnownAgents; requester: AgentRequester; log: Logger }> = async (
+  app,
+  opts,
+) => {
   const { registry, known, requester, log } = opts;
   const computer = (id: string) => {
     if (!registry.view(id) && !known.list().some((k) => k.agentId === id)) throw notFound('Computer');
@@ -53,7 +67,8 @@ export const backendRoutes: FastifyPluginAsyncTypebox<{ registry: AgentRegistry;
   };
   const checkEdit = (edit: BackendsEdit) => {
     const missing = edit.llm ? missingLlmField(edit.llm) : null;
-    if (missing) throw invalidField({ message: `llm.${missing} is required for a ${edit.llm!.kind} language model`, field: `llm.${missing}`, code: 'required' });
+    if (missing)
+      throw invalidField({ message: `llm.${missing} is required for a ${edit.llm!.kind} language model`, field: `llm.${missing}`, code: 'required' });
   };
 
   /**
@@ -73,66 +88,117 @@ export const backendRoutes: FastifyPluginAsyncTypebox<{ registry: AgentRegistry;
       lastFailure.set(agentId, Date.now());
       log.warn({ agentId, why }, 'could not apply saved backend settings on the computer');
     };
-    void requester.ask(agentId, { op: 'apply', backends: saved }, APPLY_MS)
-      .then((reply) => (reply.ok ? lastFailure.delete(agentId) : failed(reply.message)), (err: Error) => failed(err.message))
+    void requester
+      .ask(agentId, { op: 'apply', backends: saved }, APPLY_MS)
+      .then(
+        (reply) => (reply.ok ? lastFailure.delete(agentId) : failed(reply.message)),
+        (err: Error) => failed(err.message),
+      )
       .finally(() => inFlight.delete(agentId));
   };
   registry.on('change', (view) => catchUp(view.agentId));
 
-  app.put('/api/agents/:id/backends', {
-    config: { access: ADMIN },
-    schema: { tags: ['agents'], summary: 'Save a computer\'s ComfyUI and LLM settings and apply them there now (or when it is back online)', params: Params, body: BackendsEdit, response: { 200: BackendsSaved } },
-  }, async (request): Promise<BackendsSaved> => {
-    const { id } = request.params;
-    computer(id);
-    checkEdit(request.body);
-    app.audit.record({
-      actor: request.principal, action: 'agent.backends', target: `agent:${id}`, ip: request.ip,
-      detail: { comfyui: request.body.comfyui?.url ?? null, llm: request.body.llm ? (request.body.llm.url ?? request.body.llm.modelPath ?? null) : null },
-    });
-    await app.settings.update((draft) => {
-      draft.agentBackends = { ...draft.agentBackends, [id]: request.body };
-    });
-    if (registry.view(id)?.availability !== 'online') return { applied: false };
-    inFlight.add(id);
-    try {
-      const reply = await requester.ask(id, { op: 'apply', backends: request.body }, APPLY_MS);
-      if (!reply.ok || reply.op !== 'apply') failed(reply);
-      return { applied: true, backends: reply.backends };
-    } finally {
-      inFlight.delete(id);
-    }
-  });
+  app.put(
+    '/api/agents/:id/backends',
+    {
+      config: { access: ADMIN },
+      schema: {
+        tags: ['agents'],
+        summary: "Save a computer's ComfyUI and LLM settings and apply them there now (or when it is back online)",
+        params: Params,
+        body: BackendsEdit,
+        response: { 200: BackendsSaved },
+      },
+    },
+    async (request): Promise<BackendsSaved> => {
+      const { id } = request.params;
+      computer(id);
+      checkEdit(request.body);
+      app.audit.record({
+        actor: request.principal,
+        action: 'agent.backends',
+        target: `agent:${id}`,
+        ip: request.ip,
+        detail: { comfyui: request.body.comfyui?.url ?? null, llm: request.body.llm ? (request.body.llm.url ?? request.body.llm.modelPath ?? null) : null },
+      });
+      await app.settings.update((draft) => {
+        draft.agentBackends = { ...draft.agentBackends, [id]: request.body };
+      });
+      if (registry.view(id)?.availability !== 'online') return { applied: false };
+      inFlight.add(id);
+      try {
+        const reply = await requester.ask(id, { op: 'apply', backends: request.body }, APPLY_MS);
+        if (!reply.ok || reply.op !== 'apply') failed(reply);
+        return { applied: true, backends: reply.backends };
+      } finally {
+        inFlight.delete(id);
+      }
+    },
+  );
 
-  app.post('/api/agents/:id/backends/test', {
-    config: { access: ADMIN },
-    schema: { tags: ['agents'], summary: 'The computer tries a ComfyUI or LLM server (the form\'s values) and says what it answered', params: Params, body: BackendTestRequest, response: { 200: BackendTestResult } },
-  }, async (request): Promise<BackendTestResult> => {
-    const { id } = request.params;
-    computer(id);
-    if (request.body.backend === 'llm') checkEdit(request.body.backends);
-    online(id);
-    const reply = await requester.ask(id, { op: 'test', backend: request.body.backend, backends: request.body.backends }, TEST_MS);
-    if (!reply.ok || reply.op !== 'test') failed(reply);
-    return reply.result;
-  });
+  app.post(
+    '/api/agents/:id/backends/test',
+    {
+      config: { access: ADMIN },
+      schema: {
+        tags: ['agents'],
+        summary: "The computer tries a ComfyUI or LLM server (the form's values) and says what it answered",
+        params: Params,
+        body: BackendTestRequest,
+        response: { 200: BackendTestResult },
+      },
+    },
+    async (request): Promise<BackendTestResult> => {
+      const { id } = request.params;
+      computer(id);
+      if (request.body.backend === 'llm') checkEdit(request.body.backends);
+      online(id);
+      const reply = await requester.ask(id, { op: 'test', backend: request.body.backend, backends: request.body.backends }, TEST_MS);
+      if (!reply.ok || reply.op !== 'test') failed(reply);
+      return reply.result;
+    },
+  );
 
-  app.post('/api/agents/:id/workflows', {
-    config: { access: ADMIN },
-    bodyLimit: MAX_WORKFLOW_BYTES,
-    schema: { tags: ['agents'], summary: 'Import a ComfyUI workflow (API format) as a job type\'s template on this computer; the computer checks it against its ComfyUI', params: Params, body: WorkflowImportRequest, response: { 200: WorkflowImportResult } },
-  }, async (request): Promise<WorkflowImportResult> => {
-    const { id } = request.params;
-    computer(id);
-    online(id);
-    app.audit.record({ actor: request.principal, action: 'agent.workflow', target: `agent:${id}`, ip: request.ip, detail: { template: request.body.template, nodes: Object.keys(request.body.workflow).length } });
-    const reply = await requester.ask(id, { op: 'import-workflow', template: request.body.template, workflow: request.body.workflow }, IMPORT_MS);
-    if (!reply.ok || reply.op !== 'import-workflow') failed(reply);
-    return reply.result;
-  });
+  app.post(
+    '/api/agents/:id/workflows',
+    {
+      config: { access: ADMIN },
+      bodyLimit: MAX_WORKFLOW_BYTES,
+      schema: {
+        tags: ['agents'],
+        summary: "Import a ComfyUI workflow (API format) as a job type's template on this computer; the computer checks it against its ComfyUI",
+        params: Params,
+        body: WorkflowImportRequest,
+        response: { 200: WorkflowImportResult },
+      },
+    },
+    async (request): Promise<WorkflowImportResult> => {
+      const { id } = request.params;
+      computer(id);
+      online(id);
+      app.audit.record({
+        actor: request.principal,
+        action: 'agent.workflow',
+        target: `agent:${id}`,
+        ip: request.ip,
+        detail: { template: request.body.template, nodes: Object.keys(request.body.workflow).length },
+      });
+      const reply = await requester.ask(id, { op: 'import-workflow', template: request.body.template, workflow: request.body.workflow }, IMPORT_MS);
+      if (!reply.ok || reply.op !== 'import-workflow') failed(reply);
+      return reply.result;
+    },
+  );
 
-  app.get('/api/checkpoints', {
-    config: { access: ['admin', 'member'] },
-    schema: { tags: ['agents'], summary: 'Checkpoint files the family\'s ComfyUI servers list, for the generate and restyle forms', response: { 200: CheckpointsResponse } },
-  }, async (): Promise<CheckpointsResponse> => ({ checkpoints: registry.checkpoints() }));
+  app.get(
+    '/api/checkpoints',
+    {
+      config: { access: ['admin', 'member'] },
+      schema: {
+        tags: ['agents'],
+        summary: "Checkpoint files the family's ComfyUI servers list, for the generate and restyle forms",
+        response: { 200: CheckpointsResponse },
+      },
+    },
+    async (): Promise<CheckpointsResponse> => ({ checkpoints: registry.checkpoints() }),
+  );
 };

@@ -21,7 +21,12 @@ interface Row {
 }
 
 const toKnown = (r: Row): KnownAgent => ({
-  agentId: r.agent_id, name: r.name, capabilities: JSON.parse(r.capabilities) as Capability[], macs: JSON.parse(r.macs) as string[], gpus: r.gpus, lastSeen: r.last_seen,
+  agentId: r.agent_id,
+  name: r.name,
+  capabilities: JSON.parse(r.capabilities) as Capability[],
+  macs: JSON.parse(r.macs) as string[],
+  gpus: r.gpus,
+  lastSeen: r.last_seen,
 });
 
 /**

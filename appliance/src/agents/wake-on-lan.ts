@@ -27,7 +27,9 @@ export async function sendMagicPackets(macs: readonly string[], target: WakeTarg
       });
     });
     for (const mac of macs) {
-      await new Promise<void>((resolve, reject) => socket.send(magicPacket(mac), target.port, target.broadcastAddress, (err) => (err ? reject(err) : resolve())));
+      await new Promise<void>((resolve, reject) =>
+        socket.send(magicPacket(mac), target.port, target.broadcastAddress, (err) => (err ? reject(err) : resolve())),
+      );
     }
   } finally {
     socket.close();

@@ -39,9 +39,7 @@ export class Waker {
     const now = this.now();
     const cfg = this.settings.section<WakeOnLanSettings>('wakeOnLan', DEFAULT_WAKE_ON_LAN);
     const targets = wakeTargets(capability, this.registry, this.known);
-    const macs = targets.length > 0 || this.known.offering(capability).length > 0
-      ? [...new Set(targets.flatMap((t) => t.macs))]
-      : [...cfg.extraTargets];
+    const macs = targets.length > 0 || this.known.offering(capability).length > 0 ? [...new Set(targets.flatMap((t) => t.macs))] : [...cfg.extraTargets];
     const due = macs.filter((mac) => now - (this.lastSent.get(mac) ?? -Infinity) >= this.minIntervalMs);
     if (due.length === 0) {
       if (macs.length === 0) this.log.info({ reason, capability }, 'work waits, but no computer that offered it can be woken');
@@ -51,7 +49,10 @@ export class Waker {
     for (const t of targets) if (!this.since.has(t.agentId)) this.since.set(t.agentId, now);
     try {
       await sendMagicPackets(due, cfg);
-      this.log.info({ reason, capability, macs: due, computers: targets.map((t) => t.agentId), to: `${cfg.broadcastAddress}:${cfg.port}` }, 'sent Wake-on-LAN packets');
+      this.log.info(
+        { reason, capability, macs: due, computers: targets.map((t) => t.agentId), to: `${cfg.broadcastAddress}:${cfg.port}` },
+        'sent Wake-on-LAN packets',
+      );
       return due;
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, 'could not send Wake-on-LAN packets');

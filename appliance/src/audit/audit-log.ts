@@ -64,7 +64,9 @@ export class AuditLog {
   private readonly insert;
 
   constructor(private readonly db: Db) {
-    this.insert = db.prepare('INSERT INTO audit_log (at, actor_kind, actor_id, actor_name, action, target, outcome, ip, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    this.insert = db.prepare(
+      'INSERT INTO audit_log (at, actor_kind, actor_id, actor_name, action, target, outcome, ip, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
   }
 
   record(e: { actor: Principal; action: string; target?: string; outcome?: AuditOutcome; ip?: string; detail?: Record<string, unknown> }): void {
@@ -72,13 +74,26 @@ export class AuditLog {
     const actorId = a.kind === 'anonymous' ? null : a.id;
     const actorName = a.kind === 'anonymous' ? null : a.name;
     const actorKind = a.kind === 'anonymous' ? 'anonymous' : a.kind === 'user' ? 'user' : a.deviceKind;
-    this.insert.run(Date.now(), actorKind, actorId, actorName, e.action, e.target ?? null, e.outcome ?? 'ok', e.ip ?? null, e.detail ? JSON.stringify(scrub(e.detail)) : null);
+    this.insert.run(
+      Date.now(),
+      actorKind,
+      actorId,
+      actorName,
+      e.action,
+      e.target ?? null,
+      e.outcome ?? 'ok',
+      e.ip ?? null,
+      e.detail ? JSON.stringify(scrub(e.detail)) : null,
+    );
   }
 
   query(q: AuditQuery): { entries: AuditEntry[]; nextBefore: number | null } {
     const where: string[] = [];
     const args: unknown[] = [];
-    const add = (sql: string, v: unknown) => { where.push(sql); args.push(v); };
+    const add = (sql: string, v: unknown) => {
+      where.push(sql);
+      args.push(v);
+    };
     if (q.action) add(q.action.endsWith('.') ? "action LIKE ? || '%'" : 'action = ?', q.action);
     if (q.actorKind) add('actor_kind = ?', q.actorKind);
     if (q.actorId !== undefined) add('actor_id = ?', q.actorId);
@@ -88,12 +103,31 @@ export class AuditLog {
     if (q.before !== undefined) add('id < ?', q.before);
     const rows = this.db
       .prepare(`SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`)
-      .all(...args, q.limit + 1) as Array<{ id: number; at: number; actor_kind: string; actor_id: number | null; actor_name: string | null; action: string; target: string | null; outcome: AuditOutcome; ip: string | null; detail: string | null }>;
+      .all(...args, q.limit + 1) as Array<{
+      id: number;
+      at: number;
+      actor_kind: string;
+      actor_id: number | null;
+      actor_name: string | null;
+      action: string;
+      target: string | null;
+      outcome: AuditOutcome;
+      ip: string | null;
+      detail: string | null;
+    }>;
     const page = rows.slice(0, q.limit);
     return {
       entries: page.map((r) => ({
-        id: r.id, at: r.at, actorKind: r.actor_kind, actorId: r.actor_id, actorName: r.actor_name, action: r.action,
-        target: r.target, outcome: r.outcome, ip: r.ip, detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null,
+        id: r.id,
+        at: r.at,
+        actorKind: r.actor_kind,
+        actorId: r.actor_id,
+        actorName: r.actor_name,
+        action: r.action,
+        target: r.target,
+        outcome: r.outcome,
+        ip: r.ip,
+        detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null,
       })),
       nextBefore: rows.length > q.limit ? page[page.length - 1]!.id : null,
     };

@@ -17,21 +17,29 @@ const Entry = Type.Object({
 });
 
 export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/api/admin/audit', {
-    config: { access: ADMIN },
-    schema: {
-      tags: ['admin'], summary: 'The audit log, newest first',
-      querystring: Type.Object({
-        action: Type.Optional(Type.String({ maxLength: 64, description: 'exact action, or a prefix ending in "." (e.g. "login.")' })),
-        actorKind: Type.Optional(Type.String({ maxLength: 20 })),
-        actorId: Type.Optional(Type.Integer({ minimum: 1 })),
-        outcome: Type.Optional(Type.Union([Type.Literal('ok'), Type.Literal('denied'), Type.Literal('failed')])),
-        since: Type.Optional(Type.Integer({ minimum: 0, description: 'ms since the epoch' })),
-        until: Type.Optional(Type.Integer({ minimum: 0 })),
-        before: Type.Optional(Type.Integer({ minimum: 1, description: 'nextBefore of the previous page' })),
-        limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-      }, strict),
-      response: { 200: Type.Object({ entries: Type.Array(Entry), nextBefore: Type.Union([Type.Integer(), Type.Null()]) }) },
+  app.get(
+    '/api/admin/audit',
+    {
+      config: { access: ADMIN },
+      schema: {
+        tags: ['admin'],
+        summary: 'The audit log, newest first',
+        querystring: Type.Object(
+          {
+            action: Type.Optional(Type.String({ maxLength: 64, description: 'exact action, or a prefix ending in "." (e.g. "login.")' })),
+            actorKind: Type.Optional(Type.String({ maxLength: 20 })),
+            actorId: Type.Optional(Type.Integer({ minimum: 1 })),
+            outcome: Type.Optional(Type.Union([Type.Literal('ok'), Type.Literal('denied'), Type.Literal('failed')])),
+            since: Type.Optional(Type.Integer({ minimum: 0, description: 'ms since the epoch' })),
+            until: Type.Optional(Type.Integer({ minimum: 0 })),
+            before: Type.Optional(Type.Integer({ minimum: 1, description: 'nextBefore of the previous page' })),
+            limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+          },
+          strict,
+        ),
+        response: { 200: Type.Object({ entries: Type.Array(Entry), nextBefore: Type.Union([Type.Integer(), Type.Null()]) }) },
+      },
     },
-  }, async (request) => app.audit.query(request.query));
+    async (request) => app.audit.query(request.query),
+  );
 };

@@ -91,12 +91,20 @@ describe('backup and restore', () => {
     // restoreBackup ignores its own process, so the "running appliance" is a separate sqlite3
     // process with the database open.
     const holder = execFile('sqlite3', [join(dataDir, 'hearth.db')]);
-    holder.stdin!.write("BEGIN; SELECT count(*) FROM users;\n");
+    holder.stdin!.write('BEGIN; SELECT count(*) FROM users;\n');
     try {
-      await expect.poll(async () => {
-        const err = await restoreBackup({ backupDir: dir, dataDir }).then(() => undefined, (e: Error) => e);
-        return err?.message;
-      }, { timeout: 10_000 }).toMatch(new RegExp(`open by pid ${holder.pid} \\(sqlite3 .*stop the appliance first`));
+      await expect
+        .poll(
+          async () => {
+            const err = await restoreBackup({ backupDir: dir, dataDir }).then(
+              () => undefined,
+              (e: Error) => e,
+            );
+            return err?.message;
+          },
+          { timeout: 10_000 },
+        )
+        .toMatch(new RegExp(`open by pid ${holder.pid} \\(sqlite3 .*stop the appliance first`));
       expect(dumpDatabase(join(dataDir, 'hearth.db'))).toBeTruthy();
       stopAppliance();
       const forced = await restoreBackup({ backupDir: dir, dataDir, force: true });
@@ -175,7 +183,8 @@ describe('backup and restore', () => {
 });
 
 describe('secrets in backups', () => {
-  const tokenOf = async (dir: string) => (JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8')) as { homeAssistant: { token?: string } }).homeAssistant.token;
+  const tokenOf = async (dir: string) =>
+    (JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8')) as { homeAssistant: { token?: string } }).homeAssistant.token;
 
   it('seals them with the key: nothing secret in clear, restored only with the right key', async () => {
     const token = await tokenOf(dataDir);

@@ -62,7 +62,10 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, print: (lin
     const result = await restoreBackup({ backupDir: resolve(positionals[0]!), dataDir, force: values.force ?? false, key: env.HEARTH_BACKUP_KEY || undefined });
     print(`restored ${result.manifest.files.length} files from the backup of ${result.manifest.createdAt} into ${dataDir}`);
     if (result.secrets !== 'restored') {
-      const why = result.secrets === 'no-key' ? 'they are sealed in the backup: set HEARTH_BACKUP_KEY to the key it was made with and restore again to keep them' : 'the backup was made without HEARTH_BACKUP_KEY';
+      const why =
+        result.secrets === 'no-key'
+          ? 'they are sealed in the backup: set HEARTH_BACKUP_KEY to the key it was made with and restore again to keep them'
+          : 'the backup was made without HEARTH_BACKUP_KEY';
       print(`secrets NOT restored (${why}): everyone logs in again, and an admin enters the Home Assistant token again`);
     }
     if (result.previousDir) print(`the replaced files are kept in ${result.previousDir}`);
@@ -77,7 +80,11 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, print: (lin
       const bytes = b.manifest.files.reduce((n, f) => n + f.size, 0);
       const rows = Object.values(b.manifest.database.tables).reduce((n, c) => n + c, 0);
       let status = '';
-      if (values.verify) status = await verifyBackup(b.dir).then(() => '  verified', (err: Error) => `  DAMAGED: ${err.message.split('\n').slice(1).join(';').trim()}`);
+      if (values.verify)
+        status = await verifyBackup(b.dir).then(
+          () => '  verified',
+          (err: Error) => `  DAMAGED: ${err.message.split('\n').slice(1).join(';').trim()}`,
+        );
       print(`${b.name}  ${b.manifest.createdAt}  ${b.manifest.files.length} files  ${formatBytes(bytes)}  ${rows} rows${status}`);
     }
   }
@@ -86,7 +93,10 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, print: (lin
 function formatBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let i = 0;
-  while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
+  while (n >= 1024 && i < units.length - 1) {
+    n /= 1024;
+    i++;
+  }
   return `${n.toFixed(i ? 1 : 0)} ${units[i]}`;
 }
 

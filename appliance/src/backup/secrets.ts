@@ -38,7 +38,12 @@ export function backupSettings(original: Buffer, key: string | undefined): { red
 export function redactSettings(text: string): string {
   const strip = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(strip);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([k]) => !SECRET_KEYS.has(k)).map(([k, x]) => [k, strip(x)]));
+    if (v && typeof v === 'object')
+      return Object.fromEntries(
+        Object.entries(v)
+          .filter(([k]) => !SECRET_KEYS.has(k))
+          .map(([k, x]) => [k, strip(x)]),
+      );
     return v;
   };
   return `${JSON.stringify(strip(JSON.parse(text)), null, 2)}\n`;
@@ -60,8 +65,13 @@ export function sealSettings(plain: Buffer, key: string): Buffer {
   cipher.setAAD(AAD);
   const data = Buffer.concat([cipher.update(plain), cipher.final()]);
   const sealed: Sealed = {
-    format: 'hearth-secrets', version: 1, kdf: { name: 'scrypt', ...KDF, salt: salt.toString('base64') }, cipher: 'aes-256-gcm',
-    iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64'),
+    format: 'hearth-secrets',
+    version: 1,
+    kdf: { name: 'scrypt', ...KDF, salt: salt.toString('base64') },
+    cipher: 'aes-256-gcm',
+    iv: iv.toString('base64'),
+    tag: cipher.getAuthTag().toString('base64'),
+    data: data.toString('base64'),
   };
   return Buffer.from(`${JSON.stringify(sealed)}\n`);
 }
@@ -73,7 +83,8 @@ export function openSettings(sealedBytes: Buffer, key: string): Buffer {
   } catch {
     throw new BackupError(`${SECRETS_FILE} is not readable`);
   }
-  if (s.format !== 'hearth-secrets' || s.version !== 1 || s.kdf?.name !== 'scrypt' || s.cipher !== 'aes-256-gcm') throw new BackupError(`${SECRETS_FILE} has an unknown format`);
+  if (s.format !== 'hearth-secrets' || s.version !== 1 || s.kdf?.name !== 'scrypt' || s.cipher !== 'aes-256-gcm')
+    throw new BackupError(`${SECRETS_FILE} has an unknown format`);
   const { N, r, p } = s.kdf;
   if (![N, r, p].every(Number.isInteger) || N > 2 ** 20 || r > 32 || p > 16) throw new BackupError(`${SECRETS_FILE} asks for an unreasonable key derivation`);
   try {
@@ -82,7 +93,7 @@ export function openSettings(sealedBytes: Buffer, key: string): Buffer {
     decipher.setAuthTag(Buffer.from(s.tag, 'base64'));
     return Buffer.concat([decipher.update(Buffer.from(s.data, 'base64')), decipher.final()]);
   } catch {
-    throw new BackupError('the backup key (HEARTH_BACKUP_KEY) does not open this backup\'s secrets: it is not the key the backup was made with');
+    throw new BackupError("the backup key (HEARTH_BACKUP_KEY) does not open this backup's secrets: it is not the key the backup was made with");
   }
 }
 

@@ -34,13 +34,13 @@ export function inspectDatabase(file: string): SnapshotInfo {
     const integrity = db.pragma('integrity_check', { simple: true });
     if (integrity !== 'ok') throw new BackupError(`${file}: integrity check failed: ${String(integrity)}`);
     const userVersion = db.pragma('user_version', { simple: true }) as number;
-    const names = db
-      .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-      .pluck()
-      .all() as string[];
+    const names = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
     const tables: Record<string, number> = {};
     for (const name of names) {
-      tables[name] = db.prepare(`SELECT count(*) FROM "${name.replaceAll('"', '""')}"`).pluck().get() as number;
+      tables[name] = db
+        .prepare(`SELECT count(*) FROM "${name.replaceAll('"', '""')}"`)
+        .pluck()
+        .get() as number;
     }
     return { userVersion, tables };
   } finally {

@@ -1,4 +1,15 @@
-import { TypedBus, type AgentView, type HaStateEvent, type PushKind, type JobProgress, type JobView, type KioskControl, type KioskCameraEvent, type KioskLayout, type KioskPresenceState } from '@hearth/protocol';
+import {
+  TypedBus,
+  type AgentView,
+  type HaStateEvent,
+  type PushKind,
+  type JobProgress,
+  type JobView,
+  type KioskControl,
+  type KioskCameraEvent,
+  type KioskLayout,
+  type KioskPresenceState,
+} from '@hearth/protocol';
 import type { MediaRow } from '../media/media-repo.js';
 
 /** Whose job it is: decides who may hear about it (owner + admins; Hearth's own jobs stay off the wall). */
@@ -29,7 +40,10 @@ export interface ApplianceEvents {
    * A pipeline finished by itself (not cancelled): all its steps done, or one failed. `page` names
    * what it worked on, where the portal shows it, and what its kind calls a success (a comic, a story).
    */
-  'pipeline.finished': { pipeline: { id: number; kind: string; title: string; status: 'succeeded' | 'failed'; ownerId: number | null }; page?: { name: string; notice: PushKind | null; path: string } };
+  'pipeline.finished': {
+    pipeline: { id: number; kind: string; title: string; status: 'succeeded' | 'failed'; ownerId: number | null };
+    page?: { name: string; notice: PushKind | null; path: string };
+  };
   /** A new gallery item (an upload or a job's artifact); `pending` items await moderation. */
   'media.added': { media: MediaRow };
   /** An item's privacy or moderation changed; `before` is the row as it was. */

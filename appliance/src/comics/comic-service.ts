@@ -1,6 +1,15 @@
 import {
-  comicEtag, comicProblems, emptyComic, renderInputOf,
-  type ComicContent, type ComicLayoutName, type ComicPrivacy, type ComicSummary, type ComicView, type JobView, type Principal,
+  comicEtag,
+  comicProblems,
+  emptyComic,
+  renderInputOf,
+  type ComicContent,
+  type ComicLayoutName,
+  type ComicPrivacy,
+  type ComicSummary,
+  type ComicView,
+  type JobView,
+  type Principal,
 } from '@hearth/protocol';
 import type { Db } from '../db/database.js';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -64,7 +73,7 @@ export class ComicService {
 
   editable(p: Principal, id: number): ComicRow {
     const row = this.viewable(p, id);
-    if (!this.canEdit(p, row)) throw new HttpError(403, 'Only the comic\'s author or an admin can change it');
+    if (!this.canEdit(p, row)) throw new HttpError(403, "Only the comic's author or an admin can change it");
     return row;
   }
 
@@ -73,11 +82,14 @@ export class ComicService {
     const data = job?.status === 'succeeded' ? this.renderData(job.result) : null;
     return {
       ...this.store.content(row),
-      id: row.id, version: row.version, ownerId: row.owner_id, ownerName: row.owner_name,
-      createdAt: row.created_at, updatedAt: row.updated_at, deletedAt: row.deleted_at,
-      render: job && row.render_version !== null
-        ? { jobId: job.id, version: row.render_version, status: job.status, pageMediaIds: data?.pages ?? [] }
-        : null,
+      id: row.id,
+      version: row.version,
+      ownerId: row.owner_id,
+      ownerName: row.owner_name,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      deletedAt: row.deleted_at,
+      render: job && row.render_version !== null ? { jobId: job.id, version: row.render_version, status: job.status, pageMediaIds: data?.pages ?? [] } : null,
     };
   }
 
@@ -86,7 +98,8 @@ export class ComicService {
     const where = {
       mine: { where: 'c.owner_id = ? AND c.deleted_at IS NULL', args: [user.id] },
       family: { where: "c.privacy != 'private' AND c.deleted_at IS NULL", args: [] },
-      trash: user.role === 'admin' ? { where: 'c.deleted_at IS NOT NULL', args: [] } : { where: 'c.owner_id = ? AND c.deleted_at IS NOT NULL', args: [user.id] },
+      trash:
+        user.role === 'admin' ? { where: 'c.deleted_at IS NOT NULL', args: [] } : { where: 'c.owner_id = ? AND c.deleted_at IS NOT NULL', args: [user.id] },
     }[scope];
     return this.store.list({ ...where, limit, before }).map((r) => this.store.summary(r));
   }
@@ -165,16 +178,31 @@ export class ComicService {
     const input = renderInputOf(this.store.content(row));
     // A picture deleted since the last save leaves an empty frame rather than a failed job.
     for (const page of input.pages) for (const panel of page.panels) if (panel.mediaId && !this.d.media.get(panel.mediaId)) panel.mediaId = null;
-    return this.d.jobs.submit(actor.principal, { type: 'comic.render', input, title: `Comic: ${row.title}`.slice(0, 120) }, {
-      alongside: (job) => {
-        this.d.audit.record({ actor: actor.principal, action: 'comics.rendered', target: `comic:${id}`, ip: actor.ip, detail: { job: job.id, version: row.version } });
-        this.store.setRender(id, job.id, row.version);
+    return this.d.jobs.submit(
+      actor.principal,
+      { type: 'comic.render', input, title: `Comic: ${row.title}`.slice(0, 120) },
+      {
+        alongside: (job) => {
+          this.d.audit.record({
+            actor: actor.principal,
+            action: 'comics.rendered',
+            target: `comic:${id}`,
+            ip: actor.ip,
+            detail: { job: job.id, version: row.version },
+          });
+          this.store.setRender(id, job.id, row.version);
+        },
       },
-    });
+    );
   }
 
   /** The file of the latest finished render in the asked format. */
-  exportFile(p: Principal, id: number, format: 'png' | 'pdf' | 'cbz', page: number): { mediaId: string; contentType: string; fileName: string; version: number } {
+  exportFile(
+    p: Principal,
+    id: number,
+    format: 'png' | 'pdf' | 'cbz',
+    page: number,
+  ): { mediaId: string; contentType: string; fileName: string; version: number } {
     const row = this.viewable(p, id);
     const job = row.render_job_id ? this.d.jobs.store.get(row.render_job_id) : undefined;
     const data = job?.status === 'succeeded' ? this.renderData(job.result) : null;
@@ -195,8 +223,9 @@ export class ComicService {
    * family comic is in the family gallery and a kiosk comic in the (moderated) slideshow.
    */
   publishFinishedRenders(): void {
-    const rows = this.d.db.prepare<[], { id: number }>(
-      `SELECT c.id FROM comics c JOIN jobs j ON j.id = c.render_job_id WHERE j.status = 'succeeded' AND c.render_published = 0`).all();
+    const rows = this.d.db
+      .prepare<[], { id: number }>(`SELECT c.id FROM comics c JOIN jobs j ON j.id = c.render_job_id WHERE j.status = 'succeeded' AND c.render_published = 0`)
+      .all();
     for (const { id } of rows) {
       this.d.db.transaction(() => {
         this.sharePages(this.store.get(id)!);
@@ -230,8 +259,14 @@ export class ComicService {
     const problem = comicProblems(c)[0];
     if (problem) throw badRequest(`body.${problem.field}: ${problem.message}`);
     const pictures: Array<[string, string]> = [];
-    c.characters.forEach((ch, i) => { if (ch.refMediaId) pictures.push([`characters.${i}.refMediaId`, ch.refMediaId]); });
-    c.pages.forEach((page, p) => page.panels.forEach((panel, n) => { if (panel.mediaId) pictures.push([`pages.${p}.panels.${n}.mediaId`, panel.mediaId]); }));
+    c.characters.forEach((ch, i) => {
+      if (ch.refMediaId) pictures.push([`characters.${i}.refMediaId`, ch.refMediaId]);
+    });
+    c.pages.forEach((page, p) =>
+      page.panels.forEach((panel, n) => {
+        if (panel.mediaId) pictures.push([`pages.${p}.panels.${n}.mediaId`, panel.mediaId]);
+      }),
+    );
     for (const [field, id] of pictures) {
       const m = this.d.media.get(id);
       // Everyone may use their own pictures (a child's upload before moderation too) and those the gallery shows them.
@@ -252,5 +287,12 @@ function parseEtag(header: string, id: number): number | null {
 }
 
 function fileSafe(title: string): string {
-  return title.normalize('NFKD').replace(/[^\w -]+/g, '').trim().replace(/\s+/g, '-').slice(0, 60) || 'comic';
+  return (
+    title
+      .normalize('NFKD')
+      .replace(/[^\w -]+/g, '')
+      .trim()
+      .replace(/\s+/g, '-')
+      .slice(0, 60) || 'comic'
+  );
 }

@@ -59,15 +59,20 @@ export class ComicStore {
     this.s = {
       get: db.prepare<[number], ComicRow>(`${ROW_SQL} WHERE c.id = ?`),
       insert: db.prepare('INSERT INTO comics (owner_id, title, premise, privacy, version, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)'),
-      bump: db.prepare('UPDATE comics SET title = ?, premise = ?, privacy = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ? AND deleted_at IS NULL'),
+      bump: db.prepare(
+        'UPDATE comics SET title = ?, premise = ?, privacy = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ? AND deleted_at IS NULL',
+      ),
       characters: db.prepare<[number], { id: string; name: string; description: string; ref_media_id: string | null; seed: number; style: string }>(
-        'SELECT id, name, description, ref_media_id, seed, style FROM comic_characters WHERE comic_id = ? ORDER BY position'),
+        'SELECT id, name, description, ref_media_id, seed, style FROM comic_characters WHERE comic_id = ? ORDER BY position',
+      ),
       pages: db.prepare<[number], { id: string; layout: string }>('SELECT id, layout FROM comic_pages WHERE comic_id = ? ORDER BY position'),
       panels: db.prepare<[number], PanelRow>('SELECT * FROM comic_panels WHERE comic_id = ? ORDER BY position'),
       bubbles: db.prepare<[number], BubbleRow>('SELECT * FROM comic_bubbles WHERE comic_id = ? ORDER BY position'),
       clearCharacters: db.prepare('DELETE FROM comic_characters WHERE comic_id = ?'),
       clearPages: db.prepare('DELETE FROM comic_pages WHERE comic_id = ?'),
-      addCharacter: db.prepare('INSERT INTO comic_characters (comic_id, id, position, name, description, ref_media_id, seed, style) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      addCharacter: db.prepare(
+        'INSERT INTO comic_characters (comic_id, id, position, name, description, ref_media_id, seed, style) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
       addPage: db.prepare('INSERT INTO comic_pages (comic_id, id, position, layout) VALUES (?, ?, ?, ?)'),
       addPanel: db.prepare(`INSERT INTO comic_panels (comic_id, page_id, id, position, slot, media_id, crop_x, crop_y, crop_zoom, prompt, characters)
                             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -80,7 +85,8 @@ export class ComicStore {
       withRenderJob: db.prepare<[string], ComicRow>(`${ROW_SQL} WHERE c.render_job_id = ?`),
       firstPicture: db.prepare<[number], { media_id: string }>(
         `SELECT p.media_id FROM comic_panels p JOIN comic_pages g ON g.comic_id = p.comic_id AND g.id = p.page_id
-         WHERE p.comic_id = ? AND p.media_id IS NOT NULL ORDER BY g.position, p.position LIMIT 1`),
+         WHERE p.comic_id = ? AND p.media_id IS NOT NULL ORDER BY g.position, p.position LIMIT 1`,
+      ),
       pageCount: db.prepare<[number], { n: number }>('SELECT COUNT(*) AS n FROM comic_pages WHERE comic_id = ?'),
       exportFor: db.prepare<[number], { id: number }>('SELECT id FROM comics WHERE owner_id = ? ORDER BY id'),
     };
@@ -98,18 +104,36 @@ export class ComicStore {
       title: row.title,
       premise: row.premise,
       privacy: row.privacy,
-      characters: this.s.characters.all(row.id).map((c) => ({ id: c.id, name: c.name, description: c.description, refMediaId: c.ref_media_id, seed: c.seed, style: c.style })),
+      characters: this.s.characters
+        .all(row.id)
+        .map((c) => ({ id: c.id, name: c.name, description: c.description, refMediaId: c.ref_media_id, seed: c.seed, style: c.style })),
       pages: this.s.pages.all(row.id).map((page) => ({
         id: page.id,
         layout: page.layout as ComicContent['pages'][number]['layout'],
-        panels: panels.filter((p) => p.page_id === page.id).map((p) => ({
-          id: p.id, slot: p.slot, mediaId: p.media_id, crop: { x: p.crop_x, y: p.crop_y, zoom: p.crop_zoom }, prompt: p.prompt,
-          characters: JSON.parse(p.characters) as string[],
-          bubbles: bubbles.filter((b) => b.panel_id === p.id).map((b) => ({
-            id: b.id, kind: b.kind, speaker: b.speaker, text: b.text, x: b.x, y: b.y, w: b.w, h: b.h,
-            tail: b.tail_x === null || b.tail_y === null ? null : { x: b.tail_x, y: b.tail_y }, byHand: b.by_hand === 1,
+        panels: panels
+          .filter((p) => p.page_id === page.id)
+          .map((p) => ({
+            id: p.id,
+            slot: p.slot,
+            mediaId: p.media_id,
+            crop: { x: p.crop_x, y: p.crop_y, zoom: p.crop_zoom },
+            prompt: p.prompt,
+            characters: JSON.parse(p.characters) as string[],
+            bubbles: bubbles
+              .filter((b) => b.panel_id === p.id)
+              .map((b) => ({
+                id: b.id,
+                kind: b.kind,
+                speaker: b.speaker,
+                text: b.text,
+                x: b.x,
+                y: b.y,
+                w: b.w,
+                h: b.h,
+                tail: b.tail_x === null || b.tail_y === null ? null : { x: b.tail_x, y: b.tail_y },
+                byHand: b.by_hand === 1,
+              })),
           })),
-        })),
       })),
     };
   }
@@ -154,15 +178,24 @@ export class ComicStore {
   list(q: { where: string; args: unknown[]; limit: number; before?: number }): ComicRow[] {
     const args = [...q.args];
     let where = q.where;
-    if (q.before !== undefined) { where += ' AND c.id < ?'; args.push(q.before); }
+    if (q.before !== undefined) {
+      where += ' AND c.id < ?';
+      args.push(q.before);
+    }
     return this.db.prepare(`${ROW_SQL} WHERE ${where} ORDER BY c.id DESC LIMIT ?`).all(...args, q.limit) as ComicRow[];
   }
 
   summary(row: ComicRow): ComicSummary {
     return {
-      id: row.id, title: row.title, privacy: row.privacy, ownerId: row.owner_id, ownerName: row.owner_name,
-      pages: this.s.pageCount.get(row.id)!.n, coverMediaId: this.s.firstPicture.get(row.id)?.media_id ?? null,
-      updatedAt: row.updated_at, deletedAt: row.deleted_at,
+      id: row.id,
+      title: row.title,
+      privacy: row.privacy,
+      ownerId: row.owner_id,
+      ownerName: row.owner_name,
+      pages: this.s.pageCount.get(row.id)!.n,
+      coverMediaId: this.s.firstPicture.get(row.id)?.media_id ?? null,
+      updatedAt: row.updated_at,
+      deletedAt: row.deleted_at,
     };
   }
 
@@ -177,7 +210,8 @@ export class ComicStore {
       page.panels.forEach((p, j) => {
         this.s.addPanel.run(id, page.id, p.id, j, p.slot, p.mediaId, p.crop.x, p.crop.y, p.crop.zoom, p.prompt, JSON.stringify(p.characters));
         p.bubbles.forEach((b, k) =>
-          this.s.addBubble.run(id, p.id, b.id, k, b.kind, b.speaker, b.text, b.x, b.y, b.w, b.h, b.tail?.x ?? null, b.tail?.y ?? null, b.byHand ? 1 : 0));
+          this.s.addBubble.run(id, p.id, b.id, k, b.kind, b.speaker, b.text, b.x, b.y, b.w, b.h, b.tail?.x ?? null, b.tail?.y ?? null, b.byHand ? 1 : 0),
+        );
       });
     });
   }

@@ -1,7 +1,13 @@
 import { Value } from '@sinclair/typebox/value';
 import {
-  COMIC_LIMITS, DEFAULT_CROP, DialogueResult, renderInputOf,
-  type ComicBubble, type ComicContent, type ComicPanel, type JobInput,
+  COMIC_LIMITS,
+  DEFAULT_CROP,
+  DialogueResult,
+  renderInputOf,
+  type ComicBubble,
+  type ComicContent,
+  type ComicPanel,
+  type JobInput,
 } from '@hearth/protocol';
 import { badRequest } from '../http/errors.js';
 import type { MediaService } from '../media/media-service.js';
@@ -38,12 +44,16 @@ export function makeComicSteps(content: ComicContent, input: MakeComicInput): Ne
   const unknown = input.panelIds?.find((id) => !panels.some((p) => p.id === id));
   if (unknown) throw badRequest(`body.panelIds: no panel has the id "${unknown}"`);
   const dialogue = input.only !== 'pictures';
-  if (dialogue && panels.length > DIALOGUE_PANELS) throw badRequest(`The dialogue is written for up to ${DIALOGUE_PANELS} panels; this comic has ${panels.length}`);
+  if (dialogue && panels.length > DIALOGUE_PANELS)
+    throw badRequest(`The dialogue is written for up to ${DIALOGUE_PANELS} panels; this comic has ${panels.length}`);
   const drawn = input.only === 'dialogue' ? [] : panels.filter((p) => (input.panelIds ? input.panelIds.includes(p.id) : !p.mediaId));
-  if (input.pictures === 'photos' && input.photoIds.length === 0 && drawn.some((p) => !p.mediaId)) throw badRequest('body.photoIds: choose at least one photo for the empty panels');
+  if (input.pictures === 'photos' && input.photoIds.length === 0 && drawn.some((p) => !p.mediaId))
+    throw badRequest('body.photoIds: choose at least one photo for the empty panels');
   // With ComfyUI a panel's own photo is restyled, an empty panel drawn from words; without it, photos get the comic look.
   const pictures: NewStep[] = drawn.map((p) => ({
-    key: `picture-${p.id}`, title: `Picture for panel ${panels.indexOf(p) + 1}`, needs: [],
+    key: `picture-${p.id}`,
+    title: `Picture for panel ${panels.indexOf(p) + 1}`,
+    needs: [],
     jobType: input.pictures === 'photos' ? 'image.comic-look' : p.mediaId ? 'image.stylize' : 'image.generate',
   }));
   if (!dialogue && pictures.length === 0) throw badRequest('Every panel has a picture already: name the panels to draw again');
@@ -67,7 +77,11 @@ export function makeComicKind(comics: ComicService, media: MediaService): Pipeli
     // Only a run that drew the pages made a comic ("your comic is ready"); dialogue or pictures alone are a step of the work.
     page(row) {
       const input = JSON.parse(row.input) as MakeComicInput;
-      return { name: comics.store.get(input.comicId)?.title ?? row.title, notice: input.only === 'all' ? 'comicReady' : null, path: `/comics/${input.comicId}` };
+      return {
+        name: comics.store.get(input.comicId)?.title ?? row.title,
+        notice: input.only === 'all' ? 'comicReady' : null,
+        path: `/comics/${input.comicId}`,
+      };
     },
 
     jobFor(step, { input }) {
@@ -89,8 +103,14 @@ export function makeComicKind(comics: ComicService, media: MediaService): Pipeli
       }
       const cast = content.characters.filter((c) => panel.characters.includes(c.id));
       const who = (cast.length ? cast : content.characters).slice(0, 3);
-      const prompt = [panel.prompt || content.premise || content.title, ...who.map((c) => `${c.name}: ${c.description}`), who[0]?.style ?? 'comic book style, clean lines']
-        .filter(Boolean).join('. ').slice(0, 2000);
+      const prompt = [
+        panel.prompt || content.premise || content.title,
+        ...who.map((c) => `${c.name}: ${c.description}`),
+        who[0]?.style ?? 'comic book style, clean lines',
+      ]
+        .filter(Boolean)
+        .join('. ')
+        .slice(0, 2000);
       const seed = who[0] ? { seed: who[0].seed } : {};
       if (step.job_type === 'image.stylize' && panel.mediaId) {
         const job: JobInput<'image.stylize'> = { mediaId: panel.mediaId, prompt, strength: 0.6, steps: 25, ...seed };
@@ -156,8 +176,14 @@ export function fillDialogue(c: ComicContent, dialogue: DialogueResult, replaceT
       const x = left ? 0.04 : 0.5;
       const y = 0.04 + Math.floor(i / 2) * 0.26;
       return {
-        id: `${panel.id}-ai${i + 1}`, kind: speaker ? 'speech' : 'caption', speaker,
-        text: line.text.slice(0, COMIC_LIMITS.bubbleText), x, y, w: 0.46, h: 0.22,
+        id: `${panel.id}-ai${i + 1}`,
+        kind: speaker ? 'speech' : 'caption',
+        speaker,
+        text: line.text.slice(0, COMIC_LIMITS.bubbleText),
+        x,
+        y,
+        w: 0.46,
+        h: 0.22,
         tail: speaker ? { x: left ? x + 0.12 : x + 0.34, y: Math.min(0.96, y + 0.42) } : null,
         byHand: false,
       };

@@ -27,8 +27,14 @@ interface DeviceRow {
 }
 
 const toDevice = (r: DeviceRow): Device => ({
-  id: r.id, kind: r.kind, name: r.name, createdBy: r.created_by, createdAt: r.created_at,
-  revokedAt: r.revoked_at, lastSeenAt: r.last_seen_at, mqttAgentId: r.mqtt_agent_id,
+  id: r.id,
+  kind: r.kind,
+  name: r.name,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+  revokedAt: r.revoked_at,
+  lastSeenAt: r.last_seen_at,
+  mqttAgentId: r.mqtt_agent_id,
 });
 
 const TOKEN = /^hd_(\d{1,12})_([A-Za-z0-9_-]{43})$/;

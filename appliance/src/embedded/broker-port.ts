@@ -5,10 +5,7 @@ import { anyFreePort, isFree } from './redis-server.js';
 export const MQTT_DEFAULT_PORT = 1883;
 
 /** settings.json section `embeddedMqtt`: the port the embedded broker took on its first start. */
-export const EmbeddedMqttSettings = Type.Object(
-  { port: Type.Integer({ minimum: 1, maximum: 65535 }) },
-  { additionalProperties: false },
-);
+export const EmbeddedMqttSettings = Type.Object({ port: Type.Integer({ minimum: 1, maximum: 65535 }) }, { additionalProperties: false });
 export type EmbeddedMqttSettings = Static<typeof EmbeddedMqttSettings>;
 
 /**

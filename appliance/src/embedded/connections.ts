@@ -17,7 +17,13 @@ export interface Connections {
  * `mqttCredentials`: the appliance's user on the embedded broker (an external broker's user and
  * password come inside MQTT_URL instead).
  */
-export async function connect(redisUrl: string, mqttUrl: string, readiness: Readiness, log: Logger, mqttCredentials?: { username: string; password: string }): Promise<Connections> {
+export async function connect(
+  redisUrl: string,
+  mqttUrl: string,
+  readiness: Readiness,
+  log: Logger,
+  mqttCredentials?: { username: string; password: string },
+): Promise<Connections> {
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection problem'));
   await redis.connect().catch((err: Error) => log.error({ err: err.message, redisUrl: redactUrl(redisUrl) }, 'redis unreachable at start; retrying'));

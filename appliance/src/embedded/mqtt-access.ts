@@ -1,8 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
-import {
-  mqttAcl, mqttUsername, parseAgentCommandTopic, parseMqttUsername, type MqttAcl, type MqttIdentity, type Principal,
-} from '@hearth/protocol';
+import { mqttAcl, mqttUsername, parseAgentCommandTopic, parseMqttUsername, type MqttAcl, type MqttIdentity, type Principal } from '@hearth/protocol';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Devices } from '../devices/device-tokens.js';
 
@@ -65,7 +63,8 @@ export function embeddedMqttAccess(o: { devices: Devices; audit: AuditLog; appli
         return principal.deviceKind === 'home-assistant' ? { ...session, device: principal } : refuse('not a Home Assistant token', username);
       }
       if (principal.deviceKind !== 'agent') return refuse('not an agent token', username);
-      if (!o.devices.bindMqttAgent(principal.id, identity.agentId)) return refuse('this agent token belongs to another agent id, or the id to another token', username);
+      if (!o.devices.bindMqttAgent(principal.id, identity.agentId))
+        return refuse('this agent token belongs to another agent id, or the id to another token', username);
       return { ...session, device: principal };
     },
     beforeDeliver(session, topic, payload, retain) {

@@ -99,9 +99,14 @@ export class EmbeddedMqttBroker {
     const server = createServer(this.broker!.handle);
     return new Promise<void>((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) =>
-        reject(err.code === 'EADDRINUSE'
-          ? new Error(`MQTT port ${this.o.port} on ${this.o.host} is in use by another program. Home Assistant and the agents expect the embedded broker there: stop that program, or set HEARTH_MQTT_PORT (or MQTT_URL for an external broker).`)
-          : err));
+        reject(
+          err.code === 'EADDRINUSE'
+            ? new Error(
+                `MQTT port ${this.o.port} on ${this.o.host} is in use by another program. Home Assistant and the agents expect the embedded broker there: stop that program, or set HEARTH_MQTT_PORT (or MQTT_URL for an external broker).`,
+              )
+            : err,
+        ),
+      );
       server.listen(this.o.port, this.o.host, () => {
         server.removeAllListeners('error');
         server.on('error', (err) => this.o.log.error({ err: err.message }, 'embedded MQTT broker: listening socket failed'));

@@ -23,7 +23,11 @@ export class EmbeddedRedis {
   private down: string | null = 'not started';
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly dir: string, private readonly preferredPort: number, private readonly log: Logger) {}
+  constructor(
+    private readonly dir: string,
+    private readonly preferredPort: number,
+    private readonly log: Logger,
+  ) {}
 
   async start(): Promise<string> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
@@ -45,25 +49,52 @@ export class EmbeddedRedis {
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      child.once('exit', () => { clearTimeout(timer); resolve(); });
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
       child.kill('SIGTERM');
     });
   }
 
   private async spawnChild(): Promise<void> {
-    const child = spawn('redis-server', [
-      '--port', String(this.port), '--bind', '127.0.0.1', '--protected-mode', 'yes',
-      '--dir', this.dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '',
-      '--daemonize', 'no', '--loglevel', 'warning',
-    ], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--protected-mode',
+        'yes',
+        '--dir',
+        this.dir,
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'everysec',
+        '--save',
+        '',
+        '--daemonize',
+        'no',
+        '--loglevel',
+        'warning',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     this.child = child;
     let stderr = '';
     child.stderr?.on('data', (d) => (stderr += d));
     await new Promise<void>((resolve, reject) => {
       child.once('error', (err: NodeJS.ErrnoException) =>
-        reject(err.code === 'ENOENT'
-          ? new Error('redis-server was not found. Install the Debian package "redis-server" (sudo apt-get install redis-server), or set REDIS_URL to an existing Redis.')
-          : err));
+        reject(
+          err.code === 'ENOENT'
+            ? new Error(
+                'redis-server was not found. Install the Debian package "redis-server" (sudo apt-get install redis-server), or set REDIS_URL to an existing Redis.',
+              )
+            : err,
+        ),
+      );
       child.once('exit', (code) => reject(new Error(`redis-server exited (${code}) before it was ready: ${stderr.trim()}`)));
       void waitForPort(this.port, 10_000).then(resolve, reject);
     }).catch((err: Error) => {
@@ -122,7 +153,10 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   while (Date.now() < deadline) {
     const open = await new Promise<boolean>((resolve) => {
       const s = connect({ port, host: '127.0.0.1' });
-      s.once('connect', () => { s.destroy(); resolve(true); });
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
       s.once('error', () => resolve(false));
     });
     if (open) return;

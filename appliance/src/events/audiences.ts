@@ -9,4 +9,7 @@ export const isSignedInUser = (p: Principal) => p.kind === 'user';
 export const admins: Audience = isAdmin;
 export const everyone: Audience = (p) => isSignedInUser(p) || isKiosk(p);
 /** The user themself and every admin. */
-export const userAndAdmins = (userId: number | null): Audience => (p) => isAdmin(p) || (p.kind === 'user' && p.id === userId);
+export const userAndAdmins =
+  (userId: number | null): Audience =>
+  (p) =>
+    isAdmin(p) || (p.kind === 'user' && p.id === userId);

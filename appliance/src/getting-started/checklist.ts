@@ -21,7 +21,11 @@ const HREF: Record<GettingStartedItem, string> = {
 export class Checklist {
   private readonly stmts;
 
-  constructor(db: Db, private readonly known: KnownAgents, private readonly settings: SettingsStore) {
+  constructor(
+    db: Db,
+    private readonly known: KnownAgents,
+    private readonly settings: SettingsStore,
+  ) {
     this.stmts = {
       people: db.prepare<[], number>('SELECT COUNT(*) FROM users').pluck(),
       kiosks: db.prepare<[], number>("SELECT COUNT(*) FROM devices WHERE kind = 'kiosk' AND revoked_at IS NULL").pluck(),

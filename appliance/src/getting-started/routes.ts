@@ -13,22 +13,37 @@ export const gettingStartedRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return p.id;
   };
 
-  app.get('/api/admin/getting-started', {
-    config: { access: ADMIN },
-    schema: { tags: ['admin'], summary: 'The first-run checklist, derived from what is set up', response: { 200: GettingStartedView } },
-  }, async (request) => checklist.view(adminId(request.principal)));
-
-  app.put('/api/admin/getting-started', {
-    config: { access: ADMIN },
-    schema: {
-      tags: ['admin'], summary: 'Hide or show the checklist for yourself',
-      body: Type.Object({ dismissed: Type.Boolean() }, { additionalProperties: false }),
-      response: { 200: GettingStartedView },
+  app.get(
+    '/api/admin/getting-started',
+    {
+      config: { access: ADMIN },
+      schema: { tags: ['admin'], summary: 'The first-run checklist, derived from what is set up', response: { 200: GettingStartedView } },
     },
-  }, async (request) => {
-    const id = adminId(request.principal);
-    app.audit.record({ actor: request.principal, action: 'checklist.dismissed', target: `user:${id}`, ip: request.ip, detail: { dismissed: request.body.dismissed } });
-    checklist.setDismissed(id, request.body.dismissed);
-    return checklist.view(id);
-  });
+    async (request) => checklist.view(adminId(request.principal)),
+  );
+
+  app.put(
+    '/api/admin/getting-started',
+    {
+      config: { access: ADMIN },
+      schema: {
+        tags: ['admin'],
+        summary: 'Hide or show the checklist for yourself',
+        body: Type.Object({ dismissed: Type.Boolean() }, { additionalProperties: false }),
+        response: { 200: GettingStartedView },
+      },
+    },
+    async (request) => {
+      const id = adminId(request.principal);
+      app.audit.record({
+        actor: request.principal,
+        action: 'checklist.dismissed',
+        target: `user:${id}`,
+        ip: request.ip,
+        detail: { dismissed: request.body.dismissed },
+      });
+      checklist.setDismissed(id, request.body.dismissed);
+      return checklist.view(id);
+    },
+  );
 };

@@ -8,7 +8,9 @@ export function diskSpaceCheck(dir: string, minFreeBytes: number): () => Promise
     const s = await statfs(dir);
     const free = s.bavail * s.bsize;
     if (free < minFreeBytes) {
-      throw new Error(`the data disk (${dir}) has ${Math.floor(free / 1024 / 1024)} MiB free; Hearth needs at least ${Math.ceil(minFreeBytes / 1024 / 1024)} MiB: delete old pictures or backups`);
+      throw new Error(
+        `the data disk (${dir}) has ${Math.floor(free / 1024 / 1024)} MiB free; Hearth needs at least ${Math.ceil(minFreeBytes / 1024 / 1024)} MiB: delete old pictures or backups`,
+      );
     }
     return true;
   };

@@ -15,18 +15,20 @@ export class Readiness {
   async evaluate(timeoutMs = 2000): Promise<{ ready: boolean; checks: Record<string, { ok: boolean; error?: string }> }> {
     const results: Record<string, { ok: boolean; error?: string }> = {};
     let ready = true;
-    await Promise.all([...this.checks].map(async ([name, { check, required }]) => {
-      try {
-        const ok = await Promise.race([
-          Promise.resolve(check()),
-          new Promise<boolean>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref()),
-        ]);
-        results[name] = { ok };
-      } catch (err) {
-        results[name] = { ok: false, error: (err as Error).message };
-      }
-      if (!results[name]!.ok && required) ready = false;
-    }));
+    await Promise.all(
+      [...this.checks].map(async ([name, { check, required }]) => {
+        try {
+          const ok = await Promise.race([
+            Promise.resolve(check()),
+            new Promise<boolean>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref()),
+          ]);
+          results[name] = { ok };
+        } catch (err) {
+          results[name] = { ok: false, error: (err as Error).message };
+        }
+        if (!results[name]!.ok && required) ready = false;
+      }),
+    );
     return { ready, checks: results };
   }
 }

@@ -2,9 +2,22 @@ import type { HassEntity } from 'home-assistant-js-websocket';
 import type { HomeAssistantLink } from './connection.js';
 import { CONTROLLABLE_DOMAINS, domainOf } from './service-policy.js';
 
-interface AreaEntry { area_id: string; name: string }
-interface DeviceEntry { id: string; area_id: string | null }
-interface EntityEntry { entity_id: string; area_id: string | null; device_id: string | null; hidden_by: string | null; disabled_by: string | null; entity_category: string | null }
+interface AreaEntry {
+  area_id: string;
+  name: string;
+}
+interface DeviceEntry {
+  id: string;
+  area_id: string | null;
+}
+interface EntityEntry {
+  entity_id: string;
+  area_id: string | null;
+  device_id: string | null;
+  hidden_by: string | null;
+  disabled_by: string | null;
+  entity_category: string | null;
+}
 
 export interface EntityView {
   entityId: string;
@@ -51,7 +64,7 @@ export async function entitiesByArea(link: HomeAssistantLink): Promise<AreaView[
   for (const state of link.entities()) {
     const entry = entries.get(state.entity_id);
     if (entry && (entry.hidden_by || entry.disabled_by || entry.entity_category)) continue;
-    const areaId = entry?.area_id ?? (entry?.device_id ? deviceArea.get(entry.device_id) ?? null : null);
+    const areaId = entry?.area_id ?? (entry?.device_id ? (deviceArea.get(entry.device_id) ?? null) : null);
     const byDomain = groups.get(areaId) ?? new Map<string, EntityView[]>();
     groups.set(areaId, byDomain);
     const domain = domainOf(state.entity_id);
@@ -61,7 +74,7 @@ export async function entitiesByArea(link: HomeAssistantLink): Promise<AreaView[
   return [...groups]
     .map(([areaId, byDomain]) => ({
       areaId,
-      name: areaId === null ? 'No area' : names.get(areaId) ?? areaId,
+      name: areaId === null ? 'No area' : (names.get(areaId) ?? areaId),
       domains: [...byDomain]
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([domain, entities]) => ({ domain, entities: entities.sort((a, b) => a.name.localeCompare(b.name)) })),

@@ -1,8 +1,15 @@
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import {
-  createConnection, createLongLivedTokenAuth, ERR_CANNOT_CONNECT, ERR_CONNECTION_LOST, ERR_INVALID_AUTH, ERR_INVALID_HTTPS_TO_HTTP,
-  type Connection, type HassEntity, type MessageBase,
+  createConnection,
+  createLongLivedTokenAuth,
+  ERR_CANNOT_CONNECT,
+  ERR_CONNECTION_LOST,
+  ERR_INVALID_AUTH,
+  ERR_INVALID_HTTPS_TO_HTTP,
+  type Connection,
+  type HassEntity,
+  type MessageBase,
 } from 'home-assistant-js-websocket';
 import type { Logger } from 'pino';
 import { backoffDelay } from '@hearth/protocol';
@@ -24,7 +31,10 @@ export interface Credentials {
 
 /** An error from Home Assistant itself (`{code, message}` in the websocket's result). */
 export class HomeAssistantError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'HomeAssistantError';
   }
@@ -33,7 +43,10 @@ export class HomeAssistantError extends Error {
 /** Home Assistant could not be asked (not configured, down, starting, or too slow). */
 export class HomeAssistantUnavailable extends Error {
   /** True when no address and token were ever set: the family's to do, not an outage. */
-  constructor(message: string, readonly unconfigured = false) {
+  constructor(
+    message: string,
+    readonly unconfigured = false,
+  ) {
     super(message);
   }
 }
@@ -74,7 +87,10 @@ export class HomeAssistantLink extends EventEmitter<{ state: [HassEntity]; statu
   private creds: Credentials | null = null;
   private current: LinkStatus = { state: 'unconfigured', version: null, lastError: null, since: Date.now() };
 
-  constructor(private readonly log: Logger, private readonly opts: LinkOptions = DEFAULT_LINK_OPTIONS) {
+  constructor(
+    private readonly log: Logger,
+    private readonly opts: LinkOptions = DEFAULT_LINK_OPTIONS,
+  ) {
     super();
   }
 
@@ -117,7 +133,9 @@ export class HomeAssistantLink extends EventEmitter<{ state: [HassEntity]; statu
     const res = await fetch(`${this.creds.url.replace(/\/$/, '')}/api/camera_proxy/${encodeURIComponent(entityId)}`, {
       headers: { authorization: `Bearer ${this.creds.token}` },
       signal: AbortSignal.timeout(timeoutMs),
-    }).catch((err: Error) => { throw new HomeAssistantUnavailable(`Home Assistant did not answer: ${err.message}`); });
+    }).catch((err: Error) => {
+      throw new HomeAssistantUnavailable(`Home Assistant did not answer: ${err.message}`);
+    });
     if (!res.ok) throw new HomeAssistantError(String(res.status), `Home Assistant answered ${res.status} for ${entityId}`);
     return { contentType: res.headers.get('content-type') ?? 'image/jpeg', body: Buffer.from(await res.arrayBuffer()) };
   }
@@ -134,7 +152,10 @@ export class HomeAssistantLink extends EventEmitter<{ state: [HassEntity]; statu
     const res = await fetch(`${this.creds.url.replace(/\/$/, '')}/api/camera_proxy_stream/${encodeURIComponent(entityId)}`, {
       headers: { authorization: `Bearer ${this.creds.token}` },
       signal: AbortSignal.any([signal, ctl.signal]),
-    }).catch((err: Error) => { throw new HomeAssistantUnavailable(`Home Assistant did not answer: ${err.message}`); })
+    })
+      .catch((err: Error) => {
+        throw new HomeAssistantUnavailable(`Home Assistant did not answer: ${err.message}`);
+      })
       .finally(() => clearTimeout(deadline));
     if (!res.ok || !res.body) throw new HomeAssistantError(String(res.status), `Home Assistant answered ${res.status} for ${entityId}`);
     return { contentType: res.headers.get('content-type') ?? '', body: res.body };
@@ -143,9 +164,12 @@ export class HomeAssistantLink extends EventEmitter<{ state: [HassEntity]; statu
   /** The events of these calendars between two instants (HA's `calendar.get_events`, 2023.12 and later). */
   async calendarEvents(entityIds: string[], start: Date, end: Date): Promise<Array<{ entityId: string; summary: string; start: string; end: string }>> {
     const answer = await this.send<{ response?: Record<string, { events?: unknown }> }>({
-      type: 'call_service', domain: 'calendar', service: 'get_events',
+      type: 'call_service',
+      domain: 'calendar',
+      service: 'get_events',
       service_data: { start_date_time: start.toISOString(), end_date_time: end.toISOString() },
-      target: { entity_id: entityIds }, return_response: true,
+      target: { entity_id: entityIds },
+      return_response: true,
     });
     return entityIds.flatMap((entityId) => {
       const events = answer.response?.[entityId]?.events;
@@ -167,7 +191,10 @@ export class HomeAssistantLink extends EventEmitter<{ state: [HassEntity]; statu
   private async request<T>(conn: Connection, message: MessageBase): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new HomeAssistantUnavailable(`Home Assistant did not answer within ${this.opts.requestTimeoutMs / 1000} s`)), this.opts.requestTimeoutMs);
+      timer = setTimeout(
+        () => reject(new HomeAssistantUnavailable(`Home Assistant did not answer within ${this.opts.requestTimeoutMs / 1000} s`)),
+        this.opts.requestTimeoutMs,
+      );
     });
     try {
       return await Promise.race([conn.sendMessagePromise<T>(message), deadline]);
@@ -236,17 +263,21 @@ export class HomeAssistantLink extends EventEmitter<{ state: [HassEntity]; statu
       if (!live()) return;
       // Subscribe before reading states so no change falls between the two; resubscribe is ours to do.
       const fresh = new Map<string, string>();
-      await conn.subscribeMessage<{ data: { entity_id: string; new_state: HassEntity | null } }>((event) => {
-        if (gen !== this.generation) return;
-        const { entity_id: id, new_state: state } = event.data;
-        fresh.set(id, state?.last_updated ?? '');
-        if (state) {
-          this.states.set(id, state);
-          this.emit('state', state);
-        } else {
-          this.states.delete(id);
-        }
-      }, { type: 'subscribe_events', event_type: 'state_changed' }, { resubscribe: false });
+      await conn.subscribeMessage<{ data: { entity_id: string; new_state: HassEntity | null } }>(
+        (event) => {
+          if (gen !== this.generation) return;
+          const { entity_id: id, new_state: state } = event.data;
+          fresh.set(id, state?.last_updated ?? '');
+          if (state) {
+            this.states.set(id, state);
+            this.emit('state', state);
+          } else {
+            this.states.delete(id);
+          }
+        },
+        { type: 'subscribe_events', event_type: 'state_changed' },
+        { resubscribe: false },
+      );
       const all = await this.request<HassEntity[]>(conn, { type: 'get_states' });
       if (!live()) return;
       for (const s of all) {
@@ -281,12 +312,17 @@ export async function probeHomeAssistant(creds: Credentials, timeoutMs = 10_000)
   try {
     return await Promise.race([
       attempt,
-      new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`Home Assistant did not answer within ${timeoutMs / 1000} s`)), timeoutMs); }),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`Home Assistant did not answer within ${timeoutMs / 1000} s`)), timeoutMs);
+      }),
     ]);
   } catch (err) {
     throw new Error(describeConnectError(err), { cause: err });
   } finally {
     clearTimeout(timer);
-    attempt.then((): void => conn?.close(), () => undefined);
+    attempt.then(
+      (): void => conn?.close(),
+      () => undefined,
+    );
   }
 }

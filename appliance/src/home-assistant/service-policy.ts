@@ -2,7 +2,18 @@ import { HttpError } from '../http/errors.js';
 
 /** Domains admins may control from the portal. Everything else stays Home Assistant's business. */
 export const CONTROLLABLE_DOMAINS = new Set([
-  'light', 'switch', 'fan', 'cover', 'climate', 'scene', 'script', 'media_player', 'input_boolean', 'button', 'lock', 'alarm_control_panel',
+  'light',
+  'switch',
+  'fan',
+  'cover',
+  'climate',
+  'scene',
+  'script',
+  'media_player',
+  'input_boolean',
+  'button',
+  'lock',
+  'alarm_control_panel',
 ]);
 
 /** Doors and alarms: a misclick must not open the house. */

@@ -2,10 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 
 export const EntityId = Type.String({ pattern: '^[a-z_]+\\.[a-z0-9_]+$', maxLength: 255, description: 'e.g. light.kitchen' });
 
-export const KioskEntity = Type.Object(
-  { entityId: EntityId, allowToggle: Type.Boolean({ default: false }) },
-  { additionalProperties: false },
-);
+export const KioskEntity = Type.Object({ entityId: EntityId, allowToggle: Type.Boolean({ default: false }) }, { additionalProperties: false });
 
 /** settings.json `homeAssistant`: where HA is and the admin-chosen subset the kiosk may see. */
 export const HomeAssistantSettings = Type.Object(

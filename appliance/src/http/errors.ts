@@ -3,7 +3,13 @@ import type { FieldError } from '@hearth/protocol';
 /** An error with an HTTP status and a message a person can act on; Fastify answers with both (see `ErrorView`). */
 export class HttpError extends Error {
   /** `code`: a stable id of a domain error the portal translates (else the field's or the status's code). */
-  constructor(readonly statusCode: number, message: string, readonly headers: Record<string, string> = {}, readonly fieldError?: FieldError, readonly code?: string) {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+    readonly fieldError?: FieldError,
+    readonly code?: string,
+  ) {
     super(message);
     this.name = 'HttpError';
   }

@@ -59,9 +59,10 @@ export function fieldErrorFromAjv(errors: readonly AjvError[], dataVar: string):
   if (typeof e.params.limit === 'number') out.params = { limit: e.params.limit };
   if (code === 'one-of') {
     // A union of literals fails once per literal at the same place: together they are the choices.
-    const allowed = e.keyword === 'enum'
-      ? (e.params.allowedValues as unknown[])
-      : errors.filter((x) => x.keyword === 'const' && x.instancePath === e.instancePath).map((x) => x.params.allowedValue);
+    const allowed =
+      e.keyword === 'enum'
+        ? (e.params.allowedValues as unknown[])
+        : errors.filter((x) => x.keyword === 'const' && x.instancePath === e.instancePath).map((x) => x.params.allowedValue);
     out.params = { allowed: allowed.map((v) => JSON.stringify(v)).join(', ') };
   }
   return out;
@@ -120,7 +121,7 @@ export function fieldErrorFromTypebox(e: ValueError, prefix: string): FieldError
         code: TYPEBOX_CODES[e.type] ?? 'invalid',
       };
       const limit = LIMIT_KEYS.map((k) => s[k]).find((v) => typeof v === 'number');
-      if (limit !== undefined && (out.code.startsWith('too-'))) out.params = { limit: limit as number };
+      if (limit !== undefined && out.code.startsWith('too-')) out.params = { limit: limit as number };
       return out;
     }
   }

@@ -20,11 +20,14 @@ export class ArtifactStore {
 
   constructor(db: Db) {
     this.stmts = {
-      put: db.prepare<[ArtifactRow]>(`INSERT OR REPLACE INTO job_artifacts (job_id, attempt, name, sha256, content_type, bytes, moderation, uploaded_at, agent_device_id)
+      put: db.prepare<
+        [ArtifactRow]
+      >(`INSERT OR REPLACE INTO job_artifacts (job_id, attempt, name, sha256, content_type, bytes, moderation, uploaded_at, agent_device_id)
                                       VALUES (@job_id, @attempt, @name, @sha256, @content_type, @bytes, @moderation, @uploaded_at, @agent_device_id)`),
       latest: db.prepare<[string, string], ArtifactRow>('SELECT * FROM job_artifacts WHERE job_id = ? AND name = ? ORDER BY attempt DESC LIMIT 1'),
       newestAttemptNames: db.prepare<[string, string], { name: string }>(
-        'SELECT name FROM job_artifacts WHERE job_id = ? AND attempt = (SELECT MAX(attempt) FROM job_artifacts WHERE job_id = ?) ORDER BY uploaded_at, name'),
+        'SELECT name FROM job_artifacts WHERE job_id = ? AND attempt = (SELECT MAX(attempt) FROM job_artifacts WHERE job_id = ?) ORDER BY uploaded_at, name',
+      ),
       clear: db.prepare('DELETE FROM job_artifacts WHERE job_id = ?'),
     };
   }

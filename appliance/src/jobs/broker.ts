@@ -2,7 +2,17 @@ import { EventEmitter } from 'node:events';
 import Queue from 'bee-queue';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { CANCEL_CHANNEL, CAPABILITIES, JOB_TYPES, QUEUE_PREFIX, brokerAttempt, brokerResultsKey, queueName, type BrokerJobData, type Capability } from '@hearth/protocol';
+import {
+  CANCEL_CHANNEL,
+  CAPABILITIES,
+  JOB_TYPES,
+  QUEUE_PREFIX,
+  brokerAttempt,
+  brokerResultsKey,
+  queueName,
+  type BrokerJobData,
+  type Capability,
+} from '@hearth/protocol';
 
 export interface BrokerEvents {
   progress: [jobId: string, progress: unknown];
@@ -93,7 +103,11 @@ export class Broker extends EventEmitter<BrokerEvents> {
 
   async depth(capability: Capability): Promise<{ waiting: number; active: number; delayed: number }> {
     const key = (k: string) => this.key(capability, k);
-    const [waiting, active, delayed] = await Promise.all([this.opts.redis.llen(key('waiting')), this.opts.redis.llen(key('active')), this.opts.redis.zcard(key('delayed'))]);
+    const [waiting, active, delayed] = await Promise.all([
+      this.opts.redis.llen(key('waiting')),
+      this.opts.redis.llen(key('active')),
+      this.opts.redis.zcard(key('delayed')),
+    ]);
     return { waiting, active, delayed };
   }
 
@@ -115,8 +129,13 @@ export class Broker extends EventEmitter<BrokerEvents> {
     const key = (k: string) => this.key(capability, k);
     const replies = await this.opts.redis
       .multi()
-      .hgetall(key('jobs')).lrange(key('waiting'), 0, -1).lrange(key('active'), 0, -1).zrange(key('delayed'), '0', '-1')
-      .smembers(key('succeeded')).smembers(key('failed')).hgetall(brokerResultsKey(queueName(capability)))
+      .hgetall(key('jobs'))
+      .lrange(key('waiting'), 0, -1)
+      .lrange(key('active'), 0, -1)
+      .zrange(key('delayed'), '0', '-1')
+      .smembers(key('succeeded'))
+      .smembers(key('failed'))
+      .hgetall(brokerResultsKey(queueName(capability)))
       .exec();
     if (!replies) throw new Error('Redis aborted the snapshot');
     const value = <T>(i: number): T => {
@@ -134,8 +153,13 @@ export class Broker extends EventEmitter<BrokerEvents> {
       }
     }
     return {
-      jobs, waiting: value<string[]>(1), active: value<string[]>(2), delayed: value<string[]>(3),
-      succeeded: new Set(value<string[]>(4)), failed: new Set(value<string[]>(5)), results: new Map(Object.entries(value<Record<string, string>>(6))),
+      jobs,
+      waiting: value<string[]>(1),
+      active: value<string[]>(2),
+      delayed: value<string[]>(3),
+      succeeded: new Set(value<string[]>(4)),
+      failed: new Set(value<string[]>(5)),
+      results: new Map(Object.entries(value<Record<string, string>>(6))),
     };
   }
 
@@ -251,6 +275,8 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     promise.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms); }),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+    }),
   ]);
 }

@@ -18,14 +18,32 @@ export interface JobCapabilityTuning {
 }
 
 /** Events, agents, media, jobs and presets, in the order they depend on each other. */
-export function jobCapabilities(o: { dataDir: string; version: string; connections: Connections; log: Logger; tuning?: JobCapabilityTuning }): Array<(app: HearthApp) => Promise<void>> {
+export function jobCapabilities(o: {
+  dataDir: string;
+  version: string;
+  connections: Connections;
+  log: Logger;
+  tuning?: JobCapabilityTuning;
+}): Array<(app: HearthApp) => Promise<void>> {
   const t = o.tuning ?? {};
   return [
-    async (app) => { await app.register(eventsPlugin, { version: o.version, hub: t.events }); },
-    async (app) => { await app.register(agentsPlugin, { mqtt: o.connections.mqtt, log: o.log, wakeIntervalMs: t.wakeIntervalMs }); },
-    async (app) => { await app.register(settingsSectionRoutes, { learnedTargets: () => app.agents.announcedMacs() }); },
-    async (app) => { await app.register(mediaPlugin, { dataDir: o.dataDir, log: o.log, limits: t.media }); },
-    async (app) => { await app.register(jobsPlugin, { redisUrl: o.connections.redisUrl, redis: o.connections.redis, log: o.log, ...t.jobs }); },
-    async (app) => { await app.register(presetsPlugin); },
+    async (app) => {
+      await app.register(eventsPlugin, { version: o.version, hub: t.events });
+    },
+    async (app) => {
+      await app.register(agentsPlugin, { mqtt: o.connections.mqtt, log: o.log, wakeIntervalMs: t.wakeIntervalMs });
+    },
+    async (app) => {
+      await app.register(settingsSectionRoutes, { learnedTargets: () => app.agents.announcedMacs() });
+    },
+    async (app) => {
+      await app.register(mediaPlugin, { dataDir: o.dataDir, log: o.log, limits: t.media });
+    },
+    async (app) => {
+      await app.register(jobsPlugin, { redisUrl: o.connections.redisUrl, redis: o.connections.redis, log: o.log, ...t.jobs });
+    },
+    async (app) => {
+      await app.register(presetsPlugin);
+    },
   ];
 }

@@ -15,7 +15,12 @@ export function isJobType(type: string): type is JobType {
  */
 export function validateJobInput(type: string, input: unknown): { type: JobType; input: Record<string, unknown> } {
   if (!isJobType(type)) {
-    throw invalidField({ message: `body.type "${type.slice(0, 40)}" is not a job type (one of ${JOB_TYPE_NAMES.join(', ')})`, field: 'type', code: 'one-of', params: { allowed: JOB_TYPE_NAMES.join(', ') } });
+    throw invalidField({
+      message: `body.type "${type.slice(0, 40)}" is not a job type (one of ${JOB_TYPE_NAMES.join(', ')})`,
+      field: 'type',
+      code: 'one-of',
+      params: { allowed: JOB_TYPE_NAMES.join(', ') },
+    });
   }
   const schema = JOB_TYPES[type].input as TSchema;
   const filled = Value.Default(schema, structuredClone(input));

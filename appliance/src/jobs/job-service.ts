@@ -1,7 +1,19 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { Logger } from 'pino';
 import {
-  BrokerJobResult, JOB_TYPES, JobProgress, type Capability, type CapabilityReadiness, type JobInput, type JobType, type JobView, type JobWait, type MediaModeration, type MediaView, type MediaPrivacy, type Principal,
+  BrokerJobResult,
+  JOB_TYPES,
+  JobProgress,
+  type Capability,
+  type CapabilityReadiness,
+  type JobInput,
+  type JobType,
+  type JobView,
+  type JobWait,
+  type MediaModeration,
+  type MediaView,
+  type MediaPrivacy,
+  type Principal,
 } from '@hearth/protocol';
 import type { Db } from '../db/database.js';
 import type { DomainBus, JobOwnerRef, JobTransition } from '../bus/domain-bus.js';
@@ -89,7 +101,12 @@ export class JobService {
     const offered = this.d.agents.checkpoints();
     if (offered.includes(name)) return;
     const allowed = offered.join(', ').slice(0, 500);
-    throw invalidField({ message: `input.checkpoint must be one of the checkpoints the ComfyUI servers list (${allowed || 'none listed'})`, field: 'input.checkpoint', code: 'one-of', params: { allowed } });
+    throw invalidField({
+      message: `input.checkpoint must be one of the checkpoints the ComfyUI servers list (${allowed || 'none listed'})`,
+      field: 'input.checkpoint',
+      code: 'one-of',
+      params: { allowed },
+    });
   }
 
   async submit(principal: Principal, body: { type: string; input: unknown; title?: string }, opts: SubmitOptions = {}): Promise<JobView> {
@@ -97,7 +114,10 @@ export class JobService {
     const { type } = valid;
     const owner = opts.system ? SYSTEM_OWNER : this.ownerOf(principal);
     if (!opts.system && principal.kind === 'user' && !roleMaySubmit(principal.role, type)) {
-      throw new HttpError(403, principal.role === 'child' ? `Children can run only the built-in picture jobs and stories, not ${type}` : `Only admins can run ${type} jobs`);
+      throw new HttpError(
+        403,
+        principal.role === 'child' ? `Children can run only the built-in picture jobs and stories, not ${type}` : `Only admins can run ${type} jobs`,
+      );
     }
     const input = principal.kind === 'user' ? inputForRole(principal.role, type, valid.input) : valid.input;
     if (!opts.system) this.checkMedia(principal, input);
@@ -137,7 +157,9 @@ export class JobService {
     if (!LIVE_STATUSES.includes(row.status)) throw conflict(`The job is already ${row.status}`);
     if (!this.d.store.finish(id, 'cancelled', { error: `Cancelled by ${nameOf(actor)}` }, Date.now())) throw conflict('The job finished meanwhile');
     // Both, always: the job may have been picked up between our read and the removal.
-    await this.d.broker.remove(row.capability, id).catch((err: Error) => this.d.log.warn({ job: id, err: err.message }, 'could not remove a cancelled job from Redis; reconciliation will'));
+    await this.d.broker
+      .remove(row.capability, id)
+      .catch((err: Error) => this.d.log.warn({ job: id, err: err.message }, 'could not remove a cancelled job from Redis; reconciliation will'));
     await this.d.broker.cancelRunning(id).catch((err: Error) => this.d.log.warn({ job: id, err: err.message }, 'could not announce a cancel'));
     const view = this.view(this.d.store.get(id)!);
     this.publishView(row, view, 'cancelled');
@@ -173,7 +195,13 @@ export class JobService {
     // `ready` while still marked waiting: the next capacity event queues it; nothing to wake.
     const state = r.state === 'ready' ? 'waiting' : r.state;
     const since = r.computers.map((c) => this.d.waker.wakingSince(c.agentId)).filter((t): t is number => t !== null);
-    return { state, capability, computers: r.computers, since: state === 'wake' && since.length > 0 ? Math.min(...since) : null, retryMs: this.d.waker.retryMs };
+    return {
+      state,
+      capability,
+      computers: r.computers,
+      since: state === 'wake' && since.length > 0 ? Math.min(...since) : null,
+      retryMs: this.d.waker.retryMs,
+    };
   }
 
   /** Refuse work no known computer has ever offered to run, unless the admin lets such jobs wait. */
@@ -248,16 +276,30 @@ export class JobService {
     if (!LIVE_STATUSES.includes(row.status)) return this.forget(row);
     if (!resultCheck.Check(raw)) {
       const first = resultCheck.Errors(raw).First();
-      return this.onFailed(id, `The agent returned a result Hearth cannot read (result${first?.path.replaceAll('/', '.') ?? ''}: ${first?.message ?? 'invalid'})`);
+      return this.onFailed(
+        id,
+        `The agent returned a result Hearth cannot read (result${first?.path.replaceAll('/', '.') ?? ''}: ${first?.message ?? 'invalid'})`,
+      );
     }
     const planned: MediaRow[] = [];
     for (const name of raw.artifacts) {
       const a = this.d.artifacts.latest(id, name);
       if (!a) return this.onFailed(id, `The agent reported an artifact "${name}" it never uploaded`);
-      const size = isImage(a.content_type) ? await this.d.media.imageSize(this.d.media.files.pathOf(a.sha256)).catch(() => ({ width: null, height: null })) : { width: null, height: null };
+      const size = isImage(a.content_type)
+        ? await this.d.media.imageSize(this.d.media.files.pathOf(a.sha256)).catch(() => ({ width: null, height: null }))
+        : { width: null, height: null };
       planned.push({
-        id: a.sha256, file: a.sha256, owner_id: row.owner_id, owner_name: row.owner_name, content_type: a.content_type, ...size, bytes: a.bytes,
-        privacy: this.outputPrivacy(row), moderation: a.moderation, job_id: id, created_at: Date.now(),
+        id: a.sha256,
+        file: a.sha256,
+        owner_id: row.owner_id,
+        owner_name: row.owner_name,
+        content_type: a.content_type,
+        ...size,
+        bytes: a.bytes,
+        privacy: this.outputPrivacy(row),
+        moderation: a.moderation,
+        job_id: id,
+        created_at: Date.now(),
       });
     }
     let mediaIds: string[] = [];
@@ -358,8 +400,9 @@ export class JobService {
 
   /** Moderation jobs Hearth runs for every new picture. */
   async moderate(mediaId: string): Promise<void> {
-    await this.submit({ kind: 'anonymous' }, { type: 'image.moderate', input: { mediaId } }, { system: true })
-      .catch((err: Error) => this.d.log.error({ mediaId, err: err.message }, 'could not queue moderation'));
+    await this.submit({ kind: 'anonymous' }, { type: 'image.moderate', input: { mediaId } }, { system: true }).catch((err: Error) =>
+      this.d.log.error({ mediaId, err: err.message }, 'could not queue moderation'),
+    );
   }
 
   publish(row: JobRow): void {
@@ -400,7 +443,9 @@ export class JobService {
 
   /** A finished job has no business in Redis any more (workers keep finished jobs for us). */
   private async forget(row: JobRow): Promise<void> {
-    await this.d.broker.remove(row.capability, row.id).catch((err: Error) => this.d.log.debug({ job: row.id, err: err.message }, 'finished job not yet removed from Redis'));
+    await this.d.broker
+      .remove(row.capability, row.id)
+      .catch((err: Error) => this.d.log.debug({ job: row.id, err: err.message }, 'finished job not yet removed from Redis'));
   }
 
   private applyVerdict(row: JobRow, data: unknown): void {
@@ -426,7 +471,10 @@ export class JobService {
     const results = (JSON.parse(row.result) as JobResult).mediaIds.map((m) => this.d.media.get(m)).filter((m): m is MediaRow => m !== undefined);
     const waiting = results.filter((m) => !isImage(m.content_type) && m.moderation === 'pending');
     if (waiting.length === 0) return;
-    const pictureInputs = referencedMedia(JSON.parse(row.input)).filter((m) => { const r = this.d.media.get(m); return !r || isImage(r.content_type); });
+    const pictureInputs = referencedMedia(JSON.parse(row.input)).filter((m) => {
+      const r = this.d.media.get(m);
+      return !r || isImage(r.content_type);
+    });
     const sources = [...pictureInputs, ...results.filter((m) => isImage(m.content_type)).map((m) => m.id)];
     if (sources.length === 0) return;
     const states = sources.map((m) => this.d.media.get(m)?.moderation ?? 'pending');
@@ -456,7 +504,12 @@ export class JobService {
     const allowed = [...new Set(offered.filter((v) => v.language === language).map((v) => v.id))];
     if (allowed.includes(voice)) return;
     const why = offered.some((v) => v.id === voice) ? `does not speak "${language}"` : 'is not offered by any computer';
-    throw invalidField({ message: `input.voice "${voice}" ${why} (one of ${allowed.join(', ') || 'none'})`, field: 'input.voice', code: 'one-of', params: { allowed: allowed.join(', ') } });
+    throw invalidField({
+      message: `input.voice "${voice}" ${why} (one of ${allowed.join(', ') || 'none'})`,
+      field: 'input.voice',
+      code: 'one-of',
+      params: { allowed: allowed.join(', ') },
+    });
   }
 
   private checkMedia(p: Principal, input: unknown): void {
@@ -464,7 +517,8 @@ export class JobService {
       const m = this.d.media.get(id);
       // A device (Home Assistant) runs presets an admin wrote; it only needs the item to exist. Everyone may
       // use their own items (a child's picture or narration before moderation: what is made of it is moderated).
-      if (!m || (p.kind === 'user' && m.owner_id !== p.id && !canSee(p, m))) throw badRequest(`input refers to media ${id.slice(0, 12)}… that does not exist or that you cannot see`);
+      if (!m || (p.kind === 'user' && m.owner_id !== p.id && !canSee(p, m)))
+        throw badRequest(`input refers to media ${id.slice(0, 12)}… that does not exist or that you cannot see`);
     }
   }
 }

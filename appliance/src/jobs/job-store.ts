@@ -56,7 +56,8 @@ export class JobStore {
 
   constructor(private readonly db: Db) {
     this.stmts = {
-      insert: db.prepare(`INSERT INTO jobs (id, type, capability, title, status, input, owner_kind, owner_id, owner_device_id, owner_name, preset_id, attempts, created_at)
+      insert:
+        db.prepare(`INSERT INTO jobs (id, type, capability, title, status, input, owner_kind, owner_id, owner_device_id, owner_name, preset_id, attempts, created_at)
                           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`),
       get: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?'),
       live: db.prepare<[], JobRow>(`SELECT * FROM jobs WHERE ${LIVE_SQL} ORDER BY id`),
@@ -64,7 +65,9 @@ export class JobStore {
       withStatus: db.prepare<[JobStatus], JobRow>('SELECT * FROM jobs WHERE status = ? ORDER BY id'),
       withStatusOf: db.prepare<[JobStatus, Capability], JobRow>('SELECT * FROM jobs WHERE status = ? AND capability = ? ORDER BY id'),
       countsByStatus: db.prepare<[], { type: string; status: string; n: number }>('SELECT type, status, COUNT(*) AS n FROM jobs GROUP BY type, status'),
-      countCreatedBy: db.prepare<[number, number], { n: number }>("SELECT COUNT(*) AS n FROM jobs WHERE owner_kind = 'user' AND owner_id = ? AND created_at >= ?"),
+      countCreatedBy: db.prepare<[number, number], { n: number }>(
+        "SELECT COUNT(*) AS n FROM jobs WHERE owner_kind = 'user' AND owner_id = ? AND created_at >= ?",
+      ),
       setQueued: db.prepare(`UPDATE jobs SET status = ? WHERE id = ? AND ${LIVE_SQL} AND status != ?`),
       park: db.prepare(`UPDATE jobs SET status = 'waiting_for_gpu' WHERE id = ? AND status = 'queued'`),
       setRunning: db.prepare(`UPDATE jobs SET status = 'running', started_at = COALESCE(started_at, ?) WHERE id = ? AND ${LIVE_SQL} AND status != 'running'`),
@@ -73,7 +76,8 @@ export class JobStore {
       nextAttempt: db.prepare(`UPDATE jobs SET attempts = attempts + 1, status = 'queued', error = ?, progress = NULL WHERE id = ? AND ${LIVE_SQL}`),
       catchUpAttempt: db.prepare(`UPDATE jobs SET attempts = ?, progress = NULL WHERE id = ? AND attempts < ? AND ${LIVE_SQL}`),
       finish: db.prepare(`UPDATE jobs SET status = ?, result = ?, error = ?, finished_at = ? WHERE id = ? AND ${LIVE_SQL}`),
-      requeue: db.prepare(`UPDATE jobs SET status = ?, attempts = attempts + 1, error = NULL, result = NULL, progress = NULL, started_at = NULL, finished_at = NULL
+      requeue:
+        db.prepare(`UPDATE jobs SET status = ?, attempts = attempts + 1, error = NULL, result = NULL, progress = NULL, started_at = NULL, finished_at = NULL
                            WHERE id = ? AND status IN ('failed','cancelled')`),
       succeededUsing: db.prepare<[string], string>(`SELECT id FROM jobs WHERE status = 'succeeded' AND input LIKE ?`).pluck(),
       exportFor: db.prepare<[number], JobRow>("SELECT * FROM jobs WHERE owner_kind = 'user' AND owner_id = ? ORDER BY id"),
@@ -83,11 +87,39 @@ export class JobStore {
   /** Insert and return the new row (built here, not read back: every column is known). */
   insert(j: NewJob): JobRow {
     const row: JobRow = {
-      id: j.id, type: j.type, capability: JOB_TYPES[j.type].capability, title: j.title, status: j.status, input: JSON.stringify(j.input),
-      owner_kind: j.owner.kind, owner_id: j.owner.userId, owner_device_id: j.owner.deviceId, owner_name: j.owner.name, preset_id: j.presetId,
-      progress: null, result: null, error: null, attempts: 1, created_at: j.now, started_at: null, finished_at: null,
+      id: j.id,
+      type: j.type,
+      capability: JOB_TYPES[j.type].capability,
+      title: j.title,
+      status: j.status,
+      input: JSON.stringify(j.input),
+      owner_kind: j.owner.kind,
+      owner_id: j.owner.userId,
+      owner_device_id: j.owner.deviceId,
+      owner_name: j.owner.name,
+      preset_id: j.presetId,
+      progress: null,
+      result: null,
+      error: null,
+      attempts: 1,
+      created_at: j.now,
+      started_at: null,
+      finished_at: null,
     };
-    this.stmts.insert.run(row.id, row.type, row.capability, row.title, row.status, row.input, row.owner_kind, row.owner_id, row.owner_device_id, row.owner_name, row.preset_id, row.created_at);
+    this.stmts.insert.run(
+      row.id,
+      row.type,
+      row.capability,
+      row.title,
+      row.status,
+      row.input,
+      row.owner_kind,
+      row.owner_id,
+      row.owner_device_id,
+      row.owner_name,
+      row.preset_id,
+      row.created_at,
+    );
     return row;
   }
 
@@ -98,9 +130,18 @@ export class JobStore {
   list(q: { ownerId?: number; status?: JobStatus; before?: string; limit: number }): { rows: JobRow[]; nextBefore: string | null } {
     const where: string[] = [];
     const args: unknown[] = [];
-    if (q.ownerId !== undefined) { where.push("owner_kind = 'user' AND owner_id = ?"); args.push(q.ownerId); }
-    if (q.status) { where.push('status = ?'); args.push(q.status); }
-    if (q.before) { where.push('id < ?'); args.push(q.before); }
+    if (q.ownerId !== undefined) {
+      where.push("owner_kind = 'user' AND owner_id = ?");
+      args.push(q.ownerId);
+    }
+    if (q.status) {
+      where.push('status = ?');
+      args.push(q.status);
+    }
+    if (q.before) {
+      where.push('id < ?');
+      args.push(q.before);
+    }
     const rows = this.db
       .prepare(`SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`)
       .all(...args, q.limit + 1) as JobRow[];

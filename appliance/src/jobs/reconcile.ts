@@ -46,9 +46,12 @@ export class Reconciler {
         report = { readded: 0, requeued: 0, deduplicated: 0, finished: 0, removed: 0 };
         for (const cap of CAPABILITIES) await this.capability(cap, report);
       } while (this.again);
-      if (report.readded + report.requeued + report.deduplicated + report.finished + report.removed > 0) this.log.info(report, 'reconciled jobs between SQLite and Redis');
+      if (report.readded + report.requeued + report.deduplicated + report.finished + report.removed > 0)
+        this.log.info(report, 'reconciled jobs between SQLite and Redis');
       return report;
-    })().finally(() => { this.running = null; });
+    })().finally(() => {
+      this.running = null;
+    });
     return this.running;
   }
 
@@ -67,7 +70,12 @@ export class Reconciler {
       if (stored.status === 'succeeded' || snap.succeeded.has(row.id)) {
         const raw = snap.results.get(row.id);
         let result: unknown = { artifacts: this.artifacts.newestAttemptNames(row.id) };
-        if (raw) try { result = JSON.parse(raw); } catch { /* keep the uploads-based result */ }
+        if (raw)
+          try {
+            result = JSON.parse(raw);
+          } catch {
+            /* keep the uploads-based result */
+          }
         await this.jobs.onSucceeded(row.id, result);
         report.finished++;
         continue;

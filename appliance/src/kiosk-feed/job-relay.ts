@@ -32,7 +32,10 @@ export class KioskJobRelay {
   private readonly views = new Map<string, JobView>();
   private readonly unsubscribe: Array<() => void> = [];
 
-  constructor(private readonly bus: DomainBus, private readonly publish: (job: JobView) => void) {}
+  constructor(
+    private readonly bus: DomainBus,
+    private readonly publish: (job: JobView) => void,
+  ) {}
 
   /** Start from the live jobs as they are now, then follow the bus. */
   start(live: LiveJob[]): void {

@@ -33,9 +33,11 @@ export class KioskControl {
     }
     if (next.nightMode === this.state.nightMode && next.page === this.state.page) return this.get();
     this.state = next;
-    const write = this.writes.then(() => this.settings.update((draft) => {
-      draft.kiosk = { ...draft.kiosk, control: next };
-    }));
+    const write = this.writes.then(() =>
+      this.settings.update((draft) => {
+        draft.kiosk = { ...draft.kiosk, control: next };
+      }),
+    );
     this.writes = write.catch(() => undefined);
     for (const l of this.listeners) l(this.get());
     await write;

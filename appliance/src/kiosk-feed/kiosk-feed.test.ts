@@ -11,8 +11,12 @@ let admin: HttpClient;
 beforeAll(async () => {
   t = await startTestAppliance({
     capabilities: () => [
-      async (app) => { await app.register(eventsPlugin, { version: 'test-1' }); },
-      async (app) => { await app.register(kioskFeedPlugin, { version: 'test-1', publicUrl: undefined }); },
+      async (app) => {
+        await app.register(eventsPlugin, { version: 'test-1' });
+      },
+      async (app) => {
+        await app.register(kioskFeedPlugin, { version: 'test-1', publicUrl: undefined });
+      },
     ],
     sessionPolicy: { idleMs: 3600_000, absoluteMs: 7200_000, device: { idleMs: 3600_000, absoluteMs: 365 * 24 * 3600_000 } },
   });
@@ -123,9 +127,13 @@ describe('kiosk pairing', () => {
     const { kiosk, deviceId } = await pairedKiosk('Revoked');
     await t.restart();
     expect((await kiosk.get('/api/kiosk/feed')).status).toBe(200);
-    const { ended } = await readEvents(kiosk, () => false, async () => {
-      expect((await admin.delete(`/api/admin/devices/${deviceId}`)).status).toBe(204);
-    });
+    const { ended } = await readEvents(
+      kiosk,
+      () => false,
+      async () => {
+        expect((await admin.delete(`/api/admin/devices/${deviceId}`)).status).toBe(204);
+      },
+    );
     expect(ended).toBe(true);
     expect((await kiosk.get('/api/kiosk/feed')).status).toBe(401);
     expect((await fetch(new URL('/api/events', t.url), { headers: { cookie: kiosk.cookie! } })).status).toBe(401);
@@ -175,9 +183,13 @@ describe('kiosk layout and control', () => {
 
   it('set() is the one entry point: validated, persisted, and sent to kiosks as kiosk.control', async () => {
     const { kiosk } = await pairedKiosk('Control');
-    const { events } = await readEvents(kiosk, (e) => e.some((x) => x.event === 'kiosk.control'), async () => {
-      await t.running.app.kioskControl.set({ nightMode: true });
-    });
+    const { events } = await readEvents(
+      kiosk,
+      (e) => e.some((x) => x.event === 'kiosk.control'),
+      async () => {
+        await t.running.app.kioskControl.set({ nightMode: true });
+      },
+    );
     expect(events.find((e) => e.event === 'kiosk.control')!.data).toEqual({ nightMode: true, page: 'home' });
     await expect(t.running.app.kioskControl.set({ page: 'x'.repeat(81) })).rejects.toThrow(/page/);
     await t.restart();
@@ -192,10 +204,14 @@ describe('kiosk layout push', () => {
   it('open walls get a new layout as kiosk.layout when an admin saves it, and nothing when only the control changes', async () => {
     const { kiosk } = await pairedKiosk('Hall');
     const next = { ...structuredClone(DEFAULT_KIOSK_LAYOUT), columns: 6 };
-    const { events } = await readEvents(kiosk, (e) => e.some((x) => x.event === 'kiosk.layout'), async () => {
-      await t.running.app.kioskControl.set({ page: 'photos' });
-      expect((await admin.put('/api/admin/kiosk/layout', next)).status).toBe(200);
-    });
+    const { events } = await readEvents(
+      kiosk,
+      (e) => e.some((x) => x.event === 'kiosk.layout'),
+      async () => {
+        await t.running.app.kioskControl.set({ page: 'photos' });
+        expect((await admin.put('/api/admin/kiosk/layout', next)).status).toBe(200);
+      },
+    );
     expect(events.filter((e) => e.event === 'kiosk.layout').map((e) => e.data)).toEqual([next]);
     expect(events.some((e) => e.event === 'kiosk.control')).toBe(true);
   });

@@ -32,7 +32,11 @@ export const normalizeCode = (code: string) => code.toUpperCase().replace(/[^0-9
  * under the appliance's own secret: a copied database does not give the codes away.
  */
 export class PairingCodes {
-  constructor(private readonly db: Db, private readonly secret: string, private readonly ttlMs = PAIRING_CODE_TTL_MS) {}
+  constructor(
+    private readonly db: Db,
+    private readonly secret: string,
+    private readonly ttlMs = PAIRING_CODE_TTL_MS,
+  ) {}
 
   create(name: string, createdBy: number | null, now = Date.now()): { code: string; expiresAt: number } {
     let code = '';

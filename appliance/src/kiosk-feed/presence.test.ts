@@ -10,7 +10,9 @@ class FakeClock implements PresenceClock {
   timer = (fn: () => void, ms: number) => {
     const entry = { at: this.t + ms, fn, live: true };
     this.timers.push(entry);
-    return () => { entry.live = false; };
+    return () => {
+      entry.live = false;
+    };
   };
   advance(ms: number): void {
     const end = this.t + ms;
@@ -69,7 +71,13 @@ describe('the wall’s presence state machine (fake clock)', () => {
     expect(m.get().mode).toBe('awake');
     clock.advance(1000);
     expect(m.get().mode).toBe('photos');
-    expect(changes.map((c) => [c.mode, c.present])).toEqual([['photos', false], ['off', false], ['awake', true], ['awake', false], ['photos', false]]);
+    expect(changes.map((c) => [c.mode, c.present])).toEqual([
+      ['photos', false],
+      ['off', false],
+      ['awake', true],
+      ['awake', false],
+      ['photos', false],
+    ]);
   });
 
   it('keeps a passer-by’s wake for the minimum on-time even when the photo frame would be due sooner', () => {

@@ -37,7 +37,10 @@ export class PresenceMachine {
   #state: KioskPresenceState;
   #cancel: (() => void) | undefined;
 
-  constructor(private readonly clock: PresenceClock, private readonly onChange: (state: KioskPresenceState) => void) {
+  constructor(
+    private readonly clock: PresenceClock,
+    private readonly onChange: (state: KioskPresenceState) => void,
+  ) {
     const now = clock.now();
     this.#lastSeen = now;
     this.#wokeAt = now;

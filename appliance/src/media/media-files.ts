@@ -68,7 +68,10 @@ export class MediaFiles {
   }
 
   async exists(sha256: string): Promise<boolean> {
-    return stat(this.pathOf(sha256)).then(() => true, () => false);
+    return stat(this.pathOf(sha256)).then(
+      () => true,
+      () => false,
+    );
   }
 
   async remove(sha256: string): Promise<void> {
@@ -82,12 +85,18 @@ export class MediaFiles {
     for (const d of dirs) {
       const dir = join(this.root, d.name);
       if (d.name.startsWith('.upload-') && d.isFile()) {
-        if (Date.now() - (await stat(dir)).mtimeMs > olderThanMs) { await rm(dir, { force: true }); removed++; }
+        if (Date.now() - (await stat(dir)).mtimeMs > olderThanMs) {
+          await rm(dir, { force: true });
+          removed++;
+        }
         continue;
       }
       if (!d.isDirectory() || !/^[a-f0-9]{2}$/.test(d.name)) continue;
       for (const f of await readdir(dir)) {
-        if (SHA256.test(f) && !referenced.has(f)) { await rm(join(dir, f), { force: true }); removed++; }
+        if (SHA256.test(f) && !referenced.has(f)) {
+          await rm(join(dir, f), { force: true });
+          removed++;
+        }
       }
     }
     return removed;

@@ -40,10 +40,14 @@ export class MediaRepo {
   constructor(private readonly db: Db) {
     this.stmts = {
       get: db.prepare<[string], MediaRow>('SELECT * FROM media WHERE id = ?'),
-      insert: db.prepare<[MediaRow]>(`INSERT OR IGNORE INTO media (id, file, owner_id, owner_name, content_type, width, height, bytes, privacy, moderation, job_id, created_at)
+      insert: db.prepare<
+        [MediaRow]
+      >(`INSERT OR IGNORE INTO media (id, file, owner_id, owner_name, content_type, width, height, bytes, privacy, moderation, job_id, created_at)
                                       VALUES (@id, @file, @owner_id, @owner_name, @content_type, @width, @height, @bytes, @privacy, @moderation, @job_id, @created_at)`),
       ownedWithFile: db.prepare<[string, number | null], MediaRow>('SELECT * FROM media WHERE file = ? AND owner_id IS ? ORDER BY created_at LIMIT 1'),
-      fileUsed: db.prepare<[string, string], { n: number }>('SELECT (SELECT COUNT(*) FROM media WHERE file = ?) + (SELECT COUNT(*) FROM job_artifacts WHERE sha256 = ?) AS n'),
+      fileUsed: db.prepare<[string, string], { n: number }>(
+        'SELECT (SELECT COUNT(*) FROM media WHERE file = ?) + (SELECT COUNT(*) FROM job_artifacts WHERE sha256 = ?) AS n',
+      ),
       setPrivacy: db.prepare('UPDATE media SET privacy = ? WHERE id = ?'),
       setModeration: db.prepare('UPDATE media SET moderation = ? WHERE id = ? AND moderation != ?'),
       delete: db.prepare('DELETE FROM media WHERE id = ?'),
@@ -129,7 +133,16 @@ export class MediaRepo {
 
 export function toMediaView(r: MediaRow): MediaView {
   return {
-    id: r.id, contentType: r.content_type, width: r.width, height: r.height, bytes: r.bytes, privacy: r.privacy,
-    moderation: r.moderation, ownerId: r.owner_id, ownerName: r.owner_name, jobId: r.job_id, createdAt: r.created_at,
+    id: r.id,
+    contentType: r.content_type,
+    width: r.width,
+    height: r.height,
+    bytes: r.bytes,
+    privacy: r.privacy,
+    moderation: r.moderation,
+    ownerId: r.owner_id,
+    ownerName: r.owner_name,
+    jobId: r.job_id,
+    createdAt: r.created_at,
   };
 }

@@ -58,7 +58,11 @@ export class MediaService {
    * returns their existing item; anyone else gets an item of their own (sharing the file on disk),
    * so an upload never tells who else has the picture.
    */
-  async addUpload(owner: Extract<Principal, { kind: 'user' }>, staged: StagedFile, privacy: MediaPrivacy | undefined): Promise<{ view: MediaView; created: boolean }> {
+  async addUpload(
+    owner: Extract<Principal, { kind: 'user' }>,
+    staged: StagedFile,
+    privacy: MediaPrivacy | undefined,
+  ): Promise<{ view: MediaView; created: boolean }> {
     try {
       const type = await sniffType(staged.tempPath);
       if (!type || !(UPLOAD_TYPES as readonly string[]).includes(type)) {
@@ -69,8 +73,17 @@ export class MediaService {
       if (mine) return { view: toMediaView(mine), created: false };
       await this.files.commit(staged);
       const row: MediaRow = {
-        id: this.newItemId(staged.sha256), file: staged.sha256, owner_id: owner.id, owner_name: owner.name, content_type: type, ...size, bytes: staged.bytes,
-        privacy: privacy ?? (owner.role === 'child' ? 'family' : 'private'), moderation: 'pending', job_id: null, created_at: Date.now(),
+        id: this.newItemId(staged.sha256),
+        file: staged.sha256,
+        owner_id: owner.id,
+        owner_name: owner.name,
+        content_type: type,
+        ...size,
+        bytes: staged.bytes,
+        privacy: privacy ?? (owner.role === 'child' ? 'family' : 'private'),
+        moderation: 'pending',
+        job_id: null,
+        created_at: Date.now(),
       };
       if (!this.repo.insert(row)) return { view: toMediaView(this.repo.get(row.id)!), created: false };
       this.added(row);

@@ -14,13 +14,22 @@ export class Thumbnails {
   private readonly inFlight = new Map<string, Promise<string>>();
   private readonly root: string;
 
-  constructor(dataDir: string, private readonly maxPixels: number) {
+  constructor(
+    dataDir: string,
+    private readonly maxPixels: number,
+  ) {
     this.root = join(dataDir, 'thumbnails');
   }
 
   async get(sourcePath: string, id: string, size: ThumbnailSize): Promise<string> {
     const target = join(this.root, String(size), id.slice(0, 2), `${id}.webp`);
-    if (await stat(target).then(() => true, () => false)) return target;
+    if (
+      await stat(target).then(
+        () => true,
+        () => false,
+      )
+    )
+      return target;
     let render = this.inFlight.get(target);
     if (!render) {
       render = this.render(sourcePath, target, size).finally(() => this.inFlight.delete(target));

@@ -32,17 +32,25 @@ export const metricsPlugin = fp(async (app: FastifyInstance, opts: { token?: str
     duration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
 
-  app.get('/metrics', {
-    config: { access: 'public', ownBearer: true },
-    schema: { tags: ['health'], summary: 'Prometheus metrics (bearer HEARTH_METRICS_TOKEN, or a loopback caller when none is set)', hide: false },
-  }, async (request, reply) => {
-    if (!metricsAllowed(request, opts.token)) {
-      throw new HttpError(401, opts.token
-        ? 'Send the metrics token (HEARTH_METRICS_TOKEN) as a bearer token'
-        : 'Metrics are served to this machine only; set HEARTH_METRICS_TOKEN to scrape from elsewhere', { 'www-authenticate': 'Bearer realm="metrics"' });
-    }
-    return reply.type(registry.contentType).send(await registry.metrics());
-  });
+  app.get(
+    '/metrics',
+    {
+      config: { access: 'public', ownBearer: true },
+      schema: { tags: ['health'], summary: 'Prometheus metrics (bearer HEARTH_METRICS_TOKEN, or a loopback caller when none is set)', hide: false },
+    },
+    async (request, reply) => {
+      if (!metricsAllowed(request, opts.token)) {
+        throw new HttpError(
+          401,
+          opts.token
+            ? 'Send the metrics token (HEARTH_METRICS_TOKEN) as a bearer token'
+            : 'Metrics are served to this machine only; set HEARTH_METRICS_TOKEN to scrape from elsewhere',
+          { 'www-authenticate': 'Bearer realm="metrics"' },
+        );
+      }
+      return reply.type(registry.contentType).send(await registry.metrics());
+    },
+  );
 });
 
 /** With a token: that bearer. Without: a direct loopback caller (not a local proxy relaying someone else). */

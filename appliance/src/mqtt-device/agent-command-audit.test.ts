@@ -21,10 +21,13 @@ describe('agent commands on an external broker', () => {
     try {
       await ha.publishAsync(agentTopics('gamingpc').command('accepting'), 'OFF', { qos: 1 });
       await ha.publishAsync(agentTopics('gamingpc').command('suspend'), 'PRESS', { qos: 1 });
-      const entries = await waitFor(async () => {
-        const list = (await admin.get('/api/admin/audit?action=agent.command&limit=10')).json.entries as Array<Record<string, unknown>>;
-        return list.length === 2 ? list : null;
-      }, { timeoutMs: 10_000, what: 'two audit entries' });
+      const entries = await waitFor(
+        async () => {
+          const list = (await admin.get('/api/admin/audit?action=agent.command&limit=10')).json.entries as Array<Record<string, unknown>>;
+          return list.length === 2 ? list : null;
+        },
+        { timeoutMs: 10_000, what: 'two audit entries' },
+      );
       expect(entries.map((e) => e.detail)).toEqual([
         { via: 'mqtt', observed: true, command: 'suspend', payload: 'PRESS' },
         { via: 'mqtt', observed: true, command: 'accepting', payload: 'OFF' },

@@ -14,11 +14,19 @@ describe('appliance entities and their discovery', () => {
   it('has the documented object ids, one button per preset', () => {
     const ids = discovery([{ id: 4, name: 'Birthday card' }]).entities.map((e) => `${e.component}.${e.objectId}`);
     expect(ids).toEqual([
-      'sensor.hearth_queue_builtin', 'sensor.hearth_queue_comfyui', 'sensor.hearth_queue_llm',
-      'sensor.hearth_queue_speech', 'sensor.hearth_queue_video',
-      'sensor.hearth_jobs_waiting_for_gpu', 'sensor.hearth_agents_online',
-      'button.hearth_preset_4', 'switch.hearth_kiosk_night_mode', 'select.hearth_kiosk_page',
-      'switch.hearth_kiosk_screen', 'button.hearth_kiosk_wake', 'sensor.hearth_kiosk_mode',
+      'sensor.hearth_queue_builtin',
+      'sensor.hearth_queue_comfyui',
+      'sensor.hearth_queue_llm',
+      'sensor.hearth_queue_speech',
+      'sensor.hearth_queue_video',
+      'sensor.hearth_jobs_waiting_for_gpu',
+      'sensor.hearth_agents_online',
+      'button.hearth_preset_4',
+      'switch.hearth_kiosk_night_mode',
+      'select.hearth_kiosk_page',
+      'switch.hearth_kiosk_screen',
+      'button.hearth_kiosk_wake',
+      'sensor.hearth_kiosk_mode',
     ]);
     const messages = componentDiscoveryMessages(discovery([{ id: 4, name: 'Birthday card' }]));
     const button = JSON.parse(messages.find((m) => m.topic === 'homeassistant/button/hearth_appliance/hearth_preset_4/config')!.payload);
@@ -33,7 +41,14 @@ describe('appliance entities and their discovery', () => {
   });
 
   it('a deleted preset: its retained config is cleared, the rest re-published', () => {
-    const before = planDiscovery(null, discovery([{ id: 1, name: 'A' }, { id: 2, name: 'B' }]), 'component').record;
+    const before = planDiscovery(
+      null,
+      discovery([
+        { id: 1, name: 'A' },
+        { id: 2, name: 'B' },
+      ]),
+      'component',
+    ).record;
     const { messages, record } = planDiscovery(before, discovery([{ id: 2, name: 'B' }]), 'component');
     expect(messages.filter((m) => m.payload === '').map((m) => m.topic)).toEqual(['homeassistant/button/hearth_appliance/hearth_preset_1/config']);
     expect(record.entities.map((e) => e.objectId)).not.toContain('hearth_preset_1');

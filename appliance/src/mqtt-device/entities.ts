@@ -1,14 +1,4 @@
-import {
-  CAPABILITIES,
-  applianceTopics,
-  haButton,
-  haSelect,
-  haSensor,
-  haSwitch,
-  type Capability,
-  type HaAvailability,
-  type HaEntity,
-} from '@hearth/protocol';
+import { CAPABILITIES, applianceTopics, haButton, haSelect, haSensor, haSwitch, type Capability, type HaAvailability, type HaEntity } from '@hearth/protocol';
 
 export const PRESS = 'PRESS';
 

@@ -12,7 +12,11 @@ type DevicePrincipal = Extract<Principal, { kind: 'device' }>;
  * remembered in settings; its token is never used (MQTT carries the presses), so it is dropped at once.
  * An admin who revokes it switches the buttons off: it is then not re-created, and presses are refused.
  */
-export async function homeAssistantPrincipal(devices: Devices, settings: SettingsStore, audit: AuditLog): Promise<{ principal: DevicePrincipal; revoked: boolean }> {
+export async function homeAssistantPrincipal(
+  devices: Devices,
+  settings: SettingsStore,
+  audit: AuditLog,
+): Promise<{ principal: DevicePrincipal; revoked: boolean }> {
   const id = readDeviceSettings(settings).principalDeviceId;
   const known = id === undefined ? undefined : devices.byId(id);
   if (known && known.kind === 'home-assistant') {
@@ -21,6 +25,11 @@ export async function homeAssistantPrincipal(devices: Devices, settings: Setting
   const { device } = devices.create('home-assistant', HA_MQTT_PRINCIPAL_NAME, null);
   await updateDeviceSettings(settings, { principalDeviceId: device.id });
   const principal: DevicePrincipal = { kind: 'device', id: device.id, deviceKind: 'home-assistant', name: device.name };
-  audit.record({ actor: principal, action: 'device.created', target: `device:${device.id}`, detail: { kind: 'home-assistant', name: device.name, reason: 'preset buttons over MQTT' } });
+  audit.record({
+    actor: principal,
+    action: 'device.created',
+    target: `device:${device.id}`,
+    detail: { kind: 'home-assistant', name: device.name, reason: 'preset buttons over MQTT' },
+  });
   return { principal, revoked: false };
 }

@@ -13,13 +13,19 @@ import { mqttDevicePlugin } from './plugin.js';
  * the discovery form, availability on a clean stop.
  */
 
-interface Seen { topic: string; payload: string; retain: boolean }
+interface Seen {
+  topic: string;
+  payload: string;
+  retain: boolean;
+}
 
 /** Everything retained under `filter` right now. */
 async function retained(url: string, filter: string): Promise<Map<string, string>> {
   const c = await mqtt.connectAsync(url, { reconnectPeriod: 0 });
   const out = new Map<string, string>();
-  c.on('message', (topic, payload, packet) => { if (packet.retain) out.set(topic, payload.toString()); });
+  c.on('message', (topic, payload, packet) => {
+    if (packet.retain) out.set(topic, payload.toString());
+  });
   await c.subscribeAsync(filter, { qos: 1 });
   await new Promise((r) => setTimeout(r, 300));
   await c.endAsync();
@@ -37,15 +43,21 @@ describe('the appliance as an MQTT device', () => {
     t = await startTestAppliance({
       capabilities: (connections, log, config) => [
         ...jobCapabilities({ dataDir: config.dataDir, version: 'test-1', connections, log }),
-        async (app) => { await app.register(kioskFeedPlugin, { version: 'test-1', publicUrl: undefined }); },
+        async (app) => {
+          await app.register(kioskFeedPlugin, { version: 'test-1', publicUrl: undefined });
+        },
         // A slow poll: discovery changes below come only from (re)connects and HA's birth message.
-        async (app) => { await app.register(mqttDevicePlugin, { mqtt: connections.mqtt, log, version: 'test-1', announceJitterMs: 200, pollMs: 600_000 }); },
+        async (app) => {
+          await app.register(mqttDevicePlugin, { mqtt: connections.mqtt, log, version: 'test-1', announceJitterMs: 200, pollMs: 600_000 });
+        },
       ],
     });
     admin = await t.admin();
     observer = await mqtt.connectAsync(t.mosquitto.url, { clientId: 'mqtt-device-observer' });
     observer.on('message', (topic, payload, packet) => seen.push({ topic, payload: payload.toString(), retain: packet.retain }));
-    await observer.subscribeAsync(['homeassistant/+/hearth_appliance/+/config', 'homeassistant/device/hearth_appliance/config', 'hearth/appliance/#'], { qos: 1 });
+    await observer.subscribeAsync(['homeassistant/+/hearth_appliance/+/config', 'homeassistant/device/hearth_appliance/config', 'hearth/appliance/#'], {
+      qos: 1,
+    });
   });
 
   afterAll(async () => {
@@ -58,8 +70,14 @@ describe('the appliance as an MQTT device', () => {
     const hearth = await retained(t.mosquitto.url, 'hearth/appliance/#');
     expect(hearth.get('hearth/appliance/availability')).toBe('online');
     expect(JSON.parse(hearth.get('hearth/appliance/state')!)).toEqual({
-      queue: { builtin: 0, comfyui: 0, llm: 0, speech: 0, video: 0 }, running: { builtin: 0, comfyui: 0, llm: 0, speech: 0, video: 0 },
-      jobs_waiting_for_gpu: 0, agents_online: 0, kiosk_night_mode: false, kiosk_page: 'home', kiosk_screen: true, kiosk_mode: 'awake',
+      queue: { builtin: 0, comfyui: 0, llm: 0, speech: 0, video: 0 },
+      running: { builtin: 0, comfyui: 0, llm: 0, speech: 0, video: 0 },
+      jobs_waiting_for_gpu: 0,
+      agents_online: 0,
+      kiosk_night_mode: false,
+      kiosk_page: 'home',
+      kiosk_screen: true,
+      kiosk_mode: 'awake',
     });
   });
 
@@ -80,8 +98,8 @@ describe('the appliance as an MQTT device', () => {
   });
 
   it('clears the button of a preset deleted while the appliance was down', async () => {
-    const keep = (await admin.post('/api/admin/presets', { name: 'Keep', type: 'image.generate', input: { prompt: 'a boat', width: 512, height: 512 } }));
-    const drop = (await admin.post('/api/admin/presets', { name: 'Drop', type: 'image.generate', input: { prompt: 'a car', width: 512, height: 512 } }));
+    const keep = await admin.post('/api/admin/presets', { name: 'Keep', type: 'image.generate', input: { prompt: 'a boat', width: 512, height: 512 } });
+    const drop = await admin.post('/api/admin/presets', { name: 'Drop', type: 'image.generate', input: { prompt: 'a car', width: 512, height: 512 } });
     expect([keep.status, drop.status], `${keep.text} ${drop.text}`).toEqual([201, 201]);
     await t.restart();
     const button = (id: number) => `homeassistant/button/hearth_appliance/hearth_preset_${id}/config`;
@@ -116,7 +134,9 @@ describe('the appliance as an MQTT device', () => {
     expect(put.json).toEqual({ discoveryMode: 'device', activeMode: 'device', haVersion: null });
     await waitFor(async () => (await choice())?.mode === 'device', { what: 'the retained choice for agents' });
     await waitFor(async () => (await configTopics()).join() === 'homeassistant/device/hearth_appliance/config', { what: 'one device config' });
-    const payload = JSON.parse((await retained(t.mosquitto.url, 'homeassistant/device/hearth_appliance/config')).get('homeassistant/device/hearth_appliance/config')!);
+    const payload = JSON.parse(
+      (await retained(t.mosquitto.url, 'homeassistant/device/hearth_appliance/config')).get('homeassistant/device/hearth_appliance/config')!,
+    );
     expect(payload.dev).toMatchObject({ identifiers: ['hearth_appliance'], model: 'Hearth appliance' });
     expect(payload.cmps.hearth_kiosk_night_mode).toMatchObject({ p: 'switch', default_entity_id: 'switch.hearth_kiosk_night_mode' });
     // Kept across a restart (settings).
@@ -124,13 +144,19 @@ describe('the appliance as an MQTT device', () => {
     expect((await admin.get('/api/admin/mqtt-device')).json).toMatchObject({ discoveryMode: 'device', activeMode: 'device' });
 
     expect((await admin.put('/api/admin/mqtt-device', { discoveryMode: 'auto' })).status).toBe(200);
-    await waitFor(async () => (await configTopics()).length === 13 && !(await configTopics()).some((k) => k.includes('/device/')), { what: 'per-component configs again' });
+    await waitFor(async () => (await configTopics()).length === 13 && !(await configTopics()).some((k) => k.includes('/device/')), {
+      what: 'per-component configs again',
+    });
   });
 
   it('a clean stop says offline (no will is sent then); the start says online', async () => {
     const from = seen.length;
     await t.restart();
-    const availability = () => seen.slice(from).filter((m) => m.topic === 'hearth/appliance/availability').map((m) => m.payload);
+    const availability = () =>
+      seen
+        .slice(from)
+        .filter((m) => m.topic === 'hearth/appliance/availability')
+        .map((m) => m.payload);
     await waitFor(() => availability().join() === 'offline,online', { what: `offline then online, got ${availability().join()}` });
   });
 });

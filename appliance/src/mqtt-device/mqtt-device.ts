@@ -1,8 +1,20 @@
 import type { IPublishPacket, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import {
-  APPLIANCE_NODE_ID, applianceTopics, chooseDiscoveryMode, planDiscovery,
-  type DiscoveryRecord, type HaDevice, type HaDiscoveryChoice, type HaDiscoveryMode, type HaDiscoverySetting, type HaOrigin, type JobView, type KioskControl, type KioskScreenMode, type Principal,
+  APPLIANCE_NODE_ID,
+  applianceTopics,
+  chooseDiscoveryMode,
+  planDiscovery,
+  type DiscoveryRecord,
+  type HaDevice,
+  type HaDiscoveryChoice,
+  type HaDiscoveryMode,
+  type HaDiscoverySetting,
+  type HaOrigin,
+  type JobView,
+  type KioskControl,
+  type KioskScreenMode,
+  type Principal,
 } from '@hearth/protocol';
 import { parseCommand, type DeviceCommand } from './commands.js';
 import { applianceEntities } from './entities.js';
@@ -79,9 +91,7 @@ export class MqttDevice {
     const { mqtt } = this.o;
     mqtt.on('message', this.#onMessage);
     mqtt.on('connect', this.#onConnect);
-    this.#unsubscribe.push(
-      this.o.ports.onStateChange(() => void this.#publishState()),
-    );
+    this.#unsubscribe.push(this.o.ports.onStateChange(() => void this.#publishState()));
     const poll = setInterval(() => this.#poll(), this.o.pollMs);
     poll.unref();
     this.#timers.add(poll);
@@ -176,7 +186,9 @@ export class MqttDevice {
       // A retained command would replay on every reconnect (a preset job each restart): never act on one.
       log.warn({ command: sub.slice(0, 40) }, 'mqtt device: ignored a retained command');
       if (parsed.ok && parsed.command.name === 'preset') {
-        this.#refusePress(parsed.command.presetId, 'retained command').catch((err: Error) => log.warn({ err: err.message }, 'mqtt device: could not audit a refused press'));
+        this.#refusePress(parsed.command.presetId, 'retained command').catch((err: Error) =>
+          log.warn({ err: err.message }, 'mqtt device: could not audit a refused press'),
+        );
       }
       return;
     }
@@ -232,7 +244,8 @@ export class MqttDevice {
 
   #poll(): void {
     const signature = this.#currentSignature();
-    if (signature !== this.#signature) void this.#queueDiscovery().catch((err: Error) => this.o.log.error({ err: err.message }, 'mqtt device: discovery update failed'));
+    if (signature !== this.#signature)
+      void this.#queueDiscovery().catch((err: Error) => this.o.log.error({ err: err.message }, 'mqtt device: discovery update failed'));
     void this.#publishState();
   }
 
@@ -262,14 +275,24 @@ export class MqttDevice {
       const pages = this.#pages();
       const signature = signatureOf(presets, pages);
       if (!force && signature === this.#signature) return;
-      const plan = planDiscovery(ports.record.read(), {
-        prefix: this.o.discoveryPrefix, nodeId: NODE_ID, device: this.#device(), origin: this.#origin(),
-        entities: applianceEntities({ presets, kioskPages: pages }),
-      }, this.discoveryMode);
+      const plan = planDiscovery(
+        ports.record.read(),
+        {
+          prefix: this.o.discoveryPrefix,
+          nodeId: NODE_ID,
+          device: this.#device(),
+          origin: this.#origin(),
+          entities: applianceEntities({ presets, kioskPages: pages }),
+        },
+        this.discoveryMode,
+      );
       for (const m of plan.messages) await mqtt.publishAsync(m.topic, m.payload, { qos: 1, retain: true });
       await ports.record.write(plan.record);
       this.#signature = signature;
-      log.info({ mode: this.discoveryMode, entities: plan.record.entities.length, cleared: plan.messages.filter((m) => m.payload === '').length }, 'mqtt device: published Home Assistant discovery');
+      log.info(
+        { mode: this.discoveryMode, entities: plan.record.entities.length, cleared: plan.messages.filter((m) => m.payload === '').length },
+        'mqtt device: published Home Assistant discovery',
+      );
     };
     this.#discoveryChain = this.#discoveryChain.then(run, run);
     return this.#discoveryChain;
@@ -318,6 +341,9 @@ const signatureOf = (presets: Array<{ id: number; name: string }>, pages: string
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    p.then((v) => (clearTimeout(t), resolve(v)), (e) => (clearTimeout(t), reject(e)));
+    p.then(
+      (v) => (clearTimeout(t), resolve(v)),
+      (e) => (clearTimeout(t), reject(e)),
+    );
   });
 }

@@ -5,9 +5,13 @@ import { ADMIN } from '../http/access.js';
 import { updateDeviceSettings } from './device-settings.js';
 import type { MqttDevice } from './mqtt-device.js';
 
-const DiscoverySetting = Type.Union(HA_DISCOVERY_SETTINGS.map((m) => Type.Literal(m)), {
-  description: '`auto`: device-based discovery when Home Assistant is known to read it (2024.11+), else per-component; `component` or `device` to decide by hand',
-});
+const DiscoverySetting = Type.Union(
+  HA_DISCOVERY_SETTINGS.map((m) => Type.Literal(m)),
+  {
+    description:
+      '`auto`: device-based discovery when Home Assistant is known to read it (2024.11+), else per-component; `component` or `device` to decide by hand',
+  },
+);
 
 const MqttDeviceChange = Type.Object({ discoveryMode: DiscoverySetting }, { additionalProperties: false });
 
@@ -24,22 +28,41 @@ const MqttDeviceView = Type.Object(
 
 /** `GET/PUT /api/admin/mqtt-device`: how the appliance announces itself to Home Assistant over MQTT. */
 export const mqttDeviceRoutes: FastifyPluginAsyncTypebox<{ device: MqttDevice }> = async (app, { device }) => {
-  app.get('/api/admin/mqtt-device', {
-    config: { access: ADMIN },
-    schema: { tags: ['home-assistant'], summary: 'MQTT discovery settings of the appliance', response: { 200: MqttDeviceView } },
-  }, async () => view(device));
+  app.get(
+    '/api/admin/mqtt-device',
+    {
+      config: { access: ADMIN },
+      schema: { tags: ['home-assistant'], summary: 'MQTT discovery settings of the appliance', response: { 200: MqttDeviceView } },
+    },
+    async () => view(device),
+  );
 
-  app.put('/api/admin/mqtt-device', {
-    config: { access: ADMIN },
-    schema: { tags: ['home-assistant'], summary: 'Change how Hearth announces itself to Home Assistant', body: MqttDeviceChange, response: { 200: MqttDeviceView } },
-  }, async (request) => {
-    const before = device.discoverySetting;
-    const to = request.body.discoveryMode;
-    app.audit.record({ actor: request.principal, action: 'settings.changed', target: 'settings:mqttDevice', ip: request.ip, detail: { discoveryMode: { from: before, to } } });
-    await updateDeviceSettings(app.settings, { discoveryMode: to });
-    await device.setDiscoverySetting(to);
-    return view(device);
-  });
+  app.put(
+    '/api/admin/mqtt-device',
+    {
+      config: { access: ADMIN },
+      schema: {
+        tags: ['home-assistant'],
+        summary: 'Change how Hearth announces itself to Home Assistant',
+        body: MqttDeviceChange,
+        response: { 200: MqttDeviceView },
+      },
+    },
+    async (request) => {
+      const before = device.discoverySetting;
+      const to = request.body.discoveryMode;
+      app.audit.record({
+        actor: request.principal,
+        action: 'settings.changed',
+        target: 'settings:mqttDevice',
+        ip: request.ip,
+        detail: { discoveryMode: { from: before, to } },
+      });
+      await updateDeviceSettings(app.settings, { discoveryMode: to });
+      await device.setDiscoverySetting(to);
+      return view(device);
+    },
+  );
 };
 
 function view(device: MqttDevice) {

@@ -12,7 +12,10 @@ export class JobChanges {
   private running: Promise<void> | null = null;
   private again = false;
 
-  constructor(private readonly everyMs: number, private readonly onError: (err: Error) => void) {}
+  constructor(
+    private readonly everyMs: number,
+    private readonly onError: (err: Error) => void,
+  ) {}
 
   on(listener: JobChangeListener): void {
     this.listeners.push(listener);
@@ -35,7 +38,9 @@ export class JobChanges {
         this.again = false;
         for (const l of this.listeners) await Promise.resolve().then(l).catch(this.onError);
       } while (this.again);
-    })().finally(() => { this.running = null; });
+    })().finally(() => {
+      this.running = null;
+    });
   }
 
   /** Resolves once no round is running (tests, shutdown). */

@@ -61,7 +61,11 @@ export class PipelineService {
   }
 
   /** A new pipeline (call with its audit entry in `alongside`); its first steps start on the next round. */
-  create(owner: User, p: { kind: string; title: string; subject: string | null; input: unknown; steps: NewStep[] }, alongside?: (id: number) => void): PipelineView {
+  create(
+    owner: User,
+    p: { kind: string; title: string; subject: string | null; input: unknown; steps: NewStep[] },
+    alongside?: (id: number) => void,
+  ): PipelineView {
     if (!this.kinds.has(p.kind)) throw new Error(`unknown pipeline kind ${p.kind}`);
     const keys = new Set(p.steps.map((s) => s.key));
     for (const s of p.steps) for (const n of s.needs) if (!keys.has(n) || n === s.key) throw new Error(`step ${s.key} needs unknown step ${n}`);
@@ -88,8 +92,12 @@ export class PipelineService {
     const steps = this.store.steps(row.id).map((s) => {
       const job = s.job_id ? this.d.jobs.store.get(s.job_id) : undefined;
       return {
-        key: s.key, title: s.title, jobType: s.job_type, needs: JSON.parse(s.needs) as string[],
-        status: stepStatus(s, job), jobId: s.job_id,
+        key: s.key,
+        title: s.title,
+        jobType: s.job_type,
+        needs: JSON.parse(s.needs) as string[],
+        status: stepStatus(s, job),
+        jobId: s.job_id,
         fraction: job?.status === 'succeeded' ? 1 : job?.status === 'running' && job.progress ? (JSON.parse(job.progress) as { fraction: number }).fraction : 0,
         error: s.error ?? (job && (job.status === 'failed' || job.status === 'cancelled') ? job.error : null),
         awaitingApproval: s.gate === 'waiting',
@@ -97,8 +105,16 @@ export class PipelineService {
     });
     const fraction = steps.length ? steps.reduce((sum, s) => sum + s.fraction, 0) / steps.length : 1;
     return {
-      id: row.id, kind: row.kind, title: row.title, subject: row.subject, status: row.status, fraction, steps,
-      ownerId: row.owner_id, createdAt: row.created_at, finishedAt: row.finished_at,
+      id: row.id,
+      kind: row.kind,
+      title: row.title,
+      subject: row.subject,
+      status: row.status,
+      fraction,
+      steps,
+      ownerId: row.owner_id,
+      createdAt: row.created_at,
+      finishedAt: row.finished_at,
     };
   }
 
@@ -109,7 +125,9 @@ export class PipelineService {
     for (const step of this.store.steps(id)) {
       const job = step.job_id ? this.d.jobs.store.get(step.job_id) : undefined;
       if (job && LIVE_STATUSES.includes(job.status)) {
-        await this.d.jobs.cancel(actor, job.id).catch((err: Error) => this.d.log.warn({ pipeline: id, job: job.id, err: err.message }, 'could not cancel a pipeline step'));
+        await this.d.jobs
+          .cancel(actor, job.id)
+          .catch((err: Error) => this.d.log.warn({ pipeline: id, job: job.id, err: err.message }, 'could not cancel a pipeline step'));
       }
     }
     return this.view(this.store.get(id)!);
@@ -204,14 +222,17 @@ export class PipelineService {
 
   private finished(row: PipelineRow, status: 'succeeded' | 'failed'): void {
     const page = this.kinds.get(row.kind)?.page?.(row);
-    this.d.bus.emit('pipeline.finished', { pipeline: { id: row.id, kind: row.kind, title: row.title, status, ownerId: row.owner_id }, ...(page ? { page } : {}) });
+    this.d.bus.emit('pipeline.finished', {
+      pipeline: { id: row.id, kind: row.kind, title: row.title, status, ownerId: row.owner_id },
+      ...(page ? { page } : {}),
+    });
   }
 
   private async advance(row: PipelineRow): Promise<void> {
     const kind = this.kinds.get(row.kind);
     const user = row.owner_id === null ? undefined : this.d.users.byId(row.owner_id);
     if (!kind || !user || user.disabled) {
-      this.d.log.warn({ pipeline: row.id }, !kind ? `no pipeline kind ${row.kind}` : 'the pipeline\'s owner is gone or disabled');
+      this.d.log.warn({ pipeline: row.id }, !kind ? `no pipeline kind ${row.kind}` : "the pipeline's owner is gone or disabled");
       this.store.fail(row.id, Date.now());
       return;
     }
@@ -234,7 +255,7 @@ export class PipelineService {
         })();
         s.applied = 1;
       } catch (err) {
-        this.d.log.warn({ pipeline: row.id, step: s.key, err: (err as Error).message }, 'could not use a step\'s result');
+        this.d.log.warn({ pipeline: row.id, step: s.key, err: (err as Error).message }, "could not use a step's result");
         this.store.fail(row.id, Date.now());
         return;
       }
@@ -257,12 +278,16 @@ export class PipelineService {
   private async start(row: PipelineRow, step: StepRow, kind: PipelineKind<never>, ctx: PipelineContext<never>): Promise<void> {
     try {
       const job = kind.jobFor(step, ctx);
-      await this.d.jobs.submit(ctx.owner, { type: step.job_type as JobType, input: job.input, title: job.title }, {
-        alongside: (inserted) => {
-          if (!this.store.setJob(row.id, step.key, inserted.id)) throw new StepTaken();
-          kind.onSubmitted?.(step, inserted.id, ctx);
+      await this.d.jobs.submit(
+        ctx.owner,
+        { type: step.job_type as JobType, input: job.input, title: job.title },
+        {
+          alongside: (inserted) => {
+            if (!this.store.setJob(row.id, step.key, inserted.id)) throw new StepTaken();
+            kind.onSubmitted?.(step, inserted.id, ctx);
+          },
         },
-      });
+      );
     } catch (err) {
       if (err instanceof StepTaken) return;
       // A rule said no (a child's limits, the quota, an input the kind could not build): the step fails, visibly.

@@ -41,7 +41,7 @@ export class PipelineStore {
 
   constructor(db: Db) {
     this.s = {
-      insert: db.prepare('INSERT INTO pipelines (kind, title, subject, status, input, owner_id, created_at) VALUES (?, ?, ?, \'running\', ?, ?, ?)'),
+      insert: db.prepare("INSERT INTO pipelines (kind, title, subject, status, input, owner_id, created_at) VALUES (?, ?, ?, 'running', ?, ?, ?)"),
       addStep: db.prepare('INSERT INTO pipeline_steps (pipeline_id, key, position, title, job_type, needs, gate) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       get: db.prepare<[number], PipelineRow>('SELECT * FROM pipelines WHERE id = ?'),
       steps: db.prepare<[number], StepRow>('SELECT * FROM pipeline_steps WHERE pipeline_id = ? ORDER BY position'),

@@ -14,7 +14,12 @@ const refusal = (raw: string, allowPrivate = false) => {
 
 describe('push endpoints', () => {
   it('takes the push services browsers use', () => {
-    for (const ok of ['https://fcm.googleapis.com/fcm/send/abc:def', 'https://updates.push.services.mozilla.com/wpush/v2/gAAA', 'https://web.push.apple.com/QG9x', 'https://db5p.notify.windows.com/w/?token=x']) {
+    for (const ok of [
+      'https://fcm.googleapis.com/fcm/send/abc:def',
+      'https://updates.push.services.mozilla.com/wpush/v2/gAAA',
+      'https://web.push.apple.com/QG9x',
+      'https://db5p.notify.windows.com/w/?token=x',
+    ]) {
       expect(refusal(ok)).toBeNull();
     }
   });
@@ -24,9 +29,19 @@ describe('push endpoints', () => {
     expect(refusal('https://u:p@fcm.googleapis.com/x')).toMatchObject({ field: 'endpoint' });
     expect(refusal('not a url')).toMatchObject({ field: 'endpoint', code: 'format' });
     for (const local of [
-      'https://127.0.0.1/x', 'https://10.1.2.3/x', 'https://192.168.1.20:8443/x', 'https://172.20.0.1/x', 'https://169.254.169.254/latest',
-      'https://100.64.0.1/x', 'https://[::1]/x', 'https://[fd00::1]/x', 'https://[fe80::1]/x', 'https://[::ffff:192.168.0.1]/x',
-      'https://localhost/x', 'https://hearth.local/x', 'https://router/x',
+      'https://127.0.0.1/x',
+      'https://10.1.2.3/x',
+      'https://192.168.1.20:8443/x',
+      'https://172.20.0.1/x',
+      'https://169.254.169.254/latest',
+      'https://100.64.0.1/x',
+      'https://[::1]/x',
+      'https://[fd00::1]/x',
+      'https://[fe80::1]/x',
+      'https://[::ffff:192.168.0.1]/x',
+      'https://localhost/x',
+      'https://hearth.local/x',
+      'https://router/x',
     ]) {
       expect(refusal(local), local).toMatchObject({ field: 'endpoint', code: 'invalid' });
     }

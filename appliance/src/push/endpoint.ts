@@ -5,8 +5,22 @@ import { invalidField } from '../http/errors.js';
 // Addresses on the home network or the appliance itself: a "push service" there would make the
 // appliance post to its own LAN on a member's say-so.
 const PRIVATE = new BlockList();
-for (const [net, bits] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.168.0.0', 16]] as const) PRIVATE.addSubnet(net, bits, 'ipv4');
-for (const [net, bits] of [['::', 127], ['fc00::', 7], ['fe80::', 10]] as const) PRIVATE.addSubnet(net, bits, 'ipv6');
+for (const [net, bits] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+] as const)
+  PRIVATE.addSubnet(net, bits, 'ipv4');
+for (const [net, bits] of [
+  ['::', 127],
+  ['fc00::', 7],
+  ['fe80::', 10],
+] as const)
+  PRIVATE.addSubnet(net, bits, 'ipv6');
 
 /**
  * A browser's push endpoint, checked beyond its schema: an https URL without credentials whose
@@ -21,7 +35,8 @@ export function checkEndpoint(raw: string, allowPrivate: boolean): URL {
   }
   if (url.protocol !== 'https:') throw invalidField({ message: 'body.endpoint must be an https URL', field: 'endpoint', code: 'pattern' });
   if (url.username || url.password) throw invalidField({ message: 'body.endpoint must not carry a user name or password', field: 'endpoint', code: 'pattern' });
-  if (!allowPrivate && isLocal(url.hostname)) throw invalidField({ message: 'body.endpoint must be a push service on the internet, not an address on this network', field: 'endpoint', code: 'invalid' });
+  if (!allowPrivate && isLocal(url.hostname))
+    throw invalidField({ message: 'body.endpoint must be a push service on the internet, not an address on this network', field: 'endpoint', code: 'invalid' });
   return url;
 }
 
@@ -39,8 +54,10 @@ function isLocal(hostname: string): boolean {
 /** The browser's P-256 key must be a point (65 bytes, uncompressed) and the secret 16 bytes, or no message could be encrypted. */
 export function checkKeys(keys: { p256dh: string; auth: string }): void {
   const point = Buffer.from(keys.p256dh, 'base64url');
-  if (point.length !== 65 || point[0] !== 4 || !onCurve(point)) throw invalidField({ message: 'body.keys.p256dh must be an uncompressed P-256 public key (65 bytes)', field: 'keys.p256dh', code: 'invalid' });
-  if (Buffer.from(keys.auth, 'base64url').length !== 16) throw invalidField({ message: 'body.keys.auth must be 16 bytes', field: 'keys.auth', code: 'invalid' });
+  if (point.length !== 65 || point[0] !== 4 || !onCurve(point))
+    throw invalidField({ message: 'body.keys.p256dh must be an uncompressed P-256 public key (65 bytes)', field: 'keys.p256dh', code: 'invalid' });
+  if (Buffer.from(keys.auth, 'base64url').length !== 16)
+    throw invalidField({ message: 'body.keys.auth must be 16 bytes', field: 'keys.auth', code: 'invalid' });
 }
 
 function onCurve(point: Buffer): boolean {

@@ -15,11 +15,23 @@ function translator(lang: PushLang): (key: MessageKey, params?: Record<string, s
 export function jobMessage(kind: 'jobSucceeded' | 'jobFailed', job: { id: string; type: string; title: string }, lang: PushLang): PushMessage {
   const t = translator(lang);
   const title = jobTitle(job, t);
-  return { kind, title: t(`push.title.${kind}`, { title }), body: t(`push.body.${kind}`, { title }), url: `/jobs/${encodeURIComponent(job.id)}`, tag: `job:${job.id}` };
+  return {
+    kind,
+    title: t(`push.title.${kind}`, { title }),
+    body: t(`push.body.${kind}`, { title }),
+    url: `/jobs/${encodeURIComponent(job.id)}`,
+    tag: `job:${job.id}`,
+  };
 }
 
 /** A finished pipeline's notification: what its kind made (a comic, a story), or the generic done/failed. */
 export function pipelineMessage(kind: PushKind, pipeline: { id: number; title: string }, path: string, lang: PushLang): PushMessage {
   const t = translator(lang);
-  return { kind, title: t(`push.title.${kind}`, { title: pipeline.title }), body: t(`push.body.${kind}`, { title: pipeline.title }), url: path, tag: `pipeline:${pipeline.id}` };
+  return {
+    kind,
+    title: t(`push.title.${kind}`, { title: pipeline.title }),
+    body: t(`push.body.${kind}`, { title: pipeline.title }),
+    url: path,
+    tag: `pipeline:${pipeline.id}`,
+  };
 }

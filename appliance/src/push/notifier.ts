@@ -44,14 +44,18 @@ export class PushNotifier {
     this.#agent = new Agent({ keepAlive: true, maxSockets: 8, ...(o.ca ? { ca: o.ca } : {}) });
     this.#offs = [
       o.bus.on('job.succeeded', ({ job, owner }) => this.later(() => this.job('jobSucceeded', job, owner))),
-      o.bus.on('job.changed', ({ job, owner, transition }) => { if (transition === 'failed') this.later(() => this.job('jobFailed', job, owner)); }),
-      o.bus.on('pipeline.finished', ({ pipeline, page }) => this.later(() => {
-        if (pipeline.ownerId === null) return [];
-        const kind: PushKind = pipeline.status === 'failed' ? 'jobFailed' : page?.notice ?? 'jobSucceeded';
-        // The name the family gave the comic or story; a pipeline's own title is Hearth's English.
-        const named = { id: pipeline.id, title: page?.name ?? pipeline.title };
-        return this.deliveries(pipeline.ownerId, kind, (lang) => pipelineMessage(kind, named, page?.path ?? '/', lang));
-      })),
+      o.bus.on('job.changed', ({ job, owner, transition }) => {
+        if (transition === 'failed') this.later(() => this.job('jobFailed', job, owner));
+      }),
+      o.bus.on('pipeline.finished', ({ pipeline, page }) =>
+        this.later(() => {
+          if (pipeline.ownerId === null) return [];
+          const kind: PushKind = pipeline.status === 'failed' ? 'jobFailed' : (page?.notice ?? 'jobSucceeded');
+          // The name the family gave the comic or story; a pipeline's own title is Hearth's English.
+          const named = { id: pipeline.id, title: page?.name ?? pipeline.title };
+          return this.deliveries(pipeline.ownerId, kind, (lang) => pipelineMessage(kind, named, page?.path ?? '/', lang));
+        }),
+      ),
     ];
   }
 
@@ -86,7 +90,10 @@ export class PushNotifier {
     const run = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => (this.#closed ? [] : plan()))
       .then((sends) => Promise.allSettled(sends.map((s) => s())))
-      .then(() => undefined, (err: Error) => this.o.log.warn({ err: err.message }, 'could not prepare a push notification'));
+      .then(
+        () => undefined,
+        (err: Error) => this.o.log.warn({ err: err.message }, 'could not prepare a push notification'),
+      );
     this.#inFlight.add(run);
     void run.finally(() => this.#inFlight.delete(run));
   }

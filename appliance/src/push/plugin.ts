@@ -24,19 +24,28 @@ export async function pushPlugin(app: FastifyInstance, opts: PushPluginOptions):
   const stale = store.removeStale(vapid.publicKey);
   if (stale) opts.log.info({ removed: stale }, 'push subscriptions made with an earlier key were removed; those devices turn notifications on again');
   const notifier = new PushNotifier({
-    bus: app.bus, store, users: app.users, vapid, subject: vapidSubject(opts.publicUrl), log: opts.log,
+    bus: app.bus,
+    store,
+    users: app.users,
+    vapid,
+    subject: vapidSubject(opts.publicUrl),
+    log: opts.log,
     isPipelineStep: (jobId) => app.hasDecorator('pipelines') && app.pipelines.store.pipelineOfJob(jobId) !== undefined,
     timeoutMs: opts.sendTimeoutMs ?? 10_000,
     ...(opts.testPushService ? { ca: opts.testPushService.ca } : {}),
   });
   app.addHook('onClose', async () => notifier.close());
   // The member's devices belong in "Export my data"; their keys are the browser's secret, not the member's data.
-  app.accountExport.add('pushSubscriptions', (userId) => store.ofUser(userId).map((row) => {
-    const { endpoint: _endpoint, ...view } = subscriptionView(row);
-    return view;
-  }));
+  app.accountExport.add('pushSubscriptions', (userId) =>
+    store.ofUser(userId).map((row) => {
+      const { endpoint: _endpoint, ...view } = subscriptionView(row);
+      return view;
+    }),
+  );
   await app.register(pushRoutes, {
-    store, vapid, allowPrivateEndpoints: opts.testPushService !== undefined,
+    store,
+    vapid,
+    allowPrivateEndpoints: opts.testPushService !== undefined,
     homeAssistant: () => (app.hasDecorator('homeAssistant') ? app.homeAssistant : undefined),
   });
 }

@@ -24,7 +24,9 @@ export class SubscriptionStore {
       get: db.prepare<[number], SubscriptionRow>('SELECT * FROM push_subscriptions WHERE id = ?'),
       ofUser: db.prepare<[number], SubscriptionRow>('SELECT * FROM push_subscriptions WHERE user_id = ? ORDER BY id'),
       countOfUser: db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM push_subscriptions WHERE user_id = ?'),
-      insert: db.prepare('INSERT INTO push_subscriptions (user_id, endpoint, p256dh, auth, lang, kinds, vapid_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      insert: db.prepare(
+        'INSERT INTO push_subscriptions (user_id, endpoint, p256dh, auth, lang, kinds, vapid_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
       update: db.prepare('UPDATE push_subscriptions SET user_id = ?, p256dh = ?, auth = ?, lang = ?, kinds = ?, vapid_key = ? WHERE id = ?'),
       remove: db.prepare('DELETE FROM push_subscriptions WHERE id = ?'),
       removeStale: db.prepare('DELETE FROM push_subscriptions WHERE vapid_key <> ?'),
@@ -54,7 +56,10 @@ export class SubscriptionStore {
   }
 
   /** Insert, or take over the browser's row (its endpoint) with new keys, language and owner. */
-  upsert(p: { userId: number; endpoint: string; p256dh: string; auth: string; lang: 'en' | 'pl'; kinds: readonly PushKind[]; vapidKey: string; now: number }): { id: number; created: boolean } {
+  upsert(p: { userId: number; endpoint: string; p256dh: string; auth: string; lang: 'en' | 'pl'; kinds: readonly PushKind[]; vapidKey: string; now: number }): {
+    id: number;
+    created: boolean;
+  } {
     const existing = this.byEndpoint(p.endpoint);
     const kinds = JSON.stringify(p.kinds);
     if (existing) {
@@ -85,7 +90,12 @@ export function kindsOf(row: SubscriptionRow): PushKind[] {
 
 export function subscriptionView(row: SubscriptionRow): PushSubscriptionView {
   return {
-    id: row.id, endpoint: row.endpoint, service: new URL(row.endpoint).host, lang: row.lang, kinds: kindsOf(row),
-    createdAt: row.created_at, lastSentAt: row.last_sent_at,
+    id: row.id,
+    endpoint: row.endpoint,
+    service: new URL(row.endpoint).host,
+    lang: row.lang,
+    kinds: kindsOf(row),
+    createdAt: row.created_at,
+    lastSentAt: row.last_sent_at,
   };
 }

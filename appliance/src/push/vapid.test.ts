@@ -8,7 +8,9 @@ import { vapidKeys } from './vapid.js';
 
 describe('VAPID keys', () => {
   let dir: string | undefined;
-  afterEach(async () => { if (dir) await rm(dir, { recursive: true, force: true }); });
+  afterEach(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
 
   it('are made once, kept across restarts, and travel in backups only sealed', async () => {
     dir = await mkdtemp(join(tmpdir(), 'hearth-vapid-'));

@@ -14,7 +14,9 @@ export async function vapidKeys(settings: SettingsStore): Promise<VapidKeys> {
   const stored = settings.get().secrets.vapid;
   if (stored) return stored;
   const made = webPush.generateVAPIDKeys();
-  await settings.update((s) => { s.secrets.vapid = { publicKey: made.publicKey, privateKey: made.privateKey }; });
+  await settings.update((s) => {
+    s.secrets.vapid = { publicKey: made.publicKey, privateKey: made.privateKey };
+  });
   return made;
 }
 

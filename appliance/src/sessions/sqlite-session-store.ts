@@ -22,7 +22,9 @@ export class SqliteSessionStore {
   ) {
     this.stmts = {
       get: db.prepare<[string, number], { data: string }>('SELECT data FROM sessions WHERE sid = ? AND expires_at > ?'),
-      set: db.prepare('INSERT INTO sessions (sid, user_id, data, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT(sid) DO UPDATE SET user_id = excluded.user_id, data = excluded.data, expires_at = excluded.expires_at'),
+      set: db.prepare(
+        'INSERT INTO sessions (sid, user_id, data, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT(sid) DO UPDATE SET user_id = excluded.user_id, data = excluded.data, expires_at = excluded.expires_at',
+      ),
       destroy: db.prepare('DELETE FROM sessions WHERE sid = ?'),
       destroyUser: db.prepare('DELETE FROM sessions WHERE user_id = ?'),
       sweep: db.prepare('DELETE FROM sessions WHERE expires_at <= ?'),

@@ -8,17 +8,19 @@ import { EmbeddedMqttSettings } from '../embedded/broker-port.js';
  * settings.json: what admins configure, plus the appliance's own secrets.
  * Each capability owns one section; a section missing from the file takes its defaults.
  */
-export const GeneralSettings = Type.Object(
-  { familyName: SafeName({ maxLength: 80, default: 'Our family' }) },
-  { additionalProperties: false },
-);
+export const GeneralSettings = Type.Object({ familyName: SafeName({ maxLength: 80, default: 'Our family' }) }, { additionalProperties: false });
 
 export const SecretSettings = Type.Object(
   {
     /** Signs session cookies; generated on first start, never leaves the appliance. */
     sessionSecret: Type.String({ minLength: 32 }),
     /** Web Push's VAPID key pair (base64url), made on the first start of the push capability. */
-    vapid: Type.Optional(Type.Object({ publicKey: Type.String({ minLength: 80, maxLength: 100 }), privateKey: Type.String({ minLength: 40, maxLength: 50 }) }, { additionalProperties: false })),
+    vapid: Type.Optional(
+      Type.Object(
+        { publicKey: Type.String({ minLength: 80, maxLength: 100 }), privateKey: Type.String({ minLength: 40, maxLength: 50 }) },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -50,10 +52,7 @@ export type WakeOnLanSettings = Static<typeof WakeOnLanSettings>;
 export const DEFAULT_WAKE_ON_LAN: WakeOnLanSettings = { broadcastAddress: '255.255.255.255', port: 9, extraTargets: [] };
 
 /** The wall display: the layout admins edit, and the last control state Home Assistant set (kept across restarts). */
-export const KioskSettings = Type.Object(
-  { layout: Type.Optional(KioskLayout), control: Type.Optional(KioskControl) },
-  { additionalProperties: false },
-);
+export const KioskSettings = Type.Object({ layout: Type.Optional(KioskLayout), control: Type.Optional(KioskControl) }, { additionalProperties: false });
 export type KioskSettings = Static<typeof KioskSettings>;
 
 export const SettingsSchema = Type.Object(

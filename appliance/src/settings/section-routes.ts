@@ -17,10 +17,7 @@ async function refuseTextLimits(request: { body: unknown }): Promise<void> {
 }
 
 /** Jobs each role may submit per local day. */
-export const QuotaSettingsBody = Type.Object(
-  { admin: DailyLimit, member: DailyLimit, child: DailyLimit },
-  { additionalProperties: false },
-);
+export const QuotaSettingsBody = Type.Object({ admin: DailyLimit, member: DailyLimit, child: DailyLimit }, { additionalProperties: false });
 
 const MAC = '^[0-9a-f]{2}(:[0-9a-f]{2}){5}$';
 
@@ -57,54 +54,97 @@ export const settingsSectionRoutes: FastifyPluginAsyncTypebox<SettingsSectionOpt
   const wakeOnLan = (): WakeOnLanSettings => app.settings.section<WakeOnLanSettings>('wakeOnLan', DEFAULT_WAKE_ON_LAN);
   const wakeView = (cfg: WakeOnLanSettings) => ({ ...cfg, learnedTargets: opts.learnedTargets() });
 
-  app.get('/api/admin/settings/quotas', {
-    config: { access: ADMIN },
-    schema: { tags: ['admin'], summary: 'Daily job quotas per role (null = unlimited)', response: { 200: QuotaSettingsBody } },
-  }, async () => quotas());
+  app.get(
+    '/api/admin/settings/quotas',
+    {
+      config: { access: ADMIN },
+      schema: { tags: ['admin'], summary: 'Daily job quotas per role (null = unlimited)', response: { 200: QuotaSettingsBody } },
+    },
+    async () => quotas(),
+  );
 
-  app.put('/api/admin/settings/quotas', {
-    config: { access: ADMIN },
-    preValidation: refuseTextLimits,
-    schema: { tags: ['admin'], summary: 'Change the daily job quotas', body: QuotaSettingsBody, response: { 200: QuotaSettingsBody } },
-  }, async (request) => {
-    const before = quotas();
-    const saved = await app.settings.update((s) => { s.jobs = { ...s.jobs, quotas: request.body }; });
-    const after = saved.jobs!.quotas;
-    app.audit.record({ actor: request.principal, action: 'settings.changed', target: 'settings:jobs.quotas', ip: request.ip, detail: { before, after } });
-    return after;
-  });
+  app.put(
+    '/api/admin/settings/quotas',
+    {
+      config: { access: ADMIN },
+      preValidation: refuseTextLimits,
+      schema: { tags: ['admin'], summary: 'Change the daily job quotas', body: QuotaSettingsBody, response: { 200: QuotaSettingsBody } },
+    },
+    async (request) => {
+      const before = quotas();
+      const saved = await app.settings.update((s) => {
+        s.jobs = { ...s.jobs, quotas: request.body };
+      });
+      const after = saved.jobs!.quotas;
+      app.audit.record({ actor: request.principal, action: 'settings.changed', target: 'settings:jobs.quotas', ip: request.ip, detail: { before, after } });
+      return after;
+    },
+  );
 
-  const JobWaiting = Type.Object({ queueWithoutComputer: Type.Boolean({ description: 'accept jobs no known computer has ever offered to run (they wait); false: refuse them' }) }, { additionalProperties: false });
+  const JobWaiting = Type.Object(
+    { queueWithoutComputer: Type.Boolean({ description: 'accept jobs no known computer has ever offered to run (they wait); false: refuse them' }) },
+    { additionalProperties: false },
+  );
   const jobWaiting = () => ({ queueWithoutComputer: app.settings.section<JobSettings>('jobs', DEFAULT_JOB_SETTINGS).queueWithoutComputer ?? false });
 
-  app.get('/api/admin/settings/job-waiting', {
-    config: { access: ADMIN },
-    schema: { tags: ['admin'], summary: 'Whether jobs no computer can run are refused or wait', response: { 200: JobWaiting } },
-  }, async () => jobWaiting());
+  app.get(
+    '/api/admin/settings/job-waiting',
+    {
+      config: { access: ADMIN },
+      schema: { tags: ['admin'], summary: 'Whether jobs no computer can run are refused or wait', response: { 200: JobWaiting } },
+    },
+    async () => jobWaiting(),
+  );
 
-  app.put('/api/admin/settings/job-waiting', {
-    config: { access: ADMIN },
-    schema: { tags: ['admin'], summary: 'Refuse jobs no computer can run, or let them wait', body: JobWaiting, response: { 200: JobWaiting } },
-  }, async (request) => {
-    app.audit.record({ actor: request.principal, action: 'settings.changed', target: 'settings:jobs.queueWithoutComputer', ip: request.ip, detail: { before: jobWaiting(), after: request.body } });
-    await app.settings.update((s) => { s.jobs = { quotas: DEFAULT_JOB_SETTINGS.quotas, ...s.jobs, queueWithoutComputer: request.body.queueWithoutComputer }; });
-    return jobWaiting();
-  });
+  app.put(
+    '/api/admin/settings/job-waiting',
+    {
+      config: { access: ADMIN },
+      schema: { tags: ['admin'], summary: 'Refuse jobs no computer can run, or let them wait', body: JobWaiting, response: { 200: JobWaiting } },
+    },
+    async (request) => {
+      app.audit.record({
+        actor: request.principal,
+        action: 'settings.changed',
+        target: 'settings:jobs.queueWithoutComputer',
+        ip: request.ip,
+        detail: { before: jobWaiting(), after: request.body },
+      });
+      await app.settings.update((s) => {
+        s.jobs = { quotas: DEFAULT_JOB_SETTINGS.quotas, ...s.jobs, queueWithoutComputer: request.body.queueWithoutComputer };
+      });
+      return jobWaiting();
+    },
+  );
 
-  app.get('/api/admin/settings/wake-on-lan', {
-    config: { access: ADMIN },
-    schema: { tags: ['admin'], summary: 'Where Wake-on-LAN packets go, and to which MACs', response: { 200: WakeOnLanView } },
-  }, async () => wakeView(wakeOnLan()));
+  app.get(
+    '/api/admin/settings/wake-on-lan',
+    {
+      config: { access: ADMIN },
+      schema: { tags: ['admin'], summary: 'Where Wake-on-LAN packets go, and to which MACs', response: { 200: WakeOnLanView } },
+    },
+    async () => wakeView(wakeOnLan()),
+  );
 
-  app.put('/api/admin/settings/wake-on-lan', {
-    config: { access: ADMIN },
-    schema: { tags: ['admin'], summary: 'Change the Wake-on-LAN address, port and extra MACs', body: WakeOnLanBody, response: { 200: WakeOnLanView } },
-  }, async (request) => {
-    const before = wakeOnLan();
-    const next: WakeOnLanSettings = { broadcastAddress: request.body.broadcastAddress, port: request.body.port ?? DEFAULT_WAKE_ON_LAN.port, extraTargets: request.body.extraTargets };
-    const saved = await app.settings.update((s) => { s.wakeOnLan = next; });
-    const after = saved.wakeOnLan!;
-    app.audit.record({ actor: request.principal, action: 'settings.changed', target: 'settings:wakeOnLan', ip: request.ip, detail: { before, after } });
-    return wakeView(after);
-  });
+  app.put(
+    '/api/admin/settings/wake-on-lan',
+    {
+      config: { access: ADMIN },
+      schema: { tags: ['admin'], summary: 'Change the Wake-on-LAN address, port and extra MACs', body: WakeOnLanBody, response: { 200: WakeOnLanView } },
+    },
+    async (request) => {
+      const before = wakeOnLan();
+      const next: WakeOnLanSettings = {
+        broadcastAddress: request.body.broadcastAddress,
+        port: request.body.port ?? DEFAULT_WAKE_ON_LAN.port,
+        extraTargets: request.body.extraTargets,
+      };
+      const saved = await app.settings.update((s) => {
+        s.wakeOnLan = next;
+      });
+      const after = saved.wakeOnLan!;
+      app.audit.record({ actor: request.principal, action: 'settings.changed', target: 'settings:wakeOnLan', ip: request.ip, detail: { before, after } });
+      return wakeView(after);
+    },
+  );
 };

@@ -1,8 +1,17 @@
 import { Value } from '@sinclair/typebox/value';
 import {
   StoryResult,
-  type AgentVoice, type JobInput, type Principal, type StoryboardSave, type StoryCharacter, type StoryCreate, type StoryPictures, type StoryPrivacy,
-  type StoryStage, type StorySummary, type StoryView,
+  type AgentVoice,
+  type JobInput,
+  type Principal,
+  type StoryboardSave,
+  type StoryCharacter,
+  type StoryCreate,
+  type StoryPictures,
+  type StoryPrivacy,
+  type StoryStage,
+  type StorySummary,
+  type StoryView,
 } from '@hearth/protocol';
 import type { Db } from '../db/database.js';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -36,7 +45,13 @@ const sceneOf = (key: string) => Number(/^(?:picture|voice)-(\d+)$/.exec(key)?.[
  */
 export function tellStorySteps(scenes: number, pictures: StoryPictures): NewStep[] {
   const per = Array.from({ length: scenes }, (_, i) => [
-    { key: pictureKey(i), title: `Picture for scene ${i + 1}`, jobType: pictures === 'photos' ? 'image.comic-look' as const : 'image.generate' as const, needs: [STORY_KEY], gated: true },
+    {
+      key: pictureKey(i),
+      title: `Picture for scene ${i + 1}`,
+      jobType: pictures === 'photos' ? ('image.comic-look' as const) : ('image.generate' as const),
+      needs: [STORY_KEY],
+      gated: true,
+    },
     { key: voiceKey(i), title: `Narration of scene ${i + 1}`, jobType: 'audio.speak' as const, needs: [STORY_KEY], gated: true },
   ]).flat();
   return [
@@ -75,41 +90,87 @@ export class StoryService {
     // Who it is for comes from who asks, never from the request.
     const audience = user.role === 'child' ? 'child' : 'family';
     if (user.role === 'child' && body.pictures === 'generate') {
-      throw invalidField({ message: 'body.pictures: children\'s stories are drawn from their own photos', field: 'pictures', code: 'one-of', params: { allowed: '"photos"' } });
+      throw invalidField({
+        message: "body.pictures: children's stories are drawn from their own photos",
+        field: 'pictures',
+        code: 'one-of',
+        params: { allowed: '"photos"' },
+      });
     }
     const voice = this.voices().find((v) => v.id === body.voice);
     if (!voice) {
-      const allowed = this.voices().map((v) => v.id).join(', ');
-      throw invalidField({ message: `body.voice: no computer offers the voice "${body.voice}"${allowed ? ` (offered: ${allowed})` : ''}`, field: 'voice', code: 'one-of', params: { allowed: allowed || '—' } });
+      const allowed = this.voices()
+        .map((v) => v.id)
+        .join(', ');
+      throw invalidField({
+        message: `body.voice: no computer offers the voice "${body.voice}"${allowed ? ` (offered: ${allowed})` : ''}`,
+        field: 'voice',
+        code: 'one-of',
+        params: { allowed: allowed || '—' },
+      });
     }
     if (voice.language !== body.language) {
       throw invalidField({ message: `body.voice: the voice "${voice.label}" does not speak ${body.language}`, field: 'voice', code: 'invalid' });
     }
     body.photoIds.forEach((id, i) => this.checkPicture(user, id, `photoIds.${i}`));
-    body.characters.forEach((c, i) => { if (c.refMediaId) this.checkPicture(user, c.refMediaId, `characters.${i}.refMediaId`); });
+    body.characters.forEach((c, i) => {
+      if (c.refMediaId) this.checkPicture(user, c.refMediaId, `characters.${i}.refMediaId`);
+    });
     if (body.pictures === 'photos' && photosOf(body.photoIds, body.characters).length === 0) {
-      throw invalidField({ message: 'body.photoIds: choose at least one photo (or characters with photos) for the pictures', field: 'photoIds', code: 'too-few', params: { limit: 1 } });
+      throw invalidField({
+        message: 'body.photoIds: choose at least one photo (or characters with photos) for the pictures',
+        field: 'photoIds',
+        code: 'too-few',
+        params: { limit: 1 },
+      });
     }
     const premise = body.premise.trim();
     // The story row is the pipeline's document: the kind finds it by the pipeline's id.
-    const pipeline = this.d.pipelines.create(user, { kind: TELL_STORY, title: `Story: ${premise}`.slice(0, 120), subject: null, input: {}, steps: tellStorySteps(body.scenes, body.pictures) }, (pipelineId) => {
-      this.d.audit.record({ actor: user, action: 'stories.started', ip: actor.ip, detail: { pipeline: pipelineId, scenes: body.scenes, voice: body.voice } });
-      this.store.create({
-        owner_id: user.id, pipeline_id: pipelineId, title: premise.slice(0, 120), premise, characters: body.characters, scene_count: body.scenes,
-        voice: body.voice, language: body.language, audience, pictures: body.pictures, photoIds: body.photoIds, created_at: Date.now(),
-        // A child sees only what is in the family gallery (see media/visibility.ts).
-        privacy: user.role === 'child' ? 'family' : 'private',
-      });
-    });
+    const pipeline = this.d.pipelines.create(
+      user,
+      { kind: TELL_STORY, title: `Story: ${premise}`.slice(0, 120), subject: null, input: {}, steps: tellStorySteps(body.scenes, body.pictures) },
+      (pipelineId) => {
+        this.d.audit.record({ actor: user, action: 'stories.started', ip: actor.ip, detail: { pipeline: pipelineId, scenes: body.scenes, voice: body.voice } });
+        this.store.create({
+          owner_id: user.id,
+          pipeline_id: pipelineId,
+          title: premise.slice(0, 120),
+          premise,
+          characters: body.characters,
+          scene_count: body.scenes,
+          voice: body.voice,
+          language: body.language,
+          audience,
+          pictures: body.pictures,
+          photoIds: body.photoIds,
+          created_at: Date.now(),
+          // A child sees only what is in the family gallery (see media/visibility.ts).
+          privacy: user.role === 'child' ? 'family' : 'private',
+        });
+      },
+    );
     return this.view(this.store.byPipeline(pipeline.id)!);
   }
 
   view(row: StoryRow): StoryView {
     const pipeline = this.d.pipelines.view(this.d.pipelines.store.get(row.pipeline_id)!);
     return {
-      id: row.id, title: row.title, premise: row.premise, characters: JSON.parse(row.characters) as StoryCharacter[], sceneCount: row.scene_count,
-      voice: row.voice, language: row.language, audience: row.audience, pictures: row.pictures, privacy: row.privacy, stage: stageOf(row, pipeline),
-      scenes: this.store.scenes(row), videoId: row.video_id, pipeline, ownerId: row.owner_id, createdAt: row.created_at,
+      id: row.id,
+      title: row.title,
+      premise: row.premise,
+      characters: JSON.parse(row.characters) as StoryCharacter[],
+      sceneCount: row.scene_count,
+      voice: row.voice,
+      language: row.language,
+      audience: row.audience,
+      pictures: row.pictures,
+      privacy: row.privacy,
+      stage: stageOf(row, pipeline),
+      scenes: this.store.scenes(row),
+      videoId: row.video_id,
+      pipeline,
+      ownerId: row.owner_id,
+      createdAt: row.created_at,
     };
   }
 
@@ -124,7 +185,8 @@ export class StoryService {
   /** The family's edits to the storyboard, before it is approved. */
   saveStoryboard(actor: Actor, id: number, board: StoryboardSave): StoryView {
     const row = this.viewable(actor.principal, id);
-    if (stageOf(row, this.d.pipelines.view(this.d.pipelines.store.get(row.pipeline_id)!)) !== 'storyboard') throw conflict('The storyboard can be changed only while it waits for approval');
+    if (stageOf(row, this.d.pipelines.view(this.d.pipelines.store.get(row.pipeline_id)!)) !== 'storyboard')
+      throw conflict('The storyboard can be changed only while it waits for approval');
     this.checkBoard(row, board);
     this.d.db.transaction(() => {
       this.d.audit.record({ actor: actor.principal, action: 'stories.storyboard-edited', target: `story:${id}`, ip: actor.ip });
@@ -137,7 +199,8 @@ export class StoryService {
   approve(actor: Actor, id: number): StoryView {
     const row = this.viewable(actor.principal, id);
     this.d.pipelines.approve(actor.principal, row.pipeline_id, () =>
-      this.d.audit.record({ actor: actor.principal, action: 'stories.approved', target: `story:${id}`, ip: actor.ip, detail: { pipeline: row.pipeline_id } }));
+      this.d.audit.record({ actor: actor.principal, action: 'stories.approved', target: `story:${id}`, ip: actor.ip, detail: { pipeline: row.pipeline_id } }),
+    );
     return this.view(this.store.get(id)!);
   }
 
@@ -147,7 +210,13 @@ export class StoryService {
     if (scene < 1 || scene > row.scene_count) throw notFound('Scene');
     const old = row.video_id;
     this.d.pipelines.redo(actor.principal, row.pipeline_id, [pictureKey(scene - 1)], () => {
-      this.d.audit.record({ actor: actor.principal, action: 'stories.scene-redrawn', target: `story:${id}`, ip: actor.ip, detail: { scene, replacedVideo: old } });
+      this.d.audit.record({
+        actor: actor.principal,
+        action: 'stories.scene-redrawn',
+        target: `story:${id}`,
+        ip: actor.ip,
+        detail: { scene, replacedVideo: old },
+      });
       this.store.amendScenes(id, (scenes) => {
         const s = scenes[scene - 1]!;
         s.redraws += 1;
@@ -163,7 +232,13 @@ export class StoryService {
   /** Who sees the film: the owner, the family, or also the wall display (once its pictures are moderated). */
   setPrivacy(actor: Actor, id: number, privacy: StoryPrivacy): StoryView {
     this.viewable(actor.principal, id);
-    if (asUser(actor.principal).role === 'child' && privacy === 'private') throw invalidField({ message: 'body.privacy: children\'s films are kept in the family gallery', field: 'privacy', code: 'one-of', params: { allowed: '"family", "kiosk"' } });
+    if (asUser(actor.principal).role === 'child' && privacy === 'private')
+      throw invalidField({
+        message: "body.privacy: children's films are kept in the family gallery",
+        field: 'privacy',
+        code: 'one-of',
+        params: { allowed: '"family", "kiosk"' },
+      });
     this.d.db.transaction(() => {
       this.d.audit.record({ actor: actor.principal, action: 'stories.shared', target: `story:${id}`, ip: actor.ip, detail: { privacy } });
       this.store.setPrivacy(id, privacy);
@@ -193,8 +268,11 @@ export class StoryService {
         const characters = JSON.parse(row.characters) as StoryCharacter[];
         if (step.key === STORY_KEY) {
           const job: JobInput<'text.story'> = {
-            premise: row.premise, characters: characters.map((c) => ({ name: c.name, description: c.description })),
-            scenes: row.scene_count, language: row.language, audience: row.audience,
+            premise: row.premise,
+            characters: characters.map((c) => ({ name: c.name, description: c.description })),
+            scenes: row.scene_count,
+            language: row.language,
+            audience: row.audience,
           };
           return { input: job, title: `Storyboard: ${row.premise}`.slice(0, 120) };
         }
@@ -217,13 +295,16 @@ export class StoryService {
         if (row.pictures === 'photos') {
           const photos = photosOf(JSON.parse(row.photo_ids) as string[], characters).filter((m) => this.d.media.get(m));
           const photo = photos[(i + scene.redraws) % Math.max(photos.length, 1)];
-          if (!photo) throw new HttpError(400, 'The story\'s photos were deleted');
+          if (!photo) throw new HttpError(400, "The story's photos were deleted");
           // Drawn again from the same photo, the look changes so the scene does.
           const job: JobInput<'image.comic-look'> = { mediaId: photo, colours: scene.redraws % 2 ? 4 : 16, lines: [0.6, 0.9, 0.3][scene.redraws % 3]! };
           return { input: job, title: `Picture for scene ${i + 1}` };
         }
         const cast = characters.filter((c) => scene.picturePrompt.toLowerCase().includes(c.name.toLowerCase()));
-        const prompt = [scene.picturePrompt, ...cast.map((c) => `${c.name}: ${c.description}`), 'picture-book illustration, soft colours'].filter(Boolean).join('. ').slice(0, 2000);
+        const prompt = [scene.picturePrompt, ...cast.map((c) => `${c.name}: ${c.description}`), 'picture-book illustration, soft colours']
+          .filter(Boolean)
+          .join('. ')
+          .slice(0, 2000);
         const job: JobInput<'image.generate'> = { prompt, width: 1024, height: 576, steps: 25, seed: row.id * 1000 + i * 10 + scene.redraws };
         return { input: job, title: `Picture for scene ${i + 1}` };
       },
@@ -231,12 +312,17 @@ export class StoryService {
       apply: (step, result, { pipeline, owner }) => {
         const row = story(pipeline.id);
         if (step.key === STORY_KEY) {
-          if (!Value.Check(StoryResult, result.data) || result.data.scenes.length !== row.scene_count) throw new Error('the story job returned something that is not the asked storyboard');
+          if (!Value.Check(StoryResult, result.data) || result.data.scenes.length !== row.scene_count)
+            throw new Error('the story job returned something that is not the asked storyboard');
           const written = result.data;
           this.d.audit.record({ actor: owner, action: 'stories.storyboard-written', target: `story:${row.id}` });
-          this.store.amendScenes(row.id, (scenes) => {
-            scenes.splice(0, scenes.length, ...written.scenes.map((s) => ({ ...s, pictureId: null, narrationId: null, redraws: 0 })));
-          }, written.title);
+          this.store.amendScenes(
+            row.id,
+            (scenes) => {
+              scenes.splice(0, scenes.length, ...written.scenes.map((s) => ({ ...s, pictureId: null, narrationId: null, redraws: 0 })));
+            },
+            written.title,
+          );
           return;
         }
         const made = result.mediaIds[0];
@@ -268,8 +354,10 @@ export class StoryService {
       throw invalidField({ message: `body.scenes must have the story's ${row.scene_count} scenes`, field: 'scenes', code, params: { limit: row.scene_count } });
     }
     board.scenes.forEach((s, i) => {
-      if (!s.narration.trim()) throw invalidField({ message: `body.scenes.${i}.narration is empty`, field: `scenes.${i}.narration`, code: 'too-short', params: { limit: 1 } });
-      if (!s.picturePrompt.trim()) throw invalidField({ message: `body.scenes.${i}.picturePrompt is empty`, field: `scenes.${i}.picturePrompt`, code: 'too-short', params: { limit: 1 } });
+      if (!s.narration.trim())
+        throw invalidField({ message: `body.scenes.${i}.narration is empty`, field: `scenes.${i}.narration`, code: 'too-short', params: { limit: 1 } });
+      if (!s.picturePrompt.trim())
+        throw invalidField({ message: `body.scenes.${i}.picturePrompt is empty`, field: `scenes.${i}.picturePrompt`, code: 'too-short', params: { limit: 1 } });
     });
   }
 

@@ -28,7 +28,8 @@ export class StoryStore {
 
   constructor(db: Db) {
     this.s = {
-      insert: db.prepare(`INSERT INTO stories (owner_id, pipeline_id, title, premise, characters, scene_count, voice, language, audience, pictures, photo_ids, privacy, created_at)
+      insert:
+        db.prepare(`INSERT INTO stories (owner_id, pipeline_id, title, premise, characters, scene_count, voice, language, audience, pictures, photo_ids, privacy, created_at)
                           VALUES (@owner_id, @pipeline_id, @title, @premise, @characters, @scene_count, @voice, @language, @audience, @pictures, @photo_ids, @privacy, @created_at)`),
       get: db.prepare<[number], StoryRow>('SELECT * FROM stories WHERE id = ?'),
       byPipeline: db.prepare<[number], StoryRow>('SELECT * FROM stories WHERE pipeline_id = ?'),

@@ -12,7 +12,16 @@ export const DESKTOP = { width: 1366, height: 900 };
 /** The machine's Chromium (Debian package `chromium`), headless, talking to nothing but the test appliance. */
 const CHROMIUM = {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 };
 
 /** `env`: e.g. a HOME whose ~/.pki/nssdb trusts a test CA, as the kiosk's does on the Pi. */

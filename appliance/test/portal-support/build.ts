@@ -17,7 +17,10 @@ async function newestMtime(path: string): Promise<number> {
 }
 
 async function isStale(): Promise<boolean> {
-  const built = await stat(MANIFEST).then((s) => s.mtimeMs, () => 0);
+  const built = await stat(MANIFEST).then(
+    (s) => s.mtimeMs,
+    () => 0,
+  );
   if (built === 0) return true;
   const sources = Math.max(
     await newestMtime(join(APPLIANCE, 'web/src')),
@@ -40,7 +43,10 @@ export async function ensurePortalBuilt(): Promise<void> {
       break;
     } catch {
       // A lock older than a build can take is left over from a killed run.
-      const age = await stat(LOCK).then((s) => Date.now() - s.mtimeMs, () => 0);
+      const age = await stat(LOCK).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      );
       if (age > 60_000) await rm(LOCK, { recursive: true, force: true });
       if (Date.now() > deadline) throw new Error(`could not take the portal build lock ${LOCK}`);
       await new Promise((r) => setTimeout(r, 200));

@@ -8,7 +8,9 @@ export const PASSWORD = 'family password 123';
 /** A small real PNG (sharp), distinct per `seed` so content-addressed ids differ. */
 export function photo(seed = 0, width = 64, height = 48): Promise<Buffer> {
   const r = (seed * 53) % 256;
-  return sharp({ create: { width, height, channels: 3, background: { r, g: 120, b: 200 - (seed % 100) } } }).png().toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: { r, g: 120, b: 200 - (seed % 100) } } })
+    .png()
+    .toBuffer();
 }
 
 /** First run in the browser: the onboarding form creates the admin and lands on Home. */

@@ -31,7 +31,15 @@ let counter = 0;
  * A real appliance on a free port with a private Redis, a private Mosquitto and a temp data dir.
  * `product: true` registers every product capability (as `npm start` does).
  */
-export async function startTestAppliance(options: StartOptions & { redis?: RedisInstance; mosquitto?: MosquittoInstance; product?: boolean; logLevel?: string; config?: Partial<ApplianceConfig> } = {}): Promise<TestAppliance> {
+export async function startTestAppliance(
+  options: StartOptions & {
+    redis?: RedisInstance;
+    mosquitto?: MosquittoInstance;
+    product?: boolean;
+    logLevel?: string;
+    config?: Partial<ApplianceConfig>;
+  } = {},
+): Promise<TestAppliance> {
   const opts: StartOptions & { redis?: RedisInstance; mosquitto?: MosquittoInstance } = options.product
     ? { ...options, capabilities: (c, log, config) => productCapabilities(config, c, log) }
     : options;
@@ -39,14 +47,24 @@ export async function startTestAppliance(options: StartOptions & { redis?: Redis
   const mosquitto = opts.mosquitto ?? (await startMosquitto());
   const dir = await tempDir('hearth-appliance-');
   const config: ApplianceConfig = {
-    host: '127.0.0.1', port: 0, dataDir: dir.path, redisUrl: redis.url, mqttUrl: mosquitto.url,
-    trustProxy: false, publicUrl: undefined, logLevel: options.logLevel ?? process.env.HEARTH_TEST_LOG ?? 'silent',
+    host: '127.0.0.1',
+    port: 0,
+    dataDir: dir.path,
+    redisUrl: redis.url,
+    mqttUrl: mosquitto.url,
+    trustProxy: false,
+    publicUrl: undefined,
+    logLevel: options.logLevel ?? process.env.HEARTH_TEST_LOG ?? 'silent',
     ...options.config,
   };
   let running = await startAppliance(config, opts);
   const t: TestAppliance = {
-    get running() { return running; },
-    get url() { return running.url; },
+    get running() {
+      return running;
+    },
+    get url() {
+      return running.url;
+    },
     dataDir: config.dataDir,
     redis,
     mosquitto,
@@ -89,5 +107,7 @@ export { PASSWORD as TEST_PASSWORD };
  * tests about something else that submit jobs before any agent has joined.
  */
 export async function letJobsWaitForAComputer(t: TestAppliance): Promise<void> {
-  await t.running.app.settings.update((s) => { s.jobs = { quotas: DEFAULT_JOB_SETTINGS.quotas, ...s.jobs, queueWithoutComputer: true }; });
+  await t.running.app.settings.update((s) => {
+    s.jobs = { quotas: DEFAULT_JOB_SETTINGS.quotas, ...s.jobs, queueWithoutComputer: true };
+  });
 }

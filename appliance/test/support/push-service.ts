@@ -37,8 +37,23 @@ export async function startPushService(): Promise<PushServiceStandIn> {
   const key = join(dir.path, 'key.pem');
   const cert = join(dir.path, 'cert.pem');
   await promisify(execFile)('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert,
-    '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    key,
+    '-out',
+    cert,
+    '-days',
+    '1',
+    '-subj',
+    '/CN=127.0.0.1',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1',
   ]);
   const ca = await readFile(cert, 'utf8');
   const behaviours = new Map<string, Behaviour>();
@@ -72,7 +87,9 @@ export async function startPushService(): Promise<PushServiceStandIn> {
     ca,
     origin,
     deliveries,
-    get hanging() { return open.size; },
+    get hanging() {
+      return open.size;
+    },
     endpoint: (token) => `${origin}/push/${token}`,
     behave: (token, b) => void behaviours.set(token, b),
     async close() {
@@ -129,8 +146,18 @@ export function vapidClaim(authorization: string | undefined, origin: string, no
   const m = /^vapid t=([\w-]+)\.([\w-]+)\.([\w-]+), k=([\w-]+)$/.exec(authorization ?? '');
   if (!m) throw new Error(`not a VAPID authorization: ${authorization}`);
   const [, header, payload, signature, k] = m;
-  const jwk = { kty: 'EC', crv: 'P-256', x: Buffer.from(k!, 'base64url').subarray(1, 33).toString('base64url'), y: Buffer.from(k!, 'base64url').subarray(33, 65).toString('base64url') };
-  const ok = verify('sha256', Buffer.from(`${header}.${payload}`), { key: createPublicKey({ key: jwk, format: 'jwk' }), dsaEncoding: 'ieee-p1363' }, Buffer.from(signature!, 'base64url'));
+  const jwk = {
+    kty: 'EC',
+    crv: 'P-256',
+    x: Buffer.from(k!, 'base64url').subarray(1, 33).toString('base64url'),
+    y: Buffer.from(k!, 'base64url').subarray(33, 65).toString('base64url'),
+  };
+  const ok = verify(
+    'sha256',
+    Buffer.from(`${header}.${payload}`),
+    { key: createPublicKey({ key: jwk, format: 'jwk' }), dsaEncoding: 'ieee-p1363' },
+    Buffer.from(signature!, 'base64url'),
+  );
   if (!ok) throw new Error('VAPID signature does not verify');
   const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')) as { aud: string; exp: number; sub: string };
   if (claims.aud !== origin) throw new Error(`VAPID audience ${claims.aud}, expected ${origin}`);

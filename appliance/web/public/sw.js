@@ -5,12 +5,18 @@ const CACHE = 'hearth-shell-v1';
 const SHELL = '/offline.html';
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.add(new Request(SHELL, { cache: 'reload' }))).then(() => self.skipWaiting()));
+  event.waitUntil(
+    caches
+      .open(CACHE)
+      .then((cache) => cache.add(new Request(SHELL, { cache: 'reload' })))
+      .then(() => self.skipWaiting()),
+  );
 });
 
 self.addEventListener('activate', (event) => {
   event.waitUntil(
-    caches.keys()
+    caches
+      .keys()
       .then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k))))
       .then(() => self.clients.claim()),
   );
@@ -60,9 +66,7 @@ self.addEventListener('fetch', (event) => {
   }
   // Page loads only; every other request goes to the network untouched.
   if (event.request.mode !== 'navigate') return;
-  event.respondWith(
-    fetch(event.request).catch(async () => (await caches.match(SHELL, { cacheName: CACHE })) ?? Response.error()),
-  );
+  event.respondWith(fetch(event.request).catch(async () => (await caches.match(SHELL, { cacheName: CACHE })) ?? Response.error()));
 });
 
 /**
@@ -77,13 +81,15 @@ self.addEventListener('push', (event) => {
     message = null;
   }
   if (!message || typeof message.title !== 'string') return;
-  event.waitUntil(self.registration.showNotification(message.title, {
-    body: typeof message.body === 'string' ? message.body : '',
-    tag: typeof message.tag === 'string' ? message.tag : undefined,
-    icon: '/icons/icon-192.png',
-    badge: '/icons/icon-192.png',
-    data: { url: samePath(message.url) },
-  }));
+  event.waitUntil(
+    self.registration.showNotification(message.title, {
+      body: typeof message.body === 'string' ? message.body : '',
+      tag: typeof message.tag === 'string' ? message.tag : undefined,
+      icon: '/icons/icon-192.png',
+      badge: '/icons/icon-192.png',
+      data: { url: samePath(message.url) },
+    }),
+  );
 });
 
 /** Only a path on this hub is opened, never another site. */
@@ -99,12 +105,14 @@ function samePath(url) {
 self.addEventListener('notificationclick', (event) => {
   event.notification.close();
   const path = samePath(event.notification.data && event.notification.data.url);
-  event.waitUntil((async () => {
-    const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
-    const open = windows.find((w) => new URL(w.url).origin === self.location.origin);
-    // navigate() only works on a page this worker controls; otherwise a new window.
-    const moved = open ? await open.navigate(path).catch(() => null) : null;
-    if (moved) return moved.focus().catch(() => moved);
-    return self.clients.openWindow(path);
-  })());
+  event.waitUntil(
+    (async () => {
+      const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+      const open = windows.find((w) => new URL(w.url).origin === self.location.origin);
+      // navigate() only works on a page this worker controls; otherwise a new window.
+      const moved = open ? await open.navigate(path).catch(() => null) : null;
+      if (moved) return moved.focus().catch(() => moved);
+      return self.clients.openWindow(path);
+    })(),
+  );
 });

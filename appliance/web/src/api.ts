@@ -3,7 +3,11 @@ import type { ErrorView } from '@hearth/protocol';
 /** An answer from the appliance that was not a success: `message` (English) is meant for people, `code`/`field`/`params` for the forms. */
 export class ApiError extends Error {
   /** `body` is the answer's JSON (a 412 carries the current document; errors are protocol `ErrorView`s). */
-  constructor(readonly status: number, message: string, readonly body?: unknown) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly body?: unknown,
+  ) {
     super(message);
     this.name = 'ApiError';
   }

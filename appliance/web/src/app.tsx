@@ -34,7 +34,15 @@ export function App() {
   let page;
   if (path === '/invite') page = <InvitePage />;
   else if (path === '/reset') page = <ResetPage />;
-  else if (loadError) page = <><ErrorNotice error={loadError} /><button type="button" onClick={reload}>{t('common.retry')}</button></>;
+  else if (loadError)
+    page = (
+      <>
+        <ErrorNotice error={loadError} />
+        <button type="button" onClick={reload}>
+          {t('common.retry')}
+        </button>
+      </>
+    );
   else if (!info) page = <Loading />;
   else if (info.needsOnboarding) page = <OnboardingPage />;
   else if (!user) page = <LoginPage />;
@@ -42,10 +50,14 @@ export function App() {
 
   return (
     <>
-      <a class="skip-link" href="#main">{t('nav.skip')}</a>
+      <a class="skip-link" href="#main">
+        {t('nav.skip')}
+      </a>
       <Header user={user} />
       {user && <OfflineBanner />}
-      <main id="main" tabIndex={-1}>{page}</main>
+      <main id="main" tabIndex={-1}>
+        {page}
+      </main>
     </>
   );
 }
@@ -63,15 +75,41 @@ function SignedInPage({ path, user }: { path: string; user: User }) {
   if ((m = match('/stories/:id', path))) return <StoryPage id={m.id!} />;
   if (path === '/profile') return <ProfilePage />;
   if (path.startsWith('/admin')) {
-    if (user.role !== 'admin') return <section><h1 tabIndex={-1}>{t('admin.forbiddenTitle')}</h1><p>{t('admin.forbidden')}</p></section>;
+    if (user.role !== 'admin')
+      return (
+        <section>
+          <h1 tabIndex={-1}>{t('admin.forbiddenTitle')}</h1>
+          <p>{t('admin.forbidden')}</p>
+        </section>
+      );
     const admin: Record<string, () => preact.JSX.Element> = {
-      '/admin': UsersPage, '/admin/users': UsersPage, '/admin/devices': DevicesPage, '/admin/computers': ComputersPage, '/admin/presets': PresetsPage,
-      '/admin/smart-home': SmartHomePage, '/admin/kiosk': KioskPage, '/admin/audit': AuditPage, '/admin/settings': SettingsPage,
+      '/admin': UsersPage,
+      '/admin/users': UsersPage,
+      '/admin/devices': DevicesPage,
+      '/admin/computers': ComputersPage,
+      '/admin/presets': PresetsPage,
+      '/admin/smart-home': SmartHomePage,
+      '/admin/kiosk': KioskPage,
+      '/admin/audit': AuditPage,
+      '/admin/settings': SettingsPage,
     };
     const Page = admin[path.replace(/\/$/, '')];
-    if (Page) return <><AdminNav /><Page /></>;
+    if (Page)
+      return (
+        <>
+          <AdminNav />
+          <Page />
+        </>
+      );
   }
-  return <section><h1 tabIndex={-1}>{t('notFound.title')}</h1><p><Link href="/">{t('nav.home')}</Link></p></section>;
+  return (
+    <section>
+      <h1 tabIndex={-1}>{t('notFound.title')}</h1>
+      <p>
+        <Link href="/">{t('nav.home')}</Link>
+      </p>
+    </section>
+  );
 }
 
 /** The comics studio is a chunk of its own, fetched the first time someone opens it. */
@@ -91,19 +129,33 @@ function Header({ user }: { user: User | null }) {
   return (
     <header class="site-header">
       <div class="row spread wrap">
-        <Link href="/" class="brand">{t('app.name')}</Link>
+        <Link href="/" class="brand">
+          {t('app.name')}
+        </Link>
         <div class="row prefs">
-          <label class="sr-only" for="lang">{t('prefs.language')}</label>
+          <label class="sr-only" for="lang">
+            {t('prefs.language')}
+          </label>
           <select id="lang" value={lang} onChange={(e) => setLang(e.currentTarget.value as Lang)}>
-            <option value="en" lang="en">English</option>
-            <option value="pl" lang="pl">Polski</option>
+            <option value="en" lang="en">
+              English
+            </option>
+            <option value="pl" lang="pl">
+              Polski
+            </option>
           </select>
-          <label class="sr-only" for="theme">{t('prefs.theme')}</label>
-          <select id="theme" value={theme} onChange={(e) => {
-            const v = e.currentTarget.value as ThemeChoice;
-            setTheme(v);
-            applyTheme(v);
-          }}>
+          <label class="sr-only" for="theme">
+            {t('prefs.theme')}
+          </label>
+          <select
+            id="theme"
+            value={theme}
+            onChange={(e) => {
+              const v = e.currentTarget.value as ThemeChoice;
+              setTheme(v);
+              applyTheme(v);
+            }}
+          >
             <option value="system">{t('prefs.themeSystem')}</option>
             <option value="light">{t('prefs.themeLight')}</option>
             <option value="dark">{t('prefs.themeDark')}</option>
@@ -113,13 +165,29 @@ function Header({ user }: { user: User | null }) {
       {user && (
         <nav aria-label={t('nav.main')}>
           <ul class="plain row wrap nav">
-            <li><Link href="/">{t('nav.home')}</Link></li>
-            <li><Link href="/jobs/new">{t('nav.newJob')}</Link></li>
-            <li><Link href="/gallery">{t('nav.gallery')}</Link></li>
-            <li><Link href="/comics">{t('nav.comics')}</Link></li>
-            <li><Link href="/stories">{t('nav.stories')}</Link></li>
-            {user.role === 'admin' && <li><Link href="/admin/users">{t('nav.admin')}</Link></li>}
-            <li><Link href="/profile">{t('nav.profile')}</Link></li>
+            <li>
+              <Link href="/">{t('nav.home')}</Link>
+            </li>
+            <li>
+              <Link href="/jobs/new">{t('nav.newJob')}</Link>
+            </li>
+            <li>
+              <Link href="/gallery">{t('nav.gallery')}</Link>
+            </li>
+            <li>
+              <Link href="/comics">{t('nav.comics')}</Link>
+            </li>
+            <li>
+              <Link href="/stories">{t('nav.stories')}</Link>
+            </li>
+            {user.role === 'admin' && (
+              <li>
+                <Link href="/admin/users">{t('nav.admin')}</Link>
+              </li>
+            )}
+            <li>
+              <Link href="/profile">{t('nav.profile')}</Link>
+            </li>
           </ul>
         </nav>
       )}
@@ -130,13 +198,23 @@ function Header({ user }: { user: User | null }) {
 function AdminNav() {
   const { t } = useI18n();
   const items: Array<[string, Parameters<typeof t>[0]]> = [
-    ['/admin/users', 'admin.users'], ['/admin/devices', 'admin.devices'], ['/admin/computers', 'admin.computers'], ['/admin/presets', 'admin.presets'],
-    ['/admin/smart-home', 'admin.smartHome'], ['/admin/kiosk', 'admin.kiosk'], ['/admin/audit', 'admin.audit'], ['/admin/settings', 'admin.settings'],
+    ['/admin/users', 'admin.users'],
+    ['/admin/devices', 'admin.devices'],
+    ['/admin/computers', 'admin.computers'],
+    ['/admin/presets', 'admin.presets'],
+    ['/admin/smart-home', 'admin.smartHome'],
+    ['/admin/kiosk', 'admin.kiosk'],
+    ['/admin/audit', 'admin.audit'],
+    ['/admin/settings', 'admin.settings'],
   ];
   return (
     <nav aria-label={t('nav.admin')} class="admin-nav">
       <ul class="plain row wrap">
-        {items.map(([href, key]) => <li key={href}><Link href={href}>{t(key)}</Link></li>)}
+        {items.map(([href, key]) => (
+          <li key={href}>
+            <Link href={href}>{t(key)}</Link>
+          </li>
+        ))}
       </ul>
     </nav>
   );

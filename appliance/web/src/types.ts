@@ -2,7 +2,25 @@
  * The shapes the portal reads from the appliance: the protocol's views, imported as types only
  * so that no schema library ends up in the browser bundle.
  */
-import type { AgentView, JobTypeInfo as ProtocolJobTypeInfo, JobProgress, JobStatus, JobType, JobView, KioskControl, KioskLayout, KioskTileType, MediaModeration, MediaPrivacy, MediaView, PresetView, QuotaView, SessionView, UserRole, UserView } from '@hearth/protocol';
+import type {
+  AgentView,
+  JobTypeInfo as ProtocolJobTypeInfo,
+  JobProgress,
+  JobStatus,
+  JobType,
+  JobView,
+  KioskControl,
+  KioskLayout,
+  KioskTileType,
+  MediaModeration,
+  MediaPrivacy,
+  MediaView,
+  PresetView,
+  QuotaView,
+  SessionView,
+  UserRole,
+  UserView,
+} from '@hearth/protocol';
 
 export type { JobProgress, JobStatus, JobType, KioskControl, KioskLayout, KioskTileType, UserRole };
 export type KioskTile = KioskLayout['tiles'][number];

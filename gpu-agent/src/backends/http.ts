@@ -5,7 +5,11 @@ import { JobError } from '../runners/runner.js';
 /** A server answered with a non-2xx status; `body` is its text, bounded. */
 export class HttpStatusError extends Error {
   override name = 'HttpStatusError';
-  constructor(readonly status: number, readonly body: string, what: string) {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+    what: string,
+  ) {
     super(`${what}: HTTP ${status}${body ? ` ${body.slice(0, 300)}` : ''}`);
   }
 }

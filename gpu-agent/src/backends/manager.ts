@@ -8,7 +8,13 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import {
-  MAX_ANNOUNCED_CHECKPOINTS, missingLlmField, type AgentReply, type AgentRequest, type BackendsEdit, type BackendsView, type WorkflowImportResult,
+  MAX_ANNOUNCED_CHECKPOINTS,
+  missingLlmField,
+  type AgentReply,
+  type AgentRequest,
+  type BackendsEdit,
+  type BackendsView,
+  type WorkflowImportResult,
 } from '@hearth/protocol';
 import type { AgentState } from '../agent-state.js';
 import type { Logger } from '../log.js';
@@ -90,7 +96,10 @@ export class BackendManager {
         case 'test': {
           const edit = req.backends[req.backend];
           if (!edit) return { id: req.id, ok: true, op: 'test', result: { ok: false, failure: 'no-backend' } };
-          const result = req.backend === 'comfyui' ? await testComfyUi(edit as NonNullable<BackendsEdit['comfyui']>) : await testLlm(edit as NonNullable<BackendsEdit['llm']>, this.#apiKeyFor(edit as NonNullable<BackendsEdit['llm']>));
+          const result =
+            req.backend === 'comfyui'
+              ? await testComfyUi(edit as NonNullable<BackendsEdit['comfyui']>)
+              : await testLlm(edit as NonNullable<BackendsEdit['llm']>, this.#apiKeyFor(edit as NonNullable<BackendsEdit['llm']>));
           return { id: req.id, ok: true, op: 'test', result };
         }
         case 'import-workflow':
@@ -115,7 +124,10 @@ export class BackendManager {
     if (JSON.stringify(before.llm) !== JSON.stringify(next.llm)) {
       this.#swap('llm', next.llm ? llmRunner(next.llm, this.o.modelIdleUnloadMs) : undefined);
     }
-    this.o.log.info('backend settings applied', { comfyui: next.comfyui?.url ?? null, llm: next.llm ? (next.llm.kind === 'builtin' ? next.llm.modelPath : next.llm.url) : null });
+    this.o.log.info('backend settings applied', {
+      comfyui: next.comfyui?.url ?? null,
+      llm: next.llm ? (next.llm.kind === 'builtin' ? next.llm.modelPath : next.llm.url) : null,
+    });
     this.#publish();
     return this.view();
   }
@@ -124,7 +136,9 @@ export class BackendManager {
     const { comfyui, llm } = this.#settings;
     return {
       ...(comfyui ? { comfyui: { url: comfyui.url, checkpoint: comfyui.checkpoint, checkpoints: this.#checkpoints } } : {}),
-      ...(llm ? { llm: llm.kind === 'builtin' ? { kind: 'builtin' as const, modelPath: llm.modelPath } : { kind: llm.kind, url: llm.url, model: llm.model } } : {}),
+      ...(llm
+        ? { llm: llm.kind === 'builtin' ? { kind: 'builtin' as const, modelPath: llm.modelPath } : { kind: llm.kind, url: llm.url, model: llm.model } }
+        : {}),
     };
   }
 
@@ -165,9 +179,10 @@ export class BackendManager {
       const same: Record<string, unknown> = current.llm?.kind === edit.llm.kind ? { ...current.llm } : {};
       // The key was given for that server: it never goes to another address.
       if (same.url !== edit.llm.url) delete same.apiKey;
-      next.llm = edit.llm.kind === 'builtin'
-        ? { ...same, kind: 'builtin', modelPath: edit.llm.modelPath }
-        : { ...same, kind: edit.llm.kind, url: edit.llm.url, model: edit.llm.model };
+      next.llm =
+        edit.llm.kind === 'builtin'
+          ? { ...same, kind: 'builtin', modelPath: edit.llm.modelPath }
+          : { ...same, kind: edit.llm.kind, url: edit.llm.url, model: edit.llm.model };
     }
     return parseBackendSettings(next);
   }
@@ -187,7 +202,10 @@ export class BackendManager {
     const comfyui = this.#settings.comfyui;
     if (!comfyui) return;
     try {
-      const list = (await new ComfyClient(comfyui.url, comfyui.requestTimeoutMs ?? 30_000).checkpoints(AbortSignal.timeout(30_000))).slice(0, MAX_ANNOUNCED_CHECKPOINTS);
+      const list = (await new ComfyClient(comfyui.url, comfyui.requestTimeoutMs ?? 30_000).checkpoints(AbortSignal.timeout(30_000))).slice(
+        0,
+        MAX_ANNOUNCED_CHECKPOINTS,
+      );
       if (this.#settings.comfyui !== comfyui || list.join('\n') === this.#checkpoints.join('\n')) return;
       this.#checkpoints = list;
       this.#publish();

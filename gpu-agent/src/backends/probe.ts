@@ -46,12 +46,17 @@ export async function testLlm(edit: LlmBackendEdit, apiKey?: string, signal = Ab
   const url = edit.url ?? '';
   const model = edit.model ?? '';
   try {
-    const server = edit.kind === 'ollama'
-      ? new OllamaChat({ kind: 'ollama', url, model: model || 'x' })
-      : new OpenAiChat({ kind: 'openai', url, model: model || 'x', ...(apiKey ? { apiKey } : {}) });
+    const server =
+      edit.kind === 'ollama'
+        ? new OllamaChat({ kind: 'ollama', url, model: model || 'x' })
+        : new OpenAiChat({ kind: 'openai', url, model: model || 'x', ...(apiKey ? { apiKey } : {}) });
     const version = server instanceof OllamaChat ? (await server.version(signal)).slice(0, 80) : undefined;
     const models = await server.models(signal);
-    const found: BackendTestResult = { ok: true, ...(version ? { version } : {}), models: models.slice(0, MAX_ANNOUNCED_CHECKPOINTS).map((m) => m.slice(0, 500)) };
+    const found: BackendTestResult = {
+      ok: true,
+      ...(version ? { version } : {}),
+      models: models.slice(0, MAX_ANNOUNCED_CHECKPOINTS).map((m) => m.slice(0, 500)),
+    };
     return !model || server.serves(models) ? found : { ...found, ok: false, failure: 'model-missing', detail: short(model) };
   } catch (err) {
     return failureOf(err);

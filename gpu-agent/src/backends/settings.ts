@@ -17,7 +17,13 @@ export const ComfyUiSettings = Type.Object(
     /** Video model files (Wan 2.2 TI2V 5B by default, see docs/runners.md). */
     video: Type.Optional(
       Type.Object(
-        { unet: ModelFile, textEncoder: ModelFile, vae: ModelFile, width: Type.Optional(Type.Integer({ minimum: 256, maximum: 1280, multipleOf: 32 })), height: Type.Optional(Type.Integer({ minimum: 256, maximum: 1280, multipleOf: 32 })) },
+        {
+          unet: ModelFile,
+          textEncoder: ModelFile,
+          vae: ModelFile,
+          width: Type.Optional(Type.Integer({ minimum: 256, maximum: 1280, multipleOf: 32 })),
+          height: Type.Optional(Type.Integer({ minimum: 256, maximum: 1280, multipleOf: 32 })),
+        },
         { additionalProperties: false },
       ),
     ),
@@ -33,7 +39,9 @@ export type ComfyUiSettings = Static<typeof ComfyUiSettings>;
 
 export const RemoteLlmSettings = Type.Object(
   {
-    kind: Type.Union([Type.Literal('ollama'), Type.Literal('openai')], { description: 'ollama: /api/chat; openai: any OpenAI-compatible /v1/chat/completions' }),
+    kind: Type.Union([Type.Literal('ollama'), Type.Literal('openai')], {
+      description: 'ollama: /api/chat; openai: any OpenAI-compatible /v1/chat/completions',
+    }),
     url: BackendUrl,
     model: Type.String({ minLength: 1, maxLength: 500 }),
     /** Bearer token for OpenAI-compatible servers; never logged. */
@@ -95,10 +103,9 @@ export const OpenAiSpeechSettings = Type.Object(
     /** Bearer token; never logged. */
     apiKey: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
     voices: Type.Optional(
-      Type.Array(
-        Type.Object({ name: Type.String({ pattern: '^[A-Za-z0-9_.+-]{1,64}$' }), language: SpeechLanguage }, { additionalProperties: false }),
-        { maxItems: 64 },
-      ),
+      Type.Array(Type.Object({ name: Type.String({ pattern: '^[A-Za-z0-9_.+-]{1,64}$' }), language: SpeechLanguage }, { additionalProperties: false }), {
+        maxItems: 64,
+      }),
     ),
     /** Language of the voices the server lists when `voices` is not given. */
     language: Type.Optional(SpeechLanguage),

@@ -7,7 +7,22 @@ import { MetricsServer } from './metrics-server.js';
 let server: MetricsServer | undefined;
 afterEach(() => server?.stop());
 
-const gpu = { index: 0, uuid: 'GPU-1', name: 'NVIDIA GeForce RTX 4070', utilizationPercent: 87, memoryUsedMiB: 2048, memoryTotalMiB: 12282, temperatureC: 64, powerDrawW: 180.5, powerLimitW: 200, fanPercent: null, clockGraphicsMHz: 2500, clockMemoryMHz: 10501, pstate: 'P2', throttleReasons: [] };
+const gpu = {
+  index: 0,
+  uuid: 'GPU-1',
+  name: 'NVIDIA GeForce RTX 4070',
+  utilizationPercent: 87,
+  memoryUsedMiB: 2048,
+  memoryTotalMiB: 12282,
+  temperatureC: 64,
+  powerDrawW: 180.5,
+  powerLimitW: 200,
+  fanPercent: null,
+  clockGraphicsMHz: 2500,
+  clockMemoryMHz: 10501,
+  pstate: 'P2',
+  throttleReasons: [],
+};
 
 describe('agent metrics', () => {
   it('exposes GPU telemetry and job counts for Prometheus, and a health check', async () => {

@@ -28,14 +28,29 @@ export class MetricsServer implements Extension {
     const memTotal = gpu('hearth_agent_gpu_memory_total_bytes', 'GPU memory in all');
     const power = gpu('hearth_agent_gpu_power_watts', 'GPU power draw');
     const fan = gpu('hearth_agent_gpu_fan_percent', 'GPU fan speed');
-    new Gauge({ name: 'hearth_agent_jobs_running', help: 'Jobs this agent is running', registers: r, collect() { this.set(state.currentJob ? 1 : 0); } });
-    new Gauge({ name: 'hearth_agent_accepting_jobs', help: '1 while the agent takes new jobs', registers: r, collect() { this.set(state.accepting ? 1 : 0); } });
+    new Gauge({
+      name: 'hearth_agent_jobs_running',
+      help: 'Jobs this agent is running',
+      registers: r,
+      collect() {
+        this.set(state.currentJob ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'hearth_agent_accepting_jobs',
+      help: '1 while the agent takes new jobs',
+      registers: r,
+      collect() {
+        this.set(state.accepting ? 1 : 0);
+      },
+    });
     const jobs = new Counter({ name: 'hearth_agent_jobs_total', help: 'Jobs finished by this agent', labelNames: ['type', 'outcome'] as const, registers: r });
 
     bus.on('telemetry', (snapshot) => {
       for (const g of snapshot.gpus) {
         const labels = { gpu: String(g.index), model: g.name ?? 'unknown' };
-        const set = (gauge: Gauge<'gpu' | 'model'>, value: number | null, scale = 1) => (value === null ? gauge.remove(labels) : gauge.set(labels, value * scale));
+        const set = (gauge: Gauge<'gpu' | 'model'>, value: number | null, scale = 1) =>
+          value === null ? gauge.remove(labels) : gauge.set(labels, value * scale);
         set(util, g.utilizationPercent);
         set(temp, g.temperatureC);
         set(memUsed, g.memoryUsedMiB, MIB);
@@ -51,7 +66,10 @@ export class MetricsServer implements Extension {
   async start(): Promise<void> {
     const server = createServer((req, res) => {
       if (req.method === 'GET' && req.url === '/metrics') {
-        this.registry.metrics().then((body) => res.writeHead(200, { 'content-type': this.registry.contentType }).end(body), () => res.writeHead(500).end());
+        this.registry.metrics().then(
+          (body) => res.writeHead(200, { 'content-type': this.registry.contentType }).end(body),
+          () => res.writeHead(500).end(),
+        );
       } else if (req.method === 'GET' && req.url === '/healthz') {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', version: this.opts.version }));
       } else {
@@ -60,8 +78,14 @@ export class MetricsServer implements Extension {
     });
     await new Promise<void>((resolve) => {
       // A taken port must not keep the agent from doing its real work.
-      server.once('error', (err) => { this.opts.log.warn('metrics server not started', { error: err.message, port: this.opts.port }); resolve(); });
-      server.listen(this.opts.port, this.opts.host ?? '0.0.0.0', () => { this.server = server; resolve(); });
+      server.once('error', (err) => {
+        this.opts.log.warn('metrics server not started', { error: err.message, port: this.opts.port });
+        resolve();
+      });
+      server.listen(this.opts.port, this.opts.host ?? '0.0.0.0', () => {
+        this.server = server;
+        resolve();
+      });
     });
   }
 

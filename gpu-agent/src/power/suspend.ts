@@ -24,7 +24,12 @@ export class SuspendExtension implements Extension {
   #off: (() => void) | null = null;
   #busy = false;
 
-  constructor(private readonly command: readonly string[], private readonly bus: AgentBus, private readonly hooks: SuspendHooks, private readonly log: Logger) {}
+  constructor(
+    private readonly command: readonly string[],
+    private readonly bus: AgentBus,
+    private readonly hooks: SuspendHooks,
+    private readonly log: Logger,
+  ) {}
 
   async start(): Promise<void> {
     this.#off = this.bus.on('command.suspend', () => void this.suspend());

@@ -7,7 +7,10 @@ const device = (gpus: number[]): HaDeviceDiscovery => ({
   nodeId: 'hearth_pc',
   device: { identifiers: ['hearth_agent_pc'], name: 'PC' },
   origin: { name: 'hearth-gpu-agent' },
-  entities: agentEntities('pc', gpus.map((index) => ({ index }))),
+  entities: agentEntities(
+    'pc',
+    gpus.map((index) => ({ index })),
+  ),
 });
 
 describe('discovery plan', () => {

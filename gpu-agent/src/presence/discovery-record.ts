@@ -8,7 +8,10 @@ import type { Logger } from '../log.js';
 export class DiscoveryRecordFile {
   readonly path: string;
 
-  constructor(dataDir: string, private readonly log: Logger) {
+  constructor(
+    dataDir: string,
+    private readonly log: Logger,
+  ) {
     this.path = join(dataDir, 'ha-discovery.json');
   }
 

@@ -1,13 +1,4 @@
-import {
-  agentTopics,
-  haButton,
-  haEvent,
-  haSensor,
-  haSwitch,
-  type HaAvailability,
-  type HaEntity,
-  type HaSensorConfig,
-} from '@hearth/protocol';
+import { agentTopics, haButton, haEvent, haSensor, haSwitch, type HaAvailability, type HaEntity, type HaSensorConfig } from '@hearth/protocol';
 import { TELEMETRY_STATUSES } from '../agent-state.js';
 import type { GpuSample } from '../telemetry/gpu-sample.js';
 
@@ -38,14 +29,39 @@ interface GpuMetric {
 const measurement = { state_class: 'measurement' } as const;
 const GPU_METRICS: GpuMetric[] = [
   { key: 'utilization', label: 'utilization', field: 'utilizationPercent', extra: { ...measurement, unit_of_measurement: '%', icon: 'mdi:expansion-card' } },
-  { key: 'vram_used', label: 'VRAM used', field: 'memoryUsedMiB', extra: { ...measurement, device_class: 'data_size', unit_of_measurement: 'MiB', icon: 'mdi:memory' } },
-  { key: 'vram_total', label: 'VRAM total', field: 'memoryTotalMiB', extra: { device_class: 'data_size', unit_of_measurement: 'MiB', entity_category: 'diagnostic', icon: 'mdi:memory' } },
+  {
+    key: 'vram_used',
+    label: 'VRAM used',
+    field: 'memoryUsedMiB',
+    extra: { ...measurement, device_class: 'data_size', unit_of_measurement: 'MiB', icon: 'mdi:memory' },
+  },
+  {
+    key: 'vram_total',
+    label: 'VRAM total',
+    field: 'memoryTotalMiB',
+    extra: { device_class: 'data_size', unit_of_measurement: 'MiB', entity_category: 'diagnostic', icon: 'mdi:memory' },
+  },
   { key: 'temperature', label: 'temperature', field: 'temperatureC', extra: { ...measurement, device_class: 'temperature', unit_of_measurement: '°C' } },
-  { key: 'power', label: 'power', field: 'powerDrawW', extra: { ...measurement, device_class: 'power', unit_of_measurement: 'W', suggested_display_precision: 0 } },
+  {
+    key: 'power',
+    label: 'power',
+    field: 'powerDrawW',
+    extra: { ...measurement, device_class: 'power', unit_of_measurement: 'W', suggested_display_precision: 0 },
+  },
   { key: 'power_limit', label: 'power limit', field: 'powerLimitW', extra: { device_class: 'power', unit_of_measurement: 'W', entity_category: 'diagnostic' } },
   { key: 'fan', label: 'fan', field: 'fanPercent', extra: { ...measurement, unit_of_measurement: '%', icon: 'mdi:fan' } },
-  { key: 'clock_graphics', label: 'graphics clock', field: 'clockGraphicsMHz', extra: { ...measurement, device_class: 'frequency', unit_of_measurement: 'MHz', entity_category: 'diagnostic' } },
-  { key: 'clock_memory', label: 'memory clock', field: 'clockMemoryMHz', extra: { ...measurement, device_class: 'frequency', unit_of_measurement: 'MHz', entity_category: 'diagnostic' } },
+  {
+    key: 'clock_graphics',
+    label: 'graphics clock',
+    field: 'clockGraphicsMHz',
+    extra: { ...measurement, device_class: 'frequency', unit_of_measurement: 'MHz', entity_category: 'diagnostic' },
+  },
+  {
+    key: 'clock_memory',
+    label: 'memory clock',
+    field: 'clockMemoryMHz',
+    extra: { ...measurement, device_class: 'frequency', unit_of_measurement: 'MHz', entity_category: 'diagnostic' },
+  },
   { key: 'pstate', label: 'performance state', field: 'pstate', extra: { entity_category: 'diagnostic', icon: 'mdi:speedometer' } },
 ];
 
@@ -73,8 +89,20 @@ export function agentEntities(agentId: string, gpus: ReadonlyArray<Pick<GpuSampl
       options: ['online', 'asleep', 'offline'],
       icon: 'mdi:power-sleep',
     }),
-    sensor('cpu', { name: 'CPU', value_template: fromState('.host.cpu_percent'), unit_of_measurement: '%', state_class: 'measurement', icon: 'mdi:cpu-64-bit' }),
-    sensor('memory', { name: 'Memory', value_template: fromState('.host.memory_percent'), unit_of_measurement: '%', state_class: 'measurement', icon: 'mdi:memory' }),
+    sensor('cpu', {
+      name: 'CPU',
+      value_template: fromState('.host.cpu_percent'),
+      unit_of_measurement: '%',
+      state_class: 'measurement',
+      icon: 'mdi:cpu-64-bit',
+    }),
+    sensor('memory', {
+      name: 'Memory',
+      value_template: fromState('.host.memory_percent'),
+      unit_of_measurement: '%',
+      state_class: 'measurement',
+      icon: 'mdi:memory',
+    }),
     sensor('current_job', {
       name: 'Current job',
       value_template: "{{ value_json.job.type if value_json.job else 'idle' }}",
@@ -93,9 +121,32 @@ export function agentEntities(agentId: string, gpus: ReadonlyArray<Pick<GpuSampl
       entity_category: 'diagnostic',
       icon: 'mdi:chart-line',
     }),
-    haButton(id('suspend'), { name: 'Suspend', unique_id: id('suspend'), command_topic: t.command('suspend'), payload_press: PRESS, availability, icon: 'mdi:power-sleep' }),
-    haButton(id('restart_worker'), { name: 'Restart worker', unique_id: id('restart_worker'), command_topic: t.command('restart-worker'), payload_press: PRESS, device_class: 'restart', entity_category: 'config', availability }),
-    haButton(id('free_vram'), { name: 'Free VRAM', unique_id: id('free_vram'), command_topic: t.command('free-vram'), payload_press: PRESS, entity_category: 'config', availability, icon: 'mdi:broom' }),
+    haButton(id('suspend'), {
+      name: 'Suspend',
+      unique_id: id('suspend'),
+      command_topic: t.command('suspend'),
+      payload_press: PRESS,
+      availability,
+      icon: 'mdi:power-sleep',
+    }),
+    haButton(id('restart_worker'), {
+      name: 'Restart worker',
+      unique_id: id('restart_worker'),
+      command_topic: t.command('restart-worker'),
+      payload_press: PRESS,
+      device_class: 'restart',
+      entity_category: 'config',
+      availability,
+    }),
+    haButton(id('free_vram'), {
+      name: 'Free VRAM',
+      unique_id: id('free_vram'),
+      command_topic: t.command('free-vram'),
+      payload_press: PRESS,
+      entity_category: 'config',
+      availability,
+      icon: 'mdi:broom',
+    }),
     haSwitch(id('accepting_jobs'), {
       name: 'Accepting jobs',
       unique_id: id('accepting_jobs'),
@@ -107,13 +158,22 @@ export function agentEntities(agentId: string, gpus: ReadonlyArray<Pick<GpuSampl
       availability,
       icon: 'mdi:tray-arrow-down',
     }),
-    haEvent(id('job'), { name: 'Job', unique_id: id('job'), state_topic: t.event, event_types: [...JOB_EVENT_TYPES], availability, icon: 'mdi:briefcase-check' }),
+    haEvent(id('job'), {
+      name: 'Job',
+      unique_id: id('job'),
+      state_topic: t.event,
+      event_types: [...JOB_EVENT_TYPES],
+      availability,
+      icon: 'mdi:briefcase-check',
+    }),
   ];
 
   for (const { index } of gpus) {
     const g = `.gpus.${gpuStateKey(index)}`;
     for (const m of GPU_METRICS) {
-      entities.push(sensor(`gpu${index}_${m.key}`, { name: `GPU ${index} ${m.label}`, value_template: fromState(`${g}.${GPU_STATE_KEYS[m.field]}`), ...m.extra }));
+      entities.push(
+        sensor(`gpu${index}_${m.key}`, { name: `GPU ${index} ${m.label}`, value_template: fromState(`${g}.${GPU_STATE_KEYS[m.field]}`), ...m.extra }),
+      );
     }
     entities.push(
       sensor(`gpu${index}_throttle`, {

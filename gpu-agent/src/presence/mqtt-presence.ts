@@ -1,6 +1,20 @@
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
 import { Value } from '@sinclair/typebox/value';
-import { AgentRequest, HaDiscoveryChoice, MAX_AGENT_REQUEST_BYTES, agentReplyTopic, agentRequestTopic, agentTopics, applianceTopics, planDiscovery, type AgentAnnouncement, type DiscoveryRecord, type HaDevice, type HaDiscoveryMode, type HaOrigin } from '@hearth/protocol';
+import {
+  AgentRequest,
+  HaDiscoveryChoice,
+  MAX_AGENT_REQUEST_BYTES,
+  agentReplyTopic,
+  agentRequestTopic,
+  agentTopics,
+  applianceTopics,
+  planDiscovery,
+  type AgentAnnouncement,
+  type DiscoveryRecord,
+  type HaDevice,
+  type HaDiscoveryMode,
+  type HaOrigin,
+} from '@hearth/protocol';
 import type { AgentState } from '../agent-state.js';
 import type { AgentBus, JobEvent } from '../bus.js';
 import type { AgentConfig } from '../config.js';
@@ -192,7 +206,9 @@ export class MqttPresence implements Extension {
       return;
     }
     log.info('request from the appliance', { op: req.op });
-    void requests.handle(req).then((reply) => this.#client?.publishAsync(agentReplyTopic(config.agentId), JSON.stringify(reply), { qos: 1 }))
+    void requests
+      .handle(req)
+      .then((reply) => this.#client?.publishAsync(agentReplyTopic(config.agentId), JSON.stringify(reply), { qos: 1 }))
       .catch((err) => log.error('could not answer the appliance', { op: req.op, error: String(err) }));
   }
 
@@ -222,7 +238,9 @@ export class MqttPresence implements Extension {
     const signature = this.#signature();
     if (this.#gpuSignature !== null && signature !== this.#gpuSignature) {
       this.o.log.info('GPU list changed; updating discovery', { gpus: signature });
-      void this.#queueDiscovery().then(() => this.#publishAnnouncement()).catch((err) => this.o.log.error('discovery update failed', { error: String(err) }));
+      void this.#queueDiscovery()
+        .then(() => this.#publishAnnouncement())
+        .catch((err) => this.o.log.error('discovery update failed', { error: String(err) }));
     }
     void this.#publishState();
   }
@@ -236,7 +254,9 @@ export class MqttPresence implements Extension {
   }
 
   #republishSelf() {
-    void this.#publishAnnouncement().then(() => this.#publishState()).catch((err) => this.o.log.error('announce failed', { error: String(err) }));
+    void this.#publishAnnouncement()
+      .then(() => this.#publishState())
+      .catch((err) => this.o.log.error('announce failed', { error: String(err) }));
   }
 
   async #publishState() {
@@ -273,7 +293,17 @@ export class MqttPresence implements Extension {
       const { config, record, log } = this.o;
       const prev = await record.read();
       const mode = this.#mode(prev);
-      const plan = planDiscovery(prev, { prefix: config.haDiscoveryPrefix, nodeId: this.#nodeId(), device: this.#device(), origin: this.#origin(), entities: agentEntities(config.agentId, this.o.state.gpus) }, mode);
+      const plan = planDiscovery(
+        prev,
+        {
+          prefix: config.haDiscoveryPrefix,
+          nodeId: this.#nodeId(),
+          device: this.#device(),
+          origin: this.#origin(),
+          entities: agentEntities(config.agentId, this.o.state.gpus),
+        },
+        mode,
+      );
       for (const m of plan.messages) await client.publishAsync(m.topic, m.payload, { qos: 1, retain: true });
       await record.write(plan.record);
       this.#gpuSignature = signature;
@@ -357,6 +387,9 @@ export function redact(url: string): string {
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    p.then((v) => (clearTimeout(t), resolve(v)), (e) => (clearTimeout(t), reject(e)));
+    p.then(
+      (v) => (clearTimeout(t), resolve(v)),
+      (e) => (clearTimeout(t), reject(e)),
+    );
   });
 }

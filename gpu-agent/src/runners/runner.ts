@@ -48,7 +48,11 @@ export interface Runner<T extends JobType = JobType> {
  * (a server's full error body, a traceback) goes to the agent's log only.
  */
 export class JobError extends Error {
-  constructor(message: string, readonly retryable = false, readonly detail?: string) {
+  constructor(
+    message: string,
+    readonly retryable = false,
+    readonly detail?: string,
+  ) {
     super(message);
     this.name = 'JobError';
   }

@@ -12,7 +12,8 @@ function processPort() {
   // The agent is gone (even killed): nothing is left to answer.
   process.once('disconnect', () => process.exit(0));
   return {
-    on: <R extends WorkerRequest>(event: 'message', listener: (message: WorkerEnvelope<R>) => void) => process.on(event, listener as (message: unknown) => void),
+    on: <R extends WorkerRequest>(event: 'message', listener: (message: WorkerEnvelope<R>) => void) =>
+      process.on(event, listener as (message: unknown) => void),
     postMessage: (message: WorkerReply, _transfer?: readonly Transferable[]) => process.send!(message),
   };
 }
@@ -41,12 +42,14 @@ export function serveRequests<R extends WorkerRequest>(answer: (request: R, cont
     const controller = new AbortController();
     open.set(id, controller);
     const emit = (event: unknown) => port.postMessage({ id, event } satisfies WorkerReply);
-    answer(envelope.request, { signal: controller.signal, emit }).then(
-      ([value, transfer]) => port.postMessage({ id, ok: true, value } satisfies WorkerReply, transfer),
-      (err: unknown) => {
-        const { name, message } = err instanceof Error ? err : new Error(String(err));
-        port.postMessage({ id, ok: false, error: { name, message } } satisfies WorkerReply);
-      },
-    ).finally(() => open.delete(id));
+    answer(envelope.request, { signal: controller.signal, emit })
+      .then(
+        ([value, transfer]) => port.postMessage({ id, ok: true, value } satisfies WorkerReply, transfer),
+        (err: unknown) => {
+          const { name, message } = err instanceof Error ? err : new Error(String(err));
+          port.postMessage({ id, ok: false, error: { name, message } } satisfies WorkerReply);
+        },
+      )
+      .finally(() => open.delete(id));
   });
 }

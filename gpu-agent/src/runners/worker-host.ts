@@ -12,9 +12,7 @@ export type WorkerEnvelope<R extends WorkerRequest = WorkerRequest> = { id: numb
 
 /** From the worker: the answer to a request, or an event on the way (e.g. text as it is written). */
 export type WorkerReply =
-  | { id: number; ok: true; value: unknown }
-  | { id: number; ok: false; error: { name: string; message: string } }
-  | { id: number; event: unknown };
+  { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { name: string; message: string } } | { id: number; event: unknown };
 
 /** The worker ended (crashed, exited, was unloaded or closed) with the request still open: trying again may work. */
 export class WorkerLostError extends Error {
@@ -148,7 +146,9 @@ export class WorkerHost<R extends WorkerRequest, Answers extends Record<R['op'],
   #start(): Endpoint {
     if (this.#worker) return this.#worker;
     const worker: Endpoint =
-      this.options.isolation === 'process' ? processEndpoint(startWorkerProcess(this.options.worker, this.options.workerData)) : startWorker(this.options.worker, { workerData: this.options.workerData });
+      this.options.isolation === 'process'
+        ? processEndpoint(startWorkerProcess(this.options.worker, this.options.workerData))
+        : startWorker(this.options.worker, { workerData: this.options.workerData });
     this.#starts++;
     worker.unref();
     worker.on('message', (reply: WorkerReply) => {

@@ -49,7 +49,11 @@ describe('nvidia-smi parser on recorded real outputs', () => {
   });
 
   it('reads Windows driver 610 and the L40S sample', () => {
-    expect(recorded('sample-11-geforce-rtx2080super-windows-610-load-wide.csv.txt')).toMatchObject({ pstate: 'P2', clockMemoryMHz: 7500, utilizationPercent: 7 });
+    expect(recorded('sample-11-geforce-rtx2080super-windows-610-load-wide.csv.txt')).toMatchObject({
+      pstate: 'P2',
+      clockMemoryMHz: 7500,
+      utilizationPercent: 7,
+    });
     expect(recorded('sample-12-l40s-idle-wide.csv.txt')).toMatchObject({ name: 'NVIDIA L40S', fanPercent: null, memoryTotalMiB: 46068 });
   });
 
@@ -60,12 +64,35 @@ describe('nvidia-smi parser on recorded real outputs', () => {
     // This capture has no index column: the row cannot be attributed to a GPU.
     expect(sampleFromRecord(row)).toEqual({ ok: false, reason: 'no index' });
     const withIndex = sampleFromRecord(new Map([...row, ['index', '0']]));
-    expect(withIndex.ok && withIndex.sample).toMatchObject({ fanPercent: null, powerDrawW: 28.16, memoryUsedMiB: 0, powerLimitW: null, memoryTotalMiB: null, throttleReasons: null });
+    expect(withIndex.ok && withIndex.sample).toMatchObject({
+      fanPercent: null,
+      powerDrawW: 28.16,
+      memoryUsedMiB: 0,
+      powerLimitW: null,
+      memoryTotalMiB: null,
+      throttleReasons: null,
+    });
   });
 
   it('reads several GPUs from a periodic log (noheader, units kept)', () => {
-    const fields = ['timestamp', 'name', 'pci.bus_id', 'driver_version', 'pstate', 'pcie.link.gen.max', 'pcie.link.gen.current', 'temperature.gpu', 'utilization.gpu', 'utilization.memory', 'memory.total', 'memory.free', 'memory.used'];
-    const lines = fixture('sample-14-a100-sxm4-40gb-x4-periodic-noheader.csv.txt').split('\n').filter((l) => l && !l.startsWith('#'));
+    const fields = [
+      'timestamp',
+      'name',
+      'pci.bus_id',
+      'driver_version',
+      'pstate',
+      'pcie.link.gen.max',
+      'pcie.link.gen.current',
+      'temperature.gpu',
+      'utilization.gpu',
+      'utilization.memory',
+      'memory.total',
+      'memory.free',
+      'memory.used',
+    ];
+    const lines = fixture('sample-14-a100-sxm4-40gb-x4-periodic-noheader.csv.txt')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'));
     const busIds = lines.map((l) => l.split(', ')[2]);
     const samples = lines.map((line, i) => parseLine(`${i % 4}, ${line}`, ['index', ...fields]));
     expect(samples.every((r) => r.ok)).toBe(true);

@@ -84,8 +84,19 @@ export function splitLine(line: string, expectedColumns: number): string[] | nul
 export type LineResult = { ok: true; sample: GpuSample } | { ok: false; reason: string };
 
 const emptySample = (): GpuSample => ({
-  index: 0, uuid: null, name: null, utilizationPercent: null, memoryUsedMiB: null, memoryTotalMiB: null, temperatureC: null,
-  powerDrawW: null, powerLimitW: null, fanPercent: null, clockGraphicsMHz: null, clockMemoryMHz: null, pstate: null,
+  index: 0,
+  uuid: null,
+  name: null,
+  utilizationPercent: null,
+  memoryUsedMiB: null,
+  memoryTotalMiB: null,
+  temperatureC: null,
+  powerDrawW: null,
+  powerLimitW: null,
+  fanPercent: null,
+  clockGraphicsMHz: null,
+  clockMemoryMHz: null,
+  pstate: null,
   throttleReasons: null,
 });
 const NUMBER = /^-?\d+(\.\d+)?$/;
@@ -166,7 +177,10 @@ export function parseLine(line: string, fields: readonly string[]): LineResult {
  * Returns the field names and one raw-value map per row; rows with the wrong column count are dropped.
  */
 export function parseTable(text: string): { fields: string[]; rows: Array<Map<string, string>>; rejected: number } {
-  const lines = text.split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l && !l.startsWith('#'));
+  const lines = text
+    .split('\n')
+    .map((l) => l.replace(/\r$/, ''))
+    .filter((l) => l && !l.startsWith('#'));
   const [header, ...data] = lines;
   if (header === undefined) return { fields: [], rows: [], rejected: 0 };
   const fields = parseHeader(header);

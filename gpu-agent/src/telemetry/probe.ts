@@ -16,7 +16,11 @@ export function fieldsFromHelp(help: string): Set<string> {
  * lacks are dropped. `supported` null = unknown (no help output): try the preferred names and rely on
  * nvidia-smi's "is not a valid field" answer to drop the rest.
  */
-export function chooseQueryFields(supported: ReadonlySet<string> | null, excluded: ReadonlySet<string> = new Set(), specs: readonly FieldSpec[] = FIELD_SPECS): string[] {
+export function chooseQueryFields(
+  supported: ReadonlySet<string> | null,
+  excluded: ReadonlySet<string> = new Set(),
+  specs: readonly FieldSpec[] = FIELD_SPECS,
+): string[] {
   const fields: string[] = [];
   for (const spec of specs) {
     const name = spec.names.find((n) => !excluded.has(n) && (supported === null || supported.has(n)));
@@ -30,10 +34,7 @@ export function invalidFieldIn(output: string): string | null {
   return /Field "([^"]+)" is not a valid field to query/.exec(output)?.[1] ?? null;
 }
 
-export type ProbeResult =
-  | { kind: 'ok'; supported: Set<string> }
-  | { kind: 'missing'; detail: string }
-  | { kind: 'no-help'; detail: string };
+export type ProbeResult = { kind: 'ok'; supported: Set<string> } | { kind: 'missing'; detail: string } | { kind: 'no-help'; detail: string };
 
 const MAX_HELP_BYTES = 1 << 20;
 
@@ -52,9 +53,11 @@ export function probeNvidiaSmi(bin: string, timeoutMs = 10_000): Promise<ProbeRe
     child.stderr.on('data', collect);
     child.once('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      resolve(err.code === 'ENOENT' || err.code === 'EACCES'
-        ? { kind: 'missing', detail: `${bin} not found or not executable (${err.code})` }
-        : { kind: 'no-help', detail: err.message });
+      resolve(
+        err.code === 'ENOENT' || err.code === 'EACCES'
+          ? { kind: 'missing', detail: `${bin} not found or not executable (${err.code})` }
+          : { kind: 'no-help', detail: err.message },
+      );
     });
     child.once('close', (code, signal) => {
       clearTimeout(timer);

@@ -5,11 +5,27 @@ import type { GpuSample, TelemetrySnapshot } from './gpu-sample.js';
 import { PublishPolicy } from './publish-policy.js';
 
 const gpu: GpuSample = {
-  index: 0, uuid: 'GPU-1', name: 'RTX', utilizationPercent: 10, memoryUsedMiB: 1000, memoryTotalMiB: 8192, temperatureC: 40,
-  powerDrawW: 50, powerLimitW: 250, fanPercent: 30, clockGraphicsMHz: 1500, clockMemoryMHz: 7000, pstate: 'P2', throttleReasons: [],
+  index: 0,
+  uuid: 'GPU-1',
+  name: 'RTX',
+  utilizationPercent: 10,
+  memoryUsedMiB: 1000,
+  memoryTotalMiB: 8192,
+  temperatureC: 40,
+  powerDrawW: 50,
+  powerLimitW: 250,
+  fanPercent: 30,
+  clockGraphicsMHz: 1500,
+  clockMemoryMHz: 7000,
+  pstate: 'P2',
+  throttleReasons: [],
 };
 const band = Value.Default(Deadband, {}) as Deadband;
-const snap = (at: number, g: Partial<GpuSample> = {}, host = { cpuPercent: 5, memoryPercent: 40 }): TelemetrySnapshot => ({ at, gpus: [{ ...gpu, ...g }], host });
+const snap = (at: number, g: Partial<GpuSample> = {}, host = { cpuPercent: 5, memoryPercent: 40 }): TelemetrySnapshot => ({
+  at,
+  gpus: [{ ...gpu, ...g }],
+  host,
+});
 
 describe('publish policy', () => {
   it('publishes the first snapshot, then only changes beyond the deadband', () => {

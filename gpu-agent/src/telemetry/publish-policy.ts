@@ -9,7 +9,10 @@ import { GPU_NUMERIC_METRICS, type GpuSample, type TelemetrySnapshot } from './g
 export class PublishPolicy {
   #last: TelemetrySnapshot | null = null;
 
-  constructor(private readonly deadband: Deadband, private readonly maxIntervalMs: number) {}
+  constructor(
+    private readonly deadband: Deadband,
+    private readonly maxIntervalMs: number,
+  ) {}
 
   /** Returns true (and remembers the snapshot as published) when it should go out. */
   offer(snap: TelemetrySnapshot): boolean {

@@ -87,9 +87,12 @@ export async function detectMediaRunners(
   ];
   const speak = new SpeakRunner(engines);
   const voices = await speak.voices();
-  if (backends.piper && !voices.some((v) => v.id.startsWith('piper:'))) warn('Piper is configured but its command or voices do not work: no Piper voices offered');
+  if (backends.piper && !voices.some((v) => v.id.startsWith('piper:')))
+    warn('Piper is configured but its command or voices do not work: no Piper voices offered');
   if (backends.openaiSpeech && !voices.some((v) => v.id.startsWith('openai:'))) {
-    warn(`the speech server at ${backends.openaiSpeech.url} listed no voices we can use (down, or none of the configured voices): no OpenAI-compatible voices offered`);
+    warn(
+      `the speech server at ${backends.openaiSpeech.url} listed no voices we can use (down, or none of the configured voices): no OpenAI-compatible voices offered`,
+    );
   }
   if (voices.length) runners.push(speak);
   else warn('no speech engine found (install espeak-ng or Piper): audio.speak is not offered');

@@ -28,7 +28,14 @@ describe('uploading to the appliance', () => {
   it('waits for an appliance that is down, longer than its tries for errors, and delivers once it is back', async () => {
     const port = await freePort();
     const warnings: string[] = [];
-    const client = new ApplianceClient({ baseUrl: `http://127.0.0.1:${port}`, token: 't', tries: 2, backoffMs: 10, maxBackoffMs: 20, log: { warn: (m) => warnings.push(m), info: () => undefined } });
+    const client = new ApplianceClient({
+      baseUrl: `http://127.0.0.1:${port}`,
+      token: 't',
+      tries: 2,
+      backoffMs: 10,
+      maxBackoffMs: 20,
+      log: { warn: (m) => warnings.push(m), info: () => undefined },
+    });
     const upload = client.uploadArtifact('job-1', 1, artifact, {}, new AbortController().signal);
     // Nothing listens: ten refused connections (five times its tries) and it still waits.
     await waitFor(() => warnings.some((w) => /unreachable/.test(w)) && warnings.length >= 2, { timeoutMs: 10_000, what: 'ten waits' });

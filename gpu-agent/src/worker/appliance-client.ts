@@ -152,7 +152,8 @@ export class ApplianceClient {
         signal.throwIfAborted();
         if (unreachable(err)) {
           waits++;
-          if (waits === 1 || waits % 10 === 0) this.#log?.warn(`${what}: the appliance is unreachable; waiting for it`, { error: String((err as Error).message).slice(0, 200), tries: waits });
+          if (waits === 1 || waits % 10 === 0)
+            this.#log?.warn(`${what}: the appliance is unreachable; waiting for it`, { error: String((err as Error).message).slice(0, 200), tries: waits });
           await sleep(backoffDelay(waits, { baseMs: this.#backoffMs, maxMs: this.#maxBackoffMs }), signal);
           continue;
         }

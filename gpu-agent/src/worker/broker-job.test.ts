@@ -21,7 +21,13 @@ describe('parseBrokerJob (the agent edge: runners trust what it returns)', () =>
   });
 
   it('refuses a job in the wrong queue or under another id', () => {
-    expect(parseBrokerJob('j4', 'llm', { jobId: 'j4', type: 'image.upscale', input: { mediaId: MEDIA } })).toMatchObject({ ok: false, error: 'a image.upscale job does not belong in the llm queue' });
-    expect(parseBrokerJob('other', 'builtin', { jobId: 'j5', type: 'image.upscale', input: { mediaId: MEDIA } })).toMatchObject({ ok: false, error: expect.stringMatching(/names job j5/) });
+    expect(parseBrokerJob('j4', 'llm', { jobId: 'j4', type: 'image.upscale', input: { mediaId: MEDIA } })).toMatchObject({
+      ok: false,
+      error: 'a image.upscale job does not belong in the llm queue',
+    });
+    expect(parseBrokerJob('other', 'builtin', { jobId: 'j5', type: 'image.upscale', input: { mediaId: MEDIA } })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/names job j5/),
+    });
   });
 });

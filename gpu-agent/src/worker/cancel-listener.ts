@@ -14,7 +14,10 @@ export class CancelListener {
   readonly #watchers = new Map<string, Set<() => void>>();
   #redis: Redis | undefined;
 
-  constructor(private readonly redisUrl: string, private readonly log: Logger) {}
+  constructor(
+    private readonly redisUrl: string,
+    private readonly log: Logger,
+  ) {}
 
   async start(): Promise<void> {
     // Not awaited: the agent starts while Redis is away; ioredis connects, and re-subscribes, when it can.

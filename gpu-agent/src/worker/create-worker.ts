@@ -28,9 +28,8 @@ export async function createWorkerExtensions(
     deps.log.warn(`not taking jobs: ${missing.join(', ')} not set`);
     return [];
   }
-  const [{ createAgentRunners, detectMediaRunners, loadBackendSettings }, { ApplianceClient }, { JobWorker }, { BackendManager, readSavedBackends }] = await Promise.all([
-    import('./agent-runners.js'), import('./appliance-client.js'), import('./job-worker.js'), import('../backends/manager.js'),
-  ]);
+  const [{ createAgentRunners, detectMediaRunners, loadBackendSettings }, { ApplianceClient }, { JobWorker }, { BackendManager, readSavedBackends }] =
+    await Promise.all([import('./agent-runners.js'), import('./appliance-client.js'), import('./job-worker.js'), import('../backends/manager.js')]);
   const file = join(config.dataDir, 'backends.json');
   const workflowsDir = join(config.dataDir, 'workflows');
   const saved = await readSavedBackends(file);
@@ -45,7 +44,11 @@ export async function createWorkerExtensions(
   }
   const media = await detectMediaRunners(backends, (message) => deps.log.warn(message));
   deps.state.setVoices(media.voices);
-  const { registry, watcher, moderator } = createAgentRunners(backends, { modelIdleUnloadMs: config.modelIdleUnloadMs, media: media.runners, importedWorkflowsDir: workflowsDir });
+  const { registry, watcher, moderator } = createAgentRunners(backends, {
+    modelIdleUnloadMs: config.modelIdleUnloadMs,
+    media: media.runners,
+    importedWorkflowsDir: workflowsDir,
+  });
   const { requests, hold, ...shared } = deps;
   const worker = new JobWorker({
     redisUrl,
@@ -59,7 +62,16 @@ export async function createWorkerExtensions(
   const watching: Extension = {
     name: 'backends',
     start: async () => {
-      manager = new BackendManager({ settings: backends, file, workflowsDir, registry, watcher, state: deps.state, log: deps.log.child('backends'), modelIdleUnloadMs: config.modelIdleUnloadMs });
+      manager = new BackendManager({
+        settings: backends,
+        file,
+        workflowsDir,
+        registry,
+        watcher,
+        state: deps.state,
+        log: deps.log.child('backends'),
+        modelIdleUnloadMs: config.modelIdleUnloadMs,
+      });
       requests.serve((req) => manager!.handle(req));
       hold.serve(worker);
       watcher.start();

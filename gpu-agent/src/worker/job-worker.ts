@@ -1,8 +1,17 @@
 import { createRequire } from 'node:module';
 import Queue from 'bee-queue';
 import {
-  ARTIFACT_NAME, BrokerJobResult, JOB_TYPES, MAX_ARTIFACT_BYTES, MODERATION_HEADER, WORKER_QUEUE_SETTINGS, brokerAttempt, brokerResultsKey,
-  queueName, type BrokerJobData, type Capability,
+  ARTIFACT_NAME,
+  BrokerJobResult,
+  JOB_TYPES,
+  MAX_ARTIFACT_BYTES,
+  MODERATION_HEADER,
+  WORKER_QUEUE_SETTINGS,
+  brokerAttempt,
+  brokerResultsKey,
+  queueName,
+  type BrokerJobData,
+  type Capability,
 } from '@hearth/protocol';
 import { Value } from '@sinclair/typebox/value';
 import type { AgentState } from '../agent-state.js';
@@ -53,7 +62,10 @@ const DEFAULT_CONCURRENCY: Record<Capability, number> = { builtin: 2, comfyui: 1
 
 /** Why a job's signal fired. */
 class Stop extends Error {
-  constructor(readonly why: 'cancelled' | 'timeout' | 'shutdown', message: string) {
+  constructor(
+    readonly why: 'cancelled' | 'timeout' | 'shutdown',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -255,7 +267,10 @@ export class JobWorker implements Extension, Holdable {
     const controller = new AbortController();
     const running: Running = { job, controller };
     this.#running.add(running);
-    const timeout = setTimeout(() => controller.abort(new Stop('timeout', `The job took longer than ${Math.round(spec.timeoutMs / 60_000)} minutes and was stopped.`)), spec.timeoutMs);
+    const timeout = setTimeout(
+      () => controller.abort(new Stop('timeout', `The job took longer than ${Math.round(spec.timeoutMs / 60_000)} minutes and was stopped.`)),
+      spec.timeoutMs,
+    );
     const unwatch = this.#cancel.watch(job.id, () => controller.abort(new Stop('cancelled', 'cancelled')));
     const ev = { jobId: job.id, type: job.type };
     const relay = new ProgressRelay((progress) => {
@@ -342,7 +357,9 @@ export class JobWorker implements Extension, Holdable {
 }
 
 const maxTimeoutMs = (capability: Capability) =>
-  Math.max(...(Object.values(JOB_TYPES) as Array<{ capability: Capability; timeoutMs: number }>).filter((s) => s.capability === capability).map((s) => s.timeoutMs));
+  Math.max(
+    ...(Object.values(JOB_TYPES) as Array<{ capability: Capability; timeoutMs: number }>).filter((s) => s.capability === capability).map((s) => s.timeoutMs),
+  );
 
 /**
  * bee-queue hands a result only to its pub/sub event, which an appliance that is away misses; a
@@ -397,4 +414,3 @@ function settleOrGiveUp<T>(run: Promise<T>, signal: AbortSignal, graceMs: number
     });
   });
 }
-

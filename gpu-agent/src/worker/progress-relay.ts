@@ -34,7 +34,10 @@ export class ProgressRelay {
   #lastSent = 0;
   #closed = false;
 
-  constructor(private readonly send: (p: JobProgress) => void, private readonly intervalMs = 250) {}
+  constructor(
+    private readonly send: (p: JobProgress) => void,
+    private readonly intervalMs = 250,
+  ) {}
 
   push(report: JobProgress): void {
     if (this.#closed) return;

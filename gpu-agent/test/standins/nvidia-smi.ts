@@ -20,7 +20,11 @@ import { fileURLToPath } from 'node:url';
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/nvidia-smi');
 const env = process.env;
 
-const stripProvenance = (text: string) => text.split('\n').filter((l) => !l.startsWith('#')).join('\n');
+const stripProvenance = (text: string) =>
+  text
+    .split('\n')
+    .filter((l) => !l.startsWith('#'))
+    .join('\n');
 const helpFile = env.NVSMI_DRIVER === '465' ? 'reference-help-query-gpu-465.27.verbatim.txt' : 'reference-help-query-gpu-610.57.04.verbatim.txt';
 const omitted = new Set((env.NVSMI_OMIT ?? '').split(',').filter(Boolean));
 
@@ -45,7 +49,9 @@ function aliases(help: string): Map<string, string> {
 function loadSamples(): Array<Map<string, string>> {
   const files = (env.NVSMI_SAMPLES ?? 'sample-10-geforce-rtx2080super-linux-idle-wide.csv.txt').split(',');
   return files.map((f) => {
-    const [header, row] = stripProvenance(readFileSync(join(FIXTURES, f), 'utf8')).split('\n').filter(Boolean);
+    const [header, row] = stripProvenance(readFileSync(join(FIXTURES, f), 'utf8'))
+      .split('\n')
+      .filter(Boolean);
     const names = header!.split(', ').map((h) => h.replace(/ \[[^\]]*\]$/, ''));
     const values = row!.split(', ');
     return new Map(names.map((n, i) => [n, values[i]!]));
@@ -62,7 +68,11 @@ function main() {
     return;
   }
   const query = args.find((a) => a.startsWith('--query-gpu='))?.slice('--query-gpu='.length);
-  const format = args.find((a) => a.startsWith('--format='))?.slice('--format='.length).split(',') ?? [];
+  const format =
+    args
+      .find((a) => a.startsWith('--format='))
+      ?.slice('--format='.length)
+      .split(',') ?? [];
   if (!query || !format.includes('csv')) {
     process.stdout.write('stand-in nvidia-smi: only --help-query-gpu and --query-gpu=... --format=csv are supported\n');
     process.exit(2);
@@ -111,10 +121,12 @@ function main() {
     round++;
     let out = '';
     if (round === 1 && !format.includes('noheader')) {
-      out += `${fields.map((f) => {
-        const unit = /^\S+ (%|MiB|W|MHz)$/.exec(lookup(samples[0]!, f))?.[1];
-        return `${known.get(f)}${unit ? UNIT_OF[unit] : ''}`;
-      }).join(', ')}\n`;
+      out += `${fields
+        .map((f) => {
+          const unit = /^\S+ (%|MiB|W|MHz)$/.exec(lookup(samples[0]!, f))?.[1];
+          return `${known.get(f)}${unit ? UNIT_OF[unit] : ''}`;
+        })
+        .join(', ')}\n`;
     }
     for (let g = 0; g < gpus; g++) {
       const sample = samples[g % samples.length]!;

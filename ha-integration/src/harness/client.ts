@@ -1,11 +1,5 @@
 import { waitFor } from '@hearth/testkit';
-import {
-  createConnection,
-  createLongLivedTokenAuth,
-  type Connection,
-  type HassEntity,
-  type MessageBase,
-} from 'home-assistant-js-websocket';
+import { createConnection, createLongLivedTokenAuth, type Connection, type HassEntity, type MessageBase } from 'home-assistant-js-websocket';
 import { WebSocket as NodeWebSocket } from 'ws';
 
 /** Node 20 has no global WebSocket; home-assistant-js-websocket needs one. */
@@ -65,11 +59,7 @@ export class HomeAssistantClient {
   }
 
   /** Resolves with the entity's state once `predicate` holds (the entity may not exist yet). */
-  async waitForState(
-    entityId: string,
-    predicate: (state: HassEntity) => boolean,
-    timeoutMs = 30_000,
-  ): Promise<HassEntity> {
+  async waitForState(entityId: string, predicate: (state: HassEntity) => boolean, timeoutMs = 30_000): Promise<HassEntity> {
     let last: HassEntity | null = null;
     try {
       return await waitFor(

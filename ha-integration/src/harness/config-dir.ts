@@ -103,7 +103,9 @@ function configEntries(opts: ConfigDirOptions): unknown {
             domain: 'mqtt',
             title: 'Hearth test broker',
             data: {
-              broker: opts.mqttHost ?? '127.0.0.1', port: opts.mqttPort, discovery: true,
+              broker: opts.mqttHost ?? '127.0.0.1',
+              port: opts.mqttPort,
+              discovery: true,
               ...(opts.mqttUsername === undefined ? {} : { username: opts.mqttUsername, password: opts.mqttPassword ?? '' }),
             },
             options: {},

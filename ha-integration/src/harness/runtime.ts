@@ -11,7 +11,9 @@ export type HaVersion = (typeof HA_VERSIONS)[number];
 
 /** The versions a test run covers: `HEARTH_HA_VERSIONS` (comma-separated), or all of them. */
 export function testedHaVersions(env: NodeJS.ProcessEnv = process.env): HaVersion[] {
-  const wanted = env.HEARTH_HA_VERSIONS?.split(',').map((v) => v.trim()).filter(Boolean);
+  const wanted = env.HEARTH_HA_VERSIONS?.split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
   if (!wanted?.length) return [...HA_VERSIONS];
   const unknown = wanted.filter((v) => !(HA_VERSIONS as readonly string[]).includes(v));
   if (unknown.length) throw new Error(`HEARTH_HA_VERSIONS names ${unknown.join(', ')}; known: ${HA_VERSIONS.join(', ')}`);

@@ -4,7 +4,11 @@ import { pl } from './pl.js';
 import { translator } from './i18n.js';
 import { conditionText } from '../tiles/weather.js';
 
-const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join();
+const placeholders = (s: string) =>
+  [...s.matchAll(/\{(\w+)\}/g)]
+    .map((m) => m[1])
+    .sort()
+    .join();
 /** The same word in both languages. */
 const SAME_IN_BOTH = new Set<string>();
 
@@ -21,7 +25,12 @@ describe('the wall display’s catalogues', () => {
     const t = translator('pl-PL');
     expect(t('pair.title')).toBe('Sparuj ten ekran');
     expect(t('status.staleSince', { time: '9:05' })).toBe('brak wieści od 9:05');
-    expect([1, 3, 5, 22].map((n) => t.plural('agents.cpuHelpers', n))).toEqual(['1 pomocnik na CPU', '3 pomocnicy na CPU', '5 pomocników na CPU', '22 pomocnicy na CPU']);
+    expect([1, 3, 5, 22].map((n) => t.plural('agents.cpuHelpers', n))).toEqual([
+      '1 pomocnik na CPU',
+      '3 pomocnicy na CPU',
+      '5 pomocników na CPU',
+      '22 pomocnicy na CPU',
+    ]);
     expect(conditionText('partlycloudy', t)).toBe('Częściowe zachmurzenie');
     // A condition HA adds one day still shows, as HA names it.
     expect(conditionText('sandstorm', t)).toBe('sandstorm');

@@ -15,9 +15,9 @@ export function eventsOn(events: KioskCalendarEvent[], day: Date): KioskCalendar
   const next = new Date(day);
   next.setDate(day.getDate() + 1);
   const d = isoDay(day);
-  return events.filter((e) => (e.allDay
-    ? e.start.slice(0, 10) <= d && e.end.slice(0, 10) > d
-    : Date.parse(e.start) < next.valueOf() && Date.parse(e.end) > day.valueOf()));
+  return events.filter((e) =>
+    e.allDay ? e.start.slice(0, 10) <= d && e.end.slice(0, 10) > d : Date.parse(e.start) < next.valueOf() && Date.parse(e.end) > day.valueOf(),
+  );
 }
 
 /** Today's and tomorrow's events of the tile's Home Assistant calendars; old news greys out and says since when. */
@@ -44,14 +44,25 @@ export function Calendar({ title, ids, now, refreshMs = REFRESH_MS }: { title?: 
     };
     load();
     const timer = setInterval(load, refreshMs);
-    return () => { live = false; clearInterval(timer); };
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
   }, [dayKey, ids.join(), refreshMs]);
   const time = useMemo(() => timeFormat(t.locale, false), [t.locale]);
-  if (events === null) return <div class="tile-empty" data-tile="calendar">{failing ? t('calendar.unavailable') : ''}</div>;
+  if (events === null)
+    return (
+      <div class="tile-empty" data-tile="calendar">
+        {failing ? t('calendar.unavailable') : ''}
+      </div>
+    );
   const mine = events.filter((e) => ids.includes(e.entityId));
   const tomorrow = new Date(today);
   tomorrow.setDate(today.getDate() + 1);
-  const days = [{ label: t('calendar.today'), day: today }, { label: t('calendar.tomorrow'), day: tomorrow }];
+  const days = [
+    { label: t('calendar.today'), day: today },
+    { label: t('calendar.tomorrow'), day: tomorrow },
+  ];
   return (
     <div class={failing ? 'calendar stale' : 'calendar'} data-tile="calendar" data-stale={String(failing)}>
       {title && <h2 class="tile-title">{title}</h2>}
@@ -60,18 +71,18 @@ export function Calendar({ title, ids, now, refreshMs = REFRESH_MS }: { title?: 
         return (
           <section key={i} class="cal-day" data-day={i}>
             <h3>{label}</h3>
-            {on.length === 0
-              ? <p class="cal-nothing">{t('calendar.nothing')}</p>
-              : (
-                <ul>
-                  {on.map((e, j) => (
-                    <li key={j} class="cal-event">
-                      <span class="cal-time">{e.allDay ? t('calendar.allDay') : `${time.format(Date.parse(e.start))}–${time.format(Date.parse(e.end))}`}</span>
-                      <span class="cal-summary">{e.summary}</span>
-                    </li>
-                  ))}
-                </ul>
-              )}
+            {on.length === 0 ? (
+              <p class="cal-nothing">{t('calendar.nothing')}</p>
+            ) : (
+              <ul>
+                {on.map((e, j) => (
+                  <li key={j} class="cal-event">
+                    <span class="cal-time">{e.allDay ? t('calendar.allDay') : `${time.format(Date.parse(e.start))}–${time.format(Date.parse(e.end))}`}</span>
+                    <span class="cal-summary">{e.summary}</span>
+                  </li>
+                ))}
+              </ul>
+            )}
           </section>
         );
       })}

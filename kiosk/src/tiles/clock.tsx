@@ -21,13 +21,18 @@ export function Clock({ locale, seconds = false, date = true, big = false }: { l
     tick();
     return () => clearTimeout(timer);
   }, [seconds]);
-  const fmt = useMemo(() => ({
-    time: timeFormat(locale, seconds),
-    date: new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long' }),
-  }), [locale, seconds]);
+  const fmt = useMemo(
+    () => ({
+      time: timeFormat(locale, seconds),
+      date: new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long' }),
+    }),
+    [locale, seconds],
+  );
   return (
     <div class={big ? 'clock clock-big' : 'clock'} data-tile="clock">
-      <time class="clock-time" dateTime={now.toISOString()}>{fmt.time.format(now)}</time>
+      <time class="clock-time" dateTime={now.toISOString()}>
+        {fmt.time.format(now)}
+      </time>
       {date && <div class="clock-date">{fmt.date.format(now)}</div>}
     </div>
   );

@@ -14,7 +14,17 @@ function shownState(e: KioskEntity, t: Translate): string {
 }
 
 /** Chosen Home Assistant entities; a switch only where the admin allowed this screen to toggle it. */
-export function Entities({ title, ids, entities, onToggle }: { title?: string; ids: string[]; entities: Map<string, KioskEntity>; onToggle: (id: string) => void }) {
+export function Entities({
+  title,
+  ids,
+  entities,
+  onToggle,
+}: {
+  title?: string;
+  ids: string[];
+  entities: Map<string, KioskEntity>;
+  onToggle: (id: string) => void;
+}) {
   const t = useT();
   return (
     <div class="entities" data-tile="entities">
@@ -22,14 +32,24 @@ export function Entities({ title, ids, entities, onToggle }: { title?: string; i
       <ul>
         {ids.map((id) => {
           const e = entities.get(id);
-          if (!e) return <li key={id} class="entity entity-missing" data-entity={id}><span class="entity-name">{id}</span><span class="entity-state">{t('entities.notShared')}</span></li>;
+          if (!e)
+            return (
+              <li key={id} class="entity entity-missing" data-entity={id}>
+                <span class="entity-name">{id}</span>
+                <span class="entity-state">{t('entities.notShared')}</span>
+              </li>
+            );
           const toggleable = e.allowToggle && e.available && ON_OFF.has(e.state);
           return (
             <li key={id} class={`entity entity-${e.state}`} data-entity={id}>
               <span class="entity-name">{e.name}</span>
-              {toggleable
-                ? <button type="button" class="entity-toggle" aria-pressed={e.state === 'on'} onClick={() => onToggle(id)}>{stateText(e.state, t)}</button>
-                : <span class="entity-state">{shownState(e, t)}</span>}
+              {toggleable ? (
+                <button type="button" class="entity-toggle" aria-pressed={e.state === 'on'} onClick={() => onToggle(id)}>
+                  {stateText(e.state, t)}
+                </button>
+              ) : (
+                <span class="entity-state">{shownState(e, t)}</span>
+              )}
             </li>
           );
         })}

@@ -3,8 +3,18 @@ import type { MediaView } from '../types.js';
 import { caption } from './slideshow.js';
 
 const picture = (over: Partial<MediaView>): MediaView => ({
-  id: 'a'.repeat(64), contentType: 'image/webp', width: 1600, height: 1000, bytes: 1, privacy: 'kiosk', moderation: 'safe',
-  ownerId: 1, ownerName: 'Ola', jobId: null, createdAt: new Date(2026, 10, 3, 12).valueOf(), ...over,
+  id: 'a'.repeat(64),
+  contentType: 'image/webp',
+  width: 1600,
+  height: 1000,
+  bytes: 1,
+  privacy: 'kiosk',
+  moderation: 'safe',
+  ownerId: 1,
+  ownerName: 'Ola',
+  jobId: null,
+  createdAt: new Date(2026, 10, 3, 12).valueOf(),
+  ...over,
 });
 
 describe('the photo frame caption', () => {

@@ -54,7 +54,10 @@ export function Slideshow({ slides, intervalMs, frame = false, locale }: { slide
           if (fading) release(fading);
           fading = current;
           clearTimeout(fadeTimer);
-          fadeTimer = setTimeout(() => { if (fading) release(fading); fading = null; }, fadeMs);
+          fadeTimer = setTimeout(() => {
+            if (fading) release(fading);
+            fading = null;
+          }, fadeMs);
           if (label.current) label.current.textContent = caption(item, locale);
         } else if (current) release(current);
         current = img;
@@ -76,7 +79,12 @@ export function Slideshow({ slides, intervalMs, frame = false, locale }: { slide
       for (const img of [loading, fading, current]) if (img) release(img);
     };
   }, [slides, intervalMs, frame, locale]);
-  if (slides.length === 0) return <div class="tile-empty" data-tile="slideshow">{t('slides.none')}</div>;
+  if (slides.length === 0)
+    return (
+      <div class="tile-empty" data-tile="slideshow">
+        {t('slides.none')}
+      </div>
+    );
   if (!frame) return <div class="slideshow" data-tile="slideshow" ref={box} />;
   return (
     <div class="slideshow frame" data-tile="slideshow" ref={box}>

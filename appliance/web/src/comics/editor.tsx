@@ -1,7 +1,18 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import {
-  BUBBLE_KINDS, COMIC_LAYOUT_NAMES, COMIC_LIMITS, COMIC_PRIVACY, DEFAULT_CROP, blankPage, slotCount,
-  type BubbleKind, type ComicContent, type ComicLayoutName, type ComicPanel, type JobView, type PipelineView,
+  BUBBLE_KINDS,
+  COMIC_LAYOUT_NAMES,
+  COMIC_LIMITS,
+  COMIC_PRIVACY,
+  DEFAULT_CROP,
+  blankPage,
+  slotCount,
+  type BubbleKind,
+  type ComicContent,
+  type ComicLayoutName,
+  type ComicPanel,
+  type JobView,
+  type PipelineView,
 } from '@hearth/protocol';
 import type { Api } from '../api.js';
 import { ErrorNotice, Loading } from '../components/notice.js';
@@ -30,8 +41,15 @@ export function ComicEditor({ id }: { id: number }) {
     const onKey = (e: KeyboardEvent) => {
       const typing = e.target instanceof HTMLElement && /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName);
       if (typing || !(e.ctrlKey || e.metaKey)) return;
-      if (e.key.toLowerCase() === 'z') { e.preventDefault(); if (e.shiftKey) c.redo(); else c.undo(); }
-      if (e.key.toLowerCase() === 'y') { e.preventDefault(); c.redo(); }
+      if (e.key.toLowerCase() === 'z') {
+        e.preventDefault();
+        if (e.shiftKey) c.redo();
+        else c.undo();
+      }
+      if (e.key.toLowerCase() === 'y') {
+        e.preventDefault();
+        c.redo();
+      }
     };
     addEventListener('keydown', onKey);
     return () => removeEventListener('keydown', onKey);
@@ -46,10 +64,11 @@ export function ComicEditor({ id }: { id: number }) {
 
   const actions: CanvasActions = {
     select: setSel,
-    panel: (panelId, change) => c.edit((d) => {
-      const p = d.pages[pi]!.panels.find((x) => x.id === panelId);
-      if (p) change(p);
-    }),
+    panel: (panelId, change) =>
+      c.edit((d) => {
+        const p = d.pages[pi]!.panels.find((x) => x.id === panelId);
+        if (p) change(p);
+      }),
     beginGesture: c.beginGesture,
     endGesture: c.endGesture,
   };
@@ -61,24 +80,32 @@ export function ComicEditor({ id }: { id: number }) {
     const n = panel.bubbles.length;
     editPanel((p) => {
       p.bubbles.push({
-        id: bubbleId, kind, speaker: '', text: text('newText'), byHand: true,
-        x: 0.05 + (n % 2) * 0.45, y: 0.05 + Math.floor(n / 2) * 0.22, w: 0.42, h: 0.2,
+        id: bubbleId,
+        kind,
+        speaker: '',
+        text: text('newText'),
+        byHand: true,
+        x: 0.05 + (n % 2) * 0.45,
+        y: 0.05 + Math.floor(n / 2) * 0.22,
+        w: 0.42,
+        h: 0.2,
         tail: kind === 'caption' ? null : { x: 0.3 + (n % 2) * 0.4, y: 0.8 },
       });
     });
     setSel({ panel: panel.id, bubble: bubbleId });
   };
 
-  const setLayout = (layout: ComicLayoutName) => c.edit((d) => {
-    const p = d.pages[pi]!;
-    const fresh = blankPage(p.id, layout);
-    // Panels keep their place where the new layout has it; new slots come empty.
-    p.panels = fresh.panels.map((f) => {
-      const kept = p.panels.find((x) => x.slot === f.slot);
-      return kept ?? { ...f, id: newId('n') };
+  const setLayout = (layout: ComicLayoutName) =>
+    c.edit((d) => {
+      const p = d.pages[pi]!;
+      const fresh = blankPage(p.id, layout);
+      // Panels keep their place where the new layout has it; new slots come empty.
+      p.panels = fresh.panels.map((f) => {
+        const kept = p.panels.find((x) => x.slot === f.slot);
+        return kept ?? { ...f, id: newId('n') };
+      });
+      p.layout = layout;
     });
-    p.layout = layout;
-  });
 
   const movePanel = (by: number) => {
     if (!panel) return;
@@ -107,7 +134,10 @@ export function ComicEditor({ id }: { id: number }) {
     const form = new FormData();
     form.append('file', file);
     const media = await api.post<Media>('/api/media', form);
-    editPanel((p) => { p.mediaId = media.id; p.crop = { ...DEFAULT_CROP }; });
+    editPanel((p) => {
+      p.mediaId = media.id;
+      p.crop = { ...DEFAULT_CROP };
+    });
   };
 
   return (
@@ -118,69 +148,214 @@ export function ComicEditor({ id }: { id: number }) {
       </div>
       <label class="stack">
         <span>{text('comicTitle')}</span>
-        <input value={doc.title} maxLength={COMIC_LIMITS.title} onInput={(e) => { const v = e.currentTarget.value; if (v.trim()) c.edit((d) => { d.title = v; }); }} />
+        <input
+          value={doc.title}
+          maxLength={COMIC_LIMITS.title}
+          onInput={(e) => {
+            const v = e.currentTarget.value;
+            if (v.trim())
+              c.edit((d) => {
+                d.title = v;
+              });
+          }}
+        />
       </label>
 
       <div class="row wrap toolbar" role="toolbar" aria-label={text('title')}>
-        <button type="button" onClick={c.undo} disabled={!c.canUndo}>{text('undo')}</button>
-        <button type="button" onClick={c.redo} disabled={!c.canRedo}>{text('redo')}</button>
+        <button type="button" onClick={c.undo} disabled={!c.canUndo}>
+          {text('undo')}
+        </button>
+        <button type="button" onClick={c.redo} disabled={!c.canRedo}>
+          {text('redo')}
+        </button>
         <label class="row">
           <span>{text('layout')}</span>
           <select value={page.layout} onChange={(e) => setLayout(e.currentTarget.value as ComicLayoutName)}>
-            {COMIC_LAYOUT_NAMES.map((l) => <option key={l} value={l}>{text(`layout.${l}`)}</option>)}
+            {COMIC_LAYOUT_NAMES.map((l) => (
+              <option key={l} value={l}>
+                {text(`layout.${l}`)}
+              </option>
+            ))}
           </select>
         </label>
       </div>
 
       <nav class="row wrap page-tabs" aria-label={text('pages', { n: doc.pages.length })}>
         {doc.pages.map((p, i) => (
-          <button key={p.id} type="button" aria-pressed={i === pi} onClick={() => { setPageIndex(i); setSel({ panel: null, bubble: null }); }}>{text('page', { n: i + 1 })}</button>
+          <button
+            key={p.id}
+            type="button"
+            aria-pressed={i === pi}
+            onClick={() => {
+              setPageIndex(i);
+              setSel({ panel: null, bubble: null });
+            }}
+          >
+            {text('page', { n: i + 1 })}
+          </button>
         ))}
-        <button type="button" disabled={doc.pages.length >= COMIC_LIMITS.pages}
-          onClick={() => { c.edit((d) => { d.pages.push(blankPage(newId('p'), page.layout)); }); setPageIndex(doc.pages.length); }}>+ {text('addPage')}</button>
-        <button type="button" onClick={() => movePage(-1)} disabled={pi === 0} aria-label={text('movePageEarlier')}>←</button>
-        <button type="button" onClick={() => movePage(1)} disabled={pi === doc.pages.length - 1} aria-label={text('movePageLater')}>→</button>
-        <button type="button" disabled={doc.pages.length === 1} onClick={() => { c.edit((d) => { d.pages.splice(pi, 1); }); setPageIndex(Math.max(0, pi - 1)); }}>{text('deletePage')}</button>
+        <button
+          type="button"
+          disabled={doc.pages.length >= COMIC_LIMITS.pages}
+          onClick={() => {
+            c.edit((d) => {
+              d.pages.push(blankPage(newId('p'), page.layout));
+            });
+            setPageIndex(doc.pages.length);
+          }}
+        >
+          + {text('addPage')}
+        </button>
+        <button type="button" onClick={() => movePage(-1)} disabled={pi === 0} aria-label={text('movePageEarlier')}>
+          ←
+        </button>
+        <button type="button" onClick={() => movePage(1)} disabled={pi === doc.pages.length - 1} aria-label={text('movePageLater')}>
+          →
+        </button>
+        <button
+          type="button"
+          disabled={doc.pages.length === 1}
+          onClick={() => {
+            c.edit((d) => {
+              d.pages.splice(pi, 1);
+            });
+            setPageIndex(Math.max(0, pi - 1));
+          }}
+        >
+          {text('deletePage')}
+        </button>
       </nav>
 
       <div class="comic-workspace">
-        <PageCanvas page={page} selection={sel} sizes={sizes} actions={actions} text={text}
-          onSize={(mediaId, w, h) => { if (!sizes.has(mediaId)) setSizes(new Map(sizes).set(mediaId, { w, h })); }} />
-        <p id="bubble-help" class="hint">{text('bubbleHelp')} {text('panHint')}</p>
+        <PageCanvas
+          page={page}
+          selection={sel}
+          sizes={sizes}
+          actions={actions}
+          text={text}
+          onSize={(mediaId, w, h) => {
+            if (!sizes.has(mediaId)) setSizes(new Map(sizes).set(mediaId, { w, h }));
+          }}
+        />
+        <p id="bubble-help" class="hint">
+          {text('bubbleHelp')} {text('panHint')}
+        </p>
 
         <div class="stack panel-tools">
-          {!panel ? <p>{text('choosePanel')}</p> : (
+          {!panel ? (
+            <p>{text('choosePanel')}</p>
+          ) : (
             <>
               <h2>{text('panel', { n: panel.slot + 1 })}</h2>
               <div class="row wrap">
                 <label class="button-like">
                   {text('upload')}
-                  <input type="file" accept="image/jpeg,image/png,image/webp,image/gif" class="sr-only" data-testid="panel-upload"
-                    onChange={(e) => { const f = e.currentTarget.files?.[0]; if (f) void upload(f); e.currentTarget.value = ''; }} />
+                  <input
+                    type="file"
+                    accept="image/jpeg,image/png,image/webp,image/gif"
+                    class="sr-only"
+                    data-testid="panel-upload"
+                    onChange={(e) => {
+                      const f = e.currentTarget.files?.[0];
+                      if (f) void upload(f);
+                      e.currentTarget.value = '';
+                    }}
+                  />
                 </label>
-                <GalleryButton text={text} onPick={(mediaId) => editPanel((p) => { p.mediaId = mediaId; p.crop = { ...DEFAULT_CROP }; })} />
+                <GalleryButton
+                  text={text}
+                  onPick={(mediaId) =>
+                    editPanel((p) => {
+                      p.mediaId = mediaId;
+                      p.crop = { ...DEFAULT_CROP };
+                    })
+                  }
+                />
                 <DrawButton text={text} upload={upload} />
-                {panel.mediaId && <>
-                  <button type="button" aria-label={text('zoomIn')} onClick={() => editPanel((p) => { p.crop.zoom = Math.min(4, Math.round((p.crop.zoom + 0.25) * 100) / 100); })}>+</button>
-                  <button type="button" aria-label={text('zoomOut')} onClick={() => editPanel((p) => { p.crop.zoom = Math.max(1, Math.round((p.crop.zoom - 0.25) * 100) / 100); })}>-</button>
-                  <button type="button" onClick={() => editPanel((p) => { p.mediaId = null; })}>{text('removePicture')}</button>
-                </>}
-                <button type="button" onClick={() => movePanel(-1)} disabled={panel.slot === 0}>{text('movePanelEarlier')}</button>
-                <button type="button" onClick={() => movePanel(1)} disabled={panel.slot >= slotCount(page.layout) - 1}>{text('movePanelLater')}</button>
+                {panel.mediaId && (
+                  <>
+                    <button
+                      type="button"
+                      aria-label={text('zoomIn')}
+                      onClick={() =>
+                        editPanel((p) => {
+                          p.crop.zoom = Math.min(4, Math.round((p.crop.zoom + 0.25) * 100) / 100);
+                        })
+                      }
+                    >
+                      +
+                    </button>
+                    <button
+                      type="button"
+                      aria-label={text('zoomOut')}
+                      onClick={() =>
+                        editPanel((p) => {
+                          p.crop.zoom = Math.max(1, Math.round((p.crop.zoom - 0.25) * 100) / 100);
+                        })
+                      }
+                    >
+                      -
+                    </button>
+                    <button
+                      type="button"
+                      onClick={() =>
+                        editPanel((p) => {
+                          p.mediaId = null;
+                        })
+                      }
+                    >
+                      {text('removePicture')}
+                    </button>
+                  </>
+                )}
+                <button type="button" onClick={() => movePanel(-1)} disabled={panel.slot === 0}>
+                  {text('movePanelEarlier')}
+                </button>
+                <button type="button" onClick={() => movePanel(1)} disabled={panel.slot >= slotCount(page.layout) - 1}>
+                  {text('movePanelLater')}
+                </button>
               </div>
               <label class="stack">
                 <span>{text('drawItHint')}</span>
-                <input value={panel.prompt} maxLength={COMIC_LIMITS.prompt} onInput={(e) => { const v = e.currentTarget.value; editPanel((p) => { p.prompt = v; }); }} />
+                <input
+                  value={panel.prompt}
+                  maxLength={COMIC_LIMITS.prompt}
+                  onInput={(e) => {
+                    const v = e.currentTarget.value;
+                    editPanel((p) => {
+                      p.prompt = v;
+                    });
+                  }}
+                />
               </label>
               <div class="row wrap">
                 <label class="row">
                   <span>{text('bubbleKind')}</span>
                   <select value={kind} onChange={(e) => setKind(e.currentTarget.value as BubbleKind)}>
-                    {BUBBLE_KINDS.map((k) => <option key={k} value={k}>{text(`kind.${k}`)}</option>)}
+                    {BUBBLE_KINDS.map((k) => (
+                      <option key={k} value={k}>
+                        {text(`kind.${k}`)}
+                      </option>
+                    ))}
                   </select>
                 </label>
-                <button type="button" onClick={addBubble} disabled={panel.bubbles.length >= COMIC_LIMITS.bubblesPerPanel}>{text('addBubble')}</button>
-                {sel.bubble && <BubbleSpeaker doc={doc} panel={panel} bubbleId={sel.bubble} text={text} onChange={(speaker) => editPanel((p) => { const b = p.bubbles.find((x) => x.id === sel.bubble); if (b) b.speaker = speaker; })} />}
+                <button type="button" onClick={addBubble} disabled={panel.bubbles.length >= COMIC_LIMITS.bubblesPerPanel}>
+                  {text('addBubble')}
+                </button>
+                {sel.bubble && (
+                  <BubbleSpeaker
+                    doc={doc}
+                    panel={panel}
+                    bubbleId={sel.bubble}
+                    text={text}
+                    onChange={(speaker) =>
+                      editPanel((p) => {
+                        const b = p.bubbles.find((x) => x.id === sel.bubble);
+                        if (b) b.speaker = speaker;
+                      })
+                    }
+                  />
+                )}
               </div>
             </>
           )}
@@ -197,8 +372,12 @@ export function ComicEditor({ id }: { id: number }) {
             <h2 id="conflict-title">{text('conflictTitle')}</h2>
             <p id="conflict-text">{text('conflictText', { version: c.conflict.version })}</p>
             <div class="row wrap">
-              <button type="button" class="primary" ref={(el) => el?.focus()} onClick={() => c.resolve('mine')}>{text('keepMine')}</button>
-              <button type="button" onClick={() => c.resolve('theirs')}>{text('takeTheirs')}</button>
+              <button type="button" class="primary" ref={(el) => el?.focus()} onClick={() => c.resolve('mine')}>
+                {text('keepMine')}
+              </button>
+              <button type="button" onClick={() => c.resolve('theirs')}>
+                {text('takeTheirs')}
+              </button>
             </div>
           </div>
         </div>
@@ -208,11 +387,36 @@ export function ComicEditor({ id }: { id: number }) {
 }
 
 function SaveStatus({ state, error, text }: { state: string; error: string | null; text: StudioText }) {
-  const words = state === 'saving' ? text('saving') : state === 'saved' ? text('saved') : state === 'failed' ? text('saveFailed', { message: error ?? '' }) : state === 'conflict' ? text('conflictTitle') : text('unsaved');
-  return <p role="status" class={`save-status save-${state}`} data-state={state}>{words}</p>;
+  const words =
+    state === 'saving'
+      ? text('saving')
+      : state === 'saved'
+        ? text('saved')
+        : state === 'failed'
+          ? text('saveFailed', { message: error ?? '' })
+          : state === 'conflict'
+            ? text('conflictTitle')
+            : text('unsaved');
+  return (
+    <p role="status" class={`save-status save-${state}`} data-state={state}>
+      {words}
+    </p>
+  );
 }
 
-function BubbleSpeaker({ doc, panel, bubbleId, text, onChange }: { doc: ComicContent; panel: ComicPanel; bubbleId: string; text: StudioText; onChange(speaker: string): void }) {
+function BubbleSpeaker({
+  doc,
+  panel,
+  bubbleId,
+  text,
+  onChange,
+}: {
+  doc: ComicContent;
+  panel: ComicPanel;
+  bubbleId: string;
+  text: StudioText;
+  onChange(speaker: string): void;
+}) {
   const b = panel.bubbles.find((x) => x.id === bubbleId);
   if (!b) return null;
   return (
@@ -220,7 +424,11 @@ function BubbleSpeaker({ doc, panel, bubbleId, text, onChange }: { doc: ComicCon
       <span>{text('speaker')}</span>
       <select value={b.speaker} onChange={(e) => onChange(e.currentTarget.value)}>
         <option value="">{text('nobody')}</option>
-        {doc.characters.map((ch) => <option key={ch.id} value={ch.id}>{ch.name}</option>)}
+        {doc.characters.map((ch) => (
+          <option key={ch.id} value={ch.id}>
+            {ch.name}
+          </option>
+        ))}
       </select>
     </label>
   );
@@ -228,12 +436,29 @@ function BubbleSpeaker({ doc, panel, bubbleId, text, onChange }: { doc: ComicCon
 
 function GalleryButton({ text, onPick }: { text: StudioText; onPick(id: string): void }) {
   const [open, setOpen] = useState(false);
-  if (!open) return <button type="button" onClick={() => setOpen(true)}>{text('fromGallery')}</button>;
+  if (!open)
+    return (
+      <button type="button" onClick={() => setOpen(true)}>
+        {text('fromGallery')}
+      </button>
+    );
   return (
     <div class="stack gallery-pick">
-      <MediaPicker id="panel-gallery" label={text('fromGallery')} hint={undefined} error={undefined} multiple={false} selected={[]}
-        onChange={(ids) => { if (ids[0]) onPick(ids[0]); setOpen(false); }} />
-      <button type="button" onClick={() => setOpen(false)}>{text('remove')}</button>
+      <MediaPicker
+        id="panel-gallery"
+        label={text('fromGallery')}
+        hint={undefined}
+        error={undefined}
+        multiple={false}
+        selected={[]}
+        onChange={(ids) => {
+          if (ids[0]) onPick(ids[0]);
+          setOpen(false);
+        }}
+      />
+      <button type="button" onClick={() => setOpen(false)}>
+        {text('remove')}
+      </button>
     </div>
   );
 }
@@ -252,8 +477,15 @@ function DrawButton({ text, upload }: { text: StudioText; upload(file: File): Pr
     ctx.fillStyle = '#ffffff';
     ctx.fillRect(0, 0, canvas.current.width, canvas.current.height);
   };
-  useEffect(() => { if (open) clear(); }, [open]);
-  if (!open) return <button type="button" onClick={() => setOpen(true)}>{text('drawByHand')}</button>;
+  useEffect(() => {
+    if (open) clear();
+  }, [open]);
+  if (!open)
+    return (
+      <button type="button" onClick={() => setOpen(true)}>
+        {text('drawByHand')}
+      </button>
+    );
   const at = (e: PointerEvent) => {
     const r = canvas.current!.getBoundingClientRect();
     return { x: ((e.clientX - r.left) / r.width) * canvas.current!.width, y: ((e.clientY - r.top) / r.height) * canvas.current!.height };
@@ -272,19 +504,52 @@ function DrawButton({ text, upload }: { text: StudioText; upload(file: File): Pr
     ctx.stroke();
     last.current = to;
   };
-  const use = () => canvas.current?.toBlob((blob) => {
-    if (blob) void upload(new File([blob], 'drawing.png', { type: 'image/png' })).then(() => setOpen(false));
-  }, 'image/png');
+  const use = () =>
+    canvas.current?.toBlob((blob) => {
+      if (blob) void upload(new File([blob], 'drawing.png', { type: 'image/png' })).then(() => setOpen(false));
+    }, 'image/png');
   return (
     <div class="stack drawing">
-      <canvas ref={canvas} width={1200} height={900} class="drawing-canvas" aria-label={text('drawingCanvas')}
-        onPointerDown={(e) => { e.currentTarget.setPointerCapture(e.pointerId); last.current = at(e); }}
-        onPointerMove={draw} onPointerUp={() => { last.current = null; }} onPointerCancel={() => { last.current = null; }} />
+      <canvas
+        ref={canvas}
+        width={1200}
+        height={900}
+        class="drawing-canvas"
+        aria-label={text('drawingCanvas')}
+        onPointerDown={(e) => {
+          e.currentTarget.setPointerCapture(e.pointerId);
+          last.current = at(e);
+        }}
+        onPointerMove={draw}
+        onPointerUp={() => {
+          last.current = null;
+        }}
+        onPointerCancel={() => {
+          last.current = null;
+        }}
+      />
       <div class="row wrap" role="radiogroup" aria-label={text('colour')}>
-        {INKS.map((c, i) => <button key={c} type="button" role="radio" aria-checked={c === ink} aria-label={text('inks').split(',')[i]} class="swatch" style={{ background: c }} onClick={() => setInk(c)} />)}
-        <button type="button" onClick={clear}>{text('clearDrawing')}</button>
-        <button type="button" class="primary" onClick={use}>{text('useDrawing')}</button>
-        <button type="button" onClick={() => setOpen(false)}>{text('cancel')}</button>
+        {INKS.map((c, i) => (
+          <button
+            key={c}
+            type="button"
+            role="radio"
+            aria-checked={c === ink}
+            aria-label={text('inks').split(',')[i]}
+            class="swatch"
+            style={{ background: c }}
+            onClick={() => setInk(c)}
+          />
+        ))}
+        <button type="button" onClick={clear}>
+          {text('clearDrawing')}
+        </button>
+        <button type="button" class="primary" onClick={use}>
+          {text('useDrawing')}
+        </button>
+        <button type="button" onClick={() => setOpen(false)}>
+          {text('cancel')}
+        </button>
       </div>
     </div>
   );
@@ -293,34 +558,100 @@ function DrawButton({ text, upload }: { text: StudioText; upload(file: File): Pr
 function ComicSettings({ doc, edit, text }: { doc: ComicContent; edit(change: (d: ComicContent) => void): void; text: StudioText }) {
   return (
     <details class="stack">
-      <summary>{text('characters')} · {text('premise')} · {text('privacy')}</summary>
+      <summary>
+        {text('characters')} · {text('premise')} · {text('privacy')}
+      </summary>
       <label class="stack">
         <span>{text('premise')}</span>
-        <textarea value={doc.premise} maxLength={COMIC_LIMITS.premise} rows={3} onInput={(e) => { const v = e.currentTarget.value; edit((d) => { d.premise = v; }); }} />
+        <textarea
+          value={doc.premise}
+          maxLength={COMIC_LIMITS.premise}
+          rows={3}
+          onInput={(e) => {
+            const v = e.currentTarget.value;
+            edit((d) => {
+              d.premise = v;
+            });
+          }}
+        />
       </label>
       <label class="stack">
         <span>{text('privacy')}</span>
-        <select value={doc.privacy} onChange={(e) => { const v = e.currentTarget.value as ComicContent['privacy']; edit((d) => { d.privacy = v; }); }}>
-          {COMIC_PRIVACY.map((p) => <option key={p} value={p}>{text(`privacy.${p}`)}</option>)}
+        <select
+          value={doc.privacy}
+          onChange={(e) => {
+            const v = e.currentTarget.value as ComicContent['privacy'];
+            edit((d) => {
+              d.privacy = v;
+            });
+          }}
+        >
+          {COMIC_PRIVACY.map((p) => (
+            <option key={p} value={p}>
+              {text(`privacy.${p}`)}
+            </option>
+          ))}
         </select>
       </label>
       <fieldset class="stack">
         <legend>{text('characters')}</legend>
         {doc.characters.map((ch, i) => (
           <div key={ch.id} class="row wrap">
-            <input aria-label={text('characterName')} value={ch.name} maxLength={60} onInput={(e) => { const v = e.currentTarget.value; if (v.trim()) edit((d) => { d.characters[i]!.name = v; }); }} />
-            <input aria-label={text('characterLooks')} value={ch.description} maxLength={500} onInput={(e) => { const v = e.currentTarget.value; edit((d) => { d.characters[i]!.description = v; }); }} />
-            <button type="button" onClick={() => edit((d) => {
-              d.characters.splice(i, 1);
-              for (const p of d.pages.flatMap((g) => g.panels)) {
-                p.characters = p.characters.filter((x) => x !== ch.id);
-                for (const b of p.bubbles) if (b.speaker === ch.id) b.speaker = '';
+            <input
+              aria-label={text('characterName')}
+              value={ch.name}
+              maxLength={60}
+              onInput={(e) => {
+                const v = e.currentTarget.value;
+                if (v.trim())
+                  edit((d) => {
+                    d.characters[i]!.name = v;
+                  });
+              }}
+            />
+            <input
+              aria-label={text('characterLooks')}
+              value={ch.description}
+              maxLength={500}
+              onInput={(e) => {
+                const v = e.currentTarget.value;
+                edit((d) => {
+                  d.characters[i]!.description = v;
+                });
+              }}
+            />
+            <button
+              type="button"
+              onClick={() =>
+                edit((d) => {
+                  d.characters.splice(i, 1);
+                  for (const p of d.pages.flatMap((g) => g.panels)) {
+                    p.characters = p.characters.filter((x) => x !== ch.id);
+                    for (const b of p.bubbles) if (b.speaker === ch.id) b.speaker = '';
+                  }
+                })
               }
-            })}>{text('remove')}</button>
+            >
+              {text('remove')}
+            </button>
           </div>
         ))}
-        <button type="button" disabled={doc.characters.length >= COMIC_LIMITS.characters}
-          onClick={() => edit((d) => { d.characters.push({ id: newId('c'), name: `${text('characterName')} ${d.characters.length + 1}`, description: '', refMediaId: null, seed: Math.floor(Math.random() * 2 ** 31), style: '' }); })}>
+        <button
+          type="button"
+          disabled={doc.characters.length >= COMIC_LIMITS.characters}
+          onClick={() =>
+            edit((d) => {
+              d.characters.push({
+                id: newId('c'),
+                name: `${text('characterName')} ${d.characters.length + 1}`,
+                description: '',
+                refMediaId: null,
+                seed: Math.floor(Math.random() * 2 ** 31),
+                style: '',
+              });
+            })
+          }
+        >
           {text('addCharacter')}
         </button>
       </fieldset>
@@ -329,8 +660,22 @@ function ComicSettings({ doc, edit, text }: { doc: ComicContent; edit(change: (d
 }
 
 /** The AI helpers, each one pipeline on the saved comic; what they change comes back as one undoable step. */
-function Helpers({ api, id, doc, panel, text, flush, reload }: {
-  api: Api; id: number; doc: ComicContent; panel: ComicPanel | null; text: StudioText; flush(): Promise<void>; reload(): Promise<void>;
+function Helpers({
+  api,
+  id,
+  doc,
+  panel,
+  text,
+  flush,
+  reload,
+}: {
+  api: Api;
+  id: number;
+  doc: ComicContent;
+  panel: ComicPanel | null;
+  text: StudioText;
+  flush(): Promise<void>;
+  reload(): Promise<void>;
 }) {
   const [running, setRunning] = useState<PipelineView | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -339,8 +684,10 @@ function Helpers({ api, id, doc, panel, text, flush, reload }: {
   const [replaceTyped, setReplaceTyped] = useState(false);
   const poll = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   useEffect(() => {
-    void api.get<{ agents: Array<{ availability: string; capabilities: string[] }> }>('/api/agents')
-      .then((r) => setComfy(r.agents.some((a) => a.availability === 'online' && a.capabilities.includes('comfyui'))), () => setComfy(false));
+    void api.get<{ agents: Array<{ availability: string; capabilities: string[] }> }>('/api/agents').then(
+      (r) => setComfy(r.agents.some((a) => a.availability === 'online' && a.capabilities.includes('comfyui'))),
+      () => setComfy(false),
+    );
     return () => clearTimeout(poll.current);
   }, []);
 
@@ -377,21 +724,43 @@ function Helpers({ api, id, doc, panel, text, flush, reload }: {
         <span>{text('replaceTyped')}</span>
       </label>
       <div class="row wrap">
-        <button type="button" disabled={!!running && running.status === 'running'} onClick={() => void start({ only: 'dialogue' })}>{text('writeDialogue')}</button>
-        {panel && <button type="button" disabled={!!running && running.status === 'running'} onClick={() => void start({ only: 'pictures', panelIds: [panel.id] })}>{text('drawIt')}</button>}
-        <button type="button" disabled={!!running && running.status === 'running'} onClick={() => void start({ only: 'pictures' })}>{text('drawAll')}</button>
-        <button type="button" class="primary" disabled={!!running && running.status === 'running'} onClick={() => void start({ only: 'all' })}>{text('makeAll')}</button>
+        <button type="button" disabled={!!running && running.status === 'running'} onClick={() => void start({ only: 'dialogue' })}>
+          {text('writeDialogue')}
+        </button>
+        {panel && (
+          <button type="button" disabled={!!running && running.status === 'running'} onClick={() => void start({ only: 'pictures', panelIds: [panel.id] })}>
+            {text('drawIt')}
+          </button>
+        )}
+        <button type="button" disabled={!!running && running.status === 'running'} onClick={() => void start({ only: 'pictures' })}>
+          {text('drawAll')}
+        </button>
+        <button type="button" class="primary" disabled={!!running && running.status === 'running'} onClick={() => void start({ only: 'all' })}>
+          {text('makeAll')}
+        </button>
       </div>
       {running && running.status === 'running' && (
         <div class="stack">
           <ProgressBar fraction={running.fraction} label={running.title} stage={running.steps.find((s) => s.status === 'running')?.title} />
-          <button type="button" onClick={() => void api.post<PipelineView>(`/api/pipelines/${running.id}/cancel`).then(follow, (e: Error) => setError(e.message))}>{text('cancel')}</button>
+          <button
+            type="button"
+            onClick={() => void api.post<PipelineView>(`/api/pipelines/${running.id}/cancel`).then(follow, (e: Error) => setError(e.message))}
+          >
+            {text('cancel')}
+          </button>
         </div>
       )}
       {failed && running && running.status !== 'running' && (
         <div class="stack">
           <ErrorNotice error={text('failedStep', { step: failed.title, error: failed.error ?? '' })} />
-          <button type="button" onClick={() => void api.post<PipelineView>(`/api/pipelines/${running.id}/steps/${failed.key}/retry`).then(follow, (e: Error) => setError(e.message))}>{text('retryStep')}</button>
+          <button
+            type="button"
+            onClick={() =>
+              void api.post<PipelineView>(`/api/pipelines/${running.id}/steps/${failed.key}/retry`).then(follow, (e: Error) => setError(e.message))
+            }
+          >
+            {text('retryStep')}
+          </button>
         </div>
       )}
       <ErrorNotice error={error} />
@@ -399,8 +768,22 @@ function Helpers({ api, id, doc, panel, text, flush, reload }: {
   );
 }
 
-function Printing({ api, id, version, render, pages, flush, text }: {
-  api: Api; id: number; version: number; render: { jobId: string; version: number; status: string } | null; pages: number; flush(): Promise<void>; text: StudioText;
+function Printing({
+  api,
+  id,
+  version,
+  render,
+  pages,
+  flush,
+  text,
+}: {
+  api: Api;
+  id: number;
+  version: number;
+  render: { jobId: string; version: number; status: string } | null;
+  pages: number;
+  flush(): Promise<void>;
+  text: StudioText;
 }) {
   const [job, setJob] = useState<JobView | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -417,16 +800,37 @@ function Printing({ api, id, version, render, pages, flush, text }: {
   return (
     <section class="stack" aria-labelledby="print-title">
       <h2 id="print-title">{text('download')}</h2>
-      <button type="button" class="primary" onClick={() => { setError(null); void flush().then(() => api.post<JobView>(`/api/comics/${id}/render`)).then(follow, (e: Error) => setError(e.message)); }}>{text('print')}</button>
-      {job && status !== 'succeeded' && status !== 'failed' && <ProgressBar fraction={job.progress?.fraction ?? 0} label={text('printing')} stage={job.progress?.stage} />}
+      <button
+        type="button"
+        class="primary"
+        onClick={() => {
+          setError(null);
+          void flush()
+            .then(() => api.post<JobView>(`/api/comics/${id}/render`))
+            .then(follow, (e: Error) => setError(e.message));
+        }}
+      >
+        {text('print')}
+      </button>
+      {job && status !== 'succeeded' && status !== 'failed' && (
+        <ProgressBar fraction={job.progress?.fraction ?? 0} label={text('printing')} stage={job.progress?.stage} />
+      )}
       {job?.status === 'failed' && <ErrorNotice error={job.error} />}
       {ready && (
         <>
           {!job && render && render.version !== version && <p class="hint">{text('outdated')}</p>}
           <ul class="row wrap plain downloads">
-            {Array.from({ length: pages }, (_, i) => <li key={i}><a href={`/api/comics/${id}/export?format=png&page=${i + 1}`}>{text('downloadPng', { n: i + 1 })}</a></li>)}
-            <li><a href={`/api/comics/${id}/export?format=pdf`}>{text('downloadPdf')}</a></li>
-            <li><a href={`/api/comics/${id}/export?format=cbz`}>{text('downloadCbz')}</a></li>
+            {Array.from({ length: pages }, (_, i) => (
+              <li key={i}>
+                <a href={`/api/comics/${id}/export?format=png&page=${i + 1}`}>{text('downloadPng', { n: i + 1 })}</a>
+              </li>
+            ))}
+            <li>
+              <a href={`/api/comics/${id}/export?format=pdf`}>{text('downloadPdf')}</a>
+            </li>
+            <li>
+              <a href={`/api/comics/${id}/export?format=cbz`}>{text('downloadCbz')}</a>
+            </li>
           </ul>
         </>
       )}

@@ -1,7 +1,14 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import {
-  COMIC_LIMITS, COMIC_PAGE, cropWindow, layoutSlots,
-  type ComicBubble, type ComicPage, type ComicPanel, type FractionRect, type PictureCrop,
+  COMIC_LIMITS,
+  COMIC_PAGE,
+  cropWindow,
+  layoutSlots,
+  type ComicBubble,
+  type ComicPage,
+  type ComicPanel,
+  type FractionRect,
+  type PictureCrop,
 } from '@hearth/protocol';
 import type { StudioText } from './strings.js';
 
@@ -25,7 +32,14 @@ const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v
 const round = (v: number) => Math.round(v * 10_000) / 10_000;
 
 /** The page as the editor shows it: panels in their slots, pictures cropped as they will print, bubbles on top. */
-export function PageCanvas(props: { page: ComicPage; selection: Selection; sizes: Map<string, { w: number; h: number }>; onSize(id: string, w: number, h: number): void; actions: CanvasActions; text: StudioText }) {
+export function PageCanvas(props: {
+  page: ComicPage;
+  selection: Selection;
+  sizes: Map<string, { w: number; h: number }>;
+  onSize(id: string, w: number, h: number): void;
+  actions: CanvasActions;
+  text: StudioText;
+}) {
   const slots = layoutSlots(props.page.layout);
   return (
     <div class="comic-page" data-layout={props.page.layout}>
@@ -39,7 +53,15 @@ export function PageCanvas(props: { page: ComicPage; selection: Selection; sizes
 
 type DragKind = 'move' | 'resize' | 'tail' | 'pan';
 
-function Panel(props: { panel: ComicPanel; slot: FractionRect; selection: Selection; sizes: Map<string, { w: number; h: number }>; onSize(id: string, w: number, h: number): void; actions: CanvasActions; text: StudioText }) {
+function Panel(props: {
+  panel: ComicPanel;
+  slot: FractionRect;
+  selection: Selection;
+  sizes: Map<string, { w: number; h: number }>;
+  onSize(id: string, w: number, h: number): void;
+  actions: CanvasActions;
+  text: StudioText;
+}) {
   const { panel, slot, selection, actions, text } = props;
   const ref = useRef<HTMLDivElement>(null);
   const drag = useRef<{ kind: DragKind; bubble: string | null; x: number; y: number; start: ComicPanel; now: ComicPanel | null } | null>(null);
@@ -100,7 +122,10 @@ function Panel(props: { panel: ComicPanel; slot: FractionRect; selection: Select
     drag.current = null;
     if (!d?.now) return;
     const result = d.now;
-    actions.panel(panel.id, (p) => { p.crop = result.crop; p.bubbles = result.bubbles; });
+    actions.panel(panel.id, (p) => {
+      p.crop = result.crop;
+      p.bubbles = result.bubbles;
+    });
   };
 
   const panKeys = (e: KeyboardEvent) => {
@@ -125,18 +150,29 @@ function Panel(props: { panel: ComicPanel; slot: FractionRect; selection: Select
       onPointerCancel={end}
       data-panel={panel.id}
     >
-      <button type="button" class="panel-select" aria-label={label} aria-pressed={selected}
-        onClick={() => actions.select({ panel: panel.id, bubble: null })} />
+      <button type="button" class="panel-select" aria-label={label} aria-pressed={selected} onClick={() => actions.select({ panel: panel.id, bubble: null })} />
       {panel.mediaId && (
-        <div class="panel-picture" role="img" aria-label={text('picture', { n: panel.slot + 1 })} tabIndex={selected ? 0 : -1}
-          onPointerDown={(e) => start(e, 'pan', null)} onKeyDown={panKeys}>
-          <img src={`/api/media/${panel.mediaId}/thumbnail?size=1024`} alt="" draggable={false}
+        <div
+          class="panel-picture"
+          role="img"
+          aria-label={text('picture', { n: panel.slot + 1 })}
+          tabIndex={selected ? 0 : -1}
+          onPointerDown={(e) => start(e, 'pan', null)}
+          onKeyDown={panKeys}
+        >
+          <img
+            src={`/api/media/${panel.mediaId}/thumbnail?size=1024`}
+            alt=""
+            draggable={false}
             style={pictureStyle(size, frame, panel.crop)}
-            onLoad={(e) => props.onSize(panel.mediaId!, e.currentTarget.naturalWidth, e.currentTarget.naturalHeight)} />
+            onLoad={(e) => props.onSize(panel.mediaId!, e.currentTarget.naturalWidth, e.currentTarget.naturalHeight)}
+          />
         </div>
       )}
       <svg class="panel-tails" viewBox="0 0 100 100" preserveAspectRatio="none" aria-hidden="true">
-        {panel.bubbles.map((b) => (b.tail && b.kind !== 'caption' ? <polygon key={b.id} data-tail={b.id} points={tailPoints(b)} class={`tail tail-${b.kind}`} /> : null))}
+        {panel.bubbles.map((b) =>
+          b.tail && b.kind !== 'caption' ? <polygon key={b.id} data-tail={b.id} points={tailPoints(b)} class={`tail tail-${b.kind}`} /> : null,
+        )}
       </svg>
       {panel.bubbles.map((b) => (
         <Bubble key={b.id} bubble={b} panel={panel} selected={selection.bubble === b.id} start={start} actions={actions} text={text} />
@@ -145,8 +181,20 @@ function Panel(props: { panel: ComicPanel; slot: FractionRect; selection: Select
   );
 }
 
-function Bubble({ bubble: b, panel, selected, start, actions, text }: {
-  bubble: ComicBubble; panel: ComicPanel; selected: boolean; start(e: PointerEvent, kind: DragKind, bubble: string): void; actions: CanvasActions; text: StudioText;
+function Bubble({
+  bubble: b,
+  panel,
+  selected,
+  start,
+  actions,
+  text,
+}: {
+  bubble: ComicBubble;
+  panel: ComicPanel;
+  selected: boolean;
+  start(e: PointerEvent, kind: DragKind, bubble: string): void;
+  actions: CanvasActions;
+  text: StudioText;
 }) {
   const [editing, setEditingState] = useState(false);
   // Typing is one undo step: the whole edit is a gesture.
@@ -158,10 +206,11 @@ function Bubble({ bubble: b, panel, selected, start, actions, text }: {
   };
   const textRef = useRef<HTMLSpanElement>(null);
   const body = useRef<HTMLDivElement>(null);
-  const change = (fn: (x: ComicBubble) => void) => actions.panel(panel.id, (p) => {
-    const x = p.bubbles.find((y) => y.id === b.id);
-    if (x) fn(x);
-  });
+  const change = (fn: (x: ComicBubble) => void) =>
+    actions.panel(panel.id, (p) => {
+      const x = p.bubbles.find((y) => y.id === b.id);
+      if (x) fn(x);
+    });
 
   // Lettering sized to fit, as the renderer does: the largest size at which the text fits the bubble.
   useLayoutEffect(() => {
@@ -178,10 +227,16 @@ function Bubble({ bubble: b, panel, selected, start, actions, text }: {
 
   const keys = (e: KeyboardEvent) => {
     if (editing || e.target !== e.currentTarget) return;
-    if (e.key === 'Enter') { e.preventDefault(); setEditing(true); return; }
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      setEditing(true);
+      return;
+    }
     if (e.key === 'Delete' || e.key === 'Backspace') {
       e.preventDefault();
-      actions.panel(panel.id, (p) => { p.bubbles = p.bubbles.filter((x) => x.id !== b.id); });
+      actions.panel(panel.id, (p) => {
+        p.bubbles = p.bubbles.filter((x) => x.id !== b.id);
+      });
       actions.select({ panel: panel.id, bubble: null });
       return;
     }
@@ -221,7 +276,9 @@ function Bubble({ bubble: b, panel, selected, start, actions, text }: {
         aria-label={text('bubble', { kind: text(`kind.${b.kind}`), text: b.text })}
         aria-describedby="bubble-help"
         data-bubble={b.id}
-        onPointerDown={(e) => { if (!editing) start(e, 'move', b.id); }}
+        onPointerDown={(e) => {
+          if (!editing) start(e, 'move', b.id);
+        }}
         onDblClick={() => setEditing(true)}
         onFocus={() => actions.select({ panel: panel.id, bubble: b.id })}
         onKeyDown={keys}
@@ -233,22 +290,49 @@ function Bubble({ bubble: b, panel, selected, start, actions, text }: {
             maxLength={COMIC_LIMITS.bubbleText}
             value={b.text}
             ref={(el) => el?.focus()}
-            onInput={(e) => change((x) => { x.text = e.currentTarget.value; x.byHand = true; })}
+            onInput={(e) =>
+              change((x) => {
+                x.text = e.currentTarget.value;
+                x.byHand = true;
+              })
+            }
             onBlur={() => setEditing(false)}
-            onKeyDown={(e) => { if (e.key === 'Escape' || (e.key === 'Enter' && !e.shiftKey)) { e.preventDefault(); setEditing(false); body.current?.focus(); } }}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape' || (e.key === 'Enter' && !e.shiftKey)) {
+                e.preventDefault();
+                setEditing(false);
+                body.current?.focus();
+              }
+            }}
           />
         ) : (
-          <span ref={textRef} class="bubble-text">{b.text}</span>
+          <span ref={textRef} class="bubble-text">
+            {b.text}
+          </span>
         )}
         {selected && !editing && (
-          <span class="bubble-resize" role="button" tabIndex={0} aria-label={text('resize')} data-handle="resize"
-            onPointerDown={(e) => start(e, 'resize', b.id)} onKeyDown={handleKeys('resize')} />
+          <span
+            class="bubble-resize"
+            role="button"
+            tabIndex={0}
+            aria-label={text('resize')}
+            data-handle="resize"
+            onPointerDown={(e) => start(e, 'resize', b.id)}
+            onKeyDown={handleKeys('resize')}
+          />
         )}
       </div>
       {selected && b.tail && b.kind !== 'caption' && (
-        <span class="tail-handle" role="button" tabIndex={0} aria-label={text('tail')} data-handle="tail"
+        <span
+          class="tail-handle"
+          role="button"
+          tabIndex={0}
+          aria-label={text('tail')}
+          data-handle="tail"
           style={{ left: pct(b.tail.x), top: pct(b.tail.y) }}
-          onPointerDown={(e) => start(e, 'tail', b.id)} onKeyDown={handleKeys('tail')} />
+          onPointerDown={(e) => start(e, 'tail', b.id)}
+          onKeyDown={handleKeys('tail')}
+        />
       )}
     </>
   );

@@ -38,26 +38,38 @@ function ComicList() {
     }
   };
 
-  const list = (comics: ComicSummary[] | undefined) => comics?.length ? (
-    <ul class="plain comic-cards">
-      {comics.map((c) => (
-        <li key={c.id}>
-          <Link href={`/comics/${c.id}`} class="comic-card">
-            {c.coverMediaId ? <img src={`/api/media/${c.coverMediaId}/thumbnail?size=256`} alt="" loading="lazy" /> : <span class="comic-cover-empty" aria-hidden="true" />}
-            <span>{c.title}</span>
-            <small>{text('pages', { n: c.pages })} · {c.ownerName}</small>
-          </Link>
-        </li>
-      ))}
-    </ul>
-  ) : <p>{text('none')}</p>;
+  const list = (comics: ComicSummary[] | undefined) =>
+    comics?.length ? (
+      <ul class="plain comic-cards">
+        {comics.map((c) => (
+          <li key={c.id}>
+            <Link href={`/comics/${c.id}`} class="comic-card">
+              {c.coverMediaId ? (
+                <img src={`/api/media/${c.coverMediaId}/thumbnail?size=256`} alt="" loading="lazy" />
+              ) : (
+                <span class="comic-cover-empty" aria-hidden="true" />
+              )}
+              <span>{c.title}</span>
+              <small>
+                {text('pages', { n: c.pages })} · {c.ownerName}
+              </small>
+            </Link>
+          </li>
+        ))}
+      </ul>
+    ) : (
+      <p>{text('none')}</p>
+    );
 
   return (
     <section class="stack comic-studio">
       <h1 tabIndex={-1}>{text('title')}</h1>
       <form class="stack new-comic" onSubmit={(e) => void create(e)}>
         <h2>{text('newComic')}</h2>
-        <label class="stack"><span>{text('comicTitle')}</span><input value={title} maxLength={120} onInput={(e) => setTitle(e.currentTarget.value)} /></label>
+        <label class="stack">
+          <span>{text('comicTitle')}</span>
+          <input value={title} maxLength={120} onInput={(e) => setTitle(e.currentTarget.value)} />
+        </label>
         <fieldset>
           <legend>{text('template')}</legend>
           <div class="templates">
@@ -70,7 +82,9 @@ function ComicList() {
             ))}
           </div>
         </fieldset>
-        <button type="submit" class="primary">{text('create')}</button>
+        <button type="submit" class="primary">
+          {text('create')}
+        </button>
         <ErrorNotice error={error} />
       </form>
       <h2>{text('mine')}</h2>
@@ -84,7 +98,9 @@ function ComicList() {
 function LayoutPreview({ layout }: { layout: ComicLayoutName }) {
   return (
     <svg viewBox="0 0 100 141" class="layout-preview" aria-hidden="true">
-      {layoutSlots(layout).map((s, i) => <rect key={i} x={s.x * 100} y={s.y * 141} width={s.w * 100} height={s.h * 141} />)}
+      {layoutSlots(layout).map((s, i) => (
+        <rect key={i} x={s.x * 100} y={s.y * 141} width={s.w * 100} height={s.h * 141} />
+      ))}
     </svg>
   );
 }

@@ -111,7 +111,12 @@ export function useComicDoc(api: Api, id: number) {
   };
 
   return {
-    view, doc, loadError, state, saveError, conflict,
+    view,
+    doc,
+    loadError,
+    state,
+    saveError,
+    conflict,
     edit,
     /** Start a drag: its moves are one undo step, saved when it ends. */
     beginGesture() {

@@ -12,12 +12,25 @@ export function BeforeAfter({ before, after, width, height }: { before: string; 
         <img src={before} alt={t('result.before')} />
         <img src={after} alt={t('result.after')} class="after" style={{ clipPath: `inset(0 0 0 ${split}%)` }} />
         <span class="before-after-line" style={{ left: `${split}%` }} aria-hidden="true" />
-        <span class="before-after-tag left" aria-hidden="true">{t('result.before')}</span>
-        <span class="before-after-tag right" aria-hidden="true">{t('result.after')}</span>
+        <span class="before-after-tag left" aria-hidden="true">
+          {t('result.before')}
+        </span>
+        <span class="before-after-tag right" aria-hidden="true">
+          {t('result.after')}
+        </span>
       </div>
-      <label class="small" for="before-after">{t('result.compare')}</label>
-      <input id="before-after" type="range" min={0} max={100} value={split} onInput={(e) => setSplit(Number(e.currentTarget.value))}
-        aria-valuetext={t('result.compareValue', { pct: 100 - split })} />
+      <label class="small" for="before-after">
+        {t('result.compare')}
+      </label>
+      <input
+        id="before-after"
+        type="range"
+        min={0}
+        max={100}
+        value={split}
+        onInput={(e) => setSplit(Number(e.currentTarget.value))}
+        aria-valuetext={t('result.compareValue', { pct: 100 - split })}
+      />
     </figure>
   );
 }

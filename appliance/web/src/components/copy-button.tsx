@@ -15,8 +15,12 @@ export function CopyButton({ text, label }: { text: string; label?: string }) {
   };
   return (
     <span class="copy">
-      <button type="button" onClick={() => void copy()}>{label ?? t('common.copy')}</button>
-      <span role="status" class="muted">{done === 'copied' ? t('common.copied') : done === 'failed' ? t('common.copyFailed') : ''}</span>
+      <button type="button" onClick={() => void copy()}>
+        {label ?? t('common.copy')}
+      </button>
+      <span role="status" class="muted">
+        {done === 'copied' ? t('common.copied') : done === 'failed' ? t('common.copyFailed') : ''}
+      </span>
     </span>
   );
 }

@@ -16,7 +16,9 @@ export function GettingStarted() {
   const [error, setError] = useState<ApiError | null>(null);
   // Computers joining or offering a server, and a first comic, change items while Home is open.
   useLiveEvent('agent', () => list.reload());
-  useLiveEvent('job', (j) => { if (j.status === 'succeeded') list.reload(); });
+  useLiveEvent('job', (j) => {
+    if (j.status === 'succeeded') list.reload();
+  });
   const data = list.data;
   if (!data || data.dismissed || data.items.every((i) => i.done)) return null;
   const done = data.items.filter((i) => i.done).length;
@@ -39,11 +41,11 @@ export function GettingStarted() {
       <ol class="plain stack checklist-items">
         {data.items.map((item) => (
           <li key={item.id} class={item.done ? 'done' : ''} data-item={item.id} data-done={item.done ? 'yes' : 'no'}>
-            <span class="check" aria-hidden="true">{item.done ? '✓' : '○'}</span>
+            <span class="check" aria-hidden="true">
+              {item.done ? '✓' : '○'}
+            </span>
             <div>
-              {item.done
-                ? <span>{t(`start.${item.id}`)}</span>
-                : <Link href={item.href}>{t(`start.${item.id}`)}</Link>}
+              {item.done ? <span>{t(`start.${item.id}`)}</span> : <Link href={item.href}>{t(`start.${item.id}`)}</Link>}
               <span class="sr-only">{item.done ? t('start.itemDone') : t('start.itemTodo')}</span>
               {!item.done && <p class="muted small">{t(`start.${item.id}.hint`)}</p>}
             </div>
@@ -51,7 +53,11 @@ export function GettingStarted() {
         ))}
       </ol>
       <ErrorNotice error={error} />
-      <div class="row"><button type="button" class="small" onClick={() => void dismiss()}>{t('start.dismiss')}</button></div>
+      <div class="row">
+        <button type="button" class="small" onClick={() => void dismiss()}>
+          {t('start.dismiss')}
+        </button>
+      </div>
     </section>
   );
 }

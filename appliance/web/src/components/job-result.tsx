@@ -21,7 +21,11 @@ const MODERATION_SENTENCE: Record<Moderation, MessageKey> = {
 /** Who may see it, as a sentence a parent reads at a glance. */
 export function ModerationSentence({ moderation }: { moderation: Moderation }) {
   const { t } = useI18n();
-  return <p class={`moderation-sentence moderation-${moderation}`} data-moderation={moderation}>{t(MODERATION_SENTENCE[moderation])}</p>;
+  return (
+    <p class={`moderation-sentence moderation-${moderation}`} data-moderation={moderation}>
+      {t(MODERATION_SENTENCE[moderation])}
+    </p>
+  );
 }
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
@@ -44,7 +48,11 @@ export function JobResult({ job, admin }: { job: Job; admin: boolean }) {
           <li key={item.id} class="result-item stack">
             <MediaShow job={job} item={item} pages={pages} />
             <ModerationSentence moderation={item.moderation} />
-            <p><a href={`/api/media/${item.id}?download=1`} download class="small">{t('gallery.download')}</a></p>
+            <p>
+              <a href={`/api/media/${item.id}?download=1`} download class="small">
+                {t('gallery.download')}
+              </a>
+            </p>
           </li>
         ))}
       </ul>
@@ -67,8 +75,17 @@ function MediaShow({ job, item, pages }: { job: Job; item: Media; pages: number 
     return (
       <div class="stack">
         <p class="row pdf-head">
-          <svg class="file-icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M6 2h8l6 6v14H6z" fill="none" stroke="currentColor" stroke-width="1.6" /><path d="M14 2v6h6" fill="none" stroke="currentColor" stroke-width="1.6" /><text x="8" y="18" font-size="6" fill="currentColor">PDF</text></svg>
-          <span>{t('result.pdf')}{pages !== null ? ` · ${tn('result.pages', pages)}` : ''}</span>
+          <svg class="file-icon" viewBox="0 0 24 24" aria-hidden="true">
+            <path d="M6 2h8l6 6v14H6z" fill="none" stroke="currentColor" stroke-width="1.6" />
+            <path d="M14 2v6h6" fill="none" stroke="currentColor" stroke-width="1.6" />
+            <text x="8" y="18" font-size="6" fill="currentColor">
+              PDF
+            </text>
+          </svg>
+          <span>
+            {t('result.pdf')}
+            {pages !== null ? ` · ${tn('result.pages', pages)}` : ''}
+          </span>
         </p>
         <PdfViewer url={full} title={title} />
       </div>
@@ -83,7 +100,11 @@ function MediaShow({ job, item, pages }: { job: Job; item: Media; pages: number 
   if (before && (job.type === 'image.upscale' || job.type === 'image.stylize')) {
     return <BeforeAfter before={`/api/media/${before}`} after={`/api/media/${item.id}/thumbnail?size=1920`} width={item.width} height={item.height} />;
   }
-  return <a href={full} target="_blank" rel="noopener"><img src={`/api/media/${item.id}/thumbnail?size=1024`} alt={t('result.picture', { title })} class="result-image" /></a>;
+  return (
+    <a href={full} target="_blank" rel="noopener">
+      <img src={`/api/media/${item.id}/thumbnail?size=1024`} alt={t('result.picture', { title })} class="result-image" />
+    </a>
+  );
 }
 
 function ModerationResult({ mediaId, verdict }: { mediaId: string | undefined; verdict: string | undefined }) {
@@ -106,9 +127,15 @@ function Script({ data }: { data: unknown }) {
       {panels.map((p) => (
         <section key={p.index} aria-label={t('result.panel', { n: p.index + 1 })}>
           <h3>{t('result.panel', { n: p.index + 1 })}</h3>
-          {p.lines.length === 0 ? <p class="muted">{t('result.silent')}</p> : p.lines.map((l, i) => (
-            <p key={i} class="script-line"><strong>{l.speaker}:</strong> {l.text}</p>
-          ))}
+          {p.lines.length === 0 ? (
+            <p class="muted">{t('result.silent')}</p>
+          ) : (
+            p.lines.map((l, i) => (
+              <p key={i} class="script-line">
+                <strong>{l.speaker}:</strong> {l.text}
+              </p>
+            ))
+          )}
         </section>
       ))}
     </div>

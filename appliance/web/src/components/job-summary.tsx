@@ -17,12 +17,25 @@ export function JobSummary({ job }: { job: Job }) {
   return (
     <li class="job-summary card">
       <div class="row spread">
-        <Link href={`/jobs/${encodeURIComponent(job.id)}`} class="job-title">{title}</Link>
+        <Link href={`/jobs/${encodeURIComponent(job.id)}`} class="job-title">
+          {title}
+        </Link>
         <Badge kind={job.status} messageKey={jobStatusKey(job.status)} />
       </div>
-      <p class="muted small">{typeName} · {formatDate(job.createdAt)}{canceller ? ` · ${t('job.cancelledBy', { name: canceller })}` : ''}</p>
-      {job.status === 'waiting_for_gpu' && job.wait?.state === 'wake' && <p class="small">{t('wait.wakingShort', { names: job.wait.computers.map((c) => c.name).join(', ') })}</p>}
-      {job.status === 'running' && <ProgressBar fraction={job.progress?.fraction ?? 0} stage={job.progress?.stage ? stageText(job.progress.stage, t) : undefined} label={t('job.progressOf', { title })} />}
+      <p class="muted small">
+        {typeName} · {formatDate(job.createdAt)}
+        {canceller ? ` · ${t('job.cancelledBy', { name: canceller })}` : ''}
+      </p>
+      {job.status === 'waiting_for_gpu' && job.wait?.state === 'wake' && (
+        <p class="small">{t('wait.wakingShort', { names: job.wait.computers.map((c) => c.name).join(', ') })}</p>
+      )}
+      {job.status === 'running' && (
+        <ProgressBar
+          fraction={job.progress?.fraction ?? 0}
+          stage={job.progress?.stage ? stageText(job.progress.stage, t) : undefined}
+          label={t('job.progressOf', { title })}
+        />
+      )}
     </li>
   );
 }

@@ -14,15 +14,22 @@ export function JobWaitExplained({ wait }: { wait: JobWait }) {
     <div class="wait-explained stack" data-wait={wait.state} role="status">
       {wait.state === 'wake' && (
         <>
-          <p><strong>{t('wait.waking', { names })}</strong>{wait.since !== null && <> {t('wait.since', { time: time(wait.since) })}</>}</p>
-          <p class="muted small">{t('wait.ifNoAnswer', { names, every: wait.retryMs < 60_000 ? tn('unit.seconds', Math.round(wait.retryMs / 1000)) : tn('unit.minutes', Math.round(wait.retryMs / 60_000)) })}</p>
+          <p>
+            <strong>{t('wait.waking', { names })}</strong>
+            {wait.since !== null && <> {t('wait.since', { time: time(wait.since) })}</>}
+          </p>
+          <p class="muted small">
+            {t('wait.ifNoAnswer', {
+              names,
+              every: wait.retryMs < 60_000 ? tn('unit.seconds', Math.round(wait.retryMs / 1000)) : tn('unit.minutes', Math.round(wait.retryMs / 60_000)),
+            })}
+          </p>
         </>
       )}
       {wait.state === 'waiting' && <p>{t('wait.notOffering', { names, server })}</p>}
       {wait.state === 'none' && (
         <p>
-          {t('wait.nobody', { server })}{' '}
-          {user.role === 'admin' ? <Link href="/admin/computers">{t('wait.setUp')}</Link> : t('wait.askAdmin')}
+          {t('wait.nobody', { server })} {user.role === 'admin' ? <Link href="/admin/computers">{t('wait.setUp')}</Link> : t('wait.askAdmin')}
         </p>
       )}
     </div>

@@ -43,29 +43,47 @@ export function Lightbox({ items, index, user, onIndex, onClose }: { items: Medi
   else body = <img src={`${full}/thumbnail?size=1920`} alt={title} />;
   const mayOpenJob = m.jobId && (user.role === 'admin' || m.ownerId === user.id);
   return (
-    <div class="lightbox" role="dialog" aria-modal="true" aria-label={title}
-      onPointerDown={(e) => { swipeFrom.current = e.clientX; }}
+    <div
+      class="lightbox"
+      role="dialog"
+      aria-modal="true"
+      aria-label={title}
+      onPointerDown={(e) => {
+        swipeFrom.current = e.clientX;
+      }}
       onPointerUp={(e) => {
         const from = swipeFrom.current;
         swipeFrom.current = null;
         if (from !== null && Math.abs(e.clientX - from) > 50) go(e.clientX < from ? 1 : -1);
-      }}>
+      }}
+    >
       <div class="lightbox-bar row spread">
         <div>
           <strong class="lightbox-title">{title}</strong>
           <p class="small">
             {t('gallery.byOn', { name: m.ownerName, date: formatDate(m.createdAt) })}
-            {mayOpenJob && <> · <Link href={`/jobs/${encodeURIComponent(m.jobId!)}`}>{t('gallery.sourceJob')}</Link></>}
+            {mayOpenJob && (
+              <>
+                {' '}
+                · <Link href={`/jobs/${encodeURIComponent(m.jobId!)}`}>{t('gallery.sourceJob')}</Link>
+              </>
+            )}
           </p>
         </div>
-        <button type="button" ref={close} onClick={onClose}>{t('gallery.close')}</button>
+        <button type="button" ref={close} onClick={onClose}>
+          {t('gallery.close')}
+        </button>
       </div>
       <div class="lightbox-body">{body}</div>
       {items.length > 1 && (
         <div class="lightbox-nav row spread">
-          <button type="button" onClick={() => go(-1)}>{t('gallery.previous')}</button>
+          <button type="button" onClick={() => go(-1)}>
+            {t('gallery.previous')}
+          </button>
           <span class="small">{t('gallery.position', { n: index + 1, total: items.length })}</span>
-          <button type="button" onClick={() => go(1)}>{t('gallery.next')}</button>
+          <button type="button" onClick={() => go(1)}>
+            {t('gallery.next')}
+          </button>
         </div>
       )}
     </div>

@@ -10,22 +10,49 @@ import { useI18n } from '../i18n/i18n.js';
 export function ErrorNotice({ error }: { error: ApiError | Error | string | null | undefined }) {
   const { t, maybe, lang } = useI18n();
   if (!error) return null;
-  if (typeof error === 'string') return <p class="notice notice-error" role="alert">{error}</p>;
-  if (error.message === 'network') return <p class="notice notice-error" role="alert">{t('error.network')}</p>;
+  if (typeof error === 'string')
+    return (
+      <p class="notice notice-error" role="alert">
+        {error}
+      </p>
+    );
+  if (error.message === 'network')
+    return (
+      <p class="notice notice-error" role="alert">
+        {t('error.network')}
+      </p>
+    );
   const api = error as Partial<ApiError>;
   const known = api.code ? maybe(`error.${api.code}`) : undefined;
-  if (known) return <p class="notice notice-error" role="alert">{known}</p>;
-  if (lang === 'en' || api.status === undefined) return <p class="notice notice-error" role="alert">{error.message}</p>;
+  if (known)
+    return (
+      <p class="notice notice-error" role="alert">
+        {known}
+      </p>
+    );
+  if (lang === 'en' || api.status === undefined)
+    return (
+      <p class="notice notice-error" role="alert">
+        {error.message}
+      </p>
+    );
   return (
     <div class="notice notice-error" role="alert">
       <p>{maybe(`error.status.${api.status}`) ?? t('error.status.unknown')}</p>
-      <details class="small"><summary>{t('error.original')}</summary><p lang="en">{error.message}</p></details>
+      <details class="small">
+        <summary>{t('error.original')}</summary>
+        <p lang="en">{error.message}</p>
+      </details>
     </div>
   );
 }
 
 export function Notice({ children, kind = 'info' }: { children: ComponentChildren; kind?: 'info' | 'success' | 'warning' }) {
-  return <p class={`notice notice-${kind}`} role={kind === 'success' ? 'status' : undefined}>{children}</p>;
+  return (
+    <p class={`notice notice-${kind}`} role={kind === 'success' ? 'status' : undefined}>
+      {children}
+    </p>
+  );
 }
 
 /** Shown where a capability's API is not on this appliance yet. */
@@ -36,5 +63,9 @@ export function NotAvailable() {
 
 export function Loading() {
   const { t } = useI18n();
-  return <p class="muted" aria-busy="true">{t('common.loading')}</p>;
+  return (
+    <p class="muted" aria-busy="true">
+      {t('common.loading')}
+    </p>
+  );
 }

@@ -24,11 +24,14 @@ export function PdfViewer({ url, title }: { url: string; title: string }) {
   useEffect(() => {
     let live = true;
     let opened: PdfDoc | null = null;
-    void openPdf(url).then((d) => {
-      opened = d;
-      if (live) setDoc(d);
-      else void d.destroy();
-    }, () => live && setFailed(true));
+    void openPdf(url).then(
+      (d) => {
+        opened = d;
+        if (live) setDoc(d);
+        else void d.destroy();
+      },
+      () => live && setFailed(true),
+    );
     return () => {
       live = false;
       if (opened) void opened.destroy();
@@ -38,16 +41,19 @@ export function PdfViewer({ url, title }: { url: string; title: string }) {
     const el = canvas.current;
     if (!doc || !el) return;
     let live = true;
-    void doc.getPage(page).then(async (p) => {
-      const base = p.getViewport({ scale: 1 });
-      const scale = Math.min(2, (el.parentElement?.clientWidth ?? 600) * devicePixelRatio / base.width);
-      const viewport = p.getViewport({ scale });
-      if (!live) return;
-      el.width = viewport.width;
-      el.height = viewport.height;
-      await p.render({ canvas: el, canvasContext: el.getContext('2d')!, viewport }).promise;
-      if (live) el.dataset.rendered = String(page);
-    }).catch(() => live && setFailed(true));
+    void doc
+      .getPage(page)
+      .then(async (p) => {
+        const base = p.getViewport({ scale: 1 });
+        const scale = Math.min(2, ((el.parentElement?.clientWidth ?? 600) * devicePixelRatio) / base.width);
+        const viewport = p.getViewport({ scale });
+        if (!live) return;
+        el.width = viewport.width;
+        el.height = viewport.height;
+        await p.render({ canvas: el, canvasContext: el.getContext('2d')!, viewport }).promise;
+        if (live) el.dataset.rendered = String(page);
+      })
+      .catch(() => live && setFailed(true));
     return () => {
       live = false;
     };
@@ -58,9 +64,13 @@ export function PdfViewer({ url, title }: { url: string; title: string }) {
       <canvas ref={canvas} role="img" aria-label={t('result.pdfPage', { title, n: page, total: doc?.numPages ?? 1 })} />
       {doc && doc.numPages > 1 && (
         <div class="row">
-          <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>{t('result.prevPage')}</button>
+          <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>
+            {t('result.prevPage')}
+          </button>
           <span>{t('result.pageOf', { n: page, total: doc.numPages })}</span>
-          <button type="button" disabled={page >= doc.numPages} onClick={() => setPage(page + 1)}>{t('result.nextPage')}</button>
+          <button type="button" disabled={page >= doc.numPages} onClick={() => setPage(page + 1)}>
+            {t('result.nextPage')}
+          </button>
         </div>
       )}
     </div>

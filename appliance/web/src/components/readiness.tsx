@@ -11,10 +11,17 @@ export function ReadinessNote({ readiness, capability }: { readiness: Capability
   const names = new Intl.ListFormat(lang, { type: 'conjunction' }).format(readiness.computers.map((c) => c.name));
   const server = t(`capability.${capability}`);
   if (readiness.state === 'none') return <CapabilityMissing capability={capability} admin={user.role === 'admin'} alert={false} />;
-  const text = readiness.state === 'ready' ? t('ready.now', { names })
-    : readiness.state === 'wake' ? t('ready.afterWake', { names })
-    : t('ready.later', { names, server });
-  return <p class={`notice readiness readiness-${readiness.state}`} data-readiness={readiness.state}>{text}</p>;
+  const text =
+    readiness.state === 'ready'
+      ? t('ready.now', { names })
+      : readiness.state === 'wake'
+        ? t('ready.afterWake', { names })
+        : t('ready.later', { names, server });
+  return (
+    <p class={`notice readiness readiness-${readiness.state}`} data-readiness={readiness.state}>
+      {text}
+    </p>
+  );
 }
 
 /** "Needs a ComfyUI server: set one up in Admin → Computers" — with the link for admins. */

@@ -21,5 +21,9 @@ export function ShareNotice() {
   const total = Math.max(count('share-total'), failed);
   const params = { failed: String(failed), total: String(total), max: String(MAX_SHARED) };
   const text = reason === 'signed-out' ? tn('share.signed-out', total) : t(`share.${reason}`, params);
-  return <p class="notice notice-error" role="alert">{text}</p>;
+  return (
+    <p class="notice notice-error" role="alert">
+      {text}
+    </p>
+  );
 }

@@ -46,22 +46,49 @@ export function Uploader({ onUploaded }: { onUploaded(m: Media): void }) {
     if (files.length > 0) void send(files);
   };
   return (
-    <section class={`uploader card stack${over ? ' drag-over' : ''}`} aria-labelledby="upload-h"
-      onDragOver={(e) => { e.preventDefault(); setOver(true); }}
+    <section
+      class={`uploader card stack${over ? ' drag-over' : ''}`}
+      aria-labelledby="upload-h"
+      onDragOver={(e) => {
+        e.preventDefault();
+        setOver(true);
+      }}
       onDragLeave={() => setOver(false)}
-      onDrop={(e) => { e.preventDefault(); setOver(false); pick(e.dataTransfer?.files); }}>
-      <h2 id="upload-h" class="sr-only">{t('gallery.uploadTitle')}</h2>
+      onDrop={(e) => {
+        e.preventDefault();
+        setOver(false);
+        pick(e.dataTransfer?.files);
+      }}
+    >
+      <h2 id="upload-h" class="sr-only">
+        {t('gallery.uploadTitle')}
+      </h2>
       <div class="row wrap">
-        <label class="button primary" for="gallery-upload">{t('gallery.uploadButton')}</label>
-        <input id="gallery-upload" type="file" accept="image/*" multiple class="visually-hidden-input"
-          onChange={(e) => { pick(e.currentTarget.files); e.currentTarget.value = ''; }} />
+        <label class="button primary" for="gallery-upload">
+          {t('gallery.uploadButton')}
+        </label>
+        <input
+          id="gallery-upload"
+          type="file"
+          accept="image/*"
+          multiple
+          class="visually-hidden-input"
+          onChange={(e) => {
+            pick(e.currentTarget.files);
+            e.currentTarget.value = '';
+          }}
+        />
         <span class="muted small">{t('gallery.dropHint')}</span>
       </div>
       {uploads.length > 0 && (
         <ul class="plain stack" aria-label={t('gallery.uploads')}>
           {uploads.map((u) => (
             <li key={u.key} class="upload-row" data-done={u.done ? 'yes' : 'no'}>
-              <ProgressBar fraction={u.fraction} label={t('gallery.uploadOf', { name: u.name })} stage={u.done ? t('gallery.uploaded', { name: u.name }) : u.name} />
+              <ProgressBar
+                fraction={u.fraction}
+                label={t('gallery.uploadOf', { name: u.name })}
+                stage={u.done ? t('gallery.uploaded', { name: u.name }) : u.name}
+              />
               <ErrorNotice error={u.error} />
             </li>
           ))}

@@ -19,13 +19,20 @@ export function fieldKind(s: JsonSchema): FieldKind {
   if (choices(s)) return 'choice';
   if (isMediaId(s)) return 'media';
   switch (s.type) {
-    case 'boolean': return 'boolean';
-    case 'integer': return 'integer';
-    case 'number': return 'number';
-    case 'string': return (s.maxLength ?? 0) > 200 ? 'long-text' : 'text';
-    case 'object': return 'object';
-    case 'array': return s.items && isMediaId(s.items) ? 'media-list' : s.items ? 'list' : 'unsupported';
-    default: return 'unsupported';
+    case 'boolean':
+      return 'boolean';
+    case 'integer':
+      return 'integer';
+    case 'number':
+      return 'number';
+    case 'string':
+      return (s.maxLength ?? 0) > 200 ? 'long-text' : 'text';
+    case 'object':
+      return 'object';
+    case 'array':
+      return s.items && isMediaId(s.items) ? 'media-list' : s.items ? 'list' : 'unsupported';
+    default:
+      return 'unsupported';
   }
 }
 
@@ -49,7 +56,10 @@ export function initialValue(s: JsonSchema): unknown {
 
 /** "frameDelayMs" → "Frame delay ms", for fields without a title or translation. */
 export function humanize(name: string): string {
-  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_.-]+/g, ' ').toLowerCase();
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_.-]+/g, ' ')
+    .toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
@@ -74,7 +84,8 @@ export function validate(s: JsonSchema, value: unknown, t: Translate, path = '',
       else if (kind === 'integer' && !Number.isInteger(n)) fail(t('form.integer'));
       else if (s.minimum !== undefined && n < s.minimum) fail(t('form.min', { min: s.minimum }));
       else if (s.maximum !== undefined && n > s.maximum) fail(t('form.max', { max: s.maximum }));
-      else if (s.multipleOf !== undefined && Math.abs(n / s.multipleOf - Math.round(n / s.multipleOf)) > 1e-9) fail(t('form.multipleOf', { step: s.multipleOf }));
+      else if (s.multipleOf !== undefined && Math.abs(n / s.multipleOf - Math.round(n / s.multipleOf)) > 1e-9)
+        fail(t('form.multipleOf', { step: s.multipleOf }));
       break;
     }
     case 'text':
@@ -91,7 +102,10 @@ export function validate(s: JsonSchema, value: unknown, t: Translate, path = '',
       for (const [k, p] of Object.entries(s.properties ?? {})) {
         const child = path ? `${path}.${k}` : k;
         const v = obj[k];
-        if (s.required?.includes(k) && (v === undefined || v === '' || (fieldKind(p) === 'media-list' && (v as unknown[]).length === 0 && (p.minItems ?? 0) > 0))) {
+        if (
+          s.required?.includes(k) &&
+          (v === undefined || v === '' || (fieldKind(p) === 'media-list' && (v as unknown[]).length === 0 && (p.minItems ?? 0) > 0))
+        ) {
           errors[child] ??= fieldKind(p) === 'media' || fieldKind(p) === 'media-list' ? t('form.pickMedia') : t('form.required');
         } else validate(p, v, t, child, errors);
       }

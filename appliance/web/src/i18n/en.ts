@@ -256,8 +256,10 @@ export const en = {
   'computers.cap.speech': 'speech',
   'computers.cap.video': 'video (ffmpeg)',
   'computers.helpTitle': 'Connecting ComfyUI or a language model',
-  'computers.helpComfy': 'For pictures, run ComfyUI on the computer and enter its address under the computer above, then test the connection and save: the agent uses it at once, no restart. Before the first save, the agent uses its AGENT_BACKENDS file, if it has one.',
-  'computers.helpLlm': 'For text, choose an Ollama or OpenAI-compatible server, or the built-in language model on a GGUF file on that computer (AGENT_LLM_GGUF sets one before the first save).',
+  'computers.helpComfy':
+    'For pictures, run ComfyUI on the computer and enter its address under the computer above, then test the connection and save: the agent uses it at once, no restart. Before the first save, the agent uses its AGENT_BACKENDS file, if it has one.',
+  'computers.helpLlm':
+    'For text, choose an Ollama or OpenAI-compatible server, or the built-in language model on a GGUF file on that computer (AGENT_LLM_GGUF sets one before the first save).',
   'computers.helpDocs': 'The details are in docs/agent.md and docs/runners.md in the Hearth repository.',
   'backends.title': 'Servers this computer uses',
   'backends.offline': 'This computer is not online: what you save here reaches it when it is back. Testing needs it online.',
@@ -299,7 +301,8 @@ export const en = {
   'backends.failure.model-missing': 'The server answered, but does not have "{detail}". Choose one it has.',
   'backends.failure.no-backend': 'Nothing to test: switch this server on first.',
   'backends.workflowTitle': 'Your own ComfyUI workflow',
-  'backends.workflowHint': 'In ComfyUI use "Export (API)" and upload the file. Hearth checks it against this computer\'s ComfyUI and the hearth: title markers the job type needs.',
+  'backends.workflowHint':
+    'In ComfyUI use "Export (API)" and upload the file. Hearth checks it against this computer\'s ComfyUI and the hearth: title markers the job type needs.',
   'backends.workflowFor': 'Use it for',
   'backends.workflowFile': 'Workflow file (JSON)',
   'backends.template.text-to-image': 'Generate a picture',
@@ -311,7 +314,7 @@ export const en = {
   'error.agent.offline': 'The computer is not online. Wake it first.',
   'error.agent.failed': 'The computer could not do this.',
   'field.checkpoint': 'Checkpoint',
-  'form.checkpointDefault': 'The computer\'s default',
+  'form.checkpointDefault': "The computer's default",
   'admin.addDevice': 'Add a device',
   'admin.deviceKind': 'Kind',
   'admin.deviceName': 'Name',
@@ -321,8 +324,10 @@ export const en = {
   'admin.tokenOnce': 'Copy the token now: Hearth shows it only once.',
   'admin.deviceList': 'Devices',
   'admin.lastSeen': 'last seen {when}',
-  'admin.mqttHaHint': 'In Home Assistant: Settings → Devices & services → Add integration → MQTT. Broker: this hub’s address, port {port}, username {user}, password: the token above.',
-  'admin.mqttAgentHint': 'Give it to the PC as AGENT_TOKEN. Without a user in MQTT_URL the agent signs in to the hub’s broker (port {port}) as {prefix}<its id>; the token then belongs to that id.',
+  'admin.mqttHaHint':
+    'In Home Assistant: Settings → Devices & services → Add integration → MQTT. Broker: this hub’s address, port {port}, username {user}, password: the token above.',
+  'admin.mqttAgentHint':
+    'Give it to the PC as AGENT_TOKEN. Without a user in MQTT_URL the agent signs in to the hub’s broker (port {port}) as {prefix}<its id>; the token then belongs to that id.',
   'admin.mqttLoopback': 'The hub’s broker listens only on this machine: set HEARTH_MQTT_HOST=0.0.0.0 so Home Assistant and PCs on your network can reach it.',
   'admin.mqttExternal': 'Hearth uses your own MQTT broker (MQTT_URL): Home Assistant and the agents sign in with that broker’s users.',
   'admin.mqttAs': 'MQTT: {user}',
@@ -336,24 +341,32 @@ export const en = {
   'admin.pairingCode': 'Pairing code',
   'admin.pairingUrl': 'Pairing address',
   'trust.title': 'Trust this hub on your phone',
-  'trust.intro': 'The hub makes its own HTTPS certificates. Each phone and computer trusts them once: scan the code or download the certificate, then follow the steps for the device. Before trusting it, check that the fingerprint the device shows matches the one here.',
-  'trust.none': 'This hub has no certificate of its own to trust: it is not behind the HTTPS proxy that the Pi installer sets up (for example in development). Install with provisioning/pi/install.sh, or set HEARTH_CA_CERT to the proxy’s root certificate.',
-  'trust.noneAt': 'There is no root certificate at {path} yet. The Pi installer copies it there once Caddy has started; run the installer again, or check that Caddy is running (systemctl status caddy).',
+  'trust.intro':
+    'The hub makes its own HTTPS certificates. Each phone and computer trusts them once: scan the code or download the certificate, then follow the steps for the device. Before trusting it, check that the fingerprint the device shows matches the one here.',
+  'trust.none':
+    'This hub has no certificate of its own to trust: it is not behind the HTTPS proxy that the Pi installer sets up (for example in development). Install with provisioning/pi/install.sh, or set HEARTH_CA_CERT to the proxy’s root certificate.',
+  'trust.noneAt':
+    'There is no root certificate at {path} yet. The Pi installer copies it there once Caddy has started; run the installer again, or check that Caddy is running (systemctl status caddy).',
   'trust.qrAlt': 'QR code for {url}',
   'trust.download': 'Download the certificate',
   'trust.address': 'Address',
   'trust.fingerprint': 'Fingerprint (SHA-256)',
   'trust.validTo': 'valid until {when}',
   'trust.android': 'Android',
-  'trust.android.steps': 'Scan the code with the camera (or open the address) and download hearth-ca.crt.\nOpen Settings → Security and privacy → More security settings → Encryption and credentials → Install a certificate → CA certificate (names vary by maker).\nTap “Install anyway” and choose hearth-ca.crt from Downloads.\nOpen the portal again: the browser no longer warns.',
+  'trust.android.steps':
+    'Scan the code with the camera (or open the address) and download hearth-ca.crt.\nOpen Settings → Security and privacy → More security settings → Encryption and credentials → Install a certificate → CA certificate (names vary by maker).\nTap “Install anyway” and choose hearth-ca.crt from Downloads.\nOpen the portal again: the browser no longer warns.',
   'trust.ios': 'iPhone and iPad',
-  'trust.ios.steps': 'Scan the code with the camera and open the address in Safari; allow the download (“Profile Downloaded”).\nOpen Settings → General → VPN and Device Management, tap the Caddy Local Authority profile and Install.\nOpen Settings → General → About → Certificate Trust Settings and turn on full trust for Caddy Local Authority.\nOpen the portal again in Safari: no more warning.',
+  'trust.ios.steps':
+    'Scan the code with the camera and open the address in Safari; allow the download (“Profile Downloaded”).\nOpen Settings → General → VPN and Device Management, tap the Caddy Local Authority profile and Install.\nOpen Settings → General → About → Certificate Trust Settings and turn on full trust for Caddy Local Authority.\nOpen the portal again in Safari: no more warning.',
   'trust.windows': 'Windows',
-  'trust.windows.steps': 'Download the certificate and open hearth-ca.crt → Install Certificate.\nChoose Current User, then “Place all certificates in the following store” → Browse → Trusted Root Certification Authorities.\nFinish and confirm the security warning with Yes, then restart the browser.\nFirefox keeps its own list: Settings → Privacy and Security → Certificates → View Certificates → Authorities → Import.',
+  'trust.windows.steps':
+    'Download the certificate and open hearth-ca.crt → Install Certificate.\nChoose Current User, then “Place all certificates in the following store” → Browse → Trusted Root Certification Authorities.\nFinish and confirm the security warning with Yes, then restart the browser.\nFirefox keeps its own list: Settings → Privacy and Security → Certificates → View Certificates → Authorities → Import.',
   'trust.macos': 'macOS',
-  'trust.macos.steps': 'Download the certificate and double-click hearth-ca.crt: Keychain Access adds it to the login keychain.\nIn Keychain Access, open Caddy Local Authority, expand Trust and set “When using this certificate” to Always Trust.\nClose the window, confirm with your password and restart the browser.',
+  'trust.macos.steps':
+    'Download the certificate and double-click hearth-ca.crt: Keychain Access adds it to the login keychain.\nIn Keychain Access, open Caddy Local Authority, expand Trust and set “When using this certificate” to Always Trust.\nClose the window, confirm with your password and restart the browser.',
   'trust.kiosk': 'The wall display on the Pi',
-  'trust.kiosk.steps': 'Nothing to do: the kiosk launcher adds this certificate to its Chromium every time it starts.\nIf Caddy ever makes a new certificate authority, run the installer again and restart the display: sudo systemctl restart hearth-kiosk.',
+  'trust.kiosk.steps':
+    'Nothing to do: the kiosk launcher adds this certificate to its Chromium every time it starts.\nIf Caddy ever makes a new certificate authority, run the installer again and restart the display: sudo systemctl restart hearth-kiosk.',
   'admin.presets': 'Presets',
   'admin.presetList': 'Family presets',
   'admin.noPresets': 'No presets yet.',
@@ -428,7 +441,8 @@ export const en = {
   'kiosk.pageHome': 'Tiles',
   'kiosk.pagePhotos': 'Photos only',
   'kiosk.entities': 'Smart-home entities on the wall',
-  'kiosk.entitiesIntro': 'The wall display sees only the entities chosen here, and switches only those you allow. Put them in an entities tile below to show them.',
+  'kiosk.entitiesIntro':
+    'The wall display sees only the entities chosen here, and switches only those you allow. Put them in an entities tile below to show them.',
   'kiosk.notInHa': 'not found in Home Assistant',
   'kiosk.entity': 'Entity',
   'kiosk.area': 'Area',
@@ -474,7 +488,8 @@ export const en = {
   'kiosk.tile.agents': 'computers',
   'kiosk.tile.slideshow': 'slideshow',
   'kiosk.presence': 'Waking and sleeping',
-  'kiosk.presenceIntro': 'Motion, occupancy or presence sensors in Home Assistant wake the wall; without anyone it turns into a photo frame, then switches its screen off. Home Assistant can also drive it (Kiosk screen switch, Kiosk wake button).',
+  'kiosk.presenceIntro':
+    'Motion, occupancy or presence sensors in Home Assistant wake the wall; without anyone it turns into a photo frame, then switches its screen off. Home Assistant can also drive it (Kiosk screen switch, Kiosk wake button).',
   'kiosk.presenceEnabled': 'Sleep when nobody is around',
   'kiosk.presenceNoSensors': 'No motion, occupancy or presence sensors found in Home Assistant.',
   'kiosk.presenceMinOn': 'Stay on at least (seconds)',
@@ -485,11 +500,13 @@ export const en = {
   'kiosk.mode.photos': 'photo frame',
   'kiosk.mode.off': 'screen off',
   'kiosk.doorbell': 'Doorbell',
-  'kiosk.doorbellIntro': 'When this Home Assistant entity rings (an event entity, or a binary sensor turning on), the wall wakes and shows the camera full screen, then goes back. The picture comes through Hearth; the wall never gets a Home Assistant password. Leave both empty for no doorbell.',
+  'kiosk.doorbellIntro':
+    'When this Home Assistant entity rings (an event entity, or a binary sensor turning on), the wall wakes and shows the camera full screen, then goes back. The picture comes through Hearth; the wall never gets a Home Assistant password. Leave both empty for no doorbell.',
   'kiosk.doorbellEntity': 'Doorbell entity',
   'kiosk.doorbellCamera': 'Camera entity',
   'kiosk.doorbellSeconds': 'Show it for (seconds)',
-  'kiosk.previewHint': 'Drag a tile to move it, drag its corner to resize it: it is saved when you let go and the wall redraws at once. The list below does the same from the keyboard.',
+  'kiosk.previewHint':
+    'Drag a tile to move it, drag its corner to resize it: it is saved when you let go and the wall redraws at once. The list below does the same from the keyboard.',
   'kiosk.night': 'Night and burn-in',
   'kiosk.nightScheduled': 'Night by the clock (Home Assistant can switch it too)',
   'kiosk.nightFrom': 'Night from',
@@ -524,7 +541,8 @@ export const en = {
   'field.format': 'Format',
   'admin.jobWaiting': 'Jobs no computer can run',
   'admin.queueWithoutComputer': 'Let them wait for a computer instead of refusing them',
-  'admin.queueWithoutComputerHint': 'Off: a job that needs a server no computer has ever offered (such as ComfyUI) is refused with what to set up. On: it waits, and its page says why.',
+  'admin.queueWithoutComputerHint':
+    'Off: a job that needs a server no computer has ever offered (such as ComfyUI) is refused with what to set up. On: it waits, and its page says why.',
   'audit.outcome.ok': 'done',
   'audit.outcome.denied': 'refused',
   'audit.outcome.failed': 'failed',
@@ -564,7 +582,8 @@ export const en = {
   'wait.waking': 'Waking {names}…',
   'wait.wakingShort': 'Waking {names}',
   'wait.since': '(since {time})',
-  'wait.ifNoAnswer': 'If {names} does not answer, Hearth sends the wake signal again every {every}. The job keeps its place until the computer is on; if it stays off, it may be switched off at the wall or have Wake-on-LAN turned off. You can cancel the job at any time.',
+  'wait.ifNoAnswer':
+    'If {names} does not answer, Hearth sends the wake signal again every {every}. The job keeps its place until the computer is on; if it stays off, it may be switched off at the wall or have Wake-on-LAN turned off. You can cancel the job at any time.',
   'wait.notOffering': '{names} is on but does not offer {server} right now (is the server running?). The job starts as soon as it does.',
   'wait.nobody': 'This job needs {server}, and none has joined yet, so it waits until one does.',
   'wait.setUp': 'Set one up in Admin → Computers.',

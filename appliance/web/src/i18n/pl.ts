@@ -257,8 +257,10 @@ export const pl: Record<MessageKey, string> = {
   'computers.cap.speech': 'mowa',
   'computers.cap.video': 'wideo (ffmpeg)',
   'computers.helpTitle': 'Podłączanie ComfyUI lub modelu językowego',
-  'computers.helpComfy': 'Do obrazów uruchom ComfyUI na komputerze i wpisz jego adres przy komputerze powyżej, sprawdź połączenie i zapisz: agent użyje go od razu, bez ponownego uruchamiania. Przed pierwszym zapisem agent korzysta z pliku AGENT_BACKENDS, jeśli go ma.',
-  'computers.helpLlm': 'Do tekstu wybierz serwer Ollama lub zgodny z OpenAI albo wbudowany model językowy z pliku GGUF na tym komputerze (AGENT_LLM_GGUF ustawia go przed pierwszym zapisem).',
+  'computers.helpComfy':
+    'Do obrazów uruchom ComfyUI na komputerze i wpisz jego adres przy komputerze powyżej, sprawdź połączenie i zapisz: agent użyje go od razu, bez ponownego uruchamiania. Przed pierwszym zapisem agent korzysta z pliku AGENT_BACKENDS, jeśli go ma.',
+  'computers.helpLlm':
+    'Do tekstu wybierz serwer Ollama lub zgodny z OpenAI albo wbudowany model językowy z pliku GGUF na tym komputerze (AGENT_LLM_GGUF ustawia go przed pierwszym zapisem).',
   'computers.helpDocs': 'Szczegóły są w docs/agent.md i docs/runners.md w repozytorium Hearth.',
   'backends.title': 'Serwery, których używa ten komputer',
   'backends.offline': 'Ten komputer nie jest włączony: to, co tu zapiszesz, dotrze do niego, gdy wróci. Test wymaga, by był włączony.',
@@ -300,7 +302,8 @@ export const pl: Record<MessageKey, string> = {
   'backends.failure.model-missing': 'Serwer odpowiada, ale nie ma „{detail}”. Wybierz taki, który ma.',
   'backends.failure.no-backend': 'Nie ma czego sprawdzać: najpierw włącz ten serwer.',
   'backends.workflowTitle': 'Własny przepływ ComfyUI',
-  'backends.workflowHint': 'W ComfyUI użyj „Export (API)” i wyślij plik. Hearth sprawdzi go z ComfyUI tego komputera i ze znacznikami hearth: w tytułach, których wymaga rodzaj zadania.',
+  'backends.workflowHint':
+    'W ComfyUI użyj „Export (API)” i wyślij plik. Hearth sprawdzi go z ComfyUI tego komputera i ze znacznikami hearth: w tytułach, których wymaga rodzaj zadania.',
   'backends.workflowFor': 'Użyj go do',
   'backends.workflowFile': 'Plik przepływu (JSON)',
   'backends.template.text-to-image': 'Tworzenie obrazu',
@@ -322,9 +325,12 @@ export const pl: Record<MessageKey, string> = {
   'admin.tokenOnce': 'Skopiuj token teraz: Hearth pokazuje go tylko raz.',
   'admin.deviceList': 'Urządzenia',
   'admin.lastSeen': 'ostatnio widziane {when}',
-  'admin.mqttHaHint': 'W Home Assistant: Ustawienia → Urządzenia i usługi → Dodaj integrację → MQTT. Broker: adres tego huba, port {port}, nazwa użytkownika {user}, hasło: token powyżej.',
-  'admin.mqttAgentHint': 'Przekaż go komputerowi jako AGENT_TOKEN. Bez użytkownika w MQTT_URL agent loguje się do brokera huba (port {port}) jako {prefix}<swój id>; token należy wtedy do tego id.',
-  'admin.mqttLoopback': 'Broker huba nasłuchuje tylko na tym komputerze: ustaw HEARTH_MQTT_HOST=0.0.0.0, aby Home Assistant i komputery w sieci domowej mogły się z nim połączyć.',
+  'admin.mqttHaHint':
+    'W Home Assistant: Ustawienia → Urządzenia i usługi → Dodaj integrację → MQTT. Broker: adres tego huba, port {port}, nazwa użytkownika {user}, hasło: token powyżej.',
+  'admin.mqttAgentHint':
+    'Przekaż go komputerowi jako AGENT_TOKEN. Bez użytkownika w MQTT_URL agent loguje się do brokera huba (port {port}) jako {prefix}<swój id>; token należy wtedy do tego id.',
+  'admin.mqttLoopback':
+    'Broker huba nasłuchuje tylko na tym komputerze: ustaw HEARTH_MQTT_HOST=0.0.0.0, aby Home Assistant i komputery w sieci domowej mogły się z nim połączyć.',
   'admin.mqttExternal': 'Hearth używa Twojego brokera MQTT (MQTT_URL): Home Assistant i agenci logują się jego użytkownikami.',
   'admin.mqttAs': 'MQTT: {user}',
   'admin.neverSeen': 'jeszcze nie widziane',
@@ -337,24 +343,32 @@ export const pl: Record<MessageKey, string> = {
   'admin.pairingCode': 'Kod parowania',
   'admin.pairingUrl': 'Adres parowania',
   'trust.title': 'Zaufaj temu hubowi na telefonie',
-  'trust.intro': 'Hub sam wystawia swoje certyfikaty HTTPS. Każdy telefon i komputer ufa im raz: zeskanuj kod albo pobierz certyfikat, a potem wykonaj kroki dla danego urządzenia. Zanim zaufasz, sprawdź, czy odcisk pokazany przez urządzenie zgadza się z tym tutaj.',
-  'trust.none': 'Ten hub nie ma własnego certyfikatu do zaufania: nie działa za serwerem HTTPS, który konfiguruje instalator dla Pi (na przykład w trybie deweloperskim). Zainstaluj go przez provisioning/pi/install.sh albo ustaw HEARTH_CA_CERT na certyfikat główny serwera proxy.',
-  'trust.noneAt': 'Pod ścieżką {path} nie ma jeszcze certyfikatu głównego. Instalator dla Pi kopiuje go tam, gdy Caddy już wystartował; uruchom instalator ponownie albo sprawdź, czy Caddy działa (systemctl status caddy).',
+  'trust.intro':
+    'Hub sam wystawia swoje certyfikaty HTTPS. Każdy telefon i komputer ufa im raz: zeskanuj kod albo pobierz certyfikat, a potem wykonaj kroki dla danego urządzenia. Zanim zaufasz, sprawdź, czy odcisk pokazany przez urządzenie zgadza się z tym tutaj.',
+  'trust.none':
+    'Ten hub nie ma własnego certyfikatu do zaufania: nie działa za serwerem HTTPS, który konfiguruje instalator dla Pi (na przykład w trybie deweloperskim). Zainstaluj go przez provisioning/pi/install.sh albo ustaw HEARTH_CA_CERT na certyfikat główny serwera proxy.',
+  'trust.noneAt':
+    'Pod ścieżką {path} nie ma jeszcze certyfikatu głównego. Instalator dla Pi kopiuje go tam, gdy Caddy już wystartował; uruchom instalator ponownie albo sprawdź, czy Caddy działa (systemctl status caddy).',
   'trust.qrAlt': 'Kod QR z adresem {url}',
   'trust.download': 'Pobierz certyfikat',
   'trust.address': 'Adres',
   'trust.fingerprint': 'Odcisk (SHA-256)',
   'trust.validTo': 'ważny do {when}',
   'trust.android': 'Android',
-  'trust.android.steps': 'Zeskanuj kod aparatem (albo otwórz adres) i pobierz plik hearth-ca.crt.\nOtwórz Ustawienia → Zabezpieczenia i prywatność → Więcej ustawień zabezpieczeń → Szyfrowanie i dane logowania → Zainstaluj certyfikat → Certyfikat CA (nazwy różnią się u producentów).\nStuknij „Zainstaluj mimo to” i wybierz hearth-ca.crt z Pobranych.\nOtwórz portal ponownie: przeglądarka nie ostrzega już.',
+  'trust.android.steps':
+    'Zeskanuj kod aparatem (albo otwórz adres) i pobierz plik hearth-ca.crt.\nOtwórz Ustawienia → Zabezpieczenia i prywatność → Więcej ustawień zabezpieczeń → Szyfrowanie i dane logowania → Zainstaluj certyfikat → Certyfikat CA (nazwy różnią się u producentów).\nStuknij „Zainstaluj mimo to” i wybierz hearth-ca.crt z Pobranych.\nOtwórz portal ponownie: przeglądarka nie ostrzega już.',
   'trust.ios': 'iPhone i iPad',
-  'trust.ios.steps': 'Zeskanuj kod aparatem i otwórz adres w Safari; zezwól na pobranie („Pobrano profil”).\nOtwórz Ustawienia → Ogólne → VPN i zarządzanie urządzeniem, stuknij profil Caddy Local Authority i Zainstaluj.\nOtwórz Ustawienia → Ogólne → To urządzenie → Ustawienia zaufania certyfikatów i włącz pełne zaufanie dla Caddy Local Authority.\nOtwórz portal ponownie w Safari: bez ostrzeżenia.',
+  'trust.ios.steps':
+    'Zeskanuj kod aparatem i otwórz adres w Safari; zezwól na pobranie („Pobrano profil”).\nOtwórz Ustawienia → Ogólne → VPN i zarządzanie urządzeniem, stuknij profil Caddy Local Authority i Zainstaluj.\nOtwórz Ustawienia → Ogólne → To urządzenie → Ustawienia zaufania certyfikatów i włącz pełne zaufanie dla Caddy Local Authority.\nOtwórz portal ponownie w Safari: bez ostrzeżenia.',
   'trust.windows': 'Windows',
-  'trust.windows.steps': 'Pobierz certyfikat i otwórz hearth-ca.crt → Zainstaluj certyfikat.\nWybierz Bieżący użytkownik, potem „Umieść wszystkie certyfikaty w następującym magazynie” → Przeglądaj → Zaufane główne urzędy certyfikacji.\nZakończ, potwierdź ostrzeżenie o zabezpieczeniach przyciskiem Tak i uruchom przeglądarkę ponownie.\nFirefox ma własną listę: Ustawienia → Prywatność i bezpieczeństwo → Certyfikaty → Wyświetl certyfikaty → Organy certyfikacji → Importuj.',
+  'trust.windows.steps':
+    'Pobierz certyfikat i otwórz hearth-ca.crt → Zainstaluj certyfikat.\nWybierz Bieżący użytkownik, potem „Umieść wszystkie certyfikaty w następującym magazynie” → Przeglądaj → Zaufane główne urzędy certyfikacji.\nZakończ, potwierdź ostrzeżenie o zabezpieczeniach przyciskiem Tak i uruchom przeglądarkę ponownie.\nFirefox ma własną listę: Ustawienia → Prywatność i bezpieczeństwo → Certyfikaty → Wyświetl certyfikaty → Organy certyfikacji → Importuj.',
   'trust.macos': 'macOS',
-  'trust.macos.steps': 'Pobierz certyfikat i kliknij dwukrotnie hearth-ca.crt: Dostęp do pęku kluczy doda go do pęku „logowanie”.\nW Dostępie do pęku kluczy otwórz Caddy Local Authority, rozwiń Zaufanie i ustaw „Podczas używania tego certyfikatu” na Zawsze ufaj.\nZamknij okno, potwierdź hasłem i uruchom przeglądarkę ponownie.',
+  'trust.macos.steps':
+    'Pobierz certyfikat i kliknij dwukrotnie hearth-ca.crt: Dostęp do pęku kluczy doda go do pęku „logowanie”.\nW Dostępie do pęku kluczy otwórz Caddy Local Authority, rozwiń Zaufanie i ustaw „Podczas używania tego certyfikatu” na Zawsze ufaj.\nZamknij okno, potwierdź hasłem i uruchom przeglądarkę ponownie.',
   'trust.kiosk': 'Ekran ścienny na Pi',
-  'trust.kiosk.steps': 'Nic nie trzeba robić: program startowy kiosku dodaje ten certyfikat do swojego Chromium przy każdym uruchomieniu.\nJeśli Caddy kiedyś utworzy nowy urząd certyfikacji, uruchom instalator ponownie i zrestartuj ekran: sudo systemctl restart hearth-kiosk.',
+  'trust.kiosk.steps':
+    'Nic nie trzeba robić: program startowy kiosku dodaje ten certyfikat do swojego Chromium przy każdym uruchomieniu.\nJeśli Caddy kiedyś utworzy nowy urząd certyfikacji, uruchom instalator ponownie i zrestartuj ekran: sudo systemctl restart hearth-kiosk.',
   'admin.presets': 'Szablony',
   'admin.presetList': 'Szablony rodzinne',
   'admin.noPresets': 'Nie ma jeszcze szablonów.',
@@ -429,7 +443,8 @@ export const pl: Record<MessageKey, string> = {
   'kiosk.pageHome': 'Kafelki',
   'kiosk.pagePhotos': 'Tylko zdjęcia',
   'kiosk.entities': 'Encje inteligentnego domu na ekranie',
-  'kiosk.entitiesIntro': 'Ekran ścienny widzi tylko wybrane tu encje i przełącza tylko te, na które pozwolisz. Aby je pokazać, dodaj je do kafelka encji poniżej.',
+  'kiosk.entitiesIntro':
+    'Ekran ścienny widzi tylko wybrane tu encje i przełącza tylko te, na które pozwolisz. Aby je pokazać, dodaj je do kafelka encji poniżej.',
   'kiosk.notInHa': 'nie ma w Home Assistant',
   'kiosk.entity': 'Encja',
   'kiosk.area': 'Obszar',
@@ -475,7 +490,8 @@ export const pl: Record<MessageKey, string> = {
   'kiosk.tile.agents': 'komputery',
   'kiosk.tile.slideshow': 'pokaz zdjęć',
   'kiosk.presence': 'Budzenie i usypianie',
-  'kiosk.presenceIntro': 'Czujniki ruchu, zajętości lub obecności w Home Assistant budzą ekran; gdy nikogo nie ma, staje się ramką na zdjęcia, a potem wyłącza ekran. Home Assistant też może nim sterować (przełącznik Kiosk screen, przycisk Kiosk wake).',
+  'kiosk.presenceIntro':
+    'Czujniki ruchu, zajętości lub obecności w Home Assistant budzą ekran; gdy nikogo nie ma, staje się ramką na zdjęcia, a potem wyłącza ekran. Home Assistant też może nim sterować (przełącznik Kiosk screen, przycisk Kiosk wake).',
   'kiosk.presenceEnabled': 'Usypiaj, gdy nikogo nie ma',
   'kiosk.presenceNoSensors': 'Nie znaleziono w Home Assistant czujników ruchu, zajętości ani obecności.',
   'kiosk.presenceMinOn': 'Włączony co najmniej (sekundy)',
@@ -486,11 +502,13 @@ export const pl: Record<MessageKey, string> = {
   'kiosk.mode.photos': 'ramka na zdjęcia',
   'kiosk.mode.off': 'ekran wyłączony',
   'kiosk.doorbell': 'Dzwonek do drzwi',
-  'kiosk.doorbellIntro': 'Gdy ta encja Home Assistant zadzwoni (encja zdarzenia albo czujnik binarny, który się włącza), ekran się budzi i pokazuje kamerę na całym ekranie, a potem wraca. Obraz idzie przez Hearth; ekran nigdy nie dostaje hasła do Home Assistant. Zostaw oba pola puste, jeśli nie ma dzwonka.',
+  'kiosk.doorbellIntro':
+    'Gdy ta encja Home Assistant zadzwoni (encja zdarzenia albo czujnik binarny, który się włącza), ekran się budzi i pokazuje kamerę na całym ekranie, a potem wraca. Obraz idzie przez Hearth; ekran nigdy nie dostaje hasła do Home Assistant. Zostaw oba pola puste, jeśli nie ma dzwonka.',
   'kiosk.doorbellEntity': 'Encja dzwonka',
   'kiosk.doorbellCamera': 'Encja kamery',
   'kiosk.doorbellSeconds': 'Pokazuj przez (sekundy)',
-  'kiosk.previewHint': 'Przeciągnij kafelek, by go przesunąć, albo jego róg, by zmienić rozmiar: zapisuje się po puszczeniu, a ekran od razu się przerysowuje. Lista poniżej robi to samo z klawiatury.',
+  'kiosk.previewHint':
+    'Przeciągnij kafelek, by go przesunąć, albo jego róg, by zmienić rozmiar: zapisuje się po puszczeniu, a ekran od razu się przerysowuje. Lista poniżej robi to samo z klawiatury.',
   'kiosk.night': 'Noc i ochrona przed wypaleniem',
   'kiosk.nightScheduled': 'Noc według zegara (Home Assistant też może ją włączyć)',
   'kiosk.nightFrom': 'Noc od',
@@ -525,7 +543,8 @@ export const pl: Record<MessageKey, string> = {
   'field.format': 'Format',
   'admin.jobWaiting': 'Zadania, których żaden komputer nie wykona',
   'admin.queueWithoutComputer': 'Niech czekają na komputer, zamiast je odrzucać',
-  'admin.queueWithoutComputerHint': 'Wyłączone: zadanie wymagające serwera, którego żaden komputer jeszcze nie zaoferował (np. ComfyUI), jest odrzucane z informacją, co skonfigurować. Włączone: czeka, a jego strona mówi dlaczego.',
+  'admin.queueWithoutComputerHint':
+    'Wyłączone: zadanie wymagające serwera, którego żaden komputer jeszcze nie zaoferował (np. ComfyUI), jest odrzucane z informacją, co skonfigurować. Włączone: czeka, a jego strona mówi dlaczego.',
   'audit.outcome.ok': 'wykonane',
   'audit.outcome.denied': 'odmówione',
   'audit.outcome.failed': 'nieudane',
@@ -565,7 +584,8 @@ export const pl: Record<MessageKey, string> = {
   'wait.waking': 'Budzenie: {names}…',
   'wait.wakingShort': 'Budzenie: {names}',
   'wait.since': '(od {time})',
-  'wait.ifNoAnswer': 'Jeśli {names} nie odpowie, Hearth wyśle sygnał budzenia ponownie co {every}. Zadanie zachowuje swoje miejsce, dopóki komputer się nie włączy; jeśli dalej jest wyłączony, może być odcięty od prądu albo mieć wyłączone Wake-on-LAN. Zadanie można anulować w każdej chwili.',
+  'wait.ifNoAnswer':
+    'Jeśli {names} nie odpowie, Hearth wyśle sygnał budzenia ponownie co {every}. Zadanie zachowuje swoje miejsce, dopóki komputer się nie włączy; jeśli dalej jest wyłączony, może być odcięty od prądu albo mieć wyłączone Wake-on-LAN. Zadanie można anulować w każdej chwili.',
   'wait.notOffering': '{names} jest włączony, ale nie udostępnia teraz {server} (czy serwer działa?). Zadanie ruszy, gdy tylko to się zmieni.',
   'wait.nobody': 'To zadanie wymaga {server}, a żaden taki jeszcze się nie zgłosił, więc czeka, aż się pojawi.',
   'wait.setUp': 'Skonfiguruj go w Administracja → Komputery.',
@@ -703,7 +723,8 @@ export const pl: Record<MessageKey, string> = {
   'push.body.storyReady': '„{title}” czeka na widzów.',
   'notify.title': 'Powiadomienia na tym urządzeniu',
   'notify.intro': 'Hearth może dać znać temu telefonowi lub komputerowi, gdy Twoje zadania się skończą, nawet przy zamkniętym portalu.',
-  'notify.unsupported': 'Ta przeglądarka nie może odbierać powiadomień z Hearth. Na telefonie otwórz Hearth przez HTTPS i najpierw dodaj go do ekranu głównego.',
+  'notify.unsupported':
+    'Ta przeglądarka nie może odbierać powiadomień z Hearth. Na telefonie otwórz Hearth przez HTTPS i najpierw dodaj go do ekranu głównego.',
   'notify.denied': 'Powiadomienia z Hearth są zablokowane w ustawieniach tej przeglądarki. Zezwól na nie tam i spróbuj ponownie.',
   'notify.browserFailed': 'Ta przeglądarka nie mogła włączyć powiadomień ({reason}).',
   'notify.enable': 'Włącz powiadomienia',

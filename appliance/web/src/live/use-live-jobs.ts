@@ -8,7 +8,9 @@ export function useLiveJobs(update: (change: (jobs: Job[]) => Job[]) => void, ac
       const i = jobs.findIndex((j) => j.id === job.id);
       if (i >= 0) return jobs.map((j) => (j.id === job.id ? job : j));
       return accept(job) ? [job, ...jobs] : jobs;
-    }));
+    }),
+  );
   useLiveEvent('job.progress', ({ jobId, progress }) =>
-    update((jobs) => jobs.map((j) => (j.id === jobId ? { ...j, status: j.status === 'succeeded' ? j.status : 'running', progress } : j))));
+    update((jobs) => jobs.map((j) => (j.id === jobId ? { ...j, status: j.status === 'succeeded' ? j.status : 'running', progress } : j))),
+  );
 }

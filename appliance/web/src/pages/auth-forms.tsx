@@ -42,21 +42,44 @@ export function NewAccountForm({ submitLabel, onSubmit }: { submitLabel: string;
     }
   };
   const input = (key: keyof NewAccount, type: string, autocomplete: string, hint?: string) => (
-    <input id={`acc-${key}`} type={type} autocomplete={autocomplete} value={a[key]} required aria-invalid={errors[key] ? true : undefined}
+    <input
+      id={`acc-${key}`}
+      type={type}
+      autocomplete={autocomplete}
+      value={a[key]}
+      required
+      aria-invalid={errors[key] ? true : undefined}
       aria-describedby={describedBy(`acc-${key}`, hint, errors[key])}
-      onInput={(e) => setA({ ...a, [key]: e.currentTarget.value })} />
+      onInput={(e) => setA({ ...a, [key]: e.currentTarget.value })}
+    />
   );
   return (
     <form onSubmit={(e) => void submit(e)} noValidate class="stack">
-      <Field id="acc-displayName" label={t('account.displayName')} error={errors.displayName}>{input('displayName', 'text', 'name')}</Field>
-      <Field id="acc-username" label={t('account.username')} hint={t('account.usernameRule')} error={errors.username}>{input('username', 'text', 'username', 'x')}</Field>
-      <Field id="acc-password" label={t('account.password')} hint={t('account.passwordRule')} error={errors.password}>{input('password', 'password', 'new-password', 'x')}</Field>
+      <Field id="acc-displayName" label={t('account.displayName')} error={errors.displayName}>
+        {input('displayName', 'text', 'name')}
+      </Field>
+      <Field id="acc-username" label={t('account.username')} hint={t('account.usernameRule')} error={errors.username}>
+        {input('username', 'text', 'username', 'x')}
+      </Field>
+      <Field id="acc-password" label={t('account.password')} hint={t('account.passwordRule')} error={errors.password}>
+        {input('password', 'password', 'new-password', 'x')}
+      </Field>
       <Field id="acc-again" label={t('account.passwordAgain')} error={errors.again}>
-        <input id="acc-again" type="password" autocomplete="new-password" value={again} required aria-invalid={errors.again ? true : undefined}
-          aria-describedby={describedBy('acc-again', undefined, errors.again)} onInput={(e) => setAgain(e.currentTarget.value)} />
+        <input
+          id="acc-again"
+          type="password"
+          autocomplete="new-password"
+          value={again}
+          required
+          aria-invalid={errors.again ? true : undefined}
+          aria-describedby={describedBy('acc-again', undefined, errors.again)}
+          onInput={(e) => setAgain(e.currentTarget.value)}
+        />
       </Field>
       <ErrorNotice error={failure} />
-      <button type="submit" class="primary" disabled={busy}>{submitLabel}</button>
+      <button type="submit" class="primary" disabled={busy}>
+        {submitLabel}
+      </button>
     </form>
   );
 }

@@ -20,15 +20,31 @@ export function CreateJobPage({ type }: { type: string | undefined }) {
   const { t } = useI18n();
   const types = useResource<{ types: JobTypeInfo[] }>('/api/job-types');
   const { navigate } = useRoute();
-  if (types.missing) return <section><h1 tabIndex={-1}>{t('create.title')}</h1><NotAvailable /></section>;
-  if (!types.data) return <section><h1 tabIndex={-1}>{t('create.title')}</h1>{types.loading ? <Loading /> : <ErrorNotice error={types.error} />}</section>;
+  if (types.missing)
+    return (
+      <section>
+        <h1 tabIndex={-1}>{t('create.title')}</h1>
+        <NotAvailable />
+      </section>
+    );
+  if (!types.data)
+    return (
+      <section>
+        <h1 tabIndex={-1}>{t('create.title')}</h1>
+        {types.loading ? <Loading /> : <ErrorNotice error={types.error} />}
+      </section>
+    );
   const chosen = types.data.types.find((x) => x.type === type) ?? types.data.types[0];
   return (
     <section class="stack">
       <h1 tabIndex={-1}>{t('create.title')}</h1>
       <Field id="job-type" label={t('create.type')}>
         <select id="job-type" value={chosen?.type} onChange={(e) => navigate(`/jobs/new/${encodeURIComponent(e.currentTarget.value)}`, true)}>
-          {types.data.types.map((x) => <option key={x.type} value={x.type}>{t(jobTypeKey(x.type))} — {t(readinessKey(x.readiness.state))}</option>)}
+          {types.data.types.map((x) => (
+            <option key={x.type} value={x.type}>
+              {t(jobTypeKey(x.type))} — {t(readinessKey(x.readiness.state))}
+            </option>
+          ))}
         </select>
       </Field>
       {chosen && <ReadinessNote readiness={chosen.readiness} capability={chosen.capability} />}
@@ -52,7 +68,10 @@ function JobForm({ info }: { info: JobTypeInfo }) {
 
   useEffect(() => {
     if (user?.role !== 'admin') return;
-    api.get<{ presets: Preset[] }>('/api/admin/presets').then((d) => setFamilyPresets(d.presets.filter((p) => p.type === info.type)), () => setFamilyPresets([]));
+    api.get<{ presets: Preset[] }>('/api/admin/presets').then(
+      (d) => setFamilyPresets(d.presets.filter((p) => p.type === info.type)),
+      () => setFamilyPresets([]),
+    );
   }, [info.type]);
 
   const change = (v: unknown) => {
@@ -90,12 +109,19 @@ function JobForm({ info }: { info: JobTypeInfo }) {
       <MyPresets type={info.type} current={input} onLoad={(v) => change(v)} onSaved={() => setMine(loadMyPresets(info.type))} />
       {familyPresets.length > 0 && (
         <Field id="family-preset" label={t('create.familyPreset')}>
-          <select id="family-preset" onChange={(e) => {
-            const p = familyPresets.find((x) => String(x.id) === e.currentTarget.value);
-            if (p) change(structuredClone(p.input));
-          }}>
+          <select
+            id="family-preset"
+            onChange={(e) => {
+              const p = familyPresets.find((x) => String(x.id) === e.currentTarget.value);
+              if (p) change(structuredClone(p.input));
+            }}
+          >
             <option value="">—</option>
-            {familyPresets.map((p) => <option key={p.id} value={String(p.id)}>{p.name}</option>)}
+            {familyPresets.map((p) => (
+              <option key={p.id} value={String(p.id)}>
+                {p.name}
+              </option>
+            ))}
           </select>
         </Field>
       )}
@@ -106,7 +132,9 @@ function JobForm({ info }: { info: JobTypeInfo }) {
       <ErrorNotice error={failure} />
       {missing && <CapabilityMissing capability={missing} admin={user?.role === 'admin'} />}
       <div class="row">
-        <button type="submit" class="primary" disabled={busy}>{t('create.submit')}</button>
+        <button type="submit" class="primary" disabled={busy}>
+          {t('create.submit')}
+        </button>
         <Link href="/">{t('common.cancel')}</Link>
       </div>
     </form>

@@ -44,7 +44,9 @@ export function GalleryPage() {
   const load = async (before: string | null | undefined, gen: number) => {
     setLoading(true);
     try {
-      const page = await api.get<{ media: Media[]; nextBefore: string | null }>(`/api/media?scope=${scope}${kind === 'all' ? '' : `&kind=${kind}`}&limit=${PAGE}${before ? `&before=${encodeURIComponent(before)}` : ''}`);
+      const page = await api.get<{ media: Media[]; nextBefore: string | null }>(
+        `/api/media?scope=${scope}${kind === 'all' ? '' : `&kind=${kind}`}&limit=${PAGE}${before ? `&before=${encodeURIComponent(before)}` : ''}`,
+      );
       if (gen !== generation.current) return;
       setItems((old) => [...(before ? old : []), ...page.media.filter((m) => !old.some((o) => before && o.id === m.id))]);
       setNext(page.nextBefore);
@@ -64,22 +66,28 @@ export function GalleryPage() {
   useEffect(() => {
     const el = sentinel.current;
     if (!el || !next || loading) return;
-    const observer = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting)) {
-        observer.disconnect();
-        void load(next, generation.current);
-      }
-    }, { rootMargin: '400px' });
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) {
+          observer.disconnect();
+          void load(next, generation.current);
+        }
+      },
+      { rootMargin: '400px' },
+    );
     observer.observe(el);
     return () => observer.disconnect();
   }, [next, loading]);
-  useLiveEvent('media', (m) => setItems((old) => {
-    // Live events carry no job labels: keep the ones the list had.
-    if (old.some((o) => o.id === m.id)) return old.map((o) => (o.id === m.id ? { ...o, ...m, jobTitle: o.jobTitle, jobType: o.jobType } : o));
-    const belongs = (scope === 'mine' ? m.ownerId === user.id : m.privacy !== 'private') && ofKind(m, kind);
-    return belongs ? [m, ...old] : old;
-  }));
-  const uploaded = (m: Media) => setItems((old) => (old.some((o) => o.id === m.id) || (scope === 'family' && m.privacy === 'private') || !ofKind(m, kind) ? old : [m, ...old]));
+  useLiveEvent('media', (m) =>
+    setItems((old) => {
+      // Live events carry no job labels: keep the ones the list had.
+      if (old.some((o) => o.id === m.id)) return old.map((o) => (o.id === m.id ? { ...o, ...m, jobTitle: o.jobTitle, jobType: o.jobType } : o));
+      const belongs = (scope === 'mine' ? m.ownerId === user.id : m.privacy !== 'private') && ofKind(m, kind);
+      return belongs ? [m, ...old] : old;
+    }),
+  );
+  const uploaded = (m: Media) =>
+    setItems((old) => (old.some((o) => o.id === m.id) || (scope === 'family' && m.privacy === 'private') || !ofKind(m, kind) ? old : [m, ...old]));
 
   useLiveEvent('media.deleted', ({ id }) => setItems((old) => old.filter((o) => o.id !== id)));
   // The server only sends children moderated pictures; this keeps a stale live event from showing one.
@@ -92,19 +100,35 @@ export function GalleryPage() {
       <div class="row wrap">
         <div class="tabs" role="group" aria-label={t('gallery.whose')}>
           {(['family', 'mine'] as const).map((s) => (
-            <button key={s} type="button" aria-pressed={scope === s} onClick={() => setScope(s)}>{t(s === 'mine' ? 'gallery.mine' : 'gallery.family')}</button>
+            <button key={s} type="button" aria-pressed={scope === s} onClick={() => setScope(s)}>
+              {t(s === 'mine' ? 'gallery.mine' : 'gallery.family')}
+            </button>
           ))}
         </div>
         <div class="tabs" role="group" aria-label={t('gallery.filter')}>
           {KINDS.map((k) => (
-            <button key={k} type="button" aria-pressed={kind === k} onClick={() => setKind(k)}>{t(`gallery.kind.${k}`)}</button>
+            <button key={k} type="button" aria-pressed={kind === k} onClick={() => setKind(k)}>
+              {t(`gallery.kind.${k}`)}
+            </button>
           ))}
         </div>
       </div>
       {error?.status === 404 && error.message.startsWith('No such page') ? <NotAvailable /> : <ErrorNotice error={error} />}
       {!loading && !error && visible.length === 0 && <EmptyHint scope={scope} kind={kind} role={user.role} />}
       <ul class="plain gallery-grid" aria-label={t('gallery.title')}>
-        {visible.map((m, i) => <MediaCard key={m.id} media={m} user={user} onOpen={() => setOpen(i)} onChanged={(n) => setItems((old) => n ? old.map((o) => (o.id === n.id ? { ...o, ...n, jobTitle: o.jobTitle, jobType: o.jobType } : o)) : old.filter((o) => o.id !== m.id))} />)}
+        {visible.map((m, i) => (
+          <MediaCard
+            key={m.id}
+            media={m}
+            user={user}
+            onOpen={() => setOpen(i)}
+            onChanged={(n) =>
+              setItems((old) =>
+                n ? old.map((o) => (o.id === n.id ? { ...o, ...n, jobTitle: o.jobTitle, jobType: o.jobType } : o)) : old.filter((o) => o.id !== m.id),
+              )
+            }
+          />
+        ))}
       </ul>
       {open !== null && visible[open] && <Lightbox items={visible} index={open} user={user} onIndex={setOpen} onClose={() => setOpen(null)} />}
       {loading && <Loading />}
@@ -118,7 +142,11 @@ function EmptyHint({ scope, kind, role }: { scope: Scope; kind: Kind; role: User
   const { t } = useI18n();
   if (kind !== 'all') return <p class="muted">{t(`gallery.emptyKind.${kind}`)}</p>;
   if (scope === 'mine') return <p class="muted">{t('gallery.emptyMine')}</p>;
-  return <p class="muted" data-testid="family-empty">{t(role === 'child' ? 'gallery.emptyFamilyChild' : 'gallery.emptyFamily')}</p>;
+  return (
+    <p class="muted" data-testid="family-empty">
+      {t(role === 'child' ? 'gallery.emptyFamilyChild' : 'gallery.emptyFamily')}
+    </p>
+  );
 }
 
 function MediaCard({ media, user, onOpen, onChanged }: { media: Media; user: User; onOpen(): void; onChanged(m: Media | null): void }) {
@@ -152,25 +180,41 @@ function MediaCard({ media, user, onOpen, onChanged }: { media: Media; user: Use
   return (
     <li class="media-card card">
       <button type="button" class="media-open" onClick={onOpen} aria-label={t('gallery.openItem', { title })}>
-        {isImage
-          ? <img src={`/api/media/${media.id}/thumbnail?size=1024`} alt={alt} loading="lazy" width={w} height={h} />
-          : <span class="media-file" aria-hidden="true">{media.contentType === 'application/pdf' ? 'PDF' : media.contentType.startsWith('video/') ? '▶' : '♪'}</span>}
+        {isImage ? (
+          <img src={`/api/media/${media.id}/thumbnail?size=1024`} alt={alt} loading="lazy" width={w} height={h} />
+        ) : (
+          <span class="media-file" aria-hidden="true">
+            {media.contentType === 'application/pdf' ? 'PDF' : media.contentType.startsWith('video/') ? '▶' : '♪'}
+          </span>
+        )}
       </button>
-      <p class="small media-title"><strong>{title}</strong></p>
+      <p class="small media-title">
+        <strong>{title}</strong>
+      </p>
       {media.jobType && <p class="small muted">{media.ownerName}</p>}
       <div class="row">
         {!mayManage && <Badge kind={media.privacy} messageKey={privacyKey(media.privacy)} />}
         {media.moderation !== 'safe' && <Badge kind={media.moderation} messageKey={moderationKey(media.moderation)} />}
       </div>
       <div class="row">
-        <a href={`/api/media/${media.id}?download=1`} download class="small">{t('gallery.download')}</a>
+        <a href={`/api/media/${media.id}?download=1`} download class="small">
+          {t('gallery.download')}
+        </a>
         {mayManage && (
           <>
-            <label class="sr-only" for={`privacy-${media.id}`}>{t('gallery.privacy')}</label>
+            <label class="sr-only" for={`privacy-${media.id}`}>
+              {t('gallery.privacy')}
+            </label>
             <select id={`privacy-${media.id}`} value={media.privacy} onChange={(e) => void setPrivacy(e.currentTarget.value as Privacy)}>
-              {(['private', 'family', 'kiosk'] as const).map((p) => <option key={p} value={p}>{t(privacyKey(p))}</option>)}
+              {(['private', 'family', 'kiosk'] as const).map((p) => (
+                <option key={p} value={p}>
+                  {t(privacyKey(p))}
+                </option>
+              ))}
             </select>
-            <button type="button" class="danger small" onClick={() => void remove()} aria-label={t('gallery.deleteOne', { alt })}>{t('common.delete')}</button>
+            <button type="button" class="danger small" onClick={() => void remove()} aria-label={t('gallery.deleteOne', { alt })}>
+              {t('common.delete')}
+            </button>
           </>
         )}
       </div>

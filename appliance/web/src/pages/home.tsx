@@ -31,20 +31,27 @@ function RecentJobs() {
   const { t } = useI18n();
   const user = useUser();
   const jobs = useResource<{ jobs: Job[] }>('/api/jobs?scope=mine&limit=10');
-  useLiveJobs((change) => jobs.set((d) => ({ ...d, jobs: change(d.jobs) })), (j) => j.ownerId === user.id);
+  useLiveJobs(
+    (change) => jobs.set((d) => ({ ...d, jobs: change(d.jobs) })),
+    (j) => j.ownerId === user.id,
+  );
   useResync(() => jobs.reload());
   const list = jobs.data?.jobs ?? [];
   return (
     <section class="card stack" aria-labelledby="recent-h">
       <div class="row spread">
         <h2 id="recent-h">{t('home.recentJobs')}</h2>
-        <Link href="/jobs/new" class="button primary">{t('nav.newJob')}</Link>
+        <Link href="/jobs/new" class="button primary">
+          {t('nav.newJob')}
+        </Link>
       </div>
       {jobs.loading && !jobs.data && <Loading />}
       {jobs.missing ? <NotAvailable /> : <ErrorNotice error={jobs.error} />}
       {jobs.data && list.length === 0 && <p class="muted">{t('home.noJobs')}</p>}
       <ul class="plain stack" aria-label={t('home.recentJobs')}>
-        {list.map((j) => <JobSummary key={j.id} job={j} />)}
+        {list.map((j) => (
+          <JobSummary key={j.id} job={j} />
+        ))}
       </ul>
       {list.some(isActive) && <p class="muted small">{t('home.liveHint')}</p>}
     </section>
@@ -63,7 +70,9 @@ function QuotaCard() {
       {quota.data && (
         <>
           <p class="big" data-testid="quota-remaining">
-            {quota.data.limit === null ? t('home.quotaUnlimited', { used: quota.data.used }) : tn('home.quotaLeft', quota.data.remaining ?? 0, { limit: quota.data.limit })}
+            {quota.data.limit === null
+              ? t('home.quotaUnlimited', { used: quota.data.used })
+              : tn('home.quotaLeft', quota.data.remaining ?? 0, { limit: quota.data.limit })}
           </p>
           <p class="muted small">{t('home.quotaResets', { when: formatDate(quota.data.resetsAt) })}</p>
         </>
@@ -76,7 +85,8 @@ function AgentsCard() {
   const { t } = useI18n();
   const agents = useResource<{ agents: Agent[] }>('/api/agents');
   useLiveEvent('agent', (a) =>
-    agents.set((d) => ({ agents: d.agents.some((x) => x.agentId === a.agentId) ? d.agents.map((x) => (x.agentId === a.agentId ? a : x)) : [...d.agents, a] })));
+    agents.set((d) => ({ agents: d.agents.some((x) => x.agentId === a.agentId) ? d.agents.map((x) => (x.agentId === a.agentId ? a : x)) : [...d.agents, a] })),
+  );
   return (
     <section class="card" aria-labelledby="agents-h">
       <h2 id="agents-h">{t('home.agents')}</h2>
@@ -91,7 +101,8 @@ function AgentsCard() {
             </div>
             {a.gpus.map((g) => (
               <p key={g.index} class="muted small">
-                {g.name}: {t('home.gpuLine', {
+                {g.name}:{' '}
+                {t('home.gpuLine', {
                   util: g.utilizationPct ?? '–',
                   used: g.memoryUsedMiB ?? '–',
                   total: g.memoryTotalMiB ?? '–',

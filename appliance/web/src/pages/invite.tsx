@@ -30,10 +30,13 @@ export function InvitePage() {
       {invite && (
         <>
           <p>{t('invite.intro', { role: t(roleKey(invite.role)) })}</p>
-          <NewAccountForm submitLabel={t('invite.submit')} onSubmit={async (a) => {
-            signedIn(await api.post<SessionInfo>('/api/invites/accept', { token: hash, ...a }));
-            navigate('/', true);
-          }} />
+          <NewAccountForm
+            submitLabel={t('invite.submit')}
+            onSubmit={async (a) => {
+              signedIn(await api.post<SessionInfo>('/api/invites/accept', { token: hash, ...a }));
+              navigate('/', true);
+            }}
+          />
         </>
       )}
     </section>

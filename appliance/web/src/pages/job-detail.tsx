@@ -38,8 +38,20 @@ export function JobDetailPage({ id }: { id: string }) {
     }
   };
 
-  if (job.missing) return <section><h1 tabIndex={-1}>{t('job.title')}</h1><NotAvailable /></section>;
-  if (!job.data) return <section><h1 tabIndex={-1}>{t('job.title')}</h1>{job.loading ? <Loading /> : <ErrorNotice error={job.error} />}</section>;
+  if (job.missing)
+    return (
+      <section>
+        <h1 tabIndex={-1}>{t('job.title')}</h1>
+        <NotAvailable />
+      </section>
+    );
+  if (!job.data)
+    return (
+      <section>
+        <h1 tabIndex={-1}>{t('job.title')}</h1>
+        {job.loading ? <Loading /> : <ErrorNotice error={job.error} />}
+      </section>
+    );
   const j = job.data;
   const typeName = t(jobTypeKey(j.type));
   const title = jobTitle(j, t);
@@ -50,12 +62,24 @@ export function JobDetailPage({ id }: { id: string }) {
       <h1 tabIndex={-1}>{title}</h1>
       <div class="row wrap">
         <Badge kind={j.status} messageKey={jobStatusKey(j.status)} />
-        <span class="muted small">{typeName} · {t('job.by', { name: j.ownerName })} · {formatDate(j.createdAt)}</span>
+        <span class="muted small">
+          {typeName} · {t('job.by', { name: j.ownerName })} · {formatDate(j.createdAt)}
+        </span>
       </div>
       {isActive(j) && (
-        <ProgressBar fraction={j.status === 'running' ? (j.progress?.fraction ?? 0) : 0}
-          stage={j.status === 'waiting_for_gpu' ? t('job.waitingForComputer') : j.progress?.stage ? stageText(j.progress.stage, t) : j.status === 'queued' ? t('job.queued') : undefined}
-          label={t('job.progressOf', { title })} />
+        <ProgressBar
+          fraction={j.status === 'running' ? (j.progress?.fraction ?? 0) : 0}
+          stage={
+            j.status === 'waiting_for_gpu'
+              ? t('job.waitingForComputer')
+              : j.progress?.stage
+                ? stageText(j.progress.stage, t)
+                : j.status === 'queued'
+                  ? t('job.queued')
+                  : undefined
+          }
+          label={t('job.progressOf', { title })}
+        />
       )}
       {j.status === 'waiting_for_gpu' && j.wait && <JobWaitExplained wait={j.wait} />}
       {j.status === 'succeeded' && <ProgressBar fraction={1} label={t('job.progressOf', { title })} />}
@@ -66,15 +90,31 @@ export function JobDetailPage({ id }: { id: string }) {
           <figcaption class="muted small">{t('job.preview')}</figcaption>
         </figure>
       )}
-      {j.status === 'cancelled' && <p class="notice" data-testid="cancelled-by">{canceller ? t('job.cancelledBy', { name: canceller }) : t('job.cancelled')}</p>}
+      {j.status === 'cancelled' && (
+        <p class="notice" data-testid="cancelled-by">
+          {canceller ? t('job.cancelledBy', { name: canceller }) : t('job.cancelled')}
+        </p>
+      )}
       {j.status === 'failed' && j.error && <ErrorNotice error={t('job.failedBecause', { reason: j.error })} />}
       <ErrorNotice error={actionError} />
       <div class="row">
-        {isActive(j) && <button type="button" onClick={() => void act('cancel')()}>{t('job.cancel')}</button>}
-        {(j.status === 'failed' || j.status === 'cancelled') && <button type="button" class="primary" onClick={() => void act('retry')()}>{t('job.retry')}</button>}
+        {isActive(j) && (
+          <button type="button" onClick={() => void act('cancel')()}>
+            {t('job.cancel')}
+          </button>
+        )}
+        {(j.status === 'failed' || j.status === 'cancelled') && (
+          <button type="button" class="primary" onClick={() => void act('retry')()}>
+            {t('job.retry')}
+          </button>
+        )}
       </div>
       {j.result && <JobResult key={j.finishedAt} job={j} admin={user.role === 'admin'} />}
-      {j.result && j.result.mediaIds.length > 0 && <p><Link href="/gallery">{t('job.seeGallery')}</Link></p>}
+      {j.result && j.result.mediaIds.length > 0 && (
+        <p>
+          <Link href="/gallery">{t('job.seeGallery')}</Link>
+        </p>
+      )}
     </section>
   );
 }

@@ -6,7 +6,7 @@ import type { MessageKey } from '../i18n/en.js';
 export const roleKey = (role: string): MessageKey => (['admin', 'member', 'child'].includes(role) ? (`role.${role}` as MessageKey) : 'common.unknown');
 
 export const jobStatusKey = (status: string): MessageKey =>
-  ((JOB_STATUSES as readonly string[]).includes(status) ? (`status.${status}` as MessageKey) : 'common.unknown');
+  (JOB_STATUSES as readonly string[]).includes(status) ? (`status.${status}` as MessageKey) : 'common.unknown';
 
 export const privacyKey = (p: string): MessageKey => (['private', 'family', 'kiosk'].includes(p) ? (`privacy.${p}` as MessageKey) : 'common.unknown');
 
@@ -24,8 +24,24 @@ export function jobTitle(job: { type: string; title: string }, t: (key: MessageK
 }
 
 const FIXED_STAGES = [
-  'queued', 'started', 'starting', 'done', 'drawing', 'saving', 'loading model', 'loading models', 'classifying', 'encoding',
-  'fetching results', 'uploading', 'sampling', 'reading the prompt', 'decoding', 'preparing', 'writing', 'rewriting',
+  'queued',
+  'started',
+  'starting',
+  'done',
+  'drawing',
+  'saving',
+  'loading model',
+  'loading models',
+  'classifying',
+  'encoding',
+  'fetching results',
+  'uploading',
+  'sampling',
+  'reading the prompt',
+  'decoding',
+  'preparing',
+  'writing',
+  'rewriting',
 ];
 const COUNTED_STAGES = ['tile', 'frame', 'panel', 'sampling step', 'uploading'];
 

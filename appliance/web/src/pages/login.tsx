@@ -35,10 +35,19 @@ export function LoginPage() {
           <input id="login-username" autocomplete="username" required value={username} onInput={(e) => setUsername(e.currentTarget.value)} />
         </Field>
         <Field id="login-password" label={t('account.password')}>
-          <input id="login-password" type="password" autocomplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+          <input
+            id="login-password"
+            type="password"
+            autocomplete="current-password"
+            required
+            value={password}
+            onInput={(e) => setPassword(e.currentTarget.value)}
+          />
         </Field>
         <ErrorNotice error={error} />
-        <button type="submit" class="primary" disabled={busy}>{t('login.submit')}</button>
+        <button type="submit" class="primary" disabled={busy}>
+          {t('login.submit')}
+        </button>
       </form>
       <p class="muted">{t('login.noAccount')}</p>
     </section>

@@ -39,12 +39,19 @@ export function MyPresets({ type, current, onLoad, onSaved }: { type: string; cu
       <div class="stack">
         {presets.length > 0 && (
           <Field id="my-preset" label={t('create.loadPreset')}>
-            <select id="my-preset" onChange={(e) => {
-              const p = presets.find((x) => x.name === e.currentTarget.value);
-              if (p) onLoad({ ...(current as object), ...(p.input as object) });
-            }}>
+            <select
+              id="my-preset"
+              onChange={(e) => {
+                const p = presets.find((x) => x.name === e.currentTarget.value);
+                if (p) onLoad({ ...(current as object), ...(p.input as object) });
+              }}
+            >
               <option value="">—</option>
-              {presets.map((p) => <option key={p.name} value={p.name}>{p.name}</option>)}
+              {presets.map((p) => (
+                <option key={p.name} value={p.name}>
+                  {p.name}
+                </option>
+              ))}
             </select>
           </Field>
         )}
@@ -52,7 +59,9 @@ export function MyPresets({ type, current, onLoad, onSaved }: { type: string; cu
           <Field id="preset-name" label={t('create.presetName')}>
             <input id="preset-name" maxLength={40} value={name} onInput={(e) => setName(e.currentTarget.value)} />
           </Field>
-          <button type="button" onClick={save}>{t('create.savePreset')}</button>
+          <button type="button" onClick={save}>
+            {t('create.savePreset')}
+          </button>
         </div>
       </div>
     </details>

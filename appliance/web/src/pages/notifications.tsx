@@ -43,20 +43,36 @@ export function DeviceNotifications() {
       setSupport('unsupported');
       return;
     }
-    browserSubscription().then((s) => { setEndpoint(s?.endpoint ?? null); setSupport('ready'); }, () => setSupport('unsupported'));
+    browserSubscription().then(
+      (s) => {
+        setEndpoint(s?.endpoint ?? null);
+        setSupport('ready');
+      },
+      () => setSupport('unsupported'),
+    );
   }, []);
 
   const mine: PushSubscriptionView | undefined = status.data?.subscriptions.find((s) => s.endpoint === endpoint);
   const shownKinds: readonly PushKind[] = chosen ?? mine?.kinds ?? [];
 
   const save = async (sub: PushSubscriptionJSON, kinds: readonly PushKind[] | undefined) => {
-    await api.post('/api/push/subscriptions', { endpoint: sub.endpoint, keys: { p256dh: sub.keys?.p256dh, auth: sub.keys?.auth }, lang, ...(kinds ? { kinds } : {}) });
+    await api.post('/api/push/subscriptions', {
+      endpoint: sub.endpoint,
+      keys: { p256dh: sub.keys?.p256dh, auth: sub.keys?.auth },
+      lang,
+      ...(kinds ? { kinds } : {}),
+    });
   };
 
   // Notifications are written in the portal's language: follow it when it changes.
   useEffect(() => {
     if (!mine || mine.lang === lang) return;
-    void browserSubscription().then((s) => (s ? save(s.toJSON(), mine.kinds) : undefined)).then(() => status.reload(), (e: ApiError) => setError(e));
+    void browserSubscription()
+      .then((s) => (s ? save(s.toJSON(), mine.kinds) : undefined))
+      .then(
+        () => status.reload(),
+        (e: ApiError) => setError(e),
+      );
   }, [mine?.id, mine?.lang, lang]);
 
   const act = (work: () => Promise<void>) => async () => {
@@ -80,7 +96,9 @@ export function DeviceNotifications() {
     // A subscription the hub does not know (made for an older key) is replaced.
     const old = await reg.pushManager.getSubscription();
     if (old && !status.data?.subscriptions.some((s) => s.endpoint === old.endpoint)) await old.unsubscribe();
-    const sub = (await reg.pushManager.getSubscription()) ?? (await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(status.data!.publicKey) }));
+    const sub =
+      (await reg.pushManager.getSubscription()) ??
+      (await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(status.data!.publicKey) }));
     await save(sub.toJSON(), undefined);
     setEndpoint(sub.endpoint);
   });
@@ -91,22 +109,26 @@ export function DeviceNotifications() {
     setEndpoint(null);
   });
 
-  const toggleKind = (kind: PushKind, on: boolean) => act(async () => {
-    if (!mine) return;
-    const s = await browserSubscription();
-    if (!s) return;
-    const next = PUSH_KINDS.filter((k) => (k === kind ? on : shownKinds.includes(k)));
-    setChosen(next);
-    try {
-      await save(s.toJSON(), next);
-      setSaved(true);
-    } catch (e) {
-      setChosen(null);
-      throw e;
-    }
-  });
+  const toggleKind = (kind: PushKind, on: boolean) =>
+    act(async () => {
+      if (!mine) return;
+      const s = await browserSubscription();
+      if (!s) return;
+      const next = PUSH_KINDS.filter((k) => (k === kind ? on : shownKinds.includes(k)));
+      setChosen(next);
+      try {
+        await save(s.toJSON(), next);
+        setSaved(true);
+      } catch (e) {
+        setChosen(null);
+        throw e;
+      }
+    });
 
-  const remove = (id: number) => act(async () => { await api.delete(`/api/push/subscriptions/${id}`); });
+  const remove = (id: number) =>
+    act(async () => {
+      await api.delete(`/api/push/subscriptions/${id}`);
+    });
 
   const others = status.data?.subscriptions.filter((s) => s !== mine) ?? [];
   return (
@@ -118,16 +140,28 @@ export function DeviceNotifications() {
         <>
           <p data-testid="notify-state">{t(mine ? 'notify.on' : 'notify.off')}</p>
           <div class="row">
-            {mine
-              ? <button type="button" disabled={busy} onClick={() => void disable()}>{t('notify.disable')}</button>
-              : <button type="button" class="primary" disabled={busy} onClick={() => void enable()}>{t('notify.enable')}</button>}
+            {mine ? (
+              <button type="button" disabled={busy} onClick={() => void disable()}>
+                {t('notify.disable')}
+              </button>
+            ) : (
+              <button type="button" class="primary" disabled={busy} onClick={() => void enable()}>
+                {t('notify.enable')}
+              </button>
+            )}
           </div>
           {mine && (
             <fieldset class="stack">
               <legend>{t('notify.kinds')}</legend>
               {PUSH_KINDS.map((kind) => (
                 <label key={kind} class="row">
-                  <input type="checkbox" name={kind} checked={shownKinds.includes(kind)} disabled={busy} onChange={(e) => void toggleKind(kind, e.currentTarget.checked)()} />
+                  <input
+                    type="checkbox"
+                    name={kind}
+                    checked={shownKinds.includes(kind)}
+                    disabled={busy}
+                    onChange={(e) => void toggleKind(kind, e.currentTarget.checked)()}
+                  />
                   {t(`notify.kind.${kind}`)}
                 </label>
               ))}
@@ -143,14 +177,22 @@ export function DeviceNotifications() {
           <ul class="stack" data-testid="notify-devices">
             {others.map((s) => (
               <li key={s.id} class="row wrap">
-                <span>{s.service} · {t('notify.since', { date: formatDate(s.createdAt) })}</span>
-                <button type="button" disabled={busy} onClick={() => void remove(s.id)()}>{t('notify.remove')}</button>
+                <span>
+                  {s.service} · {t('notify.since', { date: formatDate(s.createdAt) })}
+                </span>
+                <button type="button" disabled={busy} onClick={() => void remove(s.id)()}>
+                  {t('notify.remove')}
+                </button>
               </li>
             ))}
           </ul>
         </>
       )}
-      {status.data && <p class="muted" data-testid="notify-ha">{t(`notify.ha.${status.data.homeAssistantNotify}`)}</p>}
+      {status.data && (
+        <p class="muted" data-testid="notify-ha">
+          {t(`notify.ha.${status.data.homeAssistantNotify}`)}
+        </p>
+      )}
     </section>
   );
 }

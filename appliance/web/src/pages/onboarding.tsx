@@ -13,10 +13,13 @@ export function OnboardingPage() {
     <section class="narrow">
       <h1 tabIndex={-1}>{t('onboarding.title')}</h1>
       <p>{t('onboarding.intro')}</p>
-      <NewAccountForm submitLabel={t('onboarding.submit')} onSubmit={async (a) => {
-        signedIn(await api.post<SessionInfo>('/api/onboarding', a));
-        navigate('/', true);
-      }} />
+      <NewAccountForm
+        submitLabel={t('onboarding.submit')}
+        onSubmit={async (a) => {
+          signedIn(await api.post<SessionInfo>('/api/onboarding', a));
+          navigate('/', true);
+        }}
+      />
     </section>
   );
 }

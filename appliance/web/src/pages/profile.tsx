@@ -20,7 +20,11 @@ export function ProfilePage() {
       <section class="card stack" aria-labelledby="export-h">
         <h2 id="export-h">{t('profile.export')}</h2>
         <p>{t('profile.exportIntro')}</p>
-        <p><a class="button" href="/api/me/export" download>{t('profile.exportButton')}</a></p>
+        <p>
+          <a class="button" href="/api/me/export" download>
+            {t('profile.exportButton')}
+          </a>
+        </p>
       </section>
       <DeleteAccount />
     </section>
@@ -56,7 +60,14 @@ function ChangePassword() {
           <input id="pw-current" type="password" autocomplete="current-password" value={current} onInput={(e) => setCurrent(e.currentTarget.value)} />
         </Field>
         <Field id="pw-new" label={t('profile.newPassword')} hint={t('account.passwordRule')}>
-          <input id="pw-new" type="password" autocomplete="new-password" value={next} aria-describedby="pw-new-hint" onInput={(e) => setNext(e.currentTarget.value)} />
+          <input
+            id="pw-new"
+            type="password"
+            autocomplete="new-password"
+            value={next}
+            aria-describedby="pw-new-hint"
+            onInput={(e) => setNext(e.currentTarget.value)}
+          />
         </Field>
         <ErrorNotice error={error} />
         {done && <Notice kind="success">{t('profile.passwordChanged')}</Notice>}
@@ -82,8 +93,12 @@ function Sessions() {
     <section class="card stack" aria-labelledby="sess-h">
       <h2 id="sess-h">{t('profile.sessions')}</h2>
       <div class="row">
-        <button type="button" onClick={() => void run('/api/auth/logout')()}>{t('nav.logout')}</button>
-        <button type="button" onClick={() => void run('/api/auth/logout-everywhere')()}>{t('profile.logoutEverywhere')}</button>
+        <button type="button" onClick={() => void run('/api/auth/logout')()}>
+          {t('nav.logout')}
+        </button>
+        <button type="button" onClick={() => void run('/api/auth/logout-everywhere')()}>
+          {t('profile.logoutEverywhere')}
+        </button>
       </div>
       <ErrorNotice error={error} />
     </section>
@@ -111,10 +126,19 @@ function DeleteAccount() {
       <p>{t('profile.deleteIntro')}</p>
       <form onSubmit={(e) => void submit(e)} class="stack">
         <Field id="del-password" label={t('account.password')}>
-          <input id="del-password" type="password" autocomplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+          <input
+            id="del-password"
+            type="password"
+            autocomplete="current-password"
+            required
+            value={password}
+            onInput={(e) => setPassword(e.currentTarget.value)}
+          />
         </Field>
         <ErrorNotice error={error} />
-        <button type="submit" class="danger">{t('profile.deleteButton')}</button>
+        <button type="submit" class="danger">
+          {t('profile.deleteButton')}
+        </button>
       </form>
     </section>
   );

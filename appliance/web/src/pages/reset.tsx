@@ -32,18 +32,30 @@ export function ResetPage() {
     <section class="narrow">
       <h1 tabIndex={-1}>{t('reset.title')}</h1>
       {!valid && <ErrorNotice error={t('reset.badLink')} />}
-      {done && <Notice kind="success">{t('reset.done')} <Link href="/">{t('login.title')}</Link></Notice>}
+      {done && (
+        <Notice kind="success">
+          {t('reset.done')} <Link href="/">{t('login.title')}</Link>
+        </Notice>
+      )}
       {valid && !done && (
         <form onSubmit={(e) => void submit(e)} class="stack" noValidate>
           <Field id="reset-password" label={t('profile.newPassword')} hint={t('account.passwordRule')} error={problem}>
-            <input id="reset-password" type="password" autocomplete="new-password" value={password} aria-describedby={describedBy('reset-password', 'x', problem)}
-              onInput={(e) => setPassword(e.currentTarget.value)} />
+            <input
+              id="reset-password"
+              type="password"
+              autocomplete="new-password"
+              value={password}
+              aria-describedby={describedBy('reset-password', 'x', problem)}
+              onInput={(e) => setPassword(e.currentTarget.value)}
+            />
           </Field>
           <Field id="reset-again" label={t('account.passwordAgain')}>
             <input id="reset-again" type="password" autocomplete="new-password" value={again} onInput={(e) => setAgain(e.currentTarget.value)} />
           </Field>
           <ErrorNotice error={error} />
-          <button type="submit" class="primary">{t('reset.submit')}</button>
+          <button type="submit" class="primary">
+            {t('reset.submit')}
+          </button>
         </form>
       )}
     </section>

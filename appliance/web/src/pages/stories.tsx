@@ -28,11 +28,18 @@ export function StoriesPage() {
       <NewStoryForm />
       <h2>{t('story.mine')}</h2>
       {list.error && <ErrorNotice error={list.error} />}
-      {list.data && (list.data.stories.length === 0
-        ? <p class="muted">{t('story.none')}</p>
-        : <ul class="stack plain">{list.data.stories.map((s) => (
-          <li key={s.id}><Link href={`/stories/${s.id}`}>{s.title}</Link> <span class="muted">· {t(`story.stage.${s.stage}`)}</span></li>
-        ))}</ul>)}
+      {list.data &&
+        (list.data.stories.length === 0 ? (
+          <p class="muted">{t('story.none')}</p>
+        ) : (
+          <ul class="stack plain">
+            {list.data.stories.map((s) => (
+              <li key={s.id}>
+                <Link href={`/stories/${s.id}`}>{s.title}</Link> <span class="muted">· {t(`story.stage.${s.stage}`)}</span>
+              </li>
+            ))}
+          </ul>
+        ))}
     </section>
   );
 }
@@ -47,10 +54,15 @@ function useComicCharacters(): StoryCharacter[] {
       const { comics } = await api.get<{ comics: ComicSummary[] }>('/api/comics?scope=mine&limit=10');
       const docs = await Promise.all(comics.map((c) => api.get<ComicView>(`/api/comics/${c.id}`)));
       const byName = new Map<string, StoryCharacter>();
-      for (const ch of docs.flatMap((d) => d.characters)) if (!byName.has(ch.name)) byName.set(ch.name, { name: ch.name, description: ch.description, refMediaId: ch.refMediaId });
+      for (const ch of docs.flatMap((d) => d.characters))
+        if (!byName.has(ch.name)) byName.set(ch.name, { name: ch.name, description: ch.description, refMediaId: ch.refMediaId });
       if (live) setCast([...byName.values()]);
-    })().catch(() => { /* no comics capability or none readable: the story invents its own cast */ });
-    return () => { live = false; };
+    })().catch(() => {
+      /* no comics capability or none readable: the story invents its own cast */
+    });
+    return () => {
+      live = false;
+    };
   }, []);
   return cast;
 }
@@ -102,60 +114,115 @@ function NewStoryForm() {
     <form class="stack card" noValidate onSubmit={(ev) => void submit(ev)} aria-labelledby="story-new-h">
       <h2 id="story-new-h">{t('story.new')}</h2>
       <Field id="story-premise" label={t('story.premise')} hint={t('story.premiseHint')} error={e.premise}>
-        <textarea id="story-premise" rows={3} maxLength={1000} value={premise} onInput={(ev) => setPremise(ev.currentTarget.value)}
-          aria-invalid={e.premise ? true : undefined} aria-describedby={describedBy('story-premise', t('story.premiseHint'), e.premise)} />
+        <textarea
+          id="story-premise"
+          rows={3}
+          maxLength={1000}
+          value={premise}
+          onInput={(ev) => setPremise(ev.currentTarget.value)}
+          aria-invalid={e.premise ? true : undefined}
+          aria-describedby={describedBy('story-premise', t('story.premiseHint'), e.premise)}
+        />
       </Field>
       <fieldset>
         <legend>{t('story.characters')}</legend>
-        {cast.length === 0 ? <p class="muted">{t('story.noCharacters')}</p> : (
+        {cast.length === 0 ? (
+          <p class="muted">{t('story.noCharacters')}</p>
+        ) : (
           <>
             <p class="hint">{t('story.charactersHint')}</p>
-            <ul class="plain row wrap">{cast.slice(0, 12).map((c, i) => (
-              <li key={c.name}>
-                <label for={`story-cast-${i}`} class="story-choice">
-                  <input id={`story-cast-${i}`} type="checkbox" checked={chosen.includes(c.name)} disabled={!chosen.includes(c.name) && chosen.length >= 6}
-                    onChange={() => setChosen(chosen.includes(c.name) ? chosen.filter((n) => n !== c.name) : [...chosen, c.name])} />
-                  {c.name}
-                </label>
-              </li>
-            ))}</ul>
+            <ul class="plain row wrap">
+              {cast.slice(0, 12).map((c, i) => (
+                <li key={c.name}>
+                  <label for={`story-cast-${i}`} class="story-choice">
+                    <input
+                      id={`story-cast-${i}`}
+                      type="checkbox"
+                      checked={chosen.includes(c.name)}
+                      disabled={!chosen.includes(c.name) && chosen.length >= 6}
+                      onChange={() => setChosen(chosen.includes(c.name) ? chosen.filter((n) => n !== c.name) : [...chosen, c.name])}
+                    />
+                    {c.name}
+                  </label>
+                </li>
+              ))}
+            </ul>
           </>
         )}
       </fieldset>
       <div class="grid-2">
         <Field id="story-scenes" label={t('story.scenes')} error={e.scenes}>
           <select id="story-scenes" value={scenes} onChange={(ev) => setScenes(Number(ev.currentTarget.value))}>
-            {SCENES.map((n) => <option key={n} value={n}>{t('story.scenesCount', { n })}</option>)}
+            {SCENES.map((n) => (
+              <option key={n} value={n}>
+                {t('story.scenesCount', { n })}
+              </option>
+            ))}
           </select>
         </Field>
         <Field id="story-language" label={t('story.language')}>
           <select id="story-language" value={language} onChange={(ev) => setLanguage(ev.currentTarget.value as 'en' | 'pl')}>
-            {LANGUAGES.map((l) => <option key={l} value={l}>{t(`story.lang.${l}`)}</option>)}
+            {LANGUAGES.map((l) => (
+              <option key={l} value={l}>
+                {t(`story.lang.${l}`)}
+              </option>
+            ))}
           </select>
         </Field>
         <Field id="story-voice" label={t('story.voice')} error={e.voice} hint={offered.length ? undefined : t('story.noVoices')}>
-          <select id="story-voice" value={voice} onChange={(ev) => setVoice(ev.currentTarget.value)} aria-invalid={e.voice ? true : undefined}
-            aria-describedby={describedBy('story-voice', offered.length ? undefined : t('story.noVoices'), e.voice)}>
+          <select
+            id="story-voice"
+            value={voice}
+            onChange={(ev) => setVoice(ev.currentTarget.value)}
+            aria-invalid={e.voice ? true : undefined}
+            aria-describedby={describedBy('story-voice', offered.length ? undefined : t('story.noVoices'), e.voice)}
+          >
             {/* An empty select looks broken; say plainly that there is nothing to pick. */}
-            {offered.length ? offered.map((v) => <option key={v.id} value={v.id}>{v.label}</option>) : <option value="">{t('story.noVoiceOption')}</option>}
+            {offered.length ? (
+              offered.map((v) => (
+                <option key={v.id} value={v.id}>
+                  {v.label}
+                </option>
+              ))
+            ) : (
+              <option value="">{t('story.noVoiceOption')}</option>
+            )}
           </select>
         </Field>
       </div>
       <fieldset>
         <legend>{t('story.pictures')}</legend>
-        {(['photos', 'generate'] as const).filter((p) => p === 'photos' || user?.role !== 'child').map((p) => (
-          <label key={p} for={`story-pictures-${p}`} class="story-choice">
-            <input id={`story-pictures-${p}`} type="radio" name="story-pictures" checked={pictures === p} onChange={() => setPictures(p)} />
-            {t(`story.pictures.${p}`)}
-          </label>
-        ))}
-        {e.pictures && <small class="field-error" role="alert">{e.pictures}</small>}
+        {(['photos', 'generate'] as const)
+          .filter((p) => p === 'photos' || user?.role !== 'child')
+          .map((p) => (
+            <label key={p} for={`story-pictures-${p}`} class="story-choice">
+              <input id={`story-pictures-${p}`} type="radio" name="story-pictures" checked={pictures === p} onChange={() => setPictures(p)} />
+              {t(`story.pictures.${p}`)}
+            </label>
+          ))}
+        {e.pictures && (
+          <small class="field-error" role="alert">
+            {e.pictures}
+          </small>
+        )}
       </fieldset>
       {pictures === 'photos' && (
-        <MediaPicker id="story-photos" label={t('story.photos')} hint={t('story.photosHint')} error={e.photoIds} multiple selected={photoIds} onChange={setPhotoIds} />
+        <MediaPicker
+          id="story-photos"
+          label={t('story.photos')}
+          hint={t('story.photosHint')}
+          error={e.photoIds}
+          multiple
+          selected={photoIds}
+          onChange={setPhotoIds}
+        />
       )}
       {error && !fieldOf(error) && <ErrorNotice error={error} />}
-      <div class="row"><button type="submit" class="primary" disabled={busy}>{t('story.start')}</button></div>
+      <div class="row">
+        <button type="submit" class="primary" disabled={busy}>
+          {t('story.start')}
+        </button>
+      </div>
     </form>
   );
 }
@@ -176,7 +243,9 @@ export function StoryPage({ id }: { id: string }) {
   const replace = (next: StoryView) => story.set(() => next);
   return (
     <section class="stack">
-      <p><Link href="/stories">← {t('story.back')}</Link></p>
+      <p>
+        <Link href="/stories">← {t('story.back')}</Link>
+      </p>
       <h1 tabIndex={-1}>{s.title}</h1>
       <p class="muted" data-stage={s.stage}>
         <strong>{t(`story.stage.${s.stage}`)}</strong>
@@ -215,32 +284,58 @@ function Storyboard({ story, onChange }: { story: StoryView; onChange(s: StoryVi
   const { error, busy, run } = useAction(onChange);
   const edit = (i: number, key: 'narration' | 'picturePrompt', value: string) => setScenes(scenes.map((s, n) => (n === i ? { ...s, [key]: value } : s)));
   const errorAt = (field: string) => (error && fieldOf(error) === field ? fieldErrorText(error, t) : undefined);
-  const approve = () => run(async () => {
-    await api.put(`/api/stories/${story.id}/storyboard`, { title, scenes });
-    return api.post(`/api/stories/${story.id}/approve`);
-  });
+  const approve = () =>
+    run(async () => {
+      await api.put(`/api/stories/${story.id}/storyboard`, { title, scenes });
+      return api.post(`/api/stories/${story.id}/approve`);
+    });
   return (
-    <form class="stack card" noValidate onSubmit={(e) => { e.preventDefault(); void approve(); }} aria-labelledby="board-h">
+    <form
+      class="stack card"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void approve();
+      }}
+      aria-labelledby="board-h"
+    >
       <h2 id="board-h">{t('story.stage.storyboard')}</h2>
       <p class="hint">{t('story.boardHint')}</p>
       <Field id="board-title" label={t('story.storyTitle')} error={errorAt('title')}>
         <input id="board-title" value={title} maxLength={120} onInput={(e) => setTitle(e.currentTarget.value)} />
       </Field>
-      <ol class="plain stack">{scenes.map((s, i) => (
-        <li key={i} class="card stack">
-          <h3>{t('story.scene', { n: i + 1 })}</h3>
-          <Field id={`board-narration-${i}`} label={t('story.narration')} error={errorAt(`scenes.${i}.narration`)}>
-            <textarea id={`board-narration-${i}`} rows={3} maxLength={600} value={s.narration} onInput={(e) => edit(i, 'narration', e.currentTarget.value)} />
-          </Field>
-          <Field id={`board-prompt-${i}`} label={t('story.picturePrompt')} error={errorAt(`scenes.${i}.picturePrompt`)}>
-            <textarea id={`board-prompt-${i}`} rows={2} maxLength={1000} value={s.picturePrompt} onInput={(e) => edit(i, 'picturePrompt', e.currentTarget.value)} />
-          </Field>
-        </li>
-      ))}</ol>
+      <ol class="plain stack">
+        {scenes.map((s, i) => (
+          <li key={i} class="card stack">
+            <h3>{t('story.scene', { n: i + 1 })}</h3>
+            <Field id={`board-narration-${i}`} label={t('story.narration')} error={errorAt(`scenes.${i}.narration`)}>
+              <textarea id={`board-narration-${i}`} rows={3} maxLength={600} value={s.narration} onInput={(e) => edit(i, 'narration', e.currentTarget.value)} />
+            </Field>
+            <Field id={`board-prompt-${i}`} label={t('story.picturePrompt')} error={errorAt(`scenes.${i}.picturePrompt`)}>
+              <textarea
+                id={`board-prompt-${i}`}
+                rows={2}
+                maxLength={1000}
+                value={s.picturePrompt}
+                onInput={(e) => edit(i, 'picturePrompt', e.currentTarget.value)}
+              />
+            </Field>
+          </li>
+        ))}
+      </ol>
       {error && !fieldOf(error) && <ErrorNotice error={error} />}
       <div class="row">
-        <button type="submit" class="primary" disabled={busy}>{t('story.approve')}</button>
-        <button type="button" class="secondary" disabled={busy} onClick={() => void run(() => api.put(`/api/stories/${story.id}/storyboard`, { title, scenes }))}>{t('story.save')}</button>
+        <button type="submit" class="primary" disabled={busy}>
+          {t('story.approve')}
+        </button>
+        <button
+          type="button"
+          class="secondary"
+          disabled={busy}
+          onClick={() => void run(() => api.put(`/api/stories/${story.id}/storyboard`, { title, scenes }))}
+        >
+          {t('story.save')}
+        </button>
       </div>
     </form>
   );
@@ -262,23 +357,44 @@ function Scenes({ story, onChange }: { story: StoryView; onChange(s: StoryView):
   return (
     <div class="stack">
       {error && <ErrorNotice error={error} />}
-      <ol class="plain grid-2">{story.scenes.map((s, i) => (
-        <li key={i} class="card stack">
-          <h3>{t('story.scene', { n: i + 1 })}</h3>
-          {s.pictureId
-            ? <img src={`/api/media/${s.pictureId}/thumbnail?size=1024`} alt={s.picturePrompt} class="story-picture" />
-            : <p class="muted">{t('story.noPicture')}</p>}
-          <p>{s.narration}</p>
-          {redrawable(i) && (
-            <form class="stack" noValidate onSubmit={(e) => { e.preventDefault(); void run(() => api.post(`/api/stories/${story.id}/scenes/${i + 1}/redraw`, prompts[i]?.trim() ? { picturePrompt: prompts[i] } : {})); }}>
-              <Field id={`redraw-${i}`} label={t('story.redrawPrompt')}>
-                <input id={`redraw-${i}`} value={prompts[i] ?? ''} maxLength={1000} placeholder={s.picturePrompt} onInput={(e) => setPrompts({ ...prompts, [i]: e.currentTarget.value })} />
-              </Field>
-              <div class="row"><button type="submit" class="secondary" disabled={busy}>{t('story.redraw')}</button></div>
-            </form>
-          )}
-        </li>
-      ))}</ol>
+      <ol class="plain grid-2">
+        {story.scenes.map((s, i) => (
+          <li key={i} class="card stack">
+            <h3>{t('story.scene', { n: i + 1 })}</h3>
+            {s.pictureId ? (
+              <img src={`/api/media/${s.pictureId}/thumbnail?size=1024`} alt={s.picturePrompt} class="story-picture" />
+            ) : (
+              <p class="muted">{t('story.noPicture')}</p>
+            )}
+            <p>{s.narration}</p>
+            {redrawable(i) && (
+              <form
+                class="stack"
+                noValidate
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  void run(() => api.post(`/api/stories/${story.id}/scenes/${i + 1}/redraw`, prompts[i]?.trim() ? { picturePrompt: prompts[i] } : {}));
+                }}
+              >
+                <Field id={`redraw-${i}`} label={t('story.redrawPrompt')}>
+                  <input
+                    id={`redraw-${i}`}
+                    value={prompts[i] ?? ''}
+                    maxLength={1000}
+                    placeholder={s.picturePrompt}
+                    onInput={(e) => setPrompts({ ...prompts, [i]: e.currentTarget.value })}
+                  />
+                </Field>
+                <div class="row">
+                  <button type="submit" class="secondary" disabled={busy}>
+                    {t('story.redraw')}
+                  </button>
+                </div>
+              </form>
+            )}
+          </li>
+        ))}
+      </ol>
     </div>
   );
 }
@@ -292,8 +408,17 @@ function Film({ story, onChange }: { story: StoryView; onChange(s: StoryView): v
       <h2>{t('story.film')}</h2>
       <video class="story-film" src={`/api/media/${story.videoId}`} controls playsInline preload="auto" aria-label={story.title} />
       <Field id="story-privacy" label={t('story.share')}>
-        <select id="story-privacy" value={story.privacy} disabled={busy} onChange={(e) => void run(() => api.put(`/api/stories/${story.id}/privacy`, { privacy: e.currentTarget.value }))}>
-          {PRIVACY.map((p) => <option key={p} value={p}>{t(`privacy.${p}`)}</option>)}
+        <select
+          id="story-privacy"
+          value={story.privacy}
+          disabled={busy}
+          onChange={(e) => void run(() => api.put(`/api/stories/${story.id}/privacy`, { privacy: e.currentTarget.value }))}
+        >
+          {PRIVACY.map((p) => (
+            <option key={p} value={p}>
+              {t(`privacy.${p}`)}
+            </option>
+          ))}
         </select>
       </Field>
       {error && <ErrorNotice error={error} />}
@@ -317,19 +442,49 @@ function Steps({ story, onChange }: { story: StoryView; onChange(s: StoryView): 
     <div class="stack card">
       <h2>{t('story.steps')}</h2>
       <ProgressBar fraction={p.fraction} label={t('story.steps')} />
-      <ul class="plain stack">{p.steps.map((s) => (
-        <li key={s.key} data-step={s.key} data-status={s.status}>
-          <span>{stepTitle(s.key, t)}</span>{' '}
-          <span class="muted">· {s.awaitingApproval ? t('story.step.approval') : s.status === 'waiting' ? t('story.step.waiting') : t(`status.${s.status}`)}
-            {s.status === 'running' && ` ${Math.round(s.fraction * 100)} %`}</span>
-          {s.error && <small class="field-error">{s.error}</small>}
-          {(s.status === 'failed' || s.status === 'cancelled') && p.status === 'failed' && (
-            <button type="button" class="secondary" disabled={busy} onClick={() => void run(async () => { await api.post(`/api/pipelines/${p.id}/steps/${s.key}/retry`); return reload(); })}>{t('story.retry')}</button>
-          )}
-        </li>
-      ))}</ul>
+      <ul class="plain stack">
+        {p.steps.map((s) => (
+          <li key={s.key} data-step={s.key} data-status={s.status}>
+            <span>{stepTitle(s.key, t)}</span>{' '}
+            <span class="muted">
+              · {s.awaitingApproval ? t('story.step.approval') : s.status === 'waiting' ? t('story.step.waiting') : t(`status.${s.status}`)}
+              {s.status === 'running' && ` ${Math.round(s.fraction * 100)} %`}
+            </span>
+            {s.error && <small class="field-error">{s.error}</small>}
+            {(s.status === 'failed' || s.status === 'cancelled') && p.status === 'failed' && (
+              <button
+                type="button"
+                class="secondary"
+                disabled={busy}
+                onClick={() =>
+                  void run(async () => {
+                    await api.post(`/api/pipelines/${p.id}/steps/${s.key}/retry`);
+                    return reload();
+                  })
+                }
+              >
+                {t('story.retry')}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
       {p.status === 'running' && (
-        <div class="row"><button type="button" class="secondary" disabled={busy} onClick={() => void run(async () => { await api.post(`/api/pipelines/${p.id}/cancel`); return reload(); })}>{t('story.cancel')}</button></div>
+        <div class="row">
+          <button
+            type="button"
+            class="secondary"
+            disabled={busy}
+            onClick={() =>
+              void run(async () => {
+                await api.post(`/api/pipelines/${p.id}/cancel`);
+                return reload();
+              })
+            }
+          >
+            {t('story.cancel')}
+          </button>
+        </div>
       )}
       {error && <ErrorNotice error={error} />}
     </div>

@@ -44,15 +44,20 @@ export function recordingContext(media: Buffer[], signal = new AbortController()
 
 /** Pearson correlation of two equally long pixel arrays. */
 export function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let sa = 0, sb = 0;
+  let sa = 0,
+    sb = 0;
   for (let i = 0; i < a.length; i++) {
     sa += a[i]!;
     sb += b[i]!;
   }
-  const ma = sa / a.length, mb = sb / b.length;
-  let cov = 0, va = 0, vb = 0;
+  const ma = sa / a.length,
+    mb = sb / b.length;
+  let cov = 0,
+    va = 0,
+    vb = 0;
   for (let i = 0; i < a.length; i++) {
-    const da = a[i]! - ma, db = b[i]! - mb;
+    const da = a[i]! - ma,
+      db = b[i]! - mb;
     cov += da * db;
     va += da * da;
     vb += db * db;

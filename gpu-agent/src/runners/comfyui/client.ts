@@ -13,7 +13,10 @@ const MAX_OUTPUT_BYTES = 512 * 1024 * 1024;
 export class ComfyClient {
   readonly base: string;
 
-  constructor(url: string, private readonly timeoutMs = 30_000) {
+  constructor(
+    url: string,
+    private readonly timeoutMs = 30_000,
+  ) {
     this.base = baseUrl(url);
   }
 
@@ -29,7 +32,8 @@ export class ComfyClient {
         signal,
         timeoutMs: this.timeoutMs,
       });
-      if (accepted.prompt_id !== promptId) throw new JobError(`ComfyUI queued the workflow under another id (${accepted.prompt_id}); it is too old to accept prompt_id (needs 0.3.4x or newer)`);
+      if (accepted.prompt_id !== promptId)
+        throw new JobError(`ComfyUI queued the workflow under another id (${accepted.prompt_id}); it is too old to accept prompt_id (needs 0.3.4x or newer)`);
     } catch (err) {
       if (err instanceof HttpStatusError && err.status === 400) throw new JobError(describeRejection(err.body));
       throw err;
@@ -64,13 +68,20 @@ export class ComfyClient {
 
   /** GET /object_info: every node class this ComfyUI has, with its inputs (several MB; ask rarely). */
   async objectInfo(signal?: AbortSignal): Promise<ObjectInfo> {
-    return requestJson(`${this.base}/object_info`, 'ComfyUI /object_info', Type.Record(Type.String(), Type.Unknown()), { signal, timeoutMs: Math.max(this.timeoutMs, 60_000) }) as Promise<ObjectInfo>;
+    return requestJson(`${this.base}/object_info`, 'ComfyUI /object_info', Type.Record(Type.String(), Type.Unknown()), {
+      signal,
+      timeoutMs: Math.max(this.timeoutMs, 60_000),
+    }) as Promise<ObjectInfo>;
   }
 
   /** Checkpoint file names, from CheckpointLoaderSimple's ckpt_name choices (for the generate and restyle forms). */
   async checkpoints(signal?: AbortSignal): Promise<string[]> {
-    const info = await requestJson(`${this.base}/object_info/CheckpointLoaderSimple`, 'ComfyUI /object_info', Type.Record(Type.String(), Type.Unknown()), { signal, timeoutMs: this.timeoutMs });
-    if (!(info.CheckpointLoaderSimple as NodeInfo | undefined)?.input?.required?.ckpt_name) throw new JobError('ComfyUI /object_info does not list checkpoints for CheckpointLoaderSimple');
+    const info = await requestJson(`${this.base}/object_info/CheckpointLoaderSimple`, 'ComfyUI /object_info', Type.Record(Type.String(), Type.Unknown()), {
+      signal,
+      timeoutMs: this.timeoutMs,
+    });
+    if (!(info.CheckpointLoaderSimple as NodeInfo | undefined)?.input?.required?.ckpt_name)
+      throw new JobError('ComfyUI /object_info does not list checkpoints for CheckpointLoaderSimple');
     return checkpointsIn(info as ObjectInfo);
   }
 
@@ -90,7 +101,11 @@ export class ComfyClient {
     form.append('image', new Blob([new Uint8Array(bytes)], { type: contentType }), name);
     form.append('type', 'input');
     form.append('overwrite', 'true');
-    const up = await requestJson(`${this.base}/upload/image`, 'ComfyUI /upload/image', Uploaded, { body: form, signal, timeoutMs: Math.max(this.timeoutMs, 60_000) });
+    const up = await requestJson(`${this.base}/upload/image`, 'ComfyUI /upload/image', Uploaded, {
+      body: form,
+      signal,
+      timeoutMs: Math.max(this.timeoutMs, 60_000),
+    });
     return up.subfolder ? `${up.subfolder}/${up.name}` : up.name;
   }
 

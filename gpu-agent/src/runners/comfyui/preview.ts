@@ -19,7 +19,10 @@ export class PreviewThrottle {
   private last = Number.NEGATIVE_INFINITY;
   private busy = false;
 
-  constructor(private readonly intervalMs: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly intervalMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** A preview to forward, or null when one was forwarded too recently (or the frame is unusable). */
   async take(frame: PreviewFrame): Promise<Preview | null> {

@@ -31,7 +31,10 @@ export class ComfyProgress {
   private within = 0;
   private last: JobProgress = { fraction: 0, stage: 'queued' };
 
-  constructor(private readonly prompt: ApiWorkflow, private readonly emit: (p: JobProgress) => void) {
+  constructor(
+    private readonly prompt: ApiWorkflow,
+    private readonly emit: (p: JobProgress) => void,
+  ) {
     for (const [id, node] of Object.entries(prompt)) this.weights.set(id, weightOf(node.class_type));
     this.total = [...this.weights.values()].reduce((a, b) => a + b, 0) || 1;
   }

@@ -68,7 +68,12 @@ export const SystemStats = Type.Object({
 export const WsEnvelope = Type.Object({ type: Str, data: Type.Record(Str, Type.Unknown()) });
 
 export const ExecutingData = Type.Object({ node: Type.Union([NodeId, Type.Null()]), prompt_id: Type.Optional(Str) });
-export const ProgressData = Type.Object({ value: Type.Number(), max: Type.Number(), prompt_id: Type.Optional(Type.Union([Str, Type.Null()])), node: Type.Optional(Type.Union([NodeId, Type.Null()])) });
+export const ProgressData = Type.Object({
+  value: Type.Number(),
+  max: Type.Number(),
+  prompt_id: Type.Optional(Type.Union([Str, Type.Null()])),
+  node: Type.Optional(Type.Union([NodeId, Type.Null()])),
+});
 export const ExecutedData = Type.Object({ node: NodeId, prompt_id: Str, output: Type.Union([NodeOutput, Type.Null()]) });
 export const PromptIdData = Type.Object({ prompt_id: Str });
 export const ExecutionErrorData = Type.Object({

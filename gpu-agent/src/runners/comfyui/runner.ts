@@ -20,21 +20,20 @@ import { ComfyClient, filesOf } from './client.js';
 import { ComfySocket } from './socket.js';
 import { ComfyProgress } from './progress.js';
 import { PreviewThrottle } from './preview.js';
-import {
-  ExecutingData,
-  ExecutionErrorData,
-  ExecutionInterruptedData,
-  ProgressData,
-  PromptIdData,
-  type HistoryEntry,
-} from './protocol.js';
+import { ExecutingData, ExecutionErrorData, ExecutionInterruptedData, ProgressData, PromptIdData, type HistoryEntry } from './protocol.js';
 import { fillWorkflow, loadTemplate, type OutputFormat, type WorkflowValues, type ApiWorkflow } from './workflow.js';
 import { AGENT_DIR } from '../../install-dir.js';
 
 type ComfyJobType = 'image.generate' | 'image.stylize' | 'video.generate';
 
 export const DEFAULT_WORKFLOWS_DIR = fileURLToPath(new URL('workflows/', AGENT_DIR));
-const DEFAULT_VIDEO = { unet: 'wan2.2_ti2v_5B_fp16.safetensors', textEncoder: 'umt5_xxl_fp8_e4m3fn_scaled.safetensors', vae: 'wan2.2_vae.safetensors', width: 832, height: 480 };
+const DEFAULT_VIDEO = {
+  unet: 'wan2.2_ti2v_5B_fp16.safetensors',
+  textEncoder: 'umt5_xxl_fp8_e4m3fn_scaled.safetensors',
+  vae: 'wan2.2_vae.safetensors',
+  width: 832,
+  height: 480,
+};
 /** gif.create takes at most 60 frames. */
 const MAX_GIF_FRAMES = 60;
 
@@ -104,7 +103,12 @@ export class ComfyUiRunner implements Runner<ComfyJobType> {
 
   private async template(name: string): Promise<ApiWorkflow> {
     const imported = this.options.importedDir;
-    const own = imported !== undefined && (await access(join(imported, `${name}.json`)).then(() => true, () => false));
+    const own =
+      imported !== undefined &&
+      (await access(join(imported, `${name}.json`)).then(
+        () => true,
+        () => false,
+      ));
     return loadTemplate(own ? imported : this.dir, name);
   }
 
@@ -118,7 +122,15 @@ export class ComfyUiRunner implements Runner<ComfyJobType> {
         return {
           template: 'text-to-image',
           format: 'png',
-          values: { checkpoint: input.checkpoint ?? settings.checkpoint, prompt: input.prompt, negative: input.negativePrompt ?? '', seed, steps: input.steps, size: { width: input.width, height: input.height }, output },
+          values: {
+            checkpoint: input.checkpoint ?? settings.checkpoint,
+            prompt: input.prompt,
+            negative: input.negativePrompt ?? '',
+            seed,
+            steps: input.steps,
+            size: { width: input.width, height: input.height },
+            output,
+          },
           data: { seed },
         };
       }
@@ -132,7 +144,16 @@ export class ComfyUiRunner implements Runner<ComfyJobType> {
         return {
           template: 'image-to-image',
           format: 'png',
-          values: { checkpoint: input.checkpoint ?? settings.checkpoint, image, prompt: input.prompt, negative: '', seed, steps: input.steps, denoise: input.strength, output },
+          values: {
+            checkpoint: input.checkpoint ?? settings.checkpoint,
+            image,
+            prompt: input.prompt,
+            negative: '',
+            seed,
+            steps: input.steps,
+            denoise: input.strength,
+            output,
+          },
           data: { seed },
         };
       }
@@ -160,7 +181,12 @@ export class ComfyUiRunner implements Runner<ComfyJobType> {
           },
           data:
             input.format === 'gif'
-              ? { seed, format: 'frames', fps: input.fps, note: 'ComfyUI made PNG frames; turn them into a GIF with a gif.create job (frameDelayMs = 1000 / fps)' }
+              ? {
+                  seed,
+                  format: 'frames',
+                  fps: input.fps,
+                  note: 'ComfyUI made PNG frames; turn them into a GIF with a gif.create job (frameDelayMs = 1000 / fps)',
+                }
               : { seed, format: input.format, fps: input.fps },
         };
       }
@@ -380,9 +406,16 @@ export class ComfyUiRunner implements Runner<ComfyJobType> {
   }
 
   /** Download each kept output node's files and upload them as artifacts. */
-  private async collect(entry: HistoryEntry, outputNodes: string[], type: ComfyJobType, format: OutputFormat, progress: ComfyProgress, ctx: RunContext): Promise<string[]> {
+  private async collect(
+    entry: HistoryEntry,
+    outputNodes: string[],
+    type: ComfyJobType,
+    format: OutputFormat,
+    progress: ComfyProgress,
+    ctx: RunContext,
+  ): Promise<string[]> {
     let files = outputNodes.flatMap((id) => filesOf(entry.outputs[id]));
-    if (!files.length) throw new JobError('ComfyUI finished but saved no files (check the workflow\'s hearth:output node)');
+    if (!files.length) throw new JobError("ComfyUI finished but saved no files (check the workflow's hearth:output node)");
     if (format === 'frames' && files.length > MAX_GIF_FRAMES) {
       const step = files.length / MAX_GIF_FRAMES;
       files = Array.from({ length: MAX_GIF_FRAMES }, (_, i) => files[Math.floor(i * step)]!);

@@ -6,8 +6,15 @@ import { checkWorkflowImport, type ObjectInfo } from './workflow-import.js';
 const recorded = JSON.parse(readFileSync(new URL('../../../test/fixtures/comfyui/recorded/0.3.64-info.json', import.meta.url), 'utf8')) as {
   exchanges: { kind: string; path?: string; response?: unknown }[];
 };
-const info: ObjectInfo = Object.assign({}, ...recorded.exchanges.filter((e) => e.kind === 'http' && e.path?.startsWith('/object_info/')).map((e) => e.response));
-const template = () => JSON.parse(readFileSync(new URL('../../../workflows/text-to-image.json', import.meta.url), 'utf8')) as Record<string, { class_type: string; inputs: Record<string, unknown>; _meta?: { title?: string } }>;
+const info: ObjectInfo = Object.assign(
+  {},
+  ...recorded.exchanges.filter((e) => e.kind === 'http' && e.path?.startsWith('/object_info/')).map((e) => e.response),
+);
+const template = () =>
+  JSON.parse(readFileSync(new URL('../../../workflows/text-to-image.json', import.meta.url), 'utf8')) as Record<
+    string,
+    { class_type: string; inputs: Record<string, unknown>; _meta?: { title?: string } }
+  >;
 
 describe('workflow import (checked against a real ComfyUI 0.3.64 /object_info)', () => {
   it('accepts an API-format export with the markers the job type fills', () => {
@@ -21,7 +28,9 @@ describe('workflow import (checked against a real ComfyUI 0.3.64 /object_info)',
     wf['10'] = { class_type: 'UltimateSDUpscale', inputs: { image: ['8', 0] } };
     const checked = checkWorkflowImport(wf, 'text-to-image', info);
     expect(checked.ok).toBe(false);
-    expect(!checked.ok && checked.problems).toContain('node 10 (UltimateSDUpscale): this ComfyUI has no node UltimateSDUpscale (a custom node that is not installed?)');
+    expect(!checked.ok && checked.problems).toContain(
+      'node 10 (UltimateSDUpscale): this ComfyUI has no node UltimateSDUpscale (a custom node that is not installed?)',
+    );
   });
 
   it('names a missing title marker, a missing required input and a dangling link', () => {

@@ -20,7 +20,10 @@ export type TemplateName = 'text-to-image' | 'image-to-image' | 'text-to-video';
 const SAMPLES: Record<TemplateName, { values: Omit<WorkflowValues, 'output'>; format: OutputFormat }> = {
   'text-to-image': { values: { checkpoint: 'x', prompt: 'x', negative: '', seed: 1, steps: 1, size: { width: 512, height: 512 } }, format: 'png' },
   'image-to-image': { values: { checkpoint: 'x', image: 'x.png', prompt: 'x', negative: '', seed: 1, steps: 1, denoise: 0.5 }, format: 'png' },
-  'text-to-video': { values: { unet: 'x', 'text-encoder': 'x', vae: 'x', prompt: 'x', negative: '', seed: 1, frames: 17, fps: 8, size: { width: 512, height: 512 } }, format: 'webp' },
+  'text-to-video': {
+    values: { unet: 'x', 'text-encoder': 'x', vae: 'x', prompt: 'x', negative: '', seed: 1, frames: 17, fps: 8, size: { width: 512, height: 512 } },
+    format: 'webp',
+  },
 };
 
 /** Checkpoint file names: CheckpointLoaderSimple's ckpt_name choices (empty when the node is missing). */

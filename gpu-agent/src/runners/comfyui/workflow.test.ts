@@ -22,7 +22,12 @@ describe('workflow templates', () => {
       const inputs = Object.fromEntries(Object.entries(node.inputs).map(([k, v]) => [k, Array.isArray(v) ? [ids.get(v[0] as string), v[1]] : v]));
       renumbered[ids.get(id)!] = { ...node, inputs };
     }
-    const { prompt, outputNodes } = fillWorkflow(renumbered, 't2i', { checkpoint: 'c.safetensors', prompt: 'a cat', negative: 'dogs', seed: 5, steps: 9, size: { width: 640, height: 384 }, output: 'hearth/x' }, 'png');
+    const { prompt, outputNodes } = fillWorkflow(
+      renumbered,
+      't2i',
+      { checkpoint: 'c.safetensors', prompt: 'a cat', negative: 'dogs', seed: 5, steps: 9, size: { width: 640, height: 384 }, output: 'hearth/x' },
+      'png',
+    );
     const byClass = (c: string) => Object.values(prompt).filter((n) => n.class_type === c);
     expect(byClass('KSampler')[0]!.inputs).toMatchObject({ seed: 5, steps: 9 });
     expect(byClass('EmptyLatentImage')[0]!.inputs).toMatchObject({ width: 640, height: 384 });
@@ -45,7 +50,9 @@ describe('workflow templates', () => {
     const wf: ApiWorkflow = { '1': { class_type: 'SaveImage', inputs: { images: ['2', 0], filename_prefix: 'x' }, _meta: { title: 'hearth:output' } } };
     expect(() => fillWorkflow(wf, 'mine', { prompt: 'x', output: 'o' }, 'png')).toThrow('workflow template mine has no node titled hearth:prompt');
     const wrong: ApiWorkflow = { ...wf, '2': { class_type: 'KSampler', inputs: { steps: 1 }, _meta: { title: 'hearth:prompt' } } };
-    expect(() => fillWorkflow(wrong, 'mine', { prompt: 'x', output: 'o' }, 'png')).toThrow('workflow template mine: node 2 (KSampler, hearth:prompt) has no input text');
+    expect(() => fillWorkflow(wrong, 'mine', { prompt: 'x', output: 'o' }, 'png')).toThrow(
+      'workflow template mine: node 2 (KSampler, hearth:prompt) has no input text',
+    );
     const webpOnly: ApiWorkflow = { '1': { ...wf['1']!, _meta: { title: 'hearth:output:webp' } } };
     expect(() => fillWorkflow(webpOnly, 'mine', { output: 'o' }, 'mp4')).toThrow('workflow template mine has no output node for mp4');
   });
@@ -66,7 +73,9 @@ describe('binary preview frames', () => {
   it('throttles previews and shrinks one too large for JobProgress', async () => {
     let now = 0;
     const throttle = new PreviewThrottle(1000, () => now);
-    const noisy = await sharp(randomBytes(600 * 600 * 3), { raw: { width: 600, height: 600, channels: 3 } }).png().toBuffer();
+    const noisy = await sharp(randomBytes(600 * 600 * 3), { raw: { width: 600, height: 600, channels: 3 } })
+      .png()
+      .toBuffer();
     expect(noisy.length).toBeGreaterThan(MAX_PREVIEW_BYTES);
     const first = await throttle.take({ contentType: 'image/png', bytes: noisy });
     expect(first?.contentType).toBe('image/jpeg');
@@ -77,7 +86,9 @@ describe('binary preview frames', () => {
     // Every preview is re-encoded on the agent (real ones are 512-px JPEGs): bytes that do not decode are dropped.
     expect(await throttle.take({ contentType: 'image/jpeg', bytes: Buffer.from([1, 2, 3]) })).toBeNull();
     now = 2000;
-    const real = await sharp({ create: { width: 512, height: 512, channels: 3, background: '#336699' } }).jpeg().toBuffer();
+    const real = await sharp({ create: { width: 512, height: 512, channels: 3, background: '#336699' } })
+      .jpeg()
+      .toBuffer();
     const shrunk = await throttle.take({ contentType: 'image/jpeg', bytes: real });
     expect(shrunk?.contentType).toBe('image/jpeg');
     expect((await sharp(Buffer.from(shrunk!.data, 'base64')).metadata()).width).toBe(PREVIEW_PX);

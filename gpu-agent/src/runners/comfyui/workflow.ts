@@ -75,7 +75,10 @@ export class WorkflowError extends Error {
 }
 
 export function markersOf(node: ApiNode): string[] {
-  return (node._meta?.title ?? '').split(/\s+/).filter((t) => t.startsWith('hearth:')).map((t) => t.slice('hearth:'.length));
+  return (node._meta?.title ?? '')
+    .split(/\s+/)
+    .filter((t) => t.startsWith('hearth:'))
+    .map((t) => t.slice('hearth:'.length));
 }
 
 export async function loadTemplate(dir: string, name: string): Promise<ApiWorkflow> {
@@ -124,7 +127,8 @@ export function fillWorkflow(template: ApiWorkflow, name: string, values: Workfl
       const value = values[marker as keyof typeof SETTERS];
       if (value === undefined) continue;
       const missing = setter(node, value as never);
-      if (missing.length) throw new WorkflowError(`workflow template ${name}: node ${id} (${node.class_type}, hearth:${marker}) has no input ${missing.join(', ')}`);
+      if (missing.length)
+        throw new WorkflowError(`workflow template ${name}: node ${id} (${node.class_type}, hearth:${marker}) has no input ${missing.join(', ')}`);
       found.add(marker);
     }
   }
@@ -133,6 +137,7 @@ export function fillWorkflow(template: ApiWorkflow, name: string, values: Workfl
       throw new WorkflowError(`workflow template ${name} has no node titled hearth:${key}`);
     }
   }
-  if (!outputNodes.length) throw new WorkflowError(`workflow template ${name} has no output node for ${format} (title hearth:output or hearth:output:${format})`);
+  if (!outputNodes.length)
+    throw new WorkflowError(`workflow template ${name} has no output node for ${format} (title hearth:output or hearth:output:${format})`);
   return { prompt, outputNodes };
 }

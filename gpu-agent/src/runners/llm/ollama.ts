@@ -42,7 +42,11 @@ export class OllamaChat implements ChatBackend {
     };
     let res: Response;
     try {
-      res = await request(`${this.base}/api/chat`, 'Ollama /api/chat', { json: body, signal: req.signal, timeoutMs: this.settings.requestTimeoutMs ?? 600_000 });
+      res = await request(`${this.base}/api/chat`, 'Ollama /api/chat', {
+        json: body,
+        signal: req.signal,
+        timeoutMs: this.settings.requestTimeoutMs ?? 600_000,
+      });
     } catch (err) {
       if (err instanceof HttpStatusError) throw new JobError(`Ollama refused the request: ${errorText(err.body)} (HTTP ${err.status})`, err.status >= 500);
       throw err;
@@ -96,7 +100,10 @@ export class OllamaChat implements ChatBackend {
 
   /** An empty chat with keep_alive 0 unloads the model (docs/api.md "Unload a model"). */
   async freeMemory(): Promise<void> {
-    await request(`${this.base}/api/chat`, 'Ollama unload', { json: { model: this.settings.model, messages: [], keep_alive: 0, stream: false }, timeoutMs: 30_000 });
+    await request(`${this.base}/api/chat`, 'Ollama unload', {
+      json: { model: this.settings.model, messages: [], keep_alive: 0, stream: false },
+      timeoutMs: 30_000,
+    });
   }
 }
 

@@ -62,7 +62,9 @@ export class OpenAiChat implements ChatBackend {
       model: this.settings.model,
       messages,
       stream,
-      ...(mode === 'json_schema' && { response_format: { type: 'json_schema', json_schema: { name: req.schemaName ?? 'comic_dialogue', schema: req.schema, strict: true } } }),
+      ...(mode === 'json_schema' && {
+        response_format: { type: 'json_schema', json_schema: { name: req.schemaName ?? 'comic_dialogue', schema: req.schema, strict: true } },
+      }),
       ...(mode === 'json_object' && { response_format: { type: 'json_object', schema: req.schema } }),
       temperature: this.settings.temperature ?? 0.7,
       max_tokens: Math.min(limit, req.maxTokens ?? limit),
@@ -88,7 +90,11 @@ export class OpenAiChat implements ChatBackend {
           this.mode = next;
           continue;
         }
-        throw new JobError(`${this.name} refused the request: ${shortError(message)} (HTTP ${err.status})`, retryableStatus(err.status, message), err.body.slice(0, 8000));
+        throw new JobError(
+          `${this.name} refused the request: ${shortError(message)} (HTTP ${err.status})`,
+          retryableStatus(err.status, message),
+          err.body.slice(0, 8000),
+        );
       }
       return stream ? this.readStream(res, req) : this.readCompletion(res, req);
     }
@@ -126,7 +132,8 @@ export class OpenAiChat implements ChatBackend {
         throw new JobError(`${this.name} sent an event that is not JSON: ${JSON.stringify(ev.data.slice(0, 120))}`);
       }
       const error = errorMessageOf(obj);
-      if (error || ev.event === 'error') throw new JobError(`${this.name} failed while writing: ${shortError(error ?? ev.data)}`, false, ev.data.slice(0, 4000));
+      if (error || ev.event === 'error')
+        throw new JobError(`${this.name} failed while writing: ${shortError(error ?? ev.data)}`, false, ev.data.slice(0, 4000));
       if (!Value.Check(Chunk, obj)) throw new JobError(`${this.name} sent an unexpected chunk: ${ev.data.slice(0, 160)}`);
       model ??= obj.model;
       for (const choice of obj.choices) {

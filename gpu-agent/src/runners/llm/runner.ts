@@ -27,7 +27,10 @@ export class LlmRunner implements Runner<LlmJobType> {
   readonly capability: Capability = 'llm';
   readonly jobTypes = ['text.dialogue', 'text.story'] as const;
 
-  constructor(private readonly backend: ChatBackend, private readonly progressIntervalMs = 250) {}
+  constructor(
+    private readonly backend: ChatBackend,
+    private readonly progressIntervalMs = 250,
+  ) {}
 
   healthy(signal?: AbortSignal): Promise<boolean> {
     return this.backend.healthy(signal);
@@ -99,14 +102,22 @@ function writingTask(job: RunnerJob<LlmJobType>): WritingTask {
   if (job.type === 'text.story') {
     const { input } = job;
     return {
-      schema: storySchemaFor(input), schemaName: 'story', first: storyMessages(input), budget: storyTokenBudget(input),
-      check: (answer) => checkStory(answer, input), failure: 'the model\'s story did not follow the asked form',
+      schema: storySchemaFor(input),
+      schemaName: 'story',
+      first: storyMessages(input),
+      budget: storyTokenBudget(input),
+      check: (answer) => checkStory(answer, input),
+      failure: "the model's story did not follow the asked form",
     };
   }
   const { input } = job;
   return {
-    schema: dialogueSchemaFor(input), schemaName: 'comic_dialogue', first: dialogueMessages(input), budget: dialogueTokenBudget(input),
-    check: (answer) => checkDialogue(answer, input), failure: 'the model\'s dialogue did not fit the comic',
+    schema: dialogueSchemaFor(input),
+    schemaName: 'comic_dialogue',
+    first: dialogueMessages(input),
+    budget: dialogueTokenBudget(input),
+    check: (answer) => checkDialogue(answer, input),
+    failure: "the model's dialogue did not fit the comic",
   };
 }
 
@@ -115,7 +126,11 @@ function monotonic(emit: (p: JobProgress) => void, intervalMs: number) {
   let last: JobProgress = { fraction: 0, stage: '' };
   let at = 0;
   return (p: JobProgress, force = false) => {
-    const next: JobProgress = { fraction: Math.max(last.fraction, Math.min(1, p.fraction)), stage: p.stage, ...(p.message !== undefined && { message: p.message }) };
+    const next: JobProgress = {
+      fraction: Math.max(last.fraction, Math.min(1, p.fraction)),
+      stage: p.stage,
+      ...(p.message !== undefined && { message: p.message }),
+    };
     const now = Date.now();
     if (!force && next.stage === last.stage && (next.fraction === last.fraction || now - at < intervalMs)) return;
     last = next;

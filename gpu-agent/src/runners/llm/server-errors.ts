@@ -43,7 +43,10 @@ export function shortError(message: string): string {
     const where = field ? (field[1] ?? field[2] ?? '').replace(/['"\s]/g, '').replace(/,/g, '.') : '';
     line = `${where ? `${where}: ` : ''}${validation[1]!.replace(/[",]+$/, '').trim()}`;
   } else if (TRACEBACK.test(message)) {
-    const lines = message.split('\n').map((l) => l.trim()).filter(Boolean);
+    const lines = message
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
     line = lines.at(-1) ?? 'internal error';
   } else line = message.split('\n')[0]!.trim();
   return line.length > 200 ? `${line.slice(0, 199)}…` : line;

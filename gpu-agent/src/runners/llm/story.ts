@@ -45,7 +45,8 @@ export function storyTokenBudget(input: StoryInput): number {
 const LANGUAGE_NAMES = { en: 'English', pl: 'Polish' } as const;
 
 const AUDIENCE = {
-  child: 'The listener is a young child (about 4 to 8 years old): simple words, short sentences, gentle and kind; ' +
+  child:
+    'The listener is a young child (about 4 to 8 years old): simple words, short sentences, gentle and kind; ' +
     'no violence, no danger that is not resolved kindly, nothing frightening; a warm, happy ending.',
   family: 'The story is for the whole family, children included: warm and kind, nothing unsuitable for children; a satisfying ending.',
 } as const;

@@ -24,7 +24,10 @@ const engine = (extra: Partial<OpenAiSpeechSettings> = {}) => new OpenAiSpeechEn
 
 /** The job's error, which must be a JobError (the worker reads `retryable` from it). */
 async function failure(promise: Promise<unknown>): Promise<JobError> {
-  const err = await promise.then(() => undefined, (e: unknown) => e);
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(JobError);
   return err as JobError;
 }
@@ -48,13 +51,26 @@ describe('OpenAI-compatible speech engine against the stand-in', () => {
   }, 60_000);
 
   it('configured voices pick from the server list and give its language; without a list they are the list', async () => {
-    const configured = { voices: [{ name: 'pl_test', language: 'pl' as const }, { name: 'af_bella', language: 'en' as const }, { name: 'not_on_server', language: 'en' as const }] };
-    expect((await engine(configured).voices()).map((v) => [v.id, v.language])).toEqual([['openai:pl_test', 'pl'], ['openai:af_bella', 'en']]);
+    const configured = {
+      voices: [
+        { name: 'pl_test', language: 'pl' as const },
+        { name: 'af_bella', language: 'en' as const },
+        { name: 'not_on_server', language: 'en' as const },
+      ],
+    };
+    expect((await engine(configured).voices()).map((v) => [v.id, v.language])).toEqual([
+      ['openai:pl_test', 'pl'],
+      ['openai:af_bella', 'en'],
+    ]);
     standin.listVoices = false;
     expect((await engine(configured).voices()).map((v) => v.id)).toEqual(['openai:pl_test', 'openai:af_bella', 'openai:not_on_server']);
     expect(await engine().voices()).toEqual([]);
     // The speed setting is what the server is asked for.
-    await engine({ speed: 1.5, voices: configured.voices }).synthesize('Cześć.', { id: 'openai:pl_test', language: 'pl', label: 'x' }, new AbortController().signal);
+    await engine({ speed: 1.5, voices: configured.voices }).synthesize(
+      'Cześć.',
+      { id: 'openai:pl_test', language: 'pl', label: 'x' },
+      new AbortController().signal,
+    );
     expect(standin.requests.at(-1)?.body).toMatchObject({ voice: 'pl_test', speed: 1.5 });
   }, 60_000);
 
@@ -71,7 +87,9 @@ describe('OpenAI-compatible speech engine against the stand-in', () => {
   it('a wrong key and an over-long text are not retried, and the key is never in the message', async () => {
     standin.apiKey = 'sk-right';
     const voice = { id: 'openai:af_bella', language: 'en' as const, label: 'x' };
-    const wrong = await failure(engine({ apiKey: 'sk-wrong-secret', voices: [{ name: 'af_bella', language: 'en' }] }).synthesize(EN, voice, new AbortController().signal));
+    const wrong = await failure(
+      engine({ apiKey: 'sk-wrong-secret', voices: [{ name: 'af_bella', language: 'en' }] }).synthesize(EN, voice, new AbortController().signal),
+    );
     expect(wrong.retryable).toBe(false);
     expect(wrong.message).toMatch(/HTTP 401/);
     expect(wrong.message).not.toMatch(/sk-wrong-secret/);
@@ -114,17 +132,25 @@ describe('OpenAI-compatible speech engine against the stand-in', () => {
 describe('openaiSpeech settings', () => {
   it('name the offending field; names that would break the announcement are refused', () => {
     expect(() => parseBackendSettings({ openaiSpeech: { url: 'http://x', model: 'kokoro\nx' } })).toThrow(/^backend settings \/openaiSpeech\/model: /);
-    expect(() => parseBackendSettings({ openaiSpeech: { url: 'http://x', model: 'kokoro', voices: [{ name: 'a b', language: 'en' }] } })).toThrow(/\/openaiSpeech\/voices\/0\/name/);
-    expect(() => parseBackendSettings({ openaiSpeech: { url: 'http://x', model: 'kokoro', voices: [{ name: 'af', language: 'de' }] } })).toThrow(/\/openaiSpeech\/voices\/0\/language/);
+    expect(() => parseBackendSettings({ openaiSpeech: { url: 'http://x', model: 'kokoro', voices: [{ name: 'a b', language: 'en' }] } })).toThrow(
+      /\/openaiSpeech\/voices\/0\/name/,
+    );
+    expect(() => parseBackendSettings({ openaiSpeech: { url: 'http://x', model: 'kokoro', voices: [{ name: 'af', language: 'de' }] } })).toThrow(
+      /\/openaiSpeech\/voices\/0\/language/,
+    );
     expect(() => parseBackendSettings({ openaiSpeech: { url: 'http://x', model: 'kokoro', speed: 9 } })).toThrow(/\/openaiSpeech\/speed/);
-    expect(parseBackendSettings({ openaiSpeech: { url: 'http://x/v1', model: 'kokoro', apiKey: 'k' } })).toEqual({ openaiSpeech: { url: 'http://x/v1', model: 'kokoro', apiKey: 'k' } });
+    expect(parseBackendSettings({ openaiSpeech: { url: 'http://x/v1', model: 'kokoro', apiKey: 'k' } })).toEqual({
+      openaiSpeech: { url: 'http://x/v1', model: 'kokoro', apiKey: 'k' },
+    });
   });
 });
 
 describe('the agent offers OpenAI-compatible voices when the server answers', () => {
   it('lists them beside espeak-ng', async () => {
     const warnings: string[] = [];
-    const { voices } = await detectMediaRunners({ openaiSpeech: { url: standin.url, model: 'kokoro', voices: [{ name: 'af_bella', language: 'en' }] } }, (m) => warnings.push(m));
+    const { voices } = await detectMediaRunners({ openaiSpeech: { url: standin.url, model: 'kokoro', voices: [{ name: 'af_bella', language: 'en' }] } }, (m) =>
+      warnings.push(m),
+    );
     expect(voices.map((v) => v.id)).toEqual(['openai:af_bella', 'espeak:en', 'espeak:pl']);
     expect(warnings).toEqual([]);
   }, 60_000);
@@ -135,7 +161,8 @@ describe('the agent offers OpenAI-compatible voices when the server answers', ()
     const { runners, voices } = await detectMediaRunners({ openaiSpeech: { url, model: 'kokoro' } }, (m) => warnings.push(m));
     expect(voices.map((v) => v.id)).toEqual(['espeak:en', 'espeak:pl']);
     expect(runners.map((r) => r.capability).sort()).toEqual(['speech', 'video']);
-    expect(warnings).toEqual([`the speech server at ${url} listed no voices we can use (down, or none of the configured voices): no OpenAI-compatible voices offered`]);
+    expect(warnings).toEqual([
+      `the speech server at ${url} listed no voices we can use (down, or none of the configured voices): no OpenAI-compatible voices offered`,
+    ]);
   }, 60_000);
 });
-

@@ -63,7 +63,8 @@ export class OpenAiSpeechEngine implements SpeechEngine {
   }
 
   async synthesize(text: string, voice: Voice, signal: AbortSignal): Promise<Buffer> {
-    if (text.length > OPENAI_SPEECH_MAX_INPUT) throw new JobError(`the text is longer than the ${OPENAI_SPEECH_MAX_INPUT} characters a speech server takes at once`);
+    if (text.length > OPENAI_SPEECH_MAX_INPUT)
+      throw new JobError(`the text is longer than the ${OPENAI_SPEECH_MAX_INPUT} characters a speech server takes at once`);
     const json = {
       model: this.settings.model,
       input: text,
@@ -82,7 +83,11 @@ export class OpenAiSpeechEngine implements SpeechEngine {
     } catch (err) {
       if (err instanceof HttpStatusError) {
         const message = errorBodyMessage(err.body);
-        throw new JobError(`the speech server refused (HTTP ${err.status}): ${shortError(message)}`, retryableStatus(err.status, message), err.body.slice(0, 2000));
+        throw new JobError(
+          `the speech server refused (HTTP ${err.status}): ${shortError(message)}`,
+          retryableStatus(err.status, message),
+          err.body.slice(0, 2000),
+        );
       }
       throw asJobError(err, 'the speech server', signal);
     }

@@ -24,9 +24,10 @@ export async function runProgram(command: string, args: readonly string[], optio
  */
 let setpriv: Promise<boolean> | undefined;
 function diesWithAgent(): Promise<boolean> {
-  setpriv ??= process.platform !== 'linux'
-    ? Promise.resolve(false)
-    : new Promise((resolve) => execFile('setpriv', ['--pdeathsig', 'KILL', '--', 'true'], { timeout: 10_000 }, (err) => resolve(!err)));
+  setpriv ??=
+    process.platform !== 'linux'
+      ? Promise.resolve(false)
+      : new Promise((resolve) => execFile('setpriv', ['--pdeathsig', 'KILL', '--', 'true'], { timeout: 10_000 }, (err) => resolve(!err)));
   return setpriv;
 }
 

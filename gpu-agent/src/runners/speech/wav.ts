@@ -22,7 +22,12 @@ export function wavInfo(wav: Buffer): WavInfo {
       const samples = Math.floor(size / 2);
       let sum = 0;
       for (let i = 0; i < samples; i++) sum += (wav.readInt16LE(body + i * 2) / 32768) ** 2;
-      return { sampleRate: fmt.sampleRate, channels: fmt.channels, seconds: samples / fmt.channels / fmt.sampleRate, rms: samples ? Math.sqrt(sum / samples) : 0 };
+      return {
+        sampleRate: fmt.sampleRate,
+        channels: fmt.channels,
+        seconds: samples / fmt.channels / fmt.sampleRate,
+        rms: samples ? Math.sqrt(sum / samples) : 0,
+      };
     }
     offset = body + size + (size % 2);
   }

@@ -50,7 +50,10 @@ describe('video.compose with the real ffmpeg', () => {
     const { ctx, uploads, progress } = recordingContext([...pictures, ...narrations], abort.signal);
     const scenes = LINES.map((subtitle, i) => ({ pictureId: mediaIdOf(pictures[i]!), narrationId: mediaIdOf(narrations[i]!), subtitle }));
     const done = new ComposeRunner().run({ id: 'v2', type: 'video.compose', input: { scenes, burnSubtitles: false, width: 1280, height: 720 } }, ctx);
-    const settled = done.then(() => 'finished', () => 'rejected');
+    const settled = done.then(
+      () => 'finished',
+      () => 'rejected',
+    );
     // Wait (no fixed sleep) until ffmpeg reports it is encoding, then cancel.
     const deadline = Date.now() + 300_000;
     while (!progress.some((p) => p.stage === 'composing' && p.fraction > 0.05) && Date.now() < deadline) {
@@ -69,7 +72,9 @@ describe('video.compose with the real ffmpeg', () => {
     const { pictures } = await materials();
     const { ctx, uploads } = recordingContext(pictures);
     const scenes = pictures.map((p) => ({ pictureId: mediaIdOf(p), narrationId: mediaIdOf(p), subtitle: 'x' }));
-    await expect(new ComposeRunner().run({ id: 'v3', type: 'video.compose', input: { scenes, burnSubtitles: false, width: 480, height: 272 } }, ctx)).rejects.toThrow(/narration/);
+    await expect(
+      new ComposeRunner().run({ id: 'v3', type: 'video.compose', input: { scenes, burnSubtitles: false, width: 480, height: 272 } }, ctx),
+    ).rejects.toThrow(/narration/);
     expect(uploads).toEqual([]);
   }, 120_000);
 });

@@ -28,7 +28,6 @@ export class ComposeRunner implements Runner<'video.compose'> {
 
   constructor(private readonly tools: FfmpegSettings = { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' }) {}
 
-
   async run(job: RunnerJob<'video.compose'>, ctx: RunContext): Promise<RunResult> {
     const { input } = job;
     const dir = await scratchDir('compose');
@@ -45,7 +44,13 @@ export class ComposeRunner implements Runner<'video.compose'> {
       for (const file of narrations) seconds.push(await this.duration(file, ctx.signal));
       const plan = timeline(seconds);
       const subtitles = join(dir, 'subtitles.srt');
-      await writeFile(subtitles, srt(plan.scenes, input.scenes.map((s) => s.subtitle)));
+      await writeFile(
+        subtitles,
+        srt(
+          plan.scenes,
+          input.scenes.map((s) => s.subtitle),
+        ),
+      );
 
       const graph = filterGraph({
         width: input.width,
@@ -57,17 +62,52 @@ export class ComposeRunner implements Runner<'video.compose'> {
       });
       const out = join(dir, 'story.mp4');
       const args = [
-        '-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-nostats', '-progress', 'pipe:1',
+        '-hide_banner',
+        '-nostdin',
+        '-y',
+        '-loglevel',
+        'error',
+        '-nostats',
+        '-progress',
+        'pipe:1',
         ...pictures.flatMap((p) => ['-i', p]),
         ...narrations.flatMap((a) => ['-i', a]),
         ...(music ? ['-stream_loop', '-1', '-i', music] : []),
-        '-i', subtitles,
-        '-filter_complex', graph,
-        '-map', '[vout]', '-map', '[aout]', '-map', `${pictures.length * 2 + (music ? 1 : 0)}:s`,
-        '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p', '-r', '25',
-        '-c:a', 'aac', '-b:a', '128k', '-ar', '48000',
-        '-c:s', 'mov_text', '-metadata:s:s:0', 'language=' + (input.language === 'pl' ? 'pol' : 'eng'),
-        '-t', plan.total.toFixed(3), '-movflags', '+faststart', out,
+        '-i',
+        subtitles,
+        '-filter_complex',
+        graph,
+        '-map',
+        '[vout]',
+        '-map',
+        '[aout]',
+        '-map',
+        `${pictures.length * 2 + (music ? 1 : 0)}:s`,
+        '-c:v',
+        'libx264',
+        '-preset',
+        'veryfast',
+        '-crf',
+        '23',
+        '-pix_fmt',
+        'yuv420p',
+        '-r',
+        '25',
+        '-c:a',
+        'aac',
+        '-b:a',
+        '128k',
+        '-ar',
+        '48000',
+        '-c:s',
+        'mov_text',
+        '-metadata:s:s:0',
+        'language=' + (input.language === 'pl' ? 'pol' : 'eng'),
+        '-t',
+        plan.total.toFixed(3),
+        '-movflags',
+        '+faststart',
+        out,
       ];
       let buffered = '';
       ctx.progress({ fraction: 0.05, stage: 'composing' });

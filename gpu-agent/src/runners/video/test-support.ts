@@ -17,7 +17,15 @@ export async function probe(bytes: Buffer): Promise<ProbedVideo> {
   try {
     const file = join(dir, 'v.mp4');
     await writeFile(file, bytes);
-    const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration:stream=codec_type,codec_name,pix_fmt,width,height', '-of', 'json', file]);
+    const { stdout } = await run('ffprobe', [
+      '-v',
+      'error',
+      '-show_entries',
+      'format=duration:stream=codec_type,codec_name,pix_fmt,width,height',
+      '-of',
+      'json',
+      file,
+    ]);
     return JSON.parse(stdout) as ProbedVideo;
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -51,7 +51,11 @@ export class ComfyReplay {
   private readonly http: Extract<Exchange, { kind: 'http' }>[];
 
   /** `promptAnswer`: which recorded POST /prompt answers ours (default: the first accepted one). */
-  constructor(private readonly run: Recording, info: Recording, private readonly promptAnswer?: number) {
+  constructor(
+    private readonly run: Recording,
+    info: Recording,
+    private readonly promptAnswer?: number,
+  ) {
     this.http = [...run.exchanges, ...info.exchanges].filter((e): e is Extract<Exchange, { kind: 'http' }> => e.kind === 'http');
   }
 
@@ -111,7 +115,9 @@ export class ComfyReplay {
       const item = (id: string) => [0, id, {}, {}, []];
       return send(res, 200, 'application/json', { queue_running: this.running ? [item(this.running)] : [], queue_pending: [] });
     }
-    const match = this.http.find((e) => e.method === req.method && (e.path === `${url.pathname}${url.search}` || (e.path.split('?')[0] === url.pathname && url.pathname !== '/view')));
+    const match = this.http.find(
+      (e) => e.method === req.method && (e.path === `${url.pathname}${url.search}` || (e.path.split('?')[0] === url.pathname && url.pathname !== '/view')),
+    );
     if (match) return send(res, match.status, match.contentType, match.response);
     if (req.method === 'POST' && (url.pathname === '/interrupt' || url.pathname === '/queue' || url.pathname === '/free')) return send(res, 200, null, '');
     res.writeHead(404).end();

@@ -25,8 +25,13 @@ const WS = loadFixture(new URL('../../fixtures/comfyui/ws-messages.json', import
 /** `/object_info/<node>` answers recorded from a real ComfyUI 0.3.64 (scripts/record-comfyui.ts, scenario "info"). */
 const OBJECT_INFO: Record<string, { input: { required: Record<string, unknown[]> } }> = Object.assign(
   {},
-  ...(JSON.parse(readFileSync(new URL('../../fixtures/comfyui/recorded/0.3.64-info.json', import.meta.url), 'utf8')) as { exchanges: Array<{ path?: string; response?: unknown }> })
-    .exchanges.filter((e) => e.path?.startsWith('/object_info/')).map((e) => e.response as object),
+  ...(
+    JSON.parse(readFileSync(new URL('../../fixtures/comfyui/recorded/0.3.64-info.json', import.meta.url), 'utf8')) as {
+      exchanges: Array<{ path?: string; response?: unknown }>;
+    }
+  ).exchanges
+    .filter((e) => e.path?.startsWith('/object_info/'))
+    .map((e) => e.response as object),
 );
 const HTTP = loadFixture(new URL('../../fixtures/comfyui/http.json', import.meta.url));
 
@@ -122,7 +127,9 @@ export class ComfyStandin {
 
   async start(port = 0): Promise<this> {
     // A real ComfyUI 0.3.64 sends 512-px JPEG previews of ~80 KB (noise from a random-weight model looks like this).
-    this.preview ??= await sharp({ create: { width: 512, height: 512, channels: 3, background: '#3a7', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).jpeg({ quality: 90 }).toBuffer();
+    this.preview ??= await sharp({ create: { width: 512, height: 512, channels: 3, background: '#3a7', noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
+      .jpeg({ quality: 90 })
+      .toBuffer();
     await this.listen(port);
     return this;
   }
@@ -301,7 +308,14 @@ export class ComfyStandin {
     }
     const promptId = typeof data.prompt_id === 'string' ? data.prompt_id : crypto.randomUUID();
     const number = this.number++;
-    this.queue.push({ number, promptId, prompt, clientId: typeof data.client_id === 'string' ? data.client_id : undefined, outputs: outputs.good, script: this.next });
+    this.queue.push({
+      number,
+      promptId,
+      prompt,
+      clientId: typeof data.client_id === 'string' ? data.client_id : undefined,
+      outputs: outputs.good,
+      script: this.next,
+    });
     this.next = {};
     this.send(undefined, fill(WS.status_update, { queue_remaining: this.remaining() }));
     json(res, 200, fill(HTTP.prompt_accepted, { prompt_id: promptId, number }));
@@ -339,7 +353,9 @@ export class ComfyStandin {
           if (v === undefined) nodeErrs.push(fill(HTTP.required_input_missing, { input_name: input }));
           else if (spec.combos?.[input] && !spec.combos[input](this).includes(String(v))) {
             const list = spec.combos[input](this);
-            nodeErrs.push(fill(HTTP.value_not_in_list, { details: `${input}: '${String(v)}' not in ${JSON.stringify(list)}`, input_name: input, received_value: v }));
+            nodeErrs.push(
+              fill(HTTP.value_not_in_list, { details: `${input}: '${String(v)}' not in ${JSON.stringify(list)}`, input_name: input, received_value: v }),
+            );
           }
         }
         if (nodeErrs.length) {
@@ -407,7 +423,13 @@ export class ComfyStandin {
       run.lastNode = node;
       this.send(sid, fill(WS.executing, { node, prompt_id }));
       if (script.failAt?.classType === classType) {
-        addMessage('execution_error', { node, node_type: classType, executed, exception_message: `${script.failAt.message}\n`, exception_type: script.failAt.exceptionType });
+        addMessage('execution_error', {
+          node,
+          node_type: classType,
+          executed,
+          exception_message: `${script.failAt.message}\n`,
+          exception_type: script.failAt.exceptionType,
+        });
         failure = 'error';
         break;
       }
@@ -502,7 +524,9 @@ export class ComfyStandin {
     const subfolder = url.searchParams.get('subfolder') ?? '';
     const file = this.files.get(`${type}/${subfolder}/${filename}`);
     if (!file) return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': file.contentType, 'content-length': file.bytes.length, 'content-disposition': `filename="${filename}"` }).end(file.bytes);
+    res
+      .writeHead(200, { 'content-type': file.contentType, 'content-length': file.bytes.length, 'content-disposition': `filename="${filename}"` })
+      .end(file.bytes);
   }
 
   private async upload(res: ServerResponse, raw: Buffer, contentType: string): Promise<void> {
@@ -519,7 +543,12 @@ export class ComfyStandin {
     const name = image.name;
     const bytes = Buffer.from(await image.arrayBuffer());
     this.inputs.set(subfolder ? `${subfolder}/${name}` : name, bytes);
-    this.requests.push({ method: 'POST', path: '/upload/image#file', at: Date.now(), body: { name, type, overwrite: form.get('overwrite'), size: bytes.length } });
+    this.requests.push({
+      method: 'POST',
+      path: '/upload/image#file',
+      at: Date.now(),
+      body: { name, type, overwrite: form.get('overwrite'), size: bytes.length },
+    });
     json(res, 200, fill(HTTP.upload, { name, subfolder, type }));
   }
 }

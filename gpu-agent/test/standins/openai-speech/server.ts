@@ -90,17 +90,38 @@ export class OpenAiSpeechStandin {
     const unknown = Object.keys(body).find((k) => !FIELDS.has(k));
     if (unknown) return error(res, 400, `Unrecognized request argument supplied: ${unknown}`, 'invalid_request_error', unknown);
     for (const field of ['model', 'input', 'voice']) {
-      if (typeof body[field] !== 'string' || !body[field]) return error(res, 400, `Missing required parameter: '${field}'.`, 'invalid_request_error', field, 'missing_required_parameter');
+      if (typeof body[field] !== 'string' || !body[field])
+        return error(res, 400, `Missing required parameter: '${field}'.`, 'invalid_request_error', field, 'missing_required_parameter');
     }
     const input = body.input as string;
-    if (input.length > 4096) return error(res, 400, `Invalid 'input': string too long. Expected a string with maximum length 4096, but got a string with length ${input.length} instead.`, 'invalid_request_error', 'input', 'string_above_max_length');
-    if (!this.models.includes(body.model as string)) return error(res, 400, `Invalid model '${String(body.model)}'.`, 'invalid_request_error', 'model', 'model_not_found');
-    if (!this.voices.includes(body.voice as string)) return error(res, 400, `Invalid value for 'voice': '${String(body.voice)}'. Supported values are: ${this.voices.map((v) => `'${v}'`).join(', ')}.`, 'invalid_request_error', 'voice', 'invalid_value');
+    if (input.length > 4096)
+      return error(
+        res,
+        400,
+        `Invalid 'input': string too long. Expected a string with maximum length 4096, but got a string with length ${input.length} instead.`,
+        'invalid_request_error',
+        'input',
+        'string_above_max_length',
+      );
+    if (!this.models.includes(body.model as string))
+      return error(res, 400, `Invalid model '${String(body.model)}'.`, 'invalid_request_error', 'model', 'model_not_found');
+    if (!this.voices.includes(body.voice as string))
+      return error(
+        res,
+        400,
+        `Invalid value for 'voice': '${String(body.voice)}'. Supported values are: ${this.voices.map((v) => `'${v}'`).join(', ')}.`,
+        'invalid_request_error',
+        'voice',
+        'invalid_value',
+      );
     const format = (body.response_format ?? 'mp3') as string;
-    if (!(format in FORMATS)) return error(res, 400, `Invalid value for 'response_format': '${format}'.`, 'invalid_request_error', 'response_format', 'invalid_value');
+    if (!(format in FORMATS))
+      return error(res, 400, `Invalid value for 'response_format': '${format}'.`, 'invalid_request_error', 'response_format', 'invalid_value');
     const speed = body.speed ?? 1;
-    if (typeof speed !== 'number' || speed < 0.25 || speed > 4) return error(res, 400, `Invalid 'speed': expected a number between 0.25 and 4.`, 'invalid_request_error', 'speed', 'invalid_value');
-    if (body.stream_format === 'sse') return error(res, 400, 'stream_format "sse" is not implemented by this stand-in', 'invalid_request_error', 'stream_format');
+    if (typeof speed !== 'number' || speed < 0.25 || speed > 4)
+      return error(res, 400, `Invalid 'speed': expected a number between 0.25 and 4.`, 'invalid_request_error', 'speed', 'invalid_value');
+    if (body.stream_format === 'sse')
+      return error(res, 400, 'stream_format "sse" is not implemented by this stand-in', 'invalid_request_error', 'stream_format');
 
     if (this.holding) await new Promise<void>((go) => this.waiting.push(go));
     if (res.destroyed) return;
@@ -119,8 +140,12 @@ async function speak(text: string, language: string, speed: number, format: stri
   if (format === 'wav') return wav;
   const args = format === 'pcm' ? ['-f', 's16le', '-ar', '24000', '-ac', '1'] : ['-f', format === 'opus' ? 'ogg' : format === 'aac' ? 'adts' : format];
   return new Promise((resolve, reject) => {
-    const child = execFile('ffmpeg', ['-v', 'error', '-i', 'pipe:0', ...(format === 'opus' ? ['-c:a', 'libopus'] : []), ...args, 'pipe:1'], { encoding: 'buffer', maxBuffer: 256 << 20 }, (err, stdout) =>
-      err ? reject(err) : resolve(stdout));
+    const child = execFile(
+      'ffmpeg',
+      ['-v', 'error', '-i', 'pipe:0', ...(format === 'opus' ? ['-c:a', 'libopus'] : []), ...args, 'pipe:1'],
+      { encoding: 'buffer', maxBuffer: 256 << 20 },
+      (err, stdout) => (err ? reject(err) : resolve(stdout)),
+    );
     child.stdin?.end(wav);
   });
 }

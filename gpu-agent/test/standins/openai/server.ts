@@ -14,7 +14,12 @@ const fixture = (name: string) => new URL(`../../fixtures/openai/${name}`, impor
 const events = (name: string) =>
   readFileSync(fixture(name), 'utf8')
     .split('\n\n')
-    .map((block) => block.split('\n').filter((l) => l && !l.startsWith(':')).join('\n'))
+    .map((block) =>
+      block
+        .split('\n')
+        .filter((l) => l && !l.startsWith(':'))
+        .join('\n'),
+    )
     .filter(Boolean);
 const json = (name: string) => {
   const v = JSON.parse(readFileSync(fixture(name), 'utf8')) as Record<string, unknown>;

@@ -45,7 +45,11 @@ export function AuditPage() {
         <Field id="audit-outcome" label={t('admin.auditOutcome')}>
           <select id="audit-outcome" value={outcome} onChange={(e) => setOutcome(e.currentTarget.value)}>
             <option value="">{t('admin.any')}</option>
-            {(['ok', 'denied', 'failed'] as const).map((o) => <option key={o} value={o}>{t(`audit.outcome.${o}`)}</option>)}
+            {(['ok', 'denied', 'failed'] as const).map((o) => (
+              <option key={o} value={o}>
+                {t(`audit.outcome.${o}`)}
+              </option>
+            ))}
           </select>
         </Field>
         <button type="submit">{t('admin.filter')}</button>
@@ -56,16 +60,24 @@ export function AuditPage() {
         <div class="table-wrap" tabIndex={0} role="region" aria-label={t('admin.audit')}>
           <table>
             <caption class="sr-only">{t('admin.audit')}</caption>
-            <thead><tr>
-              <th scope="col">{t('admin.when')}</th><th scope="col">{t('admin.who')}</th><th scope="col">{t('admin.auditAction')}</th>
-              <th scope="col">{t('admin.target')}</th><th scope="col">{t('admin.auditOutcome')}</th><th scope="col">IP</th>
-            </tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">{t('admin.when')}</th>
+                <th scope="col">{t('admin.who')}</th>
+                <th scope="col">{t('admin.auditAction')}</th>
+                <th scope="col">{t('admin.target')}</th>
+                <th scope="col">{t('admin.auditOutcome')}</th>
+                <th scope="col">IP</th>
+              </tr>
+            </thead>
             <tbody>
               {log.data.entries.map((e) => (
                 <tr key={e.id}>
                   <td>{formatDate(e.at)}</td>
                   <td>{e.actorName ?? e.actorKind}</td>
-                  <td><code>{e.action}</code></td>
+                  <td>
+                    <code>{e.action}</code>
+                  </td>
                   <td>{e.target ?? ''}</td>
                   <td>{maybe(`audit.outcome.${e.outcome}`) ?? e.outcome}</td>
                   <td>{e.ip ?? ''}</td>
@@ -76,9 +88,15 @@ export function AuditPage() {
         </div>
       )}
       <nav class="row" aria-label={t('admin.pages')}>
-        <button type="button" disabled={pages.length === 0} onClick={() => setPages([])}>{t('admin.newest')}</button>
-        <button type="button" disabled={pages.length === 0} onClick={() => setPages(pages.slice(0, -1))}>{t('admin.newer')}</button>
-        <button type="button" disabled={!log.data?.nextBefore} onClick={() => log.data?.nextBefore && setPages([...pages, log.data.nextBefore])}>{t('admin.older')}</button>
+        <button type="button" disabled={pages.length === 0} onClick={() => setPages([])}>
+          {t('admin.newest')}
+        </button>
+        <button type="button" disabled={pages.length === 0} onClick={() => setPages(pages.slice(0, -1))}>
+          {t('admin.newer')}
+        </button>
+        <button type="button" disabled={!log.data?.nextBefore} onClick={() => log.data?.nextBefore && setPages([...pages, log.data.nextBefore])}>
+          {t('admin.older')}
+        </button>
       </nav>
     </section>
   );

@@ -32,7 +32,10 @@ export function ComputersPage() {
   useLiveEvent('agent', (a) => {
     // A computer not remembered yet: fetch again so its MACs and past capabilities come too.
     if (!res.data?.known?.some((k) => k.agentId === a.agentId)) return res.reload();
-    res.set((d) => ({ ...d, agents: d.agents.some((x) => x.agentId === a.agentId) ? d.agents.map((x) => (x.agentId === a.agentId ? a : x)) : [...d.agents, a] }));
+    res.set((d) => ({
+      ...d,
+      agents: d.agents.some((x) => x.agentId === a.agentId) ? d.agents.map((x) => (x.agentId === a.agentId ? a : x)) : [...d.agents, a],
+    }));
   });
   const list = res.data ? rows(res.data) : [];
   return (
@@ -49,7 +52,9 @@ export function ComputersPage() {
           return (
             <li key={id} class="card stack" data-computer={id} data-state={state} aria-labelledby={`computer-${id}`}>
               <div class="row spread wrap">
-                <h2 id={`computer-${id}`}>{live?.name ?? known?.name ?? id} <span class="muted small">({id})</span></h2>
+                <h2 id={`computer-${id}`}>
+                  {live?.name ?? known?.name ?? id} <span class="muted small">({id})</span>
+                </h2>
                 <Badge kind={state} messageKey={availabilityKey(state)} />
               </div>
               <dl class="stack">
@@ -63,7 +68,8 @@ export function ComputersPage() {
                     <ul class="plain">
                       {live.gpus.map((g) => (
                         <li key={g.index} data-gpu={g.index}>
-                          {g.name}: {t('home.gpuLine', {
+                          {g.name}:{' '}
+                          {t('home.gpuLine', {
                             util: g.utilizationPct ?? '–',
                             used: g.memoryUsedMiB ?? '–',
                             total: g.memoryTotalMiB ?? '–',
@@ -73,7 +79,9 @@ export function ComputersPage() {
                         </li>
                       ))}
                     </ul>
-                  ) : t('computers.noGpus')}
+                  ) : (
+                    t('computers.noGpus')
+                  )}
                 </dd>
                 <dt>{t('computers.lastSeen')}</dt>
                 <dd>{lastSeen === null ? t('common.unknown') : formatDate(lastSeen)}</dd>

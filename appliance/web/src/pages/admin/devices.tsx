@@ -11,7 +11,15 @@ import { useResource } from '../../use-resource.js';
 import { TrustHub } from './trust-hub.js';
 
 type DeviceKind = 'kiosk' | 'agent' | 'home-assistant';
-interface Device { id: number; kind: DeviceKind; name: string; createdAt: number; revokedAt: number | null; lastSeenAt: number | null; mqttAgentId: string | null }
+interface Device {
+  id: number;
+  kind: DeviceKind;
+  name: string;
+  createdAt: number;
+  revokedAt: number | null;
+  lastSeenAt: number | null;
+  mqttAgentId: string | null;
+}
 const KINDS: DeviceKind[] = ['kiosk', 'agent', 'home-assistant'];
 const kindKey = (k: DeviceKind): MessageKey => `device.${k}`;
 
@@ -54,13 +62,19 @@ export function DevicesPage() {
         <div class="row end">
           <Field id="device-kind" label={t('admin.deviceKind')}>
             <select id="device-kind" value={kind} onChange={(e) => setKind(e.currentTarget.value as DeviceKind)}>
-              {KINDS.map((k) => <option key={k} value={k}>{t(kindKey(k))}</option>)}
+              {KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {t(kindKey(k))}
+                </option>
+              ))}
             </select>
           </Field>
           <Field id="device-name" label={t('admin.deviceName')}>
             <input id="device-name" maxLength={60} value={name} onInput={(e) => setName(e.currentTarget.value)} />
           </Field>
-          <button type="submit" class="primary">{t('admin.createDevice')}</button>
+          <button type="submit" class="primary">
+            {t('admin.createDevice')}
+          </button>
         </div>
         {token && (
           <>
@@ -79,8 +93,20 @@ export function DevicesPage() {
         <ul class="plain stack">
           {devices.data?.devices.map((d) => (
             <li key={d.id} class="row spread">
-              <span><strong>{d.name}</strong> <span class="muted small">{t(kindKey(d.kind))} · {d.lastSeenAt ? t('admin.lastSeen', { when: formatDate(d.lastSeenAt) }) : t('admin.neverSeen')}{d.mqttAgentId && ` · ${t('admin.mqttAs', { user: `${broker.data?.agentUserPrefix ?? ''}${d.mqttAgentId}` })}`}</span></span>
-              {d.revokedAt ? <span class="badge badge-cancelled">{t('admin.revoked')}</span> : <button type="button" class="small" onClick={() => void revoke(d)} aria-label={t('admin.revokeDevice', { name: d.name })}>{t('admin.revoke')}</button>}
+              <span>
+                <strong>{d.name}</strong>{' '}
+                <span class="muted small">
+                  {t(kindKey(d.kind))} · {d.lastSeenAt ? t('admin.lastSeen', { when: formatDate(d.lastSeenAt) }) : t('admin.neverSeen')}
+                  {d.mqttAgentId && ` · ${t('admin.mqttAs', { user: `${broker.data?.agentUserPrefix ?? ''}${d.mqttAgentId}` })}`}
+                </span>
+              </span>
+              {d.revokedAt ? (
+                <span class="badge badge-cancelled">{t('admin.revoked')}</span>
+              ) : (
+                <button type="button" class="small" onClick={() => void revoke(d)} aria-label={t('admin.revokeDevice', { name: d.name })}>
+                  {t('admin.revoke')}
+                </button>
+              )}
             </li>
           ))}
         </ul>
@@ -97,7 +123,11 @@ function MqttHint({ kind, broker }: { kind: DeviceKind; broker: MqttBrokerInfo }
   const port = String(broker.port);
   return (
     <div class="stack">
-      <p class="small">{kind === 'home-assistant' ? t('admin.mqttHaHint', { port, user: broker.homeAssistantUser }) : t('admin.mqttAgentHint', { port, prefix: broker.agentUserPrefix })}</p>
+      <p class="small">
+        {kind === 'home-assistant'
+          ? t('admin.mqttHaHint', { port, user: broker.homeAssistantUser })
+          : t('admin.mqttAgentHint', { port, prefix: broker.agentUserPrefix })}
+      </p>
       {!broker.reachableFromLan && <p class="notice notice-info small">{t('admin.mqttLoopback')}</p>}
     </div>
   );
@@ -131,9 +161,13 @@ function KioskPairing() {
       </div>
       {code && (
         <div class="stack">
-          <p class="big" aria-label={t('admin.pairingCode')}>{code.code}</p>
+          <p class="big" aria-label={t('admin.pairingCode')}>
+            {code.code}
+          </p>
           <ShownOnce label={t('admin.pairingUrl')} value={code.url} />
-          <p class="muted small">{t('admin.expires')}: {formatDate(code.expiresAt)}</p>
+          <p class="muted small">
+            {t('admin.expires')}: {formatDate(code.expiresAt)}
+          </p>
         </div>
       )}
       {error?.status === 404 ? <p class="notice notice-info">{t('common.notAvailable')}</p> : <ErrorNotice error={error} />}

@@ -15,15 +15,33 @@ export function DoorbellFields({ value, onChange }: { value: Doorbell | undefine
       <div class="row wrap end">
         <div class="field">
           <label for="doorbell-entity">{t('kiosk.doorbellEntity')}</label>
-          <input id="doorbell-entity" value={d.entityId} placeholder="event.front_doorbell" onInput={(e) => set({ ...d, entityId: e.currentTarget.value.trim() })} />
+          <input
+            id="doorbell-entity"
+            value={d.entityId}
+            placeholder="event.front_doorbell"
+            onInput={(e) => set({ ...d, entityId: e.currentTarget.value.trim() })}
+          />
         </div>
         <div class="field">
           <label for="doorbell-camera">{t('kiosk.doorbellCamera')}</label>
-          <input id="doorbell-camera" value={d.cameraEntityId} placeholder="camera.front_door" onInput={(e) => set({ ...d, cameraEntityId: e.currentTarget.value.trim() })} />
+          <input
+            id="doorbell-camera"
+            value={d.cameraEntityId}
+            placeholder="camera.front_door"
+            onInput={(e) => set({ ...d, cameraEntityId: e.currentTarget.value.trim() })}
+          />
         </div>
         <div class="field">
           <label for="doorbell-seconds">{t('kiosk.doorbellSeconds')}</label>
-          <input id="doorbell-seconds" type="number" min={3} max={600} class="tile-number" value={d.showS} onInput={(e) => set({ ...d, showS: e.currentTarget.valueAsNumber || 0 })} />
+          <input
+            id="doorbell-seconds"
+            type="number"
+            min={3}
+            max={600}
+            class="tile-number"
+            value={d.showS}
+            onInput={(e) => set({ ...d, showS: e.currentTarget.valueAsNumber || 0 })}
+          />
         </div>
       </div>
     </fieldset>

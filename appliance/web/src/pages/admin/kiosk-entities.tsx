@@ -7,8 +7,15 @@ import { useSession } from '../../session.js';
 import { useResource } from '../../use-resource.js';
 import type { Entity } from './smart-home.js';
 
-interface KioskEntity { entityId: string; allowToggle: boolean }
-interface Area { areaId: string | null; name: string; domains: Array<{ domain: string; entities: Entity[] }> }
+interface KioskEntity {
+  entityId: string;
+  allowToggle: boolean;
+}
+interface Area {
+  areaId: string | null;
+  name: string;
+  domains: Array<{ domain: string; entities: Entity[] }>;
+}
 
 /** What the kiosk may switch (appliance/src/home-assistant/service-policy.ts TOGGLEABLE_DOMAINS); the server checks again. */
 const TOGGLEABLE = new Set(['light', 'switch', 'fan', 'input_boolean']);
@@ -41,7 +48,9 @@ export function KioskEntitiesForm() {
   const submit = async (e: Event) => {
     e.preventDefault();
     try {
-      const answer = await api.put<{ entities: KioskEntity[] }>('/api/admin/kiosk/entities', { entities: [...chosen].map(([entityId, allowToggle]) => ({ entityId, allowToggle })) });
+      const answer = await api.put<{ entities: KioskEntity[] }>('/api/admin/kiosk/entities', {
+        entities: [...chosen].map(([entityId, allowToggle]) => ({ entityId, allowToggle })),
+      });
       setChosen(new Map(answer.entities.map((x) => [x.entityId, x.allowToggle])));
       setSaved(true);
       setError(null);
@@ -59,31 +68,61 @@ export function KioskEntitiesForm() {
     <form onSubmit={(e) => void submit(e)} class="card stack" aria-labelledby="kent-h">
       <h2 id="kent-h">{t('kiosk.entities')}</h2>
       <p class="muted">{t('kiosk.entitiesIntro')}</p>
-      {status.data && !status.data.configured && <p class="notice notice-info">{t('ha.notConfigured')} <Link href="/admin/settings">{t('admin.settings')}</Link></p>}
+      {status.data && !status.data.configured && (
+        <p class="notice notice-info">
+          {t('ha.notConfigured')} <Link href="/admin/settings">{t('admin.settings')}</Link>
+        </p>
+      )}
       <ErrorNotice error={current.error ?? house.error} />
       {(current.loading || house.loading) && <Loading />}
       {rows.length > 0 && (
         <div class="table-wrap">
           <table>
             <caption class="sr-only">{t('kiosk.entities')}</caption>
-            <thead><tr><th scope="col">{t('kiosk.entity')}</th><th scope="col">{t('kiosk.area')}</th><th scope="col">{t('kiosk.show')}</th><th scope="col">{t('kiosk.allowToggle')}</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">{t('kiosk.entity')}</th>
+                <th scope="col">{t('kiosk.area')}</th>
+                <th scope="col">{t('kiosk.show')}</th>
+                <th scope="col">{t('kiosk.allowToggle')}</th>
+              </tr>
+            </thead>
             <tbody>
               {rows.map((r) => {
                 const shown = chosen.has(r.entityId);
                 const switchable = TOGGLEABLE.has(domainOf(r.entityId));
                 return (
                   <tr key={r.entityId}>
-                    <th scope="row">{r.name} <span class="muted small">{r.entityId}</span></th>
+                    <th scope="row">
+                      {r.name} <span class="muted small">{r.entityId}</span>
+                    </th>
                     <td>{r.area}</td>
                     <td>
-                      <input type="checkbox" checked={shown} aria-label={t('kiosk.showEntity', { name: r.name })}
-                        onChange={(e) => { const on = e.currentTarget.checked; edit((m) => (on ? m.set(r.entityId, false) : m.delete(r.entityId))); }} />
+                      <input
+                        type="checkbox"
+                        checked={shown}
+                        aria-label={t('kiosk.showEntity', { name: r.name })}
+                        onChange={(e) => {
+                          const on = e.currentTarget.checked;
+                          edit((m) => (on ? m.set(r.entityId, false) : m.delete(r.entityId)));
+                        }}
+                      />
                     </td>
                     <td>
-                      {switchable
-                        ? <input type="checkbox" checked={chosen.get(r.entityId) === true} disabled={!shown} aria-label={t('kiosk.allowToggleEntity', { name: r.name })}
-                            onChange={(e) => { const on = e.currentTarget.checked; edit((m) => m.set(r.entityId, on)); }} />
-                        : <span class="muted small">{t('kiosk.cannotToggle')}</span>}
+                      {switchable ? (
+                        <input
+                          type="checkbox"
+                          checked={chosen.get(r.entityId) === true}
+                          disabled={!shown}
+                          aria-label={t('kiosk.allowToggleEntity', { name: r.name })}
+                          onChange={(e) => {
+                            const on = e.currentTarget.checked;
+                            edit((m) => m.set(r.entityId, on));
+                          }}
+                        />
+                      ) : (
+                        <span class="muted small">{t('kiosk.cannotToggle')}</span>
+                      )}
                     </td>
                   </tr>
                 );

@@ -20,13 +20,20 @@ const tileKey = (type: KioskTileType) => `kiosk.tile.${type}` as MessageKey;
 function newTile(type: KioskTileType, cell: { x: number; y: number }): KioskTile {
   const at = { ...cell, w: 1, h: 1 };
   switch (type) {
-    case 'clock': return { type, ...at, options: { date: true } };
-    case 'weather': return { type, ...at, options: { entityId: '' } };
-    case 'calendar': return { type, ...at, options: { entityIds: [] } };
-    case 'entities': return { type, ...at, options: { entityIds: [] } };
-    case 'jobs': return { type, ...at, options: {} };
-    case 'agents': return { type, ...at, options: {} };
-    case 'slideshow': return { type, ...at, options: {} };
+    case 'clock':
+      return { type, ...at, options: { date: true } };
+    case 'weather':
+      return { type, ...at, options: { entityId: '' } };
+    case 'calendar':
+      return { type, ...at, options: { entityIds: [] } };
+    case 'entities':
+      return { type, ...at, options: { entityIds: [] } };
+    case 'jobs':
+      return { type, ...at, options: {} };
+    case 'agents':
+      return { type, ...at, options: {} };
+    case 'slideshow':
+      return { type, ...at, options: {} };
   }
 }
 
@@ -59,7 +66,13 @@ export function KioskLayoutForm() {
     if (loaded.data) setLayout(loaded.data);
   }, [loaded.data]);
   if (loaded.missing) return null;
-  if (!layout) return <section class="card" aria-labelledby="klay-h"><h2 id="klay-h">{t('kiosk.layout')}</h2>{loaded.loading ? <Loading /> : <ErrorNotice error={loaded.error} />}</section>;
+  if (!layout)
+    return (
+      <section class="card" aria-labelledby="klay-h">
+        <h2 id="klay-h">{t('kiosk.layout')}</h2>
+        {loaded.loading ? <Loading /> : <ErrorNotice error={loaded.error} />}
+      </section>
+    );
 
   const change = (next: KioskLayout) => {
     setLayout(next);
@@ -102,13 +115,22 @@ export function KioskLayoutForm() {
   const gridNumber = (key: 'columns' | 'rows') => (
     <div class="field">
       <label for={`grid-${key}`}>{t(key === 'columns' ? 'kiosk.columns' : 'kiosk.rows')}</label>
-      <input id={`grid-${key}`} type="number" min={1} max={12} value={layout[key]} onInput={(e) => change({ ...layout, [key]: e.currentTarget.valueAsNumber })} />
+      <input
+        id={`grid-${key}`}
+        type="number"
+        min={1}
+        max={12}
+        value={layout[key]}
+        onInput={(e) => change({ ...layout, [key]: e.currentTarget.valueAsNumber })}
+      />
     </div>
   );
 
   return (
     <form onSubmit={(e) => void submit(e)} class="card stack" aria-labelledby="klay-h" noValidate>
-      <h2 id="klay-h" tabIndex={-1}>{t('kiosk.layout')}</h2>
+      <h2 id="klay-h" tabIndex={-1}>
+        {t('kiosk.layout')}
+      </h2>
       <p class="hint">{t('kiosk.previewHint')}</p>
       <LayoutPreview layout={layout} onChange={change} onDrop={(next, before) => void save(next, before)} />
       <fieldset class="row wrap end">
@@ -120,8 +142,16 @@ export function KioskLayoutForm() {
         {layout.tiles.map((tile, i) => (
           // Keyed by place, so that changing a tile's kind keeps the keyboard in its select.
           <li key={i}>
-            <TileEditor tile={tile} index={i} count={layout.tiles.length} t={t} problem={badTile === i ? error!.message : undefined}
-              onChange={(next) => setTile(i, next)} onMove={(by) => move(i, by)} onRemove={() => remove(i)} />
+            <TileEditor
+              tile={tile}
+              index={i}
+              count={layout.tiles.length}
+              t={t}
+              problem={badTile === i ? error!.message : undefined}
+              onChange={(next) => setTile(i, next)}
+              onMove={(by) => move(i, by)}
+              onRemove={() => remove(i)}
+            />
           </li>
         ))}
       </ol>
@@ -129,21 +159,36 @@ export function KioskLayoutForm() {
         <div class="field">
           <label for="tile-add-type">{t('kiosk.newTileType')}</label>
           <select id="tile-add-type" value={addType} onChange={(e) => setAddType(e.currentTarget.value as KioskTileType)}>
-            {TILE_TYPES.map((type) => <option key={type} value={type}>{t(tileKey(type))}</option>)}
+            {TILE_TYPES.map((type) => (
+              <option key={type} value={type}>
+                {t(tileKey(type))}
+              </option>
+            ))}
           </select>
         </div>
-        <button type="button" onClick={add} disabled={layout.tiles.length >= 24}>{t('kiosk.addTile')}</button>
+        <button type="button" onClick={add} disabled={layout.tiles.length >= 24}>
+          {t('kiosk.addTile')}
+        </button>
       </div>
       <NightFields night={layout.night} burnIn={layout.burnIn} onChange={(next) => change({ ...layout, ...next })} />
       <PresenceFields value={layout.presence} onChange={(presence) => change({ ...layout, presence })} />
-      <DoorbellFields value={layout.doorbell} onChange={(doorbell) => {
-        const { doorbell: _old, ...rest } = layout;
-        change(doorbell ? { ...rest, doorbell } : rest);
-      }} />
+      <DoorbellFields
+        value={layout.doorbell}
+        onChange={(doorbell) => {
+          const { doorbell: _old, ...rest } = layout;
+          change(doorbell ? { ...rest, doorbell } : rest);
+        }}
+      />
       {error && badTile === null && <ErrorNotice error={error} />}
-      {error && badTile !== null && <p class="notice notice-error" role="alert">{t('kiosk.tileProblem', { n: badTile + 1 })}</p>}
+      {error && badTile !== null && (
+        <p class="notice notice-error" role="alert">
+          {t('kiosk.tileProblem', { n: badTile + 1 })}
+        </p>
+      )}
       {saved && <Notice kind="success">{t('common.saved')}</Notice>}
-      <button type="submit" class="primary">{t('kiosk.saveLayout')}</button>
+      <button type="submit" class="primary">
+        {t('kiosk.saveLayout')}
+      </button>
     </form>
   );
 }
@@ -166,9 +211,17 @@ function TileEditor({ tile, index, count, t, problem, onChange, onMove, onRemove
   const number = (key: 'x' | 'y' | 'w' | 'h', label: MessageKey, min: number) => (
     <div class="field">
       <label for={`${id}-${key}`}>{t(label)}</label>
-      <input id={`${id}-${key}`} type="number" min={min} max={key === 'x' || key === 'y' ? 11 : 12} class="tile-number" value={tile[key]}
-        aria-invalid={problem ? true : undefined} aria-describedby={problem ? errorId : undefined}
-        onInput={(e) => onChange({ ...tile, [key]: e.currentTarget.valueAsNumber })} />
+      <input
+        id={`${id}-${key}`}
+        type="number"
+        min={min}
+        max={key === 'x' || key === 'y' ? 11 : 12}
+        class="tile-number"
+        value={tile[key]}
+        aria-invalid={problem ? true : undefined}
+        aria-describedby={problem ? errorId : undefined}
+        onInput={(e) => onChange({ ...tile, [key]: e.currentTarget.valueAsNumber })}
+      />
     </div>
   );
   return (
@@ -177,11 +230,19 @@ function TileEditor({ tile, index, count, t, problem, onChange, onMove, onRemove
       <div class="row wrap end">
         <div class="field">
           <label for={`${id}-type`}>{t('kiosk.tileType')}</label>
-          <select id={`${id}-type`} value={tile.type} onChange={(e) => {
-            const type = e.currentTarget.value as KioskTileType;
-            onChange({ ...newTile(type, tile), w: tile.w, h: tile.h });
-          }}>
-            {TILE_TYPES.map((type) => <option key={type} value={type}>{t(tileKey(type))}</option>)}
+          <select
+            id={`${id}-type`}
+            value={tile.type}
+            onChange={(e) => {
+              const type = e.currentTarget.value as KioskTileType;
+              onChange({ ...newTile(type, tile), w: tile.w, h: tile.h });
+            }}
+          >
+            {TILE_TYPES.map((type) => (
+              <option key={type} value={type}>
+                {t(tileKey(type))}
+              </option>
+            ))}
           </select>
         </div>
         {number('x', 'kiosk.x', 0)}
@@ -190,11 +251,21 @@ function TileEditor({ tile, index, count, t, problem, onChange, onMove, onRemove
         {number('h', 'kiosk.h', 1)}
       </div>
       <TileOptions tile={tile} id={id} t={t} onChange={onChange} />
-      {problem && <p id={errorId} class="field-error" role="alert">{problem}</p>}
+      {problem && (
+        <p id={errorId} class="field-error" role="alert">
+          {problem}
+        </p>
+      )}
       <div class="row wrap">
-        <button type="button" id={`${id}-up`} class="small" disabled={index === 0} aria-label={t('kiosk.moveUp', { n })} onClick={() => onMove(-1)}>{t('kiosk.up')}</button>
-        <button type="button" id={`${id}-down`} class="small" disabled={index === count - 1} aria-label={t('kiosk.moveDown', { n })} onClick={() => onMove(1)}>{t('kiosk.down')}</button>
-        <button type="button" class="small" aria-label={t('kiosk.removeTile', { n })} onClick={onRemove}>{t('form.remove')}</button>
+        <button type="button" id={`${id}-up`} class="small" disabled={index === 0} aria-label={t('kiosk.moveUp', { n })} onClick={() => onMove(-1)}>
+          {t('kiosk.up')}
+        </button>
+        <button type="button" id={`${id}-down`} class="small" disabled={index === count - 1} aria-label={t('kiosk.moveDown', { n })} onClick={() => onMove(1)}>
+          {t('kiosk.down')}
+        </button>
+        <button type="button" class="small" aria-label={t('kiosk.removeTile', { n })} onClick={onRemove}>
+          {t('form.remove')}
+        </button>
       </div>
     </fieldset>
   );
@@ -206,15 +277,34 @@ function TileOptions({ tile, id, t, onChange }: { tile: KioskTile; id: string; t
     case 'clock':
       return (
         <div class="row wrap">
-          <label class="row"><input type="checkbox" checked={tile.options.seconds === true} onChange={(e) => onChange({ ...tile, options: { ...tile.options, seconds: e.currentTarget.checked } })} />{t('kiosk.seconds')}</label>
-          <label class="row"><input type="checkbox" checked={tile.options.date === true} onChange={(e) => onChange({ ...tile, options: { ...tile.options, date: e.currentTarget.checked } })} />{t('kiosk.date')}</label>
+          <label class="row">
+            <input
+              type="checkbox"
+              checked={tile.options.seconds === true}
+              onChange={(e) => onChange({ ...tile, options: { ...tile.options, seconds: e.currentTarget.checked } })}
+            />
+            {t('kiosk.seconds')}
+          </label>
+          <label class="row">
+            <input
+              type="checkbox"
+              checked={tile.options.date === true}
+              onChange={(e) => onChange({ ...tile, options: { ...tile.options, date: e.currentTarget.checked } })}
+            />
+            {t('kiosk.date')}
+          </label>
         </div>
       );
     case 'weather':
       return (
         <div class="field">
           <label for={`${id}-entity`}>{t('kiosk.weatherEntity')}</label>
-          <input id={`${id}-entity`} value={tile.options.entityId} placeholder="weather.home" onInput={(e) => onChange({ ...tile, options: { entityId: e.currentTarget.value.trim() } })} />
+          <input
+            id={`${id}-entity`}
+            value={tile.options.entityId}
+            placeholder="weather.home"
+            onInput={(e) => onChange({ ...tile, options: { entityId: e.currentTarget.value.trim() } })}
+          />
         </div>
       );
     case 'calendar':
@@ -223,29 +313,53 @@ function TileOptions({ tile, id, t, onChange }: { tile: KioskTile; id: string; t
       return (
         <div class="row wrap end">
           <div class="field">
-            <label for={`${id}-title`}>{t('kiosk.tileTitle')} <span class="muted small">({t('form.optional')})</span></label>
-            <input id={`${id}-title`} maxLength={40} value={tile.options.title ?? ''} onInput={(e) => {
-              const { title: _old, ...rest } = tile.options;
-              const title = e.currentTarget.value;
-              onChange({ ...tile, options: title ? { ...rest, title } : rest });
-            }} />
+            <label for={`${id}-title`}>
+              {t('kiosk.tileTitle')} <span class="muted small">({t('form.optional')})</span>
+            </label>
+            <input
+              id={`${id}-title`}
+              maxLength={40}
+              value={tile.options.title ?? ''}
+              onInput={(e) => {
+                const { title: _old, ...rest } = tile.options;
+                const title = e.currentTarget.value;
+                onChange({ ...tile, options: title ? { ...rest, title } : rest });
+              }}
+            />
           </div>
           <div class="field">
             <label for={`${id}-ids`}>{t('kiosk.entityIds')}</label>
-            <input id={`${id}-ids`} value={tile.options.entityIds.join(', ')} placeholder="light.kitchen, sensor.outside" aria-describedby={`${id}-ids-hint`}
-              onChange={(e) => onChange({ ...tile, options: { ...tile.options, entityIds: e.currentTarget.value.split(/[\s,]+/).filter(Boolean) } })} />
-            <small id={`${id}-ids-hint`} class="hint">{t('kiosk.entityIdsHint')}</small>
+            <input
+              id={`${id}-ids`}
+              value={tile.options.entityIds.join(', ')}
+              placeholder="light.kitchen, sensor.outside"
+              aria-describedby={`${id}-ids-hint`}
+              onChange={(e) => onChange({ ...tile, options: { ...tile.options, entityIds: e.currentTarget.value.split(/[\s,]+/).filter(Boolean) } })}
+            />
+            <small id={`${id}-ids-hint`} class="hint">
+              {t('kiosk.entityIdsHint')}
+            </small>
           </div>
         </div>
       );
     case 'jobs':
       return (
         <div class="field">
-          <label for={`${id}-max`}>{t('kiosk.maxJobs')} <span class="muted small">({t('form.optional')})</span></label>
-          <input id={`${id}-max`} type="number" min={1} max={10} class="tile-number" value={tile.options.max ?? ''} onInput={(e) => {
-            const v = e.currentTarget.value;
-            onChange({ ...tile, options: v === '' ? {} : { max: Number(v) } });
-          }} />
+          <label for={`${id}-max`}>
+            {t('kiosk.maxJobs')} <span class="muted small">({t('form.optional')})</span>
+          </label>
+          <input
+            id={`${id}-max`}
+            type="number"
+            min={1}
+            max={10}
+            class="tile-number"
+            value={tile.options.max ?? ''}
+            onInput={(e) => {
+              const v = e.currentTarget.value;
+              onChange({ ...tile, options: v === '' ? {} : { max: Number(v) } });
+            }}
+          />
         </div>
       );
     default:

@@ -12,7 +12,10 @@ export function NightFields({ night, burnIn, onChange }: { night: Night; burnIn:
   return (
     <fieldset class="stack" id="kiosk-night">
       <legend>{t('kiosk.night')}</legend>
-      <label class="row"><input type="checkbox" checked={night.scheduled} onChange={(e) => setNight({ scheduled: e.currentTarget.checked })} />{t('kiosk.nightScheduled')}</label>
+      <label class="row">
+        <input type="checkbox" checked={night.scheduled} onChange={(e) => setNight({ scheduled: e.currentTarget.checked })} />
+        {t('kiosk.nightScheduled')}
+      </label>
       <div class="row wrap end">
         <div class="field">
           <label for="night-from">{t('kiosk.nightFrom')}</label>
@@ -24,18 +27,41 @@ export function NightFields({ night, burnIn, onChange }: { night: Night; burnIn:
         </div>
         <div class="field">
           <label for="night-brightness">{t('kiosk.nightBrightness')}</label>
-          <input id="night-brightness" type="number" min={5} max={100} class="tile-number" value={Math.round(night.brightness * 100)}
-            onInput={(e) => setNight({ brightness: (e.currentTarget.valueAsNumber || 0) / 100 })} />
+          <input
+            id="night-brightness"
+            type="number"
+            min={5}
+            max={100}
+            class="tile-number"
+            value={Math.round(night.brightness * 100)}
+            onInput={(e) => setNight({ brightness: (e.currentTarget.valueAsNumber || 0) / 100 })}
+          />
         </div>
       </div>
       <div class="row wrap end">
         <div class="field">
           <label for="burnin-px">{t('kiosk.burnInPx')}</label>
-          <input id="burnin-px" type="number" min={0} max={40} class="tile-number" value={burnIn.shiftPx} onInput={(e) => setBurnIn({ shiftPx: e.currentTarget.valueAsNumber || 0 })} />
+          <input
+            id="burnin-px"
+            type="number"
+            min={0}
+            max={40}
+            class="tile-number"
+            value={burnIn.shiftPx}
+            onInput={(e) => setBurnIn({ shiftPx: e.currentTarget.valueAsNumber || 0 })}
+          />
         </div>
         <div class="field">
           <label for="burnin-every">{t('kiosk.burnInEvery')}</label>
-          <input id="burnin-every" type="number" min={10} max={3600} class="tile-number" value={burnIn.everyS} onInput={(e) => setBurnIn({ everyS: e.currentTarget.valueAsNumber || 0 })} />
+          <input
+            id="burnin-every"
+            type="number"
+            min={10}
+            max={3600}
+            class="tile-number"
+            value={burnIn.everyS}
+            onInput={(e) => setBurnIn({ everyS: e.currentTarget.valueAsNumber || 0 })}
+          />
         </div>
       </div>
     </fieldset>

@@ -2,7 +2,14 @@ import { useRef, useState } from 'preact/hooks';
 import { useI18n } from '../../i18n/i18n.js';
 import type { KioskLayout, KioskTile } from '../../types.js';
 
-interface Drag { index: number; mode: 'move' | 'resize'; startX: number; startY: number; from: KioskTile; before: KioskLayout }
+interface Drag {
+  index: number;
+  mode: 'move' | 'resize';
+  startX: number;
+  startY: number;
+  from: KioskTile;
+  before: KioskLayout;
+}
 
 const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v));
 
@@ -11,7 +18,15 @@ const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v
  * and is saved when let go (open walls redraw at once). The tile list below does the same from
  * the keyboard, so this picture is hidden from screen readers.
  */
-export function LayoutPreview({ layout, onChange, onDrop }: { layout: KioskLayout; onChange(next: KioskLayout): void; onDrop(next: KioskLayout, before: KioskLayout): void }) {
+export function LayoutPreview({
+  layout,
+  onChange,
+  onDrop,
+}: {
+  layout: KioskLayout;
+  onChange(next: KioskLayout): void;
+  onDrop(next: KioskLayout, before: KioskLayout): void;
+}) {
   const { t } = useI18n();
   const box = useRef<HTMLDivElement>(null);
   const [drag, setDrag] = useState<Drag | null>(null);
@@ -31,9 +46,10 @@ export function LayoutPreview({ layout, onChange, onDrop }: { layout: KioskLayou
     const dx = Math.round((e.clientX - drag.startX) / (rect.width / layout.columns));
     const dy = Math.round((e.clientY - drag.startY) / (rect.height / layout.rows));
     const f = drag.from;
-    const tile = drag.mode === 'move'
-      ? { ...f, x: clamp(f.x + dx, 0, layout.columns - f.w), y: clamp(f.y + dy, 0, layout.rows - f.h) }
-      : { ...f, w: clamp(f.w + dx, 1, layout.columns - f.x), h: clamp(f.h + dy, 1, layout.rows - f.y) };
+    const tile =
+      drag.mode === 'move'
+        ? { ...f, x: clamp(f.x + dx, 0, layout.columns - f.w), y: clamp(f.y + dy, 0, layout.rows - f.h) }
+        : { ...f, w: clamp(f.w + dx, 1, layout.columns - f.x), h: clamp(f.h + dy, 1, layout.rows - f.y) };
     const old = layout.tiles[drag.index]!;
     if (tile.x !== old.x || tile.y !== old.y || tile.w !== old.w || tile.h !== old.h) {
       onChange({ ...layout, tiles: layout.tiles.map((x, i) => (i === drag.index ? tile : x)) });
@@ -50,9 +66,13 @@ export function LayoutPreview({ layout, onChange, onDrop }: { layout: KioskLayou
   return (
     <div class="kiosk-preview" ref={box} aria-hidden="true" onPointerMove={move} onPointerUp={end} onPointerCancel={end}>
       {layout.tiles.map((tile, i) => (
-        <div key={i} class={`preview-tile${drag?.index === i ? ' dragging' : ''}`} data-tile-index={i}
+        <div
+          key={i}
+          class={`preview-tile${drag?.index === i ? ' dragging' : ''}`}
+          data-tile-index={i}
           style={{ left: pct(tile.x, layout.columns), top: pct(tile.y, layout.rows), width: pct(tile.w, layout.columns), height: pct(tile.h, layout.rows) }}
-          onPointerDown={(e) => start(e, i, 'move')}>
+          onPointerDown={(e) => start(e, i, 'move')}
+        >
           <span>{t(`kiosk.tile.${tile.type}`)}</span>
           <div class="preview-resize" onPointerDown={(e) => start(e, i, 'resize')} />
         </div>

@@ -19,11 +19,19 @@ export function KioskPage() {
   const { t } = useI18n();
   const control = useResource<KioskControl>('/api/admin/kiosk/control');
   useResync(() => control.reload());
-  if (control.missing) return <section><h1 tabIndex={-1}>{t('admin.kiosk')}</h1><NotAvailable /></section>;
+  if (control.missing)
+    return (
+      <section>
+        <h1 tabIndex={-1}>{t('admin.kiosk')}</h1>
+        <NotAvailable />
+      </section>
+    );
   return (
     <section class="stack">
       <h1 tabIndex={-1}>{t('admin.kiosk')}</h1>
-      <p>{t('kiosk.pairHint')} <Link href="/admin/devices">{t('kiosk.pairLink')}</Link></p>
+      <p>
+        {t('kiosk.pairHint')} <Link href="/admin/devices">{t('kiosk.pairLink')}</Link>
+      </p>
       <ErrorNotice error={control.error} />
       {control.data ? <ControlForm initial={control.data} /> : control.loading && <Loading />}
       <KioskEntitiesForm />
@@ -68,7 +76,11 @@ function ControlForm({ initial }: { initial: KioskControl }) {
         </label>
         <Field id="kiosk-page" label={t('kiosk.page')}>
           <select id="kiosk-page" value={control.page} onChange={(e) => void change({ page: e.currentTarget.value })}>
-            {PAGES.map((p) => <option key={p} value={p}>{t(p === 'home' ? 'kiosk.pageHome' : 'kiosk.pagePhotos')}</option>)}
+            {PAGES.map((p) => (
+              <option key={p} value={p}>
+                {t(p === 'home' ? 'kiosk.pageHome' : 'kiosk.pagePhotos')}
+              </option>
+            ))}
           </select>
         </Field>
       </div>

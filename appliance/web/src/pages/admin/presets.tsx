@@ -39,21 +39,33 @@ export function PresetsPage() {
   return (
     <section class="stack">
       <h1 tabIndex={-1}>{t('admin.presets')}</h1>
-      {presets.missing ? <NotAvailable /> : (
+      {presets.missing ? (
+        <NotAvailable />
+      ) : (
         <>
           <section class="card stack" aria-labelledby="plist-h">
             <h2 id="plist-h">{t('admin.presetList')}</h2>
             {!presets.data && !presets.error && <Loading />}
             <ErrorNotice error={error ?? presets.error} />
-            {started && <Notice kind="success">{t('admin.presetStarted')} <Link href={`/jobs/${encodeURIComponent(started.id)}`}>{jobTitle(started, t)}</Link></Notice>}
+            {started && (
+              <Notice kind="success">
+                {t('admin.presetStarted')} <Link href={`/jobs/${encodeURIComponent(started.id)}`}>{jobTitle(started, t)}</Link>
+              </Notice>
+            )}
             {presets.data?.presets.length === 0 && <p class="muted">{t('admin.noPresets')}</p>}
             <ul class="plain stack">
               {presets.data?.presets.map((p) => (
                 <li key={p.id} class="row spread">
-                  <span><strong>{p.name}</strong> <span class="muted small">{t(jobTypeKey(p.type))}</span></span>
+                  <span>
+                    <strong>{p.name}</strong> <span class="muted small">{t(jobTypeKey(p.type))}</span>
+                  </span>
                   <span class="row">
-                    <button type="button" class="small" onClick={() => void run(p)} aria-label={t('admin.runPreset', { name: p.name })}>{t('admin.run')}</button>
-                    <button type="button" class="small danger" onClick={() => void remove(p)} aria-label={t('admin.deletePreset', { name: p.name })}>{t('common.delete')}</button>
+                    <button type="button" class="small" onClick={() => void run(p)} aria-label={t('admin.runPreset', { name: p.name })}>
+                      {t('admin.run')}
+                    </button>
+                    <button type="button" class="small danger" onClick={() => void remove(p)} aria-label={t('admin.deletePreset', { name: p.name })}>
+                      {t('common.delete')}
+                    </button>
                   </span>
                 </li>
               ))}
@@ -99,18 +111,28 @@ function NewPreset({ types, onCreated }: { types: JobTypeInfo[]; onCreated(): vo
         <input id="preset-new-name" maxLength={60} value={name} onInput={(e) => setName(e.currentTarget.value)} />
       </Field>
       <Field id="preset-type" label={t('create.type')}>
-        <select id="preset-type" value={type} onChange={(e) => {
-          const next = types.find((x) => x.type === e.currentTarget.value);
-          setType(e.currentTarget.value);
-          setInput(next ? initialValue(next.inputSchema) : {});
-          setErrors({});
-        }}>
-          {types.map((x) => <option key={x.type} value={x.type}>{t(jobTypeKey(x.type))}</option>)}
+        <select
+          id="preset-type"
+          value={type}
+          onChange={(e) => {
+            const next = types.find((x) => x.type === e.currentTarget.value);
+            setType(e.currentTarget.value);
+            setInput(next ? initialValue(next.inputSchema) : {});
+            setErrors({});
+          }}
+        >
+          {types.map((x) => (
+            <option key={x.type} value={x.type}>
+              {t(jobTypeKey(x.type))}
+            </option>
+          ))}
         </select>
       </Field>
       {info && <SchemaForm key={type} schema={info.inputSchema} value={input} errors={errors} onChange={setInput} />}
       <ErrorNotice error={error} />
-      <button type="submit" class="primary">{t('admin.savePreset')}</button>
+      <button type="submit" class="primary">
+        {t('admin.savePreset')}
+      </button>
     </form>
   );
 }

@@ -32,8 +32,14 @@ function useSaveState(fields: readonly string[]) {
     fieldError: (name: string) => (shown === name && error ? fieldErrorText(error, t) : undefined),
     formError: shown ? null : error,
     edited: () => setSaved(false),
-    done: () => { setSaved(true); setError(null); },
-    failed: (err: unknown) => { setSaved(false); setError(err as ApiError); },
+    done: () => {
+      setSaved(true);
+      setError(null);
+    },
+    failed: (err: unknown) => {
+      setSaved(false);
+      setError(err as ApiError);
+    },
   };
 }
 
@@ -51,14 +57,22 @@ export function QuotaForm() {
     if (current.data) setValues(Object.fromEntries(ROLES.map((r) => [r, current.data![r] === null ? '' : String(current.data![r])])) as Record<Role, string>);
   }, [current.data]);
   if (current.missing) return null;
-  if (!values) return <section class="card" aria-labelledby="quota-h"><h2 id="quota-h">{t('admin.quotas')}</h2>{current.loading ? <Loading /> : <ErrorNotice error={current.error} />}</section>;
+  if (!values)
+    return (
+      <section class="card" aria-labelledby="quota-h">
+        <h2 id="quota-h">{t('admin.quotas')}</h2>
+        {current.loading ? <Loading /> : <ErrorNotice error={current.error} />}
+      </section>
+    );
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    const body = Object.fromEntries(ROLES.map((r) => {
-      const v = values[r].trim();
-      return [r, v === '' ? null : numberOrText(v)];
-    }));
+    const body = Object.fromEntries(
+      ROLES.map((r) => {
+        const v = values[r].trim();
+        return [r, v === '' ? null : numberOrText(v)];
+      }),
+    );
     try {
       await api.put('/api/admin/settings/quotas', body);
       state.done();
@@ -76,8 +90,18 @@ export function QuotaForm() {
         const hint = t('admin.quotaHint');
         return (
           <Field key={r} id={id} label={t(ROLE_LABEL[r])} hint={hint} error={error}>
-            <input id={id} inputMode="numeric" autocomplete="off" value={values[r]} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, hint, error)}
-              onInput={(e) => { setValues({ ...values, [r]: e.currentTarget.value }); state.edited(); }} />
+            <input
+              id={id}
+              inputMode="numeric"
+              autocomplete="off"
+              value={values[r]}
+              aria-invalid={error ? true : undefined}
+              aria-describedby={describedBy(id, hint, error)}
+              onInput={(e) => {
+                setValues({ ...values, [r]: e.currentTarget.value });
+                state.edited();
+              }}
+            />
           </Field>
         );
       })}
@@ -136,13 +160,22 @@ export function WakeOnLanForm() {
     setExtra(current.data.extraTargets.join('\n'));
   }, [current.data]);
   if (current.missing) return null;
-  if (!current.data) return <section class="card" aria-labelledby="wol-h"><h2 id="wol-h">{t('admin.wakeOnLan')}</h2>{current.loading ? <Loading /> : <ErrorNotice error={current.error} />}</section>;
+  if (!current.data)
+    return (
+      <section class="card" aria-labelledby="wol-h">
+        <h2 id="wol-h">{t('admin.wakeOnLan')}</h2>
+        {current.loading ? <Loading /> : <ErrorNotice error={current.error} />}
+      </section>
+    );
 
   const submit = async (e: Event) => {
     e.preventDefault();
     const p = port.trim();
     // People paste MACs as AA-BB-…; the appliance keeps the lowercase colon form.
-    const extraTargets = extra.split('\n').map((l) => l.trim().toLowerCase().replaceAll('-', ':')).filter(Boolean);
+    const extraTargets = extra
+      .split('\n')
+      .map((l) => l.trim().toLowerCase().replaceAll('-', ':'))
+      .filter(Boolean);
     const body = { broadcastAddress: address.trim(), ...(p === '' ? {} : { port: numberOrText(p) }), extraTargets };
     try {
       const saved = await api.put<WakeOnLan>('/api/admin/settings/wake-on-lan', body);
@@ -152,30 +185,61 @@ export function WakeOnLanForm() {
       state.failed(err);
     }
   };
-  const edit = (set: (v: string) => void) => (e: { currentTarget: { value: string } }) => { set(e.currentTarget.value); state.edited(); };
+  const edit = (set: (v: string) => void) => (e: { currentTarget: { value: string } }) => {
+    set(e.currentTarget.value);
+    state.edited();
+  };
   const err = { address: state.fieldError('broadcastAddress'), port: state.fieldError('port'), extra: state.fieldError('extraTargets') };
   return (
     <form onSubmit={(e) => void submit(e)} noValidate class="card stack" aria-labelledby="wol-h">
       <h2 id="wol-h">{t('admin.wakeOnLan')}</h2>
       <p class="muted small">{t('admin.wolIntro')}</p>
       <Field id="wol-address" label={t('admin.wolBroadcast')} hint={t('admin.wolBroadcastHint')} error={err.address}>
-        <input id="wol-address" autocomplete="off" maxLength={15} value={address} aria-invalid={err.address ? true : undefined} aria-describedby={describedBy('wol-address', t('admin.wolBroadcastHint'), err.address)} onInput={edit(setAddress)} />
+        <input
+          id="wol-address"
+          autocomplete="off"
+          maxLength={15}
+          value={address}
+          aria-invalid={err.address ? true : undefined}
+          aria-describedby={describedBy('wol-address', t('admin.wolBroadcastHint'), err.address)}
+          onInput={edit(setAddress)}
+        />
       </Field>
       <Field id="wol-port" label={t('admin.wolPort')} hint={t('admin.wolPortHint')} error={err.port}>
-        <input id="wol-port" inputMode="numeric" autocomplete="off" value={port} aria-invalid={err.port ? true : undefined} aria-describedby={describedBy('wol-port', t('admin.wolPortHint'), err.port)} onInput={edit(setPort)} />
+        <input
+          id="wol-port"
+          inputMode="numeric"
+          autocomplete="off"
+          value={port}
+          aria-invalid={err.port ? true : undefined}
+          aria-describedby={describedBy('wol-port', t('admin.wolPortHint'), err.port)}
+          onInput={edit(setPort)}
+        />
       </Field>
       <Field id="wol-extra" label={t('admin.wolExtra')} hint={t('admin.wolExtraHint')} error={err.extra}>
-        <textarea id="wol-extra" rows={3} spellcheck={false} value={extra} aria-invalid={err.extra ? true : undefined} aria-describedby={describedBy('wol-extra', t('admin.wolExtraHint'), err.extra)} onInput={edit(setExtra)} />
+        <textarea
+          id="wol-extra"
+          rows={3}
+          spellcheck={false}
+          value={extra}
+          aria-invalid={err.extra ? true : undefined}
+          aria-describedby={describedBy('wol-extra', t('admin.wolExtraHint'), err.extra)}
+          onInput={edit(setExtra)}
+        />
       </Field>
       <div class="stack">
         <h3 id="wol-learned-h">{t('admin.wolLearned')}</h3>
-        {current.data.learnedTargets.length === 0
-          ? <p class="muted small">{t('admin.wolLearnedNone')}</p>
-          : (
-            <ul class="plain" aria-labelledby="wol-learned-h">
-              {current.data.learnedTargets.map((l) => <li key={`${l.agentId}-${l.mac}`}><code>{l.mac}</code> — {l.name}</li>)}
-            </ul>
-          )}
+        {current.data.learnedTargets.length === 0 ? (
+          <p class="muted small">{t('admin.wolLearnedNone')}</p>
+        ) : (
+          <ul class="plain" aria-labelledby="wol-learned-h">
+            {current.data.learnedTargets.map((l) => (
+              <li key={`${l.agentId}-${l.mac}`}>
+                <code>{l.mac}</code> — {l.name}
+              </li>
+            ))}
+          </ul>
+        )}
       </div>
       <ErrorNotice error={state.formError} />
       {state.saved && <Notice kind="success">{t('common.saved')}</Notice>}

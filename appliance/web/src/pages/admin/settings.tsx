@@ -56,7 +56,16 @@ function GeneralForm({ familyName }: { familyName: string }) {
     <form onSubmit={(e) => void submit(e)} class="card stack" aria-labelledby="gen-h">
       <h2 id="gen-h">{t('admin.general')}</h2>
       <Field id="family-name" label={t('admin.familyName')}>
-        <input id="family-name" maxLength={80} required value={name} onInput={(e) => { setName(e.currentTarget.value); setSaved(false); }} />
+        <input
+          id="family-name"
+          maxLength={80}
+          required
+          value={name}
+          onInput={(e) => {
+            setName(e.currentTarget.value);
+            setSaved(false);
+          }}
+        />
       </Field>
       <ErrorNotice error={error} />
       {saved && <Notice kind="success">{t('common.saved')}</Notice>}
@@ -103,7 +112,14 @@ function HomeAssistantForm() {
         <input id="ha-url" type="url" value={url} aria-describedby="ha-url-hint" onInput={(e) => setUrl(e.currentTarget.value)} />
       </Field>
       <Field id="ha-token" label={t('admin.haToken')} hint={current.data?.tokenSet ? t('admin.haTokenSet') : t('admin.haTokenHint')}>
-        <input id="ha-token" type="password" autocomplete="off" value={token} aria-describedby="ha-token-hint" onInput={(e) => setToken(e.currentTarget.value)} />
+        <input
+          id="ha-token"
+          type="password"
+          autocomplete="off"
+          value={token}
+          aria-describedby="ha-token-hint"
+          onInput={(e) => setToken(e.currentTarget.value)}
+        />
       </Field>
       {current.data?.tokenSet && <p class="muted small">{t('admin.haState', { state: current.data.state })}</p>}
       <ErrorNotice error={error ?? current.error} />

@@ -14,8 +14,16 @@ export interface Entity {
   attributes: Record<string, unknown>;
   controllable: boolean;
 }
-interface Area { areaId: string | null; name: string; domains: Array<{ domain: string; entities: Entity[] }> }
-interface Status { configured: boolean; state: string; lastError: string | null }
+interface Area {
+  areaId: string | null;
+  name: string;
+  domains: Array<{ domain: string; entities: Entity[] }>;
+}
+interface Status {
+  configured: boolean;
+  state: string;
+  lastError: string | null;
+}
 
 /** Areas → entity cards: toggles for lights and switches, sliders for brightness and temperature. */
 export function SmartHomePage() {
@@ -24,7 +32,8 @@ export function SmartHomePage() {
   const entities = useResource<{ areas: Area[] }>(status.data?.configured ? '/api/ha/entities' : null);
   useResync(() => entities.reload());
   const [changed, setChanged] = useState<Record<string, Pick<Entity, 'state' | 'attributes'>>>({});
-  const update = (s: Pick<Entity, 'entityId' | 'state' | 'attributes'>) => setChanged((c) => ({ ...c, [s.entityId]: { state: s.state, attributes: s.attributes } }));
+  const update = (s: Pick<Entity, 'entityId' | 'state' | 'attributes'>) =>
+    setChanged((c) => ({ ...c, [s.entityId]: { state: s.state, attributes: s.attributes } }));
   // Live events are the newest truth: a service call's answer that arrives after one is stale.
   const liveEvents = useRef(0);
   useLiveEvent('ha.state', (s) => {
@@ -35,19 +44,37 @@ export function SmartHomePage() {
     const at = liveEvents.current;
     return () => liveEvents.current === at;
   };
-  if (status.missing || entities.missing) return <section><h1 tabIndex={-1}>{t('admin.smartHome')}</h1><NotAvailable /></section>;
+  if (status.missing || entities.missing)
+    return (
+      <section>
+        <h1 tabIndex={-1}>{t('admin.smartHome')}</h1>
+        <NotAvailable />
+      </section>
+    );
   return (
     <section class="stack">
       <h1 tabIndex={-1}>{t('admin.smartHome')}</h1>
-      {status.data && !status.data.configured && <p class="notice notice-info">{t('ha.notConfigured')} <Link href="/admin/settings">{t('admin.settings')}</Link></p>}
-      {status.data?.configured && status.data.state !== 'connected' && <p class="notice notice-warning">{t('ha.disconnected')} {status.data.lastError ?? ''}</p>}
+      {status.data && !status.data.configured && (
+        <p class="notice notice-info">
+          {t('ha.notConfigured')} <Link href="/admin/settings">{t('admin.settings')}</Link>
+        </p>
+      )}
+      {status.data?.configured && status.data.state !== 'connected' && (
+        <p class="notice notice-warning">
+          {t('ha.disconnected')} {status.data.lastError ?? ''}
+        </p>
+      )}
       <ErrorNotice error={status.error ?? entities.error} />
       {(status.loading || entities.loading) && <Loading />}
       {entities.data?.areas.map((a, i) => (
         <section key={a.areaId ?? 'none'} class="stack" aria-labelledby={`area-${i}`}>
           <h2 id={`area-${i}`}>{a.name || t('ha.noArea')}</h2>
           <ul class="plain entity-grid">
-            {a.domains.flatMap((d) => d.entities).map((e) => <EntityCard key={e.entityId} entity={{ ...e, ...changed[e.entityId] }} onStates={(states) => states.forEach(update)} sinceNow={sinceNow} />)}
+            {a.domains
+              .flatMap((d) => d.entities)
+              .map((e) => (
+                <EntityCard key={e.entityId} entity={{ ...e, ...changed[e.entityId] }} onStates={(states) => states.forEach(update)} sinceNow={sinceNow} />
+              ))}
           </ul>
         </section>
       ))}
@@ -84,26 +111,49 @@ function EntityCard({ entity, onStates, sinceNow }: { entity: Entity; onStates(s
       <div class="row spread">
         <strong id={`${id}-name`}>{entity.name}</strong>
         {toggleable ? (
-          <button type="button" role="switch" aria-checked={on} aria-labelledby={`${id}-name`} class={`switch${on ? ' on' : ''}`} disabled={busy || entity.state === 'unavailable'}
-            onClick={() => void call('toggle')}>
+          <button
+            type="button"
+            role="switch"
+            aria-checked={on}
+            aria-labelledby={`${id}-name`}
+            class={`switch${on ? ' on' : ''}`}
+            disabled={busy || entity.state === 'unavailable'}
+            onClick={() => void call('toggle')}
+          >
             <span aria-hidden="true">{on ? t('ha.on') : t('ha.off')}</span>
           </button>
         ) : (
-          <span class="muted">{entity.state}{typeof entity.attributes.unit_of_measurement === 'string' ? ` ${entity.attributes.unit_of_measurement}` : ''}</span>
+          <span class="muted">
+            {entity.state}
+            {typeof entity.attributes.unit_of_measurement === 'string' ? ` ${entity.attributes.unit_of_measurement}` : ''}
+          </span>
         )}
       </div>
       {entity.controllable && domain === 'light' && on && (
         <div class="field">
           <label for={`${id}-brightness`}>{t('ha.brightness')}</label>
-          <input id={`${id}-brightness`} type="range" min={1} max={100} value={brightness ?? 100}
-            onChange={(e) => void call('turn_on', { brightness_pct: Number(e.currentTarget.value) })} />
+          <input
+            id={`${id}-brightness`}
+            type="range"
+            min={1}
+            max={100}
+            value={brightness ?? 100}
+            onChange={(e) => void call('turn_on', { brightness_pct: Number(e.currentTarget.value) })}
+          />
         </div>
       )}
       {entity.controllable && domain === 'climate' && (
         <div class="field">
           <label for={`${id}-temp`}>{t('ha.temperature', { value: temperature ?? '–' })}</label>
-          <input id={`${id}-temp`} type="range" min={Number(entity.attributes.min_temp ?? 7)} max={Number(entity.attributes.max_temp ?? 35)} step={Number(entity.attributes.target_temp_step ?? 0.5)}
-            value={temperature ?? 20} onChange={(e) => void call('set_temperature', { temperature: Number(e.currentTarget.value) })} />
+          <input
+            id={`${id}-temp`}
+            type="range"
+            min={Number(entity.attributes.min_temp ?? 7)}
+            max={Number(entity.attributes.max_temp ?? 35)}
+            step={Number(entity.attributes.target_temp_step ?? 0.5)}
+            value={temperature ?? 20}
+            onChange={(e) => void call('set_temperature', { temperature: Number(e.currentTarget.value) })}
+          />
         </div>
       )}
       <ErrorNotice error={error} />

@@ -29,25 +29,37 @@ export function TrustHub() {
       <h2 id="trust-h">{t('trust.title')}</h2>
       {ca.loading && !ca.data && <Loading />}
       <ErrorNotice error={ca.error} />
-      {ca.data && !ca.data.available && (
-        <p class="notice notice-info">{ca.data.path ? t('trust.noneAt', { path: ca.data.path }) : t('trust.none')}</p>
-      )}
+      {ca.data && !ca.data.available && <p class="notice notice-info">{ca.data.path ? t('trust.noneAt', { path: ca.data.path }) : t('trust.none')}</p>}
       {ca.data?.available && (
         <>
           <p>{t('trust.intro')}</p>
           <div class="row trust-hub">
             {qr ? <img class="qr" src={qr} width={200} height={200} alt={t('trust.qrAlt', { url })} /> : <div class="qr qr-pending" aria-hidden="true" />}
             <div class="stack">
-              <a class="button primary" href={HUB_CA_DOWNLOAD_PATH} download="hearth-ca.crt">{t('trust.download')}</a>
-              <p class="small">{t('trust.address')}: <code>{url}</code></p>
-              <p class="small">{t('trust.fingerprint')}: <code class="fingerprint">{ca.data.fingerprintSha256}</code></p>
-              <p class="muted small">{ca.data.subject} · {t('trust.validTo', { when: formatDate(ca.data.validTo ?? 0) })}</p>
+              <a class="button primary" href={HUB_CA_DOWNLOAD_PATH} download="hearth-ca.crt">
+                {t('trust.download')}
+              </a>
+              <p class="small">
+                {t('trust.address')}: <code>{url}</code>
+              </p>
+              <p class="small">
+                {t('trust.fingerprint')}: <code class="fingerprint">{ca.data.fingerprintSha256}</code>
+              </p>
+              <p class="muted small">
+                {ca.data.subject} · {t('trust.validTo', { when: formatDate(ca.data.validTo ?? 0) })}
+              </p>
             </div>
           </div>
           {PLATFORMS.map((p) => (
             <details key={p}>
               <summary>{t(`trust.${p}`)}</summary>
-              <ol>{t(`trust.${p}.steps`).split('\n').map((step) => <li key={step}>{step}</li>)}</ol>
+              <ol>
+                {t(`trust.${p}.steps`)
+                  .split('\n')
+                  .map((step) => (
+                    <li key={step}>{step}</li>
+                  ))}
+              </ol>
             </details>
           ))}
         </>

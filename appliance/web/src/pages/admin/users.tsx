@@ -54,23 +54,41 @@ function Invites() {
       <form onSubmit={(e) => void create(e)} class="row end">
         <Field id="invite-role" label={t('admin.role')}>
           <select id="invite-role" value={role} onChange={(e) => setRole(e.currentTarget.value as UserRole)}>
-            {ROLES.map((r) => <option key={r} value={r}>{t(roleKey(r))}</option>)}
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {t(roleKey(r))}
+              </option>
+            ))}
           </select>
         </Field>
-        <button type="submit" class="primary">{t('admin.createInvite')}</button>
+        <button type="submit" class="primary">
+          {t('admin.createInvite')}
+        </button>
       </form>
       {link && <ShownOnce label={t('admin.inviteLink')} value={link} />}
       <ErrorNotice error={error} />
       {invites.data && invites.data.invites.length > 0 && (
         <table>
           <caption class="sr-only">{t('admin.pendingInvites')}</caption>
-          <thead><tr><th scope="col">{t('admin.role')}</th><th scope="col">{t('admin.expires')}</th><th scope="col"><span class="sr-only">{t('common.actions')}</span></th></tr></thead>
+          <thead>
+            <tr>
+              <th scope="col">{t('admin.role')}</th>
+              <th scope="col">{t('admin.expires')}</th>
+              <th scope="col">
+                <span class="sr-only">{t('common.actions')}</span>
+              </th>
+            </tr>
+          </thead>
           <tbody>
             {invites.data.invites.map((i) => (
               <tr key={i.id}>
                 <td>{t(roleKey(i.role))}</td>
                 <td>{formatDate(i.expiresAt)}</td>
-                <td><button type="button" class="small" onClick={() => void revoke(i.id)}>{t('admin.revoke')}</button></td>
+                <td>
+                  <button type="button" class="small" onClick={() => void revoke(i.id)}>
+                    {t('admin.revoke')}
+                  </button>
+                </td>
               </tr>
             ))}
           </tbody>
@@ -114,18 +132,29 @@ function UserList() {
       <ul class="plain stack">
         {users.data?.users.map((u) => (
           <li key={u.id} class="row spread user-row">
-            <span><strong>{u.displayName}</strong> <span class="muted">@{u.username}</span>{u.disabled && <span class="badge badge-failed">{t('admin.disabled')}</span>}</span>
+            <span>
+              <strong>{u.displayName}</strong> <span class="muted">@{u.username}</span>
+              {u.disabled && <span class="badge badge-failed">{t('admin.disabled')}</span>}
+            </span>
             <span class="row">
-              <label class="sr-only" for={`role-${u.id}`}>{t('admin.roleOf', { name: u.displayName })}</label>
+              <label class="sr-only" for={`role-${u.id}`}>
+                {t('admin.roleOf', { name: u.displayName })}
+              </label>
               <select id={`role-${u.id}`} value={u.role} disabled={u.id === me.id} onChange={(e) => void patch(u, { role: e.currentTarget.value as UserRole })}>
-                {ROLES.map((r) => <option key={r} value={r}>{t(roleKey(r))}</option>)}
+                {ROLES.map((r) => (
+                  <option key={r} value={r}>
+                    {t(roleKey(r))}
+                  </option>
+                ))}
               </select>
               {u.id !== me.id && (
                 <button type="button" class="small" onClick={() => void patch(u, { disabled: !u.disabled })}>
                   {u.disabled ? t('admin.enable') : t('admin.disable')}
                 </button>
               )}
-              <button type="button" class="small" onClick={() => void reset(u)} aria-label={t('admin.resetLinkFor', { name: u.displayName })}>{t('admin.resetLink')}</button>
+              <button type="button" class="small" onClick={() => void reset(u)} aria-label={t('admin.resetLinkFor', { name: u.displayName })}>
+                {t('admin.resetLink')}
+              </button>
             </span>
           </li>
         ))}

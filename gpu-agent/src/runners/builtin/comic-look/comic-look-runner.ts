@@ -6,7 +6,6 @@ export class ComicLookRunner implements Runner<'image.comic-look'> {
   readonly capability = 'builtin';
   readonly jobTypes = ['image.comic-look'] as const;
 
-
   async run(job: RunnerJob<'image.comic-look'>, ctx: RunContext): Promise<RunResult> {
     const input = job.input;
     const { bytes } = await ctx.fetchMedia(input.mediaId);

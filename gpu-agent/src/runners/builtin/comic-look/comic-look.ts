@@ -28,5 +28,7 @@ export async function comicLook(bytes: Buffer, o: { colours: 4 | 16; lines: numb
     if (Math.abs(gx[i]! - 128) + Math.abs(gy[i]! - 128) < threshold) continue;
     for (let c = 0; c < 3; c++) data[p + c] = Math.round(data[p + c]! * (1 - ink));
   }
-  return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }).png().toBuffer();
+  return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } })
+    .png()
+    .toBuffer();
 }

@@ -98,10 +98,12 @@ function thoughtDots(cx: number, cy: number, rx: number, ry: number, target: Poi
   const a = Math.atan2((target.y - cy) / ry, (target.x - cx) / rx);
   const start = onEllipse(cx, cy, rx, ry, a);
   const r0 = Math.min(rx, ry) * 0.16;
-  return [0.25, 0.6, 0.9].map((t, i) => {
-    const x = start.x + (target.x - start.x) * t;
-    const y = start.y + (target.y - start.y) * t;
-    const r = r0 * (1 - i * 0.3);
-    return `M${f(x - r)},${f(y)}A${f(r)},${f(r)} 0 1,0 ${f(x + r)},${f(y)}A${f(r)},${f(r)} 0 1,0 ${f(x - r)},${f(y)}Z`;
-  }).join('');
+  return [0.25, 0.6, 0.9]
+    .map((t, i) => {
+      const x = start.x + (target.x - start.x) * t;
+      const y = start.y + (target.y - start.y) * t;
+      const r = r0 * (1 - i * 0.3);
+      return `M${f(x - r)},${f(y)}A${f(r)},${f(r)} 0 1,0 ${f(x + r)},${f(y)}A${f(r)},${f(r)} 0 1,0 ${f(x - r)},${f(y)}Z`;
+    })
+    .join('');
 }

@@ -11,11 +11,22 @@ let red: Buffer;
 let halves: Buffer;
 
 beforeAll(async () => {
-  red = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#d00000' } }).png().toBuffer();
+  red = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#d00000' } })
+    .png()
+    .toBuffer();
   // Left half red, right half blue: shows which part of a picture a crop keeps.
   halves = await sharp({ create: { width: 800, height: 400, channels: 3, background: '#0000d0' } })
-    .composite([{ input: await sharp({ create: { width: 400, height: 400, channels: 3, background: '#d00000' } }).png().toBuffer(), left: 0, top: 0 }])
-    .png().toBuffer();
+    .composite([
+      {
+        input: await sharp({ create: { width: 400, height: 400, channels: 3, background: '#d00000' } })
+          .png()
+          .toBuffer(),
+        left: 0,
+        top: 0,
+      },
+    ])
+    .png()
+    .toBuffer();
 });
 
 async function render(input: ComicRenderInput, pictures: Buffer[]) {
@@ -39,7 +50,10 @@ const isWhite = ([r, g, b]: Rgb) => r > 240 && g > 240 && b > 240;
 describe('comic.render', () => {
   it('draws a speech bubble filled white where the editor put it, its tail toward the target, on an A4 page at 300 dpi', async () => {
     const bubble = { kind: 'speech' as const, text: 'Hi!', x: 0.1, y: 0.1, w: 0.4, h: 0.3, tail: { x: 0.8, y: 0.9 } };
-    const { file, result } = await render({ title: 'Pixels', pages: [{ layout: 'one', panels: [{ slot: 0, mediaId: mediaIdOf(red), crop: { x: 0.5, y: 0.5, zoom: 1 }, bubbles: [bubble] }] }] }, [red]);
+    const { file, result } = await render(
+      { title: 'Pixels', pages: [{ layout: 'one', panels: [{ slot: 0, mediaId: mediaIdOf(red), crop: { x: 0.5, y: 0.5, zoom: 1 }, bubbles: [bubble] }] }] },
+      [red],
+    );
     const png = file('page-01.png');
     expect(await sharp(png).metadata()).toMatchObject({ width: PAGE_PX.width, height: PAGE_PX.height, density: 300 });
     const at = await pixels(png);
@@ -50,7 +64,13 @@ describe('comic.render', () => {
     const rx = (bubble.w / 2) * frame.w;
     const ry = (bubble.h / 2) * frame.h;
     // White inside the oval (away from the lettering at its centre), the picture just outside it.
-    for (const [dx, dy] of [[0, 0.6], [-0.6, 0], [0.6, 0], [0, -0.6]] as const) expect(isWhite(at(cx + dx * rx, cy + dy * ry)), `inside at ${dx},${dy}`).toBe(true);
+    for (const [dx, dy] of [
+      [0, 0.6],
+      [-0.6, 0],
+      [0.6, 0],
+      [0, -0.6],
+    ] as const)
+      expect(isWhite(at(cx + dx * rx, cy + dy * ry)), `inside at ${dx},${dy}`).toBe(true);
     expect(isRed(at(cx, cy - ry - 25))).toBe(true);
     expect(isRed(at(cx - rx - 25, cy))).toBe(true);
     // The tail: along the line from the bubble to the target it is drawn (white or ink), beside it the picture shows.
@@ -71,18 +91,35 @@ describe('comic.render', () => {
 
   it('keeps the part of the picture the crop chose', async () => {
     const panel = (x: number) => ({ slot: 0, mediaId: mediaIdOf(halves), crop: { x, y: 0.5, zoom: 2 }, bubbles: [] });
-    const { file } = await render({ title: 'Crop', pages: [{ layout: 'one', panels: [panel(0)] }, { layout: 'one', panels: [panel(1)] }] }, [halves]);
+    const { file } = await render(
+      {
+        title: 'Crop',
+        pages: [
+          { layout: 'one', panels: [panel(0)] },
+          { layout: 'one', panels: [panel(1)] },
+        ],
+      },
+      [halves],
+    );
     const centre = (at: (x: number, y: number) => Rgb) => at(PAGE_PX.width / 2, PAGE_PX.height / 2);
     expect(isRed(centre(await pixels(file('page-01.png'))))).toBe(true);
     expect(isBlue(centre(await pixels(file('page-02.png'))))).toBe(true);
   });
 
   it('makes one A4 PDF page per comic page and a CBZ of the pages, each named by content hash in the result', async () => {
-    const page = { layout: 'six' as const, panels: [0, 1, 2].map((slot) => ({ slot, mediaId: slot === 1 ? null : mediaIdOf(red), crop: { x: 0.5, y: 0.5, zoom: 1 }, bubbles: [
-      { kind: 'thought' as const, text: 'Hmm…', x: 0.1, y: 0.1, w: 0.5, h: 0.3, tail: { x: 0.2, y: 0.9 } },
-      { kind: 'caption' as const, text: 'Meanwhile, in the kitchen', x: 0, y: 0.8, w: 1, h: 0.2, tail: null },
-      { kind: 'shout' as const, text: 'Stop!', x: 0.5, y: 0.3, w: 0.45, h: 0.3, tail: { x: 0.9, y: 0.95 } },
-    ] })) };
+    const page = {
+      layout: 'six' as const,
+      panels: [0, 1, 2].map((slot) => ({
+        slot,
+        mediaId: slot === 1 ? null : mediaIdOf(red),
+        crop: { x: 0.5, y: 0.5, zoom: 1 },
+        bubbles: [
+          { kind: 'thought' as const, text: 'Hmm…', x: 0.1, y: 0.1, w: 0.5, h: 0.3, tail: { x: 0.2, y: 0.9 } },
+          { kind: 'caption' as const, text: 'Meanwhile, in the kitchen', x: 0, y: 0.8, w: 1, h: 0.2, tail: null },
+          { kind: 'shout' as const, text: 'Stop!', x: 0.5, y: 0.3, w: 0.45, h: 0.3, tail: { x: 0.9, y: 0.95 } },
+        ],
+      })),
+    };
     const { uploads, result, file } = await render({ title: 'Three pages', pages: [page, page, { layout: 'big-top', panels: [] }] }, [red]);
     expect(result.artifacts).toEqual(['page-01.png', 'page-02.png', 'page-03.png', 'comic.pdf', 'comic.cbz']);
     expect(uploads.map((u) => u.contentType)).toEqual(['image/png', 'image/png', 'image/png', 'application/pdf', 'application/zip']);
@@ -94,7 +131,9 @@ describe('comic.render', () => {
     const names = cbz.toString('latin1');
     for (const n of ['page-01.png', 'page-02.png', 'page-03.png', 'ComicInfo.xml']) expect(names).toContain(n);
     expect(result.data).toEqual({
-      pages: ['page-01.png', 'page-02.png', 'page-03.png'].map((n) => mediaIdOf(file(n))), pdf: mediaIdOf(file('comic.pdf')), cbz: mediaIdOf(file('comic.cbz')),
+      pages: ['page-01.png', 'page-02.png', 'page-03.png'].map((n) => mediaIdOf(file(n))),
+      pdf: mediaIdOf(file('comic.pdf')),
+      cbz: mediaIdOf(file('comic.cbz')),
     });
   });
 });

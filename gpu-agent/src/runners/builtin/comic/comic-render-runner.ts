@@ -24,7 +24,6 @@ export class ComicRenderRunner implements Runner<'comic.render'> {
     this.#lettering = lettering;
   }
 
-
   async run(job: RunnerJob<'comic.render'>, ctx: RunContext): Promise<RunResult> {
     const input = job.input;
     const ids = [...new Set(input.pages.flatMap((p) => p.panels.flatMap((n) => (n.mediaId ? [n.mediaId] : []))))];

@@ -94,7 +94,9 @@ describe('comic.compose', () => {
 
   it('shrinks the text, then grows the bubbles, for the longest dialogue the schema allows', () => {
     const words = 'the quick brown fox jumps over a lazy dog while everybody laughs loudly'.split(' ');
-    const text = Array.from({ length: 60 }, (_, i) => words[i % words.length]).join(' ').slice(0, 300);
+    const text = Array.from({ length: 60 }, (_, i) => words[i % words.length])
+      .join(' ')
+      .slice(0, 300);
     const script = {
       title: 'A very long title that goes on and on about a day in the garden with grandpa, mia and the dog, and lunch',
       panels: Array.from({ length: 12 }, () => ({ lines: Array.from({ length: 8 }, (_, i) => ({ speaker: `Speaker ${i}`, text })) })),
@@ -114,8 +116,7 @@ describe('comic.compose', () => {
     const { data, info } = await sharp(uploads[0]!.bytes).greyscale().raw().toBuffer({ resolveWithObject: true });
     const darkIn = (x0: number, y0: number, x1: number, y1: number) => {
       let dark = 0;
-      for (let y = Math.ceil(y0); y < Math.floor(y1); y++)
-        for (let x = Math.ceil(x0); x < Math.floor(x1); x++) if (data[y * info.width + x]! < 128) dark++;
+      for (let y = Math.ceil(y0); y < Math.floor(y1); y++) for (let x = Math.ceil(x0); x < Math.floor(x1); x++) if (data[y * info.width + x]! < 128) dark++;
       return dark;
     };
     const layout = layoutComic(fonts, input);

@@ -17,7 +17,6 @@ export class ComicRunner implements Runner<'comic.compose'> {
     if (fonts) this.#fonts = Promise.resolve(fonts);
   }
 
-
   async run(job: RunnerJob<'comic.compose'>, ctx: RunContext): Promise<RunResult> {
     const input = job.input;
     const pictures: Buffer[] = [];

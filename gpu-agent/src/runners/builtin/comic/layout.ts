@@ -84,17 +84,14 @@ export function layoutComic(fonts: ComicFonts, script: ComicScript): ComicLayout
   }
 
   const textSize =
-    TEXT_SIZES.find((size) =>
-      script.panels.every((p) => stackBubbles(fonts, p.lines, size, cellWidth, 0, 0, 0).height <= pictureHeight * BAND_SHARE),
-    ) ?? TEXT_SIZES.at(-1)!;
+    TEXT_SIZES.find((size) => script.panels.every((p) => stackBubbles(fonts, p.lines, size, cellWidth, 0, 0, 0).height <= pictureHeight * BAND_SHARE)) ??
+    TEXT_SIZES.at(-1)!;
 
   const panels: PanelBox[] = [];
   const bubbles: Bubble[] = [];
   for (let rowStart = 0; rowStart < count; rowStart += columns) {
     const row = script.panels.slice(rowStart, rowStart + columns);
-    const stacks = row.map((p, i) =>
-      stackBubbles(fonts, p.lines, textSize, cellWidth, MARGIN + i * (cellWidth + GUTTER), y, rowStart + i),
-    );
+    const stacks = row.map((p, i) => stackBubbles(fonts, p.lines, textSize, cellWidth, MARGIN + i * (cellWidth + GUTTER), y, rowStart + i));
     const band = Math.ceil(Math.max(...stacks.map((s) => s.height)));
     stacks.forEach((stack, i) => {
       const x = MARGIN + i * (cellWidth + GUTTER);

@@ -66,7 +66,10 @@ export class Lettering {
       let advance = 0;
       run.glyphs.forEach((glyph, i) => {
         const pos = run.positions[i]!;
-        const d = glyph.path.scale(scale, -scale).translate(penX + (advance + pos.xOffset) * scale, y - pos.yOffset * scale).toSVG();
+        const d = glyph.path
+          .scale(scale, -scale)
+          .translate(penX + (advance + pos.xOffset) * scale, y - pos.yOffset * scale)
+          .toSVG();
         if (d) parts.push(d);
         advance += pos.xAdvance;
       });

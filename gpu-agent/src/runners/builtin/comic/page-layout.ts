@@ -60,7 +60,9 @@ function placeBubble(b: RenderBubble, frame: Box, lettering: Lettering): PlacedB
   const lineHeight = lettering.lineHeight(size);
   const top = shape.textBox.y + (shape.textBox.height - lines.length * lineHeight) / 2;
   return {
-    kind: b.kind, shape, size,
+    kind: b.kind,
+    shape,
+    size,
     lines: lines.map((line, i) => ({
       text: line,
       x: shape.textBox.x + (shape.textBox.width - lettering.measure(line, size)) / 2,

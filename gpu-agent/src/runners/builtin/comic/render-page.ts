@@ -42,7 +42,12 @@ async function framedPicture(panel: PlacedPanel, bytes: Buffer) {
   const input = await sharp(bytes)
     .rotate()
     .resize(width, height, { fit: 'fill' })
-    .extract({ left: Math.min(Math.round(w.left), width - frame.width), top: Math.min(Math.round(w.top), height - frame.height), width: frame.width, height: frame.height })
+    .extract({
+      left: Math.min(Math.round(w.left), width - frame.width),
+      top: Math.min(Math.round(w.top), height - frame.height),
+      width: frame.width,
+      height: frame.height,
+    })
     .toBuffer();
   return { panel, layer: { input, left: frame.x, top: frame.y } };
 }

@@ -27,9 +27,7 @@ function comicSvg(layout: ComicLayout, fonts: ComicFonts): string {
   const frames = layout.panels
     .map(({ frame: f }) => `<rect x="${f.x}" y="${f.y}" width="${f.width}" height="${f.height}" fill="none" stroke="${INK}" stroke-width="3"/>`)
     .join('');
-  const bubbles = layout.bubbles
-    .map((b) => `<path d="${bubblePath(b)}" fill="#ffffff" stroke="${INK}" stroke-width="2" stroke-linejoin="round"/>`)
-    .join('');
+  const bubbles = layout.bubbles.map((b) => `<path d="${bubblePath(b)}" fill="#ffffff" stroke="${INK}" stroke-width="2" stroke-linejoin="round"/>`).join('');
   const ink = text([...layout.title, ...layout.bubbles.flatMap((b) => b.lines)]);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${layout.width}" height="${layout.height}">${frames}${bubbles}<path d="${ink}" fill="${INK}"/></svg>`;
 }

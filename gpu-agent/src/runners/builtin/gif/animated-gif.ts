@@ -12,7 +12,10 @@ const MAX_HEIGHT = 1024;
 /** Frame size from the requested width and the first picture's shape. */
 export async function frameSizeFor(first: Buffer, width: number): Promise<FrameSize> {
   const sharp = await loadSharp();
-  const { width: w, height: h } = await sharp(first).metadata().then((m) => m.autoOrient).catch(notAPicture(1));
+  const { width: w, height: h } = await sharp(first)
+    .metadata()
+    .then((m) => m.autoOrient)
+    .catch(notAPicture(1));
   return { width, height: Math.max(16, Math.min(MAX_HEIGHT, Math.round((width * h) / w))) };
 }
 
@@ -39,6 +42,8 @@ export async function encodeGif(frames: Buffer[], { delayMs, loop }: { delayMs: 
     .toBuffer();
 }
 
-const notAPicture = (frameNumber: number) => (err: Error): never => {
-  throw new JobError(`Frame ${frameNumber} is not a picture Hearth can read (${err.message}).`);
-};
+const notAPicture =
+  (frameNumber: number) =>
+  (err: Error): never => {
+    throw new JobError(`Frame ${frameNumber} is not a picture Hearth can read (${err.message}).`);
+  };

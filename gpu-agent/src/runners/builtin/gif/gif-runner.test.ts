@@ -22,19 +22,18 @@ describe('gif.create', () => {
     const meta = await sharp(uploads[0]!.bytes, { animated: true }).metadata();
     expect(meta).toMatchObject({ format: 'gif', pages: 4, width: 96, loop: 0, delay: [150, 150, 150, 150] });
     expect(meta.pageHeight ?? meta.height).toBe(72);
-    expect(progress.filter((p) => p.stage.startsWith('frame ')).map((p) => p.stage)).toEqual([
-      'frame 1/4',
-      'frame 2/4',
-      'frame 3/4',
-      'frame 4/4',
-    ]);
+    expect(progress.filter((p) => p.stage.startsWith('frame ')).map((p) => p.stage)).toEqual(['frame 1/4', 'frame 2/4', 'frame 3/4', 'frame 4/4']);
     const fractions = progress.map((p) => p.fraction);
     expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
   });
 
   it('keeps the frames apart: each page shows its own picture', async () => {
-    const red = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#ff0000' } }).png().toBuffer();
-    const blue = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#0000ff' } }).png().toBuffer();
+    const red = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#ff0000' } })
+      .png()
+      .toBuffer();
+    const blue = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#0000ff' } })
+      .png()
+      .toBuffer();
     const { ctx, uploads } = recordingContext([red, blue]);
     await runner.run(job([red, blue, red], { width: 64 }), ctx);
     const pixel = async (page: number) => (await sharp(uploads[0]!.bytes, { page }).raw().toBuffer()).subarray(0, 3);

@@ -6,7 +6,6 @@ export class GifRunner implements Runner<'gif.create'> {
   readonly capability = 'builtin';
   readonly jobTypes = ['gif.create'] as const;
 
-
   async run(job: RunnerJob<'gif.create'>, ctx: RunContext): Promise<RunResult> {
     const { mediaIds, frameDelayMs, width, loop } = job.input;
     const total = mediaIds.length;

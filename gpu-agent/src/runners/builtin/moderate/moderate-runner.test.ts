@@ -33,8 +33,14 @@ describe('image.moderate', () => {
   });
 
   it('gives different probabilities for different pictures, and reads greyscale and transparent files', async () => {
-    const grey = await sharp(await testPhoto(80, 80, 90)).greyscale().png().toBuffer();
-    const clear = await sharp(await testPhoto(64, 48)).ensureAlpha(0.2).png().toBuffer();
+    const grey = await sharp(await testPhoto(80, 80, 90))
+      .greyscale()
+      .png()
+      .toBuffer();
+    const clear = await sharp(await testPhoto(64, 48))
+      .ensureAlpha(0.2)
+      .png()
+      .toBuffer();
     const [a, b] = [await moderator.moderate(grey), await moderator.moderate(clear)];
     expect(sum(a)).toBeCloseTo(1, 3);
     expect(sum(b)).toBeCloseTo(1, 3);

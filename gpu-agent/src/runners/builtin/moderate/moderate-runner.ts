@@ -8,7 +8,6 @@ export class ModerateRunner implements Runner<'image.moderate'> {
 
   constructor(private readonly moderator: NsfwModerator) {}
 
-
   async run(job: RunnerJob<'image.moderate'>, ctx: RunContext): Promise<RunResult> {
     const { mediaId } = job.input;
     const { bytes } = await ctx.fetchMedia(mediaId);

@@ -24,7 +24,10 @@ function loaded<T>(promise: Promise<T>, forget: () => void): Promise<T> {
 function esrganModel(scale: EsrganScale): Promise<tf.LayersModel> {
   let model = esrgan.get(scale);
   if (!model) {
-    model = loaded(tfjs.then((t) => loadEsrgan(t, scale)), () => esrgan.delete(scale));
+    model = loaded(
+      tfjs.then((t) => loadEsrgan(t, scale)),
+      () => esrgan.delete(scale),
+    );
     esrgan.set(scale, model);
   }
   return model;
@@ -32,7 +35,10 @@ function esrganModel(scale: EsrganScale): Promise<tf.LayersModel> {
 
 function nsfwModel(): Promise<NSFWJS> {
   // The backend must be up before nsfwjs allocates its first tensor.
-  nsfw ??= loaded(tfjs.then(() => loadNsfw()), () => (nsfw = undefined));
+  nsfw ??= loaded(
+    tfjs.then(() => loadNsfw()),
+    () => (nsfw = undefined),
+  );
   return nsfw;
 }
 

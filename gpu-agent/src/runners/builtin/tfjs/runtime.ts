@@ -16,7 +16,10 @@ export interface TfjsRuntimeOptions {
  * thread: a thread's end left ~7.5 MB of the agent's memory behind (measured), a process's none.
  */
 export class TfjsRuntime extends WorkerHost<TfjsRequest, TfjsAnswers> {
-  constructor(readonly backend: TfjsBackendName = 'wasm', { idleUnloadMs = 0 }: TfjsRuntimeOptions = {}) {
+  constructor(
+    readonly backend: TfjsBackendName = 'wasm',
+    { idleUnloadMs = 0 }: TfjsRuntimeOptions = {},
+  ) {
     super({ worker: 'tfjs-worker', workerData: { backend } satisfies TfjsWorkerData, idleUnloadMs, label: 'TensorFlow.js worker', isolation: 'process' });
   }
 

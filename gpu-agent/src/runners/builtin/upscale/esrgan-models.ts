@@ -18,10 +18,7 @@ export class EsrganModels {
 
   /** One window of RGB floats (moved to the worker, not copied) in; RGB bytes `scale` times larger out. */
   upscaleTile(scale: EsrganScale, pixels: Float32Array, width: number, height: number, signal?: AbortSignal): Promise<Uint8Array> {
-    return this.runtime.request(
-      { op: 'upscale-tile', scale, pixels, width, height },
-      { signal, transfer: [pixels.buffer as ArrayBuffer] },
-    );
+    return this.runtime.request({ op: 'upscale-tile', scale, pixels, width, height }, { signal, transfer: [pixels.buffer as ArrayBuffer] });
   }
 
   dispose(): Promise<void> {

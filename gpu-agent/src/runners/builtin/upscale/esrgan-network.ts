@@ -14,16 +14,13 @@ export function loadEsrgan(tfjs: typeof tf, scale: EsrganScale): Promise<tf.Laye
 }
 
 /** One window through the network: RGB floats in, RGB bytes `scale` times larger out. */
-export async function upscaleWindow(
-  tfjs: typeof tf,
-  model: tf.LayersModel,
-  pixels: Float32Array,
-  width: number,
-  height: number,
-): Promise<Uint8Array> {
+export async function upscaleWindow(tfjs: typeof tf, model: tf.LayersModel, pixels: Float32Array, width: number, height: number): Promise<Uint8Array> {
   const result = tfjs.tidy(() => {
     const batch = tfjs.tensor4d(pixels, [1, height, width, 3]);
-    return tfjs.clipByValue(model.predict(batch) as tf.Tensor, 0, 255).round().toInt();
+    return tfjs
+      .clipByValue(model.predict(batch) as tf.Tensor, 0, 255)
+      .round()
+      .toInt();
   });
   try {
     return Uint8Array.from(await result.data());

@@ -64,7 +64,10 @@ describe('image.upscale', () => {
   });
 
   it('keeps transparency', async () => {
-    const photo = await sharp(await testPhoto(48, 48)).ensureAlpha(0.5).png().toBuffer();
+    const photo = await sharp(await testPhoto(48, 48))
+      .ensureAlpha(0.5)
+      .png()
+      .toBuffer();
     const { ctx, uploads } = recordingContext([photo]);
     await runner.run(job(photo, 2), ctx);
     const meta = await sharp(uploads[0]!.bytes).metadata();
@@ -147,16 +150,18 @@ describe('image.upscale', () => {
   });
 
   it('refuses pictures above the size limit with a message a person understands', async () => {
-    const big = await sharp({ create: { width: 1100, height: 1000, channels: 3, background: '#808080' } }).png().toBuffer();
+    const big = await sharp({ create: { width: 1100, height: 1000, channels: 3, background: '#808080' } })
+      .png()
+      .toBuffer();
     const { ctx, uploads } = recordingContext([big]);
     const error = await runner.run(job(big, 4), ctx).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(JobError);
-    expect((error as Error).message).toBe(
-      'This picture is 1100×1000 (1.1 MP); ×4 upscaling takes pictures up to 1.0 MP. Choose ×2 or a smaller picture.',
-    );
+    expect((error as Error).message).toBe('This picture is 1100×1000 (1.1 MP); ×4 upscaling takes pictures up to 1.0 MP. Choose ×2 or a smaller picture.');
     expect(uploads).toEqual([]);
 
-    const huge = await sharp({ create: { width: 2100, height: 2000, channels: 3, background: '#808080' } }).jpeg().toBuffer();
+    const huge = await sharp({ create: { width: 2100, height: 2000, channels: 3, background: '#808080' } })
+      .jpeg()
+      .toBuffer();
     const atTwo = recordingContext([huge]);
     await expect(runner.run(job(huge, 2), atTwo.ctx)).rejects.toThrow(
       'This picture is 2100×2000 (4.2 MP); ×2 upscaling takes pictures up to 4.0 MP. Choose a smaller picture.',

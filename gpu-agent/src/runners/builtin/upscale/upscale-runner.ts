@@ -32,7 +32,6 @@ export class UpscaleRunner implements Runner<'image.upscale'> {
     this.#pad = pad;
   }
 
-
   async run(job: RunnerJob<'image.upscale'>, ctx: RunContext): Promise<RunResult> {
     const { mediaId, scale } = job.input;
     const { bytes } = await ctx.fetchMedia(mediaId);
@@ -49,8 +48,7 @@ export class UpscaleRunner implements Runner<'image.upscale'> {
     ctx.progress({ fraction: 0, stage: 'loading model' });
     await this.#models.load(scale, ctx.signal);
     const rgb = await this.#images.decodeRgb(bytes, ctx.signal);
-    const upscaleWindow = (pixels: Float32Array, width: number, height: number) =>
-      this.#models.upscaleTile(scale, pixels, width, height, ctx.signal);
+    const upscaleWindow = (pixels: Float32Array, width: number, height: number) => this.#models.upscaleTile(scale, pixels, width, height, ctx.signal);
     const upscaled = await upscalePixels(upscaleWindow, rgb, {
       scale,
       tileSize: this.#tileSize,
