@@ -154,14 +154,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     reply.code(status).send(body);
   });
   app.setNotFoundHandler({ preValidation: async () => undefined }, async (request, reply) =>
-    reply
-      .code(404)
-      .send({
-        statusCode: 404,
-        error: 'Not Found',
-        message: `No such page: ${request.method} ${request.url.split('?')[0]}`,
-        code: 'not-found',
-      } satisfies ErrorView),
+    reply.code(404).send({
+      statusCode: 404,
+      error: 'Not Found',
+      message: `No such page: ${request.method} ${request.url.split('?')[0]}`,
+      code: 'not-found',
+    } satisfies ErrorView),
   );
 
   const offSettings = settings.onChange((section) => bus.emit('settings.changed', { section }));
