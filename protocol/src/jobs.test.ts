@@ -52,7 +52,8 @@ describe('job contracts', () => {
     expect(Value.Check(ComposeInput, compose)).toBe(true);
     expect(Value.Check(ComposeInput, { ...compose, scenes: [] })).toBe(false);
     expect(Value.Check(ComposeInput, { ...compose, scenes: Array(13).fill(s) })).toBe(false);
-    expect(Value.Check(ComposeInput, { ...compose, width: 1000 })).toBe(false);
+    expect(Value.Check(ComposeInput, { ...compose, width: 1001 })).toBe(false);
+    expect(Value.Check(ComposeInput, { ...compose, width: 1920, height: 1080 })).toBe(true);
     expect(Value.Check(ComposeInput, { ...compose, musicId: 'nope' })).toBe(false);
   });
 });
