@@ -2,6 +2,7 @@ import { useI18n } from '../../i18n/i18n.js';
 import type { KioskTile } from '../../types.js';
 import { useResource } from '../../use-resource.js';
 import type { Entity } from './smart-home.js';
+import { TileTitleField } from './tile-title-field.js';
 
 type CalendarTile = Extract<KioskTile, { type: 'calendar' }>;
 interface Area {
@@ -27,21 +28,7 @@ export function CalendarTileFields({ tile, id, onChange }: { tile: CalendarTile;
     });
   return (
     <div class="stack">
-      <div class="field">
-        <label for={`${id}-title`}>
-          {t('kiosk.tileTitle')} <span class="muted small">({t('form.optional')})</span>
-        </label>
-        <input
-          id={`${id}-title`}
-          maxLength={40}
-          value={tile.options.title ?? ''}
-          onInput={(e) => {
-            const { title: _old, ...rest } = tile.options;
-            const title = e.currentTarget.value;
-            onChange({ ...tile, options: title ? { ...rest, title } : rest });
-          }}
-        />
-      </div>
+      <TileTitleField tile={tile} id={id} onChange={onChange} />
       <fieldset class="stack" id={`${id}-calendars`}>
         <legend>{t('kiosk.calendars')}</legend>
         {ids.length === 0 ? (

@@ -11,6 +11,7 @@ import { DoorbellFields } from './kiosk-doorbell.js';
 import { LayoutPreview } from './kiosk-preview.js';
 import { NightFields } from './kiosk-night.js';
 import { CalendarTileFields } from './kiosk-calendar.js';
+import { TileTitleField } from './tile-title-field.js';
 
 /** The tile kinds of protocol/src/kiosk.ts, listed here so that no schema code reaches the bundle. */
 const TILE_TYPES: readonly KioskTileType[] = ['clock', 'weather', 'calendar', 'entities', 'jobs', 'agents', 'slideshow'];
@@ -312,21 +313,7 @@ function TileOptions({ tile, id, t, onChange }: { tile: KioskTile; id: string; t
     case 'entities':
       return (
         <div class="row wrap end">
-          <div class="field">
-            <label for={`${id}-title`}>
-              {t('kiosk.tileTitle')} <span class="muted small">({t('form.optional')})</span>
-            </label>
-            <input
-              id={`${id}-title`}
-              maxLength={40}
-              value={tile.options.title ?? ''}
-              onInput={(e) => {
-                const { title: _old, ...rest } = tile.options;
-                const title = e.currentTarget.value;
-                onChange({ ...tile, options: title ? { ...rest, title } : rest });
-              }}
-            />
-          </div>
+          <TileTitleField tile={tile} id={id} onChange={(next) => onChange(next)} />
           <div class="field">
             <label for={`${id}-ids`}>{t('kiosk.entityIds')}</label>
             <input
